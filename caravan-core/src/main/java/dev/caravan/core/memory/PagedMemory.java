@@ -1,0 +1,264 @@
+package dev.caravan.core.memory;
+
+import dev.caravan.wire.ErrorCode;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A process's data segment: a flat, byte-addressed space of fixed-size pages held off the
+ * Java heap, with a dirty bit per page set by every write. Live migration reads it page by
+ * page and resends the pages dirtied since the last round.
+ *
+ * <pre>
+ *  address:  0                 chunkBytes          2·chunkBytes
+ *            | page | page | … | page | page | … | …           (pages are pageSizeBytes)
+ *            '---- chunk 0 ----'---- chunk 1 ----'
+ * </pre>
+ *
+ * <p>Memory is reserved up to {@code capacityBytes} but allocated (zero-filled) a chunk at a
+ * time on first write, so an empty process costs almost nothing and a process holding a
+ * gigabyte costs a gigabyte off-heap and no more heap than an empty one.
+ *
+ * <p>Threading: one writer, the process's own thread, does every write and every
+ * dirty-bit operation ({@link #takeDirtyPages}, {@link #clearDirty}). Other threads may call
+ * {@link #readPage} concurrently; such a read can see a page mid-update, which is why a
+ * migration resends every page dirtied after it was read. {@link #close} must come last.
+ *
+ * <p>Values wider than a byte are stored little-endian and must not cross a chunk boundary;
+ * callers that lay out 8-byte fields at 8-aligned addresses never do.
+ */
+public final class PagedMemory implements AutoCloseable {
+    public static final int DEFAULT_PAGE_SIZE_BYTES = 4096;
+    /** Pages allocated together: amortizes allocation without giving up page-level tracking. */
+    public static final int PAGES_PER_CHUNK = 256;
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+
+    private final int pageSizeBytes;
+    private final int pageShift;
+    private final int chunkShift;
+    private final long chunkMask;
+    private final long capacityBytes;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment[] chunks;
+    private final long[] dirty;
+    private long dirtyCount;
+    private int allocatedChunks;
+
+    /**
+     * @param capacityBytes the largest address + 1; rounded up to whole chunks
+     * @param pageSizeBytes a power of two between 512 and 1 MiB
+     */
+    public PagedMemory(long capacityBytes, int pageSizeBytes) {
+        if (Integer.bitCount(pageSizeBytes) != 1 || pageSizeBytes < 512 || pageSizeBytes > (1 << 20)) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("page size must be a power of two in 512..1048576, got " + pageSizeBytes);
+        }
+        long chunkBytes = (long) pageSizeBytes * PAGES_PER_CHUNK;
+        long chunkCount = (capacityBytes + chunkBytes - 1) / chunkBytes;
+        if (capacityBytes <= 0 || chunkCount > Integer.MAX_VALUE / PAGES_PER_CHUNK) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("capacity " + capacityBytes + " bytes is out of range");
+        }
+        this.pageSizeBytes = pageSizeBytes;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSizeBytes);
+        this.chunkShift = pageShift + Integer.numberOfTrailingZeros(PAGES_PER_CHUNK);
+        this.chunkMask = chunkBytes - 1;
+        this.capacityBytes = chunkCount * chunkBytes;
+        this.chunks = new MemorySegment[(int) chunkCount];
+        this.dirty = new long[(int) ((chunkCount * PAGES_PER_CHUNK + 63) / 64)];
+    }
+
+    public int pageSizeBytes() {
+        return pageSizeBytes;
+    }
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Pages addressable: capacity ÷ page size. */
+    public long pageCapacity() {
+        return capacityBytes >>> pageShift;
+    }
+
+    /** Pages backed by memory (touched chunks × pages per chunk). */
+    public long allocatedPages() {
+        return (long) allocatedChunks * PAGES_PER_CHUNK;
+    }
+
+    /** Off-heap bytes held. */
+    public long allocatedBytes() {
+        return allocatedPages() << pageShift;
+    }
+
+    /** Whether {@code page} is backed by memory. */
+    public boolean isAllocated(long page) {
+        return chunks[(int) (page >>> (chunkShift - pageShift))] != null;
+    }
+
+    private MemorySegment chunkForWrite(long address, long len) {
+        if (address < 0 || len < 0 || address + len > capacityBytes) {
+            throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
+                    + capacityBytes + "-byte memory");
+        }
+        int c = (int) (address >>> chunkShift);
+        MemorySegment s = chunks[c];
+        if (s == null) {
+            s = arena.allocate(chunkMask + 1, pageSizeBytes);
+            chunks[c] = s;
+            allocatedChunks++;
+        }
+        return s;
+    }
+
+    private MemorySegment chunkForRead(long address, long len) {
+        if (address < 0 || len < 0 || address + len > capacityBytes) {
+            throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
+                    + capacityBytes + "-byte memory");
+        }
+        return chunks[(int) (address >>> chunkShift)];
+    }
+
+    private void markDirty(long address, long len) {
+        long first = address >>> pageShift;
+        long last = (address + Math.max(len, 1) - 1) >>> pageShift;
+        for (long p = first; p <= last; p++) {
+            int word = (int) (p >>> 6);
+            long bit = 1L << p;
+            if ((dirty[word] & bit) == 0) {
+                dirty[word] |= bit;
+                dirtyCount++;
+            }
+        }
+    }
+
+    public long getLong(long address) {
+        MemorySegment s = chunkForRead(address, 8);
+        return s == null ? 0 : s.get(LONG, address & chunkMask);
+    }
+
+    public void putLong(long address, long value) {
+        chunkForWrite(address, 8).set(LONG, address & chunkMask, value);
+        markDirty(address, 8);
+    }
+
+    public int getInt(long address) {
+        MemorySegment s = chunkForRead(address, 4);
+        return s == null ? 0 : s.get(INT, address & chunkMask);
+    }
+
+    public void putInt(long address, int value) {
+        chunkForWrite(address, 4).set(INT, address & chunkMask, value);
+        markDirty(address, 4);
+    }
+
+    public byte getByte(long address) {
+        MemorySegment s = chunkForRead(address, 1);
+        return s == null ? 0 : s.get(ValueLayout.JAVA_BYTE, address & chunkMask);
+    }
+
+    public void putByte(long address, byte value) {
+        chunkForWrite(address, 1).set(ValueLayout.JAVA_BYTE, address & chunkMask, value);
+        markDirty(address, 1);
+    }
+
+    /** Copies {@code len} bytes at {@code address} into {@code dst[off..]}; may span chunks. */
+    public void read(long address, byte[] dst, int off, int len) {
+        while (len > 0) {
+            int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForRead(address, n);
+            if (s == null) {
+                java.util.Arrays.fill(dst, off, off + n, (byte) 0);
+            } else {
+                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, address & chunkMask, dst, off, n);
+            }
+            address += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Copies {@code src[off..off+len)} to {@code address}; may span chunks. */
+    public void write(long address, byte[] src, int off, int len) {
+        markDirty(address, len);
+        while (len > 0) {
+            int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForWrite(address, n);
+            MemorySegment.copy(src, off, s, ValueLayout.JAVA_BYTE, address & chunkMask, n);
+            address += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Whether two ranges hold the same bytes (for key comparison without copying). */
+    public boolean equalsBytes(long address, byte[] other, int off, int len) {
+        while (len > 0) {
+            int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForRead(address, n);
+            if (s == null) {
+                for (int i = 0; i < n; i++) {
+                    if (other[off + i] != 0) {
+                        return false;
+                    }
+                }
+            } else if (MemorySegment.mismatch(s, address & chunkMask, (address & chunkMask) + n,
+                    MemorySegment.ofArray(other), off, off + n) != -1) {
+                return false;
+            }
+            address += n;
+            off += n;
+            len -= n;
+        }
+        return true;
+    }
+
+    /** Number of pages written since their dirty bit was last cleared. */
+    public long dirtyPageCount() {
+        return dirtyCount;
+    }
+
+    public boolean isDirty(long page) {
+        return (dirty[(int) (page >>> 6)] & (1L << page)) != 0;
+    }
+
+    /**
+     * Returns the dirty pages as a bitmap (bit {@code p} of word {@code p/64}) and clears
+     * every dirty bit: the start of a new tracking round. Process thread only.
+     */
+    public long[] takeDirtyPages() {
+        long[] snapshot = dirty.clone();
+        java.util.Arrays.fill(dirty, 0);
+        dirtyCount = 0;
+        return snapshot;
+    }
+
+    /** Clears every dirty bit. Process thread only. */
+    public void clearDirty() {
+        java.util.Arrays.fill(dirty, 0);
+        dirtyCount = 0;
+    }
+
+    /** Copies page {@code page} into {@code dst} (length ≥ page size); an unallocated page reads as zeros. */
+    public void readPage(long page, byte[] dst) {
+        read(page << pageShift, dst, 0, pageSizeBytes);
+    }
+
+    /**
+     * Installs a page received from elsewhere, allocating it if needed, without marking it
+     * dirty (it is already in the state the sender had). Process thread only, or before start.
+     */
+    public void installPage(long page, byte[] src) {
+        long address = page << pageShift;
+        MemorySegment s = chunkForWrite(address, pageSizeBytes);
+        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_BYTE, address & chunkMask, pageSizeBytes);
+    }
+
+    /** Frees all memory. No method may be called afterwards. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

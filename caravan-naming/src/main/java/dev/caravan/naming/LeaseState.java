@@ -1,0 +1,24 @@
+package dev.caravan.naming;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** A live lease inside {@link LocalNamingService}; guarded by the service's lock. */
+final class LeaseState {
+    final long id;
+    final String holder;
+    final long ttlMs;
+    long expiresAtMs;
+    final Set<String> names = new HashSet<>();
+
+    LeaseState(long id, String holder, long ttlMs, long nowMs) {
+        this.id = id;
+        this.holder = holder;
+        this.ttlMs = ttlMs;
+        this.expiresAtMs = nowMs + ttlMs;
+    }
+
+    boolean expiredAt(long nowMs) {
+        return nowMs >= expiresAtMs;
+    }
+}

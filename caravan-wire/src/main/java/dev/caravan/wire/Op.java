@@ -1,0 +1,69 @@
+package dev.caravan.wire;
+
+/**
+ * Operation codes of {@link Frame#type()}, one table for every binary port so that a frame
+ * sent to the wrong port is answered with {@link ErrorCode#UNKNOWN_OPERATION}, not misread.
+ */
+public final class Op {
+    private Op() {
+    }
+
+    // Replies and pushes (0x00xx).
+    public static final int OK = 0x0001;
+    public static final int ERROR = 0x0002;
+    public static final int EVENT = 0x0003;
+
+    // Any port.
+    public static final int HELLO = 0x0010;
+    public static final int PING = 0x0011;
+
+    // Naming service (0x01xx).
+    public static final int NAMING_OPEN_LEASE = 0x0101;
+    public static final int NAMING_RENEW_LEASE = 0x0102;
+    public static final int NAMING_CLOSE_LEASE = 0x0103;
+    public static final int NAMING_REGISTER = 0x0104;
+    public static final int NAMING_UNREGISTER = 0x0105;
+    public static final int NAMING_LOOKUP = 0x0106;
+    public static final int NAMING_LIST = 0x0107;
+    public static final int NAMING_WATCH = 0x0108;
+    public static final int NAMING_UNWATCH = 0x0109;
+
+    // Node control (0x02xx).
+    public static final int NODE_PUT_BUNDLE = 0x0201;
+    public static final int NODE_GET_BUNDLE = 0x0202;
+    public static final int NODE_START = 0x0203;
+    public static final int NODE_STOP = 0x0204;
+    public static final int NODE_LIST = 0x0205;
+    public static final int NODE_INSPECT = 0x0206;
+    public static final int NODE_CALL = 0x0207;
+    public static final int NODE_SHUTDOWN = 0x0208;
+
+    /** A readable name for logs and errors. */
+    public static String name(int op) {
+        return switch (op) {
+            case OK -> "OK";
+            case ERROR -> "ERROR";
+            case EVENT -> "EVENT";
+            case HELLO -> "HELLO";
+            case PING -> "PING";
+            case NAMING_OPEN_LEASE -> "NAMING_OPEN_LEASE";
+            case NAMING_RENEW_LEASE -> "NAMING_RENEW_LEASE";
+            case NAMING_CLOSE_LEASE -> "NAMING_CLOSE_LEASE";
+            case NAMING_REGISTER -> "NAMING_REGISTER";
+            case NAMING_UNREGISTER -> "NAMING_UNREGISTER";
+            case NAMING_LOOKUP -> "NAMING_LOOKUP";
+            case NAMING_LIST -> "NAMING_LIST";
+            case NAMING_WATCH -> "NAMING_WATCH";
+            case NAMING_UNWATCH -> "NAMING_UNWATCH";
+            case NODE_PUT_BUNDLE -> "NODE_PUT_BUNDLE";
+            case NODE_GET_BUNDLE -> "NODE_GET_BUNDLE";
+            case NODE_START -> "NODE_START";
+            case NODE_STOP -> "NODE_STOP";
+            case NODE_LIST -> "NODE_LIST";
+            case NODE_INSPECT -> "NODE_INSPECT";
+            case NODE_CALL -> "NODE_CALL";
+            case NODE_SHUTDOWN -> "NODE_SHUTDOWN";
+            default -> "0x" + Integer.toHexString(op);
+        };
+    }
+}

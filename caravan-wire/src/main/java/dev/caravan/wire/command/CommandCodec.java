@@ -1,0 +1,92 @@
+package dev.caravan.wire.command;
+
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binary encoding of {@link Command} and {@link Reply} inside Caravan frames (node CALL).
+ *
+ * <pre>
+ * command := i32 count, count × bytes
+ * reply   := u8 kind, then
+ *            SIMPLE(1)/ERROR(2): string   INT(3): i64   BULK(4): bytes
+ *            ARRAY(5): i32 count, count × reply   NIL(6), NIL_ARRAY(7): nothing
+ * </pre>
+ */
+public final class CommandCodec {
+    /** Most elements in one command or reply array. */
+    public static final int MAX_ELEMENTS = 1024 * 1024;
+    /** Deepest nesting of reply arrays accepted. */
+    public static final int MAX_DEPTH = 32;
+
+    private CommandCodec() {
+    }
+
+    public static void write(BodyWriter w, Command c) {
+        w.i32(c.size());
+        for (byte[] a : c.args()) {
+            w.bytes(a);
+        }
+    }
+
+    public static Command readCommand(BodyReader r) {
+        int n = r.count(MAX_ELEMENTS, "command element");
+        if (n == 0) {
+            throw ErrorCode.MALFORMED.exception("empty command");
+        }
+        byte[][] a = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.bytes();
+        }
+        return new Command(a);
+    }
+
+    public static void write(BodyWriter w, Reply reply) {
+        switch (reply) {
+            case Reply.Simple s -> w.u8(1).string(s.text());
+            case Reply.Error e -> w.u8(2).string(e.text());
+            case Reply.Int i -> w.u8(3).i64(i.value());
+            case Reply.Bulk b -> w.u8(4).bytes(b.value());
+            case Reply.Array a -> {
+                w.u8(5).i32(a.items().size());
+                for (Reply item : a.items()) {
+                    write(w, item);
+                }
+            }
+            case Reply.Nil n -> w.u8(6);
+            case Reply.NilArray n -> w.u8(7);
+        }
+    }
+
+    public static Reply readReply(BodyReader r) {
+        return readReply(r, 0);
+    }
+
+    private static Reply readReply(BodyReader r, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw ErrorCode.MALFORMED.exception("reply nested deeper than " + MAX_DEPTH);
+        }
+        int kind = r.u8();
+        return switch (kind) {
+            case 1 -> new Reply.Simple(r.string());
+            case 2 -> new Reply.Error(r.string());
+            case 3 -> new Reply.Int(r.i64());
+            case 4 -> new Reply.Bulk(r.bytes());
+            case 5 -> {
+                int n = r.count(MAX_ELEMENTS, "reply element");
+                List<Reply> items = new ArrayList<>(Math.min(n, 1024));
+                for (int i = 0; i < n; i++) {
+                    items.add(readReply(r, depth + 1));
+                }
+                yield new Reply.Array(List.copyOf(items));
+            }
+            case 6 -> Reply.NIL;
+            case 7 -> Reply.NIL_ARRAY;
+            default -> throw ErrorCode.MALFORMED.exception("unknown reply kind " + kind);
+        };
+    }
+}

@@ -1,0 +1,174 @@
+package dev.caravan.wire.net;
+
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.Frame;
+import dev.caravan.wire.FrameReader;
+import dev.caravan.wire.FrameWriter;
+import dev.caravan.wire.Op;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One multiplexed connection to a binary Caravan port. Thread-safe: any number of threads
+ * may {@link #call} at once; a virtual reader thread matches replies to requests by id and
+ * hands {@link Op#EVENT} frames to the event listener (on the reader thread, so the listener
+ * must not block).
+ *
+ * <p>When the connection breaks every pending call fails with {@link ErrorCode#UNAVAILABLE}
+ * and later calls fail at once; the owner reconnects by making a new client.
+ */
+public final class FrameClient implements AutoCloseable {
+    private final Socket socket;
+    private final FrameWriter writer;
+    private final FrameReader reader;
+    private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Consumer<Frame> eventListener;
+    private final Duration timeout;
+    private final String target;
+    private volatile Throwable broken;
+
+    private FrameClient(Socket socket, Consumer<Frame> eventListener, Duration timeout, int maxFrameBytes)
+            throws IOException {
+        this.socket = socket;
+        this.target = String.valueOf(socket.getRemoteSocketAddress());
+        this.writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+        this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
+        this.eventListener = eventListener;
+        this.timeout = timeout;
+        Thread.ofVirtual().name("frame-client-reader").start(this::readLoop);
+    }
+
+    /**
+     * Connects and performs the HELLO handshake.
+     *
+     * @throws CaravanException {@link ErrorCode#UNAVAILABLE} when the port cannot be reached,
+     *                          {@link ErrorCode#UNAUTHENTICATED} when the token is refused
+     */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration timeout,
+                                      Consumer<Frame> eventListener) {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            FrameClient c = new FrameClient(s, eventListener, timeout, Frame.DEFAULT_MAX_FRAME_BYTES);
+            c.call(hello.toFrame(0));
+            return c;
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Nothing more to release.
+            }
+            throw new CaravanException(ErrorCode.UNAVAILABLE, "cannot reach " + address + ": " + e.getMessage(), e);
+        } catch (CaravanException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Nothing more to release.
+            }
+            throw e;
+        }
+    }
+
+    /** Connects with no event listener. */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration timeout) {
+        return connect(address, hello, timeout, f -> { });
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                Frame f = reader.read();
+                if (f == null) {
+                    fail(new IOException("connection closed by " + target));
+                    return;
+                }
+                if (f.type() == Op.EVENT) {
+                    eventListener.accept(f);
+                    continue;
+                }
+                CompletableFuture<Frame> waiter = pending.remove(f.requestId());
+                if (waiter != null) {
+                    waiter.complete(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        broken = cause;
+        for (Long id : pending.keySet()) {
+            CompletableFuture<Frame> w = pending.remove(id);
+            if (w != null) {
+                w.completeExceptionally(cause);
+            }
+        }
+        close();
+    }
+
+    /** Sends a request and waits for its reply (OK or ERROR frame) within the default timeout. */
+    public Frame call(Frame request) {
+        return call(request.type(), request.body(), timeout);
+    }
+
+    /** Sends {@code type}+{@code body} and returns the reply's body reader, throwing an ERROR reply. */
+    public dev.caravan.wire.BodyReader request(int type, byte[] body) {
+        return call(type, body, timeout).expectOk();
+    }
+
+    /** Sends a request and waits up to {@code wait} for its reply frame. */
+    public Frame call(int type, byte[] body, Duration wait) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        try {
+            if (broken != null) {
+                throw new IOException("connection to " + target + " is broken: " + broken.getMessage());
+            }
+            writer.write(new Frame(type, id, body));
+            return reply.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            throw new CaravanException(ErrorCode.UNAVAILABLE, "lost connection to " + target + ": " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new CaravanException(ErrorCode.UNAVAILABLE, "lost connection to " + target + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw ErrorCode.TIMEOUT.exception("no reply from " + target + " to " + Op.name(type) + " within " + wait.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.UNAVAILABLE.exception("interrupted while waiting for " + target);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    public boolean isOpen() {
+        return broken == null && !socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing more to release.
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.caravan.wire.net;
+
+import dev.caravan.wire.Frame;
+
+/**
+ * Serves the frames of one binary port. Called on the connection's own virtual thread, one
+ * frame at a time per connection; different connections call concurrently, so an
+ * implementation that shares state between connections must make it thread-safe.
+ */
+public interface FrameHandler {
+    /**
+     * Handles one request frame after the handshake.
+     *
+     * @return the reply to send, or {@code null} to send none
+     * @throws dev.caravan.wire.CaravanException to reply with its error code; the connection stays open
+     */
+    Frame onFrame(FrameConnection connection, Frame request) throws Exception;
+
+    /** Called once when a connection closes, whatever the reason. */
+    default void onClose(FrameConnection connection) {
+    }
+}

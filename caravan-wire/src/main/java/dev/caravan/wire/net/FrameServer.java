@@ -1,0 +1,222 @@
+package dev.caravan.wire.net;
+
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.Frame;
+import dev.caravan.wire.FrameReader;
+import dev.caravan.wire.FrameWriter;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A binary Caravan port: one platform thread accepts, one virtual thread per connection reads
+ * frames and hands them to a {@link FrameHandler}. A connection-limit permit is taken before
+ * {@code accept} and released on every path out of the connection.
+ *
+ * <p>Bad input: a malformed, oversized or wrong-version frame gets an {@link Frame#error} reply
+ * and the connection is closed (the byte stream is out of step); a handler that throws a
+ * {@link CaravanException} gets an error reply and the connection stays open; other clients
+ * are never affected. An unexpected exception is logged at ERROR and answered with
+ * {@link ErrorCode#INTERNAL}.
+ */
+public final class FrameServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
+
+    private final String name;
+    private final FrameHandler handler;
+    private final String token;
+    private final int maxFrameBytes;
+    private final Semaphore connectionPermits;
+    private final ServerSocket serverSocket;
+    private final Thread acceptor;
+    private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @param name           for logs and the accept thread's name
+     * @param bind           address to bind; port 0 picks a free port
+     * @param token          cluster token required in HELLO; empty admits anyone
+     * @param maxConnections connections served at once; further ones wait in the backlog
+     * @param maxFrameBytes  largest frame accepted
+     */
+    public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
+                       int maxConnections, int maxFrameBytes) throws IOException {
+        if (maxConnections < 1 || maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("maxConnections and maxFrameBytes must be positive");
+        }
+        this.name = name;
+        this.handler = handler;
+        this.token = token;
+        this.maxFrameBytes = maxFrameBytes;
+        this.connectionPermits = new Semaphore(maxConnections);
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(bind, 512);
+        this.acceptor = Thread.ofPlatform().name(name + "-accept").daemon(true).start(this::acceptLoop);
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                connectionPermits.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            Socket s;
+            try {
+                s = serverSocket.accept();
+            } catch (IOException e) {
+                connectionPermits.release();
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, name + ": accept failed: " + e);
+                }
+                continue;
+            }
+            try {
+                Thread.ofVirtual().name(name + "-conn").start(() -> serve(s));
+            } catch (RuntimeException | Error e) {
+                connectionPermits.release();
+                closeQuietly(s);
+                throw e;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        FrameConnection c = null;
+        try {
+            socket.setTcpNoDelay(true);
+            FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
+            FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+            c = new FrameConnection(connectionIds.incrementAndGet(), socket, writer);
+            connections.add(c);
+            if (closed) {
+                return;
+            }
+            if (!handshake(c, reader)) {
+                return;
+            }
+            while (!closed) {
+                Frame request;
+                try {
+                    request = reader.read();
+                } catch (CaravanException e) {
+                    c.send(Frame.error(0, e));
+                    LOG.log(System.Logger.Level.INFO, name + ": closing " + c.remoteAddress() + " after bad frame: " + e);
+                    return;
+                }
+                if (request == null) {
+                    return;
+                }
+                Frame reply = dispatch(c, request);
+                if (reply != null && !c.send(reply)) {
+                    return;
+                }
+            }
+        } catch (EOFException | SocketException e) {
+            // The peer went away mid-frame or reset; nothing to answer.
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, name + ": connection I/O failed: " + e);
+        } finally {
+            if (c != null) {
+                connections.remove(c);
+                try {
+                    handler.onClose(c);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, name + ": onClose failed", e);
+                }
+            }
+            closeQuietly(socket);
+            connectionPermits.release();
+        }
+    }
+
+    private boolean handshake(FrameConnection c, FrameReader reader) throws IOException {
+        Frame first;
+        try {
+            first = reader.read();
+        } catch (CaravanException e) {
+            c.send(Frame.error(0, e));
+            return false;
+        }
+        if (first == null) {
+            return false;
+        }
+        try {
+            Hello hello = Hello.from(first);
+            if (!hello.admits(token)) {
+                c.send(Frame.error(first.requestId(), ErrorCode.UNAUTHENTICATED, "wrong cluster token (set "
+                        + Hello.TOKEN_ENV + ")"));
+                return false;
+            }
+            c.peerName(hello.peerName());
+            return c.send(Frame.ok(first.requestId(), new byte[0]));
+        } catch (CaravanException e) {
+            c.send(Frame.error(first.requestId(), e));
+            return false;
+        }
+    }
+
+    private Frame dispatch(FrameConnection c, Frame request) {
+        try {
+            return handler.onFrame(c, request);
+        } catch (CaravanException e) {
+            return Frame.error(request.requestId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Frame.error(request.requestId(), ErrorCode.UNAVAILABLE, name + " is shutting down");
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, name + ": handler failed on " + dev.caravan.wire.Op.name(request.type()), e);
+            return Frame.error(request.requestId(), ErrorCode.INTERNAL, e.toString());
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Already broken; closing is best effort.
+        }
+    }
+
+    /** Stops accepting and closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // Closing the listener cannot fail in a way we can act on.
+        }
+        acceptor.interrupt();
+        for (FrameConnection c : connections) {
+            c.close();
+        }
+    }
+}
