@@ -1,7 +1,7 @@
 package dev.caravan.naming;
 
-import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** A live lease inside {@link LocalNamingService}; guarded by the service's lock. */
 final class LeaseState {
@@ -9,7 +9,8 @@ final class LeaseState {
     final String holder;
     final long ttlMs;
     long expiresAtMs;
-    final Set<String> names = new HashSet<>();
+    /** Sorted, so that expiry removes entries (and fires events) in a repeatable order. */
+    final Set<String> names = new TreeSet<>();
 
     LeaseState(long id, String holder, long ttlMs, long nowMs) {
         this.id = id;

@@ -209,7 +209,7 @@ public final class ProcessRunner implements ProcessContext {
             state = ProcessState.STOPPED;
             return;
         }
-        mailbox.gate(false);
+        // Not ungated: STOP is a task, taken before any queued batch, which then gets an error.
         post(STOP);
         t.join();
     }

@@ -66,7 +66,7 @@ public final class FrameClient implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             FrameClient c = new FrameClient(s, eventListener, timeout, Frame.DEFAULT_MAX_FRAME_BYTES);
-            c.call(hello.toFrame(0));
+            c.call(hello.toFrame(0)).expectOk();
             return c;
         } catch (IOException e) {
             try {

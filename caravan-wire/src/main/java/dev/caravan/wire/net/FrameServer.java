@@ -218,5 +218,10 @@ public final class FrameServer implements AutoCloseable {
         for (FrameConnection c : connections) {
             c.close();
         }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,61 @@
+package dev.caravan.cli;
+
+import dev.caravan.cli.commands.BenchCommand;
+import dev.caravan.cli.commands.CallCommand;
+import dev.caravan.cli.commands.DemoCommand;
+import dev.caravan.cli.commands.DeployCommand;
+import dev.caravan.cli.commands.NamingCommand;
+import dev.caravan.cli.commands.NodeCommand;
+import dev.caravan.cli.commands.PsCommand;
+import dev.caravan.cli.commands.StopCommand;
+import dev.caravan.cli.commands.TestCommand;
+import dev.caravan.cli.commands.UpCommand;
+import dev.caravan.wire.CaravanException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code caravan} command. Exit codes: 0 success, 1 a Caravan error (the message says what
+ * to do), 2 bad usage, 130 interrupted.
+ */
+@Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
+        description = "Server processes that move between machines while they run.",
+        subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
+                CallCommand.class, StopCommand.class, DemoCommand.class, BenchCommand.class, TestCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (used by tests in-process too). */
+    public static int run(String... args) {
+        LogSetup.configure();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+                t = t.getCause();
+            }
+            if (t instanceof CaravanException ce) {
+                cmd.getErr().println("caravan: " + ce.getMessage() + " [" + ce.code() + "]");
+                return 1;
+            }
+            if (t instanceof InterruptedException) {
+                return 130;
+            }
+            cmd.getErr().println("caravan: unexpected failure: " + t);
+            t.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.caravan.cli;
+
+import dev.caravan.wire.command.Reply;
+
+import java.nio.charset.StandardCharsets;
+
+/** Prints replies the way redis-cli does: OK, (integer) 1, "text", (nil), numbered arrays. */
+public final class ReplyFormat {
+    private ReplyFormat() {
+    }
+
+    public static String format(Reply r) {
+        StringBuilder b = new StringBuilder();
+        append(b, r, "");
+        return b.toString();
+    }
+
+    private static void append(StringBuilder b, Reply r, String indent) {
+        switch (r) {
+            case Reply.Simple s -> b.append(s.text());
+            case Reply.Error e -> b.append("(error) ").append(e.text());
+            case Reply.Int i -> b.append("(integer) ").append(i.value());
+            case Reply.Bulk bulk -> b.append(quote(bulk.value()));
+            case Reply.Nil n -> b.append("(nil)");
+            case Reply.NilArray n -> b.append("(nil)");
+            case Reply.Array a -> {
+                if (a.items().isEmpty()) {
+                    b.append("(empty array)");
+                }
+                for (int i = 0; i < a.items().size(); i++) {
+                    if (i > 0) {
+                        b.append('\n').append(indent);
+                    }
+                    String label = (i + 1) + ") ";
+                    b.append(label);
+                    append(b, a.items().get(i), indent + " ".repeat(label.length()));
+                }
+            }
+        }
+    }
+
+    private static String quote(byte[] v) {
+        StringBuilder b = new StringBuilder("\"");
+        String s = new String(v, StandardCharsets.UTF_8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.caravan.cli.commands;
+
+import dev.caravan.cli.bench.KvLoad;
+import dev.caravan.cli.launch.LocalCluster;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.core.time.Clock;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code caravan demo}: the main job on the embedded default. A naming service and three
+ * nodes in separate JVMs, the Redis-compatible process on one of them, data loaded, a load
+ * run against it, a table, and a clean shutdown (also on Ctrl-C).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start naming + 3 nodes (separate JVMs), deploy the Redis-compatible process, load it, run a load, print a table, shut down.")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--keys", defaultValue = "100000", description = "keys to load (default: ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--requests", defaultValue = "200000", description = "requests per load test (default: ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--work-dir", defaultValue = ".caravan/demo", description = "logs and node data (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = Clock.system().nanoTime();
+        step("starting a naming service and 3 nodes on loopback (separate JVMs)...");
+        LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).start();
+        Thread hook = new Thread(() -> {
+            cluster.close();
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (CaravanClient client = CaravanClient.connect(cluster.namingAddress(), "", Duration.ofSeconds(10))) {
+            step("naming at " + addr(cluster.namingAddress()) + "; nodes " + cluster.nodeIds());
+            InetSocketAddress n2 = cluster.nodeControls().get("n2");
+            ProcessInfo kv = client.node(n2).start(new ProcessSpec("kv1", "kv", "", "", 2L << 30, Map.of()));
+            step("deployed the Redis-compatible process kv1 on " + kv.node() + ", data endpoint " + kv.dataEndpoint());
+            InetSocketAddress data = new InetSocketAddress(kv.dataHost(), kv.dataPort());
+
+            step("loading " + keys + " keys (100-byte values, pipelined)...");
+            KvLoad.fill(data, keys, 100);
+            Reply probe = client.call("kv1", "GET", "key:" + (keys - 1));
+            if (!(probe instanceof Reply.Bulk)) {
+                throw ErrorCode.INTERNAL.exception("loaded data did not read back through the client library: " + probe);
+            }
+            step("read back key:" + (keys - 1) + " through the client library (" + client.locate("kv1").node() + ")");
+
+            KvLoad.Table table = KvLoad.run(data, requests, keys, msg -> step(msg));
+            System.out.println();
+            System.out.println(table.render());
+            ProcessInfo after = client.node(n2).inspect("kv1");
+            System.out.printf("kv1 on %s: %d pages (%s off-heap), %d commands served%n", after.node(), after.allocatedPages(),
+                    dev.caravan.cli.Sizes.human(after.memoryBytes()), after.commandsServed());
+            if (!cluster.loggedErrors().isEmpty()) {
+                System.err.println("errors logged by the daemons:\n  " + String.join("\n  ", cluster.loggedErrors()));
+                return 1;
+            }
+        } finally {
+            step("shutting down...");
+            cluster.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // Already shutting down: the hook is running or has run.
+            }
+        }
+        step(String.format("done in %.1f s; logs in %s", (Clock.system().nanoTime() - t0) / 1e9, workDir.resolve("logs")));
+        return 0;
+    }
+
+    private static String addr(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private static void step(String msg) {
+        System.out.println("==> " + msg);
+    }
+}

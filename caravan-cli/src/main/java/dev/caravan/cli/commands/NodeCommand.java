@@ -1,0 +1,72 @@
+package dev.caravan.cli.commands;
+
+import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.Daemon;
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.node.NodeConfig;
+import dev.caravan.node.NodeDaemon;
+import dev.caravan.wire.net.Hello;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code caravan node}: a daemon that hosts processes. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Run a node daemon: hosts processes, serves their data endpoints and a control port.")
+public final class NodeCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--id", required = true, description = "node id, unique in the cluster")
+    String id;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address for control and data endpoints (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "0", description = "control port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data-dir", description = "where bundles are stored (default: .caravan/nodes/ID)")
+    Path dataDir;
+
+    @Option(names = "--lease-ms", defaultValue = "3000", description = "naming lease; the node stops answering if it cannot renew it for this long (default: ${DEFAULT-VALUE})")
+    long leaseMs;
+
+    @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (used by launchers)")
+    boolean exitOnStdinEof;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = dataDir != null ? dataDir : Path.of(".caravan", "nodes", id);
+        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096);
+        RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + id, config.token()),
+                Duration.ofSeconds(5));
+        NodeDaemon node;
+        try {
+            node = NodeDaemon.start(config, naming, Clock.system());
+        } catch (Exception e) {
+            naming.close();
+            throw e;
+        }
+        Daemon.announce("{\"role\":\"node\",\"id\":\"" + id + "\",\"control\":\"" + bind + ":" + node.controlAddress().getPort() + "\"}");
+        Thread.ofPlatform().daemon(true).name("node-closed-watch").start(() -> {
+            try {
+                node.awaitClosed();
+                // Closed from the control port (NODE_SHUTDOWN): leave the JVM.
+                System.exit(0);
+            } catch (InterruptedException ignored) {
+                // JVM is exiting anyway.
+            }
+        });
+        Daemon.runUntilStopped(exitOnStdinEof, () -> {
+            node.close();
+            naming.close();
+        });
+        return 0;
+    }
+}

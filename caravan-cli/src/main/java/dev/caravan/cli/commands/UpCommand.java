@@ -1,0 +1,48 @@
+package dev.caravan.cli.commands;
+
+import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.launch.LocalCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code caravan up}: naming plus N nodes on loopback until interrupted. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start a naming service and N nodes on loopback (separate JVMs); stay up until Ctrl-C.")
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--port", defaultValue = "" + ClusterOptions.DEFAULT_NAMING_PORT,
+            description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
+    int port;
+
+    @Option(names = "--work-dir", defaultValue = ".caravan", description = "logs and node data (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println("starting naming on 127.0.0.1:" + port + " and " + nodes + " node(s)...");
+        LocalCluster cluster = LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping the cluster...");
+            cluster.close();
+            stopped.countDown();
+        }, "up-shutdown"));
+        System.out.println("naming  " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort());
+        cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
+                System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()));
+        System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
+        if (port != ClusterOptions.DEFAULT_NAMING_PORT) {
+            System.out.println("tip     export CARAVAN_NAMING=127.0.0.1:" + cluster.namingAddress().getPort());
+        }
+        System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps");
+        System.out.println("up; press Ctrl-C to stop");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.caravan.cli.launch;
+
+import dev.caravan.client.HostPort;
+import dev.caravan.wire.ErrorCode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A naming service and N nodes on loopback, each in its own JVM: what {@code caravan up} and
+ * {@code caravan demo} run, and what the system tests' cluster harness builds on.
+ *
+ * <pre>
+ *   LocalCluster c = LocalCluster.builder().nodes(3).workDir(dir).start();
+ * </pre>
+ *
+ * Closing stops every JVM (nodes first), cleanly, and kills any that does not stop in time.
+ * Not thread-safe: one owner starts, inspects and closes it.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** A log line at ERROR level: an unexpected error in a daemon. */
+    public static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
+
+    private final Path workDir;
+    private final List<String> jvmOptions;
+    private final long leaseMs;
+    private ChildJvm naming;
+    private InetSocketAddress namingAddress;
+    private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
+    private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
+
+    private LocalCluster(Path workDir, List<String> jvmOptions, long leaseMs) {
+        this.workDir = workDir;
+        this.jvmOptions = jvmOptions;
+        this.leaseMs = leaseMs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent settings for a local cluster. */
+    public static final class Builder {
+        private int nodes = 3;
+        private int namingPort;
+        private Path workDir = Path.of(".caravan");
+        private List<String> jvmOptions = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        private long leaseMs = 3000;
+
+        public Builder nodes(int n) {
+            this.nodes = n;
+            return this;
+        }
+
+        /** Port for naming; 0 (the default) picks a free one. */
+        public Builder namingPort(int port) {
+            this.namingPort = port;
+            return this;
+        }
+
+        public Builder workDir(Path dir) {
+            this.workDir = dir;
+            return this;
+        }
+
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        public Builder leaseMs(long ms) {
+            this.leaseMs = ms;
+            return this;
+        }
+
+        /** Starts naming, then the nodes in parallel; on failure stops what started. */
+        public LocalCluster start() throws IOException, InterruptedException {
+            if (nodes < 0 || nodes > 64) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
+            }
+            LocalCluster c = new LocalCluster(workDir, jvmOptions, leaseMs);
+            try {
+                c.startNaming(namingPort);
+                List<String> ids = new ArrayList<>();
+                for (int i = 1; i <= nodes; i++) {
+                    ids.add("n" + i);
+                }
+                c.startNodes(ids);
+                return c;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+    }
+
+    private void startNaming(int port) throws IOException, InterruptedException {
+        naming = ChildJvm.start("naming", jvmOptions, List.of("naming", "--port", String.valueOf(port)), workDir.resolve("logs"));
+        namingAddress = HostPort.parse(naming.awaitReady("address", 60_000));
+    }
+
+    /** Starts more nodes (ids must be new), waiting until each is ready. */
+    public void startNodes(List<String> ids) throws IOException, InterruptedException {
+        List<ChildJvm> started = new ArrayList<>();
+        for (String id : ids) {
+            if (nodes.containsKey(id)) {
+                throw ErrorCode.ALREADY_EXISTS.exception("node " + id + " already started");
+            }
+            Path data = workDir.resolve("nodes").resolve(id);
+            Files.createDirectories(data);
+            ChildJvm n = ChildJvm.start(id, jvmOptions, List.of("node", "--id", id, "--naming",
+                    namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
+                    "--lease-ms", String.valueOf(leaseMs)), workDir.resolve("logs"));
+            nodes.put(id, n);
+            started.add(n);
+        }
+        for (ChildJvm n : started) {
+            controls.put(n.name(), HostPort.parse(n.awaitReady("control", 60_000)));
+        }
+    }
+
+    public InetSocketAddress namingAddress() {
+        return namingAddress;
+    }
+
+    /** Node id → control endpoint, in start order. */
+    public Map<String, InetSocketAddress> nodeControls() {
+        return Map.copyOf(controls);
+    }
+
+    public List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    public ChildJvm node(String id) {
+        ChildJvm n = nodes.get(id);
+        if (n == null) {
+            throw ErrorCode.NOT_FOUND.exception("no node " + id);
+        }
+        return n;
+    }
+
+    public ChildJvm namingJvm() {
+        return naming;
+    }
+
+    /** Every JVM of the cluster, naming first. */
+    public List<ChildJvm> jvms() {
+        List<ChildJvm> all = new ArrayList<>();
+        if (naming != null) {
+            all.add(naming);
+        }
+        all.addAll(nodes.values());
+        return all;
+    }
+
+    /** ERROR lines logged by any daemon so far, prefixed with the daemon's name. */
+    public List<String> loggedErrors() throws IOException {
+        List<String> errors = new ArrayList<>();
+        for (ChildJvm j : jvms()) {
+            if (Files.exists(j.log())) {
+                for (String line : Files.readAllLines(j.log())) {
+                    if (ERROR_LINE.matcher(line).find()) {
+                        errors.add(j.name() + ": " + line);
+                    }
+                }
+            }
+        }
+        return errors;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Stops nodes (in parallel), then naming. */
+    @Override
+    public void close() {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ChildJvm n : nodes.values()) {
+            stoppers.add(Thread.ofVirtual().start(n::close));
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (naming != null) {
+            naming.close();
+        }
+    }
+}

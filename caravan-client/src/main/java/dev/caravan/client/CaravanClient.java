@@ -1,0 +1,207 @@
+package dev.caravan.client;
+
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.NamingEntry;
+import dev.caravan.naming.NamingService;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.Reply;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client library: look a process up by name and call it, with location and failure
+ * transparency.
+ *
+ * <p>It caches each process's location (node and epoch). On a connection failure or a
+ * {@link ErrorCode#NOT_HERE} answer it drops the cached location, looks the process up again
+ * and retries, with growing pauses, until the deadline. Retrying is safe because every call
+ * carries this client's id and a fresh request id, which the node uses to answer a repeated
+ * request from its recent replies instead of executing it twice. A timeout is retried only
+ * for commands the caller marks read-only.
+ *
+ * <p>Thread-safe: any number of threads may call at once; calls to one node share one
+ * multiplexed connection.
+ */
+public final class CaravanClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CaravanClient.class.getName());
+
+    private final NamingService naming;
+    private final String token;
+    private final Duration deadline;
+    private final Clock clock;
+    private final boolean ownsNaming;
+    private final long clientId = new SecureRandom().nextLong() | 1;
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Map<String, Location> locations = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, NodeControl> nodes = new ConcurrentHashMap<>();
+    private final AtomicLong relocations = new AtomicLong();
+
+    /**
+     * @param naming     the naming service to resolve names with
+     * @param token      cluster token for node connections
+     * @param deadline   how long one call may take, retries included
+     * @param ownsNaming whether {@link #close} closes {@code naming}
+     */
+    public CaravanClient(NamingService naming, String token, Duration deadline, Clock clock, boolean ownsNaming) {
+        this.naming = naming;
+        this.token = token;
+        this.deadline = deadline;
+        this.clock = clock;
+        this.ownsNaming = ownsNaming;
+    }
+
+    /** A client talking to the naming service at {@code namingAddress}. */
+    public static CaravanClient connect(InetSocketAddress namingAddress, String token, Duration deadline) {
+        NamingService naming = new dev.caravan.naming.RemoteNamingService(namingAddress,
+                new dev.caravan.wire.net.Hello("client", token), Duration.ofSeconds(5));
+        return new CaravanClient(naming, token, deadline, Clock.system(), true);
+    }
+
+    public NamingService naming() {
+        return naming;
+    }
+
+    /** Calls {@code process} with text arguments. */
+    public Reply call(String process, String... args) {
+        return call(process, Command.of(args), false);
+    }
+
+    /**
+     * Calls {@code process} and returns its reply (which may be a {@link Reply.Error} from the
+     * process itself). Retries as described in the class comment.
+     *
+     * @param readOnly whether the command only reads, so that it may be retried after a timeout
+     * @throws CaravanException NOT_FOUND if no such process is registered, TIMEOUT or
+     *                          UNAVAILABLE when the deadline passes without an answer
+     */
+    public Reply call(String process, Command command, boolean readOnly) {
+        long requestId = requestIds.incrementAndGet();
+        long start = clock.nanoTime();
+        long pauseMs = 10;
+        CaravanException last = null;
+        while (true) {
+            Location at = locate(process);
+            try {
+                return node(at.control()).call(process, clientId, requestId, command);
+            } catch (CaravanException e) {
+                boolean retry = switch (e.code()) {
+                    case NOT_HERE, UNAVAILABLE -> true;
+                    case TIMEOUT -> readOnly;
+                    default -> false;
+                };
+                if (!retry) {
+                    throw e;
+                }
+                last = e;
+                locations.remove(process, at);
+                if (e.code() == ErrorCode.UNAVAILABLE) {
+                    dropNode(at.control());
+                }
+            }
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start);
+            if (elapsedMs + pauseMs > deadline.toMillis()) {
+                throw new CaravanException(last.code() == ErrorCode.NOT_HERE ? ErrorCode.TIMEOUT : last.code(),
+                        "no answer from " + process + " within " + deadline.toMillis() + " ms; last error: " + last.getMessage(), last);
+            }
+            relocations.incrementAndGet();
+            pause(pauseMs);
+            pauseMs = Math.min(500, pauseMs * 2);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.UNAVAILABLE.exception("interrupted while retrying");
+        }
+    }
+
+    /** The cached location of {@code process}, resolving it if not cached. */
+    public Location locate(String process) {
+        Location cached = locations.get(process);
+        if (cached != null) {
+            return cached;
+        }
+        Location fresh = resolve(process).orElseThrow(() ->
+                ErrorCode.NOT_FOUND.exception("no process named '" + process + "' is registered"));
+        locations.put(process, fresh);
+        return fresh;
+    }
+
+    /** Looks {@code process} up in naming, bypassing the cache. */
+    public Optional<Location> resolve(String process) {
+        return naming.lookup("process/" + process).map(CaravanClient::toLocation);
+    }
+
+    static Location toLocation(NamingEntry e) {
+        String control = e.attribute("control");
+        if (control == null) {
+            throw ErrorCode.MALFORMED.exception("naming entry " + e.name() + " has no control endpoint");
+        }
+        return new Location(e.name().substring("process/".length()), e.node(), HostPort.parse(control),
+                new InetSocketAddress(e.host(), e.port()), e.epoch());
+    }
+
+    /** How many times calls had to re-resolve and retry (for tests and stats). */
+    public long relocations() {
+        return relocations.get();
+    }
+
+    /** The control connection to a node, opened on first use. */
+    public NodeControl node(InetSocketAddress control) {
+        NodeControl c = nodes.get(control);
+        if (c != null && c.isOpen()) {
+            return c;
+        }
+        NodeControl fresh = NodeControl.connect(control, "client", token, Duration.ofSeconds(30));
+        NodeControl prev = nodes.put(control, fresh);
+        if (prev != null) {
+            prev.close();
+        }
+        return fresh;
+    }
+
+    private void dropNode(InetSocketAddress control) {
+        NodeControl c = nodes.remove(control);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** The nodes registered in naming, as (node id → control endpoint). */
+    public Map<String, InetSocketAddress> nodes() {
+        Map<String, InetSocketAddress> out = new java.util.TreeMap<>();
+        List<NamingEntry> entries = naming.list("node/");
+        for (NamingEntry e : entries) {
+            out.put(e.node(), new InetSocketAddress(e.host(), e.port()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (NodeControl c : nodes.values()) {
+            c.close();
+        }
+        nodes.clear();
+        if (ownsNaming) {
+            try {
+                naming.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing naming client: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.caravan.client;
+
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.Op;
+import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.CommandCodec;
+import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.net.FrameClient;
+import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed calls to one node's control port (layouts in {@link dev.caravan.wire.node.NodeProtocol}).
+ * Thread-safe; failures arrive as {@link dev.caravan.wire.CaravanException}s with the node's code.
+ */
+public final class NodeControl implements AutoCloseable {
+    private final FrameClient client;
+    private final InetSocketAddress address;
+
+    private NodeControl(FrameClient client, InetSocketAddress address) {
+        this.client = client;
+        this.address = address;
+    }
+
+    public static NodeControl connect(InetSocketAddress address, String peerName, String token, Duration timeout) {
+        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), timeout), address);
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public boolean isOpen() {
+        return client.isOpen();
+    }
+
+    /** Pushes a bundle; returns its SHA-256. */
+    public String putBundle(byte[] jar) {
+        return client.request(Op.NODE_PUT_BUNDLE, new BodyWriter(jar.length + 64).string("").bytes(jar).toBytes()).string();
+    }
+
+    public byte[] getBundle(String hash) {
+        return client.request(Op.NODE_GET_BUNDLE, new BodyWriter().string(hash).toBytes()).bytes();
+    }
+
+    public ProcessInfo start(ProcessSpec spec) {
+        BodyWriter w = new BodyWriter();
+        spec.writeTo(w);
+        return ProcessInfo.readFrom(client.request(Op.NODE_START, w.toBytes()));
+    }
+
+    public void stop(String name) {
+        client.request(Op.NODE_STOP, new BodyWriter().string(name).toBytes());
+    }
+
+    public List<ProcessInfo> list() {
+        BodyReader r = client.request(Op.NODE_LIST, new byte[0]);
+        int n = r.count(1_000_000, "process");
+        List<ProcessInfo> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(ProcessInfo.readFrom(r));
+        }
+        return out;
+    }
+
+    public ProcessInfo inspect(String name) {
+        return ProcessInfo.readFrom(client.request(Op.NODE_INSPECT, new BodyWriter().string(name).toBytes()));
+    }
+
+    /** Runs a command on a process this node hosts; requestId 0 disables deduplication. */
+    public Reply call(String name, long clientId, long requestId, Command command) {
+        BodyWriter w = new BodyWriter(64 + (int) Math.min(Integer.MAX_VALUE - 64, command.payloadBytes() + 8L * command.size()));
+        w.string(name).i64(clientId).i64(requestId);
+        CommandCodec.write(w, command);
+        return CommandCodec.readReply(client.request(Op.NODE_CALL, w.toBytes()));
+    }
+
+    /** Asks the node to stop all its processes and exit. */
+    public void shutdown() {
+        client.request(Op.NODE_SHUTDOWN, new byte[0]);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.caravan.core.memory;
+
+import dev.caravan.wire.CaravanException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PagedMemoryTest {
+    @Test
+    void shouldReadZerosAndAllocateNothingUntilWritten() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            assertThat(m.getLong(123_456)).isZero();
+            assertThat(m.allocatedPages()).isZero();
+            m.putLong(8, 42);
+            assertThat(m.getLong(8)).isEqualTo(42);
+            assertThat(m.allocatedPages()).isEqualTo(PagedMemory.PAGES_PER_CHUNK);
+        }
+    }
+
+    @Test
+    void shouldMarkEveryPageAWriteTouches() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            byte[] data = new byte[3 * 4096];
+            m.write(4096 - 10, data, 0, data.length);
+            assertThat(m.dirtyPageCount()).isEqualTo(4);
+            assertThat(m.isDirty(0)).isTrue();
+            assertThat(m.isDirty(3)).isTrue();
+            assertThat(m.isDirty(4)).isFalse();
+            long[] taken = m.takeDirtyPages();
+            assertThat(taken[0]).isEqualTo(0b1111L);
+            assertThat(m.dirtyPageCount()).isZero();
+            m.putInt(5 * 4096, 7);
+            assertThat(m.dirtyPageCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldCopyAcrossChunkBoundaries() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            long chunkBytes = 4096L * PagedMemory.PAGES_PER_CHUNK;
+            byte[] data = new byte[10_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            m.write(chunkBytes - 5000, data, 0, data.length);
+            byte[] back = new byte[data.length];
+            m.read(chunkBytes - 5000, back, 0, back.length);
+            assertThat(back).isEqualTo(data);
+            assertThat(m.equalsBytes(chunkBytes - 5000, data, 0, data.length)).isTrue();
+            data[9999] = 0;
+            assertThat(m.equalsBytes(chunkBytes - 5000, data, 0, data.length)).isFalse();
+        }
+    }
+
+    @Test
+    void shouldTransferPagesWithoutMarkingThemDirtyAtTheReceiver() {
+        try (PagedMemory src = new PagedMemory(8L << 20, 4096); PagedMemory dst = new PagedMemory(8L << 20, 4096)) {
+            src.putLong(4096 * 7 + 16, 99);
+            byte[] page = new byte[4096];
+            src.readPage(7, page);
+            dst.installPage(7, page);
+            assertThat(dst.getLong(4096 * 7 + 16)).isEqualTo(99);
+            assertThat(dst.dirtyPageCount()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseAddressesOutsideCapacity() {
+        try (PagedMemory m = new PagedMemory(1L << 20, 4096)) {
+            assertThatThrownBy(() -> m.putLong(m.capacityBytes() - 4, 1)).isInstanceOf(CaravanException.class);
+            assertThatThrownBy(() -> new PagedMemory(1L << 20, 1000)).isInstanceOf(CaravanException.class);
+        }
+    }
+}

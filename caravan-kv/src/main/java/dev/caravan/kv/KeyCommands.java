@@ -1,0 +1,101 @@
+package dev.caravan.kv;
+
+import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.Reply;
+
+import java.util.Locale;
+
+/** DEL, EXISTS, EXPIRE/PEXPIRE, TTL/PTTL, PERSIST over a {@link KvStore}. Process thread only. */
+final class KeyCommands {
+    private KeyCommands() {
+    }
+
+    static Reply del(KvStore store, Command c, long nowMs) {
+        long n = 0;
+        for (int i = 1; i < c.size(); i++) {
+            if (store.delete(c.arg(i), nowMs)) {
+                n++;
+            }
+        }
+        return Reply.integer(n);
+    }
+
+    static Reply exists(KvStore store, Command c, long nowMs) {
+        long n = 0;
+        for (int i = 1; i < c.size(); i++) {
+            if (store.lookup(c.arg(i), nowMs) != 0) {
+                n++;
+            }
+        }
+        return Reply.integer(n);
+    }
+
+    /** EXPIRE/PEXPIRE key time [NX|XX|GT|LT]; {@code unitMs} is 1000 or 1. */
+    static Reply expire(KvStore store, Command c, long unitMs, long nowMs) {
+        long t = KvError.parseLong(c.arg(2));
+        String cmd = c.name().toLowerCase(Locale.ROOT);
+        if (t > Long.MAX_VALUE / unitMs || t < Long.MIN_VALUE / unitMs
+                || (t > 0 && t * unitMs > Long.MAX_VALUE - nowMs)) {
+            throw new KvError("ERR invalid expire time in '" + cmd + "' command");
+        }
+        long when = nowMs + t * unitMs;
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < c.size(); i++) {
+            switch (c.text(i).toUpperCase(Locale.ROOT)) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GT" -> gt = true;
+                case "LT" -> lt = true;
+                default -> throw new KvError("ERR Unsupported option " + c.text(i));
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            throw new KvError("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if (gt && lt) {
+            throw new KvError("ERR GT and LT options at the same time are not compatible");
+        }
+        long rec = store.lookup(c.arg(1), nowMs);
+        if (rec == 0) {
+            return Reply.integer(0);
+        }
+        long current = store.expiry(rec);
+        boolean skip = (nx && current != 0) || (xx && current == 0)
+                || (gt && (current == 0 || when <= current)) || (lt && current != 0 && when >= current);
+        if (skip) {
+            return Reply.integer(0);
+        }
+        if (when <= nowMs) {
+            store.delete(c.arg(1), nowMs);
+        } else {
+            store.setExpiry(rec, when);
+        }
+        return Reply.integer(1);
+    }
+
+    /** TTL (seconds, rounded) or PTTL: -2 no key, -1 no expiry. */
+    static Reply ttl(KvStore store, Command c, boolean millis, long nowMs) {
+        long rec = store.lookup(c.arg(1), nowMs);
+        if (rec == 0) {
+            return Reply.integer(-2);
+        }
+        long exp = store.expiry(rec);
+        if (exp == 0) {
+            return Reply.integer(-1);
+        }
+        long left = exp - nowMs;
+        return Reply.integer(millis ? left : (left + 500) / 1000);
+    }
+
+    static Reply persist(KvStore store, Command c, long nowMs) {
+        long rec = store.lookup(c.arg(1), nowMs);
+        if (rec == 0 || store.expiry(rec) == 0) {
+            return Reply.integer(0);
+        }
+        store.setExpiry(rec, 0);
+        return Reply.integer(1);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.caravan.kv;
+
+import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ProcessContext;
+import dev.caravan.core.process.ProcessId;
+import dev.caravan.core.time.Clock;
+
+import java.util.Map;
+
+/** A {@link ProcessContext} for driving a process directly on the test thread. */
+record TestContext(PagedMemory memory, Clock clock) implements ProcessContext {
+    @Override
+    public ProcessId id() {
+        return new ProcessId(1);
+    }
+
+    @Override
+    public String name() {
+        return "kv-test";
+    }
+
+    @Override
+    public long epoch() {
+        return 1;
+    }
+
+    @Override
+    public Map<String, String> config() {
+        return Map.of();
+    }
+
+    @Override
+    public System.Logger log() {
+        return System.getLogger("kv-test");
+    }
+}

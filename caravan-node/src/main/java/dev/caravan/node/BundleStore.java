@@ -1,0 +1,117 @@
+package dev.caravan.node;
+
+import dev.caravan.wire.ErrorCode;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Content-addressed code bundles: each jar is stored as {@code <sha256>.jar} and loaded by one
+ * class loader per hash, whose parent is the runtime's loader (so bundles see the process API
+ * and nothing of each other). Thread-safe.
+ */
+public final class BundleStore implements AutoCloseable {
+    private final Path dir;
+    private final ClassLoader parent;
+    private final Map<String, URLClassLoader> loaders = new ConcurrentHashMap<>();
+
+    public BundleStore(Path dir, ClassLoader parent) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.parent = parent;
+    }
+
+    /** SHA-256 of {@code bytes} as 64 lower-case hex digits. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Stores a bundle and returns its hash.
+     *
+     * @param expectedHash the hash the bundle was offered under, or empty
+     * @throws dev.caravan.wire.CaravanException BUNDLE_HASH_MISMATCH when the bytes hash to something else,
+     *                                           MALFORMED when they are not a jar
+     */
+    public String put(byte[] jar, String expectedHash) throws IOException {
+        String hash = sha256(jar);
+        if (!expectedHash.isEmpty() && !expectedHash.equals(hash)) {
+            throw ErrorCode.BUNDLE_HASH_MISMATCH.exception("bundle bytes hash to " + hash + ", not " + expectedHash);
+        }
+        if (jar.length < 4 || jar[0] != 'P' || jar[1] != 'K') {
+            throw ErrorCode.MALFORMED.exception("a bundle must be a jar (zip) file");
+        }
+        Path target = path(hash);
+        if (!Files.exists(target)) {
+            Path tmp = Files.createTempFile(dir, hash, ".part");
+            Files.write(tmp, jar);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return hash;
+    }
+
+    public boolean has(String hash) {
+        return Files.exists(path(hash));
+    }
+
+    /** The stored bytes, re-verified against the hash (a corrupted file is refused). */
+    public byte[] get(String hash) throws IOException {
+        if (!has(hash)) {
+            throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on this node");
+        }
+        byte[] bytes = Files.readAllBytes(path(hash));
+        if (!sha256(bytes).equals(hash)) {
+            throw ErrorCode.BUNDLE_HASH_MISMATCH.exception("stored bundle " + hash + " is corrupted");
+        }
+        return bytes;
+    }
+
+    /** The class loader of a stored bundle: one per hash for the life of the node. */
+    public ClassLoader loader(String hash) {
+        if (!has(hash)) {
+            throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on this node");
+        }
+        return loaders.computeIfAbsent(hash, h -> {
+            try {
+                return new URLClassLoader("bundle-" + h.substring(0, 12), new URL[] {path(h).toUri().toURL()}, parent);
+            } catch (IOException e) {
+                throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot open bundle " + h + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private Path path(String hash) {
+        return dir.resolve(hash + ".jar");
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (URLClassLoader l : loaders.values()) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.caravan.node;
+
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.Frame;
+import dev.caravan.wire.Op;
+import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.CommandCodec;
+import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.net.FrameConnection;
+import dev.caravan.wire.net.FrameHandler;
+import dev.caravan.wire.node.NodeProtocol;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.util.List;
+
+/**
+ * Decodes the node control port's requests (layouts in {@link NodeProtocol}) and calls the
+ * {@link NodeDaemon}. Stateless; called concurrently from connection threads.
+ */
+final class ControlHandler implements FrameHandler {
+    private final NodeDaemon node;
+
+    ControlHandler(NodeDaemon node) {
+        this.node = node;
+    }
+
+    @Override
+    public Frame onFrame(FrameConnection connection, Frame request) throws Exception {
+        BodyReader in = request.reader();
+        BodyWriter out = new BodyWriter();
+        switch (request.type()) {
+            case Op.PING -> in.expectEnd();
+            case Op.NODE_PUT_BUNDLE -> {
+                String expected = in.string();
+                byte[] jar = in.bytes();
+                in.expectEnd();
+                if (jar.length > NodeProtocol.MAX_BUNDLE_BYTES) {
+                    throw ErrorCode.TOO_LARGE.exception("bundle of " + jar.length + " bytes exceeds "
+                            + NodeProtocol.MAX_BUNDLE_BYTES);
+                }
+                out.string(node.putBundle(jar, expected));
+            }
+            case Op.NODE_GET_BUNDLE -> {
+                String hash = in.string();
+                in.expectEnd();
+                out.bytes(node.getBundle(hash));
+            }
+            case Op.NODE_START -> {
+                ProcessSpec spec = ProcessSpec.readFrom(in);
+                in.expectEnd();
+                node.startProcess(spec).writeTo(out);
+            }
+            case Op.NODE_STOP -> {
+                String name = in.string();
+                in.expectEnd();
+                node.stopProcess(name);
+            }
+            case Op.NODE_LIST -> {
+                in.expectEnd();
+                List<ProcessInfo> infos = node.list();
+                out.i32(infos.size());
+                infos.forEach(i -> i.writeTo(out));
+            }
+            case Op.NODE_INSPECT -> {
+                String name = in.string();
+                in.expectEnd();
+                node.inspect(name).writeTo(out);
+            }
+            case Op.NODE_CALL -> {
+                String name = in.string();
+                long clientId = in.i64();
+                long requestId = in.i64();
+                Command command = CommandCodec.readCommand(in);
+                in.expectEnd();
+                Reply reply = node.call(name, clientId, requestId, command);
+                CommandCodec.write(out, reply);
+            }
+            case Op.NODE_SHUTDOWN -> {
+                in.expectEnd();
+                connection.send(Frame.ok(request.requestId(), new byte[0]));
+                Thread.ofPlatform().name("node-shutdown").start(node::close);
+                return null;
+            }
+            default -> throw ErrorCode.UNKNOWN_OPERATION.exception("the node control port does not serve "
+                    + Op.name(request.type()));
+        }
+        return Frame.ok(request.requestId(), out.toBytes());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.caravan.node;
+
+import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ProcessRunner;
+import dev.caravan.core.process.ProcessStats;
+import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A process as its node holds it: the spec it was started from, its runner (thread, mailbox,
+ * memory), its data endpoint and its recent replies. Immutable references; the mutable parts
+ * are owned by the runner.
+ */
+final class HostedProcess {
+    private final ProcessSpec spec;
+    private final ProcessRunner runner;
+    private final PagedMemory memory;
+    private final DataEndpoint endpoint;
+    private final String dataHost;
+    private final RecentReplies recentReplies = new RecentReplies(16 * 1024);
+
+    HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost) {
+        this.spec = spec;
+        this.runner = runner;
+        this.memory = memory;
+        this.endpoint = endpoint;
+        this.dataHost = dataHost;
+    }
+
+    ProcessSpec spec() {
+        return spec;
+    }
+
+    ProcessRunner runner() {
+        return runner;
+    }
+
+    int dataPort() {
+        return endpoint.port();
+    }
+
+    String dataHost() {
+        return dataHost;
+    }
+
+    Reply recentReply(long clientId, long requestId) {
+        return requestId == 0 ? null : recentReplies.get(clientId, requestId);
+    }
+
+    void rememberReply(long clientId, long requestId, Reply reply) {
+        if (requestId != 0) {
+            recentReplies.put(clientId, requestId, reply);
+        }
+    }
+
+    /** A report for ps and inspect; waits briefly for the process thread's counters. */
+    ProcessInfo info(String nodeId) throws InterruptedException {
+        ProcessStats s;
+        try {
+            s = runner.stats().get(2, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            s = new ProcessStats(runner.state(), memory.allocatedPages(), -1, memory.allocatedBytes(),
+                    runner.commandsServed(), runner.commandsFailed(), runner.queuedCommands());
+        }
+        String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
+        String cls = runner.process().getClass().getName();
+        return new ProcessInfo(runner.id().toString(), spec.name(), nodeId, s.state().name(), runner.epoch(), dataHost,
+                endpoint.port(), bundle, cls, s.allocatedPages(), s.dirtyPages(), s.memoryBytes(), s.commandsServed(),
+                s.queuedCommands());
+    }
+
+    /** Stops the process, closes its endpoint and frees its memory. */
+    void close() throws InterruptedException {
+        endpoint.close();
+        runner.stop();
+        memory.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.caravan.node;
+
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.Lease;
+import dev.caravan.naming.NamingService;
+import dev.caravan.wire.CaravanException;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds the node's naming lease. {@link #onTick} renews it; if no renewal has succeeded for
+ * the lease's whole term (measured from when the last successful renewal was <em>sent</em>,
+ * so the node always gives up no later than the naming service can expire it) the node is
+ * fenced: it stops answering for its processes until it has a new lease and has re-registered
+ * them. Runs on one scheduler thread; {@link #owns()} may be read from any thread.
+ */
+final class LeaseKeeper {
+    private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
+
+    /** What the node does once it holds a new lease. */
+    interface Reregistration {
+        void onNewLease(long leaseId) throws Exception;
+    }
+
+    private final NamingService naming;
+    private final String holder;
+    private final long ttlMs;
+    private final Clock clock;
+    private final Reregistration reregistration;
+    private volatile long leaseId = -1;
+    private volatile boolean owns;
+    private volatile long lastGoodSentNs;
+
+    LeaseKeeper(NamingService naming, String holder, long ttlMs, Clock clock, Reregistration reregistration) {
+        this.naming = naming;
+        this.holder = holder;
+        this.ttlMs = ttlMs;
+        this.clock = clock;
+        this.reregistration = reregistration;
+    }
+
+    /** Opens the first lease; fails the node's start if naming cannot be reached. */
+    void open() throws Exception {
+        long sent = clock.nanoTime();
+        Lease lease = naming.openLease(holder, ttlMs);
+        leaseId = lease.id();
+        lastGoodSentNs = sent;
+        owns = true;
+    }
+
+    long leaseId() {
+        return leaseId;
+    }
+
+    /**
+     * Whether the node may answer for its processes now: it holds a lease whose last renewal
+     * was sent less than 90% of the term ago. Read on every request, so it does not wait for
+     * the next tick to notice the term has run out.
+     */
+    boolean owns() {
+        return owns && clock.nanoTime() - lastGoodSentNs < TimeUnit.MILLISECONDS.toNanos(ttlMs) * 9 / 10;
+    }
+
+    /** Renews, fences or re-acquires; call every ttl/4 or so. */
+    void onTick() {
+        long sent = clock.nanoTime();
+        if (owns && !owns()) {
+            owns = false;
+            LOG.log(System.Logger.Level.WARNING, holder + ": naming lease not renewed for " + ttlMs
+                    + " ms; no longer answering for hosted processes");
+        }
+        try {
+            if (owns) {
+                naming.renew(leaseId);
+                lastGoodSentNs = sent;
+                return;
+            }
+            Lease lease = naming.openLease(holder, ttlMs);
+            leaseId = lease.id();
+            lastGoodSentNs = sent;
+            reregistration.onNewLease(lease.id());
+            owns = true;
+            LOG.log(System.Logger.Level.INFO, holder + ": new naming lease " + lease.id() + "; answering again");
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.INFO, holder + ": naming lease renewal failed: " + e);
+            if (e.code() == dev.caravan.wire.ErrorCode.LEASE_EXPIRED && owns) {
+                owns = false;
+                LOG.log(System.Logger.Level.WARNING, holder + ": naming lease expired; no longer answering for hosted processes");
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, holder + ": re-registration failed: " + e);
+        }
+    }
+
+    /** Closes the lease (its entries go with it); best effort. */
+    void close() {
+        if (leaseId >= 0) {
+            try {
+                naming.closeLease(leaseId);
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.DEBUG, holder + ": closing lease failed: " + e);
+            }
+        }
+        owns = false;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.caravan.node;
+
+import dev.caravan.wire.ErrorCode;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a node needs to start, validated before any thread starts.
+ *
+ * @param nodeId           cluster-unique node name
+ * @param bindHost         address the control and data endpoints bind to (loopback by default)
+ * @param controlPort      control port; 0 picks a free one
+ * @param naming           the naming service's address
+ * @param dataDir          where bundles are stored
+ * @param leaseTtlMs       the naming lease; silence this long and the node stops answering
+ * @param token            cluster token ("" for none)
+ * @param mailboxCapacity  commands queued per process before clients are held back
+ */
+public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
+                         long leaseTtlMs, String token, int mailboxCapacity) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    public NodeConfig {
+        if (!ID.matcher(nodeId).matches()) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("node id '" + nodeId + "' must be 1-64 letters, digits, '-', '_' or '.'");
+        }
+        if (controlPort < 0 || controlPort > 65535) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("control port " + controlPort + " is not a TCP port");
+        }
+        if (leaseTtlMs < 300 || leaseTtlMs > 600_000) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("lease must be 300..600000 ms, got " + leaseTtlMs);
+        }
+        if (mailboxCapacity < 1) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
+        }
+    }
+
+    /** Defaults for a loopback node. */
+    public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
+        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096);
+    }
+}

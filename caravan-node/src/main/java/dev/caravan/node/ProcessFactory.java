@@ -1,0 +1,50 @@
+package dev.caravan.node;
+
+import dev.caravan.core.process.CaravanProcess;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.util.Map;
+
+/** Instantiates the code of a process: a built-in sample, or a class from a stored bundle. */
+final class ProcessFactory {
+    /** Built-in samples by name, loaded from the node's own class path. */
+    static final Map<String, String> SAMPLES = Map.of("kv", "dev.caravan.kv.KvProcess");
+
+    private final BundleStore bundles;
+
+    ProcessFactory(BundleStore bundles) {
+        this.bundles = bundles;
+    }
+
+    CaravanProcess create(ProcessSpec spec) {
+        ClassLoader loader;
+        String className;
+        if (!spec.sample().isEmpty()) {
+            className = SAMPLES.get(spec.sample());
+            if (className == null) {
+                throw ErrorCode.NOT_FOUND.exception("no sample '" + spec.sample() + "'; samples: " + SAMPLES.keySet());
+            }
+            loader = ProcessFactory.class.getClassLoader();
+        } else {
+            className = spec.className();
+            loader = bundles.loader(spec.bundleHash());
+        }
+        Class<?> cls;
+        try {
+            cls = Class.forName(className, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot load " + className + ": " + e);
+        }
+        if (!CaravanProcess.class.isAssignableFrom(cls)) {
+            throw ErrorCode.CLASS_LOAD_FAILED.exception(className + " does not implement " + CaravanProcess.class.getName());
+        }
+        try {
+            return (CaravanProcess) cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot instantiate " + className
+                    + " (it needs a public no-argument constructor): " + cause);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.caravan.node;
+
+import dev.caravan.core.time.ManualClock;
+import dev.caravan.naming.LocalNamingService;
+import dev.caravan.naming.Lease;
+import dev.caravan.naming.NamingEntry;
+import dev.caravan.naming.NamingEvent;
+import dev.caravan.naming.NamingService;
+import dev.caravan.naming.Watch;
+import dev.caravan.wire.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaseKeeperTest {
+    private final ManualClock clock = new ManualClock(1_000_000);
+    private final LocalNamingService local = new LocalNamingService(() -> Instant.ofEpochMilli(clock.nowMs()));
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final NamingService naming = new Flaky(local, reachable);
+    private final AtomicInteger reregistrations = new AtomicInteger();
+
+    private LeaseKeeper keeper() throws Exception {
+        LeaseKeeper k = new LeaseKeeper(naming, "node/t", 1000, clock, id -> reregistrations.incrementAndGet());
+        k.open();
+        return k;
+    }
+
+    @Test
+    void shouldKeepOwnershipWhileRenewalsSucceed() throws Exception {
+        LeaseKeeper k = keeper();
+        for (int i = 0; i < 20; i++) {
+            clock.advanceMs(250);
+            k.onTick();
+            assertThat(k.owns()).isTrue();
+        }
+        assertThat(reregistrations).hasValue(0);
+    }
+
+    @Test
+    void shouldStopAnsweringBeforeTheNamingServiceCanExpireTheLease() throws Exception {
+        LeaseKeeper k = keeper();
+        reachable.set(false);
+        clock.advanceMs(250);
+        k.onTick();
+        assertThat(k.owns()).isTrue();
+        clock.advanceMs(650);
+        // 900 ms after the last renewal was sent: 90% of the term, no tick needed to notice.
+        assertThat(k.owns()).isFalse();
+        assertThat(local.expireLeases()).isZero();
+    }
+
+    @Test
+    void shouldReregisterAndAnswerAgainOnceNamingIsBack() throws Exception {
+        LeaseKeeper k = keeper();
+        long first = k.leaseId();
+        reachable.set(false);
+        clock.advanceMs(1500);
+        k.onTick();
+        assertThat(k.owns()).isFalse();
+        local.expireLeases();
+        reachable.set(true);
+        k.onTick();
+        assertThat(k.owns()).isTrue();
+        assertThat(k.leaseId()).isNotEqualTo(first);
+        assertThat(reregistrations).hasValue(1);
+    }
+
+    /** A naming service that can be made unreachable. */
+    private record Flaky(NamingService inner, AtomicBoolean reachable) implements NamingService {
+        private void check() {
+            if (!reachable.get()) {
+                throw ErrorCode.UNAVAILABLE.exception("naming unreachable (test)");
+            }
+        }
+
+        @Override
+        public Lease openLease(String holder, long ttlMs) {
+            check();
+            return inner.openLease(holder, ttlMs);
+        }
+
+        @Override
+        public void renew(long leaseId) {
+            check();
+            inner.renew(leaseId);
+        }
+
+        @Override
+        public void closeLease(long leaseId) {
+            check();
+            inner.closeLease(leaseId);
+        }
+
+        @Override
+        public void register(long leaseId, NamingEntry entry) {
+            check();
+            inner.register(leaseId, entry);
+        }
+
+        @Override
+        public void unregister(long leaseId, String name, long epoch) {
+            check();
+            inner.unregister(leaseId, name, epoch);
+        }
+
+        @Override
+        public Optional<NamingEntry> lookup(String name) {
+            check();
+            return inner.lookup(name);
+        }
+
+        @Override
+        public List<NamingEntry> list(String prefix) {
+            check();
+            return inner.list(prefix);
+        }
+
+        @Override
+        public Watch watch(String prefix, Consumer<NamingEvent> listener) {
+            check();
+            return inner.watch(prefix, listener);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void shouldNotAnswerForAnythingAfterClose() throws Exception {
+        LeaseKeeper k = keeper();
+        local.register(k.leaseId(), new NamingEntry("node/t", "t", "127.0.0.1", 1, 0, Map.of()));
+        k.close();
+        assertThat(k.owns()).isFalse();
+        assertThat(local.lookup("node/t")).isEmpty();
+    }
+}

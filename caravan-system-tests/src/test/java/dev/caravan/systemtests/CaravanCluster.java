@@ -1,0 +1,250 @@
+package dev.caravan.systemtests;
+
+import dev.caravan.cli.launch.ChildJvm;
+import dev.caravan.cli.launch.LocalCluster;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.client.NodeControl;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real cluster for system tests: a naming JVM and N node JVMs on loopback (free ports), over
+ * {@link LocalCluster}.
+ *
+ * <pre>
+ *   try (CaravanCluster c = CaravanCluster.aCluster().withNodes(3).withLeaseMs(1500).start()) {
+ *       ProcessInfo kv = c.deployKv("kv1", "n1");
+ *       c.client().call("kv1", "SET", "k", "v");
+ *   }
+ * </pre>
+ *
+ * {@link #close()} stops every JVM and then fails with an {@link AssertionError} listing every
+ * ERROR line a daemon logged that no {@link Builder#expectingErrors expected pattern} matches.
+ * Each cluster gets its own temporary work directory (logs, node data), deleted on a clean close
+ * and kept (its path is in the failure message) otherwise.
+ */
+public final class CaravanCluster implements AutoCloseable {
+    /** Options for short-lived child JVMs: small heap, quick start. */
+    public static final List<String> FAST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    /** Paged memory given to processes the harness deploys. */
+    public static final long PROCESS_MEMORY_BYTES = 64L << 20;
+
+    private final LocalCluster cluster;
+    private final Path workDir;
+    private final List<Pattern> expectedErrors;
+    private final List<ChildJvm> extraJvms = new ArrayList<>();
+    private CaravanClient client;
+    private boolean closed;
+
+    private CaravanCluster(LocalCluster cluster, Path workDir, List<Pattern> expectedErrors) {
+        this.cluster = cluster;
+        this.workDir = workDir;
+        this.expectedErrors = expectedErrors;
+    }
+
+    public static Builder aCluster() {
+        return new Builder();
+    }
+
+    /** Fluent settings; {@link #start()} builds the cluster. */
+    public static final class Builder {
+        private int nodes = 3;
+        private long leaseMs = 3000;
+        private final List<Pattern> expectedErrors = new ArrayList<>();
+        private List<String> jvmOptions = FAST_JVM_OPTIONS;
+
+        public Builder withNodes(int n) {
+            this.nodes = n;
+            return this;
+        }
+
+        public Builder withLeaseMs(long ms) {
+            this.leaseMs = ms;
+            return this;
+        }
+
+        public Builder withJvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** ERROR log lines matching any of these (found anywhere in the line) do not fail {@link #close()}. */
+        public Builder expectingErrors(Pattern... patterns) {
+            expectedErrors.addAll(List.of(patterns));
+            return this;
+        }
+
+        public CaravanCluster start() throws IOException, InterruptedException {
+            Path dir = Files.createTempDirectory("caravan-st-");
+            LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
+                    .leaseMs(leaseMs).start();
+            return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
+        }
+    }
+
+    /** The client library, connected to this cluster's naming; closed with the cluster. */
+    public synchronized CaravanClient client() {
+        if (client == null) {
+            client = newClient();
+        }
+        return client;
+    }
+
+    /** A fresh client the caller closes (for tests that count relocations from zero). */
+    public CaravanClient newClient() {
+        return CaravanClient.connect(cluster.namingAddress(), "", Duration.ofSeconds(10));
+    }
+
+    public InetSocketAddress namingAddress() {
+        return cluster.namingAddress();
+    }
+
+    /** {@code host:port} of naming, as the CLI's {@code --naming} takes it. */
+    public String namingHostPort() {
+        return cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort();
+    }
+
+    public InetSocketAddress controlAddress(String nodeId) {
+        InetSocketAddress a = cluster.nodeControls().get(nodeId);
+        if (a == null) {
+            throw new IllegalArgumentException("no node " + nodeId + "; nodes: " + cluster.nodeIds());
+        }
+        return a;
+    }
+
+    /** The control connection to a node (shared through {@link #client()}). */
+    public NodeControl control(String nodeId) {
+        return client().node(controlAddress(nodeId));
+    }
+
+    /** Starts the built-in Redis-compatible process on a node. */
+    public ProcessInfo deployKv(String name, String nodeId) {
+        return control(nodeId).start(new ProcessSpec(name, "kv", "", "", PROCESS_MEMORY_BYTES, Map.of()));
+    }
+
+    /** Pushes a bundle to {@code nodeId} and starts {@code className} from it there. */
+    public ProcessInfo deployBundle(String name, byte[] jar, String className, String nodeId) {
+        String hash = control(nodeId).putBundle(jar);
+        return control(nodeId).start(new ProcessSpec(name, "", hash, className, PROCESS_MEMORY_BYTES, Map.of()));
+    }
+
+    /** Where a process's RESP data endpoint listens. */
+    public static InetSocketAddress dataAddress(ProcessInfo info) {
+        return new InetSocketAddress(info.dataHost(), info.dataPort());
+    }
+
+    /** Kills a node's JVM with SIGKILL, as a crash would. */
+    public void killNode(String nodeId) throws InterruptedException {
+        cluster.node(nodeId).kill();
+    }
+
+    public ChildJvm node(String nodeId) {
+        return cluster.node(nodeId);
+    }
+
+    public ChildJvm namingJvm() {
+        return cluster.namingJvm();
+    }
+
+    /** Kills the naming JVM with SIGKILL. */
+    public void killNaming() throws InterruptedException {
+        cluster.namingJvm().kill();
+    }
+
+    /**
+     * Starts a new naming JVM on the port the original one used (after {@link #killNaming()}),
+     * so that nodes can reconnect to it. It is stopped, and its log checked, by {@link #close()}.
+     */
+    public ChildJvm restartNaming() throws IOException, InterruptedException {
+        ChildJvm n = ChildJvm.start("naming-" + (extraJvms.size() + 2), FAST_JVM_OPTIONS,
+                List.of("naming", "--port", String.valueOf(cluster.namingAddress().getPort())), workDir.resolve("logs"));
+        extraJvms.add(n);
+        n.awaitReady("address", 60_000);
+        return n;
+    }
+
+    public LocalCluster local() {
+        return cluster;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** ERROR lines logged so far by any daemon of this cluster that no expected pattern matches. */
+    public List<String> unexpectedErrors() throws IOException {
+        List<String> all = new ArrayList<>(cluster.loggedErrors());
+        for (ChildJvm j : extraJvms) {
+            if (Files.exists(j.log())) {
+                for (String line : Files.readAllLines(j.log())) {
+                    if (LocalCluster.ERROR_LINE.matcher(line).find()) {
+                        all.add(j.name() + ": " + line);
+                    }
+                }
+            }
+        }
+        all.removeIf(line -> expectedErrors.stream().anyMatch(p -> p.matcher(line).find()));
+        return all;
+    }
+
+    /**
+     * Stops everything; fails if a daemon logged an unexpected ERROR line. Idempotent.
+     *
+     * @throws AssertionError listing the unexpected ERROR lines
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (client != null) {
+            client.close();
+        }
+        cluster.close();
+        for (ChildJvm j : extraJvms) {
+            j.close();
+        }
+        List<String> errors;
+        try {
+            errors = unexpectedErrors();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading daemon logs in " + workDir, e);
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("daemons logged " + errors.size() + " unexpected ERROR line(s) (logs in "
+                    + workDir.resolve("logs") + "):\n  " + String.join("\n  ", errors));
+        }
+        deleteQuietly(workDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // A leftover temp file is harmless.
+                }
+            });
+        } catch (IOException ignored) {
+            // As above.
+        }
+    }
+}

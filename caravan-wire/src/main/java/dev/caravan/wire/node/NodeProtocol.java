@@ -1,0 +1,30 @@
+package dev.caravan.wire.node;
+
+/**
+ * Body layouts of the node control port's operations (see {@link dev.caravan.wire.Op}).
+ * Every request starts with the HELLO handshake of {@link dev.caravan.wire.net.Hello}.
+ *
+ * <pre>
+ * NODE_PUT_BUNDLE  req: string expectedHash ("" = none), bytes jar     reply: string hash
+ * NODE_GET_BUNDLE  req: string hash                                   reply: bytes jar
+ * NODE_START       req: {@link ProcessSpec}                            reply: {@link ProcessInfo}
+ * NODE_STOP        req: string name                                   reply: (empty)
+ * NODE_LIST        req: (empty)                                       reply: i32 n, n × ProcessInfo
+ * NODE_INSPECT     req: string name                                   reply: ProcessInfo
+ * NODE_CALL        req: string name, i64 clientId, i64 requestId,     reply: reply (CommandCodec)
+ *                       command (CommandCodec)
+ * NODE_SHUTDOWN    req: (empty)                                       reply: (empty), then the node exits
+ * </pre>
+ *
+ * A NODE_CALL for a process this node does not own is answered with
+ * {@link dev.caravan.wire.ErrorCode#NOT_HERE}: the caller re-resolves and retries; the command
+ * was not executed. A (clientId, requestId) pair seen before is answered from the node's
+ * recent-replies table instead of being executed again (requestId 0 means "do not deduplicate").
+ */
+public final class NodeProtocol {
+    /** Largest bundle accepted, well under the frame limit. */
+    public static final int MAX_BUNDLE_BYTES = 48 * 1024 * 1024;
+
+    private NodeProtocol() {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.caravan.wire.node;
+
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+
+/**
+ * What a node reports about a process it hosts (reply of NODE_START, NODE_INSPECT, and the
+ * elements of NODE_LIST).
+ *
+ * <pre>
+ * info := string id, string name, string node, string state, i64 epoch, string dataHost,
+ *         i32 dataPort, string bundle, string className, i64 allocatedPages, i64 dirtyPages,
+ *         i64 memoryBytes, i64 commandsServed, i32 queuedCommands
+ * </pre>
+ */
+public record ProcessInfo(String id, String name, String node, String state, long epoch, String dataHost,
+                          int dataPort, String bundle, String className, long allocatedPages, long dirtyPages,
+                          long memoryBytes, long commandsServed, int queuedCommands) {
+
+    public void writeTo(BodyWriter w) {
+        w.string(id).string(name).string(node).string(state).i64(epoch).string(dataHost).i32(dataPort)
+                .string(bundle).string(className).i64(allocatedPages).i64(dirtyPages).i64(memoryBytes)
+                .i64(commandsServed).i32(queuedCommands);
+    }
+
+    public static ProcessInfo readFrom(BodyReader r) {
+        return new ProcessInfo(r.string(), r.string(), r.string(), r.string(), r.i64(), r.string(), r.i32(),
+                r.string(), r.string(), r.i64(), r.i64(), r.i64(), r.i64(), r.i32());
+    }
+
+    /** host:port of the data endpoint. */
+    public String dataEndpoint() {
+        return dataHost + ":" + dataPort;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.caravan.wire.resp;
+
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.command.Reply;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes RESP2 server replies (the client side of {@link RespWriter}): for tests, client
+ * code and benchmark drivers. Lengths are checked against {@link RespLimits} before
+ * allocating; arrays nest at most {@value #MAX_DEPTH} deep. Not thread-safe.
+ */
+public final class RespReplyReader extends RespInput {
+    /** Deepest nesting of arrays accepted. */
+    public static final int MAX_DEPTH = 32;
+
+    public RespReplyReader(InputStream in, RespLimits limits) {
+        super(in, limits);
+    }
+
+    public RespReplyReader(InputStream in) {
+        this(in, RespLimits.DEFAULTS);
+    }
+
+    /**
+     * Blocks for the next reply.
+     *
+     * @return the reply, or {@code null} at a clean end of stream (between replies)
+     * @throws dev.caravan.wire.CaravanException MALFORMED or TOO_LARGE on bad input
+     * @throws EOFException when the stream ends inside a reply
+     */
+    public Reply read() throws IOException {
+        if (pos == lim && !fill()) {
+            return null;
+        }
+        return reply(0);
+    }
+
+    private Reply reply(int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw malformed("reply nested deeper than " + MAX_DEPTH);
+        }
+        if (pos == lim) {
+            fillOrEof();
+        }
+        byte type = buf[pos];
+        return switch (type) {
+            case '+' -> new Reply.Simple(text());
+            case '-' -> new Reply.Error(text());
+            case ':' -> {
+                long v = headerNumber("integer reply line too long");
+                if (v == Long.MIN_VALUE) {
+                    throw malformed("invalid integer reply");
+                }
+                yield new Reply.Int(v);
+            }
+            case '$' -> {
+                long len = headerNumber("bulk length line too long");
+                if (len == -1) {
+                    yield Reply.NIL;
+                }
+                if (len < 0) {
+                    throw malformed("invalid bulk length");
+                }
+                if (len > limits.maxBulkBytes()) {
+                    throw ErrorCode.TOO_LARGE.exception("bulk of " + len + " bytes exceeds the limit");
+                }
+                yield new Reply.Bulk(bulkBody((int) len));
+            }
+            case '*' -> {
+                long n = headerNumber("array length line too long");
+                if (n == -1) {
+                    yield Reply.NIL_ARRAY;
+                }
+                if (n < 0) {
+                    throw malformed("invalid array length");
+                }
+                if (n > limits.maxArrayElements()) {
+                    throw ErrorCode.TOO_LARGE.exception("array of " + n + " elements exceeds the limit");
+                }
+                List<Reply> items = new ArrayList<>((int) Math.min(n, 1024));
+                for (long i = 0; i < n; i++) {
+                    items.add(reply(depth + 1));
+                }
+                yield new Reply.Array(List.copyOf(items));
+            }
+            default -> throw malformed("unknown reply type byte " + (type & 0xFF));
+        };
+    }
+
+    private String text() throws IOException {
+        int nl = lineEnd("status line too long", false);
+        if (nl <= pos || buf[nl - 1] != '\r') {
+            throw malformed("status line not terminated by CRLF");
+        }
+        String s = new String(buf, pos + 1, nl - 1 - (pos + 1), StandardCharsets.UTF_8);
+        pos = nl + 1;
+        return s;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.caravan.wire.resp;
+
+import dev.caravan.wire.command.Reply;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes {@link Reply}s as RESP2 into its own buffer, which goes to the stream on
+ * {@link #flush()} (or when full); bulk values larger than {@value #WRITE_THROUGH_BYTES} bytes
+ * are written straight through without copying.
+ *
+ * <pre>
+ * Simple  +OK\r\n          Error  -ERR msg\r\n       Int  :42\r\n
+ * Bulk    $3\r\nabc\r\n    Nil    $-1\r\n           Array *2\r\n…   NilArray *-1\r\n
+ * </pre>
+ *
+ * <p>Threading: not thread-safe; one writer per connection, used by one thread at a time.
+ * Call {@link #flush()} after the last reply of a pipelined batch.
+ */
+public final class RespWriter {
+    static final int WRITE_THROUGH_BYTES = 16 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NIL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final OutputStream out;
+    private final byte[] buf = new byte[32 * 1024];
+    private int pos;
+
+    public RespWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    /** The RESP bytes of one reply. */
+    public static byte[] encode(Reply reply) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RespWriter w = new RespWriter(bytes);
+        try {
+            w.write(reply);
+            w.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory stream failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Appends one reply; may write to the stream when the buffer fills. */
+    public void write(Reply reply) throws IOException {
+        switch (reply) {
+            case Reply.Simple s -> {
+                if (s == Reply.OK) {
+                    raw(OK, 0, OK.length);
+                } else {
+                    line('+', s.text());
+                }
+            }
+            case Reply.Error e -> line('-', e.text());
+            case Reply.Int i -> header(':', i.value());
+            case Reply.Bulk b -> bulk(b.value());
+            case Reply.Array a -> {
+                header('*', a.items().size());
+                for (Reply item : a.items()) {
+                    write(item);
+                }
+            }
+            case Reply.Nil n -> raw(NIL, 0, NIL.length);
+            case Reply.NilArray n -> raw(NIL_ARRAY, 0, NIL_ARRAY.length);
+        }
+    }
+
+    /** Appends a bulk string. */
+    void bulk(byte[] value) throws IOException {
+        header('$', value.length);
+        raw(value, 0, value.length);
+        raw(CRLF, 0, 2);
+    }
+
+    /** Writes what is buffered and flushes the stream. */
+    public void flush() throws IOException {
+        drain();
+        out.flush();
+    }
+
+    private void drain() throws IOException {
+        if (pos > 0) {
+            out.write(buf, 0, pos);
+            pos = 0;
+        }
+    }
+
+    private void line(char type, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        ensure(1);
+        buf[pos++] = (byte) type;
+        raw(b, 0, b.length);
+        raw(CRLF, 0, 2);
+    }
+
+    /** {@code type}, the decimal value, CRLF, without allocating. */
+    void header(char type, long value) throws IOException {
+        ensure(24);
+        buf[pos++] = (byte) type;
+        if (value >= 0 && value < 10) {
+            buf[pos++] = (byte) ('0' + value);
+        } else if (value == Long.MIN_VALUE) {
+            byte[] b = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        } else {
+            if (value < 0) {
+                buf[pos++] = '-';
+                value = -value;
+            }
+            int digits = 1;
+            for (long v = value / 10; v != 0; v /= 10) {
+                digits++;
+            }
+            for (int i = pos + digits - 1; i >= pos; i--) {
+                buf[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            pos += digits;
+        }
+        buf[pos++] = '\r';
+        buf[pos++] = '\n';
+    }
+
+    void raw(byte[] b, int off, int len) throws IOException {
+        if (len > WRITE_THROUGH_BYTES) {
+            drain();
+            out.write(b, off, len);
+            return;
+        }
+        ensure(len);
+        System.arraycopy(b, off, buf, pos, len);
+        pos += len;
+    }
+
+    private void ensure(int n) throws IOException {
+        if (buf.length - pos < n) {
+            drain();
+        }
+    }
+}

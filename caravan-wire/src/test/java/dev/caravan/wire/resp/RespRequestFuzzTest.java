@@ -1,0 +1,14 @@
+package dev.caravan.wire.resp;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Jazzer fuzzes {@link FuzzTargets#respRequests} for a few seconds in every test run (JAZZER_FUZZ=1
+ * is set by the module's surefire configuration; without it only the corpus is replayed).
+ */
+class RespRequestFuzzTest {
+    @FuzzTest(maxDuration = "2s")
+    void onlyTypedErrorsEscape(byte[] input) throws Exception {
+        FuzzTargets.respRequests(input);
+    }
+}
