@@ -56,6 +56,11 @@ public final class Main implements Runnable {
             t.printStackTrace(cmd.getErr());
             return 1;
         });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("caravan: " + ex.getMessage() + " (see 'caravan "
+                    + ex.getCommandLine().getCommandName() + " --help')");
+            return 2;
+        });
         return cl.execute(args);
     }
 }

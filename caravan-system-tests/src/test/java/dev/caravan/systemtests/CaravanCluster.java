@@ -234,7 +234,8 @@ public final class CaravanCluster implements AutoCloseable {
         deleteQuietly(workDir);
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes a directory tree, best effort. */
+    static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

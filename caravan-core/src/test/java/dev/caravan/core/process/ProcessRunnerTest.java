@@ -108,10 +108,19 @@ class ProcessRunnerTest {
     @Test
     void shouldCoalesceTicks() throws Exception {
         runner.start(false).get(5, TimeUnit.SECONDS);
-        runner.suspend().get(5, TimeUnit.SECONDS);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // Keep the process thread busy so that all three ticks arrive while one is pending.
+        runner.post(() -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         runner.tick();
         runner.tick();
         runner.tick();
+        release.countDown();
         runner.stats().get(5, TimeUnit.SECONDS);
         assertThat(counter.ticks).isEqualTo(1);
     }

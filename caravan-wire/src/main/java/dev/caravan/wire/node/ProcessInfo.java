@@ -12,6 +12,9 @@ import dev.caravan.wire.BodyWriter;
  *         i32 dataPort, string bundle, string className, i64 allocatedPages, i64 dirtyPages,
  *         i64 memoryBytes, i64 commandsServed, i32 queuedCommands
  * </pre>
+ *
+ * <p>{@code memoryBytes} is the off-heap memory the process holds now (allocated chunks), not
+ * the capacity it was started with.
  */
 public record ProcessInfo(String id, String name, String node, String state, long epoch, String dataHost,
                           int dataPort, String bundle, String className, long allocatedPages, long dirtyPages,
