@@ -10,6 +10,8 @@ import dev.caravan.cli.commands.PsCommand;
 import dev.caravan.cli.commands.StopCommand;
 import dev.caravan.cli.commands.TestCommand;
 import dev.caravan.cli.commands.UpCommand;
+import dev.caravan.cli.commands.lab.LabCommand;
+import dev.caravan.cli.commands.servers.SuperserverCommand;
 import dev.caravan.wire.CaravanException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Command;
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
         subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
-                CallCommand.class, StopCommand.class, DemoCommand.class, BenchCommand.class, TestCommand.class,
+                CallCommand.class, StopCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
+                BenchCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

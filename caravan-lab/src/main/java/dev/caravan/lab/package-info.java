@@ -1,0 +1,2 @@
+/** The concurrency lab: experiments on real threads and processes. */
+package dev.caravan.lab;
