@@ -1,5 +1,7 @@
 package dev.caravan.wire.resp;
 
+import dev.caravan.wire.fuzz.FuzzTargets;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**

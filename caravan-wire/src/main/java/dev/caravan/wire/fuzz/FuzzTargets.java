@@ -1,10 +1,13 @@
-package dev.caravan.wire.resp;
+package dev.caravan.wire.fuzz;
 
 import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.FrameReader;
 import dev.caravan.wire.command.CommandCodec;
+import dev.caravan.wire.resp.RespLimits;
+import dev.caravan.wire.resp.RespReader;
+import dev.caravan.wire.resp.RespReplyReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -16,14 +19,14 @@ import java.io.IOException;
  * else (IndexOutOfBounds, NegativeArraySize, OutOfMemoryError) escapes and is a finding.
  * Small limits keep a lying length from being "valid" and allocating a lot.
  */
-final class FuzzTargets {
-    static final RespLimits LIMITS = new RespLimits(1 << 20, 1024, 1024);
+public final class FuzzTargets {
+    public static final RespLimits LIMITS = new RespLimits(1 << 20, 1024, 1024);
 
     private FuzzTargets() {
     }
 
     /** Client requests through {@link RespReader}, as a data endpoint reads them. */
-    static void respRequests(byte[] input) throws IOException {
+    public static void respRequests(byte[] input) throws IOException {
         RespReader r = new RespReader(new ByteArrayInputStream(input), LIMITS);
         try {
             while (r.read() != null) {
@@ -35,7 +38,7 @@ final class FuzzTargets {
     }
 
     /** Server replies through {@link RespReplyReader}. */
-    static void respReplies(byte[] input) throws IOException {
+    public static void respReplies(byte[] input) throws IOException {
         RespReplyReader r = new RespReplyReader(new ByteArrayInputStream(input), LIMITS);
         try {
             while (r.read() != null) {
@@ -50,7 +53,7 @@ final class FuzzTargets {
      * Binary frames through {@link FrameReader}, each body decoded as a command and as a reply
      * with {@link CommandCodec} (over {@link BodyReader}).
      */
-    static void frames(byte[] input) throws IOException {
+    public static void frames(byte[] input) throws IOException {
         FrameReader r = new FrameReader(new ByteArrayInputStream(input), 1 << 20);
         try {
             Frame f;
@@ -72,7 +75,7 @@ final class FuzzTargets {
     }
 
     /** A frame body alone, decoded as a command and as a reply. */
-    static void bodies(byte[] input) {
+    public static void bodies(byte[] input) {
         try {
             CommandCodec.readCommand(new BodyReader(input)).payloadBytes();
         } catch (CaravanException expected) {

@@ -1,4 +1,4 @@
-package dev.caravan.wire.resp;
+package dev.caravan.wire.fuzz;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Deterministic structure-aware mutations of valid seed inputs, for {@link DecoderFuzzMain}
+ * Deterministic structure-aware mutations of valid seed inputs, for {@link DecoderFuzzer}
  * (Jazzer's coverage-guided engine does the short runs inside {@code mvn test}).
  */
 final class Mutator {
