@@ -1,7 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.client.CaravanClient;
-import dev.caravan.client.HostPort;
+import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Option;
 

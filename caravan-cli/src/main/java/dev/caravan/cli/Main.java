@@ -11,6 +11,8 @@ import dev.caravan.cli.commands.StopCommand;
 import dev.caravan.cli.commands.TestCommand;
 import dev.caravan.cli.commands.UpCommand;
 import dev.caravan.cli.commands.lab.LabCommand;
+import dev.caravan.cli.commands.migration.CloneCommand;
+import dev.caravan.cli.commands.migration.MigrateCommand;
 import dev.caravan.cli.commands.servers.SuperserverCommand;
 import dev.caravan.wire.CaravanException;
 import picocli.CommandLine;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
         subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
-                CallCommand.class, StopCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
+                CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

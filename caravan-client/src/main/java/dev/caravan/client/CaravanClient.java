@@ -7,6 +7,7 @@ import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.net.HostPort;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

@@ -8,6 +8,9 @@ import dev.caravan.wire.command.CommandCodec;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameClient;
 import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.node.MigrationProgress;
+import dev.caravan.wire.node.MigrationReport;
+import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 
@@ -15,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Typed calls to one node's control port (layouts in {@link dev.caravan.wire.node.NodeProtocol}).
@@ -80,6 +84,20 @@ public final class NodeControl implements AutoCloseable {
         w.string(name).i64(clientId).i64(requestId);
         CommandCodec.write(w, command);
         return CommandCodec.readReply(client.request(Op.NODE_CALL, w.toBytes()));
+    }
+
+    /**
+     * Asks the node hosting {@code request.name()} to migrate or clone it; {@code progress} gets
+     * each progress report (on a reader thread; must not block). Uses its own connection.
+     */
+    public static MigrationReport migrate(InetSocketAddress address, String token, MigrationRequest request,
+                                          Consumer<MigrationProgress> progress, Duration timeout) {
+        try (FrameClient c = FrameClient.connect(address, new Hello("cli", token), Duration.ofSeconds(30),
+                f -> progress.accept(MigrationProgress.readFrom(f.reader())))) {
+            BodyWriter w = new BodyWriter();
+            request.writeTo(w);
+            return MigrationReport.readFrom(c.call(Op.NODE_MIGRATE, w.toBytes(), timeout).expectOk());
+        }
     }
 
     /** Asks the node to stop all its processes and exit. */

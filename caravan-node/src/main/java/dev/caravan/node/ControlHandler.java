@@ -10,6 +10,7 @@ import dev.caravan.wire.command.CommandCodec;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameConnection;
 import dev.caravan.wire.net.FrameHandler;
+import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.NodeProtocol;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -78,6 +79,31 @@ final class ControlHandler implements FrameHandler {
                 Reply reply = node.call(name, clientId, requestId, command);
                 CommandCodec.write(out, reply);
             }
+            case Op.NODE_MIGRATE -> {
+                MigrationRequest m = MigrationRequest.readFrom(in);
+                in.expectEnd();
+                long id = request.requestId();
+                node.migrate(m, p -> {
+                    BodyWriter ev = new BodyWriter();
+                    p.writeTo(ev);
+                    connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
+                }).writeTo(out);
+            }
+            case Op.MIG_BEGIN -> out.i32(node.incoming().begin(connection.id(), in));
+            case Op.MIG_PAGES -> node.incoming().pages(in);
+            case Op.MIG_COMMIT -> node.incoming().commit(in);
+            case Op.MIG_ABORT -> {
+                String name = in.string();
+                in.expectEnd();
+                node.incoming().abort(name);
+            }
+            case Op.MIG_PUSH_DONE -> node.incoming().pushDone(in);
+            case Op.MIG_FETCH -> {
+                String name = in.string();
+                long page = in.i64();
+                in.expectEnd();
+                out.bytes(node.fetchPage(name, page));
+            }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();
                 connection.send(Frame.ok(request.requestId(), new byte[0]));
@@ -88,5 +114,10 @@ final class ControlHandler implements FrameHandler {
                     + Op.name(request.type()));
         }
         return Frame.ok(request.requestId(), out.toBytes());
+    }
+
+    @Override
+    public void onClose(FrameConnection connection) {
+        node.incoming().onConnectionClosed(connection.id());
     }
 }

@@ -45,6 +45,7 @@ final class DataEndpoint implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile String movedTo;
 
     DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost) throws IOException {
         this.processName = processName;
@@ -127,8 +128,24 @@ final class DataEndpoint implements AutoCloseable {
         return c.size() == 1 && java.util.Arrays.equals(c.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII), QUIT);
     }
 
+    /**
+     * From now on every command is answered {@code -MOVED <epoch> <host:port>}: the process lives
+     * there now (a front endpoint or a cluster-aware client resends; nothing was executed here).
+     */
+    void movedTo(long epoch, String hostPort) {
+        movedTo = epoch + " " + hostPort;
+    }
+
     private Reply[] execute(List<Command> batch) throws InterruptedException {
         Reply[] replies;
+        String moved = movedTo;
+        if (moved != null) {
+            return fill(batch.size(), Reply.error("MOVED " + moved));
+        }
+        if (runner.state() == dev.caravan.core.process.ProcessState.FAILED) {
+            return fill(batch.size(), Reply.error("ERR process " + processName + " has failed on this node"
+                    + " (for example it lost pages with its migration source); restore it from a checkpoint"));
+        }
         if (!owned.getAsBoolean()) {
             replies = new Reply[batch.size()];
             java.util.Arrays.fill(replies, Reply.error("TRYAGAIN this node does not own process " + processName
@@ -139,15 +156,20 @@ final class DataEndpoint implements AutoCloseable {
         try {
             runner.submit(batch.toArray(Command[]::new), done::complete);
         } catch (CaravanException e) {
-            replies = new Reply[batch.size()];
-            java.util.Arrays.fill(replies, Reply.error("TRYAGAIN " + e.getMessage()));
-            return replies;
+            moved = movedTo;
+            return fill(batch.size(), Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
         }
         try {
             return done.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch completion failed", e.getCause());
         }
+    }
+
+    private static Reply[] fill(int n, Reply r) {
+        Reply[] replies = new Reply[n];
+        java.util.Arrays.fill(replies, r);
+        return replies;
     }
 
     private static void writeAll(RespWriter w, Reply[] replies) throws IOException {

@@ -22,14 +22,22 @@ final class HostedProcess {
     private final PagedMemory memory;
     private final DataEndpoint endpoint;
     private final String dataHost;
+    private final String front;
     private final RecentReplies recentReplies = new RecentReplies(16 * 1024);
 
-    HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost) {
+    /** @param front the process's stable endpoint (host:port), "" if it has none */
+    HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost,
+                  String front) {
         this.spec = spec;
         this.runner = runner;
         this.memory = memory;
         this.endpoint = endpoint;
         this.dataHost = dataHost;
+        this.front = front;
+    }
+
+    String front() {
+        return front;
     }
 
     ProcessSpec spec() {
@@ -38,6 +46,14 @@ final class HostedProcess {
 
     ProcessRunner runner() {
         return runner;
+    }
+
+    PagedMemory memory() {
+        return memory;
+    }
+
+    DataEndpoint endpoint() {
+        return endpoint;
     }
 
     int dataPort() {
@@ -70,7 +86,7 @@ final class HostedProcess {
         String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
         String cls = runner.process().getClass().getName();
         return new ProcessInfo(runner.id().toString(), spec.name(), nodeId, s.state().name(), runner.epoch(), dataHost,
-                endpoint.port(), bundle, cls, s.allocatedPages(), s.dirtyPages(), s.memoryBytes(), s.commandsServed(),
+                endpoint.port(), front, bundle, cls, s.allocatedPages(), s.dirtyPages(), s.memoryBytes(), s.commandsServed(),
                 s.queuedCommands());
     }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +53,10 @@ public final class NodeDaemon implements AutoCloseable {
     private final ProcessFactory factory;
     private final BundleFetcher fetcher;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
+    private final Map<String, FrontEndpoint> fronts = new ConcurrentHashMap<>();
+    private final Map<String, PostCopyPusher> pageFaultServers = new ConcurrentHashMap<>();
+    private final Set<String> migrating = ConcurrentHashMap.newKeySet();
+    private final IncomingMigrations incoming = new IncomingMigrations(this);
     private final Object lifecycleLock = new Object();
     private final ScheduledExecutorService scheduler;
     private final LeaseKeeper lease;
@@ -122,9 +127,14 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     private void registerProcess(long leaseId, HostedProcess p) {
+        Map<String, String> attributes = new java.util.HashMap<>();
+        attributes.put("id", p.runner().id().toString());
+        attributes.put("control", config.bindHost() + ":" + control.port());
+        if (!p.front().isEmpty()) {
+            attributes.put("front", p.front());
+        }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
-                p.dataPort(), p.runner().epoch(), Map.of("id", p.runner().id().toString(),
-                "control", config.bindHost() + ":" + control.port()), leaseId));
+                p.dataPort(), p.runner().epoch(), attributes, leaseId));
     }
 
     /** After a lost lease: register the node again and every process it still may own. */
@@ -179,32 +189,226 @@ public final class NodeDaemon implements AutoCloseable {
                 fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
             }
             CaravanProcess code = factory.create(spec);
-            PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
-            ProcessRunner runner = new ProcessRunner(ProcessId.random(), spec.name(), 1, code, memory, clock,
-                    spec.config(), config.mailboxCapacity());
-            DataEndpoint endpoint = null;
-            HostedProcess hosted = null;
+            FrontEndpoint front = new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime);
+            HostedProcess hosted;
             try {
-                endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost());
-                hosted = new HostedProcess(spec, runner, memory, endpoint, config.bindHost());
-                awaitStart(runner.start(false), spec.name());
-                registerProcess(lease.leaseId(), hosted);
-                processes.put(spec.name(), hosted);
-            } catch (Exception e) {
-                if (hosted != null) {
-                    hosted.close();
-                } else {
-                    if (endpoint != null) {
-                        endpoint.close();
-                    }
-                    memory.close();
-                }
+                hosted = prepareHosted(spec, ProcessId.random(), 1, code, config.bindHost() + ":" + front.port());
+            } catch (Exception | Error e) {
+                front.close();
                 throw e;
             }
-            LOG.log(System.Logger.Level.INFO, "started process " + spec.name() + " (" + runner.id() + ") data endpoint "
+            try {
+                awaitStart(hosted.runner().start(false), spec.name());
+                registerProcess(lease.leaseId(), hosted);
+                processes.put(spec.name(), hosted);
+                FrontEndpoint previous = fronts.put(spec.name(), front);
+                if (previous != null) {
+                    previous.close();
+                }
+            } catch (Exception e) {
+                front.close();
+                hosted.close();
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "started process " + spec.name() + " (" + hosted.runner().id() + ") data endpoint "
                     + hosted.dataHost() + ":" + hosted.dataPort());
             return hosted.info(config.nodeId());
         }
+    }
+
+    /** Where a process's data endpoint is now, per naming; null if unregistered. */
+    private InetSocketAddress locate(String name) {
+        return naming.lookup("process/" + name).map(e -> new InetSocketAddress(e.host(), e.port())).orElse(null);
+    }
+
+    /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
+    HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) throws IOException {
+        PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
+        ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
+                config.mailboxCapacity());
+        try {
+            DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost());
+            return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front);
+        } catch (IOException | RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+    }
+
+    /** The code of a process: a sample, or a bundle pulled from another node if missing here. */
+    CaravanProcess createProcessCode(ProcessSpec spec) throws IOException {
+        if (!spec.bundleHash().isEmpty() && !bundles.has(spec.bundleHash())) {
+            fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
+        }
+        return factory.create(spec);
+    }
+
+    boolean hostsProcess(String name) {
+        return processes.containsKey(name);
+    }
+
+    String token() {
+        return config.token();
+    }
+
+    /**
+     * The commit point of an arriving process: register it in naming with its new epoch (naming
+     * refuses a lower one, so the source is fenced from here on), then start it.
+     */
+    void commitArrival(HostedProcess hosted) throws Exception {
+        synchronized (lifecycleLock) {
+            requireOwnership();
+            registerProcess(lease.leaseId(), hosted);
+            processes.put(hosted.spec().name(), hosted);
+        }
+        awaitStart(hosted.runner().start(true), hosted.spec().name());
+    }
+
+    /** A post-copy process that lost pages: failed, and withdrawn from naming so nobody is sent to it. */
+    void markLost(HostedProcess hosted) {
+        hosted.runner().markFailed();
+        try {
+            naming.unregister(lease.leaseId(), "process/" + hosted.spec().name(), hosted.runner().epoch());
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.INFO, "withdrawing failed process " + hosted.spec().name() + ": " + e);
+        }
+    }
+
+    IncomingMigrations incoming() {
+        return incoming;
+    }
+
+    /** What the source did with the process after commit. */
+    record HandOff(long forwarded) {
+    }
+
+    /**
+     * Moves a process out of here (migration, clone or checkpoint-free): runs at the source on the
+     * control thread that asked for it, with progress pushed to {@code progress}.
+     */
+    dev.caravan.wire.node.MigrationReport migrate(dev.caravan.wire.node.MigrationRequest request,
+                                                  java.util.function.Consumer<dev.caravan.wire.node.MigrationProgress> progress)
+            throws InterruptedException {
+        if (request.toNode().equals(config.nodeId())) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + request.name() + " is already on node " + config.nodeId());
+        }
+        if (request.cloning() && request.mode().resumesEarly()) {
+            throw ErrorCode.NOT_SUPPORTED.exception("a clone must be consistent at one instant: use stop-and-copy or pre-copy");
+        }
+        HostedProcess hosted = hosted(request.name());
+        NamingEntry dest = naming.lookup("node/" + request.toNode()).orElseThrow(() ->
+                ErrorCode.NOT_FOUND.exception("no node " + request.toNode() + " is registered"));
+        if (!migrating.add(request.name())) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + request.name() + " is already being moved");
+        }
+        try {
+            String destControl = dest.host() + ":" + dest.port();
+            dev.caravan.wire.net.FrameClient link = dev.caravan.wire.net.FrameClient.connect(
+                    new InetSocketAddress(dest.host(), dest.port()),
+                    new dev.caravan.wire.net.Hello("node/" + config.nodeId(), config.token()), java.time.Duration.ofSeconds(30));
+            return new MigrationSource(this, hosted, request, clock, progress).run(link, request.toNode(), destControl);
+        } finally {
+            migrating.remove(request.name());
+        }
+    }
+
+    int migrationBegin(dev.caravan.wire.net.FrameClient link, HostedProcess hosted, String targetName, long newEpoch,
+                       dev.caravan.wire.node.MigrationRequest request, String destFault) {
+        ProcessSpec s = hosted.spec();
+        ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
+        ProcessId id = request.cloning() ? ProcessId.random() : hosted.runner().id();
+        String front = request.cloning() ? "" : hosted.front();
+        return link.call(dev.caravan.wire.Op.MIG_BEGIN, IncomingMigrations.beginBody(spec, id, newEpoch, front,
+                config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk().i32();
+    }
+
+    void migrationCommit(dev.caravan.wire.net.FrameClient link, String name, int stateVersion, byte[] state, long[] missing) {
+        link.call(dev.caravan.wire.Op.MIG_COMMIT, IncomingMigrations.commitBody(name, stateVersion, state, missing,
+                config.bindHost() + ":" + control.port()), java.time.Duration.ofSeconds(60)).expectOk();
+    }
+
+    /**
+     * After commit at the source: stop answering for the process (later commands get MOVED),
+     * hand the commands that queued up during the switch-over to the destination and relay their
+     * replies, and free the process's slot here.
+     */
+    HandOff handOff(HostedProcess hosted, String destNode, int destDataPort, long newEpoch) throws InterruptedException {
+        String name = hosted.spec().name();
+        String destHost = naming.lookup("node/" + destNode).map(NamingEntry::host).orElse(config.bindHost());
+        InetSocketAddress destData = new InetSocketAddress(destHost, destDataPort);
+        synchronized (lifecycleLock) {
+            processes.remove(name, hosted);
+        }
+        hosted.endpoint().movedTo(newEpoch, destHost + ":" + destDataPort);
+        hosted.runner().epoch(newEpoch);
+        List<ProcessRunner.PendingBatch> pending = hosted.runner().handOff();
+        long forwarded = 0;
+        if (!pending.isEmpty()) {
+            try (RespForwarder f = new RespForwarder(destData)) {
+                for (ProcessRunner.PendingBatch b : pending) {
+                    b.completion().complete(f.forward(b.commands()));
+                    forwarded += b.commands().length;
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "forwarding " + pending.size() + " queued batches of " + name
+                        + " to " + destData + " failed: " + e);
+                for (ProcessRunner.PendingBatch b : pending) {
+                    Reply[] r = new Reply[b.commands().length];
+                    java.util.Arrays.fill(r, Reply.error("MOVED " + newEpoch + " " + destHost + ":" + destDataPort));
+                    b.completion().complete(r);
+                }
+            }
+        }
+        // Keep answering MOVED for a while so that connected clients learn the new place, then let go.
+        scheduler.schedule(() -> hosted.endpoint().close(), 30, TimeUnit.SECONDS);
+        LOG.log(System.Logger.Level.INFO, "process " + name + " moved to " + destNode + " (epoch " + newEpoch + "); forwarded "
+                + forwarded + " queued commands");
+        return new HandOff(forwarded);
+    }
+
+    /**
+     * Decides, after a failed commit, who owns the process: the source (resume), or the
+     * destination (its registration went through and only the answer was lost). Asks naming,
+     * retrying while naming cannot answer; the process stays frozen meanwhile, never runs twice.
+     */
+    String resolveAfterFailedCommit(HostedProcess hosted, long oldEpoch) throws InterruptedException {
+        String name = hosted.spec().name();
+        for (int attempt = 0; attempt < 600; attempt++) {
+            try {
+                Optional<NamingEntry> e = naming.lookup("process/" + name);
+                if (e.isPresent() && e.get().epoch() > oldEpoch) {
+                    LOG.log(System.Logger.Level.WARNING, "process " + name + " was committed at " + e.get().node()
+                            + " although its answer was lost; handing off");
+                    handOff(hosted, e.get().node(), e.get().port(), e.get().epoch());
+                    hosted.memory().close();
+                    return "committed";
+                }
+                if (e.isPresent() && e.get().node().equals(config.nodeId()) && e.get().epoch() == oldEpoch && lease.owns()) {
+                    return "resumed-at-source";
+                }
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.INFO, "cannot ask naming who owns " + name + " yet: " + e.getMessage());
+            }
+            Thread.sleep(100);
+        }
+        return "in-doubt";
+    }
+
+    void servePageFaults(String name, PostCopyPusher pusher) {
+        pageFaultServers.put(name, pusher);
+    }
+
+    void stopServingPageFaults(String name) {
+        pageFaultServers.remove(name);
+    }
+
+    /** MIG_FETCH at the source: one page of a post-copy process that left. */
+    byte[] fetchPage(String name, long page) {
+        PostCopyPusher p = pageFaultServers.get(name);
+        if (p == null) {
+            throw ErrorCode.NOT_FOUND.exception("no post-copy of " + name + " is being served here");
+        }
+        return p.fetch(page);
     }
 
     private static void awaitStart(CompletableFuture<Void> started, String name) throws InterruptedException {
@@ -220,6 +424,9 @@ public final class NodeDaemon implements AutoCloseable {
     /** Stops a process here and removes its naming entry. */
     void stopProcess(String name) throws InterruptedException {
         synchronized (lifecycleLock) {
+            if (migrating.contains(name)) {
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is being moved; stop it when the move is done");
+            }
             HostedProcess p = processes.remove(name);
             if (p == null) {
                 throw ErrorCode.NOT_FOUND.exception("no process " + name + " on node " + config.nodeId());
@@ -230,6 +437,10 @@ public final class NodeDaemon implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "unregistering " + name + ": " + e);
             }
             p.close();
+            FrontEndpoint front = fronts.remove(name);
+            if (front != null) {
+                front.close();
+            }
             LOG.log(System.Logger.Level.INFO, "stopped process " + name);
         }
     }
@@ -307,6 +518,8 @@ public final class NodeDaemon implements AutoCloseable {
                 }
             }
             processes.clear();
+            fronts.values().forEach(FrontEndpoint::close);
+            fronts.clear();
         }
         lease.close();
         if (control != null) {

@@ -37,6 +37,16 @@ public final class Op {
     public static final int NODE_INSPECT = 0x0206;
     public static final int NODE_CALL = 0x0207;
     public static final int NODE_SHUTDOWN = 0x0208;
+    public static final int NODE_MIGRATE = 0x0209;
+    public static final int NODE_CHECKPOINT = 0x020A;
+
+    // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
+    public static final int MIG_BEGIN = 0x0301;
+    public static final int MIG_PAGES = 0x0302;
+    public static final int MIG_COMMIT = 0x0303;
+    public static final int MIG_ABORT = 0x0304;
+    public static final int MIG_FETCH = 0x0305;
+    public static final int MIG_PUSH_DONE = 0x0306;
 
     /** A readable name for logs and errors. */
     public static String name(int op) {
@@ -63,6 +73,14 @@ public final class Op {
             case NODE_INSPECT -> "NODE_INSPECT";
             case NODE_CALL -> "NODE_CALL";
             case NODE_SHUTDOWN -> "NODE_SHUTDOWN";
+            case NODE_MIGRATE -> "NODE_MIGRATE";
+            case NODE_CHECKPOINT -> "NODE_CHECKPOINT";
+            case MIG_BEGIN -> "MIG_BEGIN";
+            case MIG_PAGES -> "MIG_PAGES";
+            case MIG_COMMIT -> "MIG_COMMIT";
+            case MIG_ABORT -> "MIG_ABORT";
+            case MIG_FETCH -> "MIG_FETCH";
+            case MIG_PUSH_DONE -> "MIG_PUSH_DONE";
             default -> "0x" + Integer.toHexString(op);
         };
     }

@@ -45,12 +45,12 @@ public final class PsCommand implements Callable<Integer> {
                 System.out.println(m.writeValueAsString(Map.of("processes", all, "unreachableNodes", unreachable)));
                 return 0;
             }
-            System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5s %-21s %8s %8s %10s %10s%n", "NAME", "ID", "NODE", "STATE",
-                    "EPOCH", "DATA ENDPOINT", "PAGES", "DIRTY", "MEMORY", "SERVED");
+            System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5s %-21s %-21s %8s %8s %10s %10s%n", "NAME", "ID", "NODE",
+                    "STATE", "EPOCH", "STABLE ENDPOINT", "DATA ENDPOINT", "PAGES", "DIRTY", "MEMORY", "SERVED");
             for (ProcessInfo p : all) {
-                System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5d %-21s %8d %8d %10s %10d%n", p.name(), p.id(), p.node(),
-                        p.state(), p.epoch(), p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
-                        Sizes.human(p.memoryBytes()), p.commandsServed());
+                System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5d %-21s %-21s %8d %8d %10s %10d%n", p.name(), p.id(),
+                        p.node(), p.state(), p.epoch(), p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(),
+                        p.allocatedPages(), p.dirtyPages(), Sizes.human(p.memoryBytes()), p.commandsServed());
             }
             if (all.isEmpty()) {
                 System.out.println("(no processes; start one with 'caravan deploy --sample kv --name kv1')");

@@ -1,6 +1,6 @@
 package dev.caravan.cli.launch;
 
-import dev.caravan.client.HostPort;
+import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.IOException;

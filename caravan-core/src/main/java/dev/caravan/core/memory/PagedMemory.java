@@ -5,6 +5,10 @@ import dev.caravan.wire.ErrorCode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A process's data segment: a flat, byte-addressed space of fixed-size pages held off the
@@ -28,6 +32,13 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Values wider than a byte are stored little-endian and must not cross a chunk boundary;
  * callers that lay out 8-byte fields at 8-aligned addresses never do.
+ *
+ * <h2>Missing pages (post-copy)</h2>
+ * After {@link #expectPages} some pages are <em>missing</em>: they exist at the migration
+ * source but have not arrived. An access to a missing page blocks the accessing thread (the
+ * process thread) while that page alone is fetched from the {@link PageSource}; meanwhile
+ * another thread may {@link #deliverPage deliver} pages pushed in the background. Each page is
+ * installed exactly once, by whichever comes first; the other waits for it.
  */
 public final class PagedMemory implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE_BYTES = 4096;
@@ -46,7 +57,18 @@ public final class PagedMemory implements AutoCloseable {
     private final MemorySegment[] chunks;
     private final long[] dirty;
     private long dirtyCount;
-    private int allocatedChunks;
+    private volatile int allocatedChunks;
+    private volatile boolean pagesMissing;
+    private AtomicLongArray missing;
+    private final AtomicLong missingCount = new AtomicLong();
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> installing = new ConcurrentHashMap<>();
+    private volatile PageSource pageSource;
+
+    /** Fetches one page that has not arrived yet; blocks; throws a CaravanException if it cannot. */
+    @FunctionalInterface
+    public interface PageSource {
+        byte[] fetch(long page);
+    }
 
     /**
      * @param capacityBytes the largest address + 1; rounded up to whole chunks
@@ -93,6 +115,18 @@ public final class PagedMemory implements AutoCloseable {
         return allocatedPages() << pageShift;
     }
 
+    /** Every page of every allocated chunk, as a bitmap (bit p of word p/64): what a copy must send. */
+    public long[] allocatedPageBitmap() {
+        long[] bits = new long[dirty.length];
+        int wordsPerChunk = PAGES_PER_CHUNK / 64;
+        for (int c = 0; c < chunks.length; c++) {
+            if (chunks[c] != null) {
+                java.util.Arrays.fill(bits, c * wordsPerChunk, (c + 1) * wordsPerChunk, -1L);
+            }
+        }
+        return bits;
+    }
+
     /** Whether {@code page} is backed by memory. */
     public boolean isAllocated(long page) {
         return chunks[(int) (page >>> (chunkShift - pageShift))] != null;
@@ -103,7 +137,15 @@ public final class PagedMemory implements AutoCloseable {
             throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
                     + capacityBytes + "-byte memory");
         }
+        if (pagesMissing) {
+            faultIn(address, len);
+        }
         int c = (int) (address >>> chunkShift);
+        MemorySegment s = chunks[c];
+        return s != null ? s : allocateChunk(c);
+    }
+
+    private synchronized MemorySegment allocateChunk(int c) {
         MemorySegment s = chunks[c];
         if (s == null) {
             s = arena.allocate(chunkMask + 1, pageSizeBytes);
@@ -117,6 +159,9 @@ public final class PagedMemory implements AutoCloseable {
         if (address < 0 || len < 0 || address + len > capacityBytes) {
             throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
                     + capacityBytes + "-byte memory");
+        }
+        if (pagesMissing) {
+            faultIn(address, len);
         }
         return chunks[(int) (address >>> chunkShift)];
     }
@@ -252,8 +297,112 @@ public final class PagedMemory implements AutoCloseable {
      */
     public void installPage(long page, byte[] src) {
         long address = page << pageShift;
-        MemorySegment s = chunkForWrite(address, pageSizeBytes);
+        if (address < 0 || address + pageSizeBytes > capacityBytes || src.length < pageSizeBytes) {
+            throw ErrorCode.MALFORMED.exception("page " + page + " (" + src.length + " bytes) does not fit this memory");
+        }
+        int c = (int) (address >>> chunkShift);
+        MemorySegment s = chunks[c] != null ? chunks[c] : allocateChunk(c);
         MemorySegment.copy(src, 0, s, ValueLayout.JAVA_BYTE, address & chunkMask, pageSizeBytes);
+    }
+
+    /**
+     * Marks the pages set in {@code pages} (bit p of word p/64) as missing: they will arrive by
+     * {@link #deliverPage} or be fetched from {@code source} on first access. Call before the
+     * process thread starts.
+     */
+    public void expectPages(long[] pages, PageSource source) {
+        AtomicLongArray m = new AtomicLongArray(dirty.length);
+        long n = 0;
+        for (int w = 0; w < Math.min(pages.length, dirty.length); w++) {
+            m.set(w, pages[w]);
+            n += Long.bitCount(pages[w]);
+        }
+        missing = m;
+        pageSource = source;
+        missingCount.set(n);
+        pagesMissing = n > 0;
+    }
+
+    /** Pages still missing. */
+    public long missingPageCount() {
+        return missingCount.get();
+    }
+
+    /** Whether {@code page} has yet to arrive. Any thread. */
+    public boolean isMissing(long page) {
+        AtomicLongArray m = missing;
+        return pagesMissing && m != null && (m.get((int) (page >>> 6)) & (1L << page)) != 0;
+    }
+
+    /**
+     * Installs a pushed page if it is still missing (any thread); returns false when it had
+     * already arrived (by a fault or an earlier push), in which case {@code src} is ignored.
+     */
+    public boolean deliverPage(long page, byte[] src) {
+        if (!isMissing(page)) {
+            return false;
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        if (installing.putIfAbsent(page, mine) != null) {
+            return false;
+        }
+        try {
+            if (!isMissing(page)) {
+                return false;
+            }
+            installPage(page, src);
+            clearMissing(page);
+            return true;
+        } finally {
+            installing.remove(page);
+            mine.complete(null);
+        }
+    }
+
+    private void clearMissing(long page) {
+        AtomicLongArray m = missing;
+        int w = (int) (page >>> 6);
+        long bit = 1L << page;
+        while (true) {
+            long cur = m.get(w);
+            if ((cur & bit) == 0) {
+                return;
+            }
+            if (m.compareAndSet(w, cur, cur & ~bit)) {
+                break;
+            }
+        }
+        if (missingCount.decrementAndGet() == 0) {
+            pagesMissing = false;
+        }
+    }
+
+    /** Makes every page of [address, address+len) present, fetching missing ones. */
+    private void faultIn(long address, long len) {
+        long first = address >>> pageShift;
+        long last = (address + Math.max(len, 1) - 1) >>> pageShift;
+        for (long p = first; p <= last; p++) {
+            while (isMissing(p)) {
+                CompletableFuture<Void> other = installing.get(p);
+                if (other != null) {
+                    other.join();
+                    continue;
+                }
+                CompletableFuture<Void> mine = new CompletableFuture<>();
+                if (installing.putIfAbsent(p, mine) != null) {
+                    continue;
+                }
+                try {
+                    if (isMissing(p)) {
+                        installPage(p, pageSource.fetch(p));
+                        clearMissing(p);
+                    }
+                } finally {
+                    installing.remove(p);
+                    mine.complete(null);
+                }
+            }
+        }
     }
 
     /** Frees all memory. No method may be called afterwards. */

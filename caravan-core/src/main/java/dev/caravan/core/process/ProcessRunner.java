@@ -42,7 +42,13 @@ public final class ProcessRunner implements ProcessContext {
     private volatile ProcessState state = ProcessState.CREATED;
     private volatile long commandsServed;
     private volatile long commandsFailed;
+    private volatile int throttlePercent;
+    private volatile boolean detaching;
     private Thread thread;
+
+    /** Commands that were queued when the process was handed off, with where their replies go. */
+    public record PendingBatch(Command[] commands, Completion completion) {
+    }
 
     /**
      * @param mailboxCapacity commands queued before submitters block
@@ -96,7 +102,9 @@ public final class ProcessRunner implements ProcessContext {
                     ((Runnable) work).run();
                 }
             }
-            process.onStop();
+            if (!detaching) {
+                process.onStop();
+            }
             if (state != ProcessState.FAILED) {
                 state = ProcessState.STOPPED;
             }
@@ -113,6 +121,7 @@ public final class ProcessRunner implements ProcessContext {
     private static final Runnable STOP = () -> { };
 
     private void execute(Mailbox.Batch b) {
+        long startNs = throttlePercent > 0 ? clock.nanoTime() : 0;
         Command[] commands = b.commands();
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
@@ -129,6 +138,12 @@ public final class ProcessRunner implements ProcessContext {
         }
         commandsServed += commands.length;
         b.completion().complete(replies);
+        int throttle = throttlePercent;
+        if (throttle > 0) {
+            // Auto-converge: run only (100 - throttle)% of the time, so fewer pages are dirtied per round.
+            long busyNs = Math.max(1_000, clock.nanoTime() - startNs);
+            java.util.concurrent.locks.LockSupport.parkNanos(busyNs * throttle / Math.max(1, 100 - throttle));
+        }
     }
 
     private void failQueued(String why) {
@@ -212,6 +227,53 @@ public final class ProcessRunner implements ProcessContext {
         // Not ungated: STOP is a task, taken before any queued batch, which then gets an error.
         post(STOP);
         t.join();
+    }
+
+    /**
+     * Runs {@code action} on the process thread (even while suspended) and returns its result.
+     * The way other threads read or change process state without breaking the single-writer rule.
+     */
+    public <T> CompletableFuture<T> onProcessThread(java.util.function.Supplier<T> action) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        post(() -> {
+            try {
+                f.complete(action.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Hands the process off after migration: closes the mailbox, ends the process thread
+     * without {@link CaravanProcess#onStop} (the process lives on elsewhere), and returns the
+     * commands still queued, oldest first, for the caller to forward. Call while suspended.
+     */
+    public List<PendingBatch> handOff() throws InterruptedException {
+        List<PendingBatch> pending = new java.util.ArrayList<>();
+        for (Mailbox.Batch b : mailbox.closeAndDrain()) {
+            pending.add(new PendingBatch(b.commands(), b.completion()));
+        }
+        detaching = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        post(STOP);
+        if (t != null) {
+            t.join();
+        }
+        return pending;
+    }
+
+    /** Slows the process to {@code percent}% idle time per command batch (0 = full speed). */
+    public void throttlePercent(int percent) {
+        this.throttlePercent = Math.max(0, Math.min(99, percent));
+    }
+
+    public int throttlePercent() {
+        return throttlePercent;
     }
 
     /** Commands waiting in the mailbox. */

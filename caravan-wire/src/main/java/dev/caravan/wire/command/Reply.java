@@ -35,6 +35,22 @@ public sealed interface Reply {
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
+
+        /** Equal when the bytes are equal (a record would compare the array references). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bulk b && java.util.Arrays.equals(value, b.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Bulk[" + (value.length > 64 ? value.length + " bytes" : text()) + "]";
+        }
     }
 
     /** An array of replies. */

@@ -159,6 +159,28 @@ public final class FrameClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request without waiting: the future completes with the reply frame (OK or ERROR)
+     * or exceptionally with a {@link CaravanException} when the connection breaks. For streaming
+     * with a window of outstanding requests.
+     */
+    public CompletableFuture<Frame> callAsync(int type, byte[] body) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        try {
+            if (broken != null) {
+                throw new IOException("connection to " + target + " is broken: " + broken.getMessage());
+            }
+            writer.write(new Frame(type, id, body));
+        } catch (IOException e) {
+            pending.remove(id);
+            reply.completeExceptionally(new CaravanException(ErrorCode.UNAVAILABLE, "lost connection to " + target
+                    + ": " + e.getMessage(), e));
+        }
+        return reply.whenComplete((f, t) -> pending.remove(id));
+    }
+
     public boolean isOpen() {
         return broken == null && !socket.isClosed();
     }

@@ -9,25 +9,27 @@ import dev.caravan.wire.BodyWriter;
  *
  * <pre>
  * info := string id, string name, string node, string state, i64 epoch, string dataHost,
- *         i32 dataPort, string bundle, string className, i64 allocatedPages, i64 dirtyPages,
+ *         i32 dataPort, string front, string bundle, string className, i64 allocatedPages, i64 dirtyPages,
  *         i64 memoryBytes, i64 commandsServed, i32 queuedCommands
  * </pre>
  *
- * <p>{@code memoryBytes} is the off-heap memory the process holds now (allocated chunks), not
+ * <p>{@code front} is the process's stable endpoint (host:port on its home node; "" if none):
+ * clients that know nothing of Caravan connect there and keep their connection while the
+ * process moves. {@code memoryBytes} is the off-heap memory the process holds now (allocated chunks), not
  * the capacity it was started with.
  */
 public record ProcessInfo(String id, String name, String node, String state, long epoch, String dataHost,
-                          int dataPort, String bundle, String className, long allocatedPages, long dirtyPages,
+                          int dataPort, String front, String bundle, String className, long allocatedPages, long dirtyPages,
                           long memoryBytes, long commandsServed, int queuedCommands) {
 
     public void writeTo(BodyWriter w) {
-        w.string(id).string(name).string(node).string(state).i64(epoch).string(dataHost).i32(dataPort)
+        w.string(id).string(name).string(node).string(state).i64(epoch).string(dataHost).i32(dataPort).string(front)
                 .string(bundle).string(className).i64(allocatedPages).i64(dirtyPages).i64(memoryBytes)
                 .i64(commandsServed).i32(queuedCommands);
     }
 
     public static ProcessInfo readFrom(BodyReader r) {
-        return new ProcessInfo(r.string(), r.string(), r.string(), r.string(), r.i64(), r.string(), r.i32(),
+        return new ProcessInfo(r.string(), r.string(), r.string(), r.string(), r.i64(), r.string(), r.i32(), r.string(),
                 r.string(), r.string(), r.i64(), r.i64(), r.i64(), r.i64(), r.i32());
     }
 

@@ -1,4 +1,4 @@
-package dev.caravan.client;
+package dev.caravan.wire.net;
 
 import dev.caravan.wire.ErrorCode;
 

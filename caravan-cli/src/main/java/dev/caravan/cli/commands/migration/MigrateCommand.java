@@ -1,0 +1,93 @@
+package dev.caravan.cli.commands.migration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.Sizes;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.client.Location;
+import dev.caravan.client.NodeControl;
+import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationReport;
+import dev.caravan.wire.node.MigrationRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code caravan migrate}: move a running process to another node. */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Move a running process to another node while it serves its clients.",
+                "  caravan migrate kv1 --to n2 --mode pre-copy --max-downtime 50"})
+public final class MigrateCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(paramLabel = "PROCESS", description = "process name")
+    String process;
+
+    @Option(names = "--to", required = true, description = "destination node")
+    String to;
+
+    @Option(names = "--mode", defaultValue = "pre-copy", description = "stop-and-copy | pre-copy | post-copy | hybrid (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--max-downtime", defaultValue = "50", description = "pre-copy's downtime budget in ms (default: ${DEFAULT-VALUE})")
+    long maxDowntimeMs;
+
+    @Option(names = "--max-rounds", defaultValue = "30", description = "pre-copy rounds at most (default: ${DEFAULT-VALUE})")
+    int maxRounds;
+
+    @Option(names = "--hybrid-rounds", defaultValue = "2", description = "pre-copy rounds before hybrid turns post-copy (default: ${DEFAULT-VALUE})")
+    int hybridRounds;
+
+    @Option(names = "--json", description = "print the report as JSON (no progress bar)")
+    boolean json;
+
+    @Option(names = "--fault", hidden = true, description = "fault injection for tests: role:action:phase")
+    String fault = "";
+
+    @Override
+    public Integer call() throws Exception {
+        MigrationRequest request = new MigrationRequest(process, to, MigrationMode.parse(mode), maxDowntimeMs, maxRounds,
+                hybridRounds, false, "", fault);
+        return run(cluster, request, json, System.out);
+    }
+
+    static int run(ClusterOptions cluster, MigrationRequest request, boolean json, PrintStream out) throws Exception {
+        try (CaravanClient client = cluster.client()) {
+            Location at = client.locate(request.name());
+            ProgressBar bar = new ProgressBar(out);
+            MigrationReport r = NodeControl.migrate(at.control(), cluster.token(), request, json ? p -> { } : bar,
+                    Duration.ofMinutes(30));
+            bar.finish();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            } else {
+                out.println(summary(r));
+            }
+            return r.outcome().equals("committed") || r.outcome().equals("cloned") ? 0 : 1;
+        }
+    }
+
+    static String summary(MigrationReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s: %s %s -> %s (%s), epoch %d%n", r.outcome(), r.name(), r.fromNode(), r.toNode(),
+                r.mode(), r.epoch()));
+        b.append(String.format(Locale.ROOT, "  total %d ms, downtime %.3f ms, rounds %d%n", r.totalMs(), r.downtimeMicros() / 1000.0,
+                r.rounds()));
+        b.append(String.format(Locale.ROOT, "  sent %s for %s of state (x%.3f)%n", Sizes.human(r.bytesSent()),
+                Sizes.human(r.stateBytes()), r.bytesRatio()));
+        b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
+                r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
+        if (!r.detail().isEmpty()) {
+            b.append(String.format("%n  %s", r.detail()));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.caravan.node;
+
+import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.CaravanProcess;
+import dev.caravan.core.process.ProcessId;
+import dev.caravan.core.process.ProcessRunner;
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The destination side of migrations: processes that are arriving (memory filling, runner not
+ * started) until their commit, and page deliveries for post-copy processes that already run.
+ * Control connection threads call it; each arriving process is touched by the connection of
+ * its source only, and by nothing else until its runner starts.
+ */
+final class IncomingMigrations {
+    private static final System.Logger LOG = System.getLogger(IncomingMigrations.class.getName());
+
+    /** A process being received. */
+    record Arrival(ProcessSpec spec, ProcessId id, long epoch, String front, String sourceNode, Faults faults,
+                   long connectionId, HostedProcess hosted) {
+    }
+
+    private final NodeDaemon node;
+    private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, PagedMemory> postCopyTargets = new ConcurrentHashMap<>();
+    private final Map<String, SourcePageFetcher> fetchers = new ConcurrentHashMap<>();
+
+    IncomingMigrations(NodeDaemon node) {
+        this.node = node;
+    }
+
+    /** MIG_BEGIN: prepares memory, runner and data endpoint; returns the data port. */
+    int begin(long connectionId, BodyReader in) throws Exception {
+        ProcessSpec spec = ProcessSpec.readFrom(in);
+        ProcessId id = ProcessId.parse(in.string());
+        long epoch = in.i64();
+        String front = in.string();
+        String sourceNode = in.string();
+        Faults faults = Faults.parse(in.string());
+        in.expectEnd();
+        faults.hit("dest", "begin");
+        if (arrivals.containsKey(spec.name()) || node.hostsProcess(spec.name())) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " is already on node " + node.nodeId());
+        }
+        CaravanProcess code = node.createProcessCode(spec);
+        HostedProcess hosted = node.prepareHosted(spec, id, epoch, code, front);
+        arrivals.put(spec.name(), new Arrival(spec, id, epoch, front, sourceNode, faults, connectionId, hosted));
+        return hosted.dataPort();
+    }
+
+    /** MIG_PAGES: installs pages into an arriving process, or delivers pushed pages to a running one. */
+    void pages(BodyReader in) {
+        String name = in.string();
+        int n = in.count(4096, "page");
+        Arrival a = arrivals.get(name);
+        PagedMemory running = a == null ? postCopyTargets.get(name) : null;
+        if (a == null && running == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + name + " is arriving here");
+        }
+        PagedMemory memory = a != null ? a.hosted().memory() : running;
+        for (int i = 0; i < n; i++) {
+            long page = in.i64();
+            byte[] bytes = in.bytes();
+            if (bytes.length != memory.pageSizeBytes() || page < 0 || page >= memory.pageCapacity()) {
+                throw ErrorCode.MALFORMED.exception("page " + page + " of " + bytes.length + " bytes does not fit");
+            }
+            if (a != null) {
+                memory.installPage(page, bytes);
+            } else {
+                memory.deliverPage(page, bytes);
+            }
+        }
+        in.expectEnd();
+    }
+
+    /** MIG_COMMIT: restores object state, registers with the new epoch (the commit point) and starts. */
+    void commit(BodyReader in) throws Exception {
+        String name = in.string();
+        int stateVersion = in.i32();
+        byte[] state = in.bytes();
+        int words = in.count(1 << 26, "missing-page word");
+        long[] missing = new long[words];
+        for (int i = 0; i < words; i++) {
+            missing[i] = in.i64();
+        }
+        String sourceControl = in.string();
+        in.expectEnd();
+        Arrival a = arrivals.remove(name);
+        if (a == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + name + " is arriving here");
+        }
+        a.faults().hit("dest", "before-commit");
+        HostedProcess hosted = a.hosted();
+        try {
+            hosted.runner().process().readState(stateVersion, new BodyReader(state));
+            if (PageStreamer.count(missing) > 0) {
+                SourcePageFetcher fetcher = new SourcePageFetcher(node, name, sourceControl, hosted);
+                fetchers.put(name, fetcher);
+                postCopyTargets.put(name, hosted.memory());
+                hosted.memory().expectPages(missing, fetcher::fetch);
+            }
+            node.commitArrival(hosted);
+        } catch (Exception | Error e) {
+            postCopyTargets.remove(name);
+            SourcePageFetcher f = fetchers.remove(name);
+            if (f != null) {
+                f.close();
+            }
+            discard(hosted);
+            throw e;
+        }
+        a.faults().hit("dest", "after-commit");
+        LOG.log(System.Logger.Level.INFO, "process " + name + " arrived from " + a.sourceNode() + " with epoch " + a.epoch());
+    }
+
+    /** MIG_PUSH_DONE: the source has pushed every page. */
+    void pushDone(BodyReader in) {
+        String name = in.string();
+        in.expectEnd();
+        PagedMemory m = postCopyTargets.remove(name);
+        SourcePageFetcher f = fetchers.remove(name);
+        if (f != null) {
+            f.close();
+        }
+        if (m != null && m.missingPageCount() > 0) {
+            throw ErrorCode.INTERNAL.exception(m.missingPageCount() + " pages of " + name + " still missing after the push");
+        }
+    }
+
+    /** MIG_ABORT, or the source's connection closed: drops what arrived from it. */
+    void abort(String name) {
+        Arrival a = arrivals.remove(name);
+        if (a != null) {
+            discard(a.hosted());
+            LOG.log(System.Logger.Level.INFO, "migration of " + name + " aborted; discarded what had arrived");
+        }
+    }
+
+    void onConnectionClosed(long connectionId) {
+        for (Arrival a : arrivals.values()) {
+            if (a.connectionId() == connectionId) {
+                abort(a.spec().name());
+            }
+        }
+    }
+
+    private static void discard(HostedProcess hosted) {
+        try {
+            hosted.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "discarding " + hosted.spec().name() + ": " + e);
+        }
+    }
+
+    /** Encodes MIG_BEGIN's body. */
+    static byte[] beginBody(ProcessSpec spec, ProcessId id, long epoch, String front, String sourceNode, String destFault) {
+        BodyWriter w = new BodyWriter();
+        spec.writeTo(w);
+        return w.string(id.toString()).i64(epoch).string(front).string(sourceNode).string(destFault).toBytes();
+    }
+
+    /** Encodes MIG_COMMIT's body. */
+    static byte[] commitBody(String name, int stateVersion, byte[] state, long[] missing, String sourceControl) {
+        BodyWriter w = new BodyWriter(64 + state.length + missing.length * 8);
+        w.string(name).i32(stateVersion).bytes(state).i32(missing.length);
+        for (long m : missing) {
+            w.i64(m);
+        }
+        return w.string(sourceControl).toBytes();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.caravan.systemtests;
+
+import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.cli.bench.KvLoad;
+import dev.caravan.client.NodeControl;
+import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.net.HostPort;
+import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationReport;
+import dev.caravan.wire.node.MigrationRequest;
+import dev.caravan.wire.node.ProcessInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every migration mode under load through the stable endpoint: nothing fails, nothing is lost. */
+@Tag("slow")
+class MigrationTest {
+    private static CaravanCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = CaravanCluster.aCluster().withNodes(3).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    static MigrationReport migrate(CaravanCluster c, String name, String to, MigrationMode mode, String fault) {
+        InetSocketAddress at = c.client().resolve(name).orElseThrow().control();
+        return NodeControl.migrate(at, "", new MigrationRequest(name, to, mode, 50, 30, 2, false, "", fault), p -> { },
+                Duration.ofMinutes(2));
+    }
+
+    static InetSocketAddress front(ProcessInfo info) {
+        return HostPort.parse(info.front());
+    }
+
+    @ParameterizedTest
+    @EnumSource(MigrationMode.class)
+    void shouldMoveARunningProcessWithoutFailingOrLosingAnyAcknowledgedWrite(MigrationMode mode) throws Exception {
+        String name = "kv-" + mode.label();
+        ProcessInfo kv = cluster.deployKv(name, "n1");
+        KvLoad.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+        long epochBefore = kv.epoch();
+        MigrationReport report;
+        AckedWriter writers = new AckedWriter(front(kv), 4);
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > 200);
+            report = migrate(cluster, name, "n2", mode, "");
+            long ackedAtCommit = writers.totalAcked();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > ackedAtCommit + 200
+                    || !writers.failures().isEmpty());
+            writers.stop();
+            assertThat(writers.failures()).isEmpty();
+            assertThat(report.outcome()).isEqualTo("committed");
+            assertThat(report.epoch()).isEqualTo(epochBefore + 1);
+            assertThat(cluster.client().resolve(name).orElseThrow().node()).isEqualTo("n2");
+            assertThat(cluster.control("n1").list()).noneMatch(p -> p.name().equals(name));
+            assertThat(cluster.control("n2").inspect(name).state()).isEqualTo("RUNNING");
+            writers.assertNothingLost(front(kv));
+        } finally {
+            writers.stop();
+        }
+        if (mode.resumesEarly()) {
+            assertThat(report.pagesPushedAfterResume() + report.pagesFetchedOnDemand()).isPositive();
+        }
+        try (RespConnection c = new RespConnection(front(kv))) {
+            assertThat(c.call("GET", "key:19999")).isInstanceOf(Reply.Bulk.class);
+            assertThat(c.call("DBSIZE")).isInstanceOf(Reply.Int.class);
+        }
+        // The old data endpoint answers MOVED; the client library follows the move.
+        try (RespConnection old = new RespConnection(CaravanCluster.dataAddress(kv))) {
+            assertThat(old.call("GET", "key:1")).isInstanceOfSatisfying(Reply.Error.class,
+                    e -> assertThat(e.text()).startsWith("MOVED " + (epochBefore + 1)));
+        }
+        assertThat(cluster.client().call(name, "GET", "key:7")).isInstanceOf(Reply.Bulk.class);
+        cluster.control("n2").stop(name);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.caravan.wire.node;
+
+/**
+ * How a process moves between nodes. The source drives; the destination answers on its control
+ * port. Page bodies carry whole pages.
+ *
+ * <pre>
+ * source S                                           destination D
+ *   MIG_BEGIN  spec, id, name, epoch+1, mode,  ───▶  prepare memory, runner (not started), endpoint
+ *              pageSize, capacity, front        ◀───  i32 dataPort
+ *   MIG_PAGES  name, i32 n, n × (i64 page, bytes) ─▶  install (pre-copy rounds: process not running)
+ *      … rounds while S keeps serving; then S suspends the process at a request boundary …
+ *   MIG_PAGES  the last dirty pages (not for post-copy)
+ *   MIG_COMMIT name, i32 stateVersion, bytes state, ─▶ register process/NAME with epoch+1 (the commit
+ *              i32 words, words × i64 missing,          point: naming refuses S from now on), start
+ *              string sourceControl host:port     ◀───  (empty) once D takes commands
+ *   S hands its queued commands to D and answers later ones with MOVED
+ *   post-copy:  D ─ MIG_FETCH name, i64 page ─▶ S ─▶ bytes page   (a fault waits for that page alone)
+ *               S ─ MIG_PAGES … ─▶ D (background push, near recent faults first), then MIG_PUSH_DONE name
+ *   MIG_ABORT  name                             ───▶  discard (only before commit)
+ * </pre>
+ *
+ * If anything fails before D has registered, S stays the owner and resumes; D discards what it
+ * has. After D has registered, D owns the process and S never answers for it again.
+ */
+public final class MigrationProtocol {
+    /** Pages per MIG_PAGES frame. */
+    public static final int PAGES_PER_FRAME = 64;
+
+    private MigrationProtocol() {
+    }
+}
