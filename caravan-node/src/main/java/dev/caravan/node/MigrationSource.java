@@ -38,6 +38,7 @@ final class MigrationSource {
     private final Consumer<MigrationProgress> progress;
     private final long startNs;
     private int rounds;
+    private long freezeAtMs = -1;
     private long lastDirty;
     private double dirtyPagesPerSec;
 
@@ -112,6 +113,7 @@ final class MigrationSource {
             }
             // Stop: freeze at a request boundary; commands queue up in the mailbox meanwhile.
             suspendNs = clock.nanoTime();
+            freezeAtMs = TimeUnit.NANOSECONDS.toMillis(suspendNs - startNs);
             runner.suspend().get(30, TimeUnit.SECONDS);
             suspended = true;
             runner.throttlePercent(0);
@@ -197,7 +199,7 @@ final class MigrationSource {
     private static MigrationReport withExtraBytes(MigrationReport r, long extra) {
         return new MigrationReport(r.name(), r.fromNode(), r.toNode(), r.mode(), r.outcome(), r.epoch(), r.totalMs(),
                 r.downtimeMicros(), r.stateBytes(), r.bytesSent() + extra, r.rounds(), r.pagesFetchedOnDemand(),
-                r.pagesPushedAfterResume(), r.forwardedCommands(), r.throttlePercent(), r.detail());
+                r.pagesPushedAfterResume(), r.forwardedCommands(), r.throttlePercent(), r.freezeAtMs(), r.detail());
     }
 
     private boolean cut(String phase, FrameClient link) {
@@ -220,6 +222,6 @@ final class MigrationSource {
         return new MigrationReport(request.cloning() ? request.newName() : hosted.spec().name(), node.nodeId(), to,
                 request.mode().label(), outcome, epoch, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs),
                 downtimeMicros, statePages * hosted.memory().pageSizeBytes(), s.bytesSent(), rounds, fetched, pushed,
-                forwarded, hosted.runner().throttlePercent(), detail);
+                forwarded, hosted.runner().throttlePercent(), freezeAtMs, detail);
     }
 }
