@@ -11,7 +11,9 @@ import dev.caravan.cli.commands.StopCommand;
 import dev.caravan.cli.commands.TestCommand;
 import dev.caravan.cli.commands.UpCommand;
 import dev.caravan.cli.commands.lab.LabCommand;
+import dev.caravan.cli.commands.migration.CheckpointCommand;
 import dev.caravan.cli.commands.migration.CloneCommand;
+import dev.caravan.cli.commands.migration.RestoreCommand;
 import dev.caravan.cli.commands.migration.MigrateCommand;
 import dev.caravan.cli.commands.servers.SuperserverCommand;
 import dev.caravan.wire.CaravanException;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Command;
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
         subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
-                CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
+                CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
+                CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

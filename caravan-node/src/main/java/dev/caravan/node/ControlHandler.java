@@ -89,6 +89,21 @@ final class ControlHandler implements FrameHandler {
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
                 }).writeTo(out);
             }
+            case Op.NODE_CHECKPOINT -> {
+                String name = in.string();
+                String path = in.string();
+                in.expectEnd();
+                java.nio.file.Path file = java.nio.file.Path.of(path);
+                if (!file.isAbsolute()) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("checkpoint path must be absolute: " + path);
+                }
+                long id = request.requestId();
+                node.checkpoint(name, file, p -> {
+                    BodyWriter ev = new BodyWriter();
+                    p.writeTo(ev);
+                    connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
+                }).writeTo(out);
+            }
             case Op.MIG_BEGIN -> out.i32(node.incoming().begin(connection.id(), in));
             case Op.MIG_PAGES -> node.incoming().pages(in);
             case Op.MIG_COMMIT -> node.incoming().commit(in);

@@ -5,10 +5,10 @@ import dev.caravan.core.process.CaravanProcess;
 import dev.caravan.core.process.ProcessId;
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.wire.BodyReader;
-import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessSpec;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +22,7 @@ final class IncomingMigrations {
     private static final System.Logger LOG = System.getLogger(IncomingMigrations.class.getName());
 
     /** A process being received. */
-    record Arrival(ProcessSpec spec, ProcessId id, long epoch, String front, String sourceNode, Faults faults,
+    record Arrival(ProcessSpec spec, ProcessId id, long epoch, boolean ownFront, String sourceNode, Faults faults,
                    long connectionId, HostedProcess hosted) {
     }
 
@@ -40,7 +40,7 @@ final class IncomingMigrations {
         ProcessSpec spec = ProcessSpec.readFrom(in);
         ProcessId id = ProcessId.parse(in.string());
         long epoch = in.i64();
-        String front = in.string();
+        String offeredFront = in.string();
         String sourceNode = in.string();
         Faults faults = Faults.parse(in.string());
         in.expectEnd();
@@ -49,8 +49,18 @@ final class IncomingMigrations {
             throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " is already on node " + node.nodeId());
         }
         CaravanProcess code = node.createProcessCode(spec);
-        HostedProcess hosted = node.prepareHosted(spec, id, epoch, code, front);
-        arrivals.put(spec.name(), new Arrival(spec, id, epoch, front, sourceNode, faults, connectionId, hosted));
+        // A clone or a restore arrives without a stable endpoint: it gets one here, its new home.
+        String front = offeredFront.isEmpty() ? node.openFront(spec.name()) : offeredFront;
+        HostedProcess hosted;
+        try {
+            hosted = node.prepareHosted(spec, id, epoch, code, front);
+        } catch (IOException | RuntimeException e) {
+            if (offeredFront.isEmpty()) {
+                node.closeFront(spec.name());
+            }
+            throw e;
+        }
+        arrivals.put(spec.name(), new Arrival(spec, id, epoch, offeredFront.isEmpty(), sourceNode, faults, connectionId, hosted));
         return hosted.dataPort();
     }
 
@@ -113,6 +123,9 @@ final class IncomingMigrations {
                 f.close();
             }
             discard(hosted);
+            if (a.ownFront()) {
+                node.closeFront(name);
+            }
             throw e;
         }
         a.faults().hit("dest", "after-commit");
@@ -138,6 +151,9 @@ final class IncomingMigrations {
         Arrival a = arrivals.remove(name);
         if (a != null) {
             discard(a.hosted());
+            if (a.ownFront()) {
+                node.closeFront(name);
+            }
             LOG.log(System.Logger.Level.INFO, "migration of " + name + " aborted; discarded what had arrived");
         }
     }
@@ -158,22 +174,5 @@ final class IncomingMigrations {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "discarding " + hosted.spec().name() + ": " + e);
         }
-    }
-
-    /** Encodes MIG_BEGIN's body. */
-    static byte[] beginBody(ProcessSpec spec, ProcessId id, long epoch, String front, String sourceNode, String destFault) {
-        BodyWriter w = new BodyWriter();
-        spec.writeTo(w);
-        return w.string(id.toString()).i64(epoch).string(front).string(sourceNode).string(destFault).toBytes();
-    }
-
-    /** Encodes MIG_COMMIT's body. */
-    static byte[] commitBody(String name, int stateVersion, byte[] state, long[] missing, String sourceControl) {
-        BodyWriter w = new BodyWriter(64 + state.length + missing.length * 8);
-        w.string(name).i32(stateVersion).bytes(state).i32(missing.length);
-        for (long m : missing) {
-            w.i64(m);
-        }
-        return w.string(sourceControl).toBytes();
     }
 }

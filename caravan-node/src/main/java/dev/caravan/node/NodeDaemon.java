@@ -243,6 +243,23 @@ public final class NodeDaemon implements AutoCloseable {
         return factory.create(spec);
     }
 
+    /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */
+    String openFront(String name) throws IOException {
+        FrontEndpoint front = new FrontEndpoint(name, () -> locate(name), config.bindHost(), clock::nanoTime);
+        FrontEndpoint previous = fronts.put(name, front);
+        if (previous != null) {
+            previous.close();
+        }
+        return config.bindHost() + ":" + front.port();
+    }
+
+    void closeFront(String name) {
+        FrontEndpoint f = fronts.remove(name);
+        if (f != null) {
+            f.close();
+        }
+    }
+
     boolean hostsProcess(String name) {
         return processes.containsKey(name);
     }
@@ -318,13 +335,13 @@ public final class NodeDaemon implements AutoCloseable {
         ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
         ProcessId id = request.cloning() ? ProcessId.random() : hosted.runner().id();
         String front = request.cloning() ? "" : hosted.front();
-        return link.call(dev.caravan.wire.Op.MIG_BEGIN, IncomingMigrations.beginBody(spec, id, newEpoch, front,
-                config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk().i32();
+        return link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(spec, id.toString(), newEpoch,
+                front, config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk().i32();
     }
 
     void migrationCommit(dev.caravan.wire.net.FrameClient link, String name, int stateVersion, byte[] state, long[] missing) {
-        link.call(dev.caravan.wire.Op.MIG_COMMIT, IncomingMigrations.commitBody(name, stateVersion, state, missing,
-                config.bindHost() + ":" + control.port()), java.time.Duration.ofSeconds(60)).expectOk();
+        link.call(dev.caravan.wire.Op.MIG_COMMIT, dev.caravan.wire.node.MigrationMessages.commit(name, stateVersion, state,
+                missing, config.bindHost() + ":" + control.port()), java.time.Duration.ofSeconds(60)).expectOk();
     }
 
     /**
@@ -392,6 +409,21 @@ public final class NodeDaemon implements AutoCloseable {
             Thread.sleep(100);
         }
         return "in-doubt";
+    }
+
+    /** Writes a consistent checkpoint of a hosted process to {@code path} (on this node's file system). */
+    dev.caravan.wire.node.MigrationReport checkpoint(String name, java.nio.file.Path path,
+                                                     java.util.function.Consumer<dev.caravan.wire.node.MigrationProgress> progress)
+            throws IOException, InterruptedException {
+        HostedProcess hosted = hosted(name);
+        if (!migrating.add(name)) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is being moved or checkpointed already");
+        }
+        try {
+            return new CheckpointTaker(config.nodeId(), clock).take(hosted, path, progress);
+        } finally {
+            migrating.remove(name);
+        }
     }
 
     void servePageFaults(String name, PostCopyPusher pusher) {

@@ -1,15 +1,21 @@
 package dev.caravan.cli.commands.lab;
 
-import dev.caravan.wire.ErrorCode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.util.concurrent.Callable;
+/**
+ * {@code caravan lab}: the chapter's experiments, measured on real threads and processes. Each
+ * subcommand prints tables, writes JSON and PNG plots into {@code --out}, and reports progress
+ * on stderr.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "The concurrency lab (threads, tlp, sync, report).",
+        subcommands = {LabThreadsCommand.class, LabTlpCommand.class, LabSyncCommand.class, LabReportCommand.class})
+public final class LabCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-/** {@code caravan lab}: the chapter's experiments, measured. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "The concurrency lab (threads, tlp, sync, report).")
-public final class LabCommand implements Callable<Integer> {
     @Override
-    public Integer call() {
-        throw ErrorCode.NOT_SUPPORTED.exception("the lab is not built yet");
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }

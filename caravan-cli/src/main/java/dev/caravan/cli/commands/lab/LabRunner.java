@@ -1,0 +1,39 @@
+package dev.caravan.cli.commands.lab;
+
+import dev.caravan.lab.report.LabResult;
+import dev.caravan.lab.report.Progress;
+import dev.caravan.lab.report.ResultStore;
+import dev.caravan.lab.report.Section;
+import dev.caravan.lab.report.Table;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Prints a lab result's tables and writes its JSON; shared by the lab subcommands. */
+final class LabRunner {
+    private LabRunner() {
+    }
+
+    /** Progress lines on stderr, so stdout stays the tables. */
+    static Progress progress(PrintStream err) {
+        long t0 = System.nanoTime();
+        return what -> err.printf("[lab %6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, what);
+    }
+
+    /** Prints every section and writes {@code <id>.json}; returns the JSON path. */
+    static Path publish(LabResult result, Path outDir, PrintStream out) {
+        out.println();
+        out.println("== " + result.title() + " (" + result.host() + ")");
+        for (Section s : result.sections()) {
+            out.println();
+            out.println("-- " + s.title());
+            for (Table t : s.tables()) {
+                out.println(t.render());
+            }
+            s.figures().forEach(f -> out.println("  plot: " + outDir.resolve(f.file())));
+        }
+        Path json = new ResultStore(outDir).write(result);
+        out.println("  json: " + json);
+        return json;
+    }
+}

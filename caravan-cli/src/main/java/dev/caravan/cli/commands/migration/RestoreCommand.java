@@ -1,0 +1,51 @@
+package dev.caravan.cli.commands.migration;
+
+import dev.caravan.cli.ClusterOptions;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.client.CheckpointRestorer;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.MigrationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code caravan restore}: start a process from a checkpoint file on any node. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = "Start a process from a checkpoint on a node (the file is read here and streamed to the node).")
+public final class RestoreCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(paramLabel = "FILE", description = "checkpoint file")
+    Path file;
+
+    @Option(names = "--node", required = true, description = "node to run it on")
+    String node;
+
+    @Option(names = "--name", description = "run it under a new name (default: the checkpoint's; it must not be running)")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw ErrorCode.NOT_FOUND.exception("no such file: " + file);
+        }
+        try (CaravanClient client = cluster.client()) {
+            Map<String, InetSocketAddress> nodes = client.nodes();
+            InetSocketAddress control = nodes.get(node);
+            if (control == null) {
+                throw ErrorCode.NOT_FOUND.exception("no node '" + node + "'; nodes: " + nodes.keySet());
+            }
+            MigrationReport r = new CheckpointRestorer(client, cluster.token()).restore(file, node, control, name);
+            System.out.printf("restored %s on %s (epoch %d) from %s in %d ms%n", r.name(), node, r.epoch(), file, r.totalMs());
+            return 0;
+        }
+    }
+}

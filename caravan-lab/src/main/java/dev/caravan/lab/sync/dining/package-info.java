@@ -1,0 +1,2 @@
+/** Dining philosophers: the naive table that deadlocks, the three remedies, and deadlock detection. */
+package dev.caravan.lab.sync.dining;

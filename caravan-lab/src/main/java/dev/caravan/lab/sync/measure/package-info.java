@@ -1,0 +1,2 @@
+/** The load harness and statistics shared by the synchronization experiments. */
+package dev.caravan.lab.sync.measure;

@@ -1,0 +1,187 @@
+package dev.caravan.wire.node;
+
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.CRC32;
+
+/**
+ * The checkpoint file, version 1: a header, then records, then an END record whose CRC-32 covers
+ * every byte before it. Page records may repeat (a checkpoint is written while the process runs,
+ * pre-copy style); the last record of a page wins.
+ *
+ * <pre>
+ * file   := magic "CRVNCKPT" (8 bytes), u16 version (=1), i32 headerLength, header, record*, end
+ * header := spec, string processId, i64 epoch, i32 pageSizeBytes
+ * record := u8 1, i64 page, page bytes (pageSizeBytes)          PAGE
+ *         | u8 2, i32 stateVersion, i32 n, n bytes               STATE (exactly one, before END)
+ * end    := u8 3, i64 pageRecords, i64 crc32
+ * </pre>
+ *
+ * A reader refuses a wrong magic or version, a page outside the spec's memory, a missing state,
+ * a wrong CRC and a file that ends early, each with {@link ErrorCode#MALFORMED}.
+ */
+public final class CheckpointFormat {
+    public static final int VERSION = 1;
+    private static final byte[] MAGIC = {'C', 'R', 'V', 'N', 'C', 'K', 'P', 'T'};
+    private static final int PAGE = 1;
+    private static final int STATE = 2;
+    private static final int END = 3;
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+    private static final int MAX_STATE_BYTES = 64 << 20;
+
+    private CheckpointFormat() {
+    }
+
+    /** The fixed part of a checkpoint. */
+    public record Header(ProcessSpec spec, String processId, long epoch, int pageSizeBytes) {
+    }
+
+    /** Writes a checkpoint as a stream of records. Not thread-safe. */
+    public static final class Writer implements AutoCloseable {
+        private final DataOutputStream out;
+        private final CRC32 crc = new CRC32();
+        private final int pageSizeBytes;
+        private long pageRecords;
+        private long bytes;
+
+        public Writer(OutputStream raw, Header header) throws IOException {
+            this.out = new DataOutputStream(raw);
+            this.pageSizeBytes = header.pageSizeBytes();
+            BodyWriter h = new BodyWriter();
+            header.spec().writeTo(h);
+            h.string(header.processId()).i64(header.epoch()).i32(header.pageSizeBytes());
+            byte[] hb = h.toBytes();
+            BodyWriter start = new BodyWriter().u16(VERSION).i32(hb.length);
+            write(MAGIC);
+            write(start.toBytes());
+            write(hb);
+        }
+
+        private void write(byte[] b) throws IOException {
+            out.write(b);
+            crc.update(b);
+            bytes += b.length;
+        }
+
+        public void page(long page, byte[] content) throws IOException {
+            if (content.length != pageSizeBytes) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("page of " + content.length + " bytes, expected " + pageSizeBytes);
+            }
+            write(new BodyWriter(9).u8(PAGE).i64(page).toBytes());
+            write(content);
+            pageRecords++;
+        }
+
+        public void state(int version, byte[] state) throws IOException {
+            write(new BodyWriter(9 + state.length).u8(STATE).i32(version).bytes(state).toBytes());
+        }
+
+        /** Writes END and flushes; the file is complete only after this. */
+        public void finish() throws IOException {
+            byte[] endHead = new BodyWriter(9).u8(END).i64(pageRecords).toBytes();
+            write(endHead);
+            out.write(new BodyWriter(8).i64(crc.getValue()).toBytes());
+            bytes += 8;
+            out.flush();
+        }
+
+        public long bytesWritten() {
+            return bytes;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    /** Receives a checkpoint's contents as it is read. */
+    public interface Visitor {
+        void onHeader(Header header) throws IOException;
+
+        void onPage(long page, byte[] content) throws IOException;
+
+        void onState(int version, byte[] state) throws IOException;
+    }
+
+    /** Reads and verifies a whole checkpoint, handing each part to {@code visitor} as it goes. */
+    public static void read(InputStream raw, Visitor visitor) throws IOException {
+        DataInputStream in = new DataInputStream(raw);
+        CRC32 crc = new CRC32();
+        try {
+            byte[] magic = readN(in, 8, crc);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw ErrorCode.MALFORMED.exception("not a Caravan checkpoint (bad magic)");
+            }
+            BodyReader start = new BodyReader(readN(in, 6, crc));
+            int version = start.u16();
+            if (version != VERSION) {
+                throw ErrorCode.UNSUPPORTED_VERSION.exception("checkpoint version " + version + ", this build reads " + VERSION);
+            }
+            int headerLength = start.i32();
+            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+                throw ErrorCode.MALFORMED.exception("checkpoint header of " + headerLength + " bytes");
+            }
+            BodyReader h = new BodyReader(readN(in, headerLength, crc));
+            Header header = new Header(ProcessSpec.readFrom(h), h.string(), h.i64(), h.i32());
+            h.expectEnd();
+            int pageSize = header.pageSizeBytes();
+            if (Integer.bitCount(pageSize) != 1 || pageSize < 512 || pageSize > (1 << 20)) {
+                throw ErrorCode.MALFORMED.exception("checkpoint page size " + pageSize);
+            }
+            long maxPage = header.spec().memoryBytes() / pageSize;
+            visitor.onHeader(header);
+            boolean sawState = false;
+            long pages = 0;
+            while (true) {
+                int type = readN(in, 1, crc)[0];
+                if (type == PAGE) {
+                    long page = new BodyReader(readN(in, 8, crc)).i64();
+                    if (page < 0 || page >= maxPage) {
+                        throw ErrorCode.MALFORMED.exception("checkpoint page " + page + " outside the process memory");
+                    }
+                    visitor.onPage(page, readN(in, pageSize, crc));
+                    pages++;
+                } else if (type == STATE) {
+                    BodyReader s = new BodyReader(readN(in, 8, crc));
+                    int stateVersion = s.i32();
+                    int n = s.i32();
+                    if (n < 0 || n > MAX_STATE_BYTES) {
+                        throw ErrorCode.MALFORMED.exception("checkpoint state of " + n + " bytes");
+                    }
+                    visitor.onState(stateVersion, readN(in, n, crc));
+                    sawState = true;
+                } else if (type == END) {
+                    long declared = new BodyReader(readN(in, 8, crc)).i64();
+                    long expectedCrc = crc.getValue();
+                    byte[] crcBytes = new byte[8];
+                    in.readFully(crcBytes);
+                    long storedCrc = new BodyReader(crcBytes).i64();
+                    if (declared != pages || storedCrc != expectedCrc || !sawState) {
+                        throw ErrorCode.MALFORMED.exception("checkpoint is corrupt (page count, state or CRC do not match)");
+                    }
+                    return;
+                } else {
+                    throw ErrorCode.MALFORMED.exception("unknown checkpoint record type " + type);
+                }
+            }
+        } catch (EOFException e) {
+            throw ErrorCode.MALFORMED.exception("checkpoint is truncated");
+        }
+    }
+
+    private static byte[] readN(DataInputStream in, int n, CRC32 crc) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        crc.update(b);
+        return b;
+    }
+}

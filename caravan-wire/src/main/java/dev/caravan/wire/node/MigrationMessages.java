@@ -1,0 +1,35 @@
+package dev.caravan.wire.node;
+
+import dev.caravan.wire.BodyWriter;
+
+/**
+ * Encoders of the bodies that a migration source sends (layouts in {@link MigrationProtocol}):
+ * shared by nodes moving a process and by clients restoring a checkpoint, which act as the
+ * source.
+ */
+public final class MigrationMessages {
+    private MigrationMessages() {
+    }
+
+    /** MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault}. */
+    public static byte[] begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault) {
+        BodyWriter w = new BodyWriter();
+        spec.writeTo(w);
+        return w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).toBytes();
+    }
+
+    /** MIG_COMMIT: {@code string name, i32 stateVersion, bytes state, i32 n, n × i64 missing, string sourceControl}. */
+    public static byte[] commit(String name, int stateVersion, byte[] state, long[] missing, String sourceControl) {
+        BodyWriter w = new BodyWriter(64 + state.length + missing.length * 8);
+        w.string(name).i32(stateVersion).bytes(state).i32(missing.length);
+        for (long m : missing) {
+            w.i64(m);
+        }
+        return w.string(sourceControl).toBytes();
+    }
+
+    /** MIG_PAGES header; append {@code count × (i64 page, bytes)} after it. */
+    public static BodyWriter pagesHeader(String name, int count, int pageSizeBytes) {
+        return new BodyWriter(16 + count * (pageSizeBytes + 12)).string(name).i32(count);
+    }
+}
