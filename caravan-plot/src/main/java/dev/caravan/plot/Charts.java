@@ -81,6 +81,18 @@ public final class Charts {
                             List<double[]> values, boolean logY) throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title).yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(logY);
+        if (logY) {
+            // Bars grow from the axis minimum, which must be positive on a log scale.
+            double min = Double.MAX_VALUE;
+            for (double[] vs : values) {
+                for (double v : vs) {
+                    if (v > 0) {
+                        min = Math.min(min, v);
+                    }
+                }
+            }
+            chart.getStyler().setYAxisMin(min == Double.MAX_VALUE ? 1 : Math.pow(10, Math.floor(Math.log10(min))));
+        }
         chart.getStyler().setXAxisLabelRotation(20);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);

@@ -25,6 +25,13 @@ class ChartsTest {
     }
 
     @Test
+    void shouldWriteABarChartOnALogScale() throws Exception {
+        Path png = Charts.bars(dir.resolve("log.png"), "cost", "ns", List.of("thread", "process"), List.of("cost"),
+                List.of(new double[] {8.4, 287_458}), true);
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(1000);
+    }
+
+    @Test
     void shouldWriteABarChart() throws Exception {
         Path png = Charts.bars(dir.resolve("bars"), "ops", "ops/s", List.of("a", "b"), List.of("x", "y"),
                 List.of(new double[] {1, 2}, new double[] {3, 4}), false);
