@@ -1,5 +1,6 @@
 package dev.caravan.lab.sync;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -64,16 +65,19 @@ class RwLockLincheckTest {
 
     @Test
     void shouldBeAtomicRegisterWithReaderPreferringLock() {
-        options().check(ReaderPreferring.class);
+        assertThatCode(() -> options().check(ReaderPreferring.class))
+                .as("linearizable under every explored interleaving").doesNotThrowAnyException();
     }
 
     @Test
     void shouldBeAtomicRegisterWithWriterPreferringLock() {
-        options().check(WriterPreferring.class);
+        assertThatCode(() -> options().check(WriterPreferring.class))
+                .as("linearizable under every explored interleaving").doesNotThrowAnyException();
     }
 
     @Test
     void shouldBeAtomicRegisterWithFairLock() {
-        options().check(Fair.class);
+        assertThatCode(() -> options().check(Fair.class))
+                .as("linearizable under every explored interleaving").doesNotThrowAnyException();
     }
 }

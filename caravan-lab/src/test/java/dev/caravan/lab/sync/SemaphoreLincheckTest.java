@@ -1,5 +1,6 @@
 package dev.caravan.lab.sync;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -62,11 +63,13 @@ class SemaphoreLincheckTest {
 
     @Test
     void shouldNeverAdmitMoreHoldersThanPermits() {
-        new ModelCheckingOptions().threads(3).actorsPerThread(2).iterations(8).invocationsPerIteration(200).check(TwoPermits.class);
+        assertThatCode(() -> new ModelCheckingOptions().threads(3).actorsPerThread(2).iterations(8).invocationsPerIteration(200).check(TwoPermits.class))
+                .as("linearizable under every explored interleaving").doesNotThrowAnyException();
     }
 
     @Test
     void shouldTransferEveryItemExactlyOnceThroughBoundedBuffer() {
-        new ModelCheckingOptions().threads(3).actorsPerThread(1).iterations(8).invocationsPerIteration(200).check(Buffer.class);
+        assertThatCode(() -> new ModelCheckingOptions().threads(3).actorsPerThread(1).iterations(8).invocationsPerIteration(200).check(Buffer.class))
+                .as("linearizable under every explored interleaving").doesNotThrowAnyException();
     }
 }

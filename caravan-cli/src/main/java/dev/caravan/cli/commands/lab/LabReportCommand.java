@@ -45,7 +45,7 @@ public final class LabReportCommand implements Callable<Integer> {
             LabResult r = switch (id) {
                 case "threads" -> new ThreadsExperiment(settings, progress, Clock.system()).run();
                 case "tlp" -> new TlpExperiment(settings, progress, Clock.system()).run();
-                default -> new SyncExperiment(settings, progress, Clock.system()).run("all", System.currentTimeMillis());
+                default -> new SyncExperiment(settings, progress, Clock.system()).run("all", Clock.system().nowMs());
             };
             LabRunner.publish(r, settings.outDir(), System.out);
             results.add(r);

@@ -1,5 +1,6 @@
 package dev.caravan.cli.commands.lab;
 
+import dev.caravan.core.time.Clock;
 import dev.caravan.lab.report.LabResult;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.ResultStore;
@@ -16,8 +17,8 @@ final class LabRunner {
 
     /** Progress lines on stderr, so stdout stays the tables. */
     static Progress progress(PrintStream err) {
-        long t0 = System.nanoTime();
-        return what -> err.printf("[lab %6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, what);
+        long t0 = Clock.system().nanoTime();
+        return what -> err.printf("[lab %6.1fs] %s%n", (Clock.system().nanoTime() - t0) / 1e9, what);
     }
 
     /** Prints every section and writes {@code <id>.json}; returns the JSON path. */

@@ -27,7 +27,7 @@ public final class LabSyncCommand implements Callable<Integer> {
         if (!problem.equals("all") && !experiment.problemIds().contains(problem)) {
             throw ErrorCode.INVALID_ARGUMENT.exception("unknown problem '" + problem + "'; one of " + experiment.problemIds() + " or all");
         }
-        LabRunner.publish(experiment.run(problem, System.currentTimeMillis()), settings.outDir(), System.out);
+        LabRunner.publish(experiment.run(problem, Clock.system().nowMs()), settings.outDir(), System.out);
         return 0;
     }
 }
