@@ -30,6 +30,16 @@ record TestContext(PagedMemory memory, Clock clock) implements ProcessContext {
     }
 
     @Override
+    public String resource(String name) {
+        throw dev.caravan.wire.ErrorCode.NOT_FOUND.exception("no resources in tests");
+    }
+
+    @Override
+    public java.io.InputStream openResource(String name) {
+        throw dev.caravan.wire.ErrorCode.NOT_FOUND.exception("no resources in tests");
+    }
+
+    @Override
     public System.Logger log() {
         return System.getLogger("kv-test");
     }

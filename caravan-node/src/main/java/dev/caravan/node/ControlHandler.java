@@ -113,6 +113,12 @@ final class ControlHandler implements FrameHandler {
                 node.incoming().abort(name);
             }
             case Op.MIG_PUSH_DONE -> node.incoming().pushDone(in);
+            case Op.MIG_RESOURCES -> dev.caravan.node.resources.ResourceProtocol.writeUris(out, node.incoming().resources(in));
+            case Op.NODE_READ_RESOURCE -> {
+                var r = dev.caravan.node.resources.ResourceProtocol.readReadRequest(in);
+                in.expectEnd();
+                out.bytes(node.resources().readExported(r.qualifiedName(), r.offset(), r.maxBytes()));
+            }
             case Op.MIG_FETCH -> {
                 String name = in.string();
                 long page = in.i64();

@@ -8,7 +8,11 @@ import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessSpec;
 
+import dev.caravan.node.resources.ResourceProtocol;
+import dev.caravan.node.resources.ResourceTransfer;
+
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +27,13 @@ final class IncomingMigrations {
 
     /** A process being received. */
     record Arrival(ProcessSpec spec, ProcessId id, long epoch, boolean ownFront, String sourceNode, Faults faults,
-                   long connectionId, HostedProcess hosted) {
+                   long connectionId, HostedProcess hosted, ResourcesHolder resources) {
+    }
+
+    /** The resources installed for an arriving process, until its commit or abort. */
+    static final class ResourcesHolder {
+        volatile List<ResourceTransfer> transfers = List.of();
+        volatile Map<String, String> uris = Map.of();
     }
 
     private final NodeDaemon node;
@@ -60,7 +70,8 @@ final class IncomingMigrations {
             }
             throw e;
         }
-        arrivals.put(spec.name(), new Arrival(spec, id, epoch, offeredFront.isEmpty(), sourceNode, faults, connectionId, hosted));
+        arrivals.put(spec.name(), new Arrival(spec, id, epoch, offeredFront.isEmpty(), sourceNode, faults, connectionId, hosted,
+                new ResourcesHolder()));
         return hosted.dataPort();
     }
 
@@ -89,6 +100,20 @@ final class IncomingMigrations {
         in.expectEnd();
     }
 
+    /** MIG_RESOURCES: installs what the arriving process's resources need here; returns their new URIs. */
+    Map<String, String> resources(BodyReader in) {
+        ResourceProtocol.Resources r = ResourceProtocol.readResources(in);
+        in.expectEnd();
+        Arrival a = arrivals.get(r.process());
+        if (a == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + r.process() + " is arriving here");
+        }
+        Map<String, String> uris = node.resources().install(r.process(), r.transfers());
+        a.resources().transfers = r.transfers();
+        a.resources().uris = uris;
+        return uris;
+    }
+
     /** MIG_COMMIT: restores object state, registers with the new epoch (the commit point) and starts. */
     void commit(BodyReader in) throws Exception {
         String name = in.string();
@@ -115,8 +140,10 @@ final class IncomingMigrations {
                 postCopyTargets.put(name, hosted.memory());
                 hosted.memory().expectPages(missing, fetcher::fetch);
             }
+            node.bindResources(hosted, a.resources().uris);
             node.commitArrival(hosted);
         } catch (Exception | Error e) {
+            node.resources().discardInstalled(name, a.resources().transfers);
             postCopyTargets.remove(name);
             SourcePageFetcher f = fetchers.remove(name);
             if (f != null) {
@@ -150,6 +177,7 @@ final class IncomingMigrations {
     void abort(String name) {
         Arrival a = arrivals.remove(name);
         if (a != null) {
+            node.resources().discardInstalled(name, a.resources().transfers);
             discard(a.hosted());
             if (a.ownFront()) {
                 node.closeFront(name);

@@ -67,6 +67,7 @@ final class MigrationSource {
         boolean suspended = false;
         int destDataPort;
         PostCopyPusher pusher = null;
+        java.util.List<dev.caravan.node.resources.ResourceTransfer> transfers = java.util.List.of();
         try {
             destDataPort = node.migrationBegin(link, hosted, targetName, newEpoch, request, faults.role().equals("dest") ? faults.spec() : "");
             cut("begin", link);
@@ -130,6 +131,12 @@ final class MigrationSource {
             } else {
                 streamer.send(rest, p -> false, n -> report("stop-and-copy", streamer, statePages, n));
             }
+            java.util.List<dev.caravan.core.process.ResourceBinding> declared =
+                    runner.onProcessThread(() -> runner.process().resources()).get(30, TimeUnit.SECONDS);
+            transfers = node.resources().prepare(hosted.spec().name(), declared, runner.resourceUris(), request.cloning());
+            link.call(dev.caravan.wire.Op.MIG_RESOURCES,
+                    dev.caravan.node.resources.ResourceProtocol.resourcesBody(targetName, transfers),
+                    java.time.Duration.ofSeconds(60)).expectOk();
             if (faults.hit("source", "before-commit") || cut("before-commit", link)) {
                 throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
             }
@@ -150,6 +157,11 @@ final class MigrationSource {
         }
         long downtimeMicros = TimeUnit.NANOSECONDS.toMicros(clock.nanoTime() - suspendNs);
         faults.hit("source", "after-commit");
+        try {
+            node.resources().finishAtSource(transfers);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing moved resources of " + targetName + " at the source: " + e);
+        }
         if (request.cloning()) {
             runner.resume();
             link.close();

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * @param leaseTtlMs       the naming lease; silence this long and the node stops answering
  * @param token            cluster token ("" for none)
  * @param mailboxCapacity  commands queued per process before clients are held back
+ * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
+ *                         what a process bound by type is rebound to when it arrives here
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
-                         long leaseTtlMs, String token, int mailboxCapacity) {
+                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -32,6 +34,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (leaseTtlMs < 300 || leaseTtlMs > 600_000) {
             throw ErrorCode.INVALID_ARGUMENT.exception("lease must be 300..600000 ms, got " + leaseTtlMs);
         }
+        devices = java.util.Map.copyOf(devices);
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
         }
@@ -39,6 +42,6 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
 
     /** Defaults for a loopback node. */
     public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
-        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096);
+        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of());
     }
 }

@@ -62,6 +62,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final LeaseKeeper lease;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FrameServer control;
+    private dev.caravan.node.resources.ResourceMigrator resources;
+    private final Map<InetSocketAddress, dev.caravan.wire.net.FrameClient> peerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
@@ -84,6 +86,9 @@ public final class NodeDaemon implements AutoCloseable {
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
                     new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
+            node.resources = new dev.caravan.node.resources.ResourceMigrator(config.nodeId(),
+                    config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
+                    node::readRemoteResource);
             node.registerSelf(node.lease.leaseId());
             long renewMs = Math.max(50, config.leaseTtlMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -198,6 +203,11 @@ public final class NodeDaemon implements AutoCloseable {
                 throw e;
             }
             try {
+                Map<String, String> declared = new java.util.HashMap<>();
+                for (dev.caravan.core.process.ResourceBinding b : code.resources()) {
+                    declared.put(b.name(), b.uri());
+                }
+                bindResources(hosted, declared);
                 awaitStart(hosted.runner().start(false), spec.name());
                 registerProcess(lease.leaseId(), hosted);
                 processes.put(spec.name(), hosted);
@@ -214,6 +224,28 @@ public final class NodeDaemon implements AutoCloseable {
                     + hosted.dataHost() + ":" + hosted.dataPort());
             return hosted.info(config.nodeId());
         }
+    }
+
+    dev.caravan.node.resources.ResourceMigrator resources() {
+        return resources;
+    }
+
+    /** Reads part of a resource another node kept for a process that left it (a global reference). */
+    private byte[] readRemoteResource(String node, String qualifiedName, long offset, int maxBytes) {
+        NamingEntry peer = naming.lookup("node/" + node).orElseThrow(() ->
+                ErrorCode.NOT_FOUND.exception("node " + node + ", which holds " + qualifiedName + ", is not registered"));
+        InetSocketAddress at = new InetSocketAddress(peer.host(), peer.port());
+        dev.caravan.wire.net.FrameClient link = peerLinks.compute(at, (a, old) -> old != null && old.isOpen() ? old
+                : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
+                config.token()), java.time.Duration.ofSeconds(10)));
+        return link.call(dev.caravan.wire.Op.NODE_READ_RESOURCE,
+                dev.caravan.node.resources.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
+                java.time.Duration.ofSeconds(30)).expectOk().bytes();
+    }
+
+    /** Binds a process's declared resources to their URIs and lets it open them through this node. */
+    void bindResources(HostedProcess hosted, Map<String, String> uris) {
+        hosted.runner().bindResources(uris, resources::open);
     }
 
     /** Where a process's data endpoint is now, per naming; null if unregistered. */
@@ -557,6 +589,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (control != null) {
             control.close();
         }
+        peerLinks.values().forEach(dev.caravan.wire.net.FrameClient::close);
         try {
             bundles.close();
         } catch (IOException e) {

@@ -39,6 +39,7 @@ public final class Op {
     public static final int NODE_SHUTDOWN = 0x0208;
     public static final int NODE_MIGRATE = 0x0209;
     public static final int NODE_CHECKPOINT = 0x020A;
+    public static final int NODE_READ_RESOURCE = 0x020B;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -47,6 +48,7 @@ public final class Op {
     public static final int MIG_ABORT = 0x0304;
     public static final int MIG_FETCH = 0x0305;
     public static final int MIG_PUSH_DONE = 0x0306;
+    public static final int MIG_RESOURCES = 0x0307;
 
     /** A readable name for logs and errors. */
     public static String name(int op) {
@@ -75,6 +77,8 @@ public final class Op {
             case NODE_SHUTDOWN -> "NODE_SHUTDOWN";
             case NODE_MIGRATE -> "NODE_MIGRATE";
             case NODE_CHECKPOINT -> "NODE_CHECKPOINT";
+            case NODE_READ_RESOURCE -> "NODE_READ_RESOURCE";
+            case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";
             case MIG_COMMIT -> "MIG_COMMIT";

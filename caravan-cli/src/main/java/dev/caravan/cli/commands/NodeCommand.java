@@ -37,13 +37,17 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--lease-ms", defaultValue = "3000", description = "naming lease; the node stops answering if it cannot renew it for this long (default: ${DEFAULT-VALUE})")
     long leaseMs;
 
+    @Option(names = "--device", paramLabel = "TYPE=PATH",
+            description = "a node-local device (path under DATA-DIR/resources) that processes bound by type are rebound to")
+    java.util.Map<String, String> devices = new java.util.LinkedHashMap<>();
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (used by launchers)")
     boolean exitOnStdinEof;
 
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(".caravan", "nodes", id);
-        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096);
+        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices);
         RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + id, config.token()),
                 Duration.ofSeconds(5));
         NodeDaemon node;

@@ -28,6 +28,18 @@ public interface ProcessContext {
     /** Deployment settings (from {@code caravan deploy --set key=value}). */
     Map<String, String> config();
 
+    /**
+     * Where a declared resource ({@link CaravanProcess#resources()}) is now: its URI as declared
+     * at first start, rewritten by migration per the binding table (moved file, copy, global
+     * reference, or a local resource of the same type).
+     *
+     * @throws dev.caravan.wire.CaravanException NOT_FOUND for an undeclared name
+     */
+    String resource(String name);
+
+    /** Opens a declared resource for reading wherever it is now (a local file, or through the node that kept it). */
+    java.io.InputStream openResource(String name) throws java.io.IOException;
+
     /** A logger named after the process. */
     System.Logger log();
 }

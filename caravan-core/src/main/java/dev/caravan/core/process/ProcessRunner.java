@@ -43,8 +43,18 @@ public final class ProcessRunner implements ProcessContext {
     private volatile long commandsServed;
     private volatile long commandsFailed;
     private volatile int throttlePercent;
+    private volatile Map<String, String> resourceUris = Map.of();
+    private volatile ResourceOpener resourceOpener = uri -> {
+        throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
+    };
     private volatile boolean detaching;
     private Thread thread;
+
+    /** Opens a resource URI for reading; supplied by the node. */
+    @FunctionalInterface
+    public interface ResourceOpener {
+        java.io.InputStream open(String uri) throws java.io.IOException;
+    }
 
     /** Commands that were queued when the process was handed off, with where their replies go. */
     public record PendingBatch(Command[] commands, Completion completion) {
@@ -336,6 +346,31 @@ public final class ProcessRunner implements ProcessContext {
     @Override
     public Map<String, String> config() {
         return config;
+    }
+
+    /** Binds declared resources to their current URIs; call before start or from the process thread. */
+    public void bindResources(Map<String, String> uris, ResourceOpener opener) {
+        this.resourceUris = Map.copyOf(uris);
+        this.resourceOpener = opener;
+    }
+
+    /** The current URI of every declared resource. */
+    public Map<String, String> resourceUris() {
+        return resourceUris;
+    }
+
+    @Override
+    public String resource(String name) {
+        String uri = resourceUris.get(name);
+        if (uri == null) {
+            throw dev.caravan.wire.ErrorCode.NOT_FOUND.exception("process " + this.name + " declared no resource '" + name + "'");
+        }
+        return uri;
+    }
+
+    @Override
+    public java.io.InputStream openResource(String name) throws java.io.IOException {
+        return resourceOpener.open(resource(name));
     }
 
     @Override

@@ -11,6 +11,8 @@ package dev.caravan.wire.node;
  *   MIG_PAGES  name, i32 n, n × (i64 page, bytes) ─▶  install (pre-copy rounds: process not running)
  *      … rounds while S keeps serving; then S suspends the process at a request boundary …
  *   MIG_PAGES  the last dirty pages (not for post-copy)
+ *   MIG_RESOURCES name, i32 n, n × transfer  ───▶  install moved/copied files, rebind, keep references
+ *                                            ◀───  i32 n, n × (string name, string uri)
  *   MIG_COMMIT name, i32 stateVersion, bytes state, ─▶ register process/NAME with epoch+1 (the commit
  *              i32 words, words × i64 missing,          point: naming refuses S from now on), start
  *              string sourceControl host:port     ◀───  (empty) once D takes commands

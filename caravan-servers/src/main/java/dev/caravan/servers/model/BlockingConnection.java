@@ -1,0 +1,115 @@
+package dev.caravan.servers.model;
+
+import dev.caravan.servers.protocol.Codec;
+import dev.caravan.servers.protocol.OutBuffer;
+import dev.caravan.servers.protocol.Protocol;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection served with blocking I/O by the calling thread, until the peer closes, bad
+ * input arrives or the server closes: read, decode every pipelined request, run the batch
+ * through an {@link Invoker}, write the replies. Used by the iterative, thread-per-request and
+ * virtual-thread models.
+ */
+final class BlockingConnection<Q, R> {
+    private static final System.Logger LOG = System.getLogger(BlockingConnection.class.getName());
+
+    /** Runs a batch: on the calling thread, or on a thread of its own. */
+    interface Invoker {
+        void invoke(Batch batch) throws InterruptedException;
+    }
+
+    /** A batch ready to handle. */
+    interface Batch {
+        void run() throws InterruptedException;
+    }
+
+    static final Invoker DIRECT = Batch::run;
+
+    private final SocketChannel ch;
+    private final Protocol<Q, R> protocol;
+    private final Codec<Q, R> codec;
+    private final Invoker invoker;
+    private final OutBuffer out = new OutBuffer(16 * 1024);
+    private ByteBuffer in = ByteBuffer.allocate(RequestBatcher.INITIAL_READ_BYTES).flip();
+
+    private BlockingConnection(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker) {
+        this.ch = ch;
+        this.protocol = protocol;
+        this.codec = protocol.newCodec();
+        this.invoker = invoker;
+    }
+
+    /** Serves {@code ch} on the calling thread; always closes it and releases its slot. */
+    static <Q, R> void serve(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker, ConnectionTracker tracker) {
+        try {
+            ch.configureBlocking(true);
+            ch.socket().setTcpNoDelay(true);
+            new BlockingConnection<>(ch, protocol, invoker).loop();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "connection ended: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, protocol.name() + " handler failed; connection closed", e);
+        } finally {
+            tracker.remove(ch);
+        }
+    }
+
+    private void loop() throws IOException, InterruptedException {
+        List<Q> batch = new ArrayList<>();
+        List<R> replies = new ArrayList<>();
+        while (true) {
+            batch.clear();
+            replies.clear();
+            CaravanException bad = null;
+            try {
+                RequestBatcher.decodeAvailable(codec, in, batch);
+                if (batch.isEmpty()) {
+                    in = RequestBatcher.makeRoom(in, codec.maxBufferedBytes());
+                    int n = ch.read(in);
+                    in.flip();
+                    // A blocking read with room returns at least one byte; 0 means end of stream
+                    // on junixsocket's channels over passed descriptors (the superserver's child).
+                    if (n <= 0) {
+                        return;
+                    }
+                    continue;
+                }
+            } catch (CaravanException e) {
+                bad = e;
+            }
+            boolean close = false;
+            if (!batch.isEmpty()) {
+                invoker.invoke(() -> protocol.handle(batch, replies));
+                for (int i = 0; i < replies.size(); i++) {
+                    codec.encode(replies.get(i), out);
+                    if (codec.closeAfter(batch.get(i), replies.get(i))) {
+                        close = true;
+                        break;
+                    }
+                }
+            }
+            if (bad != null && !close) {
+                codec.encodeError(bad, out);
+                close = true;
+            }
+            out.drainTo(ch);
+            if (close) {
+                return;
+            }
+        }
+    }
+
+    static CaravanException unavailable(String what) {
+        return ErrorCode.UNAVAILABLE.exception(what);
+    }
+}
