@@ -66,6 +66,13 @@ public final class CaravanCluster implements AutoCloseable {
         private long leaseMs = 3000;
         private final List<Pattern> expectedErrors = new ArrayList<>();
         private List<String> jvmOptions = FAST_JVM_OPTIONS;
+        private List<String> nodeArgs = List.of();
+
+        /** Extra arguments for every node daemon. */
+        public Builder withNodeArgs(String... args) {
+            this.nodeArgs = List.of(args);
+            return this;
+        }
 
         public Builder withNodes(int n) {
             this.nodes = n;
@@ -91,7 +98,7 @@ public final class CaravanCluster implements AutoCloseable {
         public CaravanCluster start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("caravan-st-");
             LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
-                    .leaseMs(leaseMs).start();
+                    .leaseMs(leaseMs).nodeArgs(nodeArgs).start();
             return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
         }
     }

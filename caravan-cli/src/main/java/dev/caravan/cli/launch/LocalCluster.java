@@ -31,15 +31,17 @@ public final class LocalCluster implements AutoCloseable {
     private final Path workDir;
     private final List<String> jvmOptions;
     private final long leaseMs;
+    private final List<String> nodeArgs;
     private ChildJvm naming;
     private InetSocketAddress namingAddress;
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
 
-    private LocalCluster(Path workDir, List<String> jvmOptions, long leaseMs) {
+    private LocalCluster(Path workDir, List<String> jvmOptions, long leaseMs, List<String> nodeArgs) {
         this.workDir = workDir;
         this.jvmOptions = jvmOptions;
         this.leaseMs = leaseMs;
+        this.nodeArgs = nodeArgs;
     }
 
     public static Builder builder() {
@@ -53,6 +55,13 @@ public final class LocalCluster implements AutoCloseable {
         private Path workDir = Path.of(".caravan");
         private List<String> jvmOptions = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         private long leaseMs = 3000;
+        private List<String> nodeArgs = List.of();
+
+        /** Extra arguments for every {@code caravan node} (for example {@code --device printer=devices/printer}). */
+        public Builder nodeArgs(List<String> args) {
+            this.nodeArgs = List.copyOf(args);
+            return this;
+        }
 
         public Builder nodes(int n) {
             this.nodes = n;
@@ -85,7 +94,7 @@ public final class LocalCluster implements AutoCloseable {
             if (nodes < 0 || nodes > 64) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
-            LocalCluster c = new LocalCluster(workDir, jvmOptions, leaseMs);
+            LocalCluster c = new LocalCluster(workDir, jvmOptions, leaseMs, nodeArgs);
             try {
                 c.startNaming(namingPort);
                 List<String> ids = new ArrayList<>();
@@ -115,9 +124,11 @@ public final class LocalCluster implements AutoCloseable {
             }
             Path data = workDir.resolve("nodes").resolve(id);
             Files.createDirectories(data);
-            ChildJvm n = ChildJvm.start(id, jvmOptions, List.of("node", "--id", id, "--naming",
+            List<String> args = new ArrayList<>(List.of("node", "--id", id, "--naming",
                     namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
-                    "--lease-ms", String.valueOf(leaseMs)), workDir.resolve("logs"));
+                    "--lease-ms", String.valueOf(leaseMs)));
+            args.addAll(nodeArgs);
+            ChildJvm n = ChildJvm.start(id, jvmOptions, args, workDir.resolve("logs"));
             nodes.put(id, n);
             started.add(n);
         }
