@@ -1,40 +1,34 @@
 package dev.caravan.node;
 
+import dev.caravan.servers.model.Server;
+import dev.caravan.servers.model.ServerModel;
+import dev.caravan.servers.model.ServerOptions;
+import dev.caravan.servers.resp.RespProtocol;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
-import dev.caravan.wire.resp.RespLimits;
-import dev.caravan.wire.resp.RespReader;
-import dev.caravan.wire.resp.RespWriter;
 
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 
 /**
  * A process's stable endpoint (its "home address"): a RESP port on the node where the process
- * was first deployed, which stays put while the process moves. Each client connection gets a
- * backend connection to wherever the process runs now (its "care-of address", looked up in
- * naming). A batch answered {@code -MOVED} was not executed there, so it is sent again to the
- * new location; clients such as redis-cli and redis-benchmark keep their TCP connection across
- * a migration and see only a pause.
+ * was first deployed, which stays put while the process moves. Batches are forwarded over
+ * pooled connections to wherever the process runs now (its "care-of address", looked up in
+ * naming). A batch answered {@code -MOVED} or {@code -TRYAGAIN} was not executed there, so it is
+ * sent again to the current location; clients such as redis-cli and redis-benchmark keep their
+ * TCP connection across a migration and see only a pause.
  *
- * <p>Threading: one platform thread accepts; one virtual thread per client connection.
+ * <p>Threading: served by the toolkit's virtual-thread model; the backend pool is thread-safe
+ * and a backend connection is used by one batch at a time.
  */
 final class FrontEndpoint implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrontEndpoint.class.getName());
-    private static final int MAX_BATCH = 1024;
-    private static final long RELOCATE_DEADLINE_MS = 30_000;
+    private static final long RELOCATE_DEADLINE_NS = 30_000_000_000L;
 
     /** Where the process runs now, or null if it is not registered. */
     interface Locator {
@@ -43,169 +37,96 @@ final class FrontEndpoint implements AutoCloseable {
 
     private final String processName;
     private final Locator locator;
-    private final Supplier<Long> nanoClock;
-    private final ServerSocket serverSocket;
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final LongSupplier nanoClock;
+    private final ConcurrentLinkedDeque<RespForwarder> idle = new ConcurrentLinkedDeque<>();
+    private final Server server;
     private volatile boolean closed;
 
-    FrontEndpoint(String processName, Locator locator, String bindHost, Supplier<Long> nanoClock) throws IOException {
+    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock) {
         this.processName = processName;
         this.locator = locator;
         this.nanoClock = nanoClock;
-        serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(bindHost, 0), 1024);
-        Thread.ofPlatform().daemon(true).name("front-" + processName + "-accept").start(this::acceptLoop);
+        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(this::forward),
+                ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("front-" + processName));
     }
 
     int port() {
-        return serverSocket.getLocalPort();
+        return server.port();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket s = serverSocket.accept();
-                connections.add(s);
-                Thread.ofVirtual().name("front-" + processName).start(() -> serve(s));
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "front of " + processName + ": accept failed: " + e);
-                }
-            }
-        }
-    }
-
-    private void serve(Socket client) {
-        RespForwarder backend = null;
-        try (client) {
-            client.setTcpNoDelay(true);
-            RespReader reader = new RespReader(client.getInputStream(), RespLimits.DEFAULTS);
-            RespWriter writer = new RespWriter(new BufferedOutputStream(client.getOutputStream(), 64 * 1024));
-            List<Command> batch = new ArrayList<>();
-            while (!closed) {
-                batch.clear();
-                try {
-                    Command first = reader.read();
-                    if (first == null) {
-                        return;
-                    }
-                    batch.add(first);
-                    while (batch.size() < MAX_BATCH && reader.hasBufferedInput()) {
-                        Command next = reader.read();
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
-                    }
-                } catch (CaravanException e) {
-                    writer.write(Reply.error("ERR " + e.getMessage()));
-                    writer.flush();
-                    return;
-                }
-                Command[] commands = batch.toArray(Command[]::new);
-                Reply[] replies;
-                long start = nanoClock.get();
-                while (true) {
-                    if (backend == null) {
-                        backend = connect(start);
-                        if (backend == null) {
-                            replies = fill(commands.length, Reply.error("TRYAGAIN process " + processName
-                                    + " cannot be reached right now"));
-                            break;
-                        }
-                    }
-                    try {
-                        replies = backend.forward(commands);
-                    } catch (IOException e) {
-                        // Sent but unanswered: it may have run, so it is not sent again.
-                        backend.close();
-                        backend = null;
-                        replies = fill(commands.length, Reply.error("ERR connection to process " + processName
-                                + " lost mid-request; it may or may not have run"));
-                        break;
-                    }
-                    if (isMoved(replies[0]) && nanoClock.get() - start < RELOCATE_DEADLINE_MS * 1_000_000L) {
-                        backend.close();
-                        backend = null;
-                        continue;
-                    }
-                    break;
-                }
-                for (Reply r : replies) {
-                    writer.write(r);
-                }
-                writer.flush();
-                if (commands.length == 1 && commands[0].name().equals("QUIT")) {
-                    return;
-                }
-            }
-        } catch (EOFException | SocketException e) {
-            // Client left.
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "front connection of " + processName + " failed: " + e);
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            connections.remove(client);
-        }
-    }
-
-    /** Connects to the current location, waiting out a switch-over; null after the deadline. */
-    private RespForwarder connect(long start) {
+    private Reply[] forward(List<Command> batch) throws InterruptedException {
+        Command[] commands = batch.toArray(Command[]::new);
+        long start = nanoClock.getAsLong();
         long pauseMs = 1;
-        while (nanoClock.get() - start < RELOCATE_DEADLINE_MS * 1_000_000L && !closed) {
-            InetSocketAddress at;
-            try {
-                at = locator.current();
-            } catch (CaravanException e) {
-                at = null;
-            }
-            if (at != null) {
+        while (true) {
+            RespForwarder backend = borrow();
+            if (backend != null) {
+                Reply[] replies;
                 try {
-                    return new RespForwarder(at);
-                } catch (ConnectException e) {
-                    // Old location closed its port: look again.
+                    replies = backend.forward(commands);
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
+                    // Sent but unanswered: it may have run, so it is not sent again.
+                    backend.close();
+                    return DataEndpoint.fill(commands.length, Reply.error("ERR connection to process " + processName
+                            + " lost mid-request; it may or may not have run"));
                 }
+                if (!notExecuted(replies[0]) || nanoClock.getAsLong() - start > RELOCATE_DEADLINE_NS) {
+                    idle.push(backend);
+                    return replies;
+                }
+                // The process moved (or its node is fenced): every pooled connection points to the old place.
+                backend.close();
+                drainPool();
             }
-            try {
-                Thread.sleep(pauseMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
+            if (closed || nanoClock.getAsLong() - start > RELOCATE_DEADLINE_NS) {
+                return DataEndpoint.fill(commands.length, Reply.error("TRYAGAIN process " + processName
+                        + " cannot be reached right now"));
             }
+            Thread.sleep(pauseMs);
             pauseMs = Math.min(100, pauseMs * 2);
         }
-        return null;
     }
 
-    private static boolean isMoved(Reply r) {
+    /** A pooled connection to the current location, or a new one; null if it cannot be reached now. */
+    private RespForwarder borrow() {
+        RespForwarder f = idle.poll();
+        if (f != null) {
+            return f;
+        }
+        InetSocketAddress at;
+        try {
+            at = locator.current();
+        } catch (CaravanException e) {
+            return null;
+        }
+        if (at == null) {
+            return null;
+        }
+        try {
+            return new RespForwarder(at);
+        } catch (ConnectException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
+            return null;
+        }
+    }
+
+    private void drainPool() {
+        RespForwarder f;
+        while ((f = idle.poll()) != null) {
+            f.close();
+        }
+    }
+
+    private static boolean notExecuted(Reply r) {
         return r instanceof Reply.Error e && (e.text().startsWith("MOVED ") || e.text().startsWith("TRYAGAIN "));
-    }
-
-    private static Reply[] fill(int n, Reply r) {
-        Reply[] replies = new Reply[n];
-        java.util.Arrays.fill(replies, r);
-        return replies;
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // Listener gone either way.
-        }
-        for (Socket s : connections) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // Best effort.
-            }
-        }
+        server.close();
+        drainPool();
     }
 }

@@ -6,12 +6,12 @@ import dev.caravan.core.process.ProcessId;
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.MigrationProtocol;
 import dev.caravan.wire.node.ProcessSpec;
 
 import dev.caravan.node.resources.ResourceProtocol;
 import dev.caravan.node.resources.ResourceTransfer;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +64,7 @@ final class IncomingMigrations {
         HostedProcess hosted;
         try {
             hosted = node.prepareHosted(spec, id, epoch, code, front);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (offeredFront.isEmpty()) {
                 node.closeFront(spec.name());
             }
@@ -78,23 +78,24 @@ final class IncomingMigrations {
     /** MIG_PAGES: installs pages into an arriving process, or delivers pushed pages to a running one. */
     void pages(BodyReader in) {
         String name = in.string();
-        int n = in.count(4096, "page");
+        int n = in.count(MigrationProtocol.PAGES_PER_FRAME, "page");
         Arrival a = arrivals.get(name);
         PagedMemory running = a == null ? postCopyTargets.get(name) : null;
         if (a == null && running == null) {
             throw ErrorCode.NOT_FOUND.exception("no migration of " + name + " is arriving here");
         }
         PagedMemory memory = a != null ? a.hosted().memory() : running;
+        int[] length = new int[1];
         for (int i = 0; i < n; i++) {
             long page = in.i64();
-            byte[] bytes = in.bytes();
-            if (bytes.length != memory.pageSizeBytes() || page < 0 || page >= memory.pageCapacity()) {
-                throw ErrorCode.MALFORMED.exception("page " + page + " of " + bytes.length + " bytes does not fit");
+            int at = in.bytesInPlace(length);
+            if (length[0] != memory.pageSizeBytes() || page < 0 || page >= memory.pageCapacity()) {
+                throw ErrorCode.MALFORMED.exception("page " + page + " of " + length[0] + " bytes does not fit");
             }
             if (a != null) {
-                memory.installPage(page, bytes);
+                memory.installPage(page, in.array(), at);
             } else {
-                memory.deliverPage(page, bytes);
+                memory.deliverPage(page, in.array(), at);
             }
         }
         in.expectEnd();

@@ -254,14 +254,15 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
-    HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) throws IOException {
+    HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
         try {
-            DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost());
+            DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
+                    dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, "virtual-threads")));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             memory.close();
             throw e;
         }
@@ -276,7 +277,7 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */
-    String openFront(String name) throws IOException {
+    String openFront(String name) {
         FrontEndpoint front = new FrontEndpoint(name, () -> locate(name), config.bindHost(), clock::nanoTime);
         FrontEndpoint previous = fronts.put(name, front);
         if (previous != null) {

@@ -22,7 +22,7 @@ import java.util.function.LongPredicate;
  * of frames in flight, and measures the bandwidth it achieved. Used by one migration thread.
  */
 final class PageStreamer {
-    private static final int WINDOW = 16;
+    private static final int WINDOW = 8;
 
     private final FrameClient link;
     private final String name;
@@ -49,9 +49,9 @@ final class PageStreamer {
     long send(long[] pages, LongPredicate skip, java.util.function.LongConsumer progress) {
         int pageSize = memory.pageSizeBytes();
         long startNs = clock.nanoTime();
+        long lastProgressNs = startNs;
         long sentHere = 0;
-        byte[] buf = new byte[pageSize];
-        BodyWriter frame = null;
+        long[] batch = new long[MigrationProtocol.PAGES_PER_FRAME];
         int inFrame = 0;
         for (int w = 0; w < pages.length; w++) {
             long word = pages[w];
@@ -61,24 +61,21 @@ final class PageStreamer {
                 if (skip.test(page)) {
                     continue;
                 }
-                if (frame == null) {
-                    frame = new BodyWriter(16 + MigrationProtocol.PAGES_PER_FRAME * (pageSize + 12));
-                    frame.string(name).i32(0);
-                    inFrame = 0;
-                }
-                memory.readPage(page, buf);
-                frame.i64(page).bytes(buf);
-                inFrame++;
-                if (inFrame == MigrationProtocol.PAGES_PER_FRAME) {
-                    flush(frame, inFrame);
-                    frame = null;
+                batch[inFrame++] = page;
+                if (inFrame == batch.length) {
+                    flush(batch, inFrame, pageSize);
                     sentHere += inFrame;
-                    progress.accept(sentHere);
+                    inFrame = 0;
+                    long now = clock.nanoTime();
+                    if (now - lastProgressNs > 100_000_000L) {
+                        lastProgressNs = now;
+                        progress.accept(sentHere);
+                    }
                 }
             }
         }
-        if (frame != null) {
-            flush(frame, inFrame);
+        if (inFrame > 0) {
+            flush(batch, inFrame, pageSize);
             sentHere += inFrame;
         }
         drain(0);
@@ -90,14 +87,17 @@ final class PageStreamer {
         return sentHere;
     }
 
-    private void flush(BodyWriter frame, int count) {
-        byte[] body = frame.toBytes();
-        // Patch the page count written as a placeholder after the name.
-        int at = 4 + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        body[at] = (byte) (count >>> 24);
-        body[at + 1] = (byte) (count >>> 16);
-        body[at + 2] = (byte) (count >>> 8);
-        body[at + 3] = (byte) count;
+    /** One MIG_PAGES frame, sized exactly and filled straight from the process's memory: no extra copies. */
+    private void flush(long[] batch, int count, int pageSize) {
+        int nameBytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        BodyWriter frame = new BodyWriter(4 + nameBytes + 4 + count * (8 + 4 + pageSize));
+        frame.string(name).i32(count);
+        for (int i = 0; i < count; i++) {
+            frame.i64(batch[i]);
+            int at = frame.reserveBytes(pageSize);
+            memory.read(batch[i] * pageSize, frame.buffer(), at, pageSize);
+        }
+        byte[] body = frame.toBytesShared();
         drain(WINDOW - 1);
         inFlight.add(link.callAsync(Op.MIG_PAGES, body));
         pagesSent += count;

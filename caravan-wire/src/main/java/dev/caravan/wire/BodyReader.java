@@ -76,6 +76,24 @@ public final class BodyReader {
         return v;
     }
 
+    /**
+     * Skips over a byte field and returns where its content starts in the array this reader
+     * reads ({@link #array()}); {@code length} receives its length. No copy.
+     */
+    public int bytesInPlace(int[] length) {
+        int len = i32();
+        need(len, "byte field");
+        int at = pos;
+        pos += len;
+        length[0] = len;
+        return at;
+    }
+
+    /** The array this reader reads. */
+    public byte[] array() {
+        return buf;
+    }
+
     public String string() {
         int len = i32();
         need(len, "string field");

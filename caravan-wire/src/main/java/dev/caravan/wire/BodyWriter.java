@@ -79,6 +79,28 @@ public final class BodyWriter {
         return this;
     }
 
+    /**
+     * Writes a byte-field header for {@code len} bytes and returns the offset in {@link #buffer()}
+     * where the caller must put them (filled in place, for example straight from off-heap memory).
+     */
+    public int reserveBytes(int len) {
+        i32(len);
+        ensure(len);
+        int at = pos;
+        pos += len;
+        return at;
+    }
+
+    /** The buffer being written; valid until the next write that grows it. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** What was written, without a copy when the buffer is exactly full (sized up front). */
+    public byte[] toBytesShared() {
+        return pos == buf.length ? buf : toBytes();
+    }
+
     public BodyWriter string(String v) {
         return bytes(v.getBytes(StandardCharsets.UTF_8));
     }

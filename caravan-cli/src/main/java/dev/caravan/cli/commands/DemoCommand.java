@@ -1,6 +1,7 @@
 package dev.caravan.cli.commands;
 
 import dev.caravan.cli.bench.KvLoad;
+import dev.caravan.cli.bench.migration.MigrationDemo;
 import dev.caravan.cli.launch.LocalCluster;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.core.time.Clock;
@@ -14,16 +15,19 @@ import picocli.CommandLine.Option;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code caravan demo}: the main job on the embedded default. A naming service and three
  * nodes in separate JVMs, the Redis-compatible process on one of them, data loaded, a load
- * run against it, a table, and a clean shutdown (also on Ctrl-C).
+ * run against it, a table; then the process migrates between the nodes once per mode while a
+ * load runs, and a per-mode table; and a clean shutdown (also on Ctrl-C).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start naming + 3 nodes (separate JVMs), deploy the Redis-compatible process, load it, run a load, print a table, shut down.")
+        description = "Start naming + 3 nodes (separate JVMs), deploy the Redis-compatible process, load it, run a load, "
+                + "migrate it in each mode under load, print the tables, shut down.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "100000", description = "keys to load (default: ${DEFAULT-VALUE})")
     int keys;
@@ -64,6 +68,15 @@ public final class DemoCommand implements Callable<Integer> {
             ProcessInfo after = client.node(n2).inspect("kv1");
             System.out.printf("kv1 on %s: %d pages (%s off-heap), %d commands served%n", after.node(), after.allocatedPages(),
                     dev.caravan.cli.Sizes.human(after.memoryBytes()), after.commandsServed());
+
+            MigrationDemo.Outcome moved = MigrationDemo.run(kv, cluster.nodeControls(), List.of("n2", "n3", "n1"), keys,
+                    msg -> step(msg));
+            System.out.println();
+            System.out.println(moved.table());
+            if (!moved.clean()) {
+                System.err.println("a migration under load failed a request, lost an acknowledged write or did not commit");
+                return 1;
+            }
             if (!cluster.loggedErrors().isEmpty()) {
                 System.err.println("errors logged by the daemons:\n  " + String.join("\n  ", cluster.loggedErrors()));
                 return 1;

@@ -54,6 +54,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--memory", defaultValue = "1g", description = "paged memory capacity, e.g. 512m, 4g (default: ${DEFAULT-VALUE})")
     String memory;
 
+    @Option(names = "--model", description = "server model of its data endpoint: iterative, thread-per-request, "
+            + "dispatcher-worker, virtual-threads (default), event-loop, hybrid")
+    String model;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "settings handed to the process")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -86,6 +90,9 @@ public final class DeployCommand implements Callable<Integer> {
                 }
                 hash = client.node(viaControl).putBundle(Files.readAllBytes(jar));
                 System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
+            }
+            if (model != null) {
+                settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
             }
             ProcessSpec spec = new ProcessSpec(name, sample != null ? sample : "", hash,
                     className != null ? className : "", Sizes.parse(memory), settings);

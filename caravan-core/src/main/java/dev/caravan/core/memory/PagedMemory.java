@@ -296,13 +296,18 @@ public final class PagedMemory implements AutoCloseable {
      * dirty (it is already in the state the sender had). Process thread only, or before start.
      */
     public void installPage(long page, byte[] src) {
+        installPage(page, src, 0);
+    }
+
+    /** {@link #installPage(long, byte[])} from {@code src[offset..offset+pageSize)}. */
+    public void installPage(long page, byte[] src, int offset) {
         long address = page << pageShift;
-        if (address < 0 || address + pageSizeBytes > capacityBytes || src.length < pageSizeBytes) {
-            throw ErrorCode.MALFORMED.exception("page " + page + " (" + src.length + " bytes) does not fit this memory");
+        if (address < 0 || address + pageSizeBytes > capacityBytes || offset < 0 || src.length - offset < pageSizeBytes) {
+            throw ErrorCode.MALFORMED.exception("page " + page + " does not fit this memory");
         }
         int c = (int) (address >>> chunkShift);
         MemorySegment s = chunks[c] != null ? chunks[c] : allocateChunk(c);
-        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_BYTE, address & chunkMask, pageSizeBytes);
+        MemorySegment.copy(src, offset, s, ValueLayout.JAVA_BYTE, address & chunkMask, pageSizeBytes);
     }
 
     /**
@@ -339,6 +344,11 @@ public final class PagedMemory implements AutoCloseable {
      * already arrived (by a fault or an earlier push), in which case {@code src} is ignored.
      */
     public boolean deliverPage(long page, byte[] src) {
+        return deliverPage(page, src, 0);
+    }
+
+    /** {@link #deliverPage(long, byte[])} from {@code src[offset..)}. */
+    public boolean deliverPage(long page, byte[] src, int offset) {
         if (!isMissing(page)) {
             return false;
         }
@@ -350,7 +360,7 @@ public final class PagedMemory implements AutoCloseable {
             if (!isMissing(page)) {
                 return false;
             }
-            installPage(page, src);
+            installPage(page, src, offset);
             clearMissing(page);
             return true;
         } finally {

@@ -27,7 +27,7 @@ package dev.caravan.wire.node;
  */
 public final class MigrationProtocol {
     /** Pages per MIG_PAGES frame. */
-    public static final int PAGES_PER_FRAME = 64;
+    public static final int PAGES_PER_FRAME = 256;
 
     private MigrationProtocol() {
     }

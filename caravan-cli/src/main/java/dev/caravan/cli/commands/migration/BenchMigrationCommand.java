@@ -1,0 +1,175 @@
+package dev.caravan.cli.commands.migration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.caravan.cli.Sizes;
+import dev.caravan.cli.bench.migration.DataSet;
+import dev.caravan.cli.bench.migration.DirtyingWriter;
+import dev.caravan.cli.bench.migration.FailureLog;
+import dev.caravan.cli.bench.migration.LatencyPlot;
+import dev.caravan.cli.bench.migration.LoopbackBandwidth;
+import dev.caravan.cli.bench.migration.MigrationTable;
+import dev.caravan.cli.bench.migration.MigrationTargets;
+import dev.caravan.cli.bench.migration.MigrationTour;
+import dev.caravan.cli.bench.migration.ModeResult;
+import dev.caravan.cli.bench.migration.SteadyClients;
+import dev.caravan.cli.launch.LocalCluster;
+import dev.caravan.client.NodeControl;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.net.HostPort;
+import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code caravan bench migration}: one Redis-compatible process holding {@code --state} of
+ * data is migrated n1 → n2 → n3 → n1 → n2, once per mode (stop-and-copy, pre-copy, post-copy,
+ * hybrid), keeping its data from one mode to the next, while a writer dirties its pages at
+ * {@code --dirty-rate} and steady clients use it through its front endpoint. The reference, raw
+ * loopback TCP bandwidth between two JVMs, is measured in the same run. Prints a table and the
+ * targets of issue 3 item 9, writes JSON and one latency figure per mode; exits 3 when a target
+ * is missed.
+ */
+@Command(name = "migration", mixinStandardHelpOptions = true,
+        description = {"Live migration in all four modes of a loaded, busy Redis-compatible process, against raw loopback bandwidth.",
+                "  caravan bench migration --state 256m"})
+public final class BenchMigrationCommand implements Callable<Integer> {
+    @Option(names = "--state", defaultValue = "1g", description = "data the process holds, in 64 KiB values (default: ${DEFAULT-VALUE})")
+    String state;
+
+    @Option(names = "--dirty-rate", defaultValue = "500",
+            description = "writes/s, each overwriting one 64 KiB value (default: ${DEFAULT-VALUE} ≈ 33 MB/s of dirtied memory)")
+    double dirtyRate;
+
+    @Option(names = "--clients", defaultValue = "4", description = "steady client connections (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--rate", defaultValue = "2000", description = "requests/s of all steady clients together (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--max-downtime", defaultValue = "5", description = "pre-copy's downtime budget in ms (default: ${DEFAULT-VALUE})")
+    long maxDowntimeMs;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "directory for migration.json and the PNGs (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--work-dir", defaultValue = ".caravan/bench-migration", description = "logs and node data (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    private static final String PROCESS = "mig";
+    private static final List<MigrationMode> MODES = List.of(MigrationMode.STOP_AND_COPY, MigrationMode.PRE_COPY,
+            MigrationMode.POST_COPY, MigrationMode.HYBRID);
+
+    @Override
+    public Integer call() throws Exception {
+        long stateBytes = Sizes.parse(state);
+        if (stateBytes < (1 << 20) || dirtyRate <= 0 || clients < 1 || rate <= 0 || maxDowntimeMs < 1) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("need --state ≥ 1m and positive --dirty-rate, --clients, --rate, --max-downtime");
+        }
+        DataSet data = DataSet.ofState(stateBytes);
+        double dirtyBytesPerSec = dirtyRate * data.valueBytes();
+        Files.createDirectories(workDir);
+        step(String.format(Locale.ROOT, "measuring raw loopback TCP bandwidth between two JVMs (3 s)..."));
+        double loopback = LoopbackBandwidth.measure(3000);
+        step(String.format(Locale.ROOT, "raw loopback bandwidth: %.0f MB/s (state ÷ bandwidth for %s: %.2f s)",
+                loopback / 1e6, Sizes.human(stateBytes), stateBytes / loopback));
+        step("starting naming and 3 nodes (separate JVMs)...");
+        try (LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout")).start();
+             NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench", "", Duration.ofSeconds(30))) {
+            ProcessInfo kv = n1.start(new ProcessSpec(PROCESS, "kv", "", "", stateBytes * 2 + (256L << 20), Map.of()));
+            InetSocketAddress dataAt = new InetSocketAddress(kv.dataHost(), kv.dataPort());
+            InetSocketAddress front = HostPort.parse(kv.front());
+            step("deployed " + PROCESS + " on n1; data endpoint " + kv.dataEndpoint() + ", front endpoint " + kv.front());
+            step(String.format(Locale.ROOT, "loading %,d keys × %,d-byte values (%s) by pipelined SETs...", data.keys(),
+                    data.valueBytes(), Sizes.human(data.valueTotalBytes())));
+            long t0 = System.nanoTime();
+            data.load(dataAt, 64);
+            SteadyClients.load(dataAt);
+            double loadSec = (System.nanoTime() - t0) / 1e9;
+            ProcessInfo loaded = n1.inspect(PROCESS);
+            step(String.format(Locale.ROOT, "loaded in %.1f s (%.0f MB/s); the process holds %s in %,d pages", loadSec,
+                    data.valueTotalBytes() / loadSec / 1e6, Sizes.human(loaded.memoryBytes()), loaded.allocatedPages()));
+
+            FailureLog failures = new FailureLog();
+            List<ModeResult> results;
+            try (SteadyClients steady = new SteadyClients(front, clients, rate, failures);
+                 DirtyingWriter writer = new DirtyingWriter(data, front, dirtyRate, failures)) {
+                steady.start();
+                writer.start();
+                step(String.format(Locale.ROOT, "load on: %d steady clients at %.0f requests/s (GET/SET of small keys) and a writer "
+                                + "overwriting %.0f values/s = %.1f MB/s (%.1f MiB/s) of dirtied memory = %.1f%% of loopback bandwidth, "
+                                + "all through the front endpoint", clients, rate, dirtyRate, dirtyBytesPerSec / 1e6,
+                        dirtyBytesPerSec / (1 << 20), 100 * dirtyBytesPerSec / loopback));
+                MigrationTour tour = new MigrationTour(PROCESS, cluster.nodeControls(), cluster.nodeIds(), front, steady, writer,
+                        failures, maxDowntimeMs, 2000, BenchMigrationCommand::step);
+                tour.markStart();
+                Thread.sleep(2000);
+                results = new ArrayList<>();
+                for (MigrationMode mode : MODES) {
+                    ProgressBar bar = new ProgressBar(System.out);
+                    results.add(tour.migrate(mode, bar));
+                    bar.finish();
+                }
+                step(String.format(Locale.ROOT, "the writer's acknowledged writes: %,d; steady client requests: %,d",
+                        writer.acknowledged(), steady.completed()));
+            }
+
+            System.out.println();
+            System.out.println(MigrationTable.render(results, loopback));
+            List<MigrationTargets.Target> targets = MigrationTargets.check(results, loopback);
+            System.out.println(MigrationTargets.render(targets));
+            Files.createDirectories(out);
+            double sac = results.getFirst().downtimeMs();
+            for (ModeResult r : results) {
+                Path png = LatencyPlot.write(out.resolve("migration-" + r.mode() + ".png"), r, sac);
+                System.out.println("figure: " + png.toAbsolutePath());
+            }
+            Path json = out.resolve("migration.json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
+                    json(stateBytes, data, loopback, dirtyBytesPerSec, results, targets));
+            System.out.println("JSON written to " + json.toAbsolutePath());
+            if (!cluster.loggedErrors().isEmpty()) {
+                System.err.println("errors logged by the daemons:\n  " + String.join("\n  ", cluster.loggedErrors()));
+                return 1;
+            }
+            return targets.stream().allMatch(MigrationTargets.Target::met) ? 0 : 3;
+        }
+    }
+
+    private Map<String, Object> json(long stateBytes, DataSet data, double loopback, double dirtyBytesPerSec,
+                                     List<ModeResult> results, List<MigrationTargets.Target> targets) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("benchmark", "migration");
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("stateBytesRequested", stateBytes);
+        m.put("keys", data.keys());
+        m.put("valueBytes", data.valueBytes());
+        m.put("loopbackBytesPerSec", loopback);
+        m.put("dirtyWritesPerSec", dirtyRate);
+        m.put("dirtyBytesPerSec", dirtyBytesPerSec);
+        m.put("clients", clients);
+        m.put("clientRequestsPerSec", rate);
+        m.put("maxDowntimeMs", maxDowntimeMs);
+        m.put("sameProcessAcrossModes", true);
+        m.put("results", MigrationTable.rows(results, loopback));
+        m.put("targets", MigrationTargets.rows(targets));
+        return m;
+    }
+
+    private static void step(String msg) {
+        System.out.println("==> " + msg);
+    }
+}
