@@ -58,6 +58,8 @@ public final class CheckpointRestorer {
                 CheckpointFormat.read(in, s);
                 s.flush();
                 s.drain(0);
+                // No resources travel with a checkpoint: the node binds what the code declares.
+                link.call(Op.MIG_RESOURCES, new BodyWriter().string(s.name).i32(0).toBytes(), Duration.ofSeconds(60)).expectOk();
                 link.call(Op.MIG_COMMIT, MigrationMessages.commit(s.name, s.stateVersion, s.state, new long[0], ""),
                         Duration.ofSeconds(60)).expectOk();
             } catch (IOException | RuntimeException e) {

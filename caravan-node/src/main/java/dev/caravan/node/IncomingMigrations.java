@@ -34,6 +34,7 @@ final class IncomingMigrations {
     static final class ResourcesHolder {
         volatile List<ResourceTransfer> transfers = List.of();
         volatile Map<String, String> uris = Map.of();
+        volatile boolean installed;
     }
 
     private final NodeDaemon node;
@@ -112,6 +113,7 @@ final class IncomingMigrations {
         Map<String, String> uris = node.resources().install(r.process(), r.transfers());
         a.resources().transfers = r.transfers();
         a.resources().uris = uris;
+        a.resources().installed = true;
         return uris;
     }
 
@@ -134,6 +136,9 @@ final class IncomingMigrations {
         a.faults().hit("dest", "before-commit");
         HostedProcess hosted = a.hosted();
         try {
+            if (!a.resources().installed) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + name + " before its resources were installed");
+            }
             hosted.runner().process().readState(stateVersion, new BodyReader(state));
             if (PageStreamer.count(missing) > 0) {
                 SourcePageFetcher fetcher = new SourcePageFetcher(node, name, sourceControl, hosted);
@@ -141,7 +146,15 @@ final class IncomingMigrations {
                 postCopyTargets.put(name, hosted.memory());
                 hosted.memory().expectPages(missing, fetcher::fetch);
             }
-            node.bindResources(hosted, a.resources().uris);
+            Map<String, String> uris = a.resources().uris;
+            if (uris.isEmpty()) {
+                // Nothing travelled (a restore from a checkpoint): bind what the code declares.
+                uris = new java.util.HashMap<>();
+                for (dev.caravan.core.process.ResourceBinding b : hosted.runner().process().resources()) {
+                    uris.put(b.name(), b.uri());
+                }
+            }
+            node.bindResources(hosted, uris);
             node.commitArrival(hosted);
         } catch (Exception | Error e) {
             node.resources().discardInstalled(name, a.resources().transfers);

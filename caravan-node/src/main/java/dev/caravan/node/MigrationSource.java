@@ -39,6 +39,7 @@ final class MigrationSource {
     private final long startNs;
     private int rounds;
     private long freezeAtMs = -1;
+    private String switchOver = "";
     private long lastDirty;
     private double dirtyPagesPerSec;
 
@@ -117,6 +118,7 @@ final class MigrationSource {
             freezeAtMs = TimeUnit.NANOSECONDS.toMillis(suspendNs - startNs);
             runner.suspend().get(30, TimeUnit.SECONDS);
             suspended = true;
+            long frozenNs = clock.nanoTime();
             runner.throttlePercent(0);
             long[] rest = runner.onProcessThread(() -> switch (mode) {
                 case STOP_AND_COPY, POST_COPY -> memory.allocatedPageBitmap();
@@ -131,15 +133,19 @@ final class MigrationSource {
             } else {
                 streamer.send(rest, p -> false, n -> report("stop-and-copy", streamer, statePages, n));
             }
+            long pagesDoneNs = clock.nanoTime();
             java.util.List<dev.caravan.core.process.ResourceBinding> declared =
                     runner.onProcessThread(() -> runner.process().resources()).get(30, TimeUnit.SECONDS);
             transfers = node.resources().prepare(hosted.spec().name(), declared, runner.resourceUris(), request.cloning());
-            link.call(dev.caravan.wire.Op.MIG_RESOURCES,
-                    dev.caravan.node.resources.ResourceProtocol.resourcesBody(targetName, transfers),
-                    java.time.Duration.ofSeconds(60)).expectOk();
+            // Not awaited here: the destination handles its frames in order and refuses the commit
+            // if installing the resources failed, so the switch-over saves a round trip.
+            java.util.concurrent.CompletableFuture<dev.caravan.wire.Frame> resourcesInstalled = link.callAsync(
+                    dev.caravan.wire.Op.MIG_RESOURCES,
+                    dev.caravan.node.resources.ResourceProtocol.resourcesBody(targetName, transfers));
             if (faults.hit("source", "before-commit") || cut("before-commit", link)) {
                 throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
             }
+            long resourcesDoneNs = clock.nanoTime();
             byte[] state = runner.onProcessThread(() -> {
                 BodyWriter w = new BodyWriter();
                 runner.process().writeState(w);
@@ -150,7 +156,14 @@ final class MigrationSource {
                 pusher = new PostCopyPusher(link, targetName, memory, clock, faults, missing);
                 node.servePageFaults(targetName, pusher);
             }
+            long stateDoneNs = clock.nanoTime();
             node.migrationCommit(link, targetName, runner.process().stateVersion(), state, missing);
+            resourcesInstalled.get(30, TimeUnit.SECONDS).expectOk();
+            long committedNs = clock.nanoTime();
+            switchOver = String.format(java.util.Locale.ROOT,
+                    "switch-over ms: freeze %.1f, last pages %.1f, resources %.1f, state %.1f, commit %.1f",
+                    (frozenNs - suspendNs) / 1e6, (pagesDoneNs - frozenNs) / 1e6, (resourcesDoneNs - pagesDoneNs) / 1e6,
+                    (stateDoneNs - resourcesDoneNs) / 1e6, (committedNs - stateDoneNs) / 1e6);
         } catch (CaravanException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             node.stopServingPageFaults(targetName);
             return failedBeforeCommit(link, targetName, oldEpoch, suspended, streamer, statePages, e);
@@ -165,7 +178,8 @@ final class MigrationSource {
         if (request.cloning()) {
             runner.resume();
             link.close();
-            return report("cloned", destNode, newEpoch, streamer, statePages, downtimeMicros, 0, 0, 0, "clone " + targetName + " runs on " + destNode);
+            return report("cloned", destNode, newEpoch, streamer, statePages, downtimeMicros, 0, 0, 0, "clone " + targetName
+                    + " runs on " + destNode + "; " + switchOver);
         }
         NodeDaemon.HandOff handOff = node.handOff(hosted, destNode, destDataPort, newEpoch);
         long pushed = 0;
@@ -181,8 +195,9 @@ final class MigrationSource {
             pushed = pusher.pushed();
             fetched = pusher.fetched();
             extraBytes = pusher.bytesAfterResume();
-            detail = pusher.failure() == null ? "" : "background push failed: " + pusher.failure();
+            detail = pusher.failure() == null ? "" : "background push failed: " + pusher.failure() + "; ";
         }
+        detail += switchOver;
         link.close();
         memory.close();
         MigrationReport r = report("committed", destNode, newEpoch, streamer, statePages, downtimeMicros, fetched, pushed,
