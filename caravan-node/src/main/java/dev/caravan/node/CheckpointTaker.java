@@ -62,12 +62,12 @@ final class CheckpointTaker {
                 return memory.allocatedPageBitmap();
             }));
             byte[] buf = new byte[pageSize];
-            long statePages = PageStreamer.count(toWrite);
+            long statePages = PageBits.count(toWrite);
             while (true) {
                 long n = writePages(w, memory, toWrite, buf);
                 rounds++;
                 toWrite = await(runner.onProcessThread(memory::takeDirtyPages));
-                long dirty = PageStreamer.count(toWrite);
+                long dirty = PageBits.count(toWrite);
                 progress.accept(new MigrationProgress("checkpoint", rounds, n, statePages, w.bytesWritten(), dirty, 0, 0, dirty,
                         TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), 0));
                 if (dirty <= SMALL_ENOUGH_PAGES || rounds >= MAX_ROUNDS) {

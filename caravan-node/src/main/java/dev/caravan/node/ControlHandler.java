@@ -104,7 +104,7 @@ final class ControlHandler implements FrameHandler {
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
                 }).writeTo(out);
             }
-            case Op.MIG_BEGIN -> out.i32(node.incoming().begin(connection.id(), in));
+            case Op.MIG_BEGIN -> node.incoming().begin(connection.id(), in, out);
             case Op.MIG_PAGES -> node.incoming().pages(in);
             case Op.MIG_COMMIT -> node.incoming().commit(in);
             case Op.MIG_ABORT -> {

@@ -27,7 +27,7 @@ final class IncomingMigrations {
 
     /** A process being received. */
     record Arrival(ProcessSpec spec, ProcessId id, long epoch, boolean ownFront, String sourceNode, Faults faults,
-                   long connectionId, HostedProcess hosted, ResourcesHolder resources) {
+                   long connectionId, HostedProcess hosted, ResourcesHolder resources, PageStreamReceiver stream) {
     }
 
     /** The resources installed for an arriving process, until its commit or abort. */
@@ -46,8 +46,8 @@ final class IncomingMigrations {
         this.node = node;
     }
 
-    /** MIG_BEGIN: prepares memory, runner and data endpoint; returns the data port. */
-    int begin(long connectionId, BodyReader in) throws Exception {
+    /** MIG_BEGIN: prepares memory, runner, data endpoint and page stream; writes {@code i32 dataPort, i32 streamPort, i64 nonce}. */
+    void begin(long connectionId, BodyReader in, dev.caravan.wire.BodyWriter out) throws Exception {
         ProcessSpec spec = ProcessSpec.readFrom(in);
         ProcessId id = ProcessId.parse(in.string());
         long epoch = in.i64();
@@ -71,9 +71,19 @@ final class IncomingMigrations {
             }
             throw e;
         }
+        PageStreamReceiver stream;
+        try {
+            stream = new PageStreamReceiver(node.bindHost(), hosted.memory(), spec.name());
+        } catch (java.io.IOException | RuntimeException e) {
+            discard(hosted);
+            if (offeredFront.isEmpty()) {
+                node.closeFront(spec.name());
+            }
+            throw e;
+        }
         arrivals.put(spec.name(), new Arrival(spec, id, epoch, offeredFront.isEmpty(), sourceNode, faults, connectionId, hosted,
-                new ResourcesHolder()));
-        return hosted.dataPort();
+                new ResourcesHolder(), stream));
+        out.i32(hosted.dataPort()).i32(stream.port()).i64(stream.nonce());
     }
 
     /** MIG_PAGES: installs pages into an arriving process, or delivers pushed pages to a running one. */
@@ -134,13 +144,14 @@ final class IncomingMigrations {
             throw ErrorCode.NOT_FOUND.exception("no migration of " + name + " is arriving here");
         }
         a.faults().hit("dest", "before-commit");
+        a.stream().close();
         HostedProcess hosted = a.hosted();
         try {
             if (!a.resources().installed) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + name + " before its resources were installed");
             }
             hosted.runner().process().readState(stateVersion, new BodyReader(state));
-            if (PageStreamer.count(missing) > 0) {
+            if (PageBits.count(missing) > 0) {
                 SourcePageFetcher fetcher = new SourcePageFetcher(node, name, sourceControl, hosted);
                 fetchers.put(name, fetcher);
                 postCopyTargets.put(name, hosted.memory());
@@ -191,6 +202,7 @@ final class IncomingMigrations {
     void abort(String name) {
         Arrival a = arrivals.remove(name);
         if (a != null) {
+            a.stream().close();
             node.resources().discardInstalled(name, a.resources().transfers);
             discard(a.hosted());
             if (a.ownFront()) {

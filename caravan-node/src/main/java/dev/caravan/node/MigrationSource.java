@@ -40,6 +40,7 @@ final class MigrationSource {
     private int rounds;
     private long freezeAtMs = -1;
     private String switchOver = "";
+    private PageStreamSender pages;
     private long lastDirty;
     private double dirtyPagesPerSec;
 
@@ -55,14 +56,13 @@ final class MigrationSource {
     }
 
     /** Runs the migration to its end; the report says whether it committed or the source kept the process. */
-    MigrationReport run(FrameClient link, String destNode, String destControl) throws InterruptedException {
+    MigrationReport run(FrameClient link, String destNode, String destHost) throws InterruptedException {
         MigrationMode mode = request.mode();
         ProcessRunner runner = hosted.runner();
         PagedMemory memory = hosted.memory();
         long oldEpoch = runner.epoch();
         long newEpoch = request.cloning() ? 1 : oldEpoch + 1;
         String targetName = request.cloning() ? request.newName() : hosted.spec().name();
-        PageStreamer streamer = new PageStreamer(link, targetName, memory, clock);
         long statePages = memory.allocatedPages();
         long suspendNs = 0;
         boolean suspended = false;
@@ -70,7 +70,15 @@ final class MigrationSource {
         PostCopyPusher pusher = null;
         java.util.List<dev.caravan.node.resources.ResourceTransfer> transfers = java.util.List.of();
         try {
-            destDataPort = node.migrationBegin(link, hosted, targetName, newEpoch, request, faults.role().equals("dest") ? faults.spec() : "");
+            NodeDaemon.BeginReply begun = node.migrationBegin(link, hosted, targetName, newEpoch, request,
+                    faults.role().equals("dest") ? faults.spec() : "");
+            destDataPort = begun.dataPort();
+            try {
+                pages = new PageStreamSender(new java.net.InetSocketAddress(destHost, begun.streamPort()), begun.nonce(),
+                        memory, clock);
+            } catch (java.io.IOException e) {
+                throw ErrorCode.UNAVAILABLE.exception("cannot open the page stream to " + destNode + ": " + e.getMessage());
+            }
             cut("begin", link);
             long[] unsent = new long[0];
             if (mode == MigrationMode.PRE_COPY || mode == MigrationMode.HYBRID) {
@@ -87,18 +95,18 @@ final class MigrationSource {
                 while (true) {
                     long roundStart = clock.nanoTime();
                     long[] sendNow = toSend;
-                    streamer.send(sendNow, p -> false, n -> report("pre-copy", streamer, statePages, n));
+                    pages.send(sendNow, p -> false, n -> report("pre-copy", statePages, n));
                     rounds++;
                     cut(rounds == 1 ? "pages" : "round-" + rounds, link);
                     long[] dirty = runner.onProcessThread(memory::takeDirtyPages).get(30, TimeUnit.SECONDS);
-                    lastDirty = PageStreamer.count(dirty);
+                    lastDirty = PageBits.count(dirty);
                     double roundSecs = Math.max(1e-6, (clock.nanoTime() - roundStart) / 1e9);
                     dirtyPagesPerSec = lastDirty / roundSecs;
                     toSend = dirty;
-                    report("pre-copy", streamer, statePages, 0);
-                    double budgetBytes = streamer.bandwidthBytesPerSec() * request.maxDowntimeMs() / 1000.0;
+                    report("pre-copy", statePages, 0);
+                    double budgetBytes = pages.bandwidthBytesPerSec() * request.maxDowntimeMs() / 1000.0;
                     if (rounds >= maxRounds || lastDirty * (double) memory.pageSizeBytes() <= budgetBytes
-                            || streamer.bytesSent() > 3L * Math.max(1, statePages) * memory.pageSizeBytes()) {
+                            || pages.bytesSent() > 3L * Math.max(1, statePages) * memory.pageSizeBytes()) {
                         break;
                     }
                     if (lastDirty >= previousDirty * 0.9) {
@@ -131,7 +139,7 @@ final class MigrationSource {
             if (mode.resumesEarly()) {
                 missing = rest;
             } else {
-                streamer.send(rest, p -> false, n -> report("stop-and-copy", streamer, statePages, n));
+                pages.send(rest, p -> false, n -> report("stop-and-copy", statePages, n));
             }
             long pagesDoneNs = clock.nanoTime();
             java.util.List<dev.caravan.core.process.ResourceBinding> declared =
@@ -151,7 +159,7 @@ final class MigrationSource {
                 runner.process().writeState(w);
                 return w.toBytes();
             }).get(30, TimeUnit.SECONDS);
-            report("commit", streamer, statePages, 0);
+            report("commit", statePages, 0);
             if (mode.resumesEarly()) {
                 pusher = new PostCopyPusher(link, targetName, memory, clock, faults, missing);
                 node.servePageFaults(targetName, pusher);
@@ -166,10 +174,11 @@ final class MigrationSource {
                     (stateDoneNs - resourcesDoneNs) / 1e6, (committedNs - stateDoneNs) / 1e6);
         } catch (CaravanException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             node.stopServingPageFaults(targetName);
-            return failedBeforeCommit(link, targetName, oldEpoch, suspended, streamer, statePages, e);
+            return failedBeforeCommit(link, targetName, oldEpoch, suspended, statePages, e);
         }
         long downtimeMicros = TimeUnit.NANOSECONDS.toMicros(clock.nanoTime() - suspendNs);
         faults.hit("source", "after-commit");
+        pages.close();
         try {
             node.resources().finishAtSource(transfers);
         } catch (RuntimeException e) {
@@ -178,7 +187,7 @@ final class MigrationSource {
         if (request.cloning()) {
             runner.resume();
             link.close();
-            return report("cloned", destNode, newEpoch, streamer, statePages, downtimeMicros, 0, 0, 0, "clone " + targetName
+            return report("cloned", destNode, newEpoch, statePages, downtimeMicros, 0, 0, 0, "clone " + targetName
                     + " runs on " + destNode + "; " + switchOver);
         }
         NodeDaemon.HandOff handOff = node.handOff(hosted, destNode, destDataPort, newEpoch);
@@ -188,7 +197,7 @@ final class MigrationSource {
         String detail = "";
         if (pusher != null) {
             try {
-                pusher.pushAll(n -> report("post-copy push", streamer, statePages, n));
+                pusher.pushAll(n -> report("post-copy push", statePages, n));
             } finally {
                 node.stopServingPageFaults(targetName);
             }
@@ -200,13 +209,13 @@ final class MigrationSource {
         detail += switchOver;
         link.close();
         memory.close();
-        MigrationReport r = report("committed", destNode, newEpoch, streamer, statePages, downtimeMicros, fetched, pushed,
+        MigrationReport r = report("committed", destNode, newEpoch, statePages, downtimeMicros, fetched, pushed,
                 handOff.forwarded(), detail);
         return withExtraBytes(r, extraBytes);
     }
 
     private MigrationReport failedBeforeCommit(FrameClient link, String targetName, long oldEpoch, boolean suspended,
-                                               PageStreamer streamer, long statePages, Exception cause) throws InterruptedException {
+                                               long statePages, Exception cause) throws InterruptedException {
         LOG.log(System.Logger.Level.WARNING, "migration of " + hosted.spec().name() + " failed: " + cause);
         try {
             link.callAsync(Op.MIG_ABORT, new BodyWriter().string(targetName).toBytes());
@@ -214,12 +223,15 @@ final class MigrationSource {
             // The destination may be gone; it discards an unfinished process on its own.
         }
         link.close();
+        if (pages != null) {
+            pages.close();
+        }
         hosted.runner().throttlePercent(0);
         String outcome = suspended && !request.cloning() ? node.resolveAfterFailedCommit(hosted, oldEpoch) : "resumed-at-source";
         if (outcome.equals("resumed-at-source")) {
             hosted.runner().resume();
         }
-        return report(outcome, request.toNode(), outcome.equals("resumed-at-source") ? oldEpoch : oldEpoch + 1, streamer,
+        return report(outcome, request.toNode(), outcome.equals("resumed-at-source") ? oldEpoch : oldEpoch + 1,
                 statePages, 0, 0, 0, 0, String.valueOf(cause.getMessage()));
     }
 
@@ -232,23 +244,31 @@ final class MigrationSource {
     private boolean cut(String phase, FrameClient link) {
         if (faults.hit("source", phase) && faults.action().equals("cut")) {
             link.close();
+            if (pages != null) {
+                pages.close();
+            }
             return true;
         }
         return false;
     }
 
-    private void report(String phase, PageStreamer s, long statePages, long sentThisRound) {
+    private void report(String phase, long statePages, long sentThisRound) {
+        PageStreamSender s = pages;
+        long sent = s == null ? 0 : s.pagesSent();
+        long bytes = s == null ? 0 : s.bytesSent();
+        long bandwidth = s == null ? 0 : (long) s.bandwidthBytesPerSec();
         long remaining = phase.equals("pre-copy") ? lastDirty : Math.max(0, statePages - sentThisRound);
-        progress.accept(new MigrationProgress(phase, rounds, s.pagesSent(), statePages, s.bytesSent(), lastDirty,
-                (long) dirtyPagesPerSec, (long) s.bandwidthBytesPerSec(), remaining,
+        progress.accept(new MigrationProgress(phase, rounds, sent, statePages, bytes, lastDirty,
+                (long) dirtyPagesPerSec, bandwidth, remaining,
                 TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs), hosted.runner().throttlePercent()));
     }
 
-    private MigrationReport report(String outcome, String to, long epoch, PageStreamer s, long statePages, long downtimeMicros,
+    private MigrationReport report(String outcome, String to, long epoch, long statePages, long downtimeMicros,
                                    long fetched, long pushed, long forwarded, String detail) {
         return new MigrationReport(request.cloning() ? request.newName() : hosted.spec().name(), node.nodeId(), to,
                 request.mode().label(), outcome, epoch, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs),
-                downtimeMicros, statePages * hosted.memory().pageSizeBytes(), s.bytesSent(), rounds, fetched, pushed,
+                downtimeMicros, statePages * hosted.memory().pageSizeBytes(), pages == null ? 0 : pages.bytesSent(), rounds,
+                fetched, pushed,
                 forwarded, hosted.runner().throttlePercent(), freezeAtMs, detail);
     }
 }

@@ -356,20 +356,29 @@ public final class NodeDaemon implements AutoCloseable {
             dev.caravan.wire.net.FrameClient link = dev.caravan.wire.net.FrameClient.connect(
                     new InetSocketAddress(dest.host(), dest.port()),
                     new dev.caravan.wire.net.Hello("node/" + config.nodeId(), config.token()), java.time.Duration.ofSeconds(30));
-            return new MigrationSource(this, hosted, request, clock, progress).run(link, request.toNode(), destControl);
+            return new MigrationSource(this, hosted, request, clock, progress).run(link, request.toNode(), dest.host());
         } finally {
             migrating.remove(request.name());
         }
     }
 
-    int migrationBegin(dev.caravan.wire.net.FrameClient link, HostedProcess hosted, String targetName, long newEpoch,
-                       dev.caravan.wire.node.MigrationRequest request, String destFault) {
+    /** What the destination answered to MIG_BEGIN. */
+    record BeginReply(int dataPort, int streamPort, long nonce) {
+    }
+
+    String bindHost() {
+        return config.bindHost();
+    }
+
+    BeginReply migrationBegin(dev.caravan.wire.net.FrameClient link, HostedProcess hosted, String targetName, long newEpoch,
+                              dev.caravan.wire.node.MigrationRequest request, String destFault) {
         ProcessSpec s = hosted.spec();
         ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
         ProcessId id = request.cloning() ? ProcessId.random() : hosted.runner().id();
         String front = request.cloning() ? "" : hosted.front();
-        return link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(spec, id.toString(), newEpoch,
-                front, config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk().i32();
+        dev.caravan.wire.BodyReader r = link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(
+                spec, id.toString(), newEpoch, front, config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk();
+        return new BeginReply(r.i32(), r.i32(), r.i64());
     }
 
     void migrationCommit(dev.caravan.wire.net.FrameClient link, String name, int stateVersion, byte[] state, long[] missing) {

@@ -286,6 +286,21 @@ public final class PagedMemory implements AutoCloseable {
         dirtyCount = 0;
     }
 
+    /**
+     * A view of one page's bytes, for copying pages between memory and a socket without a heap
+     * copy. For reading (sending) an allocated page, or for installing (receiving) a page before
+     * the process runs: the same rules as {@link #readPage} and {@link #installPage} apply.
+     */
+    public java.nio.ByteBuffer pageBuffer(long page) {
+        long address = page << pageShift;
+        if (address < 0 || address + pageSizeBytes > capacityBytes) {
+            throw ErrorCode.MALFORMED.exception("page " + page + " is outside this memory");
+        }
+        int c = (int) (address >>> chunkShift);
+        MemorySegment s = chunks[c] != null ? chunks[c] : allocateChunk(c);
+        return s.asSlice(address & chunkMask, pageSizeBytes).asByteBuffer();
+    }
+
     /** Copies page {@code page} into {@code dst} (length ≥ page size); an unallocated page reads as zeros. */
     public void readPage(long page, byte[] dst) {
         read(page << pageShift, dst, 0, pageSizeBytes);
