@@ -6,11 +6,13 @@ package dev.caravan.wire.node;
  *
  * <pre>
  * source S                                           destination D
- *   MIG_BEGIN  spec, id, name, epoch+1, mode,  ───▶  prepare memory, runner (not started), endpoint
- *              pageSize, capacity, front        ◀───  i32 dataPort
- *   MIG_PAGES  name, i32 n, n × (i64 page, bytes) ─▶  install (pre-copy rounds: process not running)
+ *   MIG_BEGIN  spec, id, epoch+1, front,       ───▶  prepare memory, runner (not started), endpoint,
+ *              sourceNode, fault                ◀───  page stream; i32 dataPort, i32 streamPort, i64 nonce
+ *   page stream (raw TCP, see the node's PageStreamReceiver): i64 nonce, then per round batches of
+ *              i32 n, n × i64 page, n × page bytes, and i32 -1 ─▶ one ack byte: pages go from the
+ *              source's off-heap memory to the destination's without a heap copy
  *      … rounds while S keeps serving; then S suspends the process at a request boundary …
- *   MIG_PAGES  the last dirty pages (not for post-copy)
+ *   page stream: the last dirty pages (not for post-copy)
  *   MIG_RESOURCES name, i32 n, n × transfer  ───▶  install moved/copied files, rebind, keep references
  *                                            ◀───  i32 n, n × (string name, string uri)
  *   MIG_COMMIT name, i32 stateVersion, bytes state, ─▶ register process/NAME with epoch+1 (the commit
@@ -18,7 +20,9 @@ package dev.caravan.wire.node;
  *              string sourceControl host:port     ◀───  (empty) once D takes commands
  *   S hands its queued commands to D and answers later ones with MOVED
  *   post-copy:  D ─ MIG_FETCH name, i64 page ─▶ S ─▶ bytes page   (a fault waits for that page alone)
- *               S ─ MIG_PAGES … ─▶ D (background push, near recent faults first), then MIG_PUSH_DONE name
+ *               S ─ MIG_PAGES name, i32 n, n × (i64 page, bytes) ─▶ D (background push, near recent
+ *               faults first; installed only where still missing), then MIG_PUSH_DONE name
+ *   restore:    a client plays S and sends the checkpoint's pages with MIG_PAGES
  *   MIG_ABORT  name                             ───▶  discard (only before commit)
  * </pre>
  *
@@ -26,7 +30,7 @@ package dev.caravan.wire.node;
  * has. After D has registered, D owns the process and S never answers for it again.
  */
 public final class MigrationProtocol {
-    /** Pages per MIG_PAGES frame. */
+    /** Pages per MIG_PAGES frame (~1 MiB). */
     public static final int PAGES_PER_FRAME = 256;
 
     private MigrationProtocol() {
