@@ -15,7 +15,8 @@ package dev.caravan.servers.bench;
  * @param p99Ms         99th percentile
  * @param p999Ms        99.9th percentile
  * @param incomplete    requests of the latency run still unanswered when it ended
+ * @param runsRps       every throughput repetition, in run order ({@code throughputRps} is their median)
  */
 public record CellResult(String server, String protocol, String handler, int connections, double throughputRps, String tool,
-                         double ratioToNetty, double rateRps, double p50Ms, double p99Ms, double p999Ms, long incomplete) {
+                         double ratioToNetty, double rateRps, double p50Ms, double p99Ms, double p999Ms, long incomplete, java.util.List<Double> runsRps) {
 }

@@ -108,6 +108,11 @@ public final class NettyReferenceServer implements AutoCloseable {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // as the toolkit: a connection error (the load's reset at the end of a run) closes it quietly
+        }
     }
 
     /** {@code Hello, World!} for every request, as {@link dev.caravan.servers.http.HttpProtocol#plaintext}. */
@@ -137,6 +142,11 @@ public final class NettyReferenceServer implements AutoCloseable {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // as the toolkit: a connection error (the load's reset at the end of a run) closes it quietly
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.caravan.wire.ErrorCode;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Arrays;
 
 /**
  * A minimal HTTP/1.1 server codec: request line and headers up to an empty line, an optional
@@ -24,8 +24,15 @@ import java.util.Locale;
  */
 public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private static final byte[] EMPTY = new byte[0];
+    private static final int CACHED_BODY_BYTES = 1024;
     private final int maxHeadBytes;
     private final int maxBodyBytes;
+    /** Bytes of a partial head already searched for its end (they stay at the buffer's start). */
+    private int scannedBytes;
+    private String lastTarget;
+    private HttpResponse lastResponse;
+    private byte[] lastBody;
+    private byte[] lastEncoded;
 
     public HttpCodec(int maxHeadBytes, int maxBodyBytes) {
         this.maxHeadBytes = maxHeadBytes;
@@ -37,7 +44,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         int start = in.position();
         int lim = in.limit();
         int headEnd = -1;
-        for (int i = start + 3; i < lim; i++) {
+        for (int i = start + Math.max(3, scannedBytes); i < lim; i++) {
             if (in.get(i) == '\n' && in.get(i - 1) == '\r' && in.get(i - 2) == '\n' && in.get(i - 3) == '\r') {
                 headEnd = i + 1;
                 break;
@@ -47,44 +54,54 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             if (in.remaining() > maxHeadBytes) {
                 throw ErrorCode.TOO_LARGE.exception("request head exceeds " + maxHeadBytes + " bytes");
             }
+            // The next call sees the same bytes from the same position (the model compacts
+            // first), so resume the search where this one stopped instead of rescanning.
+            scannedBytes = lim - start;
             return null;
         }
+        scannedBytes = 0;
         if (headEnd - start > maxHeadBytes) {
             throw ErrorCode.TOO_LARGE.exception("request head exceeds " + maxHeadBytes + " bytes");
         }
-        byte[] headBytes = new byte[headEnd - start - 4];
-        in.get(start, headBytes);
-        String head = new String(headBytes, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r\n", -1);
-        String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || requestLine[0].isEmpty() || !requestLine[1].startsWith("/") && !requestLine[1].equals("*")) {
+        // Parsed in place, byte by byte: no head copy, no String per line (a String.split on
+        // "\r\n" compiled a regex per request and dominated the profile).
+        int headLimit = headEnd - 4;
+        int lineEnd = lineEnd(in, start, headLimit);
+        int sp1 = indexOf(in, start, lineEnd, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : indexOf(in, sp1 + 1, lineEnd, (byte) ' ');
+        if (sp1 <= start || sp2 < 0 || indexOf(in, sp2 + 1, lineEnd, (byte) ' ') >= 0
+                || !(in.get(sp1 + 1) == '/' || sp2 == sp1 + 2 && in.get(sp1 + 1) == '*')) {
             throw ErrorCode.MALFORMED.exception("bad request line");
         }
-        String version = requestLine[2];
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+        boolean keepAlive;
+        if (equalsAscii(in, sp2 + 1, lineEnd, "HTTP/1.1")) {
+            keepAlive = true;
+        } else if (equalsAscii(in, sp2 + 1, lineEnd, "HTTP/1.0")) {
+            keepAlive = false;
+        } else {
             throw ErrorCode.MALFORMED.exception("unsupported HTTP version");
         }
-        boolean keepAlive = version.equals("HTTP/1.1");
         long contentLength = 0;
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
+        int line = lineEnd + 2;
+        while (line <= headLimit && lineEnd < headLimit) {
+            lineEnd = lineEnd(in, line, headLimit);
+            int colon = indexOf(in, line, lineEnd, (byte) ':');
+            if (colon <= line) {
                 throw ErrorCode.MALFORMED.exception("bad header line");
             }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> contentLength = parseLength(value);
-                case "transfer-encoding" -> throw ErrorCode.MALFORMED.exception("chunked request bodies are not supported");
-                case "connection" -> {
-                    String v = value.toLowerCase(Locale.ROOT);
-                    keepAlive = v.contains("close") ? false : v.contains("keep-alive") || keepAlive;
-                }
-                default -> {
-                    // Other headers do not change how the request is framed.
-                }
+            int nameStart = skipSpace(in, line, colon);
+            int nameEnd = trimEnd(in, nameStart, colon);
+            int valueStart = skipSpace(in, colon + 1, lineEnd);
+            int valueEnd = trimEnd(in, valueStart, lineEnd);
+            if (equalsIgnoreCase(in, nameStart, nameEnd, "content-length")) {
+                contentLength = parseLength(in, valueStart, valueEnd);
+            } else if (equalsIgnoreCase(in, nameStart, nameEnd, "transfer-encoding")) {
+                throw ErrorCode.MALFORMED.exception("chunked request bodies are not supported");
+            } else if (equalsIgnoreCase(in, nameStart, nameEnd, "connection")) {
+                keepAlive = containsIgnoreCase(in, valueStart, valueEnd, "close") ? false
+                        : containsIgnoreCase(in, valueStart, valueEnd, "keep-alive") || keepAlive;
             }
+            line = lineEnd + 2;
         }
         if (contentLength > maxBodyBytes) {
             throw ErrorCode.TOO_LARGE.exception("request body of " + contentLength + " bytes exceeds " + maxBodyBytes);
@@ -98,18 +115,137 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             in.get(headEnd, body);
         }
         in.position(headEnd + (int) contentLength);
-        return new HttpRequest(requestLine[0], requestLine[1], keepAlive, body);
+        return new HttpRequest(method(in, start, sp1), target(in, sp1 + 1, sp2), keepAlive, body);
     }
 
-    private static long parseLength(String v) {
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
+    /** End of the line starting at {@code from}: the index of its CR LF, or {@code limit}. */
+    private static int lineEnd(ByteBuffer in, int from, int limit) {
+        for (int i = from; i + 1 < limit; i++) {
+            if (in.get(i) == '\r' && in.get(i + 1) == '\n') {
+                return i;
+            }
+        }
+        return limit;
+    }
+
+    private static int indexOf(ByteBuffer in, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (in.get(i) == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** As {@link String#trim()}: skips bytes up to and including space. */
+    private static int skipSpace(ByteBuffer in, int from, int to) {
+        while (from < to && (in.get(from) & 0xFF) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimEnd(ByteBuffer in, int from, int to) {
+        while (to > from && (in.get(to - 1) & 0xFF) <= ' ') {
+            to--;
+        }
+        return to;
+    }
+
+    private static boolean equalsAscii(ByteBuffer in, int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (in.get(from + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Compares with a lower-case ASCII {@code s}. */
+    private static boolean equalsIgnoreCase(ByteBuffer in, int from, int to, String s) {
+        return to - from == s.length() && regionMatchesIgnoreCase(in, from, s);
+    }
+
+    private static boolean containsIgnoreCase(ByteBuffer in, int from, int to, String s) {
+        for (int i = from; i + s.length() <= to; i++) {
+            if (regionMatchesIgnoreCase(in, i, s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean regionMatchesIgnoreCase(ByteBuffer in, int from, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            int c = in.get(from + i) & 0xFF;
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long parseLength(ByteBuffer in, int from, int to) {
+        if (to == from || to - from > 18) {
             throw ErrorCode.MALFORMED.exception("bad Content-Length");
         }
-        return Long.parseLong(v);
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = in.get(i) - '0';
+            if (d < 0 || d > 9) {
+                throw ErrorCode.MALFORMED.exception("bad Content-Length");
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static String method(ByteBuffer in, int from, int to) {
+        return equalsAscii(in, from, to, "GET") ? "GET" : ascii(in, from, to);
+    }
+
+    /** The request target, reusing the previous one's String when the bytes are the same (keep-alive clients repeat it). */
+    private String target(ByteBuffer in, int from, int to) {
+        String last = lastTarget;
+        if (last != null && equalsAscii(in, from, to, last)) {
+            return last;
+        }
+        lastTarget = ascii(in, from, to);
+        return lastTarget;
+    }
+
+    private static String ascii(ByteBuffer in, int from, int to) {
+        byte[] b = new byte[to - from];
+        in.get(from, b);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     @Override
     public void encode(HttpResponse r, OutBuffer out) {
+        // Handlers usually answer with a few shared response objects (HttpProtocol.plaintext
+        // always the same one): keep the last small one's bytes. The body array is not copied
+        // by HttpResponse and could change in place, so its contents are compared too.
+        if (r.body().length > CACHED_BODY_BYTES) {
+            encodeFresh(r, out);
+            return;
+        }
+        if (r != lastResponse || !Arrays.equals(r.body(), lastBody)) {
+            OutBuffer once = new OutBuffer(64 + r.body().length);
+            encodeFresh(r, once);
+            lastEncoded = once.toByteArray();
+            lastResponse = r;
+            lastBody = r.body().clone();
+        }
+        out.write(lastEncoded);
+    }
+
+    private static void encodeFresh(HttpResponse r, OutBuffer out) {
         out.ascii("HTTP/1.1 ");
         out.decimal(r.status());
         out.write((byte) ' ');

@@ -114,14 +114,16 @@ final class LoopConnection<Q, R> {
                 return;
             }
             handling = true;
-            key.interestOps(0);
             CaravanException pendingError = bad;
             if (offload == null) {
+                // Handled inline on the loop thread: the selector is not consulted before this
+                // batch is done, so interest stays OP_READ (no interest-set churn per request).
                 handle(pendingError);
                 if (!onHandled()) {
                     return;
                 }
             } else {
+                key.interestOps(0);
                 offload.execute(() -> {
                     handle(pendingError);
                     loop.execute(this::onHandled);

@@ -8,7 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -88,19 +87,16 @@ final class SelectorLoop implements Executor {
     private void run() {
         try {
             while (running) {
+                // The action form of select hands each ready key straight to onSelected: no
+                // selected-key HashSet to fill, iterate and clear on every wake-up (Netty swaps
+                // that set for an array by reflection for the same reason).
                 if (tasks.isEmpty()) {
-                    selector.select();
+                    selector.select(this::onSelected);
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(this::onSelected);
                 }
                 wakeupPending.set(false);
                 runTasks();
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    onSelected(k);
-                }
             }
         } catch (ClosedSelectorException e) {
             // closed by close()

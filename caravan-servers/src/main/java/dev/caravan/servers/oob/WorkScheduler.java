@@ -36,6 +36,8 @@ public final class WorkScheduler implements AutoCloseable {
     private final Thread[] workers;
     private volatile boolean closed;
 
+    private final dev.caravan.core.time.Clock clock = dev.caravan.core.time.Clock.system();
+
     public WorkScheduler(int workers, String name) {
         if (workers < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("workers must be positive, got " + workers);
@@ -138,10 +140,11 @@ public final class WorkScheduler implements AutoCloseable {
         }
     }
 
-    private static void work(long ms) throws InterruptedException {
-        long end = System.nanoTime() + ms * 1_000_000L;
+    /** The simulated work: {@code ms} of interruptible waiting, timed by the injected clock. */
+    private void work(long ms) throws InterruptedException {
+        long end = clock.nanoTime() + ms * 1_000_000L;
         long left;
-        while ((left = end - System.nanoTime()) > 0) {
+        while ((left = end - clock.nanoTime()) > 0) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }

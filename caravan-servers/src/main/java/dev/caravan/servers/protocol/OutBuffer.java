@@ -13,6 +13,8 @@ import java.util.Arrays;
  */
 public final class OutBuffer {
     private byte[] buf;
+    /** A reusable view of {@code buf} for draining: no wrapper allocated per write. */
+    private ByteBuffer view;
     private int readPos;
     private int writePos;
     private final OutputStream stream = new OutputStream() {
@@ -95,7 +97,11 @@ public final class OutBuffer {
      */
     public boolean drainTo(WritableByteChannel ch) throws IOException {
         while (readPos < writePos) {
-            int n = ch.write(ByteBuffer.wrap(buf, readPos, writePos - readPos));
+            if (view == null || view.array() != buf) {
+                view = ByteBuffer.wrap(buf);
+            }
+            view.limit(writePos).position(readPos);
+            int n = ch.write(view);
             if (n == 0) {
                 return false;
             }

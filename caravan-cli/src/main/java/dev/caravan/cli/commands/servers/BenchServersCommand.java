@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * two PNGs.
  */
 @Command(name = "servers", mixinStandardHelpOptions = true,
-        description = "Every server model under the same load, against Netty (about 9 min; --quick about 3 min).")
+        description = "Every server model under the same load, against Netty (about 14 min; --quick about 3 min).")
 public final class BenchServersCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "16 and 1024 connections only, shorter windows")
     boolean quick;
@@ -37,6 +37,9 @@ public final class BenchServersCommand implements Callable<Integer> {
 
     @Option(names = "--connections", split = ",", description = "connection counts (default: 1,16,256,1024; quick: 16,1024)")
     List<Integer> connections;
+
+    @Option(names = "--repetitions", description = "throughput runs per server and cell, median reported (default: 3; quick: 1)")
+    Integer repetitions;
 
     @Option(names = "--no-blocking", description = "skip the blocking-handler variant")
     boolean noBlocking;
@@ -57,17 +60,17 @@ public final class BenchServersCommand implements Callable<Integer> {
             return 0;
         }
         BenchPlan base = quick ? BenchPlan.quick() : BenchPlan.full();
-        BenchPlan plan = new BenchPlan(
+        BenchPlan plan = base.with(
                 models == null ? base.models() : models.stream().map(ServerModel::parse).toList(),
                 protocols == null ? base.protocols() : protocols,
                 connections == null ? base.connections() : connections,
-                base.blocking() && !noBlocking, base.delayMinMicros(), base.delayMaxMicros(),
-                base.warmupMs(), base.throughputMs(), base.latencyMs(), base.latencyFraction());
+                base.blocking() && !noBlocking,
+                repetitions == null ? base.repetitions() : repetitions);
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.println("==> caravan bench servers: " + plan.models().size() + " models + netty, protocols " + plan.protocols()
                 + ", connections " + plan.connections() + (plan.blocking() ? ", non-blocking and blocking (" + plan.delayMinMicros() / 1000
                 + "–" + plan.delayMaxMicros() / 1000 + " ms) handlers" : ""));
-        System.out.println("==> " + cores + " cores shared by the servers, the Java load generator and wrk: absolute figures are low, compare ratios");
+        System.out.println("==> " + cores + " cores shared by the servers (this JVM), the Java load generator (its own JVM) and wrk -t1: absolute figures are low, compare ratios");
         List<CellResult> results = new ServerBench(plan, System.out::println).run();
         BenchReport report = new BenchReport(results);
         System.out.println();
@@ -81,7 +84,8 @@ public final class BenchServersCommand implements Callable<Integer> {
         context.put("cores", cores);
         context.put("java", System.getProperty("java.version"));
         context.put("plan", plan);
-        context.put("note", "servers, Java load generator and wrk share the same cores");
+        context.put("note", "servers (one JVM), the Java load generator (own JVM) and wrk -t1 share the same cores; throughput is the median of "
+                + plan.repetitions() + " runs in rotated server order, each after a warm-up");
         Path json = report.writeJson(out.resolve("servers.json"), context);
         List<Path> pngs = report.writePlots(out.resolve("servers-throughput.png"), out.resolve("servers-p99.png"));
         System.out.println();
