@@ -27,7 +27,8 @@ final class IncomingMigrations {
 
     /** A process being received. */
     record Arrival(ProcessSpec spec, ProcessId id, long epoch, boolean ownFront, String sourceNode, Faults faults,
-                   long connectionId, HostedProcess hosted, ResourcesHolder resources, PageStreamReceiver stream) {
+                   long connectionId, HostedProcess hosted, ResourcesHolder resources, PageStreamReceiver stream,
+                   SourcePageFetcher earlyFetcher) {
     }
 
     /** The resources installed for an arriving process, until its commit or abort. */
@@ -81,8 +82,14 @@ final class IncomingMigrations {
             }
             throw e;
         }
+        // Post-copy faults go to the source's control port: connect now, off the switch-over's critical path.
+        SourcePageFetcher early = node.controlAddressOf(sourceNode)
+                .map(control -> new SourcePageFetcher(node, spec.name(), control, hosted)).orElse(null);
+        if (early != null) {
+            early.warmUp();
+        }
         arrivals.put(spec.name(), new Arrival(spec, id, epoch, offeredFront.isEmpty(), sourceNode, faults, connectionId, hosted,
-                new ResourcesHolder(), stream));
+                new ResourcesHolder(), stream, early));
         out.i32(hosted.dataPort()).i32(stream.port()).i64(stream.nonce());
     }
 
@@ -152,10 +159,13 @@ final class IncomingMigrations {
             }
             hosted.runner().process().readState(stateVersion, new BodyReader(state));
             if (PageBits.count(missing) > 0) {
-                SourcePageFetcher fetcher = new SourcePageFetcher(node, name, sourceControl, hosted);
+                SourcePageFetcher fetcher = a.earlyFetcher() != null ? a.earlyFetcher()
+                        : new SourcePageFetcher(node, name, sourceControl, hosted);
                 fetchers.put(name, fetcher);
                 postCopyTargets.put(name, hosted.memory());
                 hosted.memory().expectPages(missing, fetcher::fetch);
+            } else if (a.earlyFetcher() != null) {
+                a.earlyFetcher().close();
             }
             Map<String, String> uris = a.resources().uris;
             if (uris.isEmpty()) {
@@ -203,6 +213,9 @@ final class IncomingMigrations {
         Arrival a = arrivals.remove(name);
         if (a != null) {
             a.stream().close();
+            if (a.earlyFetcher() != null) {
+                a.earlyFetcher().close();
+            }
             node.resources().discardInstalled(name, a.resources().transfers);
             discard(a.hosted());
             if (a.ownFront()) {

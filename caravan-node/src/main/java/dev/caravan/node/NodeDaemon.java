@@ -366,6 +366,15 @@ public final class NodeDaemon implements AutoCloseable {
     record BeginReply(int dataPort, int streamPort, long nonce) {
     }
 
+    /** host:port of another node's control endpoint, per naming (empty if unknown or unreachable). */
+    Optional<String> controlAddressOf(String nodeId) {
+        try {
+            return naming.lookup("node/" + nodeId).map(e -> e.host() + ":" + e.port());
+        } catch (CaravanException e) {
+            return Optional.empty();
+        }
+    }
+
     String bindHost() {
         return config.bindHost();
     }

@@ -18,6 +18,7 @@ import dev.caravan.client.NodeControl;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 import picocli.CommandLine.Command;
@@ -89,6 +90,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         step("starting naming and 3 nodes (separate JVMs)...");
         try (LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout")).start();
              NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench", "", Duration.ofSeconds(30))) {
+            warmUp(cluster);
             ProcessInfo kv = n1.start(new ProcessSpec(PROCESS, "kv", "", "", stateBytes * 2 + (256L << 20), Map.of()));
             InetSocketAddress dataAt = new InetSocketAddress(kv.dataHost(), kv.dataPort());
             InetSocketAddress front = HostPort.parse(kv.front());
@@ -167,6 +169,31 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         m.put("results", MigrationTable.rows(results, loopback));
         m.put("targets", MigrationTargets.rows(targets));
         return m;
+    }
+
+    /**
+     * Moves a small process once around every node, untimed, so that the page-moving code is
+     * compiled on every JVM before the measured migrations (as a JVM benchmark warms up).
+     */
+    private static void warmUp(LocalCluster cluster) throws Exception {
+        step("warming up: a 64 MiB process moved once around the nodes (not measured)...");
+        List<String> ids = cluster.nodeIds();
+        try (NodeControl first = NodeControl.connect(cluster.nodeControls().get(ids.get(0)), "bench", "", Duration.ofSeconds(30))) {
+            ProcessInfo w = first.start(new ProcessSpec("warm-up", "kv", "", "", 256L << 20, Map.of()));
+            DataSet.ofState(64L << 20).load(new InetSocketAddress(w.dataHost(), w.dataPort()), 64);
+            String at = ids.get(0);
+            for (int round = 0; round < 2; round++) {
+                for (MigrationMode mode : MODES) {
+                    String to = ids.get((ids.indexOf(at) + 1) % ids.size());
+                    NodeControl.migrate(cluster.nodeControls().get(at), "", new MigrationRequest("warm-up", to, mode, 50, 30, 2,
+                            false, "", ""), p -> { }, Duration.ofMinutes(2));
+                    at = to;
+                }
+            }
+            try (NodeControl last = NodeControl.connect(cluster.nodeControls().get(at), "bench", "", Duration.ofSeconds(30))) {
+                last.stop("warm-up");
+            }
+        }
     }
 
     private static void step(String msg) {
