@@ -55,6 +55,11 @@ final class IncomingMigrations {
         String offeredFront = in.string();
         String sourceNode = in.string();
         Faults faults = Faults.parse(in.string());
+        int chunkWords = in.count(1 << 20, "chunk word");
+        long[] chunks = new long[chunkWords];
+        for (int i = 0; i < chunkWords; i++) {
+            chunks[i] = in.i64();
+        }
         in.expectEnd();
         faults.hit("dest", "begin");
         if (arrivals.containsKey(spec.name()) || node.hostsProcess(spec.name())) {
@@ -74,6 +79,7 @@ final class IncomingMigrations {
         }
         PageStreamReceiver stream;
         try {
+            hosted.memory().preallocate(chunks);
             stream = new PageStreamReceiver(node.bindHost(), hosted.memory(), spec.name());
         } catch (java.io.IOException | RuntimeException e) {
             discard(hosted);

@@ -385,8 +385,17 @@ public final class NodeDaemon implements AutoCloseable {
         ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
         ProcessId id = request.cloning() ? ProcessId.random() : hosted.runner().id();
         String front = request.cloning() ? "" : hosted.front();
+        long[] chunks;
+        try {
+            chunks = hosted.runner().onProcessThread(hosted.memory()::allocatedChunkBitmap).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.UNAVAILABLE.exception("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ErrorCode.PROCESS_FAILED.exception("the process did not answer: " + e);
+        }
         dev.caravan.wire.BodyReader r = link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(
-                spec, id.toString(), newEpoch, front, config.nodeId(), destFault), java.time.Duration.ofSeconds(60)).expectOk();
+                spec, id.toString(), newEpoch, front, config.nodeId(), destFault, chunks), java.time.Duration.ofSeconds(120)).expectOk();
         return new BeginReply(r.i32(), r.i32(), r.i64());
     }
 

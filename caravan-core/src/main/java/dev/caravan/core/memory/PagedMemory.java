@@ -127,6 +127,35 @@ public final class PagedMemory implements AutoCloseable {
         return bits;
     }
 
+    /** A bit per chunk (bit c of word c/64) for every allocated chunk: a compact {@link #allocatedPageBitmap}. */
+    public long[] allocatedChunkBitmap() {
+        long[] bits = new long[(chunks.length + 63) / 64];
+        for (int c = 0; c < chunks.length; c++) {
+            if (chunks[c] != null) {
+                bits[c >>> 6] |= 1L << c;
+            }
+        }
+        return bits;
+    }
+
+    /**
+     * Allocates every chunk set in {@code chunkBits} (as {@link #allocatedChunkBitmap} gives them):
+     * the zero-filling touches the memory, so pages arriving later do not wait for the OS to
+     * fault it in. Before the process runs only.
+     */
+    public void preallocate(long[] chunkBits) {
+        for (int w = 0; w < chunkBits.length; w++) {
+            long word = chunkBits[w];
+            while (word != 0) {
+                int c = (w << 6) + Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+                if (c < chunks.length && chunks[c] == null) {
+                    allocateChunk(c);
+                }
+            }
+        }
+    }
+
     /** Whether {@code page} is backed by memory. */
     public boolean isAllocated(long page) {
         return chunks[(int) (page >>> (chunkShift - pageShift))] != null;

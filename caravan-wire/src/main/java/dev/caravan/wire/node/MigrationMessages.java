@@ -11,11 +11,20 @@ public final class MigrationMessages {
     private MigrationMessages() {
     }
 
-    /** MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault}. */
-    public static byte[] begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault) {
-        BodyWriter w = new BodyWriter();
+    /**
+     * MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault,
+     * i32 n, n × i64 chunks} where {@code chunks} has a bit per memory chunk the source holds, so the
+     * destination allocates (and the OS faults in) that memory before the process is frozen.
+     */
+    public static byte[] begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
+                               long[] chunks) {
+        BodyWriter w = new BodyWriter(256 + chunks.length * 8);
         spec.writeTo(w);
-        return w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).toBytes();
+        w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).i32(chunks.length);
+        for (long c : chunks) {
+            w.i64(c);
+        }
+        return w.toBytes();
     }
 
     /** MIG_COMMIT: {@code string name, i32 stateVersion, bytes state, i32 n, n × i64 missing, string sourceControl}. */

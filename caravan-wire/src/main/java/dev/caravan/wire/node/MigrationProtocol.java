@@ -6,8 +6,9 @@ package dev.caravan.wire.node;
  *
  * <pre>
  * source S                                           destination D
- *   MIG_BEGIN  spec, id, epoch+1, front,       ───▶  prepare memory, runner (not started), endpoint,
- *              sourceNode, fault                ◀───  page stream; i32 dataPort, i32 streamPort, i64 nonce
+ *   MIG_BEGIN  spec, id, epoch+1, front,       ───▶  allocate the chunks the source holds, runner (not
+ *              sourceNode, fault, chunk bits    ◀───  started), endpoint, page stream; i32 dataPort,
+ *                                                     i32 streamPort, i64 nonce
  *   page stream (raw TCP, see the node's PageStreamReceiver): i64 nonce, then per round batches of
  *              i32 n, n × i64 page, n × page bytes, and i32 -1 ─▶ one ack byte: pages go from the
  *              source's off-heap memory to the destination's without a heap copy
