@@ -21,22 +21,18 @@ class MutexStressTest {
         long count;
     }
 
-    private static long lost(Mutex m) throws Exception {
-        Counter c = new Counter();
+    /** Two platform threads, started together by a barrier each round, each running {@code step} PER_ROUND times a round. */
+    private static void race(int rounds, java.util.function.IntConsumer step) throws InterruptedException {
         CyclicBarrier barrier = new CyclicBarrier(2);
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int me = i;
             ts.add(Thread.ofPlatform().start(() -> {
                 try {
-                    for (int r = 0; r < ROUNDS; r++) {
+                    for (int r = 0; r < rounds; r++) {
                         barrier.await();
                         for (int k = 0; k < PER_ROUND; k++) {
-                            m.lock(me);
-                            long v = c.count;
-                            Thread.onSpinWait();
-                            c.count = v + 1;
-                            m.unlock(me);
+                            step.accept(me);
                         }
                     }
                 } catch (Exception e) {
@@ -47,6 +43,17 @@ class MutexStressTest {
         for (Thread t : ts) {
             t.join();
         }
+    }
+
+    private static long lost(Mutex m) throws Exception {
+        Counter c = new Counter();
+        race(ROUNDS, me -> {
+            m.lock(me);
+            long v = c.count;
+            Thread.onSpinWait();
+            c.count = v + 1;
+            m.unlock(me);
+        });
         return 2L * ROUNDS * PER_ROUND - c.count;
     }
 
@@ -66,29 +73,11 @@ class MutexStressTest {
         long lost = 0;
         while (lost == 0 && System.nanoTime() < deadline) {
             SharedCounter c = new SharedCounter();
-            CyclicBarrier barrier = new CyclicBarrier(2);
-            Mutex none = new NoLock();
-            List<Thread> ts = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                int me = i;
-                ts.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        barrier.await();
-                        for (int k = 0; k < PER_ROUND; k++) {
-                            none.lock(me);
-                            long v = c.count;
-                            Thread.onSpinWait();
-                            c.count = v + 1;
-                            none.unlock(me);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
+            race(1, me -> {
+                long v = c.count;
+                Thread.onSpinWait();
+                c.count = v + 1;
+            });
             lost = 2L * PER_ROUND - c.count;
         }
         assertThat(lost).as("updates lost by two unlocked incrementers").isPositive();
