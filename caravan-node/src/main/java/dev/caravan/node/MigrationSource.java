@@ -41,6 +41,9 @@ final class MigrationSource {
     private long freezeAtMs = -1;
     private String switchOver = "";
     private PageStreamSender pages;
+    private int maxThrottlePercent;
+    /** Pages the process holds: read at the start and again each round, since it may grow while it moves. */
+    private volatile long statePages;
     private long lastDirty;
     private double dirtyPagesPerSec;
 
@@ -63,7 +66,7 @@ final class MigrationSource {
         long oldEpoch = runner.epoch();
         long newEpoch = request.cloning() ? 1 : oldEpoch + 1;
         String targetName = request.cloning() ? request.newName() : hosted.spec().name();
-        long statePages = memory.allocatedPages();
+        statePages = memory.allocatedPages();
         long suspendNs = 0;
         boolean suspended = false;
         int destDataPort;
@@ -95,15 +98,16 @@ final class MigrationSource {
                 while (true) {
                     long roundStart = clock.nanoTime();
                     long[] sendNow = toSend;
-                    pages.send(sendNow, p -> false, n -> report("pre-copy", statePages, n));
+                    pages.send(sendNow, p -> false, n -> report("pre-copy", n));
                     rounds++;
                     cut(rounds == 1 ? "pages" : "round-" + rounds, link);
                     long[] dirty = runner.onProcessThread(memory::takeDirtyPages).get(30, TimeUnit.SECONDS);
+                    statePages = memory.allocatedPages();
                     lastDirty = PageBits.count(dirty);
                     double roundSecs = Math.max(1e-6, (clock.nanoTime() - roundStart) / 1e9);
                     dirtyPagesPerSec = lastDirty / roundSecs;
                     toSend = dirty;
-                    report("pre-copy", statePages, 0);
+                    report("pre-copy", 0);
                     double budgetBytes = pages.bandwidthBytesPerSec() * request.maxDowntimeMs() / 1000.0;
                     if (rounds >= maxRounds || lastDirty * (double) memory.pageSizeBytes() <= budgetBytes
                             || pages.bytesSent() > 3L * Math.max(1, statePages) * memory.pageSizeBytes()) {
@@ -112,6 +116,7 @@ final class MigrationSource {
                     if (lastDirty >= previousDirty * 0.9) {
                         notShrinking++;
                         runner.throttlePercent(runner.throttlePercent() == 0 ? 20 : runner.throttlePercent() + 10);
+                        maxThrottlePercent = Math.max(maxThrottlePercent, runner.throttlePercent());
                         if (notShrinking >= 8 && runner.throttlePercent() >= 99) {
                             break;
                         }
@@ -128,6 +133,7 @@ final class MigrationSource {
             suspended = true;
             long frozenNs = clock.nanoTime();
             runner.throttlePercent(0);
+            statePages = memory.allocatedPages();
             long[] rest = runner.onProcessThread(() -> switch (mode) {
                 case STOP_AND_COPY, POST_COPY -> memory.allocatedPageBitmap();
                 case PRE_COPY, HYBRID -> memory.takeDirtyPages();
@@ -139,7 +145,7 @@ final class MigrationSource {
             if (mode.resumesEarly()) {
                 missing = rest;
             } else {
-                pages.send(rest, p -> false, n -> report("stop-and-copy", statePages, n));
+                pages.send(rest, p -> false, n -> report("stop-and-copy", n));
             }
             long pagesDoneNs = clock.nanoTime();
             java.util.List<dev.caravan.core.process.ResourceBinding> declared =
@@ -159,7 +165,7 @@ final class MigrationSource {
                 runner.process().writeState(w);
                 return w.toBytes();
             }).get(30, TimeUnit.SECONDS);
-            report("commit", statePages, 0);
+            report("commit", 0);
             if (mode.resumesEarly()) {
                 pusher = new PostCopyPusher(link, targetName, memory, clock, faults, missing);
                 node.servePageFaults(targetName, pusher);
@@ -174,7 +180,7 @@ final class MigrationSource {
                     (stateDoneNs - resourcesDoneNs) / 1e6, (committedNs - stateDoneNs) / 1e6);
         } catch (CaravanException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             node.stopServingPageFaults(targetName);
-            return failedBeforeCommit(link, targetName, oldEpoch, suspended, statePages, e);
+            return failedBeforeCommit(link, targetName, oldEpoch, suspended, e);
         }
         long downtimeMicros = TimeUnit.NANOSECONDS.toMicros(clock.nanoTime() - suspendNs);
         faults.hit("source", "after-commit");
@@ -187,7 +193,7 @@ final class MigrationSource {
         if (request.cloning()) {
             runner.resume();
             link.close();
-            return report("cloned", destNode, newEpoch, statePages, downtimeMicros, 0, 0, 0, "clone " + targetName
+            return report("cloned", destNode, newEpoch, downtimeMicros, 0, 0, 0, "clone " + targetName
                     + " runs on " + destNode + "; " + switchOver);
         }
         NodeDaemon.HandOff handOff = node.handOff(hosted, destNode, destDataPort, newEpoch);
@@ -197,7 +203,7 @@ final class MigrationSource {
         String detail = "";
         if (pusher != null) {
             try {
-                pusher.pushAll(n -> report("post-copy push", statePages, n));
+                pusher.pushAll(n -> report("post-copy push", n));
             } finally {
                 node.stopServingPageFaults(targetName);
             }
@@ -209,13 +215,13 @@ final class MigrationSource {
         detail += switchOver;
         link.close();
         memory.close();
-        MigrationReport r = report("committed", destNode, newEpoch, statePages, downtimeMicros, fetched, pushed,
+        MigrationReport r = report("committed", destNode, newEpoch, downtimeMicros, fetched, pushed,
                 handOff.forwarded(), detail);
         return withExtraBytes(r, extraBytes);
     }
 
     private MigrationReport failedBeforeCommit(FrameClient link, String targetName, long oldEpoch, boolean suspended,
-                                               long statePages, Exception cause) throws InterruptedException {
+                                               Exception cause) throws InterruptedException {
         LOG.log(System.Logger.Level.WARNING, "migration of " + hosted.spec().name() + " failed: " + cause);
         try {
             link.callAsync(Op.MIG_ABORT, new BodyWriter().string(targetName).toBytes());
@@ -232,7 +238,7 @@ final class MigrationSource {
             hosted.runner().resume();
         }
         return report(outcome, request.toNode(), outcome.equals("resumed-at-source") ? oldEpoch : oldEpoch + 1,
-                statePages, 0, 0, 0, 0, String.valueOf(cause.getMessage()));
+                0, 0, 0, 0, String.valueOf(cause.getMessage()));
     }
 
     private static MigrationReport withExtraBytes(MigrationReport r, long extra) {
@@ -252,7 +258,7 @@ final class MigrationSource {
         return false;
     }
 
-    private void report(String phase, long statePages, long sentThisRound) {
+    private void report(String phase, long sentThisRound) {
         PageStreamSender s = pages;
         long sent = s == null ? 0 : s.pagesSent();
         long bytes = s == null ? 0 : s.bytesSent();
@@ -263,12 +269,12 @@ final class MigrationSource {
                 TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs), hosted.runner().throttlePercent()));
     }
 
-    private MigrationReport report(String outcome, String to, long epoch, long statePages, long downtimeMicros,
+    private MigrationReport report(String outcome, String to, long epoch, long downtimeMicros,
                                    long fetched, long pushed, long forwarded, String detail) {
         return new MigrationReport(request.cloning() ? request.newName() : hosted.spec().name(), node.nodeId(), to,
                 request.mode().label(), outcome, epoch, TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs),
                 downtimeMicros, statePages * hosted.memory().pageSizeBytes(), pages == null ? 0 : pages.bytesSent(), rounds,
                 fetched, pushed,
-                forwarded, hosted.runner().throttlePercent(), freezeAtMs, detail);
+                forwarded, maxThrottlePercent, freezeAtMs, detail);
     }
 }

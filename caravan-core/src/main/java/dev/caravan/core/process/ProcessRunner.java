@@ -131,7 +131,8 @@ public final class ProcessRunner implements ProcessContext {
     private static final Runnable STOP = () -> { };
 
     private void execute(Mailbox.Batch b) {
-        long startNs = throttlePercent > 0 ? clock.nanoTime() : 0;
+        boolean timed = throttlePercent > 0;
+        long startNs = timed ? clock.nanoTime() : 0;
         Command[] commands = b.commands();
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
@@ -149,7 +150,8 @@ public final class ProcessRunner implements ProcessContext {
         commandsServed += commands.length;
         b.completion().complete(replies);
         int throttle = throttlePercent;
-        if (throttle > 0) {
+        // Not timed when the throttle was switched on during this batch: slowing down starts with the next one.
+        if (throttle > 0 && timed) {
             // Auto-converge: run only (100 - throttle)% of the time, so fewer pages are dirtied per round.
             long busyNs = Math.max(1_000, clock.nanoTime() - startNs);
             java.util.concurrent.locks.LockSupport.parkNanos(busyNs * throttle / Math.max(1, 100 - throttle));

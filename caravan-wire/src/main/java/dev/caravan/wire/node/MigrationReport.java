@@ -16,6 +16,7 @@ import dev.caravan.wire.BodyWriter;
  * @param outcome        "committed", "resumed-at-source" (failed before commit), "cloned", "checkpointed", "failed"
  * @param downtimeMicros from the freeze at the source until the destination took commands
  * @param forwardedCommands commands queued at the source during the switch-over and run at the destination
+ * @param throttlePercent the most the process was slowed down (auto-converge), 0 if never
  * @param freezeAtMs     when the process was frozen, in ms after the migration started (-1 if never)
  */
 public record MigrationReport(String name, String fromNode, String toNode, String mode, String outcome, long epoch,
