@@ -77,8 +77,8 @@ final class BlockingConnection<Q, R> {
                     in = RequestBatcher.makeRoom(in, codec.maxBufferedBytes());
                     int n = ch.read(in);
                     in.flip();
-                    // A blocking read with room returns at least one byte; 0 means end of stream
-                    // on junixsocket's channels over passed descriptors (the superserver's child).
+                    // A blocking read with room returns at least one byte or -1; 0 is treated as the end
+                    // too, so that a channel that cannot block never spins here.
                     if (n <= 0) {
                         return;
                     }

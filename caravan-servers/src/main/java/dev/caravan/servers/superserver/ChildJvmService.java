@@ -8,6 +8,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * the very same kernel socket — no proxying; replies go straight from the child to the client.
  *
  * <pre>
- * superserver → child:  'C' + [fd]  adopt this connection        child → superserver: i32 active connections
+ * superserver → child:  'C' + [fd] bool ipv6, utf peer-ip, i32 peer-port
+ *                                   adopt this connection        child → superserver: i32 active connections
  *                       'Q'         how many connections?                              i32 active connections
  *                       'S'         stop                                               (exits)
  * </pre>
@@ -31,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Why not inetd's "the socket is the child's stdin" ({@link System#inheritedChannel()}):
  * {@link ProcessBuilder} cannot put a socket on a child's descriptor 0, and that form gives
  * the child only one connection, while this service keeps running for later ones.
+ * The child wraps the descriptor in a real JDK {@link SocketChannel} (see
+ * {@link ChildServerMain}), so it sees the client's close like any server; the reaper's
+ * {@code 'Q'} then reads the child's live connection count and the idle clock of
+ * {@link ServiceSlot} runs as for in-process services.
  * Threading: all methods are synchronized (one conversation at a time on the control socket).
  */
 final class ChildJvmService implements ServiceInstance {
@@ -48,7 +54,7 @@ final class ChildJvmService implements ServiceInstance {
             listener.bind(AFUNIXSocketAddress.of(socketPath.toFile()));
             listener.setSoTimeout(30_000);
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            p = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            p = new ProcessBuilder(List.of(java, "-Xmx256m", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     ChildServerMain.class.getName(), socketPath.toString(), spec.model().cliName(), spec.protocol(), spec.name()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -76,8 +82,16 @@ final class ChildJvmService implements ServiceInstance {
     @Override
     public synchronized void adopt(SocketChannel ch) throws IOException {
         try (ch) {
-            control.setOutboundFileDescriptors(DescriptorPassing.descriptorOf(ch));
-            out.write('C');
+            DescriptorPassing.Found found = DescriptorPassing.find(ch);
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            java.io.ByteArrayOutputStream msg = new java.io.ByteArrayOutputStream();
+            DataOutputStream m = new DataOutputStream(msg);
+            m.write('C');
+            m.writeBoolean(found.ipv6());
+            m.writeUTF(remote.getAddress().getHostAddress());
+            m.writeInt(remote.getPort());
+            control.setOutboundFileDescriptors(found.fd());
+            out.write(msg.toByteArray()); // one write: the descriptor travels with it
             out.flush();
             in.readInt();
         }

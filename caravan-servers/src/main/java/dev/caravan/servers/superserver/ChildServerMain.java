@@ -5,13 +5,21 @@ import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -23,6 +31,31 @@ import java.nio.channels.SocketChannel;
  */
 public final class ChildServerMain {
     private ChildServerMain() {
+    }
+
+    /**
+     * Wraps a received TCP descriptor in the JDK's own connected {@link SocketChannel}
+     * ({@code sun.nio.ch.SocketChannelImpl}, the class {@code accept} returns; the child is
+     * started with {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}). junixsocket's cast of
+     * a TCP descriptor to a channel returns 0 from blocking reads and never reports the client's
+     * close; the JDK channel blocks properly, reports end of stream, closes the descriptor and
+     * works with a JDK {@link java.nio.channels.Selector} (event-loop models).
+     */
+    static SocketChannel jdkChannel(FileDescriptor fd, boolean ipv6, InetSocketAddress peer) throws IOException {
+        try {
+            Constructor<?> c = Class.forName("sun.nio.ch.SocketChannelImpl")
+                    .getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class);
+            c.setAccessible(true);
+            return (SocketChannel) c.newInstance(SelectorProvider.provider(),
+                    ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, fd, peer);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot wrap the passed descriptor", e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("cannot wrap the passed descriptor in a JDK SocketChannel (needs --add-opens java.base/sun.nio.ch=ALL-UNNAMED)", e);
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -39,9 +72,16 @@ public final class ChildServerMain {
                 }
                 if (op == 'C') {
                     FileDescriptor[] fds = control.getReceivedFileDescriptors();
+                    boolean ipv6 = in.readBoolean();
+                    InetSocketAddress peer = new InetSocketAddress(InetAddress.ofLiteral(in.readUTF()), in.readInt());
                     if (fds != null) {
                         for (FileDescriptor fd : fds) {
-                            server.adopt(FileDescriptorCast.using(fd).as(SocketChannel.class));
+                            try {
+                                server.adopt(jdkChannel(fd, ipv6, peer));
+                            } catch (IOException e) {
+                                System.err.println("caravan child " + args[3] + ": " + e.getMessage() + "; connection closed");
+                                new FileInputStream(fd).close(); // closes the descriptor
+                            }
                         }
                     }
                 }

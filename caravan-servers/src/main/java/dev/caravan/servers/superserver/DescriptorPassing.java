@@ -25,16 +25,22 @@ final class DescriptorPassing {
     private DescriptorPassing() {
     }
 
-    static FileDescriptor descriptorOf(SocketChannel ch) throws IOException {
+    /** A connection's descriptor and whether its socket is AF_INET6 (found in /proc/net/tcp6). */
+    record Found(FileDescriptor fd, boolean ipv6) {
+    }
+
+    static Found find(SocketChannel ch) throws IOException {
         InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
         InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-        String inode = inode(local.getPort(), remote.getPort());
+        String[] found = inode(local.getPort(), remote.getPort());
+        String inode = found[0];
+        boolean ipv6 = found[1].endsWith("6");
         String target = "socket:[" + inode + "]";
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path p : (Iterable<Path>) fds::iterator) {
                 try {
                     if (Files.readSymbolicLink(p).toString().equals(target)) {
-                        return FileDescriptorCast.unsafeUsing(Integer.parseInt(p.getFileName().toString())).getFileDescriptor();
+                        return new Found(FileDescriptorCast.unsafeUsing(Integer.parseInt(p.getFileName().toString())).getFileDescriptor(), ipv6);
                     }
                 } catch (IOException e) {
                     // descriptor closed while listing
@@ -44,7 +50,7 @@ final class DescriptorPassing {
         throw ErrorCode.NOT_FOUND.exception("no descriptor for socket inode " + inode);
     }
 
-    private static String inode(int localPort, int remotePort) throws IOException {
+    private static String[] inode(int localPort, int remotePort) throws IOException {
         String l = String.format(Locale.ROOT, ":%04X", localPort);
         String r = String.format(Locale.ROOT, ":%04X", remotePort);
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
@@ -55,7 +61,7 @@ final class DescriptorPassing {
             for (String line : Files.readAllLines(p)) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length > 9 && f[1].endsWith(l) && f[2].endsWith(r)) {
-                    return f[9];
+                    return new String[] {f[9], table};
                 }
             }
         }

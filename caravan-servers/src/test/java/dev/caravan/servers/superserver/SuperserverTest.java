@@ -57,12 +57,41 @@ class SuperserverTest {
                 childPid = Long.parseLong(s.where("crc").substring(4));
                 assertThat(ProcessHandle.of(childPid)).isPresent();
             }
-            // Known gap: junixsocket's channel over the passed descriptor does not report the
-            // client's close to the child's reader, so the child never counts itself idle; an
-            // explicit stop still ends the child JVM.
             s.stop("crc");
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> ProcessHandle.of(childPid).map(h -> !h.isAlive()).orElse(true));
+        }
+    }
+
+    @Test
+    void shouldStopAChildJvmServiceAfterItsIdleTimeout() throws Exception {
+        for (ServerModel model : List.of(ServerModel.VIRTUAL_THREADS, ServerModel.EVENT_LOOP)) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            ServiceSpec spec = new ServiceSpec("crc", 0, model, "resp-echo", true, 1_000);
+            try (Superserver s = new Superserver(List.of(spec), "127.0.0.1", clock, events::add)) {
+                long childPid;
+                try (Socket c = new Socket("127.0.0.1", s.port("crc"))) {
+                    childPid = Long.parseLong(call(c, "PID"));
+                    assertThat(childPid).isNotEqualTo(ProcessHandle.current().pid());
+                    clock.advanceMs(5_000);
+                    assertThat(s.reapIdle()).as("a child with an open connection stays (" + model + ")").isZero();
+                    assertThat(s.reapIdle()).isZero();
+                    assertThat(call(c, "ECHO", "still here")).isEqualTo("still here");
+                }
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> {
+                    s.reapIdle();
+                    clock.advanceMs(600);
+                    return !s.running("crc");
+                });
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> ProcessHandle.of(childPid).map(h -> !h.isAlive()).orElse(true));
+                try (Socket c = new Socket("127.0.0.1", s.port("crc"))) {
+                    String pid = call(c, "PID");
+                    assertThat(Long.parseLong(pid)).as("a new child JVM").isNotEqualTo(childPid).isNotEqualTo(ProcessHandle.current().pid());
+                }
+                assertThat(events).filteredOn(e -> e.startsWith("started crc")).hasSize(2);
+                assertThat(events).contains("stopped crc");
+            }
         }
     }
 
