@@ -108,7 +108,7 @@ public final class CheckpointRestorer {
             }
             name = spec.name();
             pageSize = h.pageSizeBytes();
-            link.call(Op.MIG_BEGIN, MigrationMessages.begin(spec, id, epoch, "", "checkpoint", "", new long[0]), Duration.ofSeconds(60))
+            link.call(Op.MIG_BEGIN, MigrationMessages.begin(spec, id, epoch, "", "checkpoint", "", true, new long[0]), Duration.ofSeconds(60))
                     .expectOk();
         }
 

@@ -55,6 +55,7 @@ final class IncomingMigrations {
         String offeredFront = in.string();
         String sourceNode = in.string();
         Faults faults = Faults.parse(in.string());
+        boolean allocateBeforeReply = in.bool();
         int chunkWords = in.count(1 << 20, "chunk word");
         long[] chunks = new long[chunkWords];
         for (int i = 0; i < chunkWords; i++) {
@@ -79,7 +80,18 @@ final class IncomingMigrations {
         }
         PageStreamReceiver stream;
         try {
-            hosted.memory().preallocate(chunks);
+            if (allocateBeforeReply) {
+                hosted.memory().preallocate(chunks);
+            } else {
+                // Overlaps the first round; the page receiver allocates whatever this has not reached yet.
+                Thread.ofVirtual().name("preallocate-" + spec.name()).start(() -> {
+                    try {
+                        hosted.memory().preallocate(chunks);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "preallocating " + spec.name() + " stopped: " + e);
+                    }
+                });
+            }
             stream = new PageStreamReceiver(node.bindHost(), hosted.memory(), spec.name());
         } catch (java.io.IOException | RuntimeException e) {
             discard(hosted);

@@ -395,7 +395,9 @@ public final class NodeDaemon implements AutoCloseable {
             throw ErrorCode.PROCESS_FAILED.exception("the process did not answer: " + e);
         }
         dev.caravan.wire.BodyReader r = link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(
-                spec, id.toString(), newEpoch, front, config.nodeId(), destFault, chunks), java.time.Duration.ofSeconds(120)).expectOk();
+                spec, id.toString(), newEpoch, front, config.nodeId(), destFault,
+                request.mode() != dev.caravan.wire.node.MigrationMode.PRE_COPY && request.mode() != dev.caravan.wire.node.MigrationMode.HYBRID,
+                chunks), java.time.Duration.ofSeconds(120)).expectOk();
         return new BeginReply(r.i32(), r.i32(), r.i64());
     }
 

@@ -13,14 +13,17 @@ public final class MigrationMessages {
 
     /**
      * MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault,
-     * i32 n, n × i64 chunks} where {@code chunks} has a bit per memory chunk the source holds, so the
-     * destination allocates (and the OS faults in) that memory before the process is frozen.
+     * bool allocateBeforeReply, i32 n, n × i64 chunks} where {@code chunks} has a bit per memory
+     * chunk the source holds, so the destination allocates (and the OS faults in) that memory before
+     * the process is frozen: before it answers (stop-and-copy, post-copy), or alongside the first
+     * pre-copy round (pre-copy, hybrid), where it overlaps the sending.
      */
     public static byte[] begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
-                               long[] chunks) {
+                               boolean allocateBeforeReply, long[] chunks) {
         BodyWriter w = new BodyWriter(256 + chunks.length * 8);
         spec.writeTo(w);
-        w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).i32(chunks.length);
+        w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).bool(allocateBeforeReply)
+                .i32(chunks.length);
         for (long c : chunks) {
             w.i64(c);
         }
