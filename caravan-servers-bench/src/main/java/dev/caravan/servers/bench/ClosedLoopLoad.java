@@ -1,5 +1,6 @@
 package dev.caravan.servers.bench;
 
+import dev.caravan.core.time.Clock;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -50,10 +51,10 @@ final class ClosedLoopLoad {
             }
             Thread.sleep(warmupMs); // measurement window, not synchronisation
             long before = replies.sum();
-            long t0 = System.nanoTime();
+            long t0 = Clock.system().nanoTime();
             Thread.sleep(durationMs);
             long n = replies.sum() - before;
-            return n / ((System.nanoTime() - t0) / 1e9);
+            return n / ((Clock.system().nanoTime() - t0) / 1e9);
         } finally {
             for (Socket s : sockets) {
                 s.close();

@@ -1,5 +1,6 @@
 package dev.caravan.servers.bench;
 
+import dev.caravan.core.time.Clock;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedInputStream;
@@ -49,7 +50,7 @@ final class ConstantRateLoad {
                 s.connect(target, 10_000);
                 sockets.add(s);
             }
-            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            long start = Clock.system().nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
             long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
             for (int i = 0; i < connections; i++) {
                 Socket s = sockets.get(i);
@@ -70,7 +71,7 @@ final class ConstantRateLoad {
                             if (intended == null) {
                                 return;
                             }
-                            h.recordValue(Math.max(0, System.nanoTime() - intended));
+                            h.recordValue(Math.max(0, Clock.system().nanoTime() - intended));
                             completed[idx]++;
                         }
                     } catch (IOException e) {
@@ -81,7 +82,7 @@ final class ConstantRateLoad {
             // The window is measured time, not synchronisation: wait for it to pass, then give
             // replies in flight a bounded grace period.
             long graceEnd = end + TimeUnit.MILLISECONDS.toNanos(Math.min(1000, durationMs / 2));
-            while (System.nanoTime() < end || (System.nanoTime() < graceEnd && !pendings.stream().allMatch(ConcurrentLinkedQueue::isEmpty))) {
+            while (Clock.system().nanoTime() < end || (Clock.system().nanoTime() < graceEnd && !pendings.stream().allMatch(ConcurrentLinkedQueue::isEmpty))) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
             }
         } finally {
@@ -92,7 +93,7 @@ final class ConstantRateLoad {
                 t.join(5_000);
             }
         }
-        long now = System.nanoTime();
+        long now = Clock.system().nanoTime();
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long incomplete = 0;
         for (int i = 0; i < connections; i++) {
@@ -113,7 +114,7 @@ final class ConstantRateLoad {
         try {
             OutputStream out = s.getOutputStream();
             for (long intended = first; intended < end; intended += intervalNs) {
-                long wait = intended - System.nanoTime();
+                long wait = intended - Clock.system().nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }

@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
+import dev.caravan.core.time.Clock;
 import dev.caravan.cli.bench.RespConnection;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
@@ -54,9 +55,9 @@ public final class DirtyingWriter implements AutoCloseable {
     private void run() {
         SplittableRandom rnd = new SplittableRandom(42);
         RespConnection c = null;
-        long next = System.nanoTime();
+        long next = Clock.system().nanoTime();
         while (running) {
-            long now = System.nanoTime();
+            long now = Clock.system().nanoTime();
             if (now < next) {
                 LockSupport.parkNanos(next - now);
                 continue;

@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
+import dev.caravan.core.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ public final class FailureLog {
     private final List<Failure> failures = new ArrayList<>();
 
     public synchronized void add(String what) {
-        failures.add(new Failure(System.nanoTime(), what));
+        failures.add(new Failure(Clock.system().nanoTime(), what));
     }
 
     /** Failures at or after {@code fromNs} and before {@code toNs}. */

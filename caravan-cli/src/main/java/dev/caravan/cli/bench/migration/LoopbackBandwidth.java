@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
+import dev.caravan.core.time.Clock;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.BufferedReader;
@@ -39,10 +40,10 @@ public final class LoopbackBandwidth {
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-                long start = System.nanoTime();
+                long start = Clock.system().nanoTime();
                 long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
                 long sent = 0;
-                while (System.nanoTime() < end) {
+                while (Clock.system().nanoTime() < end) {
                     buf.clear();
                     while (buf.hasRemaining()) {
                         sent += c.write(buf);
@@ -53,7 +54,7 @@ public final class LoopbackBandwidth {
                 while (reply.hasRemaining() && c.read(reply) >= 0) {
                     // Until the sink has counted everything.
                 }
-                long elapsed = System.nanoTime() - start;
+                long elapsed = Clock.system().nanoTime() - start;
                 long received = reply.flip().remaining() == 8 ? reply.getLong() : -1;
                 if (received != sent) {
                     throw ErrorCode.INTERNAL.exception("the sink read " + received + " bytes of " + sent);

@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
+import dev.caravan.core.time.Clock;
 import dev.caravan.client.NodeControl;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationProgress;
@@ -34,7 +35,7 @@ public final class MigrationTour {
     private final long settleMs;
     private final Consumer<String> log;
     private String at;
-    private long lastMarkNs = System.nanoTime();
+    private long lastMarkNs = Clock.system().nanoTime();
 
     /**
      * @param nodes    the nodes to visit in order, starting with the one the process is on
@@ -58,7 +59,7 @@ public final class MigrationTour {
 
     /** Marks the start of the quiet period the first migration's figure begins with. */
     public void markStart() {
-        lastMarkNs = System.nanoTime();
+        lastMarkNs = Clock.system().nanoTime();
     }
 
     /** Migrates the process to the next node in {@code mode}, then waits and verifies. */
@@ -66,10 +67,10 @@ public final class MigrationTour {
         String to = nodes.get((nodes.indexOf(at) + 1) % nodes.size());
         log.accept(String.format("%s: migrating %s %s -> %s ...", mode.label(), process, at, to));
         long ackedBefore = writer.acknowledged();
-        long start = System.nanoTime();
+        long start = Clock.system().nanoTime();
         MigrationReport report = NodeControl.migrate(controls.get(at), "",
                 new MigrationRequest(process, to, mode, maxDowntimeMs, 30, 2, false, "", ""), progress, Duration.ofMinutes(10));
-        long end = System.nanoTime();
+        long end = Clock.system().nanoTime();
         double writerRate = (writer.acknowledged() - ackedBefore) * 1e9 / Math.max(1, end - start);
         if (report.outcome().equals("committed")) {
             at = to;
@@ -78,7 +79,7 @@ public final class MigrationTour {
                 mode.label(), report.outcome(), report.totalMs() / 1000.0, report.downtimeMicros() / 1000.0));
         Thread.sleep(settleMs);
         List<String> lost = writer.verify(front, 32);
-        long settled = System.nanoTime();
+        long settled = Clock.system().nanoTime();
         List<FailureLog.Failure> failed = failures.between(lastMarkNs, settled);
         long plotFrom = Math.max(lastMarkNs, start - 2_000_000_000L);
         long plotTo = Math.min(settled, end + Math.max(2_000_000_000L, (end - start) / 5));

@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
+import dev.caravan.core.time.Clock;
 import dev.caravan.cli.bench.RespConnection;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
@@ -105,9 +106,9 @@ public final class SteadyClients implements AutoCloseable {
         byte[] value = new byte[SMALL_VALUE_BYTES];
         Arrays.fill(value, (byte) ('a' + id % 26));
         RespConnection c = null;
-        long next = System.nanoTime() + intervalNs * id / threads.size();
+        long next = Clock.system().nanoTime() + intervalNs * id / threads.size();
         while (running) {
-            long now = System.nanoTime();
+            long now = Clock.system().nanoTime();
             if (now < next) {
                 LockSupport.parkNanos(next - now);
                 continue;
@@ -122,7 +123,7 @@ public final class SteadyClients implements AutoCloseable {
                 }
                 inFlightSinceNs[id] = next;
                 Reply r = c.call(cmd);
-                long done = System.nanoTime();
+                long done = Clock.system().nanoTime();
                 if (r instanceof Reply.Error e) {
                     failures.add("client " + id + ": " + cmd.name() + " -> " + e.text());
                 } else {

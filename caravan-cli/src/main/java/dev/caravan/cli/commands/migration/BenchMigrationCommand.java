@@ -1,5 +1,6 @@
 package dev.caravan.cli.commands.migration;
 
+import dev.caravan.core.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.Sizes;
@@ -97,10 +98,10 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             step("deployed " + PROCESS + " on n1; data endpoint " + kv.dataEndpoint() + ", front endpoint " + kv.front());
             step(String.format(Locale.ROOT, "loading %,d keys × %,d-byte values (%s) by pipelined SETs...", data.keys(),
                     data.valueBytes(), Sizes.human(data.valueTotalBytes())));
-            long t0 = System.nanoTime();
+            long t0 = Clock.system().nanoTime();
             data.load(dataAt, 64);
             SteadyClients.load(dataAt);
-            double loadSec = (System.nanoTime() - t0) / 1e9;
+            double loadSec = (Clock.system().nanoTime() - t0) / 1e9;
             ProcessInfo loaded = n1.inspect(PROCESS);
             step(String.format(Locale.ROOT, "loaded in %.1f s (%.0f MB/s); the process holds %s in %,d pages", loadSec,
                     data.valueTotalBytes() / loadSec / 1e6, Sizes.human(loaded.memoryBytes()), loaded.allocatedPages()));
