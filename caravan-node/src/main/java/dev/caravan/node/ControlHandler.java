@@ -83,7 +83,7 @@ final class ControlHandler implements FrameHandler {
                 MigrationRequest m = MigrationRequest.readFrom(in);
                 in.expectEnd();
                 long id = request.requestId();
-                node.migrate(m, p -> {
+                node.outgoing().migrate(m, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
@@ -98,7 +98,7 @@ final class ControlHandler implements FrameHandler {
                     throw ErrorCode.INVALID_ARGUMENT.exception("checkpoint path must be absolute: " + path);
                 }
                 long id = request.requestId();
-                node.checkpoint(name, file, p -> {
+                node.outgoing().checkpoint(name, file, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
@@ -123,7 +123,7 @@ final class ControlHandler implements FrameHandler {
                 String name = in.string();
                 long page = in.i64();
                 in.expectEnd();
-                out.bytes(node.fetchPage(name, page));
+                out.bytes(node.outgoing().fetchPage(name, page));
             }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();

@@ -31,6 +31,7 @@ final class MigrationSource {
     private static final System.Logger LOG = System.getLogger(MigrationSource.class.getName());
 
     private final NodeDaemon node;
+    private final OutgoingMigrations out;
     private final HostedProcess hosted;
     private final MigrationRequest request;
     private final Faults faults;
@@ -47,9 +48,10 @@ final class MigrationSource {
     private long lastDirty;
     private double dirtyPagesPerSec;
 
-    MigrationSource(NodeDaemon node, HostedProcess hosted, MigrationRequest request, Clock clock,
+    MigrationSource(NodeDaemon node, OutgoingMigrations out, HostedProcess hosted, MigrationRequest request, Clock clock,
                     Consumer<MigrationProgress> progress) {
         this.node = node;
+        this.out = out;
         this.hosted = hosted;
         this.request = request;
         this.faults = Faults.parse(request.fault());
@@ -73,7 +75,7 @@ final class MigrationSource {
         PostCopyPusher pusher = null;
         java.util.List<dev.caravan.node.resources.ResourceTransfer> transfers = java.util.List.of();
         try {
-            NodeDaemon.BeginReply begun = node.migrationBegin(link, hosted, targetName, newEpoch, request,
+            OutgoingMigrations.BeginReply begun = out.migrationBegin(link, hosted, targetName, newEpoch, request,
                     faults.role().equals("dest") ? faults.spec() : "");
             destDataPort = begun.dataPort();
             try {
@@ -168,10 +170,10 @@ final class MigrationSource {
             report("commit", 0);
             if (mode.resumesEarly()) {
                 pusher = new PostCopyPusher(link, targetName, memory, clock, faults, missing);
-                node.servePageFaults(targetName, pusher);
+                out.servePageFaults(targetName, pusher);
             }
             long stateDoneNs = clock.nanoTime();
-            node.migrationCommit(link, targetName, runner.process().stateVersion(), state, missing);
+            out.migrationCommit(link, targetName, runner.process().stateVersion(), state, missing);
             resourcesInstalled.get(30, TimeUnit.SECONDS).expectOk();
             long committedNs = clock.nanoTime();
             switchOver = String.format(java.util.Locale.ROOT,
@@ -179,7 +181,7 @@ final class MigrationSource {
                     (frozenNs - suspendNs) / 1e6, (pagesDoneNs - frozenNs) / 1e6, (resourcesDoneNs - pagesDoneNs) / 1e6,
                     (stateDoneNs - resourcesDoneNs) / 1e6, (committedNs - stateDoneNs) / 1e6);
         } catch (CaravanException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            node.stopServingPageFaults(targetName);
+            out.stopServingPageFaults(targetName);
             return failedBeforeCommit(link, targetName, oldEpoch, suspended, e);
         }
         long downtimeMicros = TimeUnit.NANOSECONDS.toMicros(clock.nanoTime() - suspendNs);
@@ -196,7 +198,7 @@ final class MigrationSource {
             return report("cloned", destNode, newEpoch, downtimeMicros, 0, 0, 0, "clone " + targetName
                     + " runs on " + destNode + "; " + switchOver);
         }
-        NodeDaemon.HandOff handOff = node.handOff(hosted, destNode, destDataPort, newEpoch);
+        OutgoingMigrations.HandOff handOff = out.handOff(hosted, destNode, destDataPort, newEpoch);
         long pushed = 0;
         long fetched = 0;
         long extraBytes = 0;
@@ -205,7 +207,7 @@ final class MigrationSource {
             try {
                 pusher.pushAll(n -> report("post-copy push", n));
             } finally {
-                node.stopServingPageFaults(targetName);
+                out.stopServingPageFaults(targetName);
             }
             pushed = pusher.pushed();
             fetched = pusher.fetched();
@@ -233,7 +235,7 @@ final class MigrationSource {
             pages.close();
         }
         hosted.runner().throttlePercent(0);
-        String outcome = suspended && !request.cloning() ? node.resolveAfterFailedCommit(hosted, oldEpoch) : "resumed-at-source";
+        String outcome = suspended && !request.cloning() ? out.resolveAfterFailedCommit(hosted, oldEpoch) : "resumed-at-source";
         if (outcome.equals("resumed-at-source")) {
             hosted.runner().resume();
         }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -54,9 +53,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final BundleFetcher fetcher;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, FrontEndpoint> fronts = new ConcurrentHashMap<>();
-    private final Map<String, PostCopyPusher> pageFaultServers = new ConcurrentHashMap<>();
-    private final Set<String> migrating = ConcurrentHashMap.newKeySet();
     private final IncomingMigrations incoming = new IncomingMigrations(this);
+    private final OutgoingMigrations outgoing = new OutgoingMigrations(this);
     private final Object lifecycleLock = new Object();
     private final ScheduledExecutorService scheduler;
     private final LeaseKeeper lease;
@@ -328,42 +326,35 @@ public final class NodeDaemon implements AutoCloseable {
         return incoming;
     }
 
-    /** What the source did with the process after commit. */
-    record HandOff(long forwarded) {
+    OutgoingMigrations outgoing() {
+        return outgoing;
     }
 
-    /**
-     * Moves a process out of here (migration, clone or checkpoint-free): runs at the source on the
-     * control thread that asked for it, with progress pushed to {@code progress}.
-     */
-    dev.caravan.wire.node.MigrationReport migrate(dev.caravan.wire.node.MigrationRequest request,
-                                                  java.util.function.Consumer<dev.caravan.wire.node.MigrationProgress> progress)
-            throws InterruptedException {
-        if (request.toNode().equals(config.nodeId())) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("process " + request.name() + " is already on node " + config.nodeId());
-        }
-        if (request.cloning() && request.mode().resumesEarly()) {
-            throw ErrorCode.NOT_SUPPORTED.exception("a clone must be consistent at one instant: use stop-and-copy or pre-copy");
-        }
-        HostedProcess hosted = hosted(request.name());
-        NamingEntry dest = naming.lookup("node/" + request.toNode()).orElseThrow(() ->
-                ErrorCode.NOT_FOUND.exception("no node " + request.toNode() + " is registered"));
-        if (!migrating.add(request.name())) {
-            throw ErrorCode.ALREADY_EXISTS.exception("process " + request.name() + " is already being moved");
-        }
-        try {
-            String destControl = dest.host() + ":" + dest.port();
-            dev.caravan.wire.net.FrameClient link = dev.caravan.wire.net.FrameClient.connect(
-                    new InetSocketAddress(dest.host(), dest.port()),
-                    new dev.caravan.wire.net.Hello("node/" + config.nodeId(), config.token()), java.time.Duration.ofSeconds(30));
-            return new MigrationSource(this, hosted, request, clock, progress).run(link, request.toNode(), dest.host());
-        } finally {
-            migrating.remove(request.name());
+    NamingService naming() {
+        return naming;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    int controlPort() {
+        return control.port();
+    }
+
+    /** Takes a process that has moved away off this node's books. */
+    void removeHosted(HostedProcess hosted) {
+        synchronized (lifecycleLock) {
+            processes.remove(hosted.spec().name(), hosted);
         }
     }
 
-    /** What the destination answered to MIG_BEGIN. */
-    record BeginReply(int dataPort, int streamPort, long nonce) {
+    void scheduleLater(Runnable task, long delayMs) {
+        scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** host:port of another node's control endpoint, per naming (empty if unknown or unreachable). */
@@ -379,132 +370,6 @@ public final class NodeDaemon implements AutoCloseable {
         return config.bindHost();
     }
 
-    BeginReply migrationBegin(dev.caravan.wire.net.FrameClient link, HostedProcess hosted, String targetName, long newEpoch,
-                              dev.caravan.wire.node.MigrationRequest request, String destFault) {
-        ProcessSpec s = hosted.spec();
-        ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
-        ProcessId id = request.cloning() ? ProcessId.random() : hosted.runner().id();
-        String front = request.cloning() ? "" : hosted.front();
-        long[] chunks;
-        try {
-            chunks = hosted.runner().onProcessThread(hosted.memory()::allocatedChunkBitmap).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ErrorCode.UNAVAILABLE.exception("interrupted");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw ErrorCode.PROCESS_FAILED.exception("the process did not answer: " + e);
-        }
-        dev.caravan.wire.BodyReader r = link.call(dev.caravan.wire.Op.MIG_BEGIN, dev.caravan.wire.node.MigrationMessages.begin(
-                spec, id.toString(), newEpoch, front, config.nodeId(), destFault,
-                request.mode() != dev.caravan.wire.node.MigrationMode.PRE_COPY && request.mode() != dev.caravan.wire.node.MigrationMode.HYBRID,
-                chunks), java.time.Duration.ofSeconds(120)).expectOk();
-        return new BeginReply(r.i32(), r.i32(), r.i64());
-    }
-
-    void migrationCommit(dev.caravan.wire.net.FrameClient link, String name, int stateVersion, byte[] state, long[] missing) {
-        link.call(dev.caravan.wire.Op.MIG_COMMIT, dev.caravan.wire.node.MigrationMessages.commit(name, stateVersion, state,
-                missing, config.bindHost() + ":" + control.port()), java.time.Duration.ofSeconds(60)).expectOk();
-    }
-
-    /**
-     * After commit at the source: stop answering for the process (later commands get MOVED),
-     * hand the commands that queued up during the switch-over to the destination and relay their
-     * replies, and free the process's slot here.
-     */
-    HandOff handOff(HostedProcess hosted, String destNode, int destDataPort, long newEpoch) throws InterruptedException {
-        String name = hosted.spec().name();
-        String destHost = naming.lookup("node/" + destNode).map(NamingEntry::host).orElse(config.bindHost());
-        InetSocketAddress destData = new InetSocketAddress(destHost, destDataPort);
-        synchronized (lifecycleLock) {
-            processes.remove(name, hosted);
-        }
-        hosted.endpoint().movedTo(newEpoch, destHost + ":" + destDataPort);
-        hosted.runner().epoch(newEpoch);
-        List<ProcessRunner.PendingBatch> pending = hosted.runner().handOff();
-        long forwarded = 0;
-        if (!pending.isEmpty()) {
-            try (RespForwarder f = new RespForwarder(destData)) {
-                for (ProcessRunner.PendingBatch b : pending) {
-                    b.completion().complete(f.forward(b.commands()));
-                    forwarded += b.commands().length;
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "forwarding " + pending.size() + " queued batches of " + name
-                        + " to " + destData + " failed: " + e);
-                for (ProcessRunner.PendingBatch b : pending) {
-                    Reply[] r = new Reply[b.commands().length];
-                    java.util.Arrays.fill(r, Reply.error("MOVED " + newEpoch + " " + destHost + ":" + destDataPort));
-                    b.completion().complete(r);
-                }
-            }
-        }
-        // Keep answering MOVED for a while so that connected clients learn the new place, then let go.
-        scheduler.schedule(() -> hosted.endpoint().close(), 30, TimeUnit.SECONDS);
-        LOG.log(System.Logger.Level.INFO, "process " + name + " moved to " + destNode + " (epoch " + newEpoch + "); forwarded "
-                + forwarded + " queued commands");
-        return new HandOff(forwarded);
-    }
-
-    /**
-     * Decides, after a failed commit, who owns the process: the source (resume), or the
-     * destination (its registration went through and only the answer was lost). Asks naming,
-     * retrying while naming cannot answer; the process stays frozen meanwhile, never runs twice.
-     */
-    String resolveAfterFailedCommit(HostedProcess hosted, long oldEpoch) throws InterruptedException {
-        String name = hosted.spec().name();
-        for (int attempt = 0; attempt < 600; attempt++) {
-            try {
-                Optional<NamingEntry> e = naming.lookup("process/" + name);
-                if (e.isPresent() && e.get().epoch() > oldEpoch) {
-                    LOG.log(System.Logger.Level.WARNING, "process " + name + " was committed at " + e.get().node()
-                            + " although its answer was lost; handing off");
-                    handOff(hosted, e.get().node(), e.get().port(), e.get().epoch());
-                    hosted.memory().close();
-                    return "committed";
-                }
-                if (e.isPresent() && e.get().node().equals(config.nodeId()) && e.get().epoch() == oldEpoch && lease.owns()) {
-                    return "resumed-at-source";
-                }
-            } catch (CaravanException e) {
-                LOG.log(System.Logger.Level.INFO, "cannot ask naming who owns " + name + " yet: " + e.getMessage());
-            }
-            Thread.sleep(100);
-        }
-        return "in-doubt";
-    }
-
-    /** Writes a consistent checkpoint of a hosted process to {@code path} (on this node's file system). */
-    dev.caravan.wire.node.MigrationReport checkpoint(String name, java.nio.file.Path path,
-                                                     java.util.function.Consumer<dev.caravan.wire.node.MigrationProgress> progress)
-            throws IOException, InterruptedException {
-        HostedProcess hosted = hosted(name);
-        if (!migrating.add(name)) {
-            throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is being moved or checkpointed already");
-        }
-        try {
-            return new CheckpointTaker(config.nodeId(), clock).take(hosted, path, progress);
-        } finally {
-            migrating.remove(name);
-        }
-    }
-
-    void servePageFaults(String name, PostCopyPusher pusher) {
-        pageFaultServers.put(name, pusher);
-    }
-
-    void stopServingPageFaults(String name) {
-        pageFaultServers.remove(name);
-    }
-
-    /** MIG_FETCH at the source: one page of a post-copy process that left. */
-    byte[] fetchPage(String name, long page) {
-        PostCopyPusher p = pageFaultServers.get(name);
-        if (p == null) {
-            throw ErrorCode.NOT_FOUND.exception("no post-copy of " + name + " is being served here");
-        }
-        return p.fetch(page);
-    }
-
     private static void awaitStart(CompletableFuture<Void> started, String name) throws InterruptedException {
         try {
             started.get(30, TimeUnit.SECONDS);
@@ -518,7 +383,7 @@ public final class NodeDaemon implements AutoCloseable {
     /** Stops a process here and removes its naming entry. */
     void stopProcess(String name) throws InterruptedException {
         synchronized (lifecycleLock) {
-            if (migrating.contains(name)) {
+            if (outgoing.isMoving(name)) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is being moved; stop it when the move is done");
             }
             HostedProcess p = processes.remove(name);
@@ -573,7 +438,7 @@ public final class NodeDaemon implements AutoCloseable {
         return reply;
     }
 
-    private HostedProcess hosted(String name) {
+    HostedProcess hosted(String name) {
         requireOwnership();
         HostedProcess p = processes.get(name);
         if (p == null) {
