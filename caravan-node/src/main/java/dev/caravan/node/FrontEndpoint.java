@@ -1,5 +1,6 @@
 package dev.caravan.node;
 
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
@@ -38,7 +39,7 @@ final class FrontEndpoint implements AutoCloseable {
     private final String processName;
     private final Locator locator;
     private final LongSupplier nanoClock;
-    private final ConcurrentLinkedDeque<RespForwarder> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<RespConnection> idle = new ConcurrentLinkedDeque<>();
     private final Server server;
     private volatile boolean closed;
 
@@ -59,7 +60,7 @@ final class FrontEndpoint implements AutoCloseable {
         long start = nanoClock.getAsLong();
         long pauseMs = 1;
         while (true) {
-            RespForwarder backend = borrow();
+            RespConnection backend = borrow();
             if (backend != null) {
                 Reply[] replies;
                 try {
@@ -88,8 +89,8 @@ final class FrontEndpoint implements AutoCloseable {
     }
 
     /** A pooled connection to the current location, or a new one; null if it cannot be reached now. */
-    private RespForwarder borrow() {
-        RespForwarder f = idle.poll();
+    private RespConnection borrow() {
+        RespConnection f = idle.poll();
         if (f != null) {
             return f;
         }
@@ -103,7 +104,7 @@ final class FrontEndpoint implements AutoCloseable {
             return null;
         }
         try {
-            return new RespForwarder(at);
+            return new RespConnection(at);
         } catch (ConnectException e) {
             return null;
         } catch (IOException e) {
@@ -113,7 +114,7 @@ final class FrontEndpoint implements AutoCloseable {
     }
 
     private void drainPool() {
-        RespForwarder f;
+        RespConnection f;
         while ((f = idle.poll()) != null) {
             f.close();
         }

@@ -1,5 +1,6 @@
 package dev.caravan.node;
 
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.core.process.ProcessId;
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.naming.NamingEntry;
@@ -118,7 +119,7 @@ final class OutgoingMigrations {
         List<ProcessRunner.PendingBatch> pending = hosted.runner().handOff();
         long forwarded = 0;
         if (!pending.isEmpty()) {
-            try (RespForwarder f = new RespForwarder(destData)) {
+            try (RespConnection f = new RespConnection(destData)) {
                 for (ProcessRunner.PendingBatch b : pending) {
                     b.completion().complete(f.forward(b.commands()));
                     forwarded += b.commands().length;

@@ -1,6 +1,6 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 

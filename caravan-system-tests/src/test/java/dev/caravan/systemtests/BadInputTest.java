@@ -1,6 +1,6 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.NodeControl;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;

@@ -113,7 +113,7 @@ class CheckpointTest {
             assertThatThrownBy(() -> NodeControl.migrate(at, "", new MigrationRequest("kv", "n2", MigrationMode.POST_COPY, 50, 30,
                     2, false, "", "source:halt:push"), p -> { }, Duration.ofMinutes(1))).isInstanceOf(CaravanException.class);
             InetSocketAddress data = CaravanCluster.dataAddress(c.control("n2").inspect("kv"));
-            try (var conn = new dev.caravan.cli.bench.RespConnection(data)) {
+            try (var conn = new dev.caravan.wire.resp.RespConnection(data)) {
                 for (int i = 0; i < 40_000 && !"FAILED".equals(c.control("n2").inspect("kv").state()); i += 100) {
                     conn.call("GET", "key:" + i);
                 }

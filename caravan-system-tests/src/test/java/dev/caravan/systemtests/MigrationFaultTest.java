@@ -1,7 +1,7 @@
 package dev.caravan.systemtests;
 
 import dev.caravan.cli.bench.KvLoad;
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.NodeControl;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Reply;

@@ -1,6 +1,6 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;

@@ -1,5 +1,6 @@
 package dev.caravan.cli.bench;
 
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.core.time.Clock;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;

@@ -1,6 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;

@@ -1,7 +1,7 @@
 package dev.caravan.cli.bench.migration;
 
 import dev.caravan.core.time.Clock;
-import dev.caravan.cli.bench.RespConnection;
+import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
@@ -88,11 +88,7 @@ public final class DirtyingWriter implements AutoCloseable {
 
     private static void close(RespConnection c) {
         if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // Already broken.
-            }
+            c.close();
         }
     }
 
