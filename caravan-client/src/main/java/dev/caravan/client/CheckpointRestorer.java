@@ -11,6 +11,10 @@ import dev.caravan.wire.net.FrameClient;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.node.CheckpointFormat;
 import dev.caravan.wire.node.MigrationMessages;
+import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationOutcome;
+import dev.caravan.wire.node.MigrationPhase;
+import dev.caravan.wire.node.PreCopyStop;
 import dev.caravan.wire.node.MigrationProtocol;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.ProcessSpec;
@@ -60,8 +64,8 @@ public final class CheckpointRestorer {
                 s.drain(0);
                 // No resources travel with a checkpoint: the node binds what the code declares.
                 link.call(Op.MIG_RESOURCES, new BodyWriter().string(s.name).i32(0).toBytes(), Duration.ofSeconds(60)).expectOk();
-                link.call(Op.MIG_COMMIT, MigrationMessages.commit(s.name, s.stateVersion, s.state, new long[0], ""),
-                        Duration.ofSeconds(60)).expectOk();
+                link.call(Op.MIG_COMMIT, new MigrationMessages.Commit(s.name, s.stateVersion, s.state, new long[0], "",
+                        s.recentReplies).encode(), Duration.ofSeconds(60)).expectOk();
             } catch (IOException | RuntimeException e) {
                 if (s.name != null) {
                     link.callAsync(Op.MIG_ABORT, new BodyWriter().string(s.name).toBytes());
@@ -69,8 +73,10 @@ public final class CheckpointRestorer {
                 throw e;
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(Clock.system().nanoTime() - start);
-            return new MigrationReport(s.name, file.toString(), nodeId, "restore", "restored", s.epoch, ms, 0,
-                    s.pages * (long) s.pageSize, s.bytes, 1, 0, 0, 0, 0, -1, "from " + file);
+            return new MigrationReport(s.name, file.toString(), nodeId, MigrationMode.STOP_AND_COPY, MigrationOutcome.RESTORED,
+                    MigrationPhase.DONE, s.epoch, ms, 0, s.pages * (long) s.pageSize, s.bytes, 1, PreCopyStop.NONE, 0, 0, -1, 0, 0,
+                    0, MigrationReport.FaultStats.NONE, MigrationReport.SwitchOverTimes.NONE,
+                    MigrationReport.DestinationCosts.NONE, "from " + file);
         }
     }
 
@@ -82,6 +88,7 @@ public final class CheckpointRestorer {
         private long epoch;
         private int pageSize;
         private int stateVersion;
+        private java.util.List<MigrationMessages.RecentReply> recentReplies = java.util.List.of();
         private byte[] state;
         private BodyWriter frame;
         private int inFrame;
@@ -108,8 +115,8 @@ public final class CheckpointRestorer {
             }
             name = spec.name();
             pageSize = h.pageSizeBytes();
-            link.call(Op.MIG_BEGIN, MigrationMessages.begin(spec, id, epoch, "", "checkpoint", "", true, new long[0]), Duration.ofSeconds(60))
-                    .expectOk();
+            link.call(Op.MIG_BEGIN, new MigrationMessages.Begin(spec, id, epoch, "", "checkpoint", "",
+                    MigrationMessages.Allocation.ON_ARRIVAL, new long[0]).encode(), Duration.ofSeconds(60)).expectOk();
         }
 
         @Override
@@ -124,6 +131,11 @@ public final class CheckpointRestorer {
             if (inFrame == MigrationProtocol.PAGES_PER_FRAME) {
                 flush();
             }
+        }
+
+        @Override
+        public void onRecentReplies(java.util.List<MigrationMessages.RecentReply> replies) {
+            recentReplies = replies;
         }
 
         @Override

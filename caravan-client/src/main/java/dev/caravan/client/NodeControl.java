@@ -100,6 +100,16 @@ public final class NodeControl implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the migration or clone of {@code name} that runs on the node at {@code address},
+     * if it has not committed (the migration's own caller then gets outcome CANCELLED).
+     */
+    public static void cancelMigration(InetSocketAddress address, String token, String name, Duration timeout) {
+        try (FrameClient c = FrameClient.connect(address, new Hello("cli", token), timeout)) {
+            c.call(Op.NODE_MIGRATE_CANCEL, dev.caravan.wire.node.MigrationMessages.nameOnly(name), timeout).expectOk();
+        }
+    }
+
     /** Asks the node to stop all its processes and exit. */
     public void shutdown() {
         client.request(Op.NODE_SHUTDOWN, new byte[0]);

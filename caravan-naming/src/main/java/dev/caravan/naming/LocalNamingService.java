@@ -160,6 +160,11 @@ public final class LocalNamingService implements NamingService {
                 throw ErrorCode.STALE_EPOCH.exception(entry.name() + " is at epoch " + old.epoch()
                         + ", refusing epoch " + entry.epoch());
             }
+            if (old != null && old.epoch() == entry.epoch() && old.leaseId() != leaseId && leases.containsKey(old.leaseId())) {
+                // A new owner needs a strictly higher epoch: of two that race at the same epoch, exactly one wins.
+                throw ErrorCode.ALREADY_EXISTS.exception(entry.name() + " is held at epoch " + old.epoch() + " by "
+                        + leases.get(old.leaseId()).holder + "; another holder needs a higher epoch");
+            }
             if (old != null && old.leaseId() != leaseId) {
                 LeaseState previous = leases.get(old.leaseId());
                 if (previous != null) {

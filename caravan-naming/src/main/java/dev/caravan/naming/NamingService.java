@@ -46,11 +46,14 @@ public interface NamingService extends AutoCloseable {
 
     /**
      * Creates or replaces {@code entry.name()} under the lease; the stored entry carries
-     * {@code leaseId}. An existing entry with the same or a lower epoch is replaced and moves
-     * to this lease.
+     * {@code leaseId}. An existing entry with a lower epoch is replaced and moves to this lease;
+     * one with the same epoch only when it is this lease's own or its lease is gone. So every
+     * operation that creates an owner for a name (deploy at epoch 1, clone, restore, migration
+     * commit at epoch + 1) takes it atomically: of two racing at the same epoch exactly one wins.
      *
      * @throws dev.caravan.wire.CaravanException LEASE_EXPIRED when the lease is gone,
-     *                                           STALE_EPOCH when the existing entry has a higher epoch
+     *                                           STALE_EPOCH when the existing entry has a higher epoch,
+     *                                           ALREADY_EXISTS when another live lease holds it at the same epoch
      */
     void register(long leaseId, NamingEntry entry);
 

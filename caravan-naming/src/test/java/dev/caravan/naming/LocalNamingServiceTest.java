@@ -91,6 +91,28 @@ class LocalNamingServiceTest {
     }
 
     @Test
+    void shouldLetExactlyOneOfTwoHoldersTakeANameAtTheSameEpoch() {
+        Lease first = naming.openLease("n1", 1000);
+        Lease second = naming.openLease("n2", 1000);
+        naming.register(first.id(), entry("process/kv2", 1));
+        assertCode(() -> naming.register(second.id(), entry("process/kv2", 1)), ErrorCode.ALREADY_EXISTS);
+        naming.register(first.id(), entry("process/kv2", 1));
+        naming.register(second.id(), entry("process/kv2", 2));
+        assertThat(naming.lookup("process/kv2")).get().extracting(NamingEntry::leaseId).isEqualTo(second.id());
+    }
+
+    @Test
+    void shouldLetANewHolderTakeANameWhoseLeaseIsGone() {
+        Lease first = naming.openLease("n1", 1000);
+        naming.register(first.id(), entry("node/n1", 0));
+        Lease second = naming.openLease("n1-again", 1000);
+        assertCode(() -> naming.register(second.id(), entry("node/n1", 0)), ErrorCode.ALREADY_EXISTS);
+        naming.closeLease(first.id());
+        naming.register(second.id(), entry("node/n1", 0));
+        assertThat(naming.lookup("node/n1")).get().extracting(NamingEntry::leaseId).isEqualTo(second.id());
+    }
+
+    @Test
     void shouldFenceUnregisterAndReportMissingEntries() {
         Lease lease = naming.openLease("n1", 1000);
         naming.register(lease.id(), entry("process/kv", 5));

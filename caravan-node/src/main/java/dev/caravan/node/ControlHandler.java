@@ -83,7 +83,7 @@ final class ControlHandler implements FrameHandler {
                 MigrationRequest m = MigrationRequest.readFrom(in);
                 in.expectEnd();
                 long id = request.requestId();
-                node.outgoing().migrate(m, p -> {
+                node.migration().migrate(m, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
@@ -98,33 +98,25 @@ final class ControlHandler implements FrameHandler {
                     throw ErrorCode.INVALID_ARGUMENT.exception("checkpoint path must be absolute: " + path);
                 }
                 long id = request.requestId();
-                node.outgoing().checkpoint(name, file, p -> {
+                node.migration().checkpoint(name, file, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
                 }).writeTo(out);
             }
-            case Op.MIG_BEGIN -> node.incoming().begin(connection.id(), in, out);
-            case Op.MIG_PAGES -> node.incoming().pages(in);
-            case Op.MIG_COMMIT -> node.incoming().commit(in);
-            case Op.MIG_ABORT -> {
-                String name = in.string();
-                in.expectEnd();
-                node.incoming().abort(name);
-            }
-            case Op.MIG_PUSH_DONE -> node.incoming().pushDone(in);
-            case Op.MIG_RESOURCES -> dev.caravan.node.resources.ResourceProtocol.writeUris(out, node.incoming().resources(in));
+            case Op.NODE_MIGRATE_CANCEL -> node.migration().cancel(dev.caravan.wire.node.MigrationMessages.readNameOnly(in));
+            case Op.MIG_BEGIN -> node.migration().onBegin(connection, in, out);
+            case Op.MIG_PAGES -> node.migration().onPages(in);
+            case Op.MIG_COMMIT -> node.migration().onCommit(in, out);
+            case Op.MIG_ABORT -> node.migration().onAbort(in);
+            case Op.MIG_PUSH_DONE -> node.migration().onPushDone(in, out);
+            case Op.MIG_RESOURCES -> node.migration().onResources(in, out);
             case Op.NODE_READ_RESOURCE -> {
-                var r = dev.caravan.node.resources.ResourceProtocol.readReadRequest(in);
+                var r = dev.caravan.migration.resources.ResourceProtocol.readReadRequest(in);
                 in.expectEnd();
                 out.bytes(node.resources().readExported(r.qualifiedName(), r.offset(), r.maxBytes()));
             }
-            case Op.MIG_FETCH -> {
-                String name = in.string();
-                long page = in.i64();
-                in.expectEnd();
-                out.bytes(node.outgoing().fetchPage(name, page));
-            }
+            case Op.MIG_FETCH -> node.migration().onFetch(in, out);
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();
                 connection.send(Frame.ok(request.requestId(), new byte[0]));
@@ -139,6 +131,6 @@ final class ControlHandler implements FrameHandler {
 
     @Override
     public void onClose(FrameConnection connection) {
-        node.incoming().onConnectionClosed(connection.id());
+        node.migration().onConnectionClosed(connection.id());
     }
 }

@@ -1,9 +1,10 @@
 package dev.caravan.node;
 
 import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.migration.MovableProcess;
+import dev.caravan.migration.RecentReplies;
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.core.process.ProcessStats;
-import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 
@@ -16,14 +17,14 @@ import java.util.concurrent.TimeoutException;
  * memory), its data endpoint and its recent replies. Immutable references; the mutable parts
  * are owned by the runner.
  */
-final class HostedProcess {
+final class HostedProcess implements MovableProcess {
     private final ProcessSpec spec;
     private final ProcessRunner runner;
     private final PagedMemory memory;
     private final DataEndpoint endpoint;
     private final String dataHost;
     private final String front;
-    private final RecentReplies recentReplies = new RecentReplies(16 * 1024);
+    private final RecentReplies recentReplies = new RecentReplies(RecentReplies.DEFAULT_CAPACITY);
 
     /** @param front the process's stable endpoint (host:port), "" if it has none */
     HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost,
@@ -36,19 +37,23 @@ final class HostedProcess {
         this.front = front;
     }
 
-    String front() {
+    @Override
+    public String front() {
         return front;
     }
 
-    ProcessSpec spec() {
+    @Override
+    public ProcessSpec spec() {
         return spec;
     }
 
-    ProcessRunner runner() {
+    @Override
+    public ProcessRunner runner() {
         return runner;
     }
 
-    PagedMemory memory() {
+    @Override
+    public PagedMemory memory() {
         return memory;
     }
 
@@ -56,22 +61,19 @@ final class HostedProcess {
         return endpoint;
     }
 
-    int dataPort() {
+    @Override
+    public int dataPort() {
         return endpoint.port();
     }
 
-    String dataHost() {
+    @Override
+    public String dataHost() {
         return dataHost;
     }
 
-    Reply recentReply(long clientId, long requestId) {
-        return requestId == 0 ? null : recentReplies.get(clientId, requestId);
-    }
-
-    void rememberReply(long clientId, long requestId, Reply reply) {
-        if (requestId != 0) {
-            recentReplies.put(clientId, requestId, reply);
-        }
+    @Override
+    public RecentReplies recentReplies() {
+        return recentReplies;
     }
 
     /** A report for ps and inspect; waits briefly for the process thread's counters. */

@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * @param mailboxCapacity  commands queued per process before clients are held back
  * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
  *                         what a process bound by type is rebound to when it arrives here
+ * @param migration        the migration engine's deadlines and bounds
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
-                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices) {
+                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
+                         dev.caravan.migration.MigrationSettings migration) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -35,9 +37,22 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
             throw ErrorCode.INVALID_ARGUMENT.exception("lease must be 300..600000 ms, got " + leaseTtlMs);
         }
         devices = java.util.Map.copyOf(devices);
+        migration = migration.validate();
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
         }
+    }
+
+    /** A node with the migration engine's default settings. */
+    public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                dev.caravan.migration.MigrationSettings.defaults());
+    }
+
+    /** The same node with other migration settings. */
+    public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, settings);
     }
 
     /** Defaults for a loopback node. */

@@ -53,14 +53,13 @@ public final class NodeDaemon implements AutoCloseable {
     private final BundleFetcher fetcher;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, FrontEndpoint> fronts = new ConcurrentHashMap<>();
-    private final IncomingMigrations incoming = new IncomingMigrations(this);
-    private final OutgoingMigrations outgoing = new OutgoingMigrations(this);
     private final Object lifecycleLock = new Object();
     private final ScheduledExecutorService scheduler;
     private final LeaseKeeper lease;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FrameServer control;
-    private dev.caravan.node.resources.ResourceMigrator resources;
+    private dev.caravan.migration.resources.ResourceMigrator resources;
+    private dev.caravan.migration.MigrationEngine migration;
     private final Map<InetSocketAddress, dev.caravan.wire.net.FrameClient> peerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -84,9 +83,11 @@ public final class NodeDaemon implements AutoCloseable {
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
                     new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
-            node.resources = new dev.caravan.node.resources.ResourceMigrator(config.nodeId(),
+            node.resources = new dev.caravan.migration.resources.ResourceMigrator(config.nodeId(),
                     config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
                     node::readRemoteResource);
+            node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
+                    config.migration());
             node.registerSelf(node.lease.leaseId());
             long renewMs = Math.max(50, config.leaseTtlMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -224,7 +225,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
-    dev.caravan.node.resources.ResourceMigrator resources() {
+    dev.caravan.migration.resources.ResourceMigrator resources() {
         return resources;
     }
 
@@ -237,7 +238,7 @@ public final class NodeDaemon implements AutoCloseable {
                 : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
                 config.token()), java.time.Duration.ofSeconds(10)));
         return link.call(dev.caravan.wire.Op.NODE_READ_RESOURCE,
-                dev.caravan.node.resources.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
+                dev.caravan.migration.resources.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
                 java.time.Duration.ofSeconds(30)).expectOk().bytes();
     }
 
@@ -322,12 +323,8 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
-    IncomingMigrations incoming() {
-        return incoming;
-    }
-
-    OutgoingMigrations outgoing() {
-        return outgoing;
+    dev.caravan.migration.MigrationEngine migration() {
+        return migration;
     }
 
     NamingService naming() {
@@ -383,8 +380,9 @@ public final class NodeDaemon implements AutoCloseable {
     /** Stops a process here and removes its naming entry. */
     void stopProcess(String name) throws InterruptedException {
         synchronized (lifecycleLock) {
-            if (outgoing.isMoving(name)) {
-                throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is being moved; stop it when the move is done");
+            if (migration.isMoving(name)) {
+                throw ErrorCode.BUSY.exception("process " + name + " is being moved; stop it when the move is done"
+                        + " or cancel the move");
             }
             HostedProcess p = processes.remove(name);
             if (p == null) {
@@ -424,7 +422,7 @@ public final class NodeDaemon implements AutoCloseable {
      */
     Reply call(String name, long clientId, long requestId, Command command) throws InterruptedException {
         HostedProcess p = hosted(name);
-        Reply seen = p.recentReply(clientId, requestId);
+        Reply seen = p.recentReplies().get(clientId, requestId);
         if (seen != null) {
             return seen;
         }
@@ -434,7 +432,7 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (ExecutionException e) {
             throw ErrorCode.INTERNAL.exception("command completion failed: " + e.getCause());
         }
-        p.rememberReply(clientId, requestId, reply);
+        p.recentReplies().put(clientId, requestId, reply);
         return reply;
     }
 
@@ -468,6 +466,9 @@ public final class NodeDaemon implements AutoCloseable {
             closed = true;
         }
         scheduler.shutdownNow();
+        if (migration != null) {
+            migration.close();
+        }
         synchronized (lifecycleLock) {
             for (HostedProcess p : processes.values()) {
                 try {

@@ -64,7 +64,7 @@ class AutoConvergeTest {
                     MigrationMode.PRE_COPY, 1, 60, 2, false, "", ""), x -> { }, Duration.ofMinutes(2));
             running.set(false);
             writer.join(30_000);
-            assertThat(r.outcome()).as("%s", r).isEqualTo("committed");
+            assertThat(r.outcome().label()).as("%s", r).isEqualTo("committed");
             assertThat(r.throttlePercent()).as("auto-converge throttle in %s", r).isGreaterThanOrEqualTo(20);
             assertThat(r.rounds()).isGreaterThan(2);
             assertThat(failures).hasValue(0);

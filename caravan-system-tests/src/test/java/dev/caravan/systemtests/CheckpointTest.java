@@ -55,10 +55,10 @@ class CheckpointTest {
             MigrationReport r = checkpoint(c, "kv", file);
             writers.stop();
             assertThat(writers.failures()).isEmpty();
-            assertThat(r.outcome()).isEqualTo("checkpointed");
+            assertThat(r.outcome().label()).isEqualTo("checkpointed");
             assertThat(Files.size(file)).isGreaterThan(20_000L * 200);
             MigrationReport restored = new CheckpointRestorer(c.client(), "").restore(file, "n2", c.controlAddress("n2"), "kv-restored");
-            assertThat(restored.outcome()).isEqualTo("restored");
+            assertThat(restored.outcome().label()).isEqualTo("restored");
             assertThat(c.client().resolve("kv-restored").orElseThrow().node()).isEqualTo("n2");
             assertThat(c.client().call("kv-restored", "GET", "key:19999")).isEqualTo(c.client().call("kv", "GET", "key:19999"));
             // Consistent: each writer's counter and its writes agree (a torn copy would not).

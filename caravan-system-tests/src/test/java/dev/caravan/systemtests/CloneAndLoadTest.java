@@ -51,7 +51,7 @@ class CloneAndLoadTest {
         KvLoad.fill(CaravanCluster.dataAddress(kv), 5_000, 100);
         assertThat(cluster.client().call("orig", "SET", "shared", "before")).isEqualTo(Reply.OK);
         MigrationReport r = move("orig", "n3", MigrationMode.PRE_COPY, true, "copy");
-        assertThat(r.outcome()).isEqualTo("cloned");
+        assertThat(r.outcome().label()).isEqualTo("cloned");
         assertThat(cluster.client().resolve("copy").orElseThrow().node()).isEqualTo("n3");
         assertThat(cluster.client().resolve("orig").orElseThrow().node()).isEqualTo("n1");
         assertThat(cluster.client().call("copy", "GET", "shared")).isEqualTo(Reply.bulk("before"));
@@ -77,7 +77,7 @@ class CloneAndLoadTest {
             await().atMost(20, TimeUnit.SECONDS).until(() -> probe.call("DBSIZE") instanceof Reply.Int n && n.value() > 1000);
         }
         MigrationReport r = move("bench", "n2", MigrationMode.PRE_COPY, false, "");
-        assertThat(r.outcome()).isEqualTo("committed");
+        assertThat(r.outcome().label()).isEqualTo("committed");
         List<String> out;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(bench.getInputStream(), StandardCharsets.UTF_8))) {
             out = reader.lines().toList();

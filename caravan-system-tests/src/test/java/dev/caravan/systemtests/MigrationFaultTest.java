@@ -61,7 +61,7 @@ class MigrationFaultTest {
             long afterResume = writers.totalAcked();
             await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > afterResume + 100 || !writers.failures().isEmpty());
             writers.stop();
-            assertThat(r.outcome()).isEqualTo("resumed-at-source");
+            assertThat(r.outcome().label()).isEqualTo("resumed-at-source");
             await().atMost(10, TimeUnit.SECONDS).until(() -> !c.node("n2").isAlive());
             assertThat(writers.failures()).isEmpty();
             assertOnlyAt(c, "kv", "n1", kv.epoch());
@@ -76,7 +76,7 @@ class MigrationFaultTest {
             AckedWriter writers = loadAndWrite(c, kv);
             MigrationReport r = migrate(c, "kv", MigrationMode.POST_COPY, "source:cut:before-commit");
             writers.stop();
-            assertThat(r.outcome()).isEqualTo("resumed-at-source");
+            assertThat(r.outcome().label()).isEqualTo("resumed-at-source");
             assertThat(writers.failures()).isEmpty();
             await().atMost(5, TimeUnit.SECONDS).until(() -> c.control("n2").list().isEmpty());
             assertOnlyAt(c, "kv", "n1", kv.epoch());
@@ -121,7 +121,7 @@ class MigrationFaultTest {
             KvLoad.fill(CaravanCluster.dataAddress(kv), 5_000, 200);
             MigrationReport r = migrate(c, "kv", MigrationMode.STOP_AND_COPY, "dest:halt:after-commit");
             // The destination registered (the commit point) and died: the source must not answer again.
-            assertThat(r.outcome()).isEqualTo("committed");
+            assertThat(r.outcome().label()).isEqualTo("committed");
             try (RespConnection old = new RespConnection(CaravanCluster.dataAddress(kv))) {
                 assertThat(old.call("GET", "key:1")).isInstanceOfSatisfying(Reply.Error.class,
                         e -> assertThat(e.text()).startsWith("MOVED"));
@@ -192,9 +192,9 @@ class MigrationFaultTest {
             MigrationReport r = done.get(90, TimeUnit.SECONDS);
             // Either side may own it now, depending on whether the destination's registration reached the
             // new naming service; never both, and whichever it is has every acknowledged write.
-            String owner = r.outcome().equals("committed") ? "n2" : "n1";
+            String owner = r.outcome().label().equals("committed") ? "n2" : "n1";
             String other = owner.equals("n1") ? "n2" : "n1";
-            assertThat(r.outcome()).isIn("committed", "resumed-at-source");
+            assertThat(r.outcome().label()).isIn("committed", "resumed-at-source");
             await().atMost(20, TimeUnit.SECONDS).until(() ->
                     c.newClient().resolve("kv").map(l -> l.node().equals(owner)).orElse(false));
             assertThat(c.control(other).list()).noneMatch(p -> p.name().equals("kv"));

@@ -64,7 +64,7 @@ class MigrationTest {
                     || !writers.failures().isEmpty());
             writers.stop();
             assertThat(writers.failures()).isEmpty();
-            assertThat(report.outcome()).isEqualTo("committed");
+            assertThat(report.outcome().label()).isEqualTo("committed");
             assertThat(report.epoch()).isEqualTo(epochBefore + 1);
             assertThat(cluster.client().resolve(name).orElseThrow().node()).isEqualTo("n2");
             assertThat(cluster.control("n1").list()).noneMatch(p -> p.name().equals(name));

@@ -83,7 +83,7 @@ class ResourceBindingTest {
 
             MigrationReport r = NodeControl.migrate(c.controlAddress("n1"), "", new MigrationRequest("holder", "n2",
                     MigrationMode.STOP_AND_COPY, 50, 30, 2, false, "", ""), p -> { }, Duration.ofMinutes(1));
-            assertThat(r.outcome()).isEqualTo("committed");
+            assertThat(r.outcome().label()).isEqualTo("committed");
 
             // MV: the file travelled and left its old place.
             String dataUri = ((Reply.Bulk) c.client().call("holder", "URI", "data")).text();

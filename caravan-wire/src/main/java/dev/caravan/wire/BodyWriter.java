@@ -79,6 +79,14 @@ public final class BodyWriter {
         return this;
     }
 
+    /** Appends {@code v} as it is, with no length header (a body already encoded elsewhere). */
+    public BodyWriter raw(byte[] v) {
+        ensure(v.length);
+        System.arraycopy(v, 0, buf, pos, v.length);
+        pos += v.length;
+        return this;
+    }
+
     /**
      * Writes a byte-field header for {@code len} bytes and returns the offset in {@link #buffer()}
      * where the caller must put them (filled in place, for example straight from off-heap memory).

@@ -44,6 +44,8 @@ public enum ErrorCode {
     INVALID_ARGUMENT(17),
     /** The service cannot be reached or is shutting down. */
     UNAVAILABLE(18),
+    /** The target is busy with another operation (being moved, checkpointed, still arriving); try again when it is done. */
+    BUSY(19),
     /** A bug or an unexpected failure on the remote side. */
     INTERNAL(99);
 

@@ -40,6 +40,8 @@ public final class Op {
     public static final int NODE_MIGRATE = 0x0209;
     public static final int NODE_CHECKPOINT = 0x020A;
     public static final int NODE_READ_RESOURCE = 0x020B;
+    /** Cancels a migration or clone of the named process before its commit: {@code string name}. */
+    public static final int NODE_MIGRATE_CANCEL = 0x020C;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -78,6 +80,7 @@ public final class Op {
             case NODE_MIGRATE -> "NODE_MIGRATE";
             case NODE_CHECKPOINT -> "NODE_CHECKPOINT";
             case NODE_READ_RESOURCE -> "NODE_READ_RESOURCE";
+            case NODE_MIGRATE_CANCEL -> "NODE_MIGRATE_CANCEL";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -13,15 +13,17 @@ import java.io.OutputStream;
 import java.util.zip.CRC32;
 
 /**
- * The checkpoint file, version 1: a header, then records, then an END record whose CRC-32 covers
+ * The checkpoint file, version 2: a header, then records, then an END record whose CRC-32 covers
  * every byte before it. Page records may repeat (a checkpoint is written while the process runs,
  * pre-copy style); the last record of a page wins.
  *
  * <pre>
- * file   := magic "CRVNCKPT" (8 bytes), u16 version (=1), i32 headerLength, header, record*, end
+ * file   := magic "CRVNCKPT" (8 bytes), u16 version (=2; 1 is read too), i32 headerLength, header, record*, end
  * header := spec, string processId, i64 epoch, i32 pageSizeBytes
  * record := u8 1, i64 page, page bytes (pageSizeBytes)          PAGE
  *         | u8 2, i32 stateVersion, i32 n, n bytes               STATE (exactly one, before END)
+ *         | u8 4, i32 n, n bytes = recent replies                REPLIES (at most one; version 2) — the
+ *                                                               deduplication table, as MigrationMessages writes it
  * end    := u8 3, i64 pageRecords, i64 crc32
  * </pre>
  *
@@ -29,11 +31,12 @@ import java.util.zip.CRC32;
  * a wrong CRC and a file that ends early, each with {@link ErrorCode#MALFORMED}.
  */
 public final class CheckpointFormat {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final byte[] MAGIC = {'C', 'R', 'V', 'N', 'C', 'K', 'P', 'T'};
     private static final int PAGE = 1;
     private static final int STATE = 2;
     private static final int END = 3;
+    private static final int REPLIES = 4;
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final int MAX_STATE_BYTES = 64 << 20;
 
@@ -84,6 +87,14 @@ public final class CheckpointFormat {
             write(new BodyWriter(9 + state.length).u8(STATE).i32(version).bytes(state).toBytes());
         }
 
+        /** The process's recent replies (its deduplication table), so that a retry after a restore is not run twice. */
+        public void recentReplies(java.util.List<MigrationMessages.RecentReply> replies) throws IOException {
+            BodyWriter body = new BodyWriter();
+            MigrationMessages.writeRecentReplies(body, replies);
+            byte[] b = body.toBytes();
+            write(new BodyWriter(5 + b.length).u8(REPLIES).bytes(b).toBytes());
+        }
+
         /** Writes END and flushes; the file is complete only after this. */
         public void finish() throws IOException {
             byte[] endHead = new BodyWriter(9).u8(END).i64(pageRecords).toBytes();
@@ -110,6 +121,10 @@ public final class CheckpointFormat {
         void onPage(long page, byte[] content) throws IOException;
 
         void onState(int version, byte[] state) throws IOException;
+
+        /** The deduplication table (version 2 files); absent in version 1. */
+        default void onRecentReplies(java.util.List<MigrationMessages.RecentReply> replies) throws IOException {
+        }
     }
 
     /** Reads and verifies a whole checkpoint, handing each part to {@code visitor} as it goes. */
@@ -123,8 +138,8 @@ public final class CheckpointFormat {
             }
             BodyReader start = new BodyReader(readN(in, 6, crc));
             int version = start.u16();
-            if (version != VERSION) {
-                throw ErrorCode.UNSUPPORTED_VERSION.exception("checkpoint version " + version + ", this build reads " + VERSION);
+            if (version != VERSION && version != 1) {
+                throw ErrorCode.UNSUPPORTED_VERSION.exception("checkpoint version " + version + ", this build reads 1 and " + VERSION);
             }
             int headerLength = start.i32();
             if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
@@ -159,6 +174,15 @@ public final class CheckpointFormat {
                     }
                     visitor.onState(stateVersion, readN(in, n, crc));
                     sawState = true;
+                } else if (type == REPLIES && version >= 2) {
+                    int n = new BodyReader(readN(in, 4, crc)).i32();
+                    if (n < 0 || n > MAX_STATE_BYTES) {
+                        throw ErrorCode.MALFORMED.exception("checkpoint replies of " + n + " bytes");
+                    }
+                    BodyReader r = new BodyReader(readN(in, n, crc));
+                    java.util.List<MigrationMessages.RecentReply> replies = MigrationMessages.readRecentReplies(r);
+                    r.expectEnd();
+                    visitor.onRecentReplies(replies);
                 } else if (type == END) {
                     long declared = new BodyReader(readN(in, 8, crc)).i64();
                     long expectedCrc = crc.getValue();

@@ -1,47 +1,201 @@
 package dev.caravan.wire.node;
 
+import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.command.CommandCodec;
+import dev.caravan.wire.command.Reply;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Encoders of the bodies that a migration source sends (layouts in {@link MigrationProtocol}):
- * shared by nodes moving a process and by clients restoring a checkpoint, which act as the
- * source.
+ * The one codec of the migration messages (sequence drawn in {@link MigrationProtocol}): every
+ * body a migration source, a destination or a restoring client sends or answers is encoded and
+ * decoded here. Stateless; every decoder checks counts before allocating and expects the end.
  */
 public final class MigrationMessages {
+    /** Words of a page or chunk bitmap one message carries at most (2^26 words = 2^32 pages). */
+    public static final int MAX_BITMAP_WORDS = 1 << 26;
+    /** Recent replies one commit carries at most. */
+    public static final int MAX_RECENT_REPLIES = 64 * 1024;
+
     private MigrationMessages() {
+    }
+
+    /** When the destination allocates the memory of an arriving process. Wire value in parentheses. */
+    public enum Allocation {
+        /** Before it answers MIG_BEGIN: every page comes while the process is frozen (stop-and-copy) (0). */
+        BEFORE_REPLY,
+        /** Alongside the first pre-copy round, which it overlaps (1). */
+        ALONGSIDE_FIRST_ROUND,
+        /** Chunk by chunk as pages arrive or fault: a post-copy switch-over must not wait for memory (2). */
+        ON_ARRIVAL;
+
+        static Allocation of(int v) {
+            if (v < 0 || v >= values().length) {
+                throw ErrorCode.MALFORMED.exception("unknown allocation policy " + v);
+            }
+            return values()[v];
+        }
     }
 
     /**
      * MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault,
-     * bool allocateBeforeReply, i32 n, n × i64 chunks} where {@code chunks} has a bit per memory
-     * chunk the source holds, so the destination allocates (and the OS faults in) that memory before
-     * the process is frozen: before it answers (stop-and-copy, post-copy), or alongside the first
-     * pre-copy round (pre-copy, hybrid), where it overlaps the sending.
+     * u8 allocation, i32 n, n × i64 chunks}; {@code chunks} has a bit per memory chunk the source holds.
      */
-    public static byte[] begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
-                               boolean allocateBeforeReply, long[] chunks) {
-        BodyWriter w = new BodyWriter(256 + chunks.length * 8);
-        spec.writeTo(w);
-        w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).bool(allocateBeforeReply)
-                .i32(chunks.length);
-        for (long c : chunks) {
-            w.i64(c);
+    public record Begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
+                        Allocation allocation, long[] chunks) {
+        public byte[] encode() {
+            BodyWriter w = new BodyWriter(256 + chunks.length * 8);
+            spec.writeTo(w);
+            w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).u8(allocation.ordinal());
+            bitmap(w, chunks);
+            return w.toBytes();
         }
+
+        public static Begin decode(BodyReader in) {
+            Begin b = new Begin(ProcessSpec.readFrom(in), in.string(), in.i64(), in.string(), in.string(), in.string(),
+                    Allocation.of(in.u8()), bitmap(in, "chunk word"));
+            in.expectEnd();
+            return b;
+        }
+    }
+
+    /** MIG_BEGIN's reply: {@code i32 dataPort, i32 streamPort, i64 nonce}. */
+    public record BeginReply(int dataPort, int streamPort, long nonce) {
+        public void writeTo(BodyWriter w) {
+            w.i32(dataPort).i32(streamPort).i64(nonce);
+        }
+
+        public static BeginReply decode(BodyReader in) {
+            BeginReply r = new BeginReply(in.i32(), in.i32(), in.i64());
+            in.expectEnd();
+            return r;
+        }
+    }
+
+    /** One remembered reply of the process's deduplication table. */
+    public record RecentReply(long clientId, long requestId, Reply reply) {
+    }
+
+    /**
+     * MIG_COMMIT: {@code string name, i32 stateVersion, bytes state, i32 n, n × i64 missing,
+     * string sourceControl, i32 r, r × (i64 clientId, i64 requestId, reply)} — the object state, the
+     * pages still at the source (post-copy), where to fetch them, and the recent replies that travel
+     * with the process so that a retry after the move is answered, not run again.
+     */
+    public record Commit(String name, int stateVersion, byte[] state, long[] missing, String sourceControl,
+                         List<RecentReply> recentReplies) {
+        public byte[] encode() {
+            BodyWriter w = new BodyWriter(64 + state.length + missing.length * 8 + recentReplies.size() * 48);
+            w.string(name).i32(stateVersion).bytes(state);
+            bitmap(w, missing);
+            w.string(sourceControl);
+            writeRecentReplies(w, recentReplies);
+            return w.toBytes();
+        }
+
+        public static Commit decode(BodyReader in) {
+            String name = in.string();
+            int version = in.i32();
+            byte[] state = in.bytes();
+            long[] missing = bitmap(in, "missing-page word");
+            String source = in.string();
+            List<RecentReply> replies = readRecentReplies(in);
+            in.expectEnd();
+            return new Commit(name, version, state, missing, source, replies);
+        }
+    }
+
+    /** {@code i32 n, n × (i64 clientId, i64 requestId, reply)}: in MIG_COMMIT and in checkpoints. */
+    public static void writeRecentReplies(BodyWriter w, List<RecentReply> replies) {
+        w.i32(replies.size());
+        for (RecentReply r : replies) {
+            w.i64(r.clientId()).i64(r.requestId());
+            CommandCodec.write(w, r.reply());
+        }
+    }
+
+    public static List<RecentReply> readRecentReplies(BodyReader in) {
+        int n = in.count(MAX_RECENT_REPLIES, "recent reply");
+        List<RecentReply> replies = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            replies.add(new RecentReply(in.i64(), in.i64(), CommandCodec.readReply(in)));
+        }
+        return List.copyOf(replies);
+    }
+
+    /** MIG_COMMIT's reply: what the destination spent ({@link MigrationReport.DestinationCosts}). */
+    public static byte[] commitReply(MigrationReport.DestinationCosts costs) {
+        BodyWriter w = new BodyWriter();
+        costs.writeTo(w);
         return w.toBytes();
     }
 
-    /** MIG_COMMIT: {@code string name, i32 stateVersion, bytes state, i32 n, n × i64 missing, string sourceControl}. */
-    public static byte[] commit(String name, int stateVersion, byte[] state, long[] missing, String sourceControl) {
-        BodyWriter w = new BodyWriter(64 + state.length + missing.length * 8);
-        w.string(name).i32(stateVersion).bytes(state).i32(missing.length);
-        for (long m : missing) {
-            w.i64(m);
-        }
-        return w.string(sourceControl).toBytes();
+    public static MigrationReport.DestinationCosts readCommitReply(BodyReader in) {
+        MigrationReport.DestinationCosts c = MigrationReport.DestinationCosts.readFrom(in);
+        in.expectEnd();
+        return c;
     }
 
-    /** MIG_PAGES header; append {@code count × (i64 page, bytes)} after it. */
+    /** MIG_PUSH_DONE: {@code string name}; its reply is the destination's {@link MigrationReport.FaultStats}. */
+    public static byte[] pushDone(String name) {
+        return new BodyWriter().string(name).toBytes();
+    }
+
+    /** MIG_FETCH: {@code string name, i64 page, i32 around} — the faulting page and how many neighbours to pre-page. */
+    public record Fetch(String name, long page, int around) {
+        /** Neighbours one fault may ask for at most. */
+        public static final int MAX_AROUND = 256;
+
+        public byte[] encode() {
+            return new BodyWriter().string(name).i64(page).i32(around).toBytes();
+        }
+
+        public static Fetch decode(BodyReader in) {
+            Fetch f = new Fetch(in.string(), in.i64(), in.i32());
+            in.expectEnd();
+            if (f.around < 0 || f.around > MAX_AROUND || f.page < 0) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("fetch of page " + f.page + " with " + f.around
+                        + " neighbours: page must be >= 0 and neighbours 0.." + MAX_AROUND);
+            }
+            return f;
+        }
+    }
+
+    /** MIG_PAGES header; append {@code count × (i64 page, bytes)} after it. Also MIG_FETCH's reply. */
     public static BodyWriter pagesHeader(String name, int count, int pageSizeBytes) {
         return new BodyWriter(16 + count * (pageSizeBytes + 12)).string(name).i32(count);
+    }
+
+    /** A string-only body: MIG_ABORT and NODE_MIGRATE_CANCEL carry just the process name. */
+    public static byte[] nameOnly(String name) {
+        return new BodyWriter().string(name).toBytes();
+    }
+
+    public static String readNameOnly(BodyReader in) {
+        String name = in.string();
+        in.expectEnd();
+        return name;
+    }
+
+    private static void bitmap(BodyWriter w, long[] words) {
+        w.i32(words.length);
+        for (long x : words) {
+            w.i64(x);
+        }
+    }
+
+    private static long[] bitmap(BodyReader in, String what) {
+        int n = in.count(MAX_BITMAP_WORDS, what);
+        if ((long) n * 8 > in.remaining()) {
+            throw ErrorCode.MALFORMED.exception(n + " " + what + "s announced but only " + in.remaining() + " bytes follow");
+        }
+        long[] words = new long[n];
+        for (int i = 0; i < n; i++) {
+            words[i] = in.i64();
+        }
+        return words;
     }
 }

@@ -48,6 +48,11 @@ public enum MigrationMode {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    @Override
+    public String toString() {
+        return label();
+    }
+
     /** Whether the destination resumes before it has every page. */
     public boolean resumesEarly() {
         return this == POST_COPY || this == HYBRID;

@@ -8,20 +8,23 @@ import dev.caravan.wire.BodyWriter;
  * clone or checkpoint runs.
  *
  * <pre>
- * progress := string phase, i32 round, i64 pagesSent, i64 statePages, i64 bytesSent, i64 dirtyPages,
+ * progress := u8 phase, i32 round, i64 pagesSent, i64 statePages, i64 bytesSent, i64 dirtyPages,
  *             i64 dirtyPagesPerSec, i64 bandwidthBytesPerSec, i64 remainingPages, i64 elapsedMs, i32 throttlePercent
  * </pre>
+ *
+ * @param pagesSent      pages sent so far in the whole operation (every round, the push)
+ * @param remainingPages pages still to send in the current phase
  */
-public record MigrationProgress(String phase, int round, long pagesSent, long statePages, long bytesSent, long dirtyPages,
-                                long dirtyPagesPerSec, long bandwidthBytesPerSec, long remainingPages, long elapsedMs,
-                                int throttlePercent) {
+public record MigrationProgress(MigrationPhase phase, int round, long pagesSent, long statePages, long bytesSent,
+                                long dirtyPages, long dirtyPagesPerSec, long bandwidthBytesPerSec, long remainingPages,
+                                long elapsedMs, int throttlePercent) {
     public void writeTo(BodyWriter w) {
-        w.string(phase).i32(round).i64(pagesSent).i64(statePages).i64(bytesSent).i64(dirtyPages).i64(dirtyPagesPerSec)
+        w.u8(phase.value()).i32(round).i64(pagesSent).i64(statePages).i64(bytesSent).i64(dirtyPages).i64(dirtyPagesPerSec)
                 .i64(bandwidthBytesPerSec).i64(remainingPages).i64(elapsedMs).i32(throttlePercent);
     }
 
     public static MigrationProgress readFrom(BodyReader r) {
-        return new MigrationProgress(r.string(), r.i32(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(),
-                r.i64(), r.i32());
+        return new MigrationProgress(MigrationPhase.of(r.u8()), r.i32(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(),
+                r.i64(), r.i64(), r.i32());
     }
 }

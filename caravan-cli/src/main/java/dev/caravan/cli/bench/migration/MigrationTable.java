@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code bench migration} and {@code demo}. Pure rendering; thread-safe.
  */
 public final class MigrationTable {
-    private static final String ROW = "%-14s %9s %8s %11s %8s %8s %7s %10s %7s %9s %9s %6s%n";
+    private static final String ROW = "%-14s %9s %8s %11s %8s %8s %7s %9s %7s %6s %8s %9s %9s %7s %9s %9s %6s%n";
 
     private MigrationTable() {
     }
@@ -26,18 +26,24 @@ public final class MigrationTable {
         double sacDowntime = stopAndCopyDowntimeMs(results);
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, ROW, "MODE", "TOTAL S", "÷ REF", "DOWNTIME MS", "÷ S&C", "BYTES÷S", "ROUNDS",
-                "ON-DEMAND", "FAILED", "MAX MS", "P99 MS", "LOST"));
+                "ALLOC MS", "FAULTS", "PG/FLT", "FLT P50", "FLT P99", "FLT MAX", "FAILED", "MAX MS", "P99 MS", "LOST"));
         for (ModeResult r : results) {
+            var faults = r.report().faults();
+            boolean pulled = faults.faults() > 0;
             b.append(String.format(Locale.ROOT, ROW, r.mode() + (r.committed() ? "" : "!"), f(r.totalSec(), 2),
                     f(r.totalSec() / referenceSec(r, loopbackBytesPerSec), 2), f(r.downtimeMs(), 1),
                     f(r.downtimeMs() / sacDowntime, 3), f(r.report().bytesRatio(), 3), r.report().rounds(),
-                    r.report().pagesFetchedOnDemand(), r.failures().size(), f(r.latency().maxMs(), 1),
+                    r.report().destination().allocationMs(), faults.faults(), pulled ? f(faults.pagesPerFault(), 1) : "-",
+                    pulled ? f(faults.p50Micros() / 1000.0, 2) : "-", pulled ? f(faults.p99Micros() / 1000.0, 2) : "-",
+                    pulled ? f(faults.maxMicros() / 1000.0, 2) : "-", r.failures().size(), f(r.latency().maxMs(), 1),
                     f(r.latency().quantileMs(0.99), 1), r.lostWrites().size()));
         }
         if (!results.isEmpty()) {
             long state = results.getFirst().report().stateBytes();
             b.append(String.format(Locale.ROOT, "state %s; ÷ REF = total ÷ (state ÷ raw loopback bandwidth%s); "
-                            + "÷ S&C = downtime ÷ stop-and-copy downtime; MAX/P99 = client latency during the migration%n",
+                            + "÷ S&C = downtime ÷ stop-and-copy downtime; ALLOC MS = the destination allocating memory before"
+                            + " the commit; FAULTS, PG/FLT, FLT P50/P99/MAX = post-copy faults, pages each brought, service"
+                            + " time in ms; MAX/P99 = client latency during the migration%n",
                     Sizes.human(state), Double.isNaN(loopbackBytesPerSec) ? ", not measured here"
                             : String.format(Locale.ROOT, " %.0f MB/s → %.2f s", loopbackBytesPerSec / 1e6, state / loopbackBytesPerSec)));
         }
@@ -71,7 +77,7 @@ public final class MigrationTable {
             m.put("mode", r.mode());
             m.put("from", r.report().fromNode());
             m.put("to", r.report().toNode());
-            m.put("outcome", r.report().outcome());
+            m.put("outcome", r.report().outcome().label());
             m.put("totalSec", r.totalSec());
             m.put("totalOverReference", r.totalSec() / referenceSec(r, loopbackBytesPerSec));
             m.put("downtimeMs", r.downtimeMs());
@@ -85,6 +91,17 @@ public final class MigrationTable {
             m.put("pagesPushedAfterResume", r.report().pagesPushedAfterResume());
             m.put("forwardedCommands", r.report().forwardedCommands());
             m.put("throttlePercent", r.report().throttlePercent());
+            m.put("stopReason", r.report().stopReason().name());
+            m.put("overBudget", r.report().overBudget());
+            m.put("destinationAllocationMs", r.report().destination().allocationMs());
+            m.put("destinationBytesAtCommit", r.report().destination().freshBytes());
+            m.put("restoreHookMicros", r.report().destination().hookMicros());
+            m.put("faults", r.report().faults().faults());
+            m.put("pagesPerFault", r.report().faults().pagesPerFault());
+            m.put("faultP50Micros", r.report().faults().p50Micros());
+            m.put("faultP99Micros", r.report().faults().p99Micros());
+            m.put("faultMaxMicros", r.report().faults().maxMicros());
+            m.put("switchOver", r.report().switchOver());
             m.put("writerBytesPerSec", r.writerBytesPerSec());
             m.put("clientRequests", r.latency().size());
             m.put("failedRequests", r.failures().size());

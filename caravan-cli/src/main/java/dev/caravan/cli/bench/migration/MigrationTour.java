@@ -72,7 +72,7 @@ public final class MigrationTour {
                 new MigrationRequest(process, to, mode, maxDowntimeMs, 30, 2, false, "", ""), progress, Duration.ofMinutes(10));
         long end = Clock.system().nanoTime();
         double writerRate = (writer.acknowledged() - ackedBefore) * 1e9 / Math.max(1, end - start);
-        if (report.outcome().equals("committed")) {
+        if (report.outcome() == dev.caravan.wire.node.MigrationOutcome.COMMITTED) {
             at = to;
         }
         log.accept(String.format("%s: %s in %.2f s, downtime %.1f ms; verifying acknowledged writes at the front endpoint ...",

@@ -20,7 +20,7 @@ public record ModeResult(MigrationReport report, long startNs, long endNs, Stead
                          SteadyClients.Samples plotLatency, List<FailureLog.Failure> failures, List<String> lostWrites,
                          double writerBytesPerSec) {
     public String mode() {
-        return report.mode();
+        return report.mode().label();
     }
 
     public double totalSec() {
@@ -32,6 +32,6 @@ public record ModeResult(MigrationReport report, long startNs, long endNs, Stead
     }
 
     public boolean committed() {
-        return report.outcome().equals("committed");
+        return report.outcome() == dev.caravan.wire.node.MigrationOutcome.COMMITTED;
     }
 }

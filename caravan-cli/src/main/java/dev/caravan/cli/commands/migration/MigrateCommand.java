@@ -31,8 +31,11 @@ public final class MigrateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROCESS", description = "process name")
     String process;
 
-    @Option(names = "--to", required = true, description = "destination node")
+    @Option(names = "--to", description = "destination node (required unless --cancel)")
     String to;
+
+    @Option(names = "--cancel", description = "cancel the migration or clone of PROCESS that is running, if it has not committed")
+    boolean cancel;
 
     @Option(names = "--mode", defaultValue = "pre-copy", description = "stop-and-copy | pre-copy | post-copy | hybrid (default: ${DEFAULT-VALUE})")
     String mode;
@@ -54,6 +57,17 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (cancel) {
+            try (CaravanClient client = cluster.client()) {
+                NodeControl.cancelMigration(client.locate(process).control(), cluster.token(), process, Duration.ofSeconds(30));
+                System.err.println("caravan: asked node to cancel the migration of " + process
+                        + "; its migrate command reports the outcome");
+                return 0;
+            }
+        }
+        if (to == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required option: '--to=<to>'");
+        }
         MigrationRequest request = new MigrationRequest(process, to, MigrationMode.parse(mode), maxDowntimeMs, maxRounds,
                 hybridRounds, false, "", fault);
         return run(cluster, request, json, System.out);
@@ -62,16 +76,41 @@ public final class MigrateCommand implements Callable<Integer> {
     static int run(ClusterOptions cluster, MigrationRequest request, boolean json, PrintStream out) throws Exception {
         try (CaravanClient client = cluster.client()) {
             Location at = client.locate(request.name());
-            ProgressBar bar = new ProgressBar(out);
-            MigrationReport r = NodeControl.migrate(at.control(), cluster.token(), request, json ? p -> { } : bar,
-                    Duration.ofMinutes(30));
+            ProgressBar bar = new ProgressBar(System.err);
+            // Ctrl-C while the move runs cancels it (before its commit) instead of leaving it running unseen.
+            java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread cancelOnInterrupt = new Thread(() -> {
+                if (!finished.get()) {
+                    try {
+                        NodeControl.cancelMigration(at.control(), cluster.token(), request.name(), Duration.ofSeconds(5));
+                        System.err.println("\ncaravan: cancelled the migration of " + request.name()
+                                + " (the source keeps it unless it had committed)");
+                    } catch (RuntimeException e) {
+                        System.err.println("\ncaravan: could not cancel the migration of " + request.name() + ": "
+                                + e.getMessage());
+                    }
+                }
+            }, "cancel-migration");
+            Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+            MigrationReport r;
+            try {
+                r = NodeControl.migrate(at.control(), cluster.token(), request, json ? p -> { } : bar, Duration.ofMinutes(30));
+            } finally {
+                finished.set(true);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Already shutting down: the hook sees "finished" and does nothing.
+            }
             bar.finish();
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING).writeValueAsString(r));
             } else {
                 out.println(summary(r));
             }
-            return r.outcome().equals("committed") || r.outcome().equals("cloned") ? 0 : 1;
+            return r.outcome().succeeded() ? 0 : 1;
         }
     }
 
@@ -85,6 +124,16 @@ public final class MigrateCommand implements Callable<Integer> {
                 Sizes.human(r.stateBytes()), r.bytesRatio()));
         b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
                 r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
+        if (r.overBudget()) {
+            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms went over the %d ms budget (%s)", r.downtimeMicros() / 1000.0,
+                    r.maxDowntimeMs(), r.stopReason().reason()));
+        }
+        if (r.destination().allocationMs() > 0 || r.faults().faults() > 0) {
+            b.append(String.format(Locale.ROOT, "%n  destination allocated memory in %d ms; post-copy faults %d (%.1f pages each,"
+                    + " p50 %.1f ms, p99 %.1f ms, max %.1f ms)", r.destination().allocationMs(), r.faults().faults(),
+                    r.faults().pagesPerFault(), r.faults().p50Micros() / 1000.0, r.faults().p99Micros() / 1000.0,
+                    r.faults().maxMicros() / 1000.0));
+        }
         if (!r.detail().isEmpty()) {
             b.append(String.format("%n  %s", r.detail()));
         }

@@ -2,6 +2,7 @@ package dev.caravan.cli.commands.migration;
 
 import dev.caravan.cli.Sizes;
 import dev.caravan.core.time.Clock;
+import dev.caravan.wire.node.MigrationPhase;
 import dev.caravan.wire.node.MigrationProgress;
 
 import java.io.PrintStream;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  */
 final class ProgressBar implements Consumer<MigrationProgress> {
     private final PrintStream out;
-    private final boolean tty = System.console() != null;
+    private final boolean tty = System.console() != null && System.console().isTerminal();
     private final Clock clock = Clock.system();
     private long lastPrintNs;
     private boolean printed;
@@ -26,7 +27,7 @@ final class ProgressBar implements Consumer<MigrationProgress> {
     @Override
     public synchronized void accept(MigrationProgress p) {
         long now = clock.nanoTime();
-        if (!tty && now - lastPrintNs < 500_000_000L && !p.phase().equals("commit")) {
+        if (!tty && now - lastPrintNs < 500_000_000L && p.phase() != MigrationPhase.SWITCH_OVER) {
             return;
         }
         lastPrintNs = now;

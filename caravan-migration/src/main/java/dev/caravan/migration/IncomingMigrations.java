@@ -1,0 +1,284 @@
+package dev.caravan.migration;
+
+import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ProcessId;
+import dev.caravan.migration.resources.ResourceProtocol;
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.net.FrameConnection;
+import dev.caravan.wire.node.MigrationMessages;
+import dev.caravan.wire.node.MigrationPhase;
+import dev.caravan.wire.node.MigrationProtocol;
+import dev.caravan.wire.node.MigrationReport;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The destination side of migrations: {@link Arrival}s (memory filling, runner not started)
+ * until their commit, and post-copy processes that run while their last pages arrive.
+ * Control connection threads call it; each arrival is touched by its source's connection and
+ * by the idle check only, and by nothing else until its runner starts.
+ */
+final class IncomingMigrations {
+    private static final System.Logger LOG = System.getLogger(IncomingMigrations.class.getName());
+
+    private final MigrationEngine engine;
+    private final MigrationHost host;
+    private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, PagedMemory> postCopyTargets = new ConcurrentHashMap<>();
+    private final Map<String, SourcePageFetcher> fetchers = new ConcurrentHashMap<>();
+
+    IncomingMigrations(MigrationEngine engine) {
+        this.engine = engine;
+        this.host = engine.host();
+    }
+
+    /** MIG_BEGIN: prepares memory, runner, data endpoint and page stream; answers {@link MigrationMessages.BeginReply}. */
+    void begin(FrameConnection connection, BodyReader in, BodyWriter out) throws Exception {
+        MigrationMessages.Begin b = MigrationMessages.Begin.decode(in);
+        Faults faults = Faults.parse(b.destFault());
+        String name = b.spec().name();
+        if (faults.hit(Faults.Role.DEST, MigrationPhase.BEGIN, host)) {
+            connection.close();
+            throw ErrorCode.UNAVAILABLE.exception("migration link cut at begin (fault injection)");
+        }
+        if (arrivals.containsKey(name) || host.hosts(name)) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already on node " + host.nodeId());
+        }
+        host.ownerOf(name).ifPresent(o -> {
+            if (o.epoch() >= b.epoch()) {
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is registered on node " + o.node()
+                        + " at epoch " + o.epoch() + "; an arrival at epoch " + b.epoch() + " could not own it");
+            }
+        });
+        long startNs = host.clock().nanoTime();
+        MovableProcess process = host.admit(b.spec(), ProcessId.parse(b.processId()), b.epoch(), b.front());
+        PageStreamReceiver stream;
+        try {
+            switch (b.allocation()) {
+                case BEFORE_REPLY -> process.memory().preallocate(b.chunks());
+                case ALONGSIDE_FIRST_ROUND -> Thread.ofVirtual().name("preallocate-" + name).start(() -> {
+                    try {
+                        process.memory().preallocate(b.chunks());
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "preallocating " + name + " stopped: " + e);
+                    }
+                });
+                case ON_ARRIVAL -> {
+                    // Post-copy: chunks are allocated as their pages arrive or fault in.
+                }
+            }
+            stream = new PageStreamReceiver(host.bindHost(), process.memory(), name, this::heardFrom);
+        } catch (java.io.IOException | RuntimeException e) {
+            host.discard(process);
+            throw e;
+        }
+        // Post-copy faults go to the source's control port: connect now, off the switch-over's critical path.
+        SourcePageFetcher early = host.nodeAddress(b.sourceNode())
+                .map(a -> new SourcePageFetcher(host, engine.settings(), name, a.getHostString() + ":" + a.getPort(), process))
+                .orElse(null);
+        if (early != null) {
+            early.warmUp();
+        }
+        Arrival a = new Arrival(process, b.epoch(), b.front().isEmpty(), b.sourceNode(), faults, connection, stream, early,
+                startNs);
+        arrivals.put(name, a);
+        scheduleIdleCheck(a);
+        new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
+    }
+
+    private void heardFrom(String name) {
+        Arrival a = arrivals.get(name);
+        if (a != null) {
+            a.lastHeardNs = host.clock().nanoTime();
+        }
+    }
+
+    /** Discards an arrival whose source has said nothing for the idle deadline (a frozen or vanished source). */
+    private void scheduleIdleCheck(Arrival a) {
+        long idleMs = engine.settings().arrivalIdleTimeoutMs();
+        host.schedule(() -> {
+            if (arrivals.get(a.name()) != a || a.state != Arrival.State.RECEIVING) {
+                return;
+            }
+            long quietMs = TimeUnit.NANOSECONDS.toMillis(host.clock().nanoTime() - a.lastHeardNs);
+            if (quietMs >= idleMs) {
+                LOG.log(System.Logger.Level.WARNING, "migration of " + a.name() + " from " + a.sourceNode + ": no word for "
+                        + quietMs + " ms; discarding what arrived");
+                abort(a.name());
+                a.connection.close();
+            } else {
+                scheduleIdleCheck(a);
+            }
+        }, Math.max(10, idleMs / 4));
+    }
+
+    /** MIG_PAGES: installs pages into an arriving process, or delivers pushed pages to a running one. */
+    void pages(BodyReader in) {
+        String name = in.string();
+        int n = in.count(MigrationProtocol.PAGES_PER_FRAME, "page");
+        Arrival a = arrivals.get(name);
+        PagedMemory running = a == null ? postCopyTargets.get(name) : null;
+        if (a == null && running == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + name + " is arriving here");
+        }
+        if (a != null) {
+            a.lastHeardNs = host.clock().nanoTime();
+        }
+        PagedMemory memory = a != null ? a.process.memory() : running;
+        int[] length = new int[1];
+        for (int i = 0; i < n; i++) {
+            long page = in.i64();
+            int at = in.bytesInPlace(length);
+            if (length[0] != memory.pageSizeBytes() || page < 0 || page >= memory.pageCapacity()) {
+                throw ErrorCode.MALFORMED.exception("page " + page + " of " + length[0] + " bytes does not fit");
+            }
+            if (a != null) {
+                memory.installPage(page, in.array(), at);
+            } else {
+                memory.deliverPage(page, in.array(), at);
+            }
+        }
+        in.expectEnd();
+    }
+
+    /** MIG_RESOURCES: installs what the arriving process's resources need here; returns their new URIs. */
+    Map<String, String> resources(BodyReader in) {
+        ResourceProtocol.Resources r = ResourceProtocol.readResources(in);
+        Arrival a = arrivals.get(r.process());
+        if (a == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + r.process() + " is arriving here");
+        }
+        a.lastHeardNs = host.clock().nanoTime();
+        Map<String, String> uris = engine.resources().install(r.process(), r.transfers());
+        a.transfers = r.transfers();
+        a.uris = uris;
+        a.resourcesInstalled = true;
+        return uris;
+    }
+
+    /** MIG_COMMIT: restores object state and recent replies, registers with the new epoch (the commit point) and starts. */
+    void commit(BodyReader in, BodyWriter out) throws Exception {
+        MigrationMessages.Commit c = MigrationMessages.Commit.decode(in);
+        Arrival pending = arrivals.get(c.name());
+        if (pending != null && pending.faults.hit(Faults.Role.DEST, MigrationPhase.SWITCH_OVER, host)) {
+            abort(c.name());
+            pending.connection.close();
+            throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
+        }
+        Arrival a = arrivals.remove(c.name());
+        if (a == null) {
+            throw ErrorCode.NOT_FOUND.exception("no migration of " + c.name() + " is arriving here");
+        }
+        a.stream.close();
+        MovableProcess process = a.process;
+        long hookStartNs;
+        long hookNs;
+        try {
+            if (!a.resourcesInstalled) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + c.name() + " before its resources were installed");
+            }
+            hookStartNs = host.clock().nanoTime();
+            process.runner().process().readState(c.stateVersion(), new BodyReader(c.state()));
+            hookNs = host.clock().nanoTime() - hookStartNs;
+            process.recentReplies().restore(c.recentReplies());
+            if (PageBits.count(c.missing()) > 0) {
+                SourcePageFetcher fetcher = a.earlyFetcher != null ? a.earlyFetcher
+                        : new SourcePageFetcher(host, engine.settings(), c.name(), c.sourceControl(), process);
+                fetchers.put(c.name(), fetcher);
+                postCopyTargets.put(c.name(), process.memory());
+                engine.pullingStarted(c.name());
+                process.memory().expectPages(c.missing(), fetcher::fetch);
+            } else if (a.earlyFetcher != null) {
+                a.earlyFetcher.close();
+            }
+            Map<String, String> uris = a.uris;
+            if (uris.isEmpty()) {
+                // Nothing travelled (a restore from a checkpoint): bind what the code declares.
+                uris = new HashMap<>();
+                for (dev.caravan.core.process.ResourceBinding rb : process.runner().process().resources()) {
+                    uris.put(rb.name(), rb.uri());
+                }
+            }
+            host.bindResources(process, uris);
+            host.commitArrival(process);
+            a.state = postCopyTargets.containsKey(c.name()) ? Arrival.State.PULLING : Arrival.State.DONE;
+        } catch (Exception | Error e) {
+            a.state = Arrival.State.ABORTED;
+            engine.resources().discardInstalled(c.name(), a.transfers);
+            postCopyTargets.remove(c.name());
+            engine.pullingDone(c.name());
+            SourcePageFetcher f = fetchers.remove(c.name());
+            if (f != null) {
+                f.close();
+            }
+            host.discard(process);
+            throw e;
+        }
+        if (a.faults.hit(Faults.Role.DEST, MigrationPhase.COMMITTED, host)) {
+            a.connection.close();
+        }
+        long allocationMs = TimeUnit.NANOSECONDS.toMillis(hookStartNs - a.allocationStartNs);
+        new MigrationReport.DestinationCosts(allocationMs, process.memory().allocatedBytes(),
+                TimeUnit.NANOSECONDS.toMicros(hookNs)).writeTo(out);
+        LOG.log(System.Logger.Level.INFO, "process " + c.name() + " arrived from " + a.sourceNode + " with epoch " + a.epoch);
+    }
+
+    /** Whether a post-copy of this process is still pulling pages here (its state is incomplete). */
+    boolean isPulling(String name) {
+        return postCopyTargets.containsKey(name);
+    }
+
+    /** MIG_PUSH_DONE: the source has pushed every page; answers the fault statistics. */
+    void pushDone(BodyReader in, BodyWriter out) {
+        String name = MigrationMessages.readNameOnly(in);
+        PagedMemory m = postCopyTargets.remove(name);
+        SourcePageFetcher f = fetchers.remove(name);
+        MigrationReport.FaultStats stats = MigrationReport.FaultStats.NONE;
+        if (f != null) {
+            stats = f.stats();
+            f.close();
+        }
+        engine.pullingDone(name);
+        if (m != null && m.missingPageCount() > 0) {
+            throw ErrorCode.INTERNAL.exception(m.missingPageCount() + " pages of " + name + " still missing after the push");
+        }
+        stats.writeTo(out);
+    }
+
+    /** MIG_ABORT, the source's connection closed, or the idle deadline: drops what arrived. */
+    void abort(String name) {
+        Arrival a = arrivals.remove(name);
+        if (a != null) {
+            a.state = Arrival.State.ABORTED;
+            a.stream.close();
+            if (a.earlyFetcher != null) {
+                a.earlyFetcher.close();
+            }
+            engine.resources().discardInstalled(name, a.transfers);
+            host.discard(a.process);
+            LOG.log(System.Logger.Level.INFO, "migration of " + name + " aborted; discarded what had arrived");
+        }
+    }
+
+    void onConnectionClosed(long connectionId) {
+        for (Arrival a : arrivals.values()) {
+            if (a.connection.id() == connectionId) {
+                abort(a.name());
+            }
+        }
+    }
+
+    /** Drops every arrival (node closing). */
+    void closeAll() {
+        for (String name : arrivals.keySet()) {
+            abort(name);
+        }
+        fetchers.values().forEach(SourcePageFetcher::close);
+        fetchers.clear();
+    }
+}

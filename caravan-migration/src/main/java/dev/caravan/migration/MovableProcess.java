@@ -1,0 +1,37 @@
+package dev.caravan.migration;
+
+import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ProcessRunner;
+import dev.caravan.wire.node.ProcessSpec;
+
+/**
+ * What the migration engine sees of a process its node hosts (or is receiving): the spec it
+ * was started from, its runner (thread, mailbox, epoch), its paged memory, its data endpoint's
+ * address, its stable endpoint and its table of recent replies. The node owns the object; the
+ * engine reads these references from any thread and reaches process state only through
+ * {@link ProcessRunner#onProcessThread}.
+ */
+public interface MovableProcess {
+    ProcessSpec spec();
+
+    ProcessRunner runner();
+
+    PagedMemory memory();
+
+    /** The stable endpoint (host:port), "" if the process has none. */
+    String front();
+
+    /** Host of the data endpoint. */
+    String dataHost();
+
+    /** Port of the data endpoint. */
+    int dataPort();
+
+    /** The replies to recent deduplicated requests; they travel with the process. */
+    RecentReplies recentReplies();
+
+    /** A short name for logs and errors. */
+    default String name() {
+        return spec().name();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.caravan.migration;
+
+import dev.caravan.core.memory.PagedMemory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+
+/**
+ * The destination's end of a migration's raw page stream: one TCP connection, opened at
+ * MIG_BEGIN (port and a nonce in the reply), that carries the pre-copy rounds' pages straight
+ * into the arriving process's off-heap memory.
+ *
+ * <pre>
+ * stream := i64 nonce, round*
+ * round  := batch*, i32 -1                      → receiver answers one byte 0x06 (ack)
+ * batch  := i32 n (1..{@value #MAX_BATCH}), n × i64 page, n × page bytes
+ * </pre>
+ *
+ * Anything else — a wrong nonce, a count out of range, a page outside the memory — closes the
+ * stream; the source then fails the migration before commit and keeps the process. Threading:
+ * one virtual thread accepts and reads; it writes only the arriving process's memory, which
+ * nothing else touches until commit.
+ */
+final class PageStreamReceiver implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PageStreamReceiver.class.getName());
+    static final int MAX_BATCH = 256;
+    static final int END_OF_ROUND = -1;
+    static final byte ACK = 0x06;
+
+    private final ServerSocketChannel server;
+    private final PagedMemory memory;
+    private final String name;
+    private final java.util.function.Consumer<String> onProgress;
+    private final long nonce = new SecureRandom().nextLong();
+    private volatile SocketChannel channel;
+    private volatile boolean closed;
+
+    /** @param onProgress told (with the process name) after every batch and round, for the arrival's idle deadline */
+    PageStreamReceiver(String bindHost, PagedMemory memory, String name, java.util.function.Consumer<String> onProgress)
+            throws IOException {
+        this.memory = memory;
+        this.name = name;
+        this.onProgress = onProgress;
+        this.server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(bindHost, 0), 1);
+        Thread.ofVirtual().name("pages-in-" + name).start(this::run);
+    }
+
+    int port() {
+        return server.socket().getLocalPort();
+    }
+
+    long nonce() {
+        return nonce;
+    }
+
+    private void run() {
+        try {
+            SocketChannel c = server.accept();
+            channel = c;
+            // One connection per migration: stop listening at once.
+            closeServer();
+            c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
+            readFully(c, head);
+            if (head.getLong(0) != nonce) {
+                LOG.log(System.Logger.Level.WARNING, "page stream refused: wrong nonce");
+                return;
+            }
+            ByteBuffer count = ByteBuffer.allocate(4);
+            ByteBuffer pages = ByteBuffer.allocateDirect(MAX_BATCH * 8);
+            ByteBuffer[] targets = new ByteBuffer[MAX_BATCH];
+            long pageCapacity = memory.pageCapacity();
+            while (!closed) {
+                count.clear();
+                if (!readFully(c, count)) {
+                    return;
+                }
+                int n = count.getInt(0);
+                if (n == END_OF_ROUND) {
+                    c.write(ByteBuffer.wrap(new byte[] {ACK}));
+                    onProgress.accept(name);
+                    continue;
+                }
+                if (n < 1 || n > MAX_BATCH) {
+                    LOG.log(System.Logger.Level.WARNING, "page stream refused: batch of " + n + " pages");
+                    return;
+                }
+                pages.clear().limit(n * 8);
+                readFully(c, pages);
+                for (int i = 0; i < n; i++) {
+                    long page = pages.getLong(i * 8);
+                    if (page < 0 || page >= pageCapacity) {
+                        LOG.log(System.Logger.Level.WARNING, "page stream refused: page " + page + " outside the memory");
+                        return;
+                    }
+                    targets[i] = memory.pageBuffer(page);
+                }
+                // One scattering read fills many pages in place: a system call per batch, not per page.
+                int first = 0;
+                while (first < n) {
+                    if (c.read(targets, first, n - first) < 0) {
+                        throw new java.io.EOFException("page stream ended mid-batch");
+                    }
+                    while (first < n && !targets[first].hasRemaining()) {
+                        first++;
+                    }
+                }
+                onProgress.accept(name);
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.log(System.Logger.Level.DEBUG, "page stream ended: " + e);
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Fills {@code b}; false at a clean end of stream before the first byte. */
+    private static boolean readFully(SocketChannel c, ByteBuffer b) throws IOException {
+        boolean any = false;
+        while (b.hasRemaining()) {
+            int n = c.read(b);
+            if (n < 0) {
+                if (any) {
+                    throw new java.io.EOFException("page stream ended mid-record");
+                }
+                return false;
+            }
+            any |= n > 0;
+        }
+        return true;
+    }
+
+    private void closeServer() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closed either way.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+            SocketChannel c = channel;
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException ignored) {
+            // Closed either way.
+        }
+    }
+}
