@@ -39,8 +39,25 @@ record Faults(Role role, Action action, MigrationPhase phase) {
             case "pause" -> Action.PAUSE;
             default -> throw ErrorCode.INVALID_ARGUMENT.exception("fault action must be halt, cut or pause, got '" + p[1] + "'");
         };
-        return new Faults(role, action, MigrationPhase.parse(p[2]));
+        MigrationPhase phase = MigrationPhase.parse(p[2]);
+        java.util.Set<MigrationPhase> where = role == Role.SOURCE ? SOURCE_PHASES : DEST_PHASES;
+        if (!where.contains(phase)) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("a " + p[0] + " fault can fire in " + where + ", not in " + phase);
+        }
+        if (action == Action.CUT && phase == MigrationPhase.COMMITTED && role == Role.SOURCE) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("cutting the link after the commit changes nothing at the source;"
+                    + " use halt, or cut in pushing");
+        }
+        return new Faults(role, action, phase);
     }
+
+    /** Where the source fires faults. */
+    static final java.util.Set<MigrationPhase> SOURCE_PHASES = java.util.EnumSet.of(MigrationPhase.BEGIN, MigrationPhase.ROUNDS,
+            MigrationPhase.FREEZE, MigrationPhase.LAST_PAGES, MigrationPhase.SWITCH_OVER, MigrationPhase.COMMITTED,
+            MigrationPhase.PUSHING);
+    /** Where the destination fires faults: when it is told to begin, to commit, and after it registered. */
+    static final java.util.Set<MigrationPhase> DEST_PHASES = java.util.EnumSet.of(MigrationPhase.BEGIN,
+            MigrationPhase.SWITCH_OVER, MigrationPhase.COMMITTED);
 
     /** The spec string, for passing the destination's part along; "" for none. */
     String spec() {

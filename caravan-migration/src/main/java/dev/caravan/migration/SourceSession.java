@@ -250,6 +250,7 @@ final class SourceSession {
         if (next == MigrationPhase.DONE && outcome == null) {
             outcome = MigrationOutcome.COMMITTED;
         }
+        progress(0);
     }
 
     /** Before commit: tell the destination to discard, close what is open, resume, and decide who owns the process. */

@@ -156,14 +156,21 @@ public final class LocalNamingService implements NamingService {
         synchronized (lock) {
             LeaseState l = liveLease(leaseId);
             NamingEntry old = entries.get(entry.name());
+            LeaseState holder = old == null || old.leaseId() == leaseId ? null : leases.get(old.leaseId());
+            if (holder != null && holder.expiredAt(clock.millis())) {
+                // Past its TTL though the reaper has not run: it holds nothing any more.
+                dropLease(holder);
+                holder = null;
+                old = entries.get(entry.name());
+            }
             if (old != null && old.epoch() > entry.epoch()) {
                 throw ErrorCode.STALE_EPOCH.exception(entry.name() + " is at epoch " + old.epoch()
                         + ", refusing epoch " + entry.epoch());
             }
-            if (old != null && old.epoch() == entry.epoch() && old.leaseId() != leaseId && leases.containsKey(old.leaseId())) {
+            if (holder != null && old.epoch() == entry.epoch()) {
                 // A new owner needs a strictly higher epoch: of two that race at the same epoch, exactly one wins.
                 throw ErrorCode.ALREADY_EXISTS.exception(entry.name() + " is held at epoch " + old.epoch() + " by "
-                        + leases.get(old.leaseId()).holder + "; another holder needs a higher epoch");
+                        + holder.holder + "; another holder needs a higher epoch");
             }
             if (old != null && old.leaseId() != leaseId) {
                 LeaseState previous = leases.get(old.leaseId());

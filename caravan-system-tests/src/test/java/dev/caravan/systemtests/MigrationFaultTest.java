@@ -6,6 +6,8 @@ import dev.caravan.client.NodeControl;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationOutcome;
+import dev.caravan.wire.node.MigrationPhase;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
@@ -166,6 +168,39 @@ class MigrationFaultTest {
     }
 
     @Test
+    void shouldCancelFromTheCommandLineBeforeCommitAndKeepServingAtTheSource() throws Exception {
+        try (CaravanCluster c = cluster()) {
+            ProcessInfo kv = c.deployKv("kv", "n1");
+            AckedWriter writers = loadAndWrite(c, kv);
+            InetSocketAddress control = c.client().resolve("kv").orElseThrow().control();
+            CompletableFuture<Void> moving = new CompletableFuture<>();
+            // The source holds its first round for 2 s: long enough to cancel from another process.
+            CompletableFuture<MigrationReport> done = CompletableFuture.supplyAsync(() -> NodeControl.migrate(control, "",
+                    new MigrationRequest("kv", "n2", MigrationMode.PRE_COPY, 1, 30, 2, false, "", "source:pause:rounds"),
+                    p -> {
+                        if (p.phase() == MigrationPhase.ROUNDS) {
+                            moving.complete(null);
+                        }
+                    }, Duration.ofMinutes(2)));
+            moving.get(60, TimeUnit.SECONDS);
+            Console.Result cancel = Console.run("migrate", "kv", "--cancel", "--naming", c.namingHostPort());
+            assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+            MigrationReport r = done.get(60, TimeUnit.SECONDS);
+            assertThat(r.outcome()).as("%s", r).isEqualTo(MigrationOutcome.CANCELLED);
+            assertThat(r.endedIn()).isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertOnlyAt(c, "kv", "n1", kv.epoch());
+            // Nothing was left behind at the destination: the same move goes through now.
+            assertThat(migrate(c, "kv", MigrationMode.PRE_COPY, "").outcome()).isEqualTo(MigrationOutcome.COMMITTED);
+            writers.stop();
+            assertThat(writers.failures()).isEmpty();
+            writers.assertNothingLost(CaravanCluster.dataAddress(c.control("n2").inspect("kv")));
+            Console.Result late = Console.run("migrate", "kv", "--cancel", "--naming", c.namingHostPort());
+            assertThat(late.exitCode()).isNotZero();
+            assertThat(late.err()).contains("no migration of kv is running");
+        }
+    }
+
+    @Test
     void shouldEndWithExactlyOneOwnerWhenNamingIsLostAtCommit() throws Exception {
         try (CaravanCluster c = cluster()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
@@ -178,7 +213,7 @@ class MigrationFaultTest {
             CompletableFuture<MigrationReport> done = CompletableFuture.supplyAsync(() -> NodeControl.migrate(control, "",
                     new MigrationRequest("kv", "n2", MigrationMode.STOP_AND_COPY, 50, 30, 2, false, "", "dest:pause:before-commit"),
                     p -> {
-                        if (p.phase().equals("commit") && !namingKilled.isDone()) {
+                        if (p.phase() == MigrationPhase.SWITCH_OVER && !namingKilled.isDone()) {
                             try {
                                 c.killNaming();
                             } catch (InterruptedException e) {

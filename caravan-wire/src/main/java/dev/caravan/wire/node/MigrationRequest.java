@@ -17,7 +17,8 @@ import dev.caravan.wire.ErrorCode;
  * @param hybridRounds  pre-copy rounds before a hybrid migration switches to post-copy
  * @param cloning       copy instead of move: the original keeps running, the copy gets {@code newName}
  * @param fault         fault injection for tests, "" for none: {@code role:action:phase} with role
- *                      source|dest, action halt|cut, phase begin|pages|before-commit|after-commit|push
+ *                      source|dest, action halt|cut|pause, phase a {@link MigrationPhase} label (the source
+ *                      fires in begin … pushing, the destination in begin, switch-over and committed)
  */
 public record MigrationRequest(String name, String toNode, MigrationMode mode, long maxDowntimeMs, int maxRounds,
                                int hybridRounds, boolean cloning, String newName, String fault) {
