@@ -1,5 +1,6 @@
 package dev.caravan.node;
 
+import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.wire.ErrorCode;
 
 import java.net.InetSocketAddress;
@@ -19,9 +20,11 @@ import java.util.regex.Pattern;
  * @param mailboxCapacity  commands queued per process before clients are held back
  * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
  *                         what a process bound by type is rebound to when it arrives here
+ * @param chunkPool        how much memory the node keeps warm for arriving processes (cap, pre-fault reserve)
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
-                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices) {
+                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
+                         ChunkPool.Config chunkPool) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -35,6 +38,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
             throw ErrorCode.INVALID_ARGUMENT.exception("lease must be 300..600000 ms, got " + leaseTtlMs);
         }
         devices = java.util.Map.copyOf(devices);
+        java.util.Objects.requireNonNull(chunkPool, "chunkPool");
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
         }
@@ -42,6 +46,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
 
     /** Defaults for a loopback node. */
     public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
-        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of());
+        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of(),
+                ChunkPool.Config.defaults());
     }
 }
