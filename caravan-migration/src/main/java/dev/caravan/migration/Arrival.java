@@ -30,7 +30,6 @@ final class Arrival {
     final FrameConnection connection;
     final PageStreamReceiver stream;
     final SourcePageFetcher earlyFetcher;
-    final long allocationStartNs;
     volatile State state = State.RECEIVING;
     volatile long lastHeardNs;
     volatile List<ResourceTransfer> transfers = List.of();
@@ -47,7 +46,6 @@ final class Arrival {
         this.connection = connection;
         this.stream = stream;
         this.earlyFetcher = earlyFetcher;
-        this.allocationStartNs = nowNs;
         this.lastHeardNs = nowNs;
     }
 

@@ -176,13 +176,12 @@ final class IncomingMigrations {
         }
         a.stream.close();
         MovableProcess process = a.process;
-        long hookStartNs;
         long hookNs;
         try {
             if (!a.resourcesInstalled) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + c.name() + " before its resources were installed");
             }
-            hookStartNs = host.clock().nanoTime();
+            long hookStartNs = host.clock().nanoTime();
             process.runner().process().readState(c.stateVersion(), new BodyReader(c.state()));
             hookNs = host.clock().nanoTime() - hookStartNs;
             process.recentReplies().restore(c.recentReplies());
@@ -222,8 +221,8 @@ final class IncomingMigrations {
         if (a.faults.hit(Faults.Role.DEST, MigrationPhase.COMMITTED, host)) {
             a.connection.close();
         }
-        long allocationMs = TimeUnit.NANOSECONDS.toMillis(hookStartNs - a.allocationStartNs);
-        new MigrationReport.DestinationCosts(allocationMs, process.memory().allocatedBytes(),
+        dev.caravan.core.memory.AllocationStats alloc = process.memory().allocationStats();
+        new MigrationReport.DestinationCosts(TimeUnit.NANOSECONDS.toMillis(alloc.allocationNanos()), alloc.freshBytes(),
                 TimeUnit.NANOSECONDS.toMicros(hookNs)).writeTo(out);
         LOG.log(System.Logger.Level.INFO, "process " + c.name() + " arrived from " + a.sourceNode + " with epoch " + a.epoch);
     }

@@ -38,6 +38,7 @@ final class PageStreamReceiver implements AutoCloseable {
     private final String name;
     private final java.util.function.Consumer<String> onProgress;
     private final long nonce = new SecureRandom().nextLong();
+    private final Thread reader;
     private volatile SocketChannel channel;
     private volatile boolean closed;
 
@@ -49,7 +50,7 @@ final class PageStreamReceiver implements AutoCloseable {
         this.onProgress = onProgress;
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(bindHost, 0), 1);
-        Thread.ofVirtual().name("pages-in-" + name).start(this::run);
+        this.reader = Thread.ofVirtual().name("pages-in-" + name).start(this::run);
     }
 
     int port() {
@@ -94,6 +95,20 @@ final class PageStreamReceiver implements AutoCloseable {
                 }
                 pages.clear().limit(n * 8);
                 readFully(c, pages);
+                if (isWholeFreshChunk(pages, n)) {
+                    // A round's batch is often one whole chunk not yet allocated here: read it into a pooled
+                    // chunk without zeroing it first (every byte is overwritten).
+                    int chunk = (int) (pages.getLong(0) / PagedMemory.PAGES_PER_CHUNK);
+                    memory.installChunk(chunk, b -> {
+                        while (b.hasRemaining()) {
+                            if (c.read(b) < 0) {
+                                throw new java.io.EOFException("page stream ended mid-chunk");
+                            }
+                        }
+                    });
+                    onProgress.accept(name);
+                    continue;
+                }
                 for (int i = 0; i < n; i++) {
                     long page = pages.getLong(i * 8);
                     if (page < 0 || page >= pageCapacity) {
@@ -123,6 +138,23 @@ final class PageStreamReceiver implements AutoCloseable {
         }
     }
 
+    /** Whether the batch is the 256 pages of one chunk, in order, that this memory has not allocated yet. */
+    private boolean isWholeFreshChunk(ByteBuffer pages, int n) {
+        if (n != PagedMemory.PAGES_PER_CHUNK) {
+            return false;
+        }
+        long first = pages.getLong(0);
+        if (first < 0 || first % PagedMemory.PAGES_PER_CHUNK != 0 || first + n > memory.pageCapacity()) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            if (pages.getLong(i * 8) != first + i) {
+                return false;
+            }
+        }
+        return !memory.isAllocated(first);
+    }
+
     /** Fills {@code b}; false at a clean end of stream before the first byte. */
     private static boolean readFully(SocketChannel c, ByteBuffer b) throws IOException {
         boolean any = false;
@@ -147,6 +179,11 @@ final class PageStreamReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the stream and, unless called by the reader itself, waits for the reader to exit, so
+     * that no page is written into the memory after this returns: the memory may be discarded and
+     * its chunks handed to another process right after.
+     */
     @Override
     public void close() {
         closed = true;
@@ -158,6 +195,15 @@ final class PageStreamReceiver implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // Closed either way.
+        }
+        if (reader != null && Thread.currentThread() != reader) {
+            try {
+                if (!reader.join(java.time.Duration.ofSeconds(10))) {
+                    LOG.log(System.Logger.Level.WARNING, "page stream reader of " + name + " did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

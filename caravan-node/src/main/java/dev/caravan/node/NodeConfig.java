@@ -1,5 +1,6 @@
 package dev.caravan.node;
 
+import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.wire.ErrorCode;
 
 import java.net.InetSocketAddress;
@@ -19,11 +20,12 @@ import java.util.regex.Pattern;
  * @param mailboxCapacity  commands queued per process before clients are held back
  * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
  *                         what a process bound by type is rebound to when it arrives here
+ * @param chunkPool        how much memory the node keeps warm for arriving processes (cap, pre-fault reserve)
  * @param migration        the migration engine's deadlines and bounds
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
                          long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
-                         dev.caravan.migration.MigrationSettings migration) {
+                         ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -37,6 +39,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
             throw ErrorCode.INVALID_ARGUMENT.exception("lease must be 300..600000 ms, got " + leaseTtlMs);
         }
         devices = java.util.Map.copyOf(devices);
+        java.util.Objects.requireNonNull(chunkPool, "chunkPool");
         migration = migration.validate();
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
@@ -45,18 +48,20 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
 
     /** A node with the migration engine's default settings. */
     public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
-                      String token, int mailboxCapacity, java.util.Map<String, String> devices) {
-        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices, ChunkPool.Config chunkPool) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, chunkPool,
                 dev.caravan.migration.MigrationSettings.defaults());
     }
 
     /** The same node with other migration settings. */
     public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
-        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, settings);
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                chunkPool, settings);
     }
 
     /** Defaults for a loopback node. */
     public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
-        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of());
+        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of(),
+                ChunkPool.Config.defaults());
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.node;
 
+import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.core.memory.PagedMemory;
 import dev.caravan.core.process.CaravanProcess;
 import dev.caravan.core.process.ProcessId;
@@ -51,6 +52,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final BundleStore bundles;
     private final ProcessFactory factory;
     private final BundleFetcher fetcher;
+    /** Memory departed processes leave warm for arriving ones; lives as long as the node's JVM. */
+    private final ChunkPool chunkPool;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, FrontEndpoint> fronts = new ConcurrentHashMap<>();
     private final Object lifecycleLock = new Object();
@@ -70,6 +73,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
         this.factory = new ProcessFactory(bundles);
         this.fetcher = new BundleFetcher(naming, bundles, config.nodeId(), config.token());
+        this.chunkPool = new ChunkPool(PagedMemory.DEFAULT_PAGE_SIZE_BYTES, config.chunkPool(), clock);
+        chunkPool.startPrefault();
         this.lease = new LeaseKeeper(naming, "node/" + config.nodeId(), config.leaseTtlMs(), clock, this::reregister);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("node-" + config.nodeId() + "-ticker").daemon(true).factory());
@@ -254,7 +259,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
-        PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
+        PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
         try {
@@ -486,6 +491,7 @@ public final class NodeDaemon implements AutoCloseable {
             control.close();
         }
         peerLinks.values().forEach(dev.caravan.wire.net.FrameClient::close);
+        chunkPool.close();
         try {
             bundles.close();
         } catch (IOException e) {

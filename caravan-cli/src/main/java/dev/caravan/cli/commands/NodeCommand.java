@@ -2,10 +2,14 @@ package dev.caravan.cli.commands;
 
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.cli.Daemon;
+import dev.caravan.cli.Sizes;
+import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.core.time.Clock;
 import dev.caravan.naming.RemoteNamingService;
 import dev.caravan.node.NodeConfig;
 import dev.caravan.node.NodeDaemon;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,13 +45,25 @@ public final class NodeCommand implements Callable<Integer> {
             description = "a node-local device (path under DATA-DIR/resources) that processes bound by type are rebound to")
     java.util.Map<String, String> devices = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--prefault-reserve", paramLabel = "SIZE",
+            description = "memory (e.g. 512m, 2g) to fault in at start, in the background, so the first arriving process "
+                    + "finds it warm (default: none)")
+    String prefaultReserve;
+
+    @Option(names = "--memory-pool-max", paramLabel = "SIZE",
+            description = "memory that departed processes may leave warm for arriving ones (default: 256m, or the "
+                    + "pre-fault reserve if larger)")
+    String memoryPoolMax;
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (used by launchers)")
     boolean exitOnStdinEof;
 
     @Override
     public Integer call() throws Exception {
+        ChunkPool.Config pool = chunkPoolConfig(prefaultReserve, memoryPoolMax);
         Path dir = dataDir != null ? dataDir : Path.of(".caravan", "nodes", id);
-        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices);
+        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices,
+                pool);
         RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + id, config.token()),
                 Duration.ofSeconds(5));
         NodeDaemon node;
@@ -72,5 +88,27 @@ public final class NodeCommand implements Callable<Integer> {
             naming.close();
         });
         return 0;
+    }
+
+    /** The pool settings from {@code --prefault-reserve} and {@code --memory-pool-max} (either may be null). */
+    static ChunkPool.Config chunkPoolConfig(String prefaultReserve, String memoryPoolMax) {
+        long reserve = prefaultReserve == null ? 0 : size("--prefault-reserve", prefaultReserve);
+        if (memoryPoolMax == null) {
+            return ChunkPool.Config.defaults().withPrefault(reserve);
+        }
+        long max = size("--memory-pool-max", memoryPoolMax);
+        if (reserve > max) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--prefault-reserve " + prefaultReserve + " exceeds --memory-pool-max "
+                    + memoryPoolMax);
+        }
+        return new ChunkPool.Config(max, reserve);
+    }
+
+    private static long size(String option, String value) {
+        try {
+            return Sizes.parse(value);
+        } catch (CaravanException e) {
+            throw ErrorCode.INVALID_ARGUMENT.exception(option + ": " + e.getMessage());
+        }
     }
 }

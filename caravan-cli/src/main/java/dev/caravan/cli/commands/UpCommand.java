@@ -23,10 +23,20 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".caravan", description = "logs and node data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
+    @Option(names = "--prefault-reserve", paramLabel = "SIZE",
+            description = "memory each node faults in at start so arriving processes find it warm (e.g. 512m; default: none)")
+    String prefaultReserve;
+
     @Override
     public Integer call() throws Exception {
+        java.util.List<String> nodeArgs = new java.util.ArrayList<>();
+        if (prefaultReserve != null) {
+            // A bad size is refused here, before any JVM starts, not in each node's log.
+            NodeCommand.chunkPoolConfig(prefaultReserve, null);
+            nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
+        }
         System.out.println("starting naming on 127.0.0.1:" + port + " and " + nodes + " node(s)...");
-        LocalCluster cluster = LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).start();
+        LocalCluster cluster = LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the cluster...");

@@ -2,9 +2,10 @@ package dev.caravan.core.memory;
 
 import dev.caravan.wire.ErrorCode;
 
-import java.lang.foreign.Arena;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,12 +24,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Memory is reserved up to {@code capacityBytes} but allocated (zero-filled) a chunk at a
  * time on first write, so an empty process costs almost nothing and a process holding a
- * gigabyte costs a gigabyte off-heap and no more heap than an empty one.
+ * gigabyte costs a gigabyte off-heap and no more heap than an empty one. Chunks come from a
+ * {@link ChunkPool}: on a node, the node's pool, so that an arriving process reuses memory a
+ * departed one already faulted in; otherwise a private pool that keeps nothing. What taking
+ * them cost is in {@link #allocationStats}.
+ *
+ * <p>Every method that takes an address or a page checks it against the capacity before it
+ * touches anything and throws {@code INVALID_ARGUMENT} when it is out of range.
  *
  * <p>Threading: one writer, the process's own thread, does every write and every
  * dirty-bit operation ({@link #takeDirtyPages}, {@link #clearDirty}). Other threads may call
  * {@link #readPage} concurrently; such a read can see a page mid-update, which is why a
- * migration resends every page dirtied after it was read. {@link #close} must come last.
+ * migration resends every page dirtied after it was read. {@link #close} must come last:
+ * it hands the chunks back to the pool, so a thread still holding a {@link #pageBuffer} view
+ * afterwards would reach another process's memory. Accesses through this object after close
+ * fail.
  *
  * <p>Values wider than a byte are stored little-endian and must not cross a chunk boundary;
  * callers that lay out 8-byte fields at 8-aligned addresses never do.
@@ -53,12 +63,13 @@ public final class PagedMemory implements AutoCloseable {
     private final int chunkShift;
     private final long chunkMask;
     private final long capacityBytes;
-    private final Arena arena = Arena.ofShared();
+    private final ChunkTable table;
+    /** The table's segments, read directly on the hot path. */
     private final MemorySegment[] chunks;
     private final long[] dirty;
     private long dirtyCount;
-    private volatile int allocatedChunks;
-    private volatile boolean pagesMissing;
+    /** Read by every access: true while pages are missing and after close (both rare), so the common case costs one volatile read. */
+    private volatile boolean slowPath;
     private AtomicLongArray missing;
     private final AtomicLong missingCount = new AtomicLong();
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> installing = new ConcurrentHashMap<>();
@@ -70,13 +81,33 @@ public final class PagedMemory implements AutoCloseable {
         byte[] fetch(long page);
     }
 
+    /** Writes a whole chunk in place: fills {@code chunk} from its position to its limit. */
+    @FunctionalInterface
+    public interface ChunkFill {
+        void fill(ByteBuffer chunk) throws IOException;
+    }
+
     /**
+     * A memory with a private pool that keeps nothing: chunks are freed on close.
+     *
      * @param capacityBytes the largest address + 1; rounded up to whole chunks
      * @param pageSizeBytes a power of two between 512 and 1 MiB
      */
     public PagedMemory(long capacityBytes, int pageSizeBytes) {
-        if (Integer.bitCount(pageSizeBytes) != 1 || pageSizeBytes < 512 || pageSizeBytes > (1 << 20)) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("page size must be a power of two in 512..1048576, got " + pageSizeBytes);
+        this(capacityBytes, pageSizeBytes, ChunkPool.unpooled(checkPageSize(pageSizeBytes)));
+    }
+
+    /**
+     * A memory that takes its chunks from {@code pool} and hands them back on close.
+     *
+     * @param capacityBytes the largest address + 1; rounded up to whole chunks
+     * @param pageSizeBytes a power of two between 512 and 1 MiB, the pool's page size
+     */
+    public PagedMemory(long capacityBytes, int pageSizeBytes, ChunkPool pool) {
+        checkPageSize(pageSizeBytes);
+        if (pool.pageSizeBytes() != pageSizeBytes) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("a pool of " + pool.pageSizeBytes() + "-byte pages cannot serve "
+                    + pageSizeBytes + "-byte pages");
         }
         long chunkBytes = (long) pageSizeBytes * PAGES_PER_CHUNK;
         long chunkCount = (capacityBytes + chunkBytes - 1) / chunkBytes;
@@ -88,8 +119,16 @@ public final class PagedMemory implements AutoCloseable {
         this.chunkShift = pageShift + Integer.numberOfTrailingZeros(PAGES_PER_CHUNK);
         this.chunkMask = chunkBytes - 1;
         this.capacityBytes = chunkCount * chunkBytes;
-        this.chunks = new MemorySegment[(int) chunkCount];
+        this.table = new ChunkTable(pool, (int) chunkCount);
+        this.chunks = table.segments;
         this.dirty = new long[(int) ((chunkCount * PAGES_PER_CHUNK + 63) / 64)];
+    }
+
+    static int checkPageSize(int pageSizeBytes) {
+        if (Integer.bitCount(pageSizeBytes) != 1 || pageSizeBytes < 512 || pageSizeBytes > (1 << 20)) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("page size must be a power of two in 512..1048576, got " + pageSizeBytes);
+        }
+        return pageSizeBytes;
     }
 
     public int pageSizeBytes() {
@@ -105,9 +144,19 @@ public final class PagedMemory implements AutoCloseable {
         return capacityBytes >>> pageShift;
     }
 
+    /** Chunks addressable; chunk {@code c} holds pages {@code c·PAGES_PER_CHUNK} and up. */
+    public int chunkCount() {
+        return chunks.length;
+    }
+
+    /** What taking this memory's chunks cost so far. Any thread. */
+    public AllocationStats allocationStats() {
+        return table.stats();
+    }
+
     /** Pages backed by memory (touched chunks × pages per chunk). */
     public long allocatedPages() {
-        return (long) allocatedChunks * PAGES_PER_CHUNK;
+        return (long) table.allocatedCount() * PAGES_PER_CHUNK;
     }
 
     /** Off-heap bytes held. */
@@ -150,7 +199,7 @@ public final class PagedMemory implements AutoCloseable {
                 int c = (w << 6) + Long.numberOfTrailingZeros(word);
                 word &= word - 1;
                 if (c < chunks.length && chunks[c] == null) {
-                    allocateChunk(c);
+                    table.allocate(c);
                 }
             }
         }
@@ -158,46 +207,70 @@ public final class PagedMemory implements AutoCloseable {
 
     /** Whether {@code page} is backed by memory. */
     public boolean isAllocated(long page) {
+        checkPage(page);
         return chunks[(int) (page >>> (chunkShift - pageShift))] != null;
     }
 
-    private MemorySegment chunkForWrite(long address, long len) {
-        if (address < 0 || len < 0 || address + len > capacityBytes) {
-            throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
+    private void checkRange(long address, long len) {
+        if (address < 0 || len < 0 || address > capacityBytes - len) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("address " + address + "+" + len + " is outside the "
                     + capacityBytes + "-byte memory");
         }
-        if (pagesMissing) {
-            faultIn(address, len);
+    }
+
+    /** A value wider than a byte must lie within one chunk (see the class comment). */
+    private void checkValue(long address, int len) {
+        checkRange(address, len);
+        if ((address & chunkMask) + len > chunkMask + 1) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("a " + len + "-byte value at " + address + " crosses a chunk boundary");
+        }
+    }
+
+    private static void checkArray(byte[] array, int off, int len) {
+        if (off < 0 || len < 0 || off > array.length - len) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("range " + off + "+" + len + " is outside a " + array.length
+                    + "-byte array");
+        }
+    }
+
+    private void checkPage(long page) {
+        if (page < 0 || page >= pageCapacity()) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("page " + page + " is outside this memory of " + pageCapacity()
+                    + " pages");
+        }
+    }
+
+    /** The chunk under an already checked range lying in one chunk, allocated (zeroed) if needed. */
+    private MemorySegment chunkForWrite(long address, long len) {
+        if (slowPath) {
+            beforeAccess(address, len);
         }
         int c = (int) (address >>> chunkShift);
         MemorySegment s = chunks[c];
-        return s != null ? s : allocateChunk(c);
+        return s != null ? s : table.allocate(c);
     }
 
-    private synchronized MemorySegment allocateChunk(int c) {
-        MemorySegment s = chunks[c];
-        if (s == null) {
-            s = arena.allocate(chunkMask + 1, pageSizeBytes);
-            chunks[c] = s;
-            allocatedChunks++;
-        }
-        return s;
-    }
-
+    /** The chunk under an already checked range lying in one chunk; null if never allocated (reads as zeros). */
     private MemorySegment chunkForRead(long address, long len) {
-        if (address < 0 || len < 0 || address + len > capacityBytes) {
-            throw ErrorCode.TOO_LARGE.exception("address " + address + "+" + len + " is outside the "
-                    + capacityBytes + "-byte memory");
-        }
-        if (pagesMissing) {
-            faultIn(address, len);
+        if (slowPath) {
+            beforeAccess(address, len);
         }
         return chunks[(int) (address >>> chunkShift)];
     }
 
+    private void beforeAccess(long address, long len) {
+        if (table.isClosed()) {
+            throw ChunkTable.closedException();
+        }
+        faultIn(address, len);
+    }
+
     private void markDirty(long address, long len) {
+        if (len == 0) {
+            return;
+        }
         long first = address >>> pageShift;
-        long last = (address + Math.max(len, 1) - 1) >>> pageShift;
+        long last = (address + len - 1) >>> pageShift;
         for (long p = first; p <= last; p++) {
             int word = (int) (p >>> 6);
             long bit = 1L << p;
@@ -209,37 +282,45 @@ public final class PagedMemory implements AutoCloseable {
     }
 
     public long getLong(long address) {
+        checkValue(address, 8);
         MemorySegment s = chunkForRead(address, 8);
         return s == null ? 0 : s.get(LONG, address & chunkMask);
     }
 
     public void putLong(long address, long value) {
+        checkValue(address, 8);
         chunkForWrite(address, 8).set(LONG, address & chunkMask, value);
         markDirty(address, 8);
     }
 
     public int getInt(long address) {
+        checkValue(address, 4);
         MemorySegment s = chunkForRead(address, 4);
         return s == null ? 0 : s.get(INT, address & chunkMask);
     }
 
     public void putInt(long address, int value) {
+        checkValue(address, 4);
         chunkForWrite(address, 4).set(INT, address & chunkMask, value);
         markDirty(address, 4);
     }
 
     public byte getByte(long address) {
+        checkRange(address, 1);
         MemorySegment s = chunkForRead(address, 1);
         return s == null ? 0 : s.get(ValueLayout.JAVA_BYTE, address & chunkMask);
     }
 
     public void putByte(long address, byte value) {
+        checkRange(address, 1);
         chunkForWrite(address, 1).set(ValueLayout.JAVA_BYTE, address & chunkMask, value);
         markDirty(address, 1);
     }
 
     /** Copies {@code len} bytes at {@code address} into {@code dst[off..]}; may span chunks. */
     public void read(long address, byte[] dst, int off, int len) {
+        checkRange(address, len);
+        checkArray(dst, off, len);
         while (len > 0) {
             int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
             MemorySegment s = chunkForRead(address, n);
@@ -256,6 +337,8 @@ public final class PagedMemory implements AutoCloseable {
 
     /** Copies {@code src[off..off+len)} to {@code address}; may span chunks. */
     public void write(long address, byte[] src, int off, int len) {
+        checkRange(address, len);
+        checkArray(src, off, len);
         markDirty(address, len);
         while (len > 0) {
             int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
@@ -269,6 +352,8 @@ public final class PagedMemory implements AutoCloseable {
 
     /** Whether two ranges hold the same bytes (for key comparison without copying). */
     public boolean equalsBytes(long address, byte[] other, int off, int len) {
+        checkRange(address, len);
+        checkArray(other, off, len);
         while (len > 0) {
             int n = (int) Math.min(len, chunkMask + 1 - (address & chunkMask));
             MemorySegment s = chunkForRead(address, n);
@@ -295,6 +380,7 @@ public final class PagedMemory implements AutoCloseable {
     }
 
     public boolean isDirty(long page) {
+        checkPage(page);
         return (dirty[(int) (page >>> 6)] & (1L << page)) != 0;
     }
 
@@ -320,18 +406,17 @@ public final class PagedMemory implements AutoCloseable {
      * copy. For reading (sending) an allocated page, or for installing (receiving) a page before
      * the process runs: the same rules as {@link #readPage} and {@link #installPage} apply.
      */
-    public java.nio.ByteBuffer pageBuffer(long page) {
+    public ByteBuffer pageBuffer(long page) {
+        checkPage(page);
         long address = page << pageShift;
-        if (address < 0 || address + pageSizeBytes > capacityBytes) {
-            throw ErrorCode.MALFORMED.exception("page " + page + " is outside this memory");
-        }
         int c = (int) (address >>> chunkShift);
-        MemorySegment s = chunks[c] != null ? chunks[c] : allocateChunk(c);
+        MemorySegment s = chunks[c] != null ? chunks[c] : table.allocate(c);
         return s.asSlice(address & chunkMask, pageSizeBytes).asByteBuffer();
     }
 
     /** Copies page {@code page} into {@code dst} (length ≥ page size); an unallocated page reads as zeros. */
     public void readPage(long page, byte[] dst) {
+        checkPage(page);
         read(page << pageShift, dst, 0, pageSizeBytes);
     }
 
@@ -345,13 +430,45 @@ public final class PagedMemory implements AutoCloseable {
 
     /** {@link #installPage(long, byte[])} from {@code src[offset..offset+pageSize)}. */
     public void installPage(long page, byte[] src, int offset) {
+        checkPage(page);
+        checkArray(src, offset, pageSizeBytes);
         long address = page << pageShift;
-        if (address < 0 || address + pageSizeBytes > capacityBytes || offset < 0 || src.length - offset < pageSizeBytes) {
-            throw ErrorCode.MALFORMED.exception("page " + page + " does not fit this memory");
-        }
         int c = (int) (address >>> chunkShift);
-        MemorySegment s = chunks[c] != null ? chunks[c] : allocateChunk(c);
+        MemorySegment s = chunks[c] != null ? chunks[c] : table.allocate(c);
         MemorySegment.copy(src, offset, s, ValueLayout.JAVA_BYTE, address & chunkMask, pageSizeBytes);
+    }
+
+    /**
+     * Installs every page of chunk {@code chunk} from {@code src[offset..offset+chunkBytes)}, like
+     * {@link #installPage} for each. See {@link #installChunk(int, ChunkFill)}.
+     */
+    public void installChunk(int chunk, byte[] src, int offset) {
+        checkArray(src, offset, (int) (chunkMask + 1));
+        try {
+            installChunk(chunk, b -> b.put(src, offset, b.remaining()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Installs a whole chunk received from elsewhere (pages {@code chunk·PAGES_PER_CHUNK} onwards)
+     * without marking it dirty: {@code fill} must fill the buffer it is given, one chunk long,
+     * for example by a scattering read from a socket. When the chunk is not allocated yet it is
+     * taken from the pool <em>without zeroing</em>, since every byte is overwritten, and it
+     * becomes part of this memory only once filled: nobody ever sees the previous owner's bytes.
+     * If {@code fill} throws or leaves bytes unfilled, such a chunk goes back to the pool and the
+     * memory is unchanged; an already allocated chunk keeps what {@code fill} wrote. Before the
+     * process runs only, like {@link #installPage}.
+     *
+     * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT for a chunk out of range or a short fill
+     */
+    public void installChunk(int chunk, ChunkFill fill) throws IOException {
+        if (chunk < 0 || chunk >= chunks.length) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("chunk " + chunk + " is outside this memory of " + chunks.length
+                    + " chunks");
+        }
+        table.install(chunk, fill);
     }
 
     /**
@@ -369,7 +486,12 @@ public final class PagedMemory implements AutoCloseable {
         missing = m;
         pageSource = source;
         missingCount.set(n);
-        pagesMissing = n > 0;
+        updateSlowPath();
+    }
+
+    /** Recomputed under the lock after every change to what it summarizes, so the last write wins correctly. */
+    private synchronized void updateSlowPath() {
+        slowPath = table.isClosed() || missingCount.get() > 0;
     }
 
     /** Pages still missing. */
@@ -379,8 +501,9 @@ public final class PagedMemory implements AutoCloseable {
 
     /** Whether {@code page} has yet to arrive. Any thread. */
     public boolean isMissing(long page) {
+        checkPage(page);
         AtomicLongArray m = missing;
-        return pagesMissing && m != null && (m.get((int) (page >>> 6)) & (1L << page)) != 0;
+        return m != null && missingCount.get() > 0 && (m.get((int) (page >>> 6)) & (1L << page)) != 0;
     }
 
     /**
@@ -393,6 +516,8 @@ public final class PagedMemory implements AutoCloseable {
 
     /** {@link #deliverPage(long, byte[])} from {@code src[offset..)}. */
     public boolean deliverPage(long page, byte[] src, int offset) {
+        checkPage(page);
+        checkArray(src, offset, pageSizeBytes);
         if (!isMissing(page)) {
             return false;
         }
@@ -427,7 +552,7 @@ public final class PagedMemory implements AutoCloseable {
             }
         }
         if (missingCount.decrementAndGet() == 0) {
-            pagesMissing = false;
+            updateSlowPath();
         }
     }
 
@@ -459,9 +584,14 @@ public final class PagedMemory implements AutoCloseable {
         }
     }
 
-    /** Frees all memory. No method may be called afterwards. */
+    /**
+     * Hands every chunk back to the pool (which keeps or frees it). No method may be called
+     * afterwards, and no thread may still hold a {@link #pageBuffer} view: the chunks' next
+     * owner may be writing them. Idempotent.
+     */
     @Override
     public void close() {
-        arena.close();
+        table.close();
+        updateSlowPath();
     }
 }

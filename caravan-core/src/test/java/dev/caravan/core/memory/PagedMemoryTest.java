@@ -1,6 +1,7 @@
 package dev.caravan.core.memory;
 
 import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,5 +72,66 @@ class PagedMemoryTest {
             assertThatThrownBy(() -> m.putLong(m.capacityBytes() - 4, 1)).isInstanceOf(CaravanException.class);
             assertThatThrownBy(() -> new PagedMemory(1L << 20, 1000)).isInstanceOf(CaravanException.class);
         }
+    }
+
+    @Test
+    void shouldRefuseEveryOutOfRangeAccessWithInvalidArgumentBeforeTouchingAnything() {
+        try (PagedMemory m = new PagedMemory(2L << 20, 4096)) {
+            long end = m.capacityBytes();
+            long pages = m.pageCapacity();
+            byte[] b = new byte[8192];
+            assertInvalid(() -> m.write(end - 10, b, 0, 20));
+            assertInvalid(() -> m.write(-1, b, 0, 1));
+            assertInvalid(() -> m.write(Long.MAX_VALUE - 2, b, 0, 8));
+            assertInvalid(() -> m.write(0, b, 8000, 1000));
+            assertInvalid(() -> m.read(end - 10, b, 0, 20));
+            assertInvalid(() -> m.read(0, b, -1, 1));
+            assertInvalid(() -> m.equalsBytes(end - 1, b, 0, 2));
+            assertInvalid(() -> m.equalsBytes(0, b, 0, 9000));
+            assertInvalid(() -> m.getLong(end - 4));
+            assertInvalid(() -> m.putLong(end, 1));
+            assertInvalid(() -> m.getInt(-4));
+            assertInvalid(() -> m.putInt(end - 2, 1));
+            assertInvalid(() -> m.getByte(end));
+            assertInvalid(() -> m.putByte(-1, (byte) 1));
+            assertInvalid(() -> m.putLong((1L << 20) - 4, 1));
+            assertInvalid(() -> m.getLong((1L << 20) - 4));
+            assertInvalid(() -> m.pageBuffer(pages));
+            assertInvalid(() -> m.pageBuffer(-1));
+            assertInvalid(() -> m.pageBuffer(Long.MAX_VALUE));
+            assertInvalid(() -> m.readPage(pages, b));
+            assertInvalid(() -> m.readPage(0, new byte[100]));
+            assertInvalid(() -> m.installPage(pages, b));
+            assertInvalid(() -> m.installPage(0, b, 8000));
+            assertInvalid(() -> m.installChunk(2, new byte[1 << 20], 0));
+            assertInvalid(() -> m.installChunk(-1, new byte[1 << 20], 0));
+            assertInvalid(() -> m.installChunk(0, new byte[100], 0));
+            assertInvalid(() -> m.deliverPage(pages, b));
+            assertInvalid(() -> m.deliverPage(0, b, 8000));
+            assertInvalid(() -> m.isDirty(pages));
+            assertInvalid(() -> m.isDirty(-1));
+            assertInvalid(() -> m.isMissing(pages));
+            assertInvalid(() -> m.isAllocated(pages));
+            assertThat(m.dirtyPageCount()).isZero();
+            assertThat(m.allocatedPages()).isZero();
+            m.write(end, b, 0, 0);
+            assertThat(m.dirtyPageCount()).isZero();
+        }
+    }
+
+    @Test
+    void shouldFailAccessesAfterClose() {
+        PagedMemory m = new PagedMemory(1L << 20, 4096);
+        m.putLong(0, 1);
+        m.close();
+        assertThatThrownBy(() -> m.getLong(0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> m.putLong(8, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> m.pageBuffer(0)).isInstanceOf(IllegalStateException.class);
+        m.close();
+    }
+
+    private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(CaravanException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }
 }

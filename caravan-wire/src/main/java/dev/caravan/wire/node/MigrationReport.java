@@ -74,7 +74,10 @@ public record MigrationReport(String name, String fromNode, String toNode, Migra
         }
     }
 
-    /** What the destination spent: allocating memory (and how much of it was fresh), and in the process's hooks. */
+    /**
+     * What the destination spent by its commit: time allocating memory, bytes of it that had to be
+     * faulted in fresh (not reused from its pool), and µs in the process's restore hook.
+     */
     public record DestinationCosts(long allocationMs, long freshBytes, long hookMicros) {
         public static final DestinationCosts NONE = new DestinationCosts(0, 0, 0);
 
