@@ -162,6 +162,14 @@ public final class LocalNamingService implements NamingService {
             }
             if (old != null && old.leaseId() != leaseId) {
                 LeaseState previous = leases.get(old.leaseId());
+                if (previous != null && previous.expiredAt(clock.millis())) {
+                    dropLease(previous);
+                    previous = null;
+                }
+                if (previous != null && old.epoch() == entry.epoch()) {
+                    throw ErrorCode.ALREADY_EXISTS.exception(entry.name() + " is held by " + previous.holder + " ("
+                            + old.host() + ":" + old.port() + ") under another live lease at the same epoch " + old.epoch());
+                }
                 if (previous != null) {
                     previous.names.remove(entry.name());
                 }

@@ -46,11 +46,14 @@ public interface NamingService extends AutoCloseable {
 
     /**
      * Creates or replaces {@code entry.name()} under the lease; the stored entry carries
-     * {@code leaseId}. An existing entry with the same or a lower epoch is replaced and moves
-     * to this lease.
+     * {@code leaseId}. An existing entry under the same lease, or under another lease at a lower
+     * epoch (a migration's commit), is replaced and moves to this lease. An entry that another
+     * live lease holds at the same epoch is refused: two holders never claim one name at one
+     * epoch (a second node started with the id of a running one is refused its {@code node/<id>}).
      *
      * @throws dev.caravan.wire.CaravanException LEASE_EXPIRED when the lease is gone,
-     *                                           STALE_EPOCH when the existing entry has a higher epoch
+     *                                           STALE_EPOCH when the existing entry has a higher epoch,
+     *                                           ALREADY_EXISTS when another live lease holds it at the same epoch
      */
     void register(long leaseId, NamingEntry entry);
 
