@@ -215,6 +215,12 @@ public final class ProcessRunner implements ProcessContext {
                 commandsFailed++;
                 LOG.log(System.Logger.Level.ERROR, "process " + name + " failed on " + commands[i].name(), e);
                 replies[i] = Reply.error("ERR internal error in process: " + e);
+            } catch (Error e) {
+                // The thread dies of it (run() marks the process FAILED), but this batch's caller still gets an answer.
+                java.util.Arrays.fill(replies, i, commands.length, Reply.error("ERR process " + name + " failed in "
+                        + commands[i].name() + ": " + e));
+                b.completion().complete(replies);
+                throw e;
             }
         }
         commandsServed += commands.length;

@@ -49,6 +49,9 @@ class ProcessRunnerLifecycleTest {
 
         @Override
         public Reply onCommand(Command command) {
+            if (command.name().equals("DIE")) {
+                throw new AssertionError("invariant broken");
+            }
             if (command.name().equals("LOOP")) {
                 looping.countDown();
                 while (!release.get() && (ignoreInterrupts.get() || !Thread.currentThread().isInterrupted())) {
@@ -161,6 +164,19 @@ class ProcessRunnerLifecycleTest {
         assertThatThrownBy(() -> runner.submit(Command.of("N")))
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_FAILED))
                 .hasMessageContaining("no config");
+    }
+
+    @Test
+    void shouldAnswerTheBatchInProgressWhenTheHandlerKillsItsThread() throws Exception {
+        runner.start(false).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Reply[]> batch = new CompletableFuture<>();
+        runner.submit(new Command[] {Command.of("N"), Command.of("DIE"), Command.of("N")}, batch::complete);
+
+        Reply[] replies = batch.get(5, TimeUnit.SECONDS);
+        assertThat(replies[0]).isEqualTo(Reply.integer(1));
+        assertThat(replies[1]).isInstanceOf(Reply.Error.class).isEqualTo(replies[2]);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.state() == ProcessState.FAILED);
+        assertThat(runner.failureReason()).contains("DIE").contains("invariant broken");
     }
 
     @Test
