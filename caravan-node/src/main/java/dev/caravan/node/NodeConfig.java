@@ -19,9 +19,15 @@ import java.util.regex.Pattern;
  * @param mailboxCapacity  commands queued per process before clients are held back
  * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
  *                         what a process bound by type is rebound to when it arrives here
+ * @param stopDeadlineMs   how long stopping a process may take: half of it for the process to finish
+ *                         its command and run onStop, the rest after its thread is interrupted; then
+ *                         it is abandoned (see {@link NodeDaemon}). Also bounds the node's close.
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
-                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices) {
+                         long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
+                         long stopDeadlineMs) {
+    /** The stop deadline unless told otherwise. */
+    public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -38,10 +44,19 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
         }
+        if (stopDeadlineMs < 100 || stopDeadlineMs > 600_000) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("stop deadline must be 100..600000 ms, got " + stopDeadlineMs);
+        }
+    }
+
+    /** The same settings with another stop deadline. */
+    public NodeConfig withStopDeadlineMs(long ms) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, ms);
     }
 
     /** Defaults for a loopback node. */
     public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
-        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of());
+        return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of(),
+                DEFAULT_STOP_DEADLINE_MS);
     }
 }
