@@ -6,6 +6,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.naming.RemoteNamingService;
 import dev.caravan.node.NodeConfig;
 import dev.caravan.node.NodeDaemon;
+import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,20 +42,29 @@ public final class NodeCommand implements Callable<Integer> {
             description = "a node-local device (path under DATA-DIR/resources) that processes bound by type are rebound to")
     java.util.Map<String, String> devices = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--stop-deadline-ms", defaultValue = "" + NodeConfig.DEFAULT_STOP_DEADLINE_MS,
+            description = "how long stopping a process may take before it is abandoned (default: ${DEFAULT-VALUE})")
+    long stopDeadlineMs;
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (used by launchers)")
     boolean exitOnStdinEof;
 
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(".caravan", "nodes", id);
-        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices);
+        NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices,
+                stopDeadlineMs);
         RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + id, config.token()),
                 Duration.ofSeconds(5));
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system());
         } catch (Exception e) {
-            naming.close();
+            try {
+                naming.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         Daemon.announce("{\"role\":\"node\",\"id\":\"" + id + "\",\"control\":\"" + bind + ":" + node.controlAddress().getPort() + "\"}");
@@ -67,10 +77,7 @@ public final class NodeCommand implements Callable<Integer> {
                 // JVM is exiting anyway.
             }
         });
-        Daemon.runUntilStopped(exitOnStdinEof, () -> {
-            node.close();
-            naming.close();
-        });
+        Daemon.runUntilStopped(exitOnStdinEof, () -> CloseAll.closeAll("closing node " + id, node, naming));
         return 0;
     }
 }
