@@ -159,10 +159,9 @@ public final class FrameServer implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (!handshake(c, reader)) {
+            if (!handshake(c, reader, helloDeadline)) {
                 return;
             }
-            helloDeadline.cancel(false);
             while (!closed) {
                 Frame request;
                 try {
@@ -207,7 +206,8 @@ public final class FrameServer implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    private boolean handshake(FrameConnection c, FrameReader reader) throws IOException {
+    /** Reads and checks the HELLO; the deadline is cancelled before it is answered, or the connection has timed out. */
+    private boolean handshake(FrameConnection c, FrameReader reader, ScheduledFuture<?> deadline) throws IOException {
         Frame first;
         try {
             first = reader.read();
@@ -226,6 +226,10 @@ public final class FrameServer implements AutoCloseable {
                 return false;
             }
             c.peerName(hello.peerName());
+            if (!deadline.cancel(false)) {
+                // The watchdog fired (or is closing the socket) first: the client must not be told it is admitted.
+                return false;
+            }
             return c.send(Frame.ok(first.requestId(), new byte[0]));
         } catch (CaravanException e) {
             c.send(Frame.error(first.requestId(), e));
