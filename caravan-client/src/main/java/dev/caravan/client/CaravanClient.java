@@ -8,13 +8,16 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.HostPort;
+import dev.caravan.wire.node.ProcessInfo;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CaravanClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CaravanClient.class.getName());
+    /** How long a node may take to answer a new connection's HELLO before it counts as not answering. */
+    public static final Duration NODE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration NODE_CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final NamingService naming;
     private final String token;
@@ -82,31 +88,46 @@ public final class CaravanClient implements AutoCloseable {
      * process itself). Retries as described in the class comment.
      *
      * @param readOnly whether the command only reads, so that it may be retried after a timeout
-     * @throws CaravanException NOT_FOUND if no such process is registered, TIMEOUT or
-     *                          UNAVAILABLE when the deadline passes without an answer
+     * @throws CaravanException NOT_FOUND if no such process is registered, PROCESS_FAILED at once
+     *                          (with the reason) if it has failed, TIMEOUT or UNAVAILABLE when the
+     *                          deadline passes without an answer (naming the node that did not answer)
      */
     public Reply call(String process, Command command, boolean readOnly) {
         long requestId = requestIds.incrementAndGet();
         long start = clock.nanoTime();
         long pauseMs = 10;
         CaravanException last = null;
+        Location silent = null;
         while (true) {
-            Location at = locate(process);
+            Location at;
             try {
-                return node(at.control()).call(process, clientId, requestId, command);
+                at = locate(process);
             } catch (CaravanException e) {
-                boolean retry = switch (e.code()) {
-                    case NOT_HERE, UNAVAILABLE -> true;
-                    case TIMEOUT -> readOnly;
-                    default -> false;
-                };
-                if (!retry) {
+                if (e.code() == ErrorCode.NOT_FOUND && silent != null) {
+                    throw new CaravanException(ErrorCode.UNAVAILABLE, "process " + process + " was registered on node "
+                            + silent.node() + " (" + silent.control() + "), which stopped answering; its naming entry"
+                            + " has expired since (the node is paused, cut off or dead)", last);
+                }
+                throw e;
+            }
+            NodeControl node = null;
+            try {
+                node = node(at.control());
+            } catch (CaravanException e) {
+                if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT) {
                     throw e;
                 }
-                last = e;
+                // The node does not answer at all: say which node, and look the process up again (it may have moved).
+                silent = at;
+                last = new CaravanException(ErrorCode.UNAVAILABLE, "process " + process + " is registered on node " + at.node()
+                        + " (" + at.control() + "), which does not answer: " + e.getMessage(), e);
                 locations.remove(process, at);
-                if (e.code() == ErrorCode.UNAVAILABLE) {
-                    dropNode(at.control());
+            }
+            if (node != null) {
+                try {
+                    return node.call(process, clientId, requestId, command);
+                } catch (CaravanException e) {
+                    last = onCallFailed(process, at, e, readOnly);
                 }
             }
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start);
@@ -118,6 +139,23 @@ public final class CaravanClient implements AutoCloseable {
             pause(pauseMs);
             pauseMs = Math.min(500, pauseMs * 2);
         }
+    }
+
+    /** Throws what is not worth retrying; forgets the location of what is, and returns it. */
+    private CaravanException onCallFailed(String process, Location at, CaravanException e, boolean readOnly) {
+        boolean retry = switch (e.code()) {
+            case NOT_HERE, UNAVAILABLE -> true;
+            case TIMEOUT -> readOnly;
+            default -> false;
+        };
+        if (!retry) {
+            throw e;
+        }
+        locations.remove(process, at);
+        if (e.code() == ErrorCode.UNAVAILABLE) {
+            dropNode(at.control());
+        }
+        return e;
     }
 
     private static void pause(long ms) {
@@ -166,7 +204,7 @@ public final class CaravanClient implements AutoCloseable {
         if (c != null && c.isOpen()) {
             return c;
         }
-        NodeControl fresh = NodeControl.connect(control, "client", token, Duration.ofSeconds(30));
+        NodeControl fresh = NodeControl.connect(control, "client", token, NODE_HANDSHAKE_TIMEOUT, NODE_CALL_TIMEOUT);
         NodeControl prev = nodes.put(control, fresh);
         if (prev != null) {
             prev.close();
@@ -187,6 +225,46 @@ public final class CaravanClient implements AutoCloseable {
         List<NamingEntry> entries = naming.list("node/");
         for (NamingEntry e : entries) {
             out.put(e.node(), new InetSocketAddress(e.host(), e.port()));
+        }
+        return out;
+    }
+
+    /** What one node answered to a listing: its processes, or why it did not answer in time ("" if it did). */
+    public record NodeListing(String node, InetSocketAddress control, List<ProcessInfo> processes, String unreachable) {
+        public boolean reachable() {
+            return unreachable.isEmpty();
+        }
+    }
+
+    /**
+     * Lists every registered node's processes, asking all nodes at once on connections of their
+     * own, and waits at most {@code perNode} for each: a node that is paused or cut off shows up
+     * as unreachable instead of holding up the answer.
+     */
+    public List<NodeListing> listAll(Duration perNode) {
+        Map<String, InetSocketAddress> all = nodes();
+        Map<String, CompletableFuture<List<ProcessInfo>>> asked = new java.util.TreeMap<>();
+        for (Map.Entry<String, InetSocketAddress> n : all.entrySet()) {
+            CompletableFuture<List<ProcessInfo>> f = new CompletableFuture<>();
+            Thread.ofVirtual().name("list-" + n.getKey()).start(() -> {
+                try (NodeControl c = NodeControl.connect(n.getValue(), "client", token, perNode, perNode)) {
+                    f.complete(c.list(perNode));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            asked.put(n.getKey(), f.orTimeout(perNode.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        List<NodeListing> out = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<List<ProcessInfo>>> a : asked.entrySet()) {
+            InetSocketAddress control = all.get(a.getKey());
+            try {
+                out.add(new NodeListing(a.getKey(), control, a.getValue().join(), ""));
+            } catch (java.util.concurrent.CompletionException e) {
+                String why = e.getCause() instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + perNode.toMillis() + " ms" : String.valueOf(e.getCause().getMessage());
+                out.add(new NodeListing(a.getKey(), control, List.of(), why));
+            }
         }
         return out;
     }

@@ -13,6 +13,7 @@ import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.node.StopReply;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,6 +36,18 @@ public final class NodeControl implements AutoCloseable {
 
     public static NodeControl connect(InetSocketAddress address, String peerName, String token, Duration timeout) {
         return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), timeout), address);
+    }
+
+    /**
+     * Connects with a short handshake deadline and a longer one for requests: a node that does
+     * not answer its HELLO (paused, overloaded, cut off) is reported within {@code handshakeTimeout}.
+     *
+     * @throws dev.caravan.wire.CaravanException UNAVAILABLE or TIMEOUT when the node does not answer
+     */
+    public static NodeControl connect(InetSocketAddress address, String peerName, String token, Duration handshakeTimeout,
+                                      Duration timeout) {
+        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), handshakeTimeout, timeout, f -> { }),
+                address);
     }
 
     public InetSocketAddress address() {
@@ -60,12 +73,26 @@ public final class NodeControl implements AutoCloseable {
         return ProcessInfo.readFrom(client.request(Op.NODE_START, w.toBytes()));
     }
 
-    public void stop(String name) {
-        client.request(Op.NODE_STOP, new BodyWriter().string(name).toBytes());
+    /**
+     * Stops a process. The node answers within its stop deadline plus a margin; the reply says
+     * whether the process stopped or was abandoned (and what it still holds).
+     *
+     * @throws dev.caravan.wire.CaravanException BUSY while it is being moved, NOT_FOUND if not there
+     */
+    public StopReply stop(String name) {
+        return StopReply.readFrom(client.request(Op.NODE_STOP, new BodyWriter().string(name).toBytes()));
     }
 
     public List<ProcessInfo> list() {
-        BodyReader r = client.request(Op.NODE_LIST, new byte[0]);
+        return list(client.request(Op.NODE_LIST, new byte[0]));
+    }
+
+    /** The node's processes, waiting at most {@code wait} for the answer. */
+    public List<ProcessInfo> list(Duration wait) {
+        return list(client.call(Op.NODE_LIST, new byte[0], wait).expectOk());
+    }
+
+    private static List<ProcessInfo> list(BodyReader r) {
         int n = r.count(1_000_000, "process");
         List<ProcessInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  * A Redis-compatible key-value store (strings, expiry) as a Caravan process. Its whole data
  * set lives in the process's paged memory through a {@link PagedHeap} and a {@link KvStore}
  * hash table, so migrating the pages migrates the data; Java fields only cache what
- * {@link #onStart} rebuilds by attaching to the heap. There is no object state.
+ * {@link #onArrive} rebuilds by attaching to the heap (a few header reads; it does not walk the
+ * table, so a post-copy arrival faults in only the pages holding the headers). There is no object state.
  *
  * <p>Commands: PING ECHO GET SET (EX PX EXAT PXAT NX XX KEEPTTL GET) MGET MSET INCR DECR INCRBY
  * DECRBY DEL EXISTS EXPIRE PEXPIRE (NX XX GT LT) PERSIST TTL PTTL DBSIZE FLUSHALL FLUSHDB INFO
@@ -46,14 +47,21 @@ public final class KvProcess implements CaravanProcess {
 
     @Override
     public void onStart(ProcessContext context, boolean restored) {
+        if (restored) {
+            onArrive(context);
+            return;
+        }
         this.context = context;
         this.clock = context.clock();
-        if (restored) {
-            heap = PagedHeap.attach(context.memory());
-            store = KvStore.attach(heap);
-        } else {
-            flush();
-        }
+        flush();
+    }
+
+    @Override
+    public void onArrive(ProcessContext context) {
+        this.context = context;
+        this.clock = context.clock();
+        heap = PagedHeap.attach(context.memory());
+        store = KvStore.attach(heap);
     }
 
     private void flush() {

@@ -169,14 +169,11 @@ public final class LocalNamingService implements NamingService {
             }
             if (holder != null && old.epoch() == entry.epoch()) {
                 // A new owner needs a strictly higher epoch: of two that race at the same epoch, exactly one wins.
-                throw ErrorCode.ALREADY_EXISTS.exception(entry.name() + " is held at epoch " + old.epoch() + " by "
-                        + holder.holder + "; another holder needs a higher epoch");
+                throw ErrorCode.ALREADY_EXISTS.exception(entry.name() + " is held by " + holder.holder + " ("
+                        + old.host() + ":" + old.port() + ") under another live lease at the same epoch " + old.epoch());
             }
-            if (old != null && old.leaseId() != leaseId) {
-                LeaseState previous = leases.get(old.leaseId());
-                if (previous != null) {
-                    previous.names.remove(entry.name());
-                }
+            if (holder != null) {
+                holder.names.remove(entry.name());
             }
             NamingEntry stored = entry.withLeaseId(leaseId);
             entries.put(stored.name(), stored);

@@ -46,10 +46,12 @@ public interface NamingService extends AutoCloseable {
 
     /**
      * Creates or replaces {@code entry.name()} under the lease; the stored entry carries
-     * {@code leaseId}. An existing entry with a lower epoch is replaced and moves to this lease;
-     * one with the same epoch only when it is this lease's own or its lease is gone. So every
-     * operation that creates an owner for a name (deploy at epoch 1, clone, restore, migration
-     * commit at epoch + 1) takes it atomically: of two racing at the same epoch exactly one wins.
+     * {@code leaseId}. An existing entry under the same lease, or under another lease at a lower
+     * epoch (a migration's commit), is replaced and moves to this lease. An entry that another
+     * live lease holds at the same epoch is refused: two holders never claim one name at one
+     * epoch (a second node started with the id of a running one is refused its {@code node/<id>};
+     * of two operations that create an owner for a process at one epoch — deploy, clone, restore —
+     * exactly one wins).
      *
      * @throws dev.caravan.wire.CaravanException LEASE_EXPIRED when the lease is gone,
      *                                           STALE_EPOCH when the existing entry has a higher epoch,

@@ -166,6 +166,32 @@ class LocalNamingServiceTest {
     }
 
     @Test
+    void shouldRefuseANameThatAnotherLiveLeaseHoldsAtTheSameEpoch() {
+        Lease real = naming.openLease("node/n1", 1000);
+        Lease impostor = naming.openLease("node/n1", 1000);
+        naming.register(real.id(), entry("node/n1", 0));
+        assertThatThrownBy(() -> naming.register(impostor.id(), entry("node/n1", 0)))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS))
+                .hasMessageContaining("node/n1").hasMessageContaining("127.0.0.1:7000");
+        assertThat(naming.lookup("node/n1")).get().extracting(NamingEntry::leaseId).isEqualTo(real.id());
+        // The holder itself may register again, and closing the impostor's lease leaves the entry alone.
+        naming.register(real.id(), entry("node/n1", 0));
+        naming.closeLease(impostor.id());
+        assertThat(naming.lookup("node/n1")).isPresent();
+    }
+
+    @Test
+    void shouldGiveANameToAnotherLeaseOnceItsHolderHasExpired() {
+        Lease old = naming.openLease("node/n1", 1000);
+        naming.register(old.id(), entry("node/n1", 0));
+        clock.advanceMs(1000);
+        Lease fresh = naming.openLease("node/n1", 1000);
+        naming.register(fresh.id(), entry("node/n1", 0));
+        assertThat(naming.lookup("node/n1")).get().extracting(NamingEntry::leaseId).isEqualTo(fresh.id());
+        assertCode(() -> naming.renew(old.id()), ErrorCode.LEASE_EXPIRED);
+    }
+
+    @Test
     void shouldNotReissueLeaseIdsAfterRestart() {
         Lease a = naming.openLease("n1", 1000);
         try (LocalNamingService restarted = new LocalNamingService(clock)) {

@@ -57,7 +57,7 @@ final class ControlHandler implements FrameHandler {
             case Op.NODE_STOP -> {
                 String name = in.string();
                 in.expectEnd();
-                node.stopProcess(name);
+                node.stopProcess(name).writeTo(out);
             }
             case Op.NODE_LIST -> {
                 in.expectEnd();

@@ -66,8 +66,7 @@ final class DataEndpoint implements AutoCloseable {
             return fill(batch.size(), Reply.error("MOVED " + moved));
         }
         if (runner.state() == ProcessState.FAILED) {
-            return fill(batch.size(), Reply.error("ERR process " + processName + " has failed on this node"
-                    + " (for example it lost pages with its migration source); restore it from a checkpoint"));
+            return failed(batch.size());
         }
         if (!owned.getAsBoolean()) {
             return fill(batch.size(), Reply.error("TRYAGAIN this node does not own process " + processName
@@ -77,6 +76,9 @@ final class DataEndpoint implements AutoCloseable {
         try {
             runner.submit(batch.toArray(Command[]::new), done::complete);
         } catch (CaravanException e) {
+            if (e.code() == dev.caravan.wire.ErrorCode.PROCESS_FAILED) {
+                return failed(batch.size());
+            }
             moved = movedTo;
             return fill(batch.size(), Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
         }
@@ -85,6 +87,10 @@ final class DataEndpoint implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch completion failed", e.getCause());
         }
+    }
+
+    private Reply[] failed(int n) {
+        return fill(n, Reply.error("ERR process " + processName + " has failed on this node: " + runner.failureReason()));
     }
 
     static Reply[] fill(int n, Reply r) {

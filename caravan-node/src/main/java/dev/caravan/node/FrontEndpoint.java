@@ -124,10 +124,13 @@ final class FrontEndpoint implements AutoCloseable {
         return r instanceof Reply.Error e && (e.text().startsWith("MOVED ") || e.text().startsWith("TRYAGAIN "));
     }
 
+    /** Stops serving and closes every pooled backend connection, even when closing the server fails. */
     @Override
     public void close() {
         closed = true;
-        server.close();
-        drainPool();
+        dev.caravan.wire.CloseAll all = new dev.caravan.wire.CloseAll();
+        all.run(server::close);
+        all.run(this::drainPool);
+        all.throwIfFailed("closing the stable endpoint of " + processName);
     }
 }

@@ -4,10 +4,15 @@ import dev.caravan.core.memory.PagedMemory;
 import dev.caravan.migration.MovableProcess;
 import dev.caravan.migration.RecentReplies;
 import dev.caravan.core.process.ProcessRunner;
+import dev.caravan.core.process.ProcessState;
 import dev.caravan.core.process.ProcessStats;
+import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.node.StopReply;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,25 +21,44 @@ import java.util.concurrent.TimeoutException;
  * A process as its node holds it: the spec it was started from, its runner (thread, mailbox,
  * memory), its data endpoint and its recent replies. Immutable references; the mutable parts
  * are owned by the runner.
+ *
+ * <p><b>Stopping.</b> {@link #close} stops within the node's stop deadline. A process whose
+ * thread does not end by then is <em>abandoned</em>: its endpoint is closed, its thread is left
+ * interrupted, and its memory is <em>not</em> freed while the thread lives, because the thread
+ * may still be touching it. (The memory is a shared FFM arena, so freeing it would turn the
+ * thread's next access into an exception rather than a crash; but process code may catch that
+ * and keep going on half-written state, and a loop that never touches memory would not notice
+ * at all. Keeping the memory until the thread ends costs memory, never correctness.) The memory
+ * is freed when the thread ends, if ever; until then {@code ps} shows the process as STUCK with
+ * what it holds.
  */
 final class HostedProcess implements MovableProcess {
+    private static final System.Logger LOG = System.getLogger(HostedProcess.class.getName());
+    /** A command (or hook) running longer than this makes ps show the process BUSY. */
+    static final long BUSY_AFTER_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final ProcessSpec spec;
     private final ProcessRunner runner;
     private final PagedMemory memory;
     private final DataEndpoint endpoint;
     private final String dataHost;
     private final String front;
+    private final Duration stopDeadline;
     private final RecentReplies recentReplies = new RecentReplies(RecentReplies.DEFAULT_CAPACITY);
+    private final CompletableFuture<StopReply> closed = new CompletableFuture<>();
+    private volatile boolean closing;
+    private volatile String abandonedDetail;
 
     /** @param front the process's stable endpoint (host:port), "" if it has none */
     HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost,
-                  String front) {
+                  String front, Duration stopDeadline) {
         this.spec = spec;
         this.runner = runner;
         this.memory = memory;
         this.endpoint = endpoint;
         this.dataHost = dataHost;
         this.front = front;
+        this.stopDeadline = stopDeadline;
     }
 
     @Override
@@ -76,26 +100,126 @@ final class HostedProcess implements MovableProcess {
         return recentReplies;
     }
 
-    /** A report for ps and inspect; waits briefly for the process thread's counters. */
+    /**
+     * Refuses at once when the process cannot serve: for calls, migrations and checkpoints, so
+     * that none of them waits on a process that will never answer.
+     *
+     * @throws dev.caravan.wire.CaravanException PROCESS_FAILED with the reason when it has failed
+     */
+    void requireServing() {
+        runner.requireNotFailed();
+    }
+
+    /** Whether this process was given up on when it did not stop by its deadline. */
+    boolean abandoned() {
+        return abandonedDetail != null;
+    }
+
+    /**
+     * A report for ps and inspect. Asks the process thread for a consistent reading unless the
+     * thread is busy or stuck (then the counters are read as they are, and dirty pages are -1).
+     */
     ProcessInfo info(String nodeId) throws InterruptedException {
-        ProcessStats s;
-        try {
-            s = runner.stats().get(2, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        String doing = runner.busyWith();
+        long busyNs = doing == null ? 0 : runner.clock().nanoTime() - runner.busySinceNs();
+        boolean busy = doing != null && busyNs > BUSY_AFTER_NS;
+        ProcessStats s = null;
+        if (!busy && !closing) {
+            try {
+                s = runner.stats().get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                s = null;
+            }
+        }
+        if (s == null) {
             s = new ProcessStats(runner.state(), memory.allocatedPages(), -1, memory.allocatedBytes(),
                     runner.commandsServed(), runner.commandsFailed(), runner.queuedCommands());
         }
+        String state = s.state().name();
+        String detail = "";
+        if (abandoned()) {
+            state = "STUCK";
+            detail = abandonedDetail + (doing == null ? "" : "; still in " + doing + " for " + millis(busyNs));
+        } else if (s.state() == ProcessState.FAILED) {
+            detail = runner.failureReason();
+        } else if (busy) {
+            state = "BUSY";
+            detail = "in " + doing + " for " + millis(busyNs);
+        }
         String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
         String cls = runner.process().getClass().getName();
-        return new ProcessInfo(runner.id().toString(), spec.name(), nodeId, s.state().name(), runner.epoch(), dataHost,
+        return new ProcessInfo(runner.id().toString(), spec.name(), nodeId, state, runner.epoch(), dataHost,
                 endpoint.port(), front, bundle, cls, s.allocatedPages(), s.dirtyPages(), s.memoryBytes(), s.commandsServed(),
-                s.queuedCommands());
+                s.queuedCommands(), detail);
     }
 
-    /** Stops the process, closes its endpoint and frees its memory. */
-    void close() throws InterruptedException {
-        endpoint.close();
-        runner.stop();
-        memory.close();
+    private static String millis(long ns) {
+        return TimeUnit.NANOSECONDS.toMillis(ns) + " ms";
+    }
+
+    /**
+     * Stops the process within the stop deadline and closes its endpoint; frees its memory if
+     * its thread ended, else abandons it (see the class comment). Every step runs even when one
+     * fails; failures are logged and thrown together. A second call returns the first's report.
+     */
+    StopReply close() throws InterruptedException {
+        boolean first;
+        synchronized (this) {
+            first = !closing;
+            closing = true;
+        }
+        if (!first) {
+            try {
+                return closed.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("closing process " + spec.name() + " failed", e.getCause());
+            }
+        }
+        CloseAll all = new CloseAll();
+        try {
+            all.run(endpoint::close);
+            String doing = runner.busyWith();
+            boolean ended = false;
+            try {
+                ended = runner.stop(stopDeadline);
+            } catch (InterruptedException | RuntimeException e) {
+                all.record(e);
+            }
+            StopReply reply;
+            if (ended) {
+                all.run(memory::close);
+                reply = new StopReply(true, "");
+            } else {
+                doing = runner.busyWith() != null ? runner.busyWith() : doing;
+                abandonedDetail = "did not stop within " + stopDeadline.toMillis() + " ms"
+                        + (doing == null ? "" : " (in " + doing + ")") + "; abandoned: thread left interrupted, "
+                        + memory.allocatedBytes() + " bytes of memory kept until it ends";
+                reply = new StopReply(false, abandonedDetail);
+                runner.terminated().thenRun(this::onAbandonedThreadEnded);
+            }
+            closed.complete(reply);
+            if (all.failure() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            all.throwIfFailed("closing process " + spec.name());
+            return reply;
+        } catch (RuntimeException | Error e) {
+            closed.completeExceptionally(e);
+            throw e;
+        } finally {
+            // Whatever went wrong, a second caller must not wait for a report that never comes.
+            closed.complete(new StopReply(false, "closing failed"));
+        }
+    }
+
+    private void onAbandonedThreadEnded() {
+        long bytes = memory.allocatedBytes();
+        try {
+            memory.close();
+            LOG.log(System.Logger.Level.INFO, "abandoned process " + spec.name() + " (" + runner.id() + ") ended at last; freed "
+                    + bytes + " bytes");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "freeing the memory of abandoned process " + spec.name() + ": " + e);
+        }
     }
 }

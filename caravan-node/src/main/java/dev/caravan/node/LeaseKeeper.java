@@ -75,6 +75,7 @@ final class LeaseKeeper {
                 lastGoodSentNs = sent;
                 return;
             }
+            closeStaleLease();
             Lease lease = naming.openLease(holder, ttlMs);
             leaseId = lease.id();
             lastGoodSentNs = sent;
@@ -89,6 +90,23 @@ final class LeaseKeeper {
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, holder + ": re-registration failed: " + e);
+        }
+    }
+
+    /**
+     * Before a new lease: close the old one, which naming may still hold for the last tenth of
+     * its term. Its entries would otherwise refuse their re-registration under the new lease
+     * (naming refuses a name that another live lease holds at the same epoch). Best effort.
+     */
+    private void closeStaleLease() {
+        long stale = leaseId;
+        if (stale < 0) {
+            return;
+        }
+        try {
+            naming.closeLease(stale);
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.DEBUG, holder + ": closing stale lease " + stale + " failed: " + e);
         }
     }
 

@@ -20,12 +20,17 @@ import java.util.regex.Pattern;
  * @param mailboxCapacity  commands queued per process before clients are held back
  * @param devices          node-local devices by type ("printer" → a path under dataDir/resources),
  *                         what a process bound by type is rebound to when it arrives here
+ * @param stopDeadlineMs   how long stopping a process may take: half of it for the process to finish
+ *                         its command and run onStop, the rest after its thread is interrupted; then
+ *                         it is abandoned (see {@link NodeDaemon}). Also bounds the node's close.
  * @param chunkPool        how much memory the node keeps warm for arriving processes (cap, pre-fault reserve)
  * @param migration        the migration engine's deadlines and bounds
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
                          long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
-                         ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration) {
+                         long stopDeadlineMs, ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration) {
+    /** The stop deadline unless told otherwise. */
+    public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -44,24 +49,39 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
         }
+        if (stopDeadlineMs < 100 || stopDeadlineMs > 600_000) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("stop deadline must be 100..600000 ms, got " + stopDeadlineMs);
+        }
     }
 
-    /** A node with the migration engine's default settings. */
+    /** A node with the default stop deadline, memory pool and migration settings. */
     public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
-                      String token, int mailboxCapacity, java.util.Map<String, String> devices, ChunkPool.Config chunkPool) {
-        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, chunkPool,
-                dev.caravan.migration.MigrationSettings.defaults());
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                DEFAULT_STOP_DEADLINE_MS, ChunkPool.Config.defaults(), dev.caravan.migration.MigrationSettings.defaults());
     }
 
-    /** The same node with other migration settings. */
+    /** The same settings with another stop deadline. */
+    public NodeConfig withStopDeadlineMs(long ms) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, ms,
+                chunkPool, migration);
+    }
+
+    /** The same settings with another memory pool. */
+    public NodeConfig withChunkPool(ChunkPool.Config pool) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                stopDeadlineMs, pool, migration);
+    }
+
+    /** The same settings with other migration settings. */
     public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                chunkPool, settings);
+                stopDeadlineMs, chunkPool, settings);
     }
 
     /** Defaults for a loopback node. */
     public static NodeConfig loopback(String nodeId, int controlPort, InetSocketAddress naming, Path dataDir) {
         return new NodeConfig(nodeId, "127.0.0.1", controlPort, naming, dataDir, 3000, "", 4096, java.util.Map.of(),
-                ChunkPool.Config.defaults());
+                DEFAULT_STOP_DEADLINE_MS, ChunkPool.Config.defaults(), dev.caravan.migration.MigrationSettings.defaults());
     }
 }

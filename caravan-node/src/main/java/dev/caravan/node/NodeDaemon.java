@@ -9,6 +9,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingService;
 import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
@@ -38,9 +39,17 @@ import java.util.concurrent.TimeUnit;
  * {@code process/<name>} (data endpoint, epoch, control endpoint) and
  * {@code bundle/<hash>/<id>} (bundles it can serve to others).
  *
- * <p>Threading: control requests arrive on connection threads; starting and stopping a process
- * is serialized per node by a lock; each process's state is touched only by its own runner.
- * One scheduler thread renews the lease and ticks processes; if it dies the node shuts down.
+ * <p>Threading: control requests arrive on connection threads; the node's books (which process
+ * runs here) are changed under one lock, which is never held while waiting on a process: a
+ * process that does not stop cannot wedge its node. Each process's state is touched only by its
+ * own runner. One scheduler thread renews the lease and ticks processes; if it dies the node
+ * shuts down.
+ *
+ * <p>Stopping: a process is withdrawn from naming first, then stopped within
+ * {@link NodeConfig#stopDeadlineMs()}. One that does not stop by then is abandoned (see
+ * {@link HostedProcess}): it is off the books and serves nobody, ps shows it STUCK until its
+ * thread ends, and the stop's reply says so. Closing the node stops all processes in
+ * parallel, so it takes one stop deadline however many are stuck.
  */
 public final class NodeDaemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeDaemon.class.getName());
@@ -56,6 +65,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final ChunkPool chunkPool;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, FrontEndpoint> fronts = new ConcurrentHashMap<>();
+    private final Map<ProcessId, HostedProcess> abandoned = new ConcurrentHashMap<>();
     private final Object lifecycleLock = new Object();
     private final ScheduledExecutorService scheduler;
     private final LeaseKeeper lease;
@@ -65,6 +75,7 @@ public final class NodeDaemon implements AutoCloseable {
     private dev.caravan.migration.MigrationEngine migration;
     private final Map<InetSocketAddress, dev.caravan.wire.net.FrameClient> peerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile boolean started;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
         this.config = config;
@@ -93,15 +104,39 @@ public final class NodeDaemon implements AutoCloseable {
                     node::readRemoteResource);
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration());
-            node.registerSelf(node.lease.leaseId());
+            node.registerSelfAtStart();
             long renewMs = Math.max(50, config.leaseTtlMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
+            node.started = true;
             return node;
-        } catch (Exception e) {
-            node.close();
+        } catch (Exception | Error e) {
+            try {
+                node.close();
+            } catch (RuntimeException | Error closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
+        }
+    }
+
+    /** The first registration: refused with one clear line when another live node holds this id. */
+    private void registerSelfAtStart() {
+        try {
+            registerSelf(lease.leaseId());
+        } catch (CaravanException e) {
+            if (e.code() != ErrorCode.ALREADY_EXISTS) {
+                throw e;
+            }
+            String where = "";
+            try {
+                where = naming.lookup("node/" + config.nodeId()).map(n -> " (control " + n.host() + ":" + n.port() + ")").orElse("");
+            } catch (CaravanException ignored) {
+                // The refusal says enough without the address.
+            }
+            throw ErrorCode.ALREADY_EXISTS.exception("node id " + config.nodeId() + " is in use by a running node" + where
+                    + "; stop that node or choose another --id");
         }
     }
 
@@ -159,7 +194,14 @@ public final class NodeDaemon implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "process " + p.spec().name() + " is owned elsewhere now (" + e.getMessage()
                         + "); stopping the stale copy here");
                 processes.remove(p.spec().name());
-                p.close();
+                // Not on this (the ticker's) thread: a copy that does not stop would hold up lease renewal.
+                Thread.ofPlatform().daemon(true).name("stop-stale-" + p.spec().name()).start(() -> {
+                    try {
+                        p.close();
+                    } catch (InterruptedException | RuntimeException stopping) {
+                        LOG.log(System.Logger.Level.WARNING, "stopping stale copy of " + p.spec().name() + ": " + stopping);
+                    }
+                });
             }
         }
         fetcher.reregister(leaseId);
@@ -265,7 +307,8 @@ public final class NodeDaemon implements AutoCloseable {
         try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, "virtual-threads")));
-            return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front);
+            return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
+                    java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
             memory.close();
             throw e;
@@ -315,12 +358,19 @@ public final class NodeDaemon implements AutoCloseable {
             registerProcess(lease.leaseId(), hosted);
             processes.put(hosted.spec().name(), hosted);
         }
+        // Returns at once: onArrive runs on the process thread after the switch-over, ahead of any command.
         awaitStart(hosted.runner().start(true), hosted.spec().name());
+        hosted.runner().startHook().whenComplete((ns, failure) -> {
+            if (failure == null) {
+                LOG.log(System.Logger.Level.INFO, "process " + hosted.spec().name() + " ran onArrive in "
+                        + TimeUnit.NANOSECONDS.toMillis(ns) + " ms");
+            }
+        });
     }
 
     /** A post-copy process that lost pages: failed, and withdrawn from naming so nobody is sent to it. */
     void markLost(HostedProcess hosted) {
-        hosted.runner().markFailed();
+        hosted.runner().markFailed("it lost pages with its migration source; restore it from a checkpoint");
         try {
             naming.unregister(lease.leaseId(), "process/" + hosted.spec().name(), hosted.runner().epoch());
         } catch (CaravanException e) {
@@ -382,42 +432,84 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops a process here and removes its naming entry. */
-    void stopProcess(String name) throws InterruptedException {
+    /**
+     * Stops a process here: withdraws its name, closes its endpoints and stops it within the
+     * stop deadline, abandoning it if it does not stop (the reply says which). The node's lock
+     * is held only to take the process off the books, never while it stops.
+     *
+     * @throws CaravanException BUSY while it is being moved, NOT_FOUND when it is not here
+     */
+    dev.caravan.wire.node.StopReply stopProcess(String name) throws InterruptedException {
+        HostedProcess p;
+        FrontEndpoint front;
         synchronized (lifecycleLock) {
             if (migration.isMoving(name)) {
                 throw ErrorCode.BUSY.exception("process " + name + " is being moved; stop it when the move is done"
                         + " or cancel the move");
             }
-            HostedProcess p = processes.remove(name);
+            p = processes.remove(name);
             if (p == null) {
                 throw ErrorCode.NOT_FOUND.exception("no process " + name + " on node " + config.nodeId());
             }
-            try {
-                naming.unregister(lease.leaseId(), "process/" + name, p.runner().epoch());
-            } catch (CaravanException e) {
-                LOG.log(System.Logger.Level.INFO, "unregistering " + name + ": " + e);
-            }
-            p.close();
-            FrontEndpoint front = fronts.remove(name);
+            front = fronts.remove(name);
+        }
+        withdraw(p);
+        dev.caravan.wire.node.StopReply reply;
+        try {
+            reply = p.close();
+        } finally {
             if (front != null) {
                 front.close();
             }
-            LOG.log(System.Logger.Level.INFO, "stopped process " + name);
+        }
+        onStopped(p, reply);
+        return reply;
+    }
+
+    private void withdraw(HostedProcess p) {
+        try {
+            naming.unregister(lease.leaseId(), "process/" + p.spec().name(), p.runner().epoch());
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.INFO, "unregistering " + p.spec().name() + ": " + e);
         }
     }
 
+    private void onStopped(HostedProcess p, dev.caravan.wire.node.StopReply reply) {
+        String name = p.spec().name();
+        if (reply.stopped()) {
+            LOG.log(System.Logger.Level.INFO, "stopped process " + name);
+            return;
+        }
+        ProcessId id = p.runner().id();
+        abandoned.put(id, p);
+        p.runner().terminated().thenRun(() -> abandoned.remove(id, p));
+        LOG.log(System.Logger.Level.WARNING, "process " + name + " (" + id + ") " + reply.detail());
+    }
+
+    /** Every process here, with the abandoned ones (STUCK) whose threads have not ended. */
     List<ProcessInfo> list() throws InterruptedException {
         List<ProcessInfo> infos = new ArrayList<>();
         for (HostedProcess p : processes.values()) {
+            infos.add(p.info(config.nodeId()));
+        }
+        for (HostedProcess p : abandoned.values()) {
             infos.add(p.info(config.nodeId()));
         }
         infos.sort((a, b) -> a.name().compareTo(b.name()));
         return infos;
     }
 
+    /** One process, FAILED and STUCK ones included. */
     ProcessInfo inspect(String name) throws InterruptedException {
-        return hosted(name).info(config.nodeId());
+        requireOwnership();
+        HostedProcess p = processes.get(name);
+        if (p == null) {
+            p = abandoned.values().stream().filter(a -> a.spec().name().equals(name)).findFirst().orElse(null);
+        }
+        if (p == null) {
+            throw ErrorCode.NOT_HERE.exception("process " + name + " is not on node " + config.nodeId());
+        }
+        return p.info(config.nodeId());
     }
 
     /**
@@ -441,12 +533,19 @@ public final class NodeDaemon implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * A process that is here and can serve.
+     *
+     * @throws CaravanException NOT_HERE when it is not here or the node lost its lease,
+     *                          PROCESS_FAILED (with the reason) when it has failed
+     */
     HostedProcess hosted(String name) {
         requireOwnership();
         HostedProcess p = processes.get(name);
         if (p == null) {
             throw ErrorCode.NOT_HERE.exception("process " + name + " is not on node " + config.nodeId());
         }
+        p.requireServing();
         return p;
     }
 
@@ -461,7 +560,12 @@ public final class NodeDaemon implements AutoCloseable {
         closedLatch.await();
     }
 
-    /** Stops every process, withdraws from naming and closes the ports. Idempotent. */
+    /**
+     * Stops every process (in parallel, each within the stop deadline), withdraws from naming
+     * and closes the ports. Every step runs even when one fails; the first failure is thrown
+     * after all of them with the others suppressed. Finishes within about one stop deadline
+     * even when processes do not stop. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -470,34 +574,61 @@ public final class NodeDaemon implements AutoCloseable {
             }
             closed = true;
         }
-        scheduler.shutdownNow();
+        CloseAll all = new CloseAll();
+        all.run(scheduler::shutdownNow);
         if (migration != null) {
-            migration.close();
+            all.close(migration);
         }
+        List<HostedProcess> toStop;
+        List<FrontEndpoint> toClose;
         synchronized (lifecycleLock) {
-            for (HostedProcess p : processes.values()) {
-                try {
-                    p.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            toStop = List.copyOf(processes.values());
             processes.clear();
-            fronts.values().forEach(FrontEndpoint::close);
+            toClose = List.copyOf(fronts.values());
             fronts.clear();
         }
-        lease.close();
-        if (control != null) {
-            control.close();
+        all.run(() -> stopAll(toStop));
+        toClose.forEach(all::close);
+        all.run(lease::close);
+        all.close(control);
+        peerLinks.values().forEach(all::close);
+        all.run(bundles::close);
+        all.run(chunkPool::close);
+        if (started) {
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopped");
         }
-        peerLinks.values().forEach(dev.caravan.wire.net.FrameClient::close);
-        chunkPool.close();
-        try {
-            bundles.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing bundle loaders: " + e);
-        }
-        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopped");
         closedLatch.countDown();
+        all.throwIfFailed("closing node " + config.nodeId());
+    }
+
+    /**
+     * Stops processes side by side, so that closing takes one stop deadline, not one per stuck
+     * process. On platform threads: processes that spin without blocking hold the carrier threads
+     * of virtual threads, and may hold all of them.
+     */
+    private void stopAll(List<HostedProcess> toStop) throws InterruptedException {
+        CloseAll all = new CloseAll();
+        List<Thread> stoppers = new ArrayList<>();
+        for (HostedProcess p : toStop) {
+            stoppers.add(Thread.ofPlatform().daemon(true).name("stop-" + p.spec().name()).start(() -> {
+                try {
+                    dev.caravan.wire.node.StopReply reply = p.close();
+                    if (!reply.stopped()) {
+                        LOG.log(System.Logger.Level.WARNING, "process " + p.spec().name() + " " + reply.detail());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "stopping process " + p.spec().name() + ": " + e);
+                }
+            }));
+        }
+        java.time.Duration bound = java.time.Duration.ofMillis(config.stopDeadlineMs()).plusSeconds(5);
+        for (Thread t : stoppers) {
+            if (!t.join(bound)) {
+                all.record(new IllegalStateException("stopping " + t.getName() + " took longer than " + bound.toMillis() + " ms"));
+            }
+        }
+        all.throwIfFailed("stopping processes");
     }
 }

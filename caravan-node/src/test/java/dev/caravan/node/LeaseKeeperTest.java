@@ -73,6 +73,25 @@ class LeaseKeeperTest {
         assertThat(reregistrations).hasValue(1);
     }
 
+    @Test
+    void shouldReregisterItsNamesWhileNamingStillHoldsItsOldLease() throws Exception {
+        NamingEntry self = new NamingEntry("node/t", "t", "127.0.0.1", 1, 0, Map.of());
+        LeaseKeeper k = new LeaseKeeper(naming, "node/t", 1000, clock, id -> naming.register(id, self));
+        k.open();
+        long first = k.leaseId();
+        naming.register(first, self);
+        reachable.set(false);
+        clock.advanceMs(950);
+        k.onTick();
+        assertThat(k.owns()).isFalse();
+        // Naming has not expired the old lease yet (950 of 1000 ms), and it holds node/t.
+        reachable.set(true);
+        k.onTick();
+        assertThat(k.owns()).isTrue();
+        assertThat(local.lookup("node/t")).get().extracting(NamingEntry::leaseId).isEqualTo(k.leaseId());
+        assertThat(k.leaseId()).isNotEqualTo(first);
+    }
+
     /** A naming service that can be made unreachable. */
     private record Flaky(NamingService inner, AtomicBoolean reachable) implements NamingService {
         private void check() {

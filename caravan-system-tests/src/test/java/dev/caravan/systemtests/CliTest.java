@@ -93,6 +93,21 @@ class CliTest {
     }
 
     @Test
+    void shouldRefuseASecondNodeWithTheIdOfARunningOneWithOneLineError() throws Exception {
+        java.net.InetSocketAddress real = cluster.client().nodes().get("n1");
+        String dir = java.nio.file.Files.createTempDirectory("second-n1").toString();
+
+        Console.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> Console.run("node", "--id", "n1", "--naming", naming, "--data-dir", dir));
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.errLines()).as("stderr was:%n%s", r.err()).hasSize(1);
+        assertThat(r.errLines().getFirst()).startsWith("caravan: node id n1 is in use by a running node")
+                .endsWith("[ALREADY_EXISTS]");
+        assertThat(cluster.client().nodes().get("n1")).isEqualTo(real);
+    }
+
+    @Test
     void shouldFailWithNotFoundWhenCallingUnknownProcess() {
         Console.Result r = Console.run("call", "--naming", naming, "nobody", "PING");
 

@@ -44,7 +44,10 @@ public enum ErrorCode {
     INVALID_ARGUMENT(17),
     /** The service cannot be reached or is shutting down. */
     UNAVAILABLE(18),
-    /** The target is busy with another operation (being moved, checkpointed, still arriving); try again when it is done. */
+    /**
+     * The target is busy with something that excludes this request (for example it is being
+     * moved to another node); the request was not carried out and may be retried later.
+     */
     BUSY(19),
     /** A bug or an unexpected failure on the remote side. */
     INTERNAL(99);

@@ -9,6 +9,7 @@ import dev.caravan.naming.RemoteNamingService;
 import dev.caravan.node.NodeConfig;
 import dev.caravan.node.NodeDaemon;
 import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Command;
@@ -55,6 +56,10 @@ public final class NodeCommand implements Callable<Integer> {
                     + "pre-fault reserve if larger)")
     String memoryPoolMax;
 
+    @Option(names = "--stop-deadline-ms", defaultValue = "" + NodeConfig.DEFAULT_STOP_DEADLINE_MS,
+            description = "how long stopping a process may take before it is abandoned (default: ${DEFAULT-VALUE})")
+    long stopDeadlineMs;
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (used by launchers)")
     boolean exitOnStdinEof;
 
@@ -63,14 +68,18 @@ public final class NodeCommand implements Callable<Integer> {
         ChunkPool.Config pool = chunkPoolConfig(prefaultReserve, memoryPoolMax);
         Path dir = dataDir != null ? dataDir : Path.of(".caravan", "nodes", id);
         NodeConfig config = new NodeConfig(id, bind, port, cluster.namingAddress(), dir, leaseMs, cluster.token(), 4096, devices,
-                pool);
+                stopDeadlineMs, pool, dev.caravan.migration.MigrationSettings.defaults());
         RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + id, config.token()),
                 Duration.ofSeconds(5));
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system());
         } catch (Exception e) {
-            naming.close();
+            try {
+                naming.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         Daemon.announce("{\"role\":\"node\",\"id\":\"" + id + "\",\"control\":\"" + bind + ":" + node.controlAddress().getPort() + "\"}");
@@ -83,10 +92,7 @@ public final class NodeCommand implements Callable<Integer> {
                 // JVM is exiting anyway.
             }
         });
-        Daemon.runUntilStopped(exitOnStdinEof, () -> {
-            node.close();
-            naming.close();
-        });
+        Daemon.runUntilStopped(exitOnStdinEof, () -> CloseAll.closeAll("closing node " + id, node, naming));
         return 0;
     }
 

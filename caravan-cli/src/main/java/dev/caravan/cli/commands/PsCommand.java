@@ -5,21 +5,28 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.cli.Sizes;
 import dev.caravan.client.CaravanClient;
-import dev.caravan.wire.CaravanException;
+import dev.caravan.client.CaravanClient.NodeListing;
 import dev.caravan.wire.node.ProcessInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code caravan ps}: every process in the cluster, asked of each node. */
-@Command(name = "ps", mixinStandardHelpOptions = true, description = "List processes: node, state, data endpoint, pages, dirty pages.")
+/**
+ * {@code caravan ps}: every process in the cluster, asked of all nodes at once with a short
+ * deadline per node. STATE is the process's state, or BUSY (one command running for long),
+ * STUCK (did not stop by its deadline and was abandoned); DETAIL says why, and why a process
+ * FAILED. A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
+ */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = "List processes: node, state (BUSY, STUCK, FAILED with the reason), endpoints, pages, dirty pages.")
 public final class PsCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -27,36 +34,52 @@ public final class PsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
+    @Option(names = "--node-timeout-ms", defaultValue = "2000",
+            description = "how long to wait for each node (default: ${DEFAULT-VALUE})")
+    long nodeTimeoutMs;
+
     @Override
     public Integer call() throws Exception {
         try (CaravanClient client = cluster.client()) {
             List<ProcessInfo> all = new ArrayList<>();
-            List<String> unreachable = new ArrayList<>();
-            for (Map.Entry<String, InetSocketAddress> n : client.nodes().entrySet()) {
-                try {
-                    all.addAll(client.node(n.getValue()).list());
-                } catch (CaravanException e) {
-                    unreachable.add(n.getKey() + " (" + e.getMessage() + ")");
+            List<NodeListing> unreachable = new ArrayList<>();
+            for (NodeListing n : client.listAll(Duration.ofMillis(Math.max(1, nodeTimeoutMs)))) {
+                all.addAll(n.processes());
+                if (!n.reachable()) {
+                    unreachable.add(n);
                 }
             }
             all.sort((a, b) -> a.name().compareTo(b.name()));
             if (json) {
+                List<Map<String, String>> nodes = new ArrayList<>();
+                for (NodeListing n : unreachable) {
+                    Map<String, String> m = new LinkedHashMap<>();
+                    m.put("node", n.node());
+                    m.put("control", n.control().getHostString() + ":" + n.control().getPort());
+                    m.put("reason", n.unreachable());
+                    nodes.add(m);
+                }
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-                System.out.println(m.writeValueAsString(Map.of("processes", all, "unreachableNodes", unreachable)));
-                return 0;
+                System.out.println(m.writeValueAsString(Map.of("processes", all, "unreachableNodes", nodes)));
+                return unreachable.isEmpty() ? 0 : 1;
             }
-            System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5s %-21s %-21s %8s %8s %10s %10s%n", "NAME", "ID", "NODE",
-                    "STATE", "EPOCH", "STABLE ENDPOINT", "DATA ENDPOINT", "PAGES", "DIRTY", "MEMORY", "SERVED");
+            String row = "%-16s %-17s %-6s %-11s %5s %-21s %-21s %8s %8s %10s %10s  %s%n";
+            System.out.printf(Locale.ROOT, row, "NAME", "ID", "NODE", "STATE", "EPOCH", "STABLE ENDPOINT", "DATA ENDPOINT",
+                    "PAGES", "DIRTY", "MEMORY", "SERVED", "DETAIL");
             for (ProcessInfo p : all) {
-                System.out.printf(Locale.ROOT, "%-16s %-17s %-6s %-9s %5d %-21s %-21s %8d %8d %10s %10d%n", p.name(), p.id(),
-                        p.node(), p.state(), p.epoch(), p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(),
-                        p.allocatedPages(), p.dirtyPages(), Sizes.human(p.memoryBytes()), p.commandsServed());
+                System.out.printf(Locale.ROOT, row, p.name(), p.id(), p.node(), p.state(), p.epoch(),
+                        p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
+                        Sizes.human(p.memoryBytes()), p.commandsServed(), p.stateDetail());
             }
-            if (all.isEmpty()) {
+            for (NodeListing n : unreachable) {
+                System.out.printf(Locale.ROOT, row, "?", "-", n.node(), "UNREACHABLE", "-", "-",
+                        n.control().getHostString() + ":" + n.control().getPort(), "-", "-", "-", "-", n.unreachable());
+            }
+            if (all.isEmpty() && unreachable.isEmpty()) {
                 System.out.println("(no processes; start one with 'caravan deploy --sample kv --name kv1')");
             }
-            for (String u : unreachable) {
-                System.err.println("caravan: node unreachable: " + u);
+            for (NodeListing n : unreachable) {
+                System.err.println("caravan: node " + n.node() + " does not answer: " + n.unreachable());
             }
             return unreachable.isEmpty() ? 0 : 1;
         }

@@ -22,18 +22,46 @@ import java.util.List;
  * <h2>State contract</h2>
  * Everything the process needs to continue elsewhere must be in its paged memory or in the
  * object state; Java fields that are not written by {@link #writeState} are rebuilt in
- * {@link #onStart} (for example a cached view of a table laid out in memory).
+ * {@link #onArrive} (for example a cached view of a table laid out in memory).
+ *
+ * <h2>Which hook runs where</h2>
+ * <pre>
+ * how the process came to this node        first hook on its thread        before it?
+ * ───────────────────────────────────────  ──────────────────────────────  ─────────────────────────
+ * deploy (caravan deploy, fresh memory)    onStart(ctx, false)             nothing
+ * migration or clone arrival               onArrive(ctx)                   readState; memory arrived
+ * restore from a checkpoint                onArrive(ctx)                   readState; memory restored
+ * </pre>
+ * A restore arrives through the same path as a migration (the checkpoint plays the source), so
+ * it gets the same hook. {@link #onArrive} runs <em>after</em> the switch-over: the process is
+ * already registered and taking commands, which queue behind the hook, so the freeze of a
+ * migration does not include it (a post-copy process whose hook touches every page would
+ * otherwise fault every page inside the freeze). Keep it short anyway, and rebuild large
+ * caches lazily: commands wait for it. Its time is measured by the runtime
+ * ({@code ProcessRunner.startHook()}). {@link #onStop} runs when the process stops for good on
+ * this node, not when it leaves by migration.
  *
  * <p>Implementations need a public no-argument constructor; the runtime instantiates them
  * from their bundle's class loader.
  */
 public interface CaravanProcess {
     /**
-     * Called once before the first command. {@code restored} is true when the memory and
-     * object state were brought from elsewhere (migration, clone, checkpoint) and false for a
-     * fresh start.
+     * Called once before the first command of a freshly deployed process, with fresh memory.
+     * The runtime passes {@code restored} false; it is true only when the default
+     * {@link #onArrive} delegates here, for processes written before {@code onArrive} existed.
      */
     void onStart(ProcessContext context, boolean restored);
+
+    /**
+     * Called once, first on the process thread, when the process arrived on this node with its
+     * memory and object state (migration, clone, restore from a checkpoint), after
+     * {@link #readState} and after the switch-over: commands that arrive meanwhile wait behind it.
+     * Rebuild Java fields that cache what memory holds here. The default calls
+     * {@code onStart(context, true)}, which is what the runtime did before this hook existed.
+     */
+    default void onArrive(ProcessContext context) {
+        onStart(context, true);
+    }
 
     /** Handles one command and returns its reply. Exceptions become an error reply. */
     Reply onCommand(Command command);

@@ -7,6 +7,7 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threading: every public method is thread-safe. {@link Completion}s and posted tasks run on
  * the process thread and must not block.
+ *
+ * <p>Observability: {@link #busyWith()} and {@link #busySinceNs()} say what the process thread
+ * is doing (a command, a hook, a runtime task) and since when, so that a node can show a
+ * process that is busy for long or stuck; {@link #failureReason()} says why a process FAILED;
+ * {@link #hookNanos()} and {@link #startHook()} measure the time spent in the process's own
+ * lifecycle hooks. All are read from any thread without asking the process thread, which may
+ * be the one thing that does not answer.
  */
 public final class ProcessRunner implements ProcessContext {
     private static final System.Logger LOG = System.getLogger(ProcessRunner.class.getName());
@@ -48,6 +56,12 @@ public final class ProcessRunner implements ProcessContext {
         throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
     };
     private volatile boolean detaching;
+    private volatile String busyWith;
+    private volatile long busySinceNs;
+    private volatile long hookNanos;
+    private volatile String failureReason = "";
+    private final CompletableFuture<Long> startHook = new CompletableFuture<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
 
     /** Opens a resource URI for reading; supplied by the node. */
@@ -77,28 +91,33 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     /**
-     * Starts the process thread; {@code restored} is passed to {@link CaravanProcess#onStart}.
-     * The returned future completes when onStart has returned (exceptionally if it threw).
+     * Starts the process thread. A deployed process ({@code arrived} false) runs
+     * {@link CaravanProcess#onStart} first and the returned future completes when it has
+     * returned (exceptionally if it threw). A process that arrived with its memory and object
+     * state (migration, clone, restore; {@code arrived} true) is RUNNING at once: the future
+     * completes before anything of the process runs, and {@link CaravanProcess#onArrive} is the
+     * first thing its thread does, before any command, so that its start-up work is not part of
+     * a migration's freeze.
      */
-    public synchronized CompletableFuture<Void> start(boolean restored) {
+    public synchronized CompletableFuture<Void> start(boolean arrived) {
         if (thread != null) {
             throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " already started");
         }
         CompletableFuture<Void> started = new CompletableFuture<>();
-        thread = Thread.ofVirtual().name("process-" + name).start(() -> run(restored, started));
+        thread = Thread.ofVirtual().name("process-" + name).start(() -> run(arrived, started));
         return started;
     }
 
-    private void run(boolean restored, CompletableFuture<Void> started) {
+    private void run(boolean arrived, CompletableFuture<Void> started) {
         try {
-            process.onStart(this, restored);
-            state = ProcessState.RUNNING;
-            started.complete(null);
-        } catch (RuntimeException e) {
-            state = ProcessState.FAILED;
+            runStartHook(arrived, started);
+        } catch (RuntimeException | Error e) {
+            fail((arrived ? "onArrive" : "onStart") + " threw " + e);
             LOG.log(System.Logger.Level.ERROR, "process " + name + " failed to start", e);
             started.completeExceptionally(e);
-            failQueued("the process failed to start: " + e);
+            startHook.completeExceptionally(e);
+            failQueued("process " + name + " failed: " + failureReason);
+            terminated.complete(null);
             return;
         }
         try {
@@ -109,11 +128,13 @@ public final class ProcessRunner implements ProcessContext {
                 } else if (work == STOP) {
                     break;
                 } else {
+                    busy("runtime task");
                     ((Runnable) work).run();
+                    idle();
                 }
             }
             if (!detaching) {
-                process.onStop();
+                timedHook("onStop", process::onStop);
             }
             if (state != ProcessState.FAILED) {
                 state = ProcessState.STOPPED;
@@ -121,22 +142,71 @@ public final class ProcessRunner implements ProcessContext {
         } catch (InterruptedException e) {
             state = ProcessState.STOPPED;
         } catch (RuntimeException | Error e) {
-            state = ProcessState.FAILED;
+            fail("thread died in " + busyWith + ": " + e);
             LOG.log(System.Logger.Level.ERROR, "process " + name + " thread died", e);
         } finally {
-            failQueued("the process stopped");
+            idle();
+            failQueued(state == ProcessState.FAILED ? "process " + name + " failed: " + failureReason : "the process stopped");
+            terminated.complete(null);
         }
+    }
+
+    private void runStartHook(boolean arrived, CompletableFuture<Void> started) {
+        long ns;
+        if (arrived) {
+            state = ProcessState.RUNNING;
+            started.complete(null);
+            ns = timedHook("onArrive", () -> process.onArrive(this));
+        } else {
+            ns = timedHook("onStart", () -> process.onStart(this, false));
+            state = ProcessState.RUNNING;
+            started.complete(null);
+        }
+        startHook.complete(ns);
+    }
+
+    /** Runs one of the process's lifecycle hooks, counting its time in {@link #hookNanos}; returns that time. */
+    private long timedHook(String hook, Runnable body) {
+        long start = busy(hook);
+        long ns = 0;
+        try {
+            body.run();
+        } finally {
+            ns = clock.nanoTime() - start;
+            hookNanos += ns;
+            idle();
+        }
+        return ns;
+    }
+
+    private long busy(String what) {
+        long now = clock.nanoTime();
+        busySinceNs = now;
+        busyWith = what;
+        return now;
+    }
+
+    private void idle() {
+        busyWith = null;
+    }
+
+    private void fail(String reason) {
+        failureReason = reason;
+        state = ProcessState.FAILED;
     }
 
     private static final Runnable STOP = () -> { };
 
     private void execute(Mailbox.Batch b) {
         boolean timed = throttlePercent > 0;
-        long startNs = timed ? clock.nanoTime() : 0;
         Command[] commands = b.commands();
+        long startNs = busy(commands.length == 0 ? "an empty batch" : commands[0].name());
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
             try {
+                if (i > 0) {
+                    busyWith = commands[i].name();
+                }
                 replies[i] = process.onCommand(commands[i]);
             } catch (CaravanException e) {
                 commandsFailed++;
@@ -145,9 +215,16 @@ public final class ProcessRunner implements ProcessContext {
                 commandsFailed++;
                 LOG.log(System.Logger.Level.ERROR, "process " + name + " failed on " + commands[i].name(), e);
                 replies[i] = Reply.error("ERR internal error in process: " + e);
+            } catch (Error e) {
+                // The thread dies of it (run() marks the process FAILED), but this batch's caller still gets an answer.
+                java.util.Arrays.fill(replies, i, commands.length, Reply.error("ERR process " + name + " failed in "
+                        + commands[i].name() + ": " + e));
+                b.completion().complete(replies);
+                throw e;
             }
         }
         commandsServed += commands.length;
+        idle();
         b.completion().complete(replies);
         int throttle = throttlePercent;
         // Not timed when the throttle was switched on during this batch: slowing down starts with the next one.
@@ -169,10 +246,24 @@ public final class ProcessRunner implements ProcessContext {
     /**
      * Queues a batch of commands; blocks while the mailbox is full.
      *
-     * @throws CaravanException {@link ErrorCode#NOT_HERE} once the process has stopped here
+     * @throws CaravanException {@link ErrorCode#PROCESS_FAILED} (with the reason) when the process
+     *                          has failed, {@link ErrorCode#NOT_HERE} once the process has stopped here
      */
     public void submit(Command[] commands, Completion completion) throws InterruptedException {
+        requireNotFailed();
         mailbox.putBatch(new Mailbox.Batch(commands, completion));
+    }
+
+    /**
+     * Refuses at once when the process has failed, so that nobody waits on a process that will
+     * never answer.
+     *
+     * @throws CaravanException {@link ErrorCode#PROCESS_FAILED} with the reason
+     */
+    public void requireNotFailed() {
+        if (state == ProcessState.FAILED) {
+            throw ErrorCode.PROCESS_FAILED.exception("process " + name + " has failed: " + failureReason);
+        }
     }
 
     /** Submits one command and returns its reply's future. */
@@ -192,6 +283,7 @@ public final class ProcessRunner implements ProcessContext {
         if (tickPending.compareAndSet(false, true)) {
             post(() -> {
                 tickPending.set(false);
+                busy("onTick");
                 process.onTick(clock.nowMs());
             });
         }
@@ -225,20 +317,65 @@ public final class ProcessRunner implements ProcessContext {
 
     /**
      * Stops the process after the work already taken; queued commands are answered with an
-     * error. Returns once the process thread has ended (or at once if it never started).
+     * error. Waits at most {@code deadline}: half of it for the process to finish what it is
+     * doing and run {@link CaravanProcess#onStop}, then interrupts its thread and waits the
+     * rest. Returns whether the thread has ended; if not, the thread is left running
+     * (interrupted) and the caller decides what to do with what it may still touch (its memory).
      */
-    public void stop() throws InterruptedException {
+    public boolean stop(Duration deadline) throws InterruptedException {
         Thread t;
         synchronized (this) {
             t = thread;
         }
         if (t == null) {
             state = ProcessState.STOPPED;
-            return;
+            failQueued("the process stopped");
+            terminated.complete(null);
+            return true;
         }
         // Not ungated: STOP is a task, taken before any queued batch, which then gets an error.
         post(STOP);
-        t.join();
+        Duration polite = deadline.dividedBy(2);
+        if (t.join(polite)) {
+            return true;
+        }
+        t.interrupt();
+        return t.join(deadline.minus(polite));
+    }
+
+    /** Completes when the process thread has ended (at once for a runner stopped before it started). */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /** What the process thread is doing now: a command's name, a hook ("onStart", "onTick", ...), or null when idle. */
+    public String busyWith() {
+        return busyWith;
+    }
+
+    /** The {@link Clock#nanoTime()} at which the work in progress (a command batch, a hook, a task) began. */
+    public long busySinceNs() {
+        return busySinceNs;
+    }
+
+    /** Why the process FAILED ("" unless it has). */
+    public String failureReason() {
+        return failureReason;
+    }
+
+    /** Nanoseconds spent so far in the process's own lifecycle hooks (onStart, onArrive, onStop), per the clock. */
+    public long hookNanos() {
+        return hookNanos;
+    }
+
+    /**
+     * Completes with the nanoseconds the start hook took ({@link CaravanProcess#onStart} for a
+     * deployed process, {@link CaravanProcess#onArrive} for one that arrived) once it has
+     * returned; exceptionally if it threw. For migration reports: an arrival's hook runs after
+     * the freeze, and this says how long its commands waited behind it.
+     */
+    public CompletableFuture<Long> startHook() {
+        return startHook;
     }
 
     /**
@@ -307,7 +444,12 @@ public final class ProcessRunner implements ProcessContext {
 
     /** Marks the process failed (for example when its node lost ownership of it). */
     public void markFailed() {
-        state = ProcessState.FAILED;
+        markFailed("marked failed by its node");
+    }
+
+    /** Marks the process failed, with the reason that callers will be told. */
+    public void markFailed(String reason) {
+        fail(reason);
     }
 
     public CaravanProcess process() {

@@ -7,6 +7,7 @@ import dev.caravan.wire.command.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class ProcessRunnerTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        runner.stop();
+        runner.stop(Duration.ofSeconds(5));
         memory.close();
     }
 
@@ -100,7 +101,7 @@ class ProcessRunnerTest {
         runner.start(false).get(5, TimeUnit.SECONDS);
         runner.suspend().get(5, TimeUnit.SECONDS);
         CompletableFuture<Reply> queued = runner.submit(Command.of("INC"));
-        runner.stop();
+        assertThat(runner.stop(Duration.ofSeconds(5))).isTrue();
         assertThat(queued.get(5, TimeUnit.SECONDS)).isInstanceOf(Reply.Error.class);
         assertThat(runner.state()).isEqualTo(ProcessState.STOPPED);
     }

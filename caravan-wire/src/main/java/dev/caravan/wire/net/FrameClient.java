@@ -61,12 +61,26 @@ public final class FrameClient implements AutoCloseable {
      */
     public static FrameClient connect(InetSocketAddress address, Hello hello, Duration timeout,
                                       Consumer<Frame> eventListener) {
+        return connect(address, hello, timeout, timeout, eventListener);
+    }
+
+    /**
+     * Connects and performs the HELLO handshake within {@code handshakeTimeout}; later calls
+     * wait up to {@code timeout}. A short handshake timeout tells an unresponsive peer (a paused
+     * process still accepts TCP connections in its kernel) from a slow request.
+     *
+     * @throws CaravanException {@link ErrorCode#UNAVAILABLE} when the port cannot be reached,
+     *                          {@link ErrorCode#TIMEOUT} when it does not answer the HELLO in time,
+     *                          {@link ErrorCode#UNAUTHENTICATED} when the token is refused
+     */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration handshakeTimeout, Duration timeout,
+                                      Consumer<Frame> eventListener) {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            s.connect(address, (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
             FrameClient c = new FrameClient(s, eventListener, timeout, Frame.DEFAULT_MAX_FRAME_BYTES);
-            c.call(hello.toFrame(0)).expectOk();
+            c.call(Op.HELLO, hello.toFrame(0).body(), handshakeTimeout).expectOk();
             return c;
         } catch (IOException e) {
             try {

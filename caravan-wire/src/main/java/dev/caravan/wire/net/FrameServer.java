@@ -1,6 +1,7 @@
 package dev.caravan.wire.net;
 
 import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.FrameReader;
@@ -14,9 +15,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,15 +34,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link CaravanException} gets an error reply and the connection stays open; other clients
  * are never affected. An unexpected exception is logged at ERROR and answered with
  * {@link ErrorCode#INTERNAL}.
+ *
+ * <p>Silence: the HELLO must arrive within the server's hello timeout (default
+ * {@link #DEFAULT_HELLO_TIMEOUT}), counted from {@code accept}; otherwise a watchdog closes
+ * the connection, which releases its permit. A client that connects and says nothing cannot
+ * hold a permit for longer than that.
  */
 public final class FrameServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
+    /** How long a new connection may take to send its HELLO unless the server is told otherwise. */
+    public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(5);
 
     private final String name;
     private final FrameHandler handler;
     private final String token;
     private final int maxFrameBytes;
     private final Semaphore connectionPermits;
+    private final long helloTimeoutMs;
+    private final ScheduledThreadPoolExecutor helloWatchdog;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
@@ -55,17 +69,44 @@ public final class FrameServer implements AutoCloseable {
      */
     public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
                        int maxConnections, int maxFrameBytes) throws IOException {
+        this(name, bind, handler, token, maxConnections, maxFrameBytes, DEFAULT_HELLO_TIMEOUT);
+    }
+
+    /**
+     * Binds and starts accepting, with a chosen hello timeout.
+     *
+     * @param helloTimeout how long a new connection may take to complete its HELLO (1 ms .. 10 min)
+     */
+    public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
+                       int maxConnections, int maxFrameBytes, Duration helloTimeout) throws IOException {
         if (maxConnections < 1 || maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
             throw ErrorCode.INVALID_ARGUMENT.exception("maxConnections and maxFrameBytes must be positive");
+        }
+        if (helloTimeout.toMillis() < 1 || helloTimeout.toMinutes() > 10) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("hello timeout must be 1 ms .. 10 min, got " + helloTimeout);
         }
         this.name = name;
         this.handler = handler;
         this.token = token;
         this.maxFrameBytes = maxFrameBytes;
         this.connectionPermits = new Semaphore(maxConnections);
+        this.helloTimeoutMs = helloTimeout.toMillis();
+        this.helloWatchdog = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name(name + "-hello-watchdog").daemon(true).factory());
+        helloWatchdog.setRemoveOnCancelPolicy(true);
         this.serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
-        serverSocket.bind(bind, 512);
+        try {
+            serverSocket.setReuseAddress(true);
+            serverSocket.bind(bind, 512);
+        } catch (IOException | RuntimeException e) {
+            CloseAll all = new CloseAll();
+            all.run(serverSocket::close);
+            all.run(helloWatchdog::shutdownNow);
+            if (all.failure() != null) {
+                e.addSuppressed(all.failure());
+            }
+            throw e;
+        }
         this.acceptor = Thread.ofPlatform().name(name + "-accept").daemon(true).start(this::acceptLoop);
     }
 
@@ -107,7 +148,9 @@ public final class FrameServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         FrameConnection c = null;
+        ScheduledFuture<?> helloDeadline = null;
         try {
+            helloDeadline = helloWatchdog.schedule(() -> onHelloTimeout(socket), helloTimeoutMs, TimeUnit.MILLISECONDS);
             socket.setTcpNoDelay(true);
             FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
@@ -116,7 +159,7 @@ public final class FrameServer implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (!handshake(c, reader)) {
+            if (!handshake(c, reader, helloDeadline)) {
                 return;
             }
             while (!closed) {
@@ -141,6 +184,9 @@ public final class FrameServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, name + ": connection I/O failed: " + e);
         } finally {
+            if (helloDeadline != null) {
+                helloDeadline.cancel(false);
+            }
             if (c != null) {
                 connections.remove(c);
                 try {
@@ -154,7 +200,14 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    private boolean handshake(FrameConnection c, FrameReader reader) throws IOException {
+    private void onHelloTimeout(Socket socket) {
+        LOG.log(System.Logger.Level.INFO, name + ": closing " + socket.getRemoteSocketAddress() + ": no HELLO within "
+                + helloTimeoutMs + " ms");
+        closeQuietly(socket);
+    }
+
+    /** Reads and checks the HELLO; the deadline is cancelled before it is answered, or the connection has timed out. */
+    private boolean handshake(FrameConnection c, FrameReader reader, ScheduledFuture<?> deadline) throws IOException {
         Frame first;
         try {
             first = reader.read();
@@ -173,6 +226,10 @@ public final class FrameServer implements AutoCloseable {
                 return false;
             }
             c.peerName(hello.peerName());
+            if (!deadline.cancel(false)) {
+                // The watchdog fired (or is closing the socket) first: the client must not be told it is admitted.
+                return false;
+            }
             return c.send(Frame.ok(first.requestId(), new byte[0]));
         } catch (CaravanException e) {
             c.send(Frame.error(first.requestId(), e));
@@ -202,26 +259,28 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every connection. Idempotent. */
+    /**
+     * Stops accepting and closes every connection and the watchdog. Every step runs even when
+     * an earlier one fails; the first failure is thrown with the others suppressed. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // Closing the listener cannot fail in a way we can act on.
-        }
-        acceptor.interrupt();
+        CloseAll all = new CloseAll();
+        all.run(serverSocket::close);
+        all.run(acceptor::interrupt);
         for (FrameConnection c : connections) {
-            c.close();
+            all.run(c::close);
         }
-        try {
-            acceptor.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        all.run(helloWatchdog::shutdownNow);
+        all.run(() -> {
+            if (!acceptor.join(Duration.ofSeconds(2))) {
+                throw new IllegalStateException(name + ": accept thread did not end within 2 s");
+            }
+        });
+        all.throwIfFailed(name + ": closing");
     }
 }

@@ -8,7 +8,7 @@ package dev.caravan.wire.node;
  * NODE_PUT_BUNDLE  req: string expectedHash ("" = none), bytes jar     reply: string hash
  * NODE_GET_BUNDLE  req: string hash                                   reply: bytes jar
  * NODE_START       req: {@link ProcessSpec}                            reply: {@link ProcessInfo}
- * NODE_STOP        req: string name                                   reply: (empty)
+ * NODE_STOP        req: string name                                   reply: {@link StopReply}
  * NODE_LIST        req: (empty)                                       reply: i32 n, n × ProcessInfo
  * NODE_INSPECT     req: string name                                   reply: ProcessInfo
  * NODE_CALL        req: string name, i64 clientId, i64 requestId,     reply: reply (CommandCodec)
@@ -20,6 +20,10 @@ package dev.caravan.wire.node;
  * {@link dev.caravan.wire.ErrorCode#NOT_HERE}: the caller re-resolves and retries; the command
  * was not executed. A (clientId, requestId) pair seen before is answered from the node's
  * recent-replies table instead of being executed again (requestId 0 means "do not deduplicate").
+ * A NODE_CALL for a FAILED process is refused at once with
+ * {@link dev.caravan.wire.ErrorCode#PROCESS_FAILED} and the reason. NODE_STOP of a process that is
+ * being moved is refused with {@link dev.caravan.wire.ErrorCode#BUSY}; otherwise it answers within
+ * the node's stop deadline plus a small margin, even when the process does not stop.
  */
 public final class NodeProtocol {
     /** Largest bundle accepted, well under the frame limit. */
