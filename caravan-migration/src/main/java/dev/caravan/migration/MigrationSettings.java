@@ -26,7 +26,7 @@ public record MigrationSettings(long connectTimeoutMs, long beginTimeoutMs, long
 
     /** Defaults for daemons that users run. */
     public static MigrationSettings defaults() {
-        return new MigrationSettings(10_000, 120_000, 30_000, 10_000, 60_000, 30_000, 10_000, 30_000, 30_000, 60_000,
+        return new MigrationSettings(10_000, 120_000, 30_000, 10_000, 10_000, 30_000, 10_000, 30_000, 30_000, 60_000,
                 30_000, 64);
     }
 

@@ -23,9 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link NodeDaemon}, its naming service and its peers. Thread-safe.
  */
 final class NodeMigrationHost implements MigrationHost {
-    /** How long a moved process's old data endpoint keeps answering MOVED before it closes. */
-    private static final long MOVED_ANSWER_MS = 30_000;
-
     private final NodeDaemon node;
     /** Arrivals that got a new stable endpoint here (clones, restores): discarding them closes it. */
     private final Set<String> ownFronts = ConcurrentHashMap.newKeySet();
@@ -134,7 +131,7 @@ final class NodeMigrationHost implements MigrationHost {
         node.removeHosted(hosted);
         hosted.endpoint().movedTo(newEpoch, destinationDataAddress);
         // Keep answering MOVED for a while so that connected clients learn the new place, then let go.
-        node.scheduleLater(hosted.endpoint()::close, MOVED_ANSWER_MS);
+        node.scheduleLater(hosted.endpoint()::close, node.config().migration().movedAnswerMs());
     }
 
     @Override

@@ -87,6 +87,26 @@ final class Mailbox {
         }
     }
 
+    /** {@link #take} without waiting: the next work, or null when there is none (stepped runners). */
+    Object poll() {
+        lock.lock();
+        try {
+            Runnable t = tasks.poll();
+            if (t != null) {
+                return t;
+            }
+            if (!gated && !batches.isEmpty()) {
+                Batch b = batches.poll();
+                queuedCommands -= b.commands().length;
+                spaceAvailable.signalAll();
+                return b;
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops (true) or restarts (false) the taking of command batches. */
     void gate(boolean on) {
         lock.lock();

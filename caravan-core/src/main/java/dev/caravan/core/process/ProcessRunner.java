@@ -63,6 +63,7 @@ public final class ProcessRunner implements ProcessContext {
     private final CompletableFuture<Long> startHook = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
+    private boolean stepped;
 
     /** Opens a resource URI for reading; supplied by the node. */
     @FunctionalInterface
@@ -100,7 +101,7 @@ public final class ProcessRunner implements ProcessContext {
      * a migration's freeze.
      */
     public synchronized CompletableFuture<Void> start(boolean arrived) {
-        if (thread != null) {
+        if (thread != null || stepped) {
             throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " already started");
         }
         CompletableFuture<Void> started = new CompletableFuture<>();
@@ -108,37 +109,69 @@ public final class ProcessRunner implements ProcessContext {
         return started;
     }
 
-    private void run(boolean arrived, CompletableFuture<Void> started) {
+    /**
+     * For tests: starts the process without a thread of its own. The caller's thread runs the
+     * start hook now and becomes the process thread: it drives every later piece of work with
+     * {@link #step()}, one at a time, deterministically (as Agrona's agents are driven by hand).
+     */
+    public synchronized CompletableFuture<Void> startStepped(boolean arrived) {
+        if (thread != null || stepped) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " already started");
+        }
+        stepped = true;
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        startOnThisThread(arrived, started);
+        return started;
+    }
+
+    /**
+     * For tests, after {@link #startStepped}: runs the next task or command batch on the calling
+     * thread, if there is one; returns whether it ran something. A stop is carried out by the
+     * step that takes it.
+     */
+    public boolean step() {
+        if (!stepped) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " runs on its own thread; step() is for stepped runners");
+        }
+        if (terminated.isDone()) {
+            return false;
+        }
+        Object work = mailbox.poll();
+        if (work == null) {
+            return false;
+        }
         try {
-            runStartHook(arrived, started);
+            if (!handle(work)) {
+                finishStopping();
+                terminated.complete(null);
+            }
         } catch (RuntimeException | Error e) {
-            fail((arrived ? "onArrive" : "onStart") + " threw " + e);
-            LOG.log(System.Logger.Level.ERROR, "process " + name + " failed to start", e);
-            started.completeExceptionally(e);
-            startHook.completeExceptionally(e);
+            fail("thread died in " + busyWith + ": " + e);
+            idle();
             failQueued("process " + name + " failed: " + failureReason);
             terminated.complete(null);
+        }
+        return true;
+    }
+
+    /** For tests: {@link #step()} until nothing is left to run; returns how many steps ran. */
+    public int runUntilIdle() {
+        int n = 0;
+        while (step()) {
+            n++;
+        }
+        return n;
+    }
+
+    private void run(boolean arrived, CompletableFuture<Void> started) {
+        if (!startOnThisThread(arrived, started)) {
             return;
         }
         try {
-            while (true) {
-                Object work = mailbox.take();
-                if (work instanceof Mailbox.Batch b) {
-                    execute(b);
-                } else if (work == STOP) {
-                    break;
-                } else {
-                    busy("runtime task");
-                    ((Runnable) work).run();
-                    idle();
-                }
+            while (handle(mailbox.take())) {
+                // The next piece of work.
             }
-            if (!detaching) {
-                timedHook("onStop", process::onStop);
-            }
-            if (state != ProcessState.FAILED) {
-                state = ProcessState.STOPPED;
-            }
+            finishStopping();
         } catch (InterruptedException e) {
             state = ProcessState.STOPPED;
         } catch (RuntimeException | Error e) {
@@ -148,6 +181,45 @@ public final class ProcessRunner implements ProcessContext {
             idle();
             failQueued(state == ProcessState.FAILED ? "process " + name + " failed: " + failureReason : "the process stopped");
             terminated.complete(null);
+        }
+    }
+
+    /** Runs the start hook on the calling thread; false (and the process FAILED) if it threw. */
+    private boolean startOnThisThread(boolean arrived, CompletableFuture<Void> started) {
+        try {
+            runStartHook(arrived, started);
+            return true;
+        } catch (RuntimeException | Error e) {
+            fail((arrived ? "onArrive" : "onStart") + " threw " + e);
+            LOG.log(System.Logger.Level.ERROR, "process " + name + " failed to start", e);
+            started.completeExceptionally(e);
+            startHook.completeExceptionally(e);
+            failQueued("process " + name + " failed: " + failureReason);
+            terminated.complete(null);
+            return false;
+        }
+    }
+
+    /** One piece of work from the mailbox; false when it was the stop. */
+    private boolean handle(Object work) {
+        if (work instanceof Mailbox.Batch b) {
+            execute(b);
+        } else if (work == STOP) {
+            return false;
+        } else {
+            busy("runtime task");
+            ((Runnable) work).run();
+            idle();
+        }
+        return true;
+    }
+
+    private void finishStopping() {
+        if (!detaching) {
+            timedHook("onStop", process::onStop);
+        }
+        if (state != ProcessState.FAILED) {
+            state = ProcessState.STOPPED;
         }
     }
 
@@ -326,6 +398,11 @@ public final class ProcessRunner implements ProcessContext {
         Thread t;
         synchronized (this) {
             t = thread;
+        }
+        if (t == null && stepped) {
+            // The test's thread is the process thread: the stop happens at its next step.
+            post(STOP);
+            return true;
         }
         if (t == null) {
             state = ProcessState.STOPPED;

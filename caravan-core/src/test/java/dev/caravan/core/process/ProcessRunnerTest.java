@@ -57,6 +57,31 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void shouldRunAStepAtATimeOnTheTestThreadWhenStepped() throws Exception {
+        assertThat(runner.startStepped(false)).isDone();
+        CompletableFuture<Reply> first = runner.submit(Command.of("INC"));
+        CompletableFuture<Reply> second = runner.submit(Command.of("INC"));
+        assertThat(first).isNotDone();
+        assertThat(runner.step()).isTrue();
+        assertThat(first.get()).isEqualTo(Reply.integer(1));
+        assertThat(second).isNotDone();
+        CompletableFuture<Void> frozen = runner.suspend();
+        assertThat(runner.step()).isTrue();
+        assertThat(frozen).isDone();
+        assertThat(runner.state()).isEqualTo(ProcessState.SUSPENDED);
+        assertThat(runner.step()).as("a suspended process takes no command").isFalse();
+        runner.resume();
+        assertThat(runner.runUntilIdle()).isEqualTo(2);
+        assertThat(second.get()).isEqualTo(Reply.integer(2));
+        assertThat(counter.threads).containsOnly(Thread.currentThread());
+        assertThat(runner.stop(Duration.ofSeconds(1))).isTrue();
+        assertThat(runner.step()).isTrue();
+        assertThat(runner.terminated()).isDone();
+        assertThat(runner.state()).isEqualTo(ProcessState.STOPPED);
+        assertThat(runner.step()).isFalse();
+    }
+
+    @Test
     void shouldRunEveryCommandOnTheProcessThreadInOrder() throws Exception {
         runner.start(false).get(5, TimeUnit.SECONDS);
         List<CompletableFuture<Reply>> replies = new ArrayList<>();

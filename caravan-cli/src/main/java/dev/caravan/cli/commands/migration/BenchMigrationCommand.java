@@ -66,6 +66,11 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     @Option(names = "--max-downtime", defaultValue = "5", description = "pre-copy's downtime budget in ms (default: ${DEFAULT-VALUE})")
     long maxDowntimeMs;
 
+    @Option(names = "--prefault-reserve", paramLabel = "SIZE",
+            description = "memory each node keeps warm for arriving processes, as caravan node --prefault-reserve"
+                    + " (default: the state + 25 %%; 0 to measure migrations into fresh memory)")
+    String prefaultReserve;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for migration.json and the PNGs (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -90,7 +95,12 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         step(String.format(Locale.ROOT, "raw loopback bandwidth: %.0f MB/s (state ÷ bandwidth for %s: %.2f s)",
                 loopback / 1e6, Sizes.human(stateBytes), stateBytes / loopback));
         step("starting naming and 3 nodes (separate JVMs)...");
-        try (LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout")).start();
+        long reserve = prefaultReserve == null ? stateBytes + stateBytes / 4 : Sizes.parse(prefaultReserve);
+        List<String> nodeArgs = reserve == 0 ? List.of() : List.of("--prefault-reserve", Long.toString(reserve));
+        step(reserve == 0 ? "nodes keep no memory warm: arriving processes fault in fresh memory"
+                : "each node keeps " + Sizes.human(reserve) + " warm for arriving processes (--prefault-reserve)");
+        try (LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout"))
+                .nodeArgs(nodeArgs).start();
              NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench", "", Duration.ofSeconds(30))) {
             warmUp(cluster);
             ProcessInfo kv = n1.start(new ProcessSpec(PROCESS, "kv", "", "", stateBytes * 2 + (256L << 20), Map.of()));
@@ -167,6 +177,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         m.put("clients", clients);
         m.put("clientRequestsPerSec", rate);
         m.put("maxDowntimeMs", maxDowntimeMs);
+        m.put("prefaultReserveBytes", prefaultReserve == null ? stateBytes + stateBytes / 4 : Sizes.parse(prefaultReserve));
         m.put("sameProcessAcrossModes", true);
         m.put("results", MigrationTable.rows(results, loopback));
         m.put("targets", MigrationTargets.rows(targets));

@@ -128,11 +128,15 @@ public final class MigrateCommand implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms went over the %d ms budget (%s)", r.downtimeMicros() / 1000.0,
                     r.maxDowntimeMs(), r.stopReason().reason()));
         }
-        if (r.destination().allocationMs() > 0 || r.faults().faults() > 0) {
-            b.append(String.format(Locale.ROOT, "%n  destination allocated memory in %d ms; post-copy faults %d (%.1f pages each,"
-                    + " p50 %.1f ms, p99 %.1f ms, max %.1f ms)", r.destination().allocationMs(), r.faults().faults(),
-                    r.faults().pagesPerFault(), r.faults().p50Micros() / 1000.0, r.faults().p99Micros() / 1000.0,
-                    r.faults().maxMicros() / 1000.0));
+        if (r.destination().allocationMs() > 0) {
+            b.append(String.format(Locale.ROOT, "%n  destination allocated memory in %d ms%s", r.destination().allocationMs(),
+                    r.destination().freshBytes() > 0 ? "; " + Sizes.human(r.destination().freshBytes())
+                            + " had to be faulted in fresh (start nodes with --prefault-reserve to keep memory warm)" : ""));
+        }
+        if (r.faults().faults() > 0) {
+            b.append(String.format(Locale.ROOT, "%n  post-copy page faults %d (%.1f pages each, p50 %.2f ms, p99 %.2f ms,"
+                    + " max %.2f ms)", r.faults().faults(), r.faults().pagesPerFault(), r.faults().p50Micros() / 1000.0,
+                    r.faults().p99Micros() / 1000.0, r.faults().maxMicros() / 1000.0));
         }
         if (!r.detail().isEmpty()) {
             b.append(String.format("%n  %s", r.detail()));

@@ -50,11 +50,21 @@ public final class DiningRun {
 
     /** Runs {@code table} for up to {@code durationNs}, or until a deadlock is found and broken. */
     public Outcome run(DiningTable table, long durationNs, long eatNs, long thinkMaxNs) {
+        return run(table, durationNs, eatNs, thinkMaxNs, false);
+    }
+
+    /**
+     * As {@link #run(DiningTable, long, long, long)}, and with {@code untilEveryoneAte} also ends as
+     * soon as every philosopher has eaten once: a check that does not depend on how fast a loaded
+     * machine schedules the threads within a fixed time.
+     */
+    public Outcome run(DiningTable table, long durationNs, long eatNs, long thinkMaxNs, boolean untilEveryoneAte) {
         int n = table.size();
         long[] meals = new long[n];
         WaitHistogram[] waits = new WaitHistogram[n];
         List<Thread> threads = new ArrayList<>();
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var haveEaten = new java.util.concurrent.atomic.AtomicInteger();
         for (int p = 0; p < n; p++) {
             int me = p;
             waits[p] = new WaitHistogram();
@@ -72,7 +82,9 @@ public final class DiningRun {
                     waits[me].record(clock.nanoTime() - t0);
                     LoadRun.busy(clock, eatNs);
                     table.putDown(me);
-                    meals[me]++;
+                    if (meals[me]++ == 0) {
+                        haveEaten.incrementAndGet();
+                    }
                 }
             }));
         }
@@ -81,7 +93,7 @@ public final class DiningRun {
         boolean deadlocked = false;
         long found = -1;
         List<String> cycle = List.of();
-        while (clock.nanoTime() - start < durationNs) {
+        while (clock.nanoTime() - start < durationNs && !(untilEveryoneAte && haveEaten.get() == n)) {
             // Polling a monitor, not synchronizing: the philosophers never wait for this thread.
             LockSupport.parkNanos(POLL_NS);
             var d = detector.find();
