@@ -2,7 +2,8 @@ package dev.caravan.migration;
 
 import dev.caravan.core.memory.PagedMemory;
 import dev.caravan.core.process.ProcessId;
-import dev.caravan.migration.resources.ResourceProtocol;
+import dev.caravan.migration.resources.ResourceTransfer;
+import dev.caravan.wire.node.ResourceProtocol;
 import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;
@@ -149,13 +150,14 @@ final class IncomingMigrations {
     /** MIG_RESOURCES: installs what the arriving process's resources need here; returns their new URIs. */
     Map<String, String> resources(BodyReader in) {
         ResourceProtocol.Resources r = ResourceProtocol.readResources(in);
+        java.util.List<ResourceTransfer> transfers = ResourceTransfer.fromWire(r.transfers());
         Arrival a = arrivals.get(r.process());
         if (a == null) {
             throw ErrorCode.NOT_FOUND.exception("no migration of " + r.process() + " is arriving here");
         }
         a.lastHeardNs = host.clock().nanoTime();
-        Map<String, String> uris = engine.resources().install(r.process(), r.transfers());
-        a.transfers = r.transfers();
+        Map<String, String> uris = engine.resources().install(r.process(), transfers);
+        a.transfers = transfers;
         a.uris = uris;
         a.resourcesInstalled = true;
         return uris;

@@ -1,7 +1,7 @@
 package dev.caravan.migration;
 
 import dev.caravan.migration.resources.ResourceMigrator;
-import dev.caravan.migration.resources.ResourceProtocol;
+import dev.caravan.wire.node.ResourceProtocol;
 import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;

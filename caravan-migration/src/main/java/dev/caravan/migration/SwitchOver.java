@@ -2,7 +2,6 @@ package dev.caravan.migration;
 
 import dev.caravan.core.process.ResourceBinding;
 import dev.caravan.core.time.Clock;
-import dev.caravan.migration.resources.ResourceProtocol;
 import dev.caravan.migration.resources.ResourceTransfer;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;
@@ -86,7 +85,7 @@ final class SwitchOver {
         List<ResourceBinding> declared = session.onProcess(() -> process.runner().process().resources());
         transfers = engine.resources().prepare(process.name(), declared, process.runner().resourceUris(), session.cloning());
         CompletableFuture<Frame> resourcesInstalled = link.callAsync(Op.MIG_RESOURCES,
-                ResourceProtocol.resourcesBody(targetName, transfers));
+                ResourceTransfer.resourcesBody(targetName, transfers));
         faultPoint.run();
         resourcesDoneNs = clock.nanoTime();
         byte[] state = session.onProcess(() -> {

@@ -112,7 +112,7 @@ final class ControlHandler implements FrameHandler {
             case Op.MIG_PUSH_DONE -> node.migration().onPushDone(in, out);
             case Op.MIG_RESOURCES -> node.migration().onResources(in, out);
             case Op.NODE_READ_RESOURCE -> {
-                var r = dev.caravan.migration.resources.ResourceProtocol.readReadRequest(in);
+                var r = dev.caravan.wire.node.ResourceProtocol.readReadRequest(in);
                 in.expectEnd();
                 out.bytes(node.resources().readExported(r.qualifiedName(), r.offset(), r.maxBytes()));
             }

@@ -285,7 +285,7 @@ public final class NodeDaemon implements AutoCloseable {
                 : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
                 config.token()), java.time.Duration.ofSeconds(10)));
         return link.call(dev.caravan.wire.Op.NODE_READ_RESOURCE,
-                dev.caravan.migration.resources.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
+                dev.caravan.wire.node.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
                 java.time.Duration.ofSeconds(30)).expectOk().bytes();
     }
 

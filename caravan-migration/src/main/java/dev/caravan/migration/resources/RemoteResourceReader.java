@@ -1,5 +1,7 @@
 package dev.caravan.migration.resources;
 
+import dev.caravan.wire.node.ResourceProtocol;
+
 /**
  * Reads a resource that another node exported as a global reference. The node implements it
  * over its control client with {@link ResourceProtocol#NODE_READ_RESOURCE}; the serving node

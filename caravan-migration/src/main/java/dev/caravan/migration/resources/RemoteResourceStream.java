@@ -1,5 +1,7 @@
 package dev.caravan.migration.resources;
 
+import dev.caravan.wire.node.ResourceProtocol;
+
 import java.io.InputStream;
 
 /**

@@ -1,5 +1,7 @@
 package dev.caravan.migration.resources;
 
+import dev.caravan.wire.node.ResourceProtocol;
+
 import dev.caravan.core.process.ResourceBinding;
 import dev.caravan.core.process.ResourceBinding.Action;
 import dev.caravan.migration.resources.ResourcePlanner.Decision;

@@ -101,10 +101,7 @@ public record ResourceUri(Kind kind, String text, String first, String second) {
 
     /** Returns {@code s} if it is a safe name segment, else throws INVALID_ARGUMENT. */
     public static String checkSegment(String s, String what) {
-        if (s == null || !SEGMENT.matcher(s).matches() || s.equals(".") || s.equals("..")) {
-            throw ErrorCode.INVALID_ARGUMENT.exception(what + " '" + s + "' must be 1-64 of [A-Za-z0-9_.-] and not . or ..");
-        }
-        return s;
+        return dev.caravan.wire.node.ResourceProtocol.checkSegment(s, what);
     }
 
     /** FILE only: the path. */

@@ -7,6 +7,7 @@ import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ResourceProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -29,13 +30,13 @@ class ResourceTransferTest {
 
     @Test
     void shouldRoundTripTransfersThroughTheWireCodec() {
-        byte[] body = ResourceProtocol.resourcesBody("p", List.of(MOVED, REBOUND));
+        byte[] body = ResourceTransfer.resourcesBody("p", List.of(MOVED, REBOUND));
         ResourceProtocol.Resources r = ResourceProtocol.readResources(new BodyReader(body));
         assertThat(r.process()).isEqualTo("p");
-        assertThat(r.transfers()).hasSize(2);
-        ResourceTransfer m = r.transfers().get(0);
-        assertThat(m).usingRecursiveComparison().isEqualTo(MOVED);
-        assertThat(r.transfers().get(1)).usingRecursiveComparison().isEqualTo(REBOUND);
+        List<ResourceTransfer> ts = ResourceTransfer.fromWire(r.transfers());
+        assertThat(ts).hasSize(2);
+        assertThat(ts.get(0)).usingRecursiveComparison().isEqualTo(MOVED);
+        assertThat(ts.get(1)).usingRecursiveComparison().isEqualTo(REBOUND);
     }
 
     @Test
@@ -49,7 +50,7 @@ class ResourceTransferTest {
 
     @Test
     void shouldRejectEveryTruncationAsMalformed() {
-        byte[] body = ResourceProtocol.resourcesBody("p", List.of(MOVED, REBOUND));
+        byte[] body = ResourceTransfer.resourcesBody("p", List.of(MOVED, REBOUND));
         for (int len = 0; len < body.length; len++) {
             byte[] cut = Arrays.copyOf(body, len);
             assertCode(() -> ResourceProtocol.readResources(new BodyReader(cut)), ErrorCode.MALFORMED);
@@ -58,7 +59,7 @@ class ResourceTransferTest {
 
     @Test
     void shouldRejectTrailingBytesUnknownCodesAndLyingCounts() {
-        byte[] body = ResourceProtocol.resourcesBody("p", List.of(MOVED));
+        byte[] body = ResourceTransfer.resourcesBody("p", List.of(MOVED));
         byte[] trailing = Arrays.copyOf(body, body.length + 1);
         assertCode(() -> ResourceProtocol.readResources(new BodyReader(trailing)), ErrorCode.MALFORMED);
 
@@ -72,13 +73,13 @@ class ResourceTransferTest {
         assertCode(() -> ResourceProtocol.readResources(new BodyReader(negative)), ErrorCode.MALFORMED);
 
         byte[] lying = transferBody("data", 3, new byte[2]);
-        assertCode(() -> ResourceTransfer.readFrom(new BodyReader(lying)), ErrorCode.MALFORMED);
+        assertCode(() -> ResourceTransfer.fromWire(ResourceProtocol.Transfer.readFrom(new BodyReader(lying))), ErrorCode.MALFORMED);
     }
 
     @Test
     void shouldRefuseAnOversizedPayloadBeforeReadingIt() {
         byte[] body = transferBody("data", ResourceTransfer.MAX_PAYLOAD_BYTES + 1L, new byte[0]);
-        assertCode(() -> ResourceTransfer.readFrom(new BodyReader(body)), ErrorCode.TOO_LARGE);
+        assertCode(() -> ResourceTransfer.fromWire(ResourceProtocol.Transfer.readFrom(new BodyReader(body))), ErrorCode.TOO_LARGE);
     }
 
     @Test
@@ -87,7 +88,7 @@ class ResourceTransferTest {
         ResourceTransfer t = new ResourceTransfer("a", Binding.BY_VALUE, Attachment.UNATTACHED, Action.COPY, null,
                 "file:/x", "", big);
         List<ResourceTransfer> four = List.of(t, rename(t, "b"), rename(t, "c"), rename(t, "d"));
-        byte[] body = ResourceProtocol.resourcesBody("p", four);
+        byte[] body = ResourceTransfer.resourcesBody("p", four);
         assertCode(() -> ResourceProtocol.readResources(new BodyReader(body)), ErrorCode.TOO_LARGE);
     }
 
@@ -95,14 +96,14 @@ class ResourceTransferTest {
     void shouldRefuseAnUnknownVersion() {
         byte[] body = transferBody("data", 0, new byte[0]);
         body[0] = 2;
-        assertCode(() -> ResourceTransfer.readFrom(new BodyReader(body)), ErrorCode.UNSUPPORTED_VERSION);
+        assertCode(() -> ResourceTransfer.fromWire(ResourceProtocol.Transfer.readFrom(new BodyReader(body))), ErrorCode.UNSUPPORTED_VERSION);
     }
 
     @Test
     void shouldRefuseNamesThatClimbOutOfADirectory() {
-        assertCode(() -> ResourceTransfer.readFrom(new BodyReader(transferBody("../x", 0, new byte[0]))),
+        assertCode(() -> ResourceTransfer.fromWire(ResourceProtocol.Transfer.readFrom(new BodyReader(transferBody("../x", 0, new byte[0])))),
                 ErrorCode.INVALID_ARGUMENT);
-        assertCode(() -> ResourceTransfer.readFrom(new BodyReader(transferBody("..", 0, new byte[0]))),
+        assertCode(() -> ResourceTransfer.fromWire(ResourceProtocol.Transfer.readFrom(new BodyReader(transferBody("..", 0, new byte[0])))),
                 ErrorCode.INVALID_ARGUMENT);
         assertCode(() -> new ResourceTransfer("a/b", Binding.BY_VALUE, Attachment.UNATTACHED, Action.COPY, null,
                 "file:/x", "", new byte[0]), ErrorCode.INVALID_ARGUMENT);

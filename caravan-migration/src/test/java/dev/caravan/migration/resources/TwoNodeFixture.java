@@ -7,6 +7,7 @@ import dev.caravan.core.process.ResourceBinding.Binding;
 import dev.caravan.wire.BodyReader;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ResourceProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,8 +91,8 @@ abstract class TwoNodeFixture {
 
     private static Map<String, String> installOverTheWire(List<ResourceTransfer> prepared, ResourceMigrator destination) {
         ResourceProtocol.Resources arrived = ResourceProtocol.readResources(
-                new BodyReader(ResourceProtocol.resourcesBody("proc", prepared)));
-        Map<String, String> installed = destination.install(arrived.process(), arrived.transfers());
+                new BodyReader(ResourceTransfer.resourcesBody("proc", prepared)));
+        Map<String, String> installed = destination.install(arrived.process(), ResourceTransfer.fromWire(arrived.transfers()));
         return ResourceProtocol.readUris(new BodyReader(ResourceProtocol.urisBody(installed)));
     }
 
