@@ -177,6 +177,16 @@ public final class KvProcess implements CaravanProcess {
         return spec != null && spec.readOnly() && !c.name().equals("COMMAND");
     }
 
+    /** Bytes the heap has in allocated blocks (what INFO reports as used_memory). */
+    long usedBytes() {
+        return heap.usedBytes();
+    }
+
+    /** Bytes ever taken from the memory by the heap. */
+    long reservedBytes() {
+        return heap.reservedBytes();
+    }
+
     /** Number of keys (expired ones not yet collected included). */
     long keyCount() {
         return store.keys();

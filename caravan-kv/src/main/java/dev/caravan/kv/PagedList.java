@@ -74,15 +74,36 @@ final class PagedList {
         mem.putLong(l + 16, length(l) + 1);
     }
 
-    /** LPOP ({@code head}) or RPOP one value; null when empty. */
+    /** LPOP ({@code head}) or RPOP one value; null when empty. Touches one node, without decoding it. */
     byte[] pop(long l, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
         if (n == 0) {
             return null;
         }
-        List<byte[]> items = decode(n);
-        byte[] v = items.remove(head ? 0 : items.size() - 1);
-        rewrite(l, n, items);
+        int count = mem.getInt(n + 16);
+        if (count == 1) {
+            byte[] v = decode(n).get(0);
+            rewrite(l, n, List.of());
+            return v;
+        }
+        long at = n + NODE_HEADER;
+        if (!head) {
+            for (int i = 0; i < count - 1; i++) {
+                at += 4 + Unaligned.getInt(mem, at);
+            }
+        }
+        byte[] v = new byte[Unaligned.getInt(mem, at)];
+        mem.read(at + 4, v, 0, v.length);
+        int used = payload(n);
+        int rest = used - 4 - v.length;
+        if (head) {
+            byte[] tail = new byte[rest];
+            mem.read(at + 4 + v.length, tail, 0, rest);
+            mem.write(n + NODE_HEADER, tail, 0, rest);
+        }
+        mem.putInt(n + 16, count - 1);
+        mem.putInt(n + 20, rest);
+        mem.putLong(l + 16, length(l) - 1);
         return v;
     }
 
@@ -136,30 +157,44 @@ final class PagedList {
         }
     }
 
-    /** LREM: removes up to |count| values equal to {@code value} (all if 0; from the tail if negative). */
+    /**
+     * LREM: removes up to |count| values equal to {@code value} (all if 0; from the tail if
+     * negative). Entries are compared in place; only nodes holding a match are rewritten.
+     */
     long remove(long l, long count, byte[] value) {
         long removed = 0;
         long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
         boolean fromTail = count < 0;
         for (long n = mem.getLong(fromTail ? l + 8 : l); n != 0 && removed < limit; ) {
             long next = mem.getLong(fromTail ? n : n + 8);
-            List<byte[]> items = decode(n);
-            boolean changed = false;
-            for (int k = 0; k < items.size() && removed < limit; k++) {
-                int i = fromTail ? items.size() - 1 - k : k;
-                if (java.util.Arrays.equals(items.get(i), value)) {
+            List<Integer> matches = matches(n, value);
+            if (!matches.isEmpty()) {
+                List<byte[]> items = decode(n);
+                for (int k = 0; k < matches.size() && removed < limit; k++) {
+                    int i = fromTail ? matches.get(matches.size() - 1 - k) : matches.get(k) - k;
                     items.remove(i);
                     removed++;
-                    changed = true;
-                    k--;
                 }
-            }
-            if (changed) {
                 rewrite(l, n, items);
             }
             n = next;
         }
         return removed;
+    }
+
+    /** Indices of the entries of node {@code n} equal to {@code value}, ascending. */
+    private List<Integer> matches(long n, byte[] value) {
+        List<Integer> out = new ArrayList<>();
+        int count = mem.getInt(n + 16);
+        long at = n + NODE_HEADER;
+        for (int i = 0; i < count; i++) {
+            int len = Unaligned.getInt(mem, at);
+            if (len == value.length && mem.equalsBytes(at + 4, value, 0, len)) {
+                out.add(i);
+            }
+            at += 4 + len;
+        }
+        return out;
     }
 
     private int payload(long n) {
