@@ -1,34 +1,101 @@
 package dev.caravan.kv;
 
-/** Redis-style glob matching ({@code *}, {@code ?}) for CONFIG GET patterns. Pure. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Redis's glob matching ({@code stringmatchlen}): {@code *}, {@code ?}, {@code [abc]},
+ * {@code [^a-z]}, {@code \x}, over bytes, for KEYS, SCAN MATCH and CONFIG GET. A star
+ * backtracks to the last star only (each other token consumes exactly one byte), so a
+ * match costs at most pattern × subject steps. Pure.
+ */
 final class Glob {
     private Glob() {
     }
 
-    /** Patterns longer than this match nothing: backtracking must stay cheap. */
-    private static final int MAX_PATTERN = 256;
-
     static boolean matches(String pattern, String s) {
-        return pattern.length() <= MAX_PATTERN && match(pattern.replaceAll("\\*+", "*"), 0, s, 0);
+        return matches(pattern.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean match(String p, int pi, String s, int si) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                for (int k = si; k <= s.length(); k++) {
-                    if (match(p, pi + 1, s, k)) {
-                        return true;
-                    }
-                }
+    static boolean matches(byte[] p, byte[] s) {
+        int pi = 0;
+        int si = 0;
+        int starP = -1;
+        int starS = 0;
+        while (si < s.length) {
+            if (pi < p.length && p[pi] == '*') {
+                starP = ++pi;
+                starS = si;
+                continue;
+            }
+            int next = pi < p.length ? matchOne(p, pi, s[si]) : -1;
+            if (next >= 0) {
+                pi = next;
+                si++;
+            } else if (starP >= 0) {
+                pi = starP;
+                si = ++starS;
+            } else {
                 return false;
             }
-            if (si >= s.length() || (c != '?' && c != s.charAt(si))) {
-                return false;
+        }
+        while (pi < p.length && p[pi] == '*') {
+            pi++;
+        }
+        return pi == p.length;
+    }
+
+    /** If the token at {@code p[pi]} matches {@code c}, the index after the token; else -1. */
+    private static int matchOne(byte[] p, int pi, byte c) {
+        switch (p[pi]) {
+            case '?':
+                return pi + 1;
+            case '[':
+                return matchClass(p, pi + 1, c);
+            case '\\':
+                if (pi + 1 < p.length) {
+                    pi++;
+                }
+                return p[pi] == c ? pi + 1 : -1;
+            default:
+                return p[pi] == c ? pi + 1 : -1;
+        }
+    }
+
+    private static int matchClass(byte[] p, int pi, byte c) {
+        boolean not = pi < p.length && p[pi] == '^';
+        if (not) {
+            pi++;
+        }
+        boolean match = false;
+        while (true) {
+            if (pi >= p.length) {
+                pi--; // an unclosed class ends at the pattern's last byte, as Redis reads it
+                break;
+            }
+            if (p[pi] == '\\' && pi + 1 < p.length) {
+                pi++;
+                if (p[pi] == c) {
+                    match = true;
+                }
+            } else if (p[pi] == ']') {
+                break;
+            } else if (pi + 2 < p.length && p[pi + 1] == '-') {
+                int start = p[pi];
+                int end = p[pi + 2];
+                if (start > end) {
+                    int t = start;
+                    start = end;
+                    end = t;
+                }
+                pi += 2;
+                if (c >= start && c <= end) {
+                    match = true;
+                }
+            } else if (p[pi] == c) {
+                match = true;
             }
             pi++;
-            si++;
         }
-        return si == s.length();
+        return match != not ? pi + 1 : -1;
     }
 }

@@ -5,7 +5,10 @@ import dev.caravan.wire.command.Reply;
 
 import java.util.Locale;
 
-/** DEL, EXISTS, EXPIRE/PEXPIRE, TTL/PTTL, PERSIST over a {@link KvStore}. Process thread only. */
+/**
+ * DEL/UNLINK, EXISTS, EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT, TTL/PTTL, PERSIST, TYPE, KEYS,
+ * RENAME/RENAMENX over a {@link KvStore} (SCAN is {@link ScanCommand}). Process thread only.
+ */
 final class KeyCommands {
     private KeyCommands() {
     }
@@ -30,15 +33,18 @@ final class KeyCommands {
         return Reply.integer(n);
     }
 
-    /** EXPIRE/PEXPIRE key time [NX|XX|GT|LT]; {@code unitMs} is 1000 or 1. */
-    static Reply expire(KvStore store, Command c, long unitMs, long nowMs) {
+    /**
+     * EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX|XX|GT|LT]; {@code unitMs} is 1000 or 1,
+     * {@code baseMs} the time a relative command counts from (0 for the absolute ones).
+     */
+    static Reply expire(KvStore store, Command c, long unitMs, long baseMs, long nowMs) {
         long t = KvError.parseLong(c.arg(2));
         String cmd = c.name().toLowerCase(Locale.ROOT);
         if (t > Long.MAX_VALUE / unitMs || t < Long.MIN_VALUE / unitMs
-                || (t > 0 && t * unitMs > Long.MAX_VALUE - nowMs)) {
+                || t * unitMs > Long.MAX_VALUE - baseMs) {
             throw new KvError("ERR invalid expire time in '" + cmd + "' command");
         }
-        long when = nowMs + t * unitMs;
+        long when = baseMs + t * unitMs;
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -97,5 +103,40 @@ final class KeyCommands {
         }
         store.setExpiry(rec, 0);
         return Reply.integer(1);
+    }
+
+    static Reply type(KvStore store, Command c, long nowMs) {
+        long rec = store.lookup(c.arg(1), nowMs);
+        return new Reply.Simple(rec == 0 ? "none" : DataTypes.name(store.type(rec)));
+    }
+
+    static Reply keys(KvStore store, Command c, long nowMs) {
+        byte[] pattern = c.arg(1);
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        java.util.List<Reply> out = new java.util.ArrayList<>();
+        store.forEach(nowMs, rec -> {
+            byte[] k = store.key(rec);
+            if (all || Glob.matches(pattern, k)) {
+                out.add(new Reply.Bulk(k));
+            }
+        });
+        return new Reply.Array(out);
+    }
+
+    /** RENAME / RENAMENX ({@code nx}): the value, its type and its expiry move; "ERR no such key" if there is none. */
+    static Reply rename(KvStore store, Command c, boolean nx, long nowMs) {
+        byte[] from = c.arg(1);
+        byte[] to = c.arg(2);
+        if (store.lookup(from, nowMs) == 0) {
+            throw KvError.NO_SUCH_KEY;
+        }
+        if (java.util.Arrays.equals(from, to)) {
+            return nx ? Reply.integer(0) : Reply.OK;
+        }
+        if (nx && store.lookup(to, nowMs) != 0) {
+            return Reply.integer(0);
+        }
+        store.rename(from, to, nowMs);
+        return nx ? Reply.integer(1) : Reply.OK;
     }
 }

@@ -12,9 +12,26 @@ final class KvError extends RuntimeException {
     static final KvError NOT_INTEGER = new KvError("ERR value is not an integer or out of range");
     static final KvError SYNTAX = new KvError("ERR syntax error");
     static final KvError OVERFLOW = new KvError("ERR increment or decrement would overflow");
+    static final KvError WRONGTYPE = new KvError("WRONGTYPE Operation against a key holding the wrong kind of value");
+    static final KvError NO_SUCH_KEY = new KvError("ERR no such key");
+    static final KvError NOT_POSITIVE = new KvError("ERR value is out of range, must be positive");
 
     KvError(String message) {
         super(message, null, false, false);
+    }
+
+    /** Redis's {@code getPositiveLongFromObjectOrReply}: a long ≥ 0, else "must be positive". */
+    static long parsePositive(byte[] b) {
+        long v;
+        try {
+            v = parseLong(b);
+        } catch (KvError e) {
+            throw NOT_POSITIVE;
+        }
+        if (v < 0) {
+            throw NOT_POSITIVE;
+        }
+        return v;
     }
 
     Reply reply() {

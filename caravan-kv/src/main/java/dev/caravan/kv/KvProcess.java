@@ -11,15 +11,21 @@ import dev.caravan.wire.command.Reply;
 import java.util.Locale;
 
 /**
- * A Redis-compatible key-value store (strings, expiry) as a Caravan process. Its whole data
- * set lives in the process's paged memory through a {@link PagedHeap} and a {@link KvStore}
- * hash table, so migrating the pages migrates the data; Java fields only cache what
- * {@link #onArrive} rebuilds by attaching to the heap (a few header reads; it does not walk the
- * table, so a post-copy arrival faults in only the pages holding the headers). There is no object state.
+ * A Redis-compatible key-value store (strings, hashes, lists, sets, sorted sets, expiry) as a
+ * Caravan process. Its whole data set lives in the process's paged memory through a
+ * {@link PagedHeap}, a {@link KvStore} hash table and the layouts of {@link DataTypes}, so
+ * migrating the pages migrates the data; Java fields only cache what {@link #onArrive} rebuilds
+ * by attaching to the heap (a few header reads; it does not walk the table, so a post-copy
+ * arrival faults in only the pages holding the headers). There is no object state (the random generator that SPOP and
+ * skip-list levels draw from holds no data: any sequence gives correct results).
  *
- * <p>Commands: PING ECHO GET SET (EX PX EXAT PXAT NX XX KEEPTTL GET) MGET MSET INCR DECR INCRBY
- * DECRBY DEL EXISTS EXPIRE PEXPIRE (NX XX GT LT) PERSIST TTL PTTL DBSIZE FLUSHALL FLUSHDB INFO
- * COMMAND (COUNT DOCS INFO) CONFIG GET, CLIENT (SETNAME SETINFO GETNAME ID), SELECT 0, QUIT.
+ * <p>Commands: see {@link CommandTable}: strings (GET SET with EX PX EXAT PXAT NX XX KEEPTTL GET,
+ * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
+ * DECR INCRBY DECRBY INCRBYFLOAT), keys (DEL UNLINK EXISTS TYPE KEYS SCAN RENAME RENAMENX EXPIRE
+ * PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL), hashes ({@link HashCommands}), lists
+ * ({@link ListCommands}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
+ * PING ECHO DBSIZE FLUSHALL FLUSHDB INFO COMMAND (COUNT DOCS INFO) CONFIG GET, CLIENT (SETNAME
+ * SETINFO GETNAME ID), SELECT 0, QUIT.
  * Errors are worded as Redis 7 words them. QUIT replies OK; closing the connection is the
  * endpoint's job: it closes after writing the reply to a command whose {@link Command#name()}
  * is {@code "QUIT"}.
@@ -41,6 +47,11 @@ public final class KvProcess implements CaravanProcess {
     private Clock clock;
     private PagedHeap heap;
     private KvStore store;
+    private java.util.random.RandomGenerator random;
+    private HashCommands hashes;
+    private ListCommands lists;
+    private SetCommands sets;
+    private ZSetCommands zsets;
 
     public KvProcess() {
     }
@@ -53,6 +64,7 @@ public final class KvProcess implements CaravanProcess {
         }
         this.context = context;
         this.clock = context.clock();
+        this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
         flush();
     }
 
@@ -60,13 +72,24 @@ public final class KvProcess implements CaravanProcess {
     public void onArrive(ProcessContext context) {
         this.context = context;
         this.clock = context.clock();
+        this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
         heap = PagedHeap.attach(context.memory());
-        store = KvStore.attach(heap);
+        DataTypes types = new DataTypes(heap, random);
+        bind(KvStore.attach(heap, types::free), types);
     }
 
     private void flush() {
         heap = PagedHeap.format(context.memory());
-        store = KvStore.create(heap);
+        DataTypes types = new DataTypes(heap, random);
+        bind(KvStore.create(heap, types::free), types);
+    }
+
+    private void bind(KvStore kv, DataTypes types) {
+        store = kv;
+        hashes = new HashCommands(kv, types);
+        lists = new ListCommands(kv, types);
+        sets = new SetCommands(kv, types);
+        zsets = new ZSetCommands(kv, types);
     }
 
     @Override
@@ -94,22 +117,27 @@ public final class KvProcess implements CaravanProcess {
         return switch (c.name()) {
             case "GET" -> StringCommands.get(store, c, now);
             case "SET" -> StringCommands.set(store, c, now);
+            case "SETNX" -> StringCommands.setnx(store, c, now);
+            case "SETEX", "PSETEX" -> StringCommands.setex(store, c, now);
+            case "GETSET" -> StringCommands.getset(store, c, now);
+            case "GETDEL" -> StringCommands.getdel(store, c, now);
+            case "GETEX" -> StringCommands.getex(store, c, now);
             case "MGET" -> StringCommands.mget(store, c, now);
-            case "MSET" -> StringCommands.mset(store, c);
-            case "INCR" -> StringCommands.incrBy(store, c.arg(1), 1, now);
-            case "DECR" -> StringCommands.incrBy(store, c.arg(1), -1, now);
-            case "INCRBY" -> StringCommands.incrBy(store, c.arg(1), KvError.parseLong(c.arg(2)), now);
-            case "DECRBY" -> {
-                long d = KvError.parseLong(c.arg(2));
-                if (d == Long.MIN_VALUE) {
-                    throw new KvError("ERR decrement would overflow");
-                }
-                yield StringCommands.incrBy(store, c.arg(1), -d, now);
-            }
-            case "DEL" -> KeyCommands.del(store, c, now);
+            case "MSET" -> StringCommands.mset(store, c, false, now);
+            case "MSETNX" -> StringCommands.mset(store, c, true, now);
+            case "APPEND", "STRLEN", "GETRANGE", "SUBSTR", "SETRANGE" -> StringRangeCommands.execute(store, c, now);
+            case "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT" -> CounterCommands.execute(store, c, now);
+            case "DEL", "UNLINK" -> KeyCommands.del(store, c, now);
             case "EXISTS" -> KeyCommands.exists(store, c, now);
-            case "EXPIRE" -> KeyCommands.expire(store, c, 1000, now);
-            case "PEXPIRE" -> KeyCommands.expire(store, c, 1, now);
+            case "TYPE" -> KeyCommands.type(store, c, now);
+            case "KEYS" -> KeyCommands.keys(store, c, now);
+            case "SCAN" -> ScanCommand.execute(store, c, now);
+            case "RENAME" -> KeyCommands.rename(store, c, false, now);
+            case "RENAMENX" -> KeyCommands.rename(store, c, true, now);
+            case "EXPIRE" -> KeyCommands.expire(store, c, 1000, now, now);
+            case "PEXPIRE" -> KeyCommands.expire(store, c, 1, now, now);
+            case "EXPIREAT" -> KeyCommands.expire(store, c, 1000, 0, now);
+            case "PEXPIREAT" -> KeyCommands.expire(store, c, 1, 0, now);
             case "PERSIST" -> KeyCommands.persist(store, c, now);
             case "TTL" -> KeyCommands.ttl(store, c, false, now);
             case "PTTL" -> KeyCommands.ttl(store, c, true, now);
@@ -123,7 +151,13 @@ public final class KvProcess implements CaravanProcess {
             case "CLIENT" -> ServerCommands.client(c);
             case "SELECT" -> ServerCommands.select(c);
             case "QUIT" -> Reply.OK;
-            default -> ServerCommands.unknownCommand(c);
+            default -> switch (c.name().charAt(0)) {
+                case 'H' -> hashes.execute(c, now);
+                case 'L', 'R' -> lists.execute(c, now);
+                case 'S' -> sets.execute(c, now);
+                case 'Z' -> zsets.execute(c, now);
+                default -> ServerCommands.unknownCommand(c);
+            };
         };
     }
 
@@ -150,6 +184,16 @@ public final class KvProcess implements CaravanProcess {
     public boolean isReadOnly(Command c) {
         CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
         return spec != null && spec.readOnly() && !c.name().equals("COMMAND");
+    }
+
+    /** Bytes the heap has in allocated blocks (what INFO reports as used_memory). */
+    long usedBytes() {
+        return heap.usedBytes();
+    }
+
+    /** Bytes ever taken from the memory by the heap. */
+    long reservedBytes() {
+        return heap.reservedBytes();
     }
 
     /** Number of keys (expired ones not yet collected included). */

@@ -13,21 +13,50 @@ import dev.caravan.wire.ErrorCode;
  * root block (heap root 0): +0 table address  +8 capacity (slots, power of two)
  *                           +16 keys  +24 keys with an expiry  +32 format version
  * slot:    +0 key hash  +8 record address (0 = empty)
- * record:  +0 expiry ms since epoch (0 = none)  +8 key length (int)  +12 value length (int)
- *          +16 key bytes, then value bytes
+ * record:  +0 expiry ms since epoch (0 = none)  +8 type &lt;&lt; 29 | key length (int)
+ *          +12 value length (int)  +16 key bytes, then value bytes
  * </pre>
+ *
+ * <p>A string's value is its bytes. A hash, list, set or sorted set keeps the 8-byte address
+ * of its own header as the value ({@link #object}); {@link DataTypes} lays those out and
+ * frees them when the key goes (deletion, overwrite, expiry).
+ *
+ * <p>SCAN walks home buckets, not slots: cursor value {@code v} stands for every key whose
+ * hash masked by the table's size is {@code v}, all of which sit in the run of occupied slots
+ * that starts at slot {@code v} (linear probing never leaves a hole between a key's home and
+ * its slot, and backward-shift deletion keeps it so). The cursor advances in reversed-bit order
+ * as Redis's {@code dictScan} does, so when the table doubles between calls the buckets
+ * already visited split into buckets that are again all below the cursor in that order: a key
+ * present for the whole scan is returned at least once.
  *
  * <p>Java fields only cache root-block values; {@link #attach} rebuilds them from memory.
  * Threading: the process thread only.
  */
 final class KvStore {
-    static final long FORMAT = 1;
-    private static final int INITIAL_SLOTS = 1024;
+    static final long FORMAT = 2;
+    static final int STRING = 0;
+    static final int HASH = 1;
+    static final int LIST = 2;
+    static final int SET = 3;
+    static final int ZSET = 4;
+    /** Keys are shorter than this: the record's length word keeps the type in its top bits. */
+    static final int MAX_KEY_BYTES = (1 << 29) - 1;
+    private static final int LEN_MASK = MAX_KEY_BYTES;
+
+    /** Frees what a record of a non-string type points at. */
+    @FunctionalInterface
+    interface ObjectFreer {
+        void free(int type, long object);
+    }
+
+    /** Small, as Redis starts its tables: SCAN of a small key space then completes in one call. */
+    private static final int INITIAL_SLOTS = 8;
     private static final long MAX_SLOTS = 1L << 26;
     private static final int REC_HEADER = 16;
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    private final ObjectFreer freer;
     private final long root;
     private long table;
     private long capacity;
@@ -36,8 +65,9 @@ final class KvStore {
     private long expires;
     private long expiryCursor;
 
-    private KvStore(PagedHeap heap, long root) {
+    private KvStore(PagedHeap heap, long root, ObjectFreer freer) {
         this.heap = heap;
+        this.freer = freer;
         this.mem = heap.memory();
         this.root = root;
         this.table = mem.getLong(root);
@@ -48,7 +78,7 @@ final class KvStore {
     }
 
     /** An empty store in a freshly formatted heap. */
-    static KvStore create(PagedHeap heap) {
+    static KvStore create(PagedHeap heap, ObjectFreer freer) {
         long root = heap.allocateZeroed(40);
         long table = heap.allocateZeroed(INITIAL_SLOTS * 16L);
         PagedMemory m = heap.memory();
@@ -56,16 +86,16 @@ final class KvStore {
         m.putLong(root + 8, INITIAL_SLOTS);
         m.putLong(root + 32, FORMAT);
         heap.setRoot(0, root);
-        return new KvStore(heap, root);
+        return new KvStore(heap, root, freer);
     }
 
     /** The store already in {@code heap} (after migration, clone or checkpoint restore). */
-    static KvStore attach(PagedHeap heap) {
+    static KvStore attach(PagedHeap heap, ObjectFreer freer) {
         long root = heap.root(0);
         if (root == 0 || heap.memory().getLong(root + 32) != FORMAT) {
             throw ErrorCode.MALFORMED.exception("the paged memory holds no kv store of format " + FORMAT);
         }
-        return new KvStore(heap, root);
+        return new KvStore(heap, root, freer);
     }
 
     long keys() {
@@ -100,7 +130,7 @@ final class KvStore {
             if (rec == 0) {
                 return -i - 1;
             }
-            if (mem.getLong(s) == hash && mem.getInt(rec + 8) == key.length
+            if (mem.getLong(s) == hash && (mem.getInt(rec + 8) & LEN_MASK) == key.length
                     && mem.equalsBytes(rec + REC_HEADER, key, 0, key.length)) {
                 return i;
             }
@@ -108,8 +138,36 @@ final class KvStore {
         }
     }
 
+    /** The record's type: {@link #STRING}, {@link #HASH}, {@link #LIST}, {@link #SET} or {@link #ZSET}. */
+    int type(long rec) {
+        return mem.getInt(rec + 8) >>> 29;
+    }
+
+    byte[] key(long rec) {
+        byte[] k = new byte[mem.getInt(rec + 8) & LEN_MASK];
+        mem.read(rec + REC_HEADER, k, 0, k.length);
+        return k;
+    }
+
+    /** The header address a non-string record holds. */
+    long object(long rec) {
+        return Unaligned.getLong(mem, rec + REC_HEADER + (mem.getInt(rec + 8) & LEN_MASK));
+    }
+
+    /** Adds {@code key}, which must be absent, holding the {@code type} object at {@code object}. */
+    void putObject(byte[] key, int type, long object) {
+        byte[] value = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            value[i] = (byte) (object >>> (8 * i));
+        }
+        put(key, value, 0);
+        long rec = lookup(key, 0);
+        mem.putInt(rec + 8, type << 29 | key.length);
+    }
+
+    /** The string value of a {@link #STRING} record. */
     byte[] value(long rec) {
-        int keyLen = mem.getInt(rec + 8);
+        int keyLen = mem.getInt(rec + 8) & LEN_MASK;
         byte[] v = new byte[mem.getInt(rec + 12)];
         mem.read(rec + REC_HEADER + keyLen, v, 0, v.length);
         return v;
@@ -127,23 +185,27 @@ final class KvStore {
         mem.putLong(rec, expiryMs);
     }
 
-    /** Sets {@code key} to {@code value} with {@code expiryMs} (0 = none), replacing any old record. */
+    /** Sets {@code key} to the string {@code value} with {@code expiryMs} (0 = none), replacing any old value of any type. */
     void put(byte[] key, byte[] value, long expiryMs) {
+        if (key.length > MAX_KEY_BYTES) {
+            throw ErrorCode.TOO_LARGE.exception("key of " + key.length + " bytes");
+        }
         long hash = KeyHash.hash(key);
         long slot = slotOf(key, hash);
         long need = (long) REC_HEADER + key.length + value.length;
         if (slot >= 0) {
             long s = table + slot * 16 + 8;
             long rec = mem.getLong(s);
+            freeObject(rec);
             if (heap.blockSize(rec) < need) {
                 long fresh = heap.allocate(need);
                 mem.write(fresh + REC_HEADER, key, 0, key.length);
-                mem.putInt(fresh + 8, key.length);
                 mem.putLong(fresh, mem.getLong(rec));
                 heap.free(rec);
                 mem.putLong(s, fresh);
                 rec = fresh;
             }
+            mem.putInt(rec + 8, key.length);
             mem.putInt(rec + 12, value.length);
             mem.write(rec + REC_HEADER + key.length, value, 0, value.length);
             setExpiry(rec, expiryMs);
@@ -179,10 +241,82 @@ final class KvStore {
         return exp == 0 || exp > nowMs;
     }
 
+    /**
+     * RENAME: moves the live record of {@code from} (its value, object and expiry) to {@code to},
+     * deleting what {@code to} held. Both keys must differ and {@code from} must exist.
+     */
+    void rename(byte[] from, byte[] to, long nowMs) {
+        long rec = lookup(from, nowMs);
+        int type = type(rec);
+        long expiry = expiry(rec);
+        int keyLen = mem.getInt(rec + 8) & LEN_MASK;
+        byte[] value = new byte[mem.getInt(rec + 12)];
+        mem.read(rec + REC_HEADER + keyLen, value, 0, value.length);
+        unlink(slotOf(from, KeyHash.hash(from)), false);
+        delete(to, nowMs);
+        put(to, value, expiry);
+        long moved = lookup(to, 0);
+        mem.putInt(moved + 8, type << 29 | to.length);
+    }
+
+    /**
+     * Visits home bucket {@code cursor} (masked by the table's size), handing each live key's
+     * record there to {@code visitor}; expired keys met there are deleted, as Redis's SCAN does.
+     * Returns the next cursor, 0 when the scan is complete. See the class comment.
+     */
+    long scanBucket(long cursor, long nowMs, java.util.function.LongConsumer visitor) {
+        long home = cursor & mask;
+        java.util.List<byte[]> expired = new java.util.ArrayList<>();
+        for (long i = home; ; i = (i + 1) & mask) {
+            long rec = mem.getLong(table + i * 16 + 8);
+            if (rec == 0) {
+                break;
+            }
+            if ((mem.getLong(table + i * 16) & mask) == home) {
+                long exp = mem.getLong(rec);
+                if (exp != 0 && exp <= nowMs) {
+                    expired.add(key(rec));
+                } else {
+                    visitor.accept(rec);
+                }
+            }
+        }
+        for (byte[] k : expired) {
+            delete(k, nowMs);
+        }
+        long v = cursor | ~mask;
+        return Long.reverse(Long.reverse(v) + 1);
+    }
+
+    /** Every live key's record, in table order (KEYS). */
+    void forEach(long nowMs, java.util.function.LongConsumer visitor) {
+        for (long i = 0; i < capacity; i++) {
+            long rec = mem.getLong(table + i * 16 + 8);
+            if (rec != 0 && (mem.getLong(rec) == 0 || mem.getLong(rec) > nowMs)) {
+                visitor.accept(rec);
+            }
+        }
+    }
+
+    private void freeObject(long rec) {
+        int type = type(rec);
+        if (type != STRING) {
+            freer.free(type, object(rec));
+        }
+    }
+
     private void deleteSlot(long i) {
+        unlink(i, true);
+    }
+
+    /** Empties slot {@code i}, freeing its record (and, if {@code freeValue}, the object it holds). */
+    private void unlink(long i, boolean freeValue) {
         long rec = mem.getLong(table + i * 16 + 8);
         if (mem.getLong(rec) != 0) {
             setExpires(expires - 1);
+        }
+        if (freeValue) {
+            freeObject(rec);
         }
         heap.free(rec);
         long j = i;

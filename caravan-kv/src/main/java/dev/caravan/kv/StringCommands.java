@@ -3,17 +3,29 @@ package dev.caravan.kv;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** GET, SET, MGET, MSET, INCR/DECR/INCRBY/DECRBY over a {@link KvStore}. Process thread only. */
+/**
+ * GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX over a {@link KvStore}, with
+ * Redis 7.0's order of checks ({@code t_string.c}). Counters are {@link CounterCommands},
+ * byte ranges {@link StringRangeCommands}. Process thread only.
+ */
 final class StringCommands {
     private StringCommands() {
     }
 
+    /** The string record of {@code key}, 0 if absent, WRONGTYPE if another type. */
+    static long find(KvStore store, byte[] key, long nowMs) {
+        long rec = store.lookup(key, nowMs);
+        if (rec != 0 && store.type(rec) != KvStore.STRING) {
+            throw KvError.WRONGTYPE;
+        }
+        return rec;
+    }
+
     static Reply get(KvStore store, Command c, long nowMs) {
-        long rec = store.lookup(c.arg(1), nowMs);
+        long rec = find(store, c.arg(1), nowMs);
         return rec == 0 ? Reply.NIL : new Reply.Bulk(store.value(rec));
     }
 
@@ -23,86 +35,105 @@ final class StringCommands {
             store.put(c.arg(1), c.arg(2), 0);
             return Reply.OK;
         }
-        boolean nx = false;
-        boolean xx = false;
-        boolean get = false;
-        boolean keepTtl = false;
-        long expiryMs = 0;
-        boolean hasExpiry = false;
-        for (int i = 3; i < c.size(); i++) {
-            String opt = c.text(i).toUpperCase(java.util.Locale.ROOT);
-            switch (opt) {
-                case "NX" -> nx = true;
-                case "XX" -> xx = true;
-                case "GET" -> get = true;
-                case "KEEPTTL" -> keepTtl = true;
-                case "EX", "PX", "EXAT", "PXAT" -> {
-                    if (hasExpiry || i + 1 >= c.size()) {
-                        throw KvError.SYNTAX;
-                    }
-                    long v = KvError.parseLong(c.arg(++i));
-                    if (v <= 0 || (opt.startsWith("E") && v > Long.MAX_VALUE / 1000)) {
-                        throw new KvError("ERR invalid expire time in 'set' command");
-                    }
-                    long ms = opt.startsWith("E") ? v * 1000 : v;
-                    expiryMs = opt.endsWith("AT") ? ms : (ms > Long.MAX_VALUE - nowMs ? -1 : nowMs + ms);
-                    if (expiryMs < 0) {
-                        throw new KvError("ERR invalid expire time in 'set' command");
-                    }
-                    hasExpiry = true;
-                }
-                default -> throw KvError.SYNTAX;
-            }
+        SetOptions o = SetOptions.parse(c, 3, true);
+        return set(store, c.name(), c.arg(1), c.arg(2), o, Reply.OK, Reply.NIL, nowMs);
+    }
+
+    /** Redis's {@code setGenericCommand}. */
+    static Reply set(KvStore store, String command, byte[] key, byte[] value, SetOptions o, Reply ok, Reply abort, long nowMs) {
+        long expiry = o.expire == null ? 0 : o.expiryMs(command, nowMs);
+        Reply old = null;
+        if (o.get) {
+            long rec = find(store, key, nowMs);
+            old = rec == 0 ? Reply.NIL : new Reply.Bulk(store.value(rec));
         }
-        if ((nx && xx) || (keepTtl && hasExpiry)) {
-            throw KvError.SYNTAX;
+        long rec = store.lookup(key, nowMs);
+        if ((o.nx && rec != 0) || (o.xx && rec == 0)) {
+            return o.get ? old : abort;
         }
-        long rec = store.lookup(c.arg(1), nowMs);
-        Reply old = get ? (rec == 0 ? Reply.NIL : new Reply.Bulk(store.value(rec))) : null;
-        if ((nx && rec != 0) || (xx && rec == 0)) {
-            return get ? old : Reply.NIL;
+        if (o.keepTtl && rec != 0) {
+            expiry = store.expiry(rec);
         }
-        if (keepTtl && rec != 0) {
-            expiryMs = store.expiry(rec);
-        }
-        if (hasExpiry && expiryMs <= nowMs) {
-            store.delete(c.arg(1), nowMs);
+        if (o.expire != null && expiry <= nowMs) {
+            store.delete(key, nowMs);
         } else {
-            store.put(c.arg(1), c.arg(2), expiryMs);
+            store.put(key, value, expiry);
         }
-        return get ? old : Reply.OK;
+        return o.get ? old : ok;
+    }
+
+    static Reply setnx(KvStore store, Command c, long nowMs) {
+        SetOptions o = SetOptions.parse(Command.of("SET", "k", "v", "NX"), 3, true);
+        return set(store, c.name(), c.arg(1), c.arg(2), o, Reply.integer(1), Reply.integer(0), nowMs);
+    }
+
+    /** SETEX key seconds value / PSETEX key ms value. */
+    static Reply setex(KvStore store, Command c, long nowMs) {
+        SetOptions o = SetOptions.parse(new Command(new byte[][] {c.arg(0), c.arg(1), c.arg(3),
+            c.name().equals("SETEX") ? new byte[] {'E', 'X'} : new byte[] {'P', 'X'}, c.arg(2)}), 3, true);
+        return set(store, c.name(), c.arg(1), c.arg(3), o, Reply.OK, Reply.NIL, nowMs);
+    }
+
+    static Reply getset(KvStore store, Command c, long nowMs) {
+        long rec = find(store, c.arg(1), nowMs);
+        Reply old = rec == 0 ? Reply.NIL : new Reply.Bulk(store.value(rec));
+        store.put(c.arg(1), c.arg(2), 0);
+        return old;
+    }
+
+    static Reply getdel(KvStore store, Command c, long nowMs) {
+        long rec = find(store, c.arg(1), nowMs);
+        if (rec == 0) {
+            return Reply.NIL;
+        }
+        Reply old = new Reply.Bulk(store.value(rec));
+        store.delete(c.arg(1), nowMs);
+        return old;
+    }
+
+    /** GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]. */
+    static Reply getex(KvStore store, Command c, long nowMs) {
+        SetOptions o = SetOptions.parse(c, 2, false);
+        long rec = find(store, c.arg(1), nowMs);
+        if (rec == 0) {
+            return Reply.NIL;
+        }
+        long expiry = o.expire == null ? 0 : o.expiryMs(c.name(), nowMs);
+        Reply value = new Reply.Bulk(store.value(rec));
+        if (o.absolute() && expiry <= nowMs) {
+            store.delete(c.arg(1), nowMs);
+        } else if (o.expire != null) {
+            store.setExpiry(rec, expiry);
+        } else if (o.persist) {
+            store.setExpiry(rec, 0);
+        }
+        return value;
     }
 
     static Reply mget(KvStore store, Command c, long nowMs) {
         List<Reply> out = new ArrayList<>(c.size() - 1);
         for (int i = 1; i < c.size(); i++) {
             long rec = store.lookup(c.arg(i), nowMs);
-            out.add(rec == 0 ? Reply.NIL : new Reply.Bulk(store.value(rec)));
+            out.add(rec == 0 || store.type(rec) != KvStore.STRING ? Reply.NIL : new Reply.Bulk(store.value(rec)));
         }
         return new Reply.Array(out);
     }
 
-    static Reply mset(KvStore store, Command c) {
+    /** MSET, or MSETNX ({@code nx}): nothing is set if any key exists, whatever its type. */
+    static Reply mset(KvStore store, Command c, boolean nx, long nowMs) {
         if (c.size() % 2 == 0) {
             return Reply.wrongArity(c.name());
+        }
+        if (nx) {
+            for (int i = 1; i < c.size(); i += 2) {
+                if (store.lookup(c.arg(i), nowMs) != 0) {
+                    return Reply.integer(0);
+                }
+            }
         }
         for (int i = 1; i < c.size(); i += 2) {
             store.put(c.arg(i), c.arg(i + 1), 0);
         }
-        return Reply.OK;
-    }
-
-    /** INCR/DECR/INCRBY/DECRBY by {@code delta}; keeps the key's expiry, as Redis does. */
-    static Reply incrBy(KvStore store, byte[] key, long delta, long nowMs) {
-        long rec = store.lookup(key, nowMs);
-        long current = rec == 0 ? 0 : KvError.parseLong(store.value(rec));
-        long next;
-        try {
-            next = Math.addExact(current, delta);
-        } catch (ArithmeticException e) {
-            throw KvError.OVERFLOW;
-        }
-        store.put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII), rec == 0 ? 0 : store.expiry(rec));
-        return Reply.integer(next);
+        return nx ? Reply.integer(1) : Reply.OK;
     }
 }

@@ -1,0 +1,294 @@
+package dev.caravan.kv;
+
+import dev.caravan.core.memory.PagedHeap;
+import dev.caravan.core.memory.PagedMemory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A list value laid out in a {@link PagedHeap}, as Redis's quicklist: a doubly linked chain of
+ * nodes, each packing up to {@value #NODE_PAYLOAD_BYTES} bytes of entries (a larger entry
+ * gets a node of its own). Pushes and pops at either end touch one node; an index walks the
+ * chain from the nearer end, node by node, then within one node.
+ *
+ * <pre>
+ * list header (32 bytes): +0 first node  +8 last node  +16 elements  +24 nodes
+ * node:  +0 previous node  +8 next node  +16 entries (int)  +20 payload bytes (int)
+ *        +24 payload: entry, entry, …   where an entry is a 4-byte length (unaligned) and its bytes
+ * </pre>
+ *
+ * <p>A node is never empty: the one that would be is unlinked and freed, and the caller
+ * deletes a list that has no elements left. Process thread only.
+ */
+final class PagedList {
+    static final int NODE_PAYLOAD_BYTES = 8 * 1024;
+    private static final int NODE_HEADER = 24;
+    private static final int MIN_NODE_BYTES = 128;
+
+    private final PagedHeap heap;
+    private final PagedMemory mem;
+
+    PagedList(PagedHeap heap) {
+        this.heap = heap;
+        this.mem = heap.memory();
+    }
+
+    long create() {
+        return heap.allocateZeroed(32);
+    }
+
+    void free(long l) {
+        for (long n = mem.getLong(l); n != 0; ) {
+            long next = mem.getLong(n + 8);
+            heap.free(n);
+            n = next;
+        }
+        heap.free(l);
+    }
+
+    long length(long l) {
+        return mem.getLong(l + 16);
+    }
+
+    /** LPUSH ({@code head}) or RPUSH one value. */
+    void push(long l, byte[] value, boolean head) {
+        long n = mem.getLong(head ? l : l + 8);
+        int add = 4 + value.length;
+        if (n == 0 || payload(n) + add > NODE_PAYLOAD_BYTES) {
+            n = newNode(l, add, head ? 0 : mem.getLong(l + 8), head ? mem.getLong(l) : 0);
+        } else if (heap.blockSize(n) < NODE_HEADER + payload(n) + add) {
+            n = resize(l, n, NODE_HEADER + payload(n) + add);
+        }
+        int used = payload(n);
+        if (head && used > 0) {
+            byte[] rest = new byte[used];
+            mem.read(n + NODE_HEADER, rest, 0, used);
+            mem.write(n + NODE_HEADER + add, rest, 0, used);
+        }
+        long at = n + NODE_HEADER + (head ? 0 : used);
+        Unaligned.putInt(mem, at, value.length);
+        mem.write(at + 4, value, 0, value.length);
+        mem.putInt(n + 16, mem.getInt(n + 16) + 1);
+        mem.putInt(n + 20, used + add);
+        mem.putLong(l + 16, length(l) + 1);
+    }
+
+    /** LPOP ({@code head}) or RPOP one value; null when empty. Touches one node, without decoding it. */
+    byte[] pop(long l, boolean head) {
+        long n = mem.getLong(head ? l : l + 8);
+        if (n == 0) {
+            return null;
+        }
+        int count = mem.getInt(n + 16);
+        if (count == 1) {
+            byte[] v = decode(n).get(0);
+            rewrite(l, n, List.of());
+            return v;
+        }
+        long at = n + NODE_HEADER;
+        if (!head) {
+            for (int i = 0; i < count - 1; i++) {
+                at += 4 + Unaligned.getInt(mem, at);
+            }
+        }
+        byte[] v = new byte[Unaligned.getInt(mem, at)];
+        mem.read(at + 4, v, 0, v.length);
+        int used = payload(n);
+        int rest = used - 4 - v.length;
+        if (head) {
+            byte[] tail = new byte[rest];
+            mem.read(at + 4 + v.length, tail, 0, rest);
+            mem.write(n + NODE_HEADER, tail, 0, rest);
+        }
+        mem.putInt(n + 16, count - 1);
+        mem.putInt(n + 20, rest);
+        mem.putLong(l + 16, length(l) - 1);
+        return v;
+    }
+
+    /** The value at 0-based {@code index} (in range). */
+    byte[] get(long l, long index) {
+        long[] at = locate(l, index);
+        return decode(at[0]).get((int) at[1]);
+    }
+
+    /** LSET at 0-based {@code index} (in range). */
+    void set(long l, long index, byte[] value) {
+        long[] at = locate(l, index);
+        List<byte[]> items = decode(at[0]);
+        items.set((int) at[1], value);
+        rewrite(l, at[0], items);
+    }
+
+    /** Values {@code start..stop} inclusive (0-based, in range, start ≤ stop). */
+    List<byte[]> range(long l, long start, long stop) {
+        List<byte[]> out = new ArrayList<>((int) Math.min(stop - start + 1, 1 << 16));
+        long[] at = locate(l, start);
+        long n = at[0];
+        int i = (int) at[1];
+        while (out.size() < stop - start + 1) {
+            List<byte[]> items = decode(n);
+            for (; i < items.size() && out.size() < stop - start + 1; i++) {
+                out.add(items.get(i));
+            }
+            n = mem.getLong(n + 8);
+            i = 0;
+        }
+        return out;
+    }
+
+    /** LTRIM: keeps {@code start..stop} (0-based, in range, start ≤ stop). */
+    void trim(long l, long start, long stop) {
+        long index = 0;
+        for (long n = mem.getLong(l); n != 0; ) {
+            long next = mem.getLong(n + 8);
+            int count = mem.getInt(n + 16);
+            if (index + count <= start || index > stop) {
+                rewrite(l, n, List.of());
+            } else if (index < start || index + count - 1 > stop) {
+                List<byte[]> items = decode(n);
+                int from = (int) Math.max(0, start - index);
+                int to = (int) Math.min(count, stop - index + 1);
+                rewrite(l, n, new ArrayList<>(items.subList(from, to)));
+            }
+            index += count;
+            n = next;
+        }
+    }
+
+    /**
+     * LREM: removes up to |count| values equal to {@code value} (all if 0; from the tail if
+     * negative). Entries are compared in place; only nodes holding a match are rewritten.
+     */
+    long remove(long l, long count, byte[] value) {
+        long removed = 0;
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        boolean fromTail = count < 0;
+        for (long n = mem.getLong(fromTail ? l + 8 : l); n != 0 && removed < limit; ) {
+            long next = mem.getLong(fromTail ? n : n + 8);
+            List<Integer> matches = matches(n, value);
+            if (!matches.isEmpty()) {
+                List<byte[]> items = decode(n);
+                for (int k = 0; k < matches.size() && removed < limit; k++) {
+                    int i = fromTail ? matches.get(matches.size() - 1 - k) : matches.get(k) - k;
+                    items.remove(i);
+                    removed++;
+                }
+                rewrite(l, n, items);
+            }
+            n = next;
+        }
+        return removed;
+    }
+
+    /** Indices of the entries of node {@code n} equal to {@code value}, ascending. */
+    private List<Integer> matches(long n, byte[] value) {
+        List<Integer> out = new ArrayList<>();
+        int count = mem.getInt(n + 16);
+        long at = n + NODE_HEADER;
+        for (int i = 0; i < count; i++) {
+            int len = Unaligned.getInt(mem, at);
+            if (len == value.length && mem.equalsBytes(at + 4, value, 0, len)) {
+                out.add(i);
+            }
+            at += 4 + len;
+        }
+        return out;
+    }
+
+    private int payload(long n) {
+        return mem.getInt(n + 20);
+    }
+
+    /** {node, index within it} of the 0-based {@code index}, walking from the nearer end. */
+    private long[] locate(long l, long index) {
+        long len = length(l);
+        if (index < len / 2) {
+            long n = mem.getLong(l);
+            while (index >= mem.getInt(n + 16)) {
+                index -= mem.getInt(n + 16);
+                n = mem.getLong(n + 8);
+            }
+            return new long[] {n, index};
+        }
+        long fromEnd = len - 1 - index;
+        long n = mem.getLong(l + 8);
+        while (fromEnd >= mem.getInt(n + 16)) {
+            fromEnd -= mem.getInt(n + 16);
+            n = mem.getLong(n);
+        }
+        return new long[] {n, mem.getInt(n + 16) - 1 - fromEnd};
+    }
+
+    private List<byte[]> decode(long n) {
+        int count = mem.getInt(n + 16);
+        List<byte[]> items = new ArrayList<>(count + 1);
+        long at = n + NODE_HEADER;
+        for (int i = 0; i < count; i++) {
+            byte[] v = new byte[Unaligned.getInt(mem, at)];
+            mem.read(at + 4, v, 0, v.length);
+            items.add(v);
+            at += 4 + v.length;
+        }
+        return items;
+    }
+
+    /** Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there are none. */
+    private void rewrite(long l, long n, List<byte[]> items) {
+        long delta = items.size() - mem.getInt(n + 16);
+        mem.putLong(l + 16, length(l) + delta);
+        if (items.isEmpty()) {
+            long prev = mem.getLong(n);
+            long next = mem.getLong(n + 8);
+            mem.putLong(prev == 0 ? l : prev + 8, next);
+            mem.putLong(next == 0 ? l + 8 : next, prev);
+            mem.putLong(l + 24, mem.getLong(l + 24) - 1);
+            heap.free(n);
+            return;
+        }
+        int bytes = 0;
+        for (byte[] v : items) {
+            bytes += 4 + v.length;
+        }
+        if (heap.blockSize(n) < NODE_HEADER + bytes) {
+            n = resize(l, n, NODE_HEADER + bytes);
+        }
+        long at = n + NODE_HEADER;
+        for (byte[] v : items) {
+            Unaligned.putInt(mem, at, v.length);
+            mem.write(at + 4, v, 0, v.length);
+            at += 4 + v.length;
+        }
+        mem.putInt(n + 16, items.size());
+        mem.putInt(n + 20, bytes);
+    }
+
+    private long newNode(long l, int payloadBytes, long prev, long next) {
+        long n = heap.allocate(Math.max(MIN_NODE_BYTES, NODE_HEADER + payloadBytes));
+        mem.putLong(n, prev);
+        mem.putLong(n + 8, next);
+        mem.putInt(n + 16, 0);
+        mem.putInt(n + 20, 0);
+        mem.putLong(prev == 0 ? l : prev + 8, n);
+        mem.putLong(next == 0 ? l + 8 : next, n);
+        mem.putLong(l + 24, mem.getLong(l + 24) + 1);
+        return n;
+    }
+
+    /** Moves node {@code n} to a block of at least {@code bytes} (doubling, to amortize growth). */
+    private long resize(long l, long n, long bytes) {
+        long size = Math.max(bytes, Math.min(2 * heap.blockSize(n), NODE_HEADER + NODE_PAYLOAD_BYTES));
+        long fresh = heap.allocate(size);
+        int used = NODE_HEADER + payload(n);
+        byte[] copy = new byte[used];
+        mem.read(n, copy, 0, used);
+        mem.write(fresh, copy, 0, used);
+        long prev = mem.getLong(n);
+        long next = mem.getLong(n + 8);
+        mem.putLong(prev == 0 ? l : prev + 8, fresh);
+        mem.putLong(next == 0 ? l + 8 : next, fresh);
+        heap.free(n);
+        return fresh;
+    }
+}
