@@ -60,15 +60,16 @@ final class IncomingMigrations {
         MovableProcess process = host.admit(b.spec(), ProcessId.parse(b.processId()), b.epoch(), b.front());
         PageStreamReceiver stream;
         try {
+            long needBytes = PageBits.count(b.chunks()) * (long) PagedMemory.PAGES_PER_CHUNK * process.memory().pageSizeBytes();
+            boolean warm = host.warmBytes() >= needBytes;
             switch (b.allocation()) {
                 case BEFORE_REPLY -> process.memory().preallocate(b.chunks());
-                case ALONGSIDE_FIRST_ROUND -> Thread.ofVirtual().name("preallocate-" + name).start(() -> {
-                    try {
-                        process.memory().preallocate(b.chunks());
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "preallocating " + name + " stopped: " + e);
+                // With enough warm memory the first round's whole chunks go straight into pooled chunks, unzeroed.
+                case ALONGSIDE_FIRST_ROUND -> {
+                    if (!warm) {
+                        preallocateAlongside(process, b.chunks());
                     }
-                });
+                }
                 case ON_ARRIVAL -> {
                     // Post-copy: chunks are allocated as their pages arrive or fault in.
                 }
@@ -79,7 +80,7 @@ final class IncomingMigrations {
             throw e;
         }
         // Post-copy faults go to the source's control port: connect now, off the switch-over's critical path.
-        SourcePageFetcher early = host.nodeAddress(b.sourceNode())
+        SourcePageFetcher early = sourceControl(b.sourceNode())
                 .map(a -> new SourcePageFetcher(host, engine.settings(), name, a.getHostString() + ":" + a.getPort(), process))
                 .orElse(null);
         if (early != null) {
@@ -90,6 +91,26 @@ final class IncomingMigrations {
         arrivals.put(name, a);
         scheduleIdleCheck(a);
         new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
+    }
+
+    /** The source's control endpoint, if naming knows it now (a restoring client has none). */
+    private java.util.Optional<java.net.InetSocketAddress> sourceControl(String sourceNode) {
+        try {
+            return host.nodeAddress(sourceNode);
+        } catch (dev.caravan.wire.CaravanException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Faults fresh memory in alongside the first round, which it overlaps (the receiver takes what it has not reached). */
+    private static void preallocateAlongside(MovableProcess process, long[] chunks) {
+        Thread.ofVirtual().name("preallocate-" + process.name()).start(() -> {
+            try {
+                process.memory().preallocate(chunks);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "preallocating " + process.name() + " stopped: " + e);
+            }
+        });
     }
 
     private void heardFrom(String name) {

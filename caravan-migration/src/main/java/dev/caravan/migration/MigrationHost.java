@@ -35,6 +35,9 @@ public interface MigrationHost {
     /** This node's control endpoint as peers reach it, host:port. */
     String controlAddress();
 
+    /** Bytes of memory this node keeps warm (touched before, free) for arriving processes. */
+    long warmBytes();
+
     /** Whether this node answers for its processes now (it holds its naming lease). */
     boolean ownsProcesses();
 

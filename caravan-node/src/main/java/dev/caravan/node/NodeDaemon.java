@@ -160,6 +160,11 @@ public final class NodeDaemon implements AutoCloseable {
         return control.address();
     }
 
+    /** Free memory this node keeps warm for arriving processes (its chunk pool), in bytes. */
+    long warmBytes() {
+        return chunkPool.pooledBytes();
+    }
+
     /** Whether the node currently answers for its processes (holds a live lease). */
     public boolean ownsProcesses() {
         return lease.owns();

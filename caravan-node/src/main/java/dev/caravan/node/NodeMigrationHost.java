@@ -52,6 +52,11 @@ final class NodeMigrationHost implements MigrationHost {
     }
 
     @Override
+    public long warmBytes() {
+        return node.warmBytes();
+    }
+
+    @Override
     public boolean ownsProcesses() {
         return node.ownsProcesses();
     }
