@@ -117,6 +117,29 @@ public final class MigrationEngine implements AutoCloseable {
         return checkpointing.containsKey(name) ? Optional.of(MigrationPhase.CHECKPOINT) : Optional.empty();
     }
 
+    /**
+     * What the engine is doing with a process, for ps: "being moved (rounds)", "checkpointing",
+     * "receiving 1234 missing pages (post-copy)", or "" when nothing.
+     */
+    public String activity(String name) {
+        SourceSession s = outgoing.get(name);
+        if (s != null) {
+            return "being moved (" + s.state() + "); caravan migrate " + name + " --cancel stops it before its commit";
+        }
+        if (checkpointing.containsKey(name)) {
+            return "being checkpointed";
+        }
+        if (pulling.containsKey(name)) {
+            try {
+                long missing = host.hosted(name).memory().missingPageCount();
+                return missing > 0 ? "receiving " + missing + " missing pages (post-copy)" : "";
+            } catch (dev.caravan.wire.CaravanException e) {
+                return "";
+            }
+        }
+        return "";
+    }
+
     /** Whether a process is being moved, cloned or checkpointed right now. */
     public boolean isMoving(String name) {
         return outgoing.containsKey(name) || checkpointing.containsKey(name);

@@ -495,7 +495,7 @@ public final class NodeDaemon implements AutoCloseable {
     List<ProcessInfo> list() throws InterruptedException {
         List<ProcessInfo> infos = new ArrayList<>();
         for (HostedProcess p : processes.values()) {
-            infos.add(p.info(config.nodeId()));
+            infos.add(withActivity(p.info(config.nodeId())));
         }
         for (HostedProcess p : abandoned.values()) {
             infos.add(p.info(config.nodeId()));
@@ -514,7 +514,13 @@ public final class NodeDaemon implements AutoCloseable {
         if (p == null) {
             throw ErrorCode.NOT_HERE.exception("process " + name + " is not on node " + config.nodeId());
         }
-        return p.info(config.nodeId());
+        return withActivity(p.info(config.nodeId()));
+    }
+
+    /** A report with what the migration engine is doing with the process, unless it has more urgent news. */
+    private ProcessInfo withActivity(ProcessInfo info) {
+        String activity = migration.activity(info.name());
+        return activity.isEmpty() || !info.stateDetail().isEmpty() ? info : info.withStateDetail(activity);
     }
 
     /**

@@ -28,6 +28,12 @@ public record ProcessInfo(String id, String name, String node, String state, lon
                           int dataPort, String front, String bundle, String className, long allocatedPages, long dirtyPages,
                           long memoryBytes, long commandsServed, int queuedCommands, String stateDetail) {
 
+    /** The same report with another state detail. */
+    public ProcessInfo withStateDetail(String detail) {
+        return new ProcessInfo(id, name, node, state, epoch, dataHost, dataPort, front, bundle, className, allocatedPages,
+                dirtyPages, memoryBytes, commandsServed, queuedCommands, detail);
+    }
+
     public void writeTo(BodyWriter w) {
         w.string(id).string(name).string(node).string(state).i64(epoch).string(dataHost).i32(dataPort).string(front)
                 .string(bundle).string(className).i64(allocatedPages).i64(dirtyPages).i64(memoryBytes)
