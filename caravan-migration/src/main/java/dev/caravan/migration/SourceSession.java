@@ -63,6 +63,7 @@ final class SourceSession {
     private final String targetName;
     private volatile MigrationPhase state = MigrationPhase.BEGIN;
     private volatile boolean cancelled;
+    private boolean commitGoingOut;
     private FrameClient link;
     private PageStreamSender pages;
     private PreCopyRounds rounds;
@@ -126,12 +127,18 @@ final class SourceSession {
         }
     }
 
-    /** Asks the session to stop before its commit; after the commit it is too late (BUSY). */
+    /**
+     * Asks the session to stop before its commit; once MIG_COMMIT has gone out it is too late
+     * (BUSY). Exclusive with {@link #commitGoingOut}, so a cancel that is accepted always wins.
+     */
     void cancel() {
-        if (state.compareTo(MigrationPhase.COMMITTED) >= 0 && state != MigrationPhase.ROLLED_BACK) {
-            throw ErrorCode.BUSY.exception("the migration of " + process.name() + " has committed; it can no longer be cancelled");
+        synchronized (this) {
+            if (commitGoingOut || state.compareTo(MigrationPhase.COMMITTED) >= 0) {
+                throw ErrorCode.BUSY.exception("the migration of " + process.name() + " is committing or has committed;"
+                        + " it can no longer be cancelled");
+            }
+            cancelled = true;
         }
-        cancelled = true;
         PageStreamSender p = pages;
         if (p != null) {
             p.close();
@@ -191,8 +198,7 @@ final class SourceSession {
             engine.servePageFaults(targetName, pusher);
         }
         try {
-            switchOver.commit(link, targetName, faults, strategy.pushesAfterCommit(),
-                    () -> cancelled, () -> faultPoint(MigrationPhase.SWITCH_OVER));
+            switchOver.commit(link, targetName, strategy.pushesAfterCommit(), () -> faultPoint(MigrationPhase.SWITCH_OVER));
         } catch (RuntimeException | InterruptedException e) {
             engine.stopServingPageFaults(targetName);
             throw e;
@@ -308,6 +314,16 @@ final class SourceSession {
     }
 
     // ---- helpers used by the phases' classes ----------------------------------------------------
+
+    /** Called right before MIG_COMMIT is sent: refuses if cancelled, and from now on refuses cancels. */
+    void commitGoingOut() {
+        synchronized (this) {
+            if (cancelled) {
+                throw ErrorCode.UNAVAILABLE.exception("cancelled by the operator");
+            }
+            commitGoingOut = true;
+        }
+    }
 
     /** Runs one step on the process thread within the step deadline. */
     <T> T onProcess(Supplier<T> step) throws InterruptedException {

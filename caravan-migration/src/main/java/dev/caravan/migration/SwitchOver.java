@@ -4,7 +4,6 @@ import dev.caravan.core.process.ResourceBinding;
 import dev.caravan.core.time.Clock;
 import dev.caravan.migration.resources.ResourceTransfer;
 import dev.caravan.wire.BodyWriter;
-import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.Op;
 import dev.caravan.wire.net.FrameClient;
@@ -14,7 +13,6 @@ import dev.caravan.wire.node.MigrationReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /**
  * The switch-over at the source: the stretch in which the process serves no one. Freeze at a
@@ -76,11 +74,9 @@ final class SwitchOver {
      * awaited before the commit: the destination handles its frames in order and refuses the
      * commit if installing them failed, which saves a round trip.
      *
-     * @param cancelled checked last before the commit is sent; after that it is too late
      * @param faultPoint fault injection at SWITCH_OVER, after the resources went out
      */
-    void commit(FrameClient link, String targetName, Faults faults, boolean postCopy, BooleanSupplier cancelled,
-                Runnable faultPoint) throws InterruptedException {
+    void commit(FrameClient link, String targetName, boolean postCopy, Runnable faultPoint) throws InterruptedException {
         MigrationEngine engine = session.engine();
         List<ResourceBinding> declared = session.onProcess(() -> process.runner().process().resources());
         transfers = engine.resources().prepare(process.name(), declared, process.runner().resourceUris(), session.cloning());
@@ -95,11 +91,9 @@ final class SwitchOver {
         });
         List<MigrationMessages.RecentReply> replies = process.recentReplies().snapshot();
         stateDoneNs = clock.nanoTime();
-        if (cancelled.getAsBoolean()) {
-            throw ErrorCode.UNAVAILABLE.exception("cancelled by the operator");
-        }
         byte[] body = new MigrationMessages.Commit(targetName, process.runner().process().stateVersion(), state,
                 postCopy ? missing() : new long[0], session.host().controlAddress(), replies).encode();
+        session.commitGoingOut();
         commitSent = true;
         destinationCosts = MigrationMessages.readCommitReply(link.call(Op.MIG_COMMIT, body,
                 Duration.ofMillis(session.settings().commitTimeoutMs())).expectOk());
