@@ -159,6 +159,23 @@ class NodeLifecycleTest {
     }
 
     @Test
+    void shouldKeepServingOtherProcessesWhileMoreHandlersSpinThanThereAreCores() throws Exception {
+        deploy("healthy", "obey");
+        int spinning = Runtime.getRuntime().availableProcessors() + 1;
+        for (int i = 0; i < spinning; i++) {
+            deploy("spin-" + i, "ignore");
+            callInBackground("spin-" + i, "LOOP");
+        }
+        for (int i = 0; i < spinning; i++) {
+            String name = "spin-" + i;
+            await().atMost(Duration.ofSeconds(BOUND_S)).until(() -> "LOOP".equals(node.hosted(name).runner().busyWith()));
+        }
+        // Had the spinners pinned every carrier thread, nothing running on a virtual thread would answer.
+        assertThat(callInBackground("healthy", "PING").get(BOUND_S, TimeUnit.SECONDS)).isEqualTo(Reply.bulk("pong"));
+        assertThat(stopWithinBound("spin-0").stopped()).isFalse();
+    }
+
+    @Test
     void shouldCloseTheNodeWithinABoundWhileAProcessSpinsAndIgnoresInterrupts() throws Exception {
         deploy("spin-a", "ignore");
         deploy("spin-b", "ignore");

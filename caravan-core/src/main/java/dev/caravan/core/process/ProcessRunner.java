@@ -14,8 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one {@link CaravanProcess} on its own virtual thread: the single writer of the
- * process's memory and object state. Other threads talk to it only by posting into its
+ * Runs one {@link CaravanProcess} on its own thread: the single writer of the process's memory
+ * and object state. It is a platform (kernel) thread, not a virtual one: virtual threads are not
+ * preempted, so a handler that loops without blocking would pin a carrier thread, and as many
+ * such handlers as cores would starve every virtual thread of the node — other processes'
+ * connections, the control port, the naming lease's renewals. On a platform thread a spinning
+ * handler costs CPU time, shared fairly by the OS, and nothing else. Other threads talk to it only by posting into its
  * {@link Mailbox}: client command batches via {@link #submit}, runtime tasks via {@link #post}.
  *
  * <p>Threading: every public method is thread-safe. {@link Completion}s and posted tasks run on
@@ -105,7 +109,7 @@ public final class ProcessRunner implements ProcessContext {
             throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " already started");
         }
         CompletableFuture<Void> started = new CompletableFuture<>();
-        thread = Thread.ofVirtual().name("process-" + name).start(() -> run(arrived, started));
+        thread = Thread.ofPlatform().daemon(true).name("process-" + name).start(() -> run(arrived, started));
         return started;
     }
 
