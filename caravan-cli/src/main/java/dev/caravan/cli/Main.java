@@ -13,9 +13,11 @@ import dev.caravan.cli.commands.UpCommand;
 import dev.caravan.cli.commands.lab.LabCommand;
 import dev.caravan.cli.commands.migration.CheckpointCommand;
 import dev.caravan.cli.commands.migration.CloneCommand;
-import dev.caravan.cli.commands.migration.RestoreCommand;
 import dev.caravan.cli.commands.migration.MigrateCommand;
+import dev.caravan.cli.commands.migration.RestoreCommand;
 import dev.caravan.cli.commands.servers.SuperserverCommand;
+import dev.caravan.launch.DaemonOptions;
+import dev.caravan.launch.LogSetup;
 import dev.caravan.wire.CaravanException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,11 @@ public final class Main implements Runnable {
             }
             if (t instanceof InterruptedException) {
                 return 130;
+            }
+            if (t instanceof DaemonOptions.UsageException u) {
+                // 'caravan naming' and 'caravan node' parse their own options: bad usage all the same.
+                cmd.getErr().println("caravan: " + u.getMessage() + " (see 'caravan " + cmd.getCommandName() + " --help')");
+                return 2;
             }
             cmd.getErr().println("caravan: unexpected failure: " + t);
             t.printStackTrace(cmd.getErr());

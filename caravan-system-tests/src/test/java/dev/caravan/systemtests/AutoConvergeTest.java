@@ -1,12 +1,13 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class AutoConvergeTest {
             AtomicLong failures = new AtomicLong();
             AtomicLong done = new AtomicLong();
             Thread writer = Thread.ofVirtual().start(() -> {
-                try (RespConnection conn = new RespConnection(MigrationTest.front(p))) {
+                try (RespConnection conn = new RespConnection(CaravanCluster.frontAddress(p))) {
                     while (running.get()) {
                         if (!(conn.call("DIRTY") instanceof Reply.Int)) {
                             failures.incrementAndGet();

@@ -1,7 +1,7 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Frame;
@@ -12,6 +12,7 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameClient;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;

@@ -1,6 +1,7 @@
 package dev.caravan.systemtests;
 
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
@@ -20,7 +21,7 @@ import java.util.Map;
 
 import static dev.caravan.systemtests.BundleBuilder.bundle;
 import static dev.caravan.systemtests.BundleBuilder.greeterSource;
-import static dev.caravan.systemtests.CaravanCluster.PROCESS_MEMORY_BYTES;
+import static dev.caravan.testsupport.CaravanCluster.PROCESS_MEMORY_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

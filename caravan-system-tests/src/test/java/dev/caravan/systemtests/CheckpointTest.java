@@ -1,8 +1,10 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.KvLoad;
 import dev.caravan.client.CheckpointRestorer;
+import dev.caravan.client.KvFiller;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.AckedWriter;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
@@ -48,8 +50,8 @@ class CheckpointTest {
     void shouldRestoreAConsistentCheckpointTakenUnderWritesOnAnotherNode() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
-            AckedWriter writers = new AckedWriter(MigrationTest.front(kv), 3);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+            AckedWriter writers = new AckedWriter(CaravanCluster.frontAddress(kv), 3);
             await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > 300);
             Path file = dir.resolve("kv.ckpt");
             MigrationReport r = checkpoint(c, "kv", file);
@@ -80,7 +82,7 @@ class CheckpointTest {
     void shouldRefuseCorruptOrTruncatedCheckpointsAndLeaveNothingBehind() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 2_000, 100);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 2_000, 100);
             Path file = dir.resolve("kv.ckpt");
             checkpoint(c, "kv", file);
             byte[] good = Files.readAllBytes(file);
@@ -106,7 +108,7 @@ class CheckpointTest {
     void shouldRecoverAPostCopyProcessThatLostItsSourceFromTheLastCheckpoint() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).expectingErrors(Pattern.compile("lost")).start()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 40_000, 500);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 40_000, 500);
             Path file = dir.resolve("kv.ckpt");
             checkpoint(c, "kv", file);
             InetSocketAddress at = c.client().resolve("kv").orElseThrow().control();

@@ -2,6 +2,7 @@ package dev.caravan.systemtests;
 
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.Location;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Reply;

@@ -1,14 +1,15 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.KvLoad;
-import dev.caravan.wire.resp.RespConnection;
+import dev.caravan.client.KvFiller;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -48,7 +49,7 @@ class CloneAndLoadTest {
     @Test
     void shouldForkAnIndependentCopyWithTheSameState() throws Exception {
         ProcessInfo kv = cluster.deployKv("orig", "n1");
-        KvLoad.fill(CaravanCluster.dataAddress(kv), 5_000, 100);
+        KvFiller.fill(CaravanCluster.dataAddress(kv), 5_000, 100);
         assertThat(cluster.client().call("orig", "SET", "shared", "before")).isEqualTo(Reply.OK);
         MigrationReport r = move("orig", "n3", MigrationMode.PRE_COPY, true, "copy");
         assertThat(r.outcome().label()).isEqualTo("cloned");

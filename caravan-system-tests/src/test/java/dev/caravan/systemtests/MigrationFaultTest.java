@@ -1,8 +1,9 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.cli.bench.KvLoad;
-import dev.caravan.wire.resp.RespConnection;
+import dev.caravan.client.KvFiller;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.AckedWriter;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
@@ -11,6 +12,7 @@ import dev.caravan.wire.node.MigrationPhase;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +45,8 @@ class MigrationFaultTest {
 
     /** Deploys kv on n1, writes through its stable endpoint while {@code during} runs, returns the writers. */
     private static AckedWriter loadAndWrite(CaravanCluster c, ProcessInfo kv) throws Exception {
-        KvLoad.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
-        AckedWriter w = new AckedWriter(MigrationTest.front(kv), 3);
+        KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+        AckedWriter w = new AckedWriter(CaravanCluster.frontAddress(kv), 3);
         await().atMost(10, TimeUnit.SECONDS).until(() -> w.totalAcked() > 100 || !w.failures().isEmpty());
         return w;
     }
@@ -67,7 +69,7 @@ class MigrationFaultTest {
             await().atMost(10, TimeUnit.SECONDS).until(() -> !c.node("n2").isAlive());
             assertThat(writers.failures()).isEmpty();
             assertOnlyAt(c, "kv", "n1", kv.epoch());
-            writers.assertNothingLost(MigrationTest.front(kv));
+            writers.assertNothingLost(CaravanCluster.frontAddress(kv));
         }
     }
 
@@ -82,7 +84,7 @@ class MigrationFaultTest {
             assertThat(writers.failures()).isEmpty();
             await().atMost(5, TimeUnit.SECONDS).until(() -> c.control("n2").list().isEmpty());
             assertOnlyAt(c, "kv", "n1", kv.epoch());
-            writers.assertNothingLost(MigrationTest.front(kv));
+            writers.assertNothingLost(CaravanCluster.frontAddress(kv));
         }
     }
 
@@ -90,7 +92,7 @@ class MigrationFaultTest {
     void shouldNeverStartAtDestinationWhenSourceDiesBeforeCommit() throws Exception {
         try (CaravanCluster c = cluster()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
             assertThatThrownBy(() -> migrate(c, "kv", MigrationMode.PRE_COPY, "source:halt:pages"))
                     .isInstanceOf(CaravanException.class);
             // The source took the process with it; its entry expires with its lease; the half copy is dropped.
@@ -120,7 +122,7 @@ class MigrationFaultTest {
     void shouldFenceTheSourceWhenDestinationDiesAfterCommit() throws Exception {
         try (CaravanCluster c = cluster()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 5_000, 200);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 5_000, 200);
             MigrationReport r = migrate(c, "kv", MigrationMode.STOP_AND_COPY, "dest:halt:after-commit");
             // The destination registered (the commit point) and died: the source must not answer again.
             assertThat(r.outcome().label()).isEqualTo("committed");
@@ -138,7 +140,7 @@ class MigrationFaultTest {
     void shouldMarkPostCopyProcessFailedWhenSourceDiesBeforeAllPagesArrived() throws Exception {
         try (CaravanCluster c = cluster()) {
             ProcessInfo kv = c.deployKv("kv", "n1");
-            KvLoad.fill(CaravanCluster.dataAddress(kv), 40_000, 500);
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 40_000, 500);
             MigrationReport r;
             try {
                 r = migrate(c, "kv", MigrationMode.POST_COPY, "source:halt:push");
@@ -164,39 +166,6 @@ class MigrationFaultTest {
             }
             assertThat(c.control("n2").inspect("kv").state()).isEqualTo("FAILED");
             await().atMost(5, TimeUnit.SECONDS).until(() -> c.client().resolve("kv").isEmpty());
-        }
-    }
-
-    @Test
-    void shouldCancelFromTheCommandLineBeforeCommitAndKeepServingAtTheSource() throws Exception {
-        try (CaravanCluster c = cluster()) {
-            ProcessInfo kv = c.deployKv("kv", "n1");
-            AckedWriter writers = loadAndWrite(c, kv);
-            InetSocketAddress control = c.client().resolve("kv").orElseThrow().control();
-            CompletableFuture<Void> moving = new CompletableFuture<>();
-            // The source holds its first round for 2 s: long enough to cancel from another process.
-            CompletableFuture<MigrationReport> done = CompletableFuture.supplyAsync(() -> NodeControl.migrate(control, "",
-                    new MigrationRequest("kv", "n2", MigrationMode.PRE_COPY, 1, 30, 2, false, "", "source:pause:rounds"),
-                    p -> {
-                        if (p.phase() == MigrationPhase.ROUNDS) {
-                            moving.complete(null);
-                        }
-                    }, Duration.ofMinutes(2)));
-            moving.get(60, TimeUnit.SECONDS);
-            Console.Result cancel = Console.run("migrate", "kv", "--cancel", "--naming", c.namingHostPort());
-            assertThat(cancel.exitCode()).as(cancel.err()).isZero();
-            MigrationReport r = done.get(60, TimeUnit.SECONDS);
-            assertThat(r.outcome()).as("%s", r).isEqualTo(MigrationOutcome.CANCELLED);
-            assertThat(r.endedIn()).isEqualTo(MigrationPhase.ROLLED_BACK);
-            assertOnlyAt(c, "kv", "n1", kv.epoch());
-            // Nothing was left behind at the destination: the same move goes through now.
-            assertThat(migrate(c, "kv", MigrationMode.PRE_COPY, "").outcome()).isEqualTo(MigrationOutcome.COMMITTED);
-            writers.stop();
-            assertThat(writers.failures()).isEmpty();
-            writers.assertNothingLost(CaravanCluster.dataAddress(c.control("n2").inspect("kv")));
-            Console.Result late = Console.run("migrate", "kv", "--cancel", "--naming", c.namingHostPort());
-            assertThat(late.exitCode()).isNotZero();
-            assertThat(late.err()).contains("no migration of kv is running");
         }
     }
 

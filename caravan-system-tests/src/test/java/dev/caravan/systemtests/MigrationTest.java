@@ -1,14 +1,15 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.wire.resp.RespConnection;
-import dev.caravan.cli.bench.KvLoad;
+import dev.caravan.client.KvFiller;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.AckedWriter;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.command.Reply;
-import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -43,19 +44,15 @@ class MigrationTest {
                 Duration.ofMinutes(2));
     }
 
-    static InetSocketAddress front(ProcessInfo info) {
-        return HostPort.parse(info.front());
-    }
-
     @ParameterizedTest
     @EnumSource(MigrationMode.class)
     void shouldMoveARunningProcessWithoutFailingOrLosingAnyAcknowledgedWrite(MigrationMode mode) throws Exception {
         String name = "kv-" + mode.label();
         ProcessInfo kv = cluster.deployKv(name, "n1");
-        KvLoad.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+        KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
         long epochBefore = kv.epoch();
         MigrationReport report;
-        AckedWriter writers = new AckedWriter(front(kv), 4);
+        AckedWriter writers = new AckedWriter(CaravanCluster.frontAddress(kv), 4);
         try {
             await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > 200);
             report = migrate(cluster, name, "n2", mode, "");
@@ -69,14 +66,14 @@ class MigrationTest {
             assertThat(cluster.client().resolve(name).orElseThrow().node()).isEqualTo("n2");
             assertThat(cluster.control("n1").list()).noneMatch(p -> p.name().equals(name));
             assertThat(cluster.control("n2").inspect(name).state()).isEqualTo("RUNNING");
-            writers.assertNothingLost(front(kv));
+            writers.assertNothingLost(CaravanCluster.frontAddress(kv));
         } finally {
             writers.stop();
         }
         if (mode.resumesEarly()) {
             assertThat(report.pagesPushedAfterResume() + report.pagesFetchedOnDemand()).isPositive();
         }
-        try (RespConnection c = new RespConnection(front(kv))) {
+        try (RespConnection c = new RespConnection(CaravanCluster.frontAddress(kv))) {
             assertThat(c.call("GET", "key:19999")).isInstanceOf(Reply.Bulk.class);
             assertThat(c.call("DBSIZE")).isInstanceOf(Reply.Int.class);
         }

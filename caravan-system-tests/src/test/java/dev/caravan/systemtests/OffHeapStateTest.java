@@ -1,11 +1,12 @@
 package dev.caravan.systemtests;
 
-import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.caravan.systemtests;
 
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,7 @@
 package dev.caravan.systemtests;
 
 import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;

@@ -1,21 +1,16 @@
 package dev.caravan.cli.bench;
 
-import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.core.time.Clock;
 import dev.caravan.wire.ErrorCode;
-import dev.caravan.wire.command.Command;
-import dev.caravan.wire.command.Reply;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-/** Loading and loading-testing a RESP endpoint: shared by {@code demo} and {@code bench}. */
+/** Load-testing a RESP endpoint: shared by {@code demo} and {@code bench} (filling one is {@link dev.caravan.client.KvFiller}). */
 public final class KvLoad {
     private KvLoad() {
     }
@@ -29,27 +24,6 @@ public final class KvLoad {
                 b.append(String.format(Locale.ROOT, "%-22s %12s %10s %10s %10s%n", (Object[]) r));
             }
             return b.toString();
-        }
-    }
-
-    /** Writes {@code keys} keys {@code key:i} with {@code valueBytes}-byte values, 1000 per pipeline. */
-    public static void fill(InetSocketAddress target, int keys, int valueBytes) throws IOException {
-        byte[] value = new byte[valueBytes];
-        Arrays.fill(value, (byte) 'v');
-        try (RespConnection c = new RespConnection(target)) {
-            List<Command> batch = new ArrayList<>();
-            for (int i = 0; i < keys; i++) {
-                batch.add(new Command(new byte[][] {"SET".getBytes(StandardCharsets.US_ASCII),
-                        ("key:" + i).getBytes(StandardCharsets.US_ASCII), value}));
-                if (batch.size() == 1000 || i == keys - 1) {
-                    for (Reply r : c.pipeline(batch)) {
-                        if (!(r instanceof Reply.Simple)) {
-                            throw ErrorCode.INTERNAL.exception("SET failed while loading: " + r);
-                        }
-                    }
-                    batch.clear();
-                }
-            }
         }
     }
 

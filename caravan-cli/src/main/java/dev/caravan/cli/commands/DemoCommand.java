@@ -2,9 +2,11 @@ package dev.caravan.cli.commands;
 
 import dev.caravan.cli.bench.KvLoad;
 import dev.caravan.cli.bench.migration.MigrationDemo;
-import dev.caravan.cli.launch.LocalCluster;
 import dev.caravan.client.CaravanClient;
+import dev.caravan.client.KvFiller;
 import dev.caravan.core.time.Clock;
+import dev.caravan.launch.LocalCluster;
+import dev.caravan.launch.Sizes;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
@@ -55,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
             InetSocketAddress data = new InetSocketAddress(kv.dataHost(), kv.dataPort());
 
             step("loading " + keys + " keys (100-byte values, pipelined)...");
-            KvLoad.fill(data, keys, 100);
+            KvFiller.fill(data, keys, 100);
             Reply probe = client.call("kv1", "GET", "key:" + (keys - 1));
             if (!(probe instanceof Reply.Bulk)) {
                 throw ErrorCode.INTERNAL.exception("loaded data did not read back through the client library: " + probe);
@@ -67,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println(table.render());
             ProcessInfo after = client.node(n2).inspect("kv1");
             System.out.printf("kv1 on %s: %d pages (%s off-heap), %d commands served%n", after.node(), after.allocatedPages(),
-                    dev.caravan.cli.Sizes.human(after.memoryBytes()), after.commandsServed());
+                    Sizes.human(after.memoryBytes()), after.commandsServed());
 
             MigrationDemo.Outcome moved = MigrationDemo.run(kv, cluster.nodeControls(), List.of("n2", "n3", "n1"), keys,
                     msg -> step(msg));

@@ -1,9 +1,9 @@
 package dev.caravan.cli.commands;
 
 import dev.caravan.cli.ClusterOptions;
-import dev.caravan.cli.Sizes;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.NodeControl;
+import dev.caravan.launch.Sizes;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;

@@ -1,7 +1,8 @@
 package dev.caravan.cli.commands;
 
-import dev.caravan.cli.ClusterOptions;
-import dev.caravan.cli.launch.LocalCluster;
+import dev.caravan.launch.LocalCluster;
+import dev.caravan.launch.NamingMain;
+import dev.caravan.launch.NodeMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
     int nodes;
 
-    @Option(names = "--port", defaultValue = "" + ClusterOptions.DEFAULT_NAMING_PORT,
+    @Option(names = "--port", defaultValue = "" + NamingMain.DEFAULT_PORT,
             description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
     int port;
 
@@ -32,7 +33,7 @@ public final class UpCommand implements Callable<Integer> {
         java.util.List<String> nodeArgs = new java.util.ArrayList<>();
         if (prefaultReserve != null) {
             // A bad size is refused here, before any JVM starts, not in each node's log.
-            NodeCommand.chunkPoolConfig(prefaultReserve, null);
+            NodeMain.chunkPoolConfig(prefaultReserve, null);
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
         System.out.println("starting naming on 127.0.0.1:" + port + " and " + nodes + " node(s)...");
@@ -47,7 +48,7 @@ public final class UpCommand implements Callable<Integer> {
         cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
                 System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()));
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
-        if (port != ClusterOptions.DEFAULT_NAMING_PORT) {
+        if (port != NamingMain.DEFAULT_PORT) {
             System.out.println("tip     export CARAVAN_NAMING=127.0.0.1:" + cluster.namingAddress().getPort());
         }
         System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps");

@@ -1,6 +1,6 @@
 package dev.caravan.cli.bench.migration;
 
-import dev.caravan.cli.Sizes;
+import dev.caravan.launch.Sizes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

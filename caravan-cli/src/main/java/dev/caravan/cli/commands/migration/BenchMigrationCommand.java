@@ -1,9 +1,7 @@
 package dev.caravan.cli.commands.migration;
 
-import dev.caravan.core.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.caravan.cli.Sizes;
 import dev.caravan.cli.bench.migration.DataSet;
 import dev.caravan.cli.bench.migration.DirtyingWriter;
 import dev.caravan.cli.bench.migration.FailureLog;
@@ -14,8 +12,10 @@ import dev.caravan.cli.bench.migration.MigrationTargets;
 import dev.caravan.cli.bench.migration.MigrationTour;
 import dev.caravan.cli.bench.migration.ModeResult;
 import dev.caravan.cli.bench.migration.SteadyClients;
-import dev.caravan.cli.launch.LocalCluster;
 import dev.caravan.client.NodeControl;
+import dev.caravan.core.time.Clock;
+import dev.caravan.launch.LocalCluster;
+import dev.caravan.launch.Sizes;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.MigrationMode;

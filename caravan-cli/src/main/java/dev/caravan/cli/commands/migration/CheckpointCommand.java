@@ -1,9 +1,9 @@
 package dev.caravan.cli.commands.migration;
 
 import dev.caravan.cli.ClusterOptions;
-import dev.caravan.cli.Sizes;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.Location;
+import dev.caravan.launch.Sizes;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.Op;
 import dev.caravan.wire.net.FrameClient;

@@ -1,7 +1,7 @@
 package dev.caravan.cli.commands.migration;
 
-import dev.caravan.cli.Sizes;
 import dev.caravan.core.time.Clock;
+import dev.caravan.launch.Sizes;
 import dev.caravan.wire.node.MigrationPhase;
 import dev.caravan.wire.node.MigrationProgress;
 

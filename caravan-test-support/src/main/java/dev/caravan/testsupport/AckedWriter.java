@@ -1,8 +1,8 @@
-package dev.caravan.systemtests;
+package dev.caravan.testsupport;
 
-import dev.caravan.wire.resp.RespConnection;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.resp.RespConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,13 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * acknowledged: thread t sets {@code w:t:i} to {@code i} for i = 1, 2, ... and increments
  * {@code c:t}. Afterwards {@link #assertNothingLost} checks every acknowledged write is there.
  */
-final class AckedWriter {
+public final class AckedWriter {
     private final AtomicLongArray acked;
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
-    AckedWriter(InetSocketAddress endpoint, int clients) {
+    /** Starts {@code clients} writers against {@code endpoint}, each on its own virtual thread. */
+    public AckedWriter(InetSocketAddress endpoint, int clients) {
         acked = new AtomicLongArray(clients);
         for (int t = 0; t < clients; t++) {
             int id = t;
@@ -49,7 +50,8 @@ final class AckedWriter {
         }
     }
 
-    long totalAcked() {
+    /** Writes acknowledged so far, over all clients. */
+    public long totalAcked() {
         long n = 0;
         for (int t = 0; t < acked.length(); t++) {
             n += acked.get(t);
@@ -57,12 +59,13 @@ final class AckedWriter {
         return n;
     }
 
-    List<String> failures() {
+    /** Why writers stopped early: a wrong reply or a broken connection. */
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 
     /** Stops the writers (waiting for their last request). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         running.set(false);
         for (Thread t : threads) {
             t.join(30_000);
@@ -70,7 +73,7 @@ final class AckedWriter {
     }
 
     /** Every acknowledged SET and INCR is readable at {@code endpoint}. */
-    void assertNothingLost(InetSocketAddress endpoint) throws IOException {
+    public void assertNothingLost(InetSocketAddress endpoint) throws IOException {
         try (RespConnection c = new RespConnection(endpoint)) {
             for (int t = 0; t < acked.length(); t++) {
                 long last = acked.get(t);

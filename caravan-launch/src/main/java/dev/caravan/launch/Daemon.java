@@ -1,20 +1,57 @@
-package dev.caravan.cli;
+package dev.caravan.launch;
+
+import dev.caravan.wire.CaravanException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * What the long-running commands ({@code naming}, {@code node}) share: the ready line their
- * launcher waits for, clean shutdown on SIGINT/SIGTERM, and optionally exiting when standard
- * input closes — which is how a child JVM notices that its launcher died, so that no orphan is
- * left behind.
+ * What the daemons ({@link NamingMain}, {@link NodeMain}) share: the exit codes of their
+ * {@code main}, the ready line their launcher waits for, clean shutdown on SIGINT/SIGTERM, and
+ * optionally exiting when standard input closes — which is how a child JVM notices that its
+ * launcher died, so that no orphan is left behind.
  */
 public final class Daemon {
     /** Prefix of the one stdout line that says a daemon is serving; the rest is JSON. */
     public static final String READY_PREFIX = "CARAVAN-READY ";
+    /** The flag every daemon takes; {@link ChildJvm} passes it and keeps the daemon's stdin open. */
+    public static final String EXIT_ON_STDIN_EOF = "--exit-on-stdin-eof";
 
     private Daemon() {
+    }
+
+    /** A daemon's body: runs until the daemon is asked to stop and returns its exit code. */
+    @FunctionalInterface
+    public interface Body {
+        int run(List<String> args) throws Exception;
+    }
+
+    /**
+     * Runs a daemon as a JVM's {@code main} and exits the JVM: 0 after a clean stop, 1 on a Caravan
+     * error, 2 on bad usage, 130 if interrupted — the codes of the {@code caravan} command.
+     * Logging is set up first ({@link LogSetup}).
+     */
+    public static void main(String command, String[] args, Body body) {
+        LogSetup.configure();
+        int code;
+        try {
+            code = body.run(List.of(args));
+        } catch (DaemonOptions.UsageException e) {
+            System.err.println(command + ": " + e.getMessage() + " (see --help)");
+            code = 2;
+        } catch (CaravanException e) {
+            System.err.println(command + ": " + e.getMessage() + " [" + e.code() + "]");
+            code = 1;
+        } catch (InterruptedException e) {
+            code = 130;
+        } catch (Exception e) {
+            System.err.println(command + ": unexpected failure: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** Prints the ready line. */

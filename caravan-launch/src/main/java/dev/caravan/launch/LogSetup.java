@@ -1,4 +1,4 @@
-package dev.caravan.cli;
+package dev.caravan.launch;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

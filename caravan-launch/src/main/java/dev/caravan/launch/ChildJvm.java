@@ -1,6 +1,5 @@
-package dev.caravan.cli.launch;
+package dev.caravan.launch;
 
-import dev.caravan.cli.Daemon;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.BufferedReader;
@@ -20,10 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One daemon ({@code caravan naming} or {@code caravan node}) running in its own JVM, started
- * from this JVM's class path. Its stdout and stderr go to a log file; the launcher waits for its
- * ready line. It is started with {@code --exit-on-stdin-eof} and its stdin pipe is kept open, so
- * it exits by itself if this JVM dies, even by {@code kill -9}.
+ * One daemon ({@link NamingMain}, {@link NodeMain}, or any main that follows {@link Daemon}'s
+ * contract) running in its own JVM, started from this JVM's class path. Its stdout and stderr go
+ * to a log file; the launcher waits for its ready line. It is started with
+ * {@value Daemon#EXIT_ON_STDIN_EOF} and its stdin pipe is kept open, so it exits by itself if this
+ * JVM dies, even by {@code kill -9}.
  */
 public final class ChildJvm implements AutoCloseable {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"([^\"]*)\"");
@@ -40,11 +40,14 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Starts {@code caravan <args>} in a new JVM.
+     * Starts {@code mainClass} with {@code args} in a new JVM.
      *
      * @param jvmOptions options for the child JVM (heap size and the like)
+     * @param mainClass  a daemon's entry point: prints {@link Daemon#READY_PREFIX} when serving and takes
+     *                   {@value Daemon#EXIT_ON_STDIN_EOF}
      */
-    public static ChildJvm start(String name, List<String> jvmOptions, List<String> args, Path logDir) throws IOException {
+    public static ChildJvm start(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args, Path logDir)
+            throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
@@ -52,9 +55,9 @@ public final class ChildJvm implements AutoCloseable {
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.caravan.cli.Main");
+        cmd.add(mainClass.getName());
         cmd.addAll(args);
-        cmd.add("--exit-on-stdin-eof");
+        cmd.add(Daemon.EXIT_ON_STDIN_EOF);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process p = pb.start();
         ChildJvm child = new ChildJvm(name, p, log);

@@ -1,7 +1,7 @@
-package dev.caravan.cli.launch;
+package dev.caravan.launch;
 
-import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.net.HostPort;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A naming service and N nodes on loopback, each in its own JVM: what {@code caravan up} and
- * {@code caravan demo} run, and what the system tests' cluster harness builds on.
+ * A naming service and N nodes on loopback, each in its own JVM running {@link NamingMain} or
+ * {@link NodeMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
+ * the cluster harness in caravan-test-support builds on.
  *
  * <pre>
  *   LocalCluster c = LocalCluster.builder().nodes(3).workDir(dir).start();
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * Not thread-safe: one owner starts, inspects and closes it.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** A log line at ERROR level: an unexpected error in a daemon. */
+    /** A log line at ERROR level ({@link LogSetup}'s format): an unexpected error in a daemon. */
     public static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
 
     private final Path workDir;
@@ -33,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
     private final long leaseMs;
     private final List<String> nodeArgs;
     private ChildJvm naming;
+    private final List<ChildJvm> retiredNamings = new ArrayList<>();
     private InetSocketAddress namingAddress;
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
@@ -57,7 +59,7 @@ public final class LocalCluster implements AutoCloseable {
         private long leaseMs = 3000;
         private List<String> nodeArgs = List.of();
 
-        /** Extra arguments for every {@code caravan node} (for example {@code --device printer=devices/printer}). */
+        /** Extra arguments for every node (see {@link NodeMain}; for example {@code --device printer=devices/printer}). */
         public Builder nodeArgs(List<String> args) {
             this.nodeArgs = List.copyOf(args);
             return this;
@@ -111,8 +113,26 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startNaming(int port) throws IOException, InterruptedException {
-        naming = ChildJvm.start("naming", jvmOptions, List.of("naming", "--port", String.valueOf(port)), workDir.resolve("logs"));
+        naming = startNamingJvm("naming", port);
         namingAddress = HostPort.parse(naming.awaitReady("address", 60_000));
+    }
+
+    private ChildJvm startNamingJvm(String name, int port) throws IOException {
+        return ChildJvm.start(name, jvmOptions, NamingMain.class, List.of("--port", String.valueOf(port)), workDir.resolve("logs"));
+    }
+
+    /**
+     * Starts a new, empty naming JVM on the port the first one listened on, so that the nodes find
+     * it again — after the running one was killed. The old one's log stays in {@link #loggedErrors()}.
+     */
+    public ChildJvm restartNaming() throws IOException, InterruptedException {
+        if (naming.isAlive()) {
+            throw new IllegalStateException("naming is still running; kill it first");
+        }
+        retiredNamings.add(naming);
+        naming = startNamingJvm("naming-" + (retiredNamings.size() + 1), namingAddress.getPort());
+        naming.awaitReady("address", 60_000);
+        return naming;
     }
 
     /** Starts more nodes (ids must be new), waiting until each is ready. */
@@ -124,11 +144,11 @@ public final class LocalCluster implements AutoCloseable {
             }
             Path data = workDir.resolve("nodes").resolve(id);
             Files.createDirectories(data);
-            List<String> args = new ArrayList<>(List.of("node", "--id", id, "--naming",
+            List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
                     namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
                     "--lease-ms", String.valueOf(leaseMs)));
             args.addAll(nodeArgs);
-            ChildJvm n = ChildJvm.start(id, jvmOptions, args, workDir.resolve("logs"));
+            ChildJvm n = ChildJvm.start(id, jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
             nodes.put(id, n);
             started.add(n);
         }
@@ -158,13 +178,14 @@ public final class LocalCluster implements AutoCloseable {
         return n;
     }
 
+    /** The naming JVM started last. */
     public ChildJvm namingJvm() {
         return naming;
     }
 
-    /** Every JVM of the cluster, naming first. */
+    /** Every JVM of the cluster, naming first (killed ones before the one running now). */
     public List<ChildJvm> jvms() {
-        List<ChildJvm> all = new ArrayList<>();
+        List<ChildJvm> all = new ArrayList<>(retiredNamings);
         if (naming != null) {
             all.add(naming);
         }

@@ -1,4 +1,4 @@
-package dev.caravan.cli;
+package dev.caravan.launch;
 
 import dev.caravan.wire.ErrorCode;
 

@@ -1,4 +1,4 @@
-package dev.caravan.systemtests;
+package dev.caravan.cli;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,10 @@
-package dev.caravan.systemtests;
+package dev.caravan.testsupport;
 
-import dev.caravan.cli.launch.ChildJvm;
-import dev.caravan.cli.launch.LocalCluster;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.NodeControl;
+import dev.caravan.launch.ChildJvm;
+import dev.caravan.launch.LocalCluster;
+import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A real cluster for system tests: a naming JVM and N node JVMs on loopback (free ports), over
- * {@link LocalCluster}.
+ * A real cluster for multi-JVM tests: a naming JVM and N node JVMs on loopback (free ports), over
+ * {@link LocalCluster}, so the daemons run their own entry points and no test needs the CLI.
  *
  * <pre>
  *   try (CaravanCluster c = CaravanCluster.aCluster().withNodes(3).withLeaseMs(1500).start()) {
@@ -46,7 +47,6 @@ public final class CaravanCluster implements AutoCloseable {
     private final LocalCluster cluster;
     private final Path workDir;
     private final List<Pattern> expectedErrors;
-    private final List<ChildJvm> extraJvms = new ArrayList<>();
     private CaravanClient client;
     private boolean closed;
 
@@ -154,6 +154,11 @@ public final class CaravanCluster implements AutoCloseable {
         return new InetSocketAddress(info.dataHost(), info.dataPort());
     }
 
+    /** A process's stable endpoint on its home node, which forwards to wherever the process runs now. */
+    public static InetSocketAddress frontAddress(ProcessInfo info) {
+        return HostPort.parse(info.front());
+    }
+
     /** Kills a node's JVM with SIGKILL, as a crash would. */
     public void killNode(String nodeId) throws InterruptedException {
         cluster.node(nodeId).kill();
@@ -177,11 +182,7 @@ public final class CaravanCluster implements AutoCloseable {
      * so that nodes can reconnect to it. It is stopped, and its log checked, by {@link #close()}.
      */
     public ChildJvm restartNaming() throws IOException, InterruptedException {
-        ChildJvm n = ChildJvm.start("naming-" + (extraJvms.size() + 2), FAST_JVM_OPTIONS,
-                List.of("naming", "--port", String.valueOf(cluster.namingAddress().getPort())), workDir.resolve("logs"));
-        extraJvms.add(n);
-        n.awaitReady("address", 60_000);
-        return n;
+        return cluster.restartNaming();
     }
 
     public LocalCluster local() {
@@ -195,15 +196,6 @@ public final class CaravanCluster implements AutoCloseable {
     /** ERROR lines logged so far by any daemon of this cluster that no expected pattern matches. */
     public List<String> unexpectedErrors() throws IOException {
         List<String> all = new ArrayList<>(cluster.loggedErrors());
-        for (ChildJvm j : extraJvms) {
-            if (Files.exists(j.log())) {
-                for (String line : Files.readAllLines(j.log())) {
-                    if (LocalCluster.ERROR_LINE.matcher(line).find()) {
-                        all.add(j.name() + ": " + line);
-                    }
-                }
-            }
-        }
         all.removeIf(line -> expectedErrors.stream().anyMatch(p -> p.matcher(line).find()));
         return all;
     }
@@ -225,9 +217,6 @@ public final class CaravanCluster implements AutoCloseable {
             client.close();
         }
         cluster.close();
-        for (ChildJvm j : extraJvms) {
-            j.close();
-        }
         List<String> errors;
         try {
             errors = unexpectedErrors();
@@ -242,7 +231,7 @@ public final class CaravanCluster implements AutoCloseable {
     }
 
     /** Deletes a directory tree, best effort. */
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -1,7 +1,6 @@
-package dev.caravan.systemtests;
+package dev.caravan.cli;
 
-import dev.caravan.cli.LogSetup;
-import dev.caravan.cli.Main;
+import dev.caravan.launch.LogSetup;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

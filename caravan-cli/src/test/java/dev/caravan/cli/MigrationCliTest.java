@@ -1,0 +1,115 @@
+package dev.caravan.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.client.KvFiller;
+import dev.caravan.client.NodeControl;
+import dev.caravan.testsupport.AckedWriter;
+import dev.caravan.testsupport.CaravanCluster;
+import dev.caravan.wire.node.MigrationMode;
+import dev.caravan.wire.node.MigrationOutcome;
+import dev.caravan.wire.node.MigrationPhase;
+import dev.caravan.wire.node.MigrationReport;
+import dev.caravan.wire.node.MigrationRequest;
+import dev.caravan.wire.node.ProcessInfo;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** migrate (and cancel), clone, checkpoint and restore from the command line. */
+@Tag("slow")
+class MigrationCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMigrateCloneCheckpointAndRestoreFromTheCommandLine() throws Exception {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
+            String naming = c.namingHostPort();
+            assertThat(Console.run("deploy", "--sample", "kv", "--name", "m", "--node", "n1", "--naming", naming).exitCode()).isZero();
+            assertThat(Console.run("call", "m", "SET", "k", "v", "--naming", naming).exitCode()).isZero();
+
+            Console.Result migrated = Console.run("migrate", "m", "--to", "n2", "--mode", "post-copy", "--json", "--naming", naming);
+            assertThat(migrated.exitCode()).as(migrated.err()).isZero();
+            JsonNode report = new ObjectMapper().readTree(migrated.out());
+            assertThat(report.get("outcome").asText()).isEqualTo("committed");
+            assertThat(report.get("toNode").asText()).isEqualTo("n2");
+            assertThat(Console.run("call", "m", "GET", "k", "--naming", naming).out()).contains("\"v\"");
+
+            Console.Result text = Console.run("migrate", "m", "--to", "n1", "--mode", "pre-copy", "--naming", naming);
+            assertThat(text.exitCode()).isZero();
+            assertThat(text.out()).contains("committed: m n2 -> n1 (pre-copy)").contains("downtime");
+
+            assertThat(Console.run("clone", "m", "--to", "n2", "--name", "m2", "--naming", naming).exitCode()).isZero();
+            assertThat(Console.run("call", "m2", "GET", "k", "--naming", naming).out()).contains("\"v\"");
+
+            Console.Result ck = Console.run("checkpoint", "m", "--to", dir.toString(), "--naming", naming);
+            assertThat(ck.exitCode()).as(ck.err()).isZero();
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.filter(p -> p.toString().endsWith(".ckpt")).toList();
+            }
+            assertThat(files).hasSize(1);
+            Console.Result restored = Console.run("restore", files.get(0).toString(), "--node", "n2", "--name", "m3",
+                    "--naming", naming);
+            assertThat(restored.exitCode()).as(restored.err()).isZero();
+            assertThat(Console.run("call", "m3", "GET", "k", "--naming", naming).out()).contains("\"v\"");
+
+            Console.Result bad = Console.run("migrate", "m", "--to", "n1", "--mode", "sideways", "--naming", naming);
+            assertThat(bad.exitCode()).isNotZero();
+            assertThat(bad.err()).contains("mode must be");
+            assertThat(Console.run("ps", "--naming", naming).out()).contains("STABLE ENDPOINT");
+        }
+    }
+
+    @Test
+    void shouldCancelFromTheCommandLineBeforeCommitAndKeepServingAtTheSource() throws Exception {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).withLeaseMs(1500).start()) {
+            String naming = c.namingHostPort();
+            ProcessInfo kv = c.deployKv("kv", "n1");
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+            AckedWriter writers = new AckedWriter(CaravanCluster.frontAddress(kv), 3);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > 100 || !writers.failures().isEmpty());
+            InetSocketAddress control = c.client().resolve("kv").orElseThrow().control();
+            CompletableFuture<Void> moving = new CompletableFuture<>();
+            // The source holds its first round for 2 s: long enough to cancel from another process.
+            CompletableFuture<MigrationReport> done = CompletableFuture.supplyAsync(() -> NodeControl.migrate(control, "",
+                    new MigrationRequest("kv", "n2", MigrationMode.PRE_COPY, 1, 30, 2, false, "", "source:pause:rounds"),
+                    p -> {
+                        if (p.phase() == MigrationPhase.ROUNDS) {
+                            moving.complete(null);
+                        }
+                    }, Duration.ofMinutes(2)));
+            moving.get(60, TimeUnit.SECONDS);
+            Console.Result cancel = Console.run("migrate", "kv", "--cancel", "--naming", naming);
+            assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+            MigrationReport r = done.get(60, TimeUnit.SECONDS);
+            assertThat(r.outcome()).as("%s", r).isEqualTo(MigrationOutcome.CANCELLED);
+            assertThat(r.endedIn()).isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertThat(c.client().resolve("kv").orElseThrow().node()).isEqualTo("n1");
+            assertThat(c.client().resolve("kv").orElseThrow().epoch()).isEqualTo(kv.epoch());
+            // Nothing was left behind at the destination: the same move goes through now.
+            Console.Result again = Console.run("migrate", "kv", "--to", "n2", "--mode", "pre-copy", "--naming", naming);
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.out()).contains("committed: kv n1 -> n2 (pre-copy)");
+            writers.stop();
+            assertThat(writers.failures()).isEmpty();
+            writers.assertNothingLost(CaravanCluster.dataAddress(c.control("n2").inspect("kv")));
+            Console.Result late = Console.run("migrate", "kv", "--cancel", "--naming", naming);
+            assertThat(late.exitCode()).isNotZero();
+            assertThat(late.err()).contains("no migration of kv is running");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.caravan.launch;
+
+import dev.caravan.naming.LocalNamingService;
+import dev.caravan.naming.NamingServer;
+import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.net.HostPort;
+
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * The naming daemon (the endpoint daemon that maps names to endpoints under leases): the entry
+ * point of its JVM, and what {@code caravan naming} runs with its arguments.
+ */
+public final class NamingMain {
+    /** The port naming listens on, and where clients look for it, unless told otherwise. */
+    public static final int DEFAULT_PORT = 7400;
+    /** One line for {@code caravan --help}. */
+    public static final String SUMMARY = "Run the naming service (name -> node, host:port, epoch; soft state under leases).";
+
+    static final DaemonOptions OPTIONS = new DaemonOptions("caravan naming", SUMMARY)
+            .value("--bind", "ADDRESS", "127.0.0.1", "address to listen on")
+            .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
+            .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
+
+    private NamingMain() {
+    }
+
+    public static void main(String[] args) {
+        Daemon.main("caravan naming", args, NamingMain::run);
+    }
+
+    /**
+     * Serves until the JVM is asked to stop; returns the exit code.
+     *
+     * @throws DaemonOptions.UsageException if {@code args} do not fit the options
+     */
+    public static int run(List<String> args) throws Exception {
+        DaemonOptions.Parsed options = OPTIONS.parse(args);
+        if (options.helpRequested()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        String bind = options.required("--bind");
+        LocalNamingService service = new LocalNamingService(InstantSource.system());
+        NamingServer server = new NamingServer(service, new InetSocketAddress(bind, options.intValue("--port")),
+                Hello.tokenFromEnvironment());
+        System.err.println("naming service listening on " + bind + ":" + server.port());
+        Daemon.announce("{\"role\":\"naming\",\"address\":\"" + bind + ":" + server.port() + "\"}");
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), server::close);
+        return 0;
+    }
+
+    /** Where naming is: {@code explicit} if given, else {@code $CARAVAN_NAMING}, else 127.0.0.1:{@value #DEFAULT_PORT}. */
+    public static InetSocketAddress address(String explicit) {
+        String n = explicit != null ? explicit : System.getenv("CARAVAN_NAMING");
+        return HostPort.parse(n != null && !n.isBlank() ? n : "127.0.0.1:" + DEFAULT_PORT);
+    }
+}

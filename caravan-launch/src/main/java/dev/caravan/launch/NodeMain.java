@@ -1,0 +1,140 @@
+package dev.caravan.launch;
+
+import dev.caravan.core.memory.ChunkPool;
+import dev.caravan.core.time.Clock;
+import dev.caravan.migration.MigrationSettings;
+import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.node.NodeConfig;
+import dev.caravan.node.NodeDaemon;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.net.Hello;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node daemon, which hosts processes: the entry point of its JVM, and what
+ * {@code caravan node} runs with its arguments. Every option is checked, and the node's
+ * configuration built, before anything starts.
+ */
+public final class NodeMain {
+    /** One line for {@code caravan --help}. */
+    public static final String SUMMARY = "Run a node daemon: hosts processes, serves their data endpoints and a control port.";
+
+    static final DaemonOptions OPTIONS = new DaemonOptions("caravan node", SUMMARY)
+            .value("--id", "ID", null, "node id, unique in the cluster (required)")
+            .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
+                    + NamingMain.DEFAULT_PORT + ")")
+            .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
+            .value("--port", "PORT", "0", "control port; 0 picks a free one")
+            .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")
+            .value("--lease-ms", "MS", "3000", "naming lease; the node stops answering if it cannot renew it for this long")
+            .repeatable("--device", "TYPE=PATH", "a node-local device (path under DATA-DIR/resources) that processes "
+                    + "bound by type are rebound to; repeatable")
+            .value("--prefault-reserve", "SIZE", null, "memory (e.g. 512m, 2g) to fault in at start, in the background, so "
+                    + "the first arriving process finds it warm (default: none)")
+            .value("--memory-pool-max", "SIZE", null, "memory that departed processes may leave warm for arriving ones "
+                    + "(default: 256m, or the pre-fault reserve if larger)")
+            .value("--stop-deadline-ms", "MS", String.valueOf(NodeConfig.DEFAULT_STOP_DEADLINE_MS),
+                    "how long stopping a process may take before it is abandoned")
+            .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
+
+    private NodeMain() {
+    }
+
+    public static void main(String[] args) {
+        Daemon.main("caravan node", args, NodeMain::run);
+    }
+
+    /**
+     * Runs a node until the JVM is asked to stop or the node is shut down from its control port;
+     * returns the exit code.
+     *
+     * @throws DaemonOptions.UsageException if {@code args} do not fit the options
+     */
+    public static int run(List<String> args) throws Exception {
+        DaemonOptions.Parsed options = OPTIONS.parse(args);
+        if (options.helpRequested()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        NodeConfig config = config(options);
+        RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + config.nodeId(), config.token()),
+                Duration.ofSeconds(5));
+        NodeDaemon node;
+        try {
+            node = NodeDaemon.start(config, naming, Clock.system());
+        } catch (Exception e) {
+            try {
+                naming.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        Daemon.announce("{\"role\":\"node\",\"id\":\"" + config.nodeId() + "\",\"control\":\"" + config.bindHost() + ":"
+                + node.controlAddress().getPort() + "\"}");
+        Thread.ofPlatform().daemon(true).name("node-closed-watch").start(() -> {
+            try {
+                node.awaitClosed();
+                // Closed from the control port (NODE_SHUTDOWN): leave the JVM.
+                System.exit(0);
+            } catch (InterruptedException ignored) {
+                // JVM is exiting anyway.
+            }
+        });
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
+                () -> CloseAll.closeAll("closing node " + config.nodeId(), node, naming));
+        return 0;
+    }
+
+    static NodeConfig config(DaemonOptions.Parsed options) {
+        String id = options.required("--id");
+        String dataDir = options.value("--data-dir");
+        Path dir = dataDir != null ? Path.of(dataDir) : Path.of(".caravan", "nodes", id);
+        return new NodeConfig(id, options.required("--bind"), options.intValue("--port"),
+                NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
+                4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
+                chunkPoolConfig(options.value("--prefault-reserve"), options.value("--memory-pool-max")),
+                MigrationSettings.defaults());
+    }
+
+    private static Map<String, String> devices(List<String> specs) {
+        Map<String, String> devices = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw new DaemonOptions.UsageException("--device: '" + spec + "' is not TYPE=PATH");
+            }
+            devices.put(spec.substring(0, eq), spec.substring(eq + 1));
+        }
+        return devices;
+    }
+
+    /** The pool settings from {@code --prefault-reserve} and {@code --memory-pool-max} (either may be null). */
+    public static ChunkPool.Config chunkPoolConfig(String prefaultReserve, String memoryPoolMax) {
+        long reserve = prefaultReserve == null ? 0 : size("--prefault-reserve", prefaultReserve);
+        if (memoryPoolMax == null) {
+            return ChunkPool.Config.defaults().withPrefault(reserve);
+        }
+        long max = size("--memory-pool-max", memoryPoolMax);
+        if (reserve > max) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--prefault-reserve " + prefaultReserve + " exceeds --memory-pool-max "
+                    + memoryPoolMax);
+        }
+        return new ChunkPool.Config(max, reserve);
+    }
+
+    private static long size(String option, String value) {
+        try {
+            return Sizes.parse(value);
+        } catch (CaravanException e) {
+            throw ErrorCode.INVALID_ARGUMENT.exception(option + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.caravan.launch;
+
+import dev.caravan.core.memory.ChunkPool;
+import dev.caravan.node.NodeConfig;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NodeMainTest {
+    private static NodeConfig config(String... args) {
+        return NodeMain.config(NodeMain.OPTIONS.parse(List.of(args)));
+    }
+
+    @Test
+    void shouldBuildTheNodeConfigFromItsCommandLine() {
+        NodeConfig c = config("--id", "n7", "--naming=10.0.0.1:7500", "--data-dir", "/tmp/n7", "--lease-ms", "1500",
+                "--device", "printer=devices/p", "--device", "disk=devices/d", "--prefault-reserve", "64m",
+                "--exit-on-stdin-eof");
+
+        assertThat(c.nodeId()).isEqualTo("n7");
+        assertThat(c.naming()).isEqualTo(new InetSocketAddress("10.0.0.1", 7500));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/n7"));
+        assertThat(c.leaseTtlMs()).isEqualTo(1500);
+        assertThat(c.devices()).containsOnly(Map.entry("printer", "devices/p"), Map.entry("disk", "devices/d"));
+        assertThat(c.bindHost()).isEqualTo("127.0.0.1");
+        assertThat(c.controlPort()).isZero();
+        assertThat(c.stopDeadlineMs()).isEqualTo(NodeConfig.DEFAULT_STOP_DEADLINE_MS);
+    }
+
+    @Test
+    void shouldKeepNodeDataUnderTheWorkDirectoryByDefault() {
+        assertThat(config("--id", "n2").dataDir()).isEqualTo(Path.of(".caravan", "nodes", "n2"));
+    }
+
+    @Test
+    void shouldRefuseACommandLineWithoutIdOrWithABadDevice() {
+        assertThatThrownBy(() -> config("--naming", "127.0.0.1:7400"))
+                .isInstanceOf(DaemonOptions.UsageException.class).hasMessageContaining("--id");
+        assertThatThrownBy(() -> config("--id", "n1", "--device", "printer"))
+                .isInstanceOf(DaemonOptions.UsageException.class).hasMessageContaining("TYPE=PATH");
+    }
+
+    @Test
+    void shouldNotPrefaultUnlessAsked() {
+        assertThat(NodeMain.chunkPoolConfig(null, null)).isEqualTo(ChunkPool.Config.defaults());
+    }
+
+    @Test
+    void shouldRaiseTheDefaultCapToHoldTheReserve() {
+        assertThat(NodeMain.chunkPoolConfig("2g", null)).isEqualTo(new ChunkPool.Config(2L << 30, 2L << 30));
+        assertThat(NodeMain.chunkPoolConfig("64m", null))
+                .isEqualTo(new ChunkPool.Config(ChunkPool.DEFAULT_MAX_POOLED_BYTES, 64L << 20));
+        assertThat(NodeMain.chunkPoolConfig("512m", "1g")).isEqualTo(new ChunkPool.Config(1L << 30, 512L << 20));
+    }
+
+    @Test
+    void shouldRefuseBadSizesNamingTheOption() {
+        assertThatThrownBy(() -> NodeMain.chunkPoolConfig("lots", null))
+                .isInstanceOfSatisfying(CaravanException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).startsWith("--prefault-reserve: ");
+                });
+        assertThatThrownBy(() -> NodeMain.chunkPoolConfig("2g", "1g")).isInstanceOf(CaravanException.class);
+        assertThatThrownBy(() -> NodeMain.chunkPoolConfig(null, "-1")).isInstanceOf(CaravanException.class);
+    }
+}
