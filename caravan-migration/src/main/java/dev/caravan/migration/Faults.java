@@ -9,18 +9,18 @@ import java.util.Locale;
  * Fault injection for migration tests, parsed from {@code role:action:phase} (see
  * {@link dev.caravan.wire.node.MigrationRequest}); the phase is a {@link MigrationPhase}. {@code halt}
  * ends the node at once, as {@code kill -9} would ({@link MigrationHost#crash}); {@code cut} breaks
- * the migration link; {@code pause} holds that phase for {@value #PAUSE_MS} ms so that a test can
- * break something else meanwhile. Immutable.
+ * the migration link; {@code pause} holds that phase for {@code pauseMs}
+ * ({@link MigrationSettings#faultPauseMs}, 2 s by default) so that a test can break something else
+ * meanwhile. Immutable.
  */
-record Faults(Role role, Action action, MigrationPhase phase) {
-    static final Faults NONE = new Faults(null, null, null);
-    static final long PAUSE_MS = 2000;
+record Faults(Role role, Action action, MigrationPhase phase, long pauseMs) {
+    static final Faults NONE = new Faults(null, null, null, 0);
 
     enum Role { SOURCE, DEST }
 
     enum Action { HALT, CUT, PAUSE }
 
-    static Faults parse(String spec) {
+    static Faults parse(String spec, long pauseMs) {
         if (spec == null || spec.isEmpty()) {
             return NONE;
         }
@@ -39,7 +39,7 @@ record Faults(Role role, Action action, MigrationPhase phase) {
             case "pause" -> Action.PAUSE;
             default -> throw ErrorCode.INVALID_ARGUMENT.exception("fault action must be halt, cut or pause, got '" + p[1] + "'");
         };
-        return new Faults(role, action, MigrationPhase.parse(p[2]));
+        return new Faults(role, action, MigrationPhase.parse(p[2]), pauseMs);
     }
 
     /** The spec string, for passing the destination's part along; "" for none. */
@@ -65,7 +65,7 @@ record Faults(Role role, Action action, MigrationPhase phase) {
             case HALT -> host.crash("fault injection: halting " + role.name().toLowerCase(Locale.ROOT) + " at " + phase);
             case PAUSE -> {
                 try {
-                    Thread.sleep(PAUSE_MS);
+                    Thread.sleep(pauseMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

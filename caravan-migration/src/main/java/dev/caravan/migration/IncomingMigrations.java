@@ -40,7 +40,7 @@ final class IncomingMigrations {
     /** MIG_BEGIN: prepares memory, runner, data endpoint and page stream; answers {@link MigrationMessages.BeginReply}. */
     void begin(FrameConnection connection, BodyReader in, BodyWriter out) throws Exception {
         MigrationMessages.Begin b = MigrationMessages.Begin.decode(in);
-        Faults faults = Faults.parse(b.destFault());
+        Faults faults = Faults.parse(b.destFault(), engine.settings().faultPauseMs());
         String name = b.spec().name();
         if (faults.hit(Faults.Role.DEST, MigrationPhase.BEGIN, host)) {
             connection.close();

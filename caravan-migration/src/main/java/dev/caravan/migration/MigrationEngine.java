@@ -75,7 +75,7 @@ public final class MigrationEngine implements AutoCloseable {
         if (request.cloning() && request.mode().resumesEarly()) {
             throw ErrorCode.NOT_SUPPORTED.exception("a clone must be consistent at one instant: use stop-and-copy or pre-copy");
         }
-        Faults.parse(request.fault());
+        Faults.parse(request.fault(), settings.faultPauseMs());
         MovableProcess process = readySource(request.name());
         InetSocketAddress dest = host.nodeAddress(request.toNode()).orElseThrow(() ->
                 ErrorCode.NOT_FOUND.exception("no node " + request.toNode() + " is registered"));

@@ -86,7 +86,7 @@ final class SourceSession {
         this.process = process;
         this.request = request;
         this.strategy = CopyStrategy.of(request);
-        this.faults = Faults.parse(request.fault());
+        this.faults = Faults.parse(request.fault(), settings.faultPauseMs());
         this.clock = host.clock();
         this.progress = progress;
         this.startNs = clock.nanoTime();
