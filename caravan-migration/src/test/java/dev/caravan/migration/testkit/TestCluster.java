@@ -112,9 +112,12 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Deadlines short enough for a test that freezes or cuts peers, and a fault pause of 20 ms. */
+    /**
+     * Deadlines short enough for tests that freeze or cut peers (a stalled page stream fails in
+     * 300 ms, an unanswered commit in 2 s), and a fault pause of 20 ms.
+     */
     public static MigrationSettings fastSettings() {
-        return MigrationSettings.defaults().withStallDeadlines(300).withFaultPauseMs(20);
+        return new MigrationSettings(2_000, 5_000, 900, 300, 2_000, 2_000, 2_000, 900, 30_000, 5_000, 5_000, 64, 20);
     }
 
     private TestNode startNode(String id) throws IOException {
@@ -182,6 +185,7 @@ public final class TestCluster implements AutoCloseable {
             throw new IllegalStateException("node " + id + " is running");
         }
         expireCrashedNodes();
+        old.close();
         retired.add(old);
         try {
             return startNode(id);

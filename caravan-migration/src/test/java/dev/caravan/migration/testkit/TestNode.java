@@ -70,10 +70,11 @@ import java.util.concurrent.TimeoutException;
  * leaves the engine's stack as a halted JVM would). Threads of a crashed node that still run
  * unwind with {@link Crashed} at their next call into the node.
  *
- * <p><b>Freeze.</b> {@link #freeze} stands for SIGSTOP: the control port stops reading (each
- * connection's thread blocks before handling its next frame) and every engine thread that reads
- * this node's clock — the page-stream receiver after each batch, the scheduler — blocks until
- * {@link #thaw}.
+ * <p><b>Freeze.</b> {@link #freeze} stands for SIGSTOP: the control port and the data endpoints
+ * stop serving (each connection's thread blocks before handling its next frame or batch; the
+ * kernel still accepts connections, as it does for a stopped process) and every engine thread
+ * that reads this node's clock — the page-stream receiver after each batch, the scheduler —
+ * blocks until {@link #thaw}.
  *
  * <p>Thread-safe.
  */
@@ -107,6 +108,7 @@ public final class TestNode implements MigrationHost {
     private final Set<FrameClient> links = ConcurrentHashMap.newKeySet();
     private volatile boolean crashed;
     private volatile CompletableFuture<Void> thawed = CompletableFuture.completedFuture(null);
+    private volatile boolean freezeAfterNextCommit;
 
     TestNode(String id, NamingService naming, long leaseTtlMs, MigrationSettings settings, Path dir) throws IOException {
         this.id = id;
@@ -226,6 +228,11 @@ public final class TestNode implements MigrationHost {
         thawed = new CompletableFuture<>();
     }
 
+    /** Freezes this node right after the next arrival has registered and started, before it answers the commit. */
+    public void freezeAfterNextCommit() {
+        freezeAfterNextCommit = true;
+    }
+
     /** SIGCONT. */
     public void thaw() {
         thawed.complete(null);
@@ -321,6 +328,10 @@ public final class TestNode implements MigrationHost {
             processes.put(p.name(), p);
         }
         awaitStart(p.runner().start(true), p.name());
+        if (freezeAfterNextCommit) {
+            freezeAfterNextCommit = false;
+            freeze();
+        }
     }
 
     @Override
@@ -383,11 +394,12 @@ public final class TestNode implements MigrationHost {
         LOG.log(System.Logger.Level.INFO, "node " + id + " halts: " + why);
         crashed = true;
         thawed.complete(null);
-        control.close();
-        links.forEach(FrameClient::close);
+        // Data endpoints first: a peer that learns of the crash from the control connection must find them gone.
         for (TestProcess p : created) {
             p.closeEndpoint();
         }
+        control.close();
+        links.forEach(FrameClient::close);
         for (TestProcess p : created) {
             // Asynchronously: the process thread may be blocked in a post-copy fault; a killed JVM waits for nothing.
             Thread.ofVirtual().name(id + "-kill-" + p.name()).start(() -> {
@@ -444,7 +456,7 @@ public final class TestNode implements MigrationHost {
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
         ProcessRunner runner = new ProcessRunner(processId, spec.name(), epoch, code, memory, Clock.system(), spec.config(),
                 1024);
-        TestProcess p = new TestProcess(spec, runner, memory, this::ownsProcesses);
+        TestProcess p = new TestProcess(spec, runner, memory, this::ownsProcesses, this::awaitThawed);
         created.add(p);
         return p;
     }
@@ -543,6 +555,14 @@ public final class TestNode implements MigrationHost {
                 engine.onConnectionClosed(connection.id());
             }
         }
+    }
+
+    /**
+     * Whether this node still holds anything of a process of this name: hosted, arriving, or an
+     * old endpoint answering MOVED ({@code includingMoved}).
+     */
+    public boolean holds(String name, boolean includingMoved) {
+        return created.stream().anyMatch(p -> p.name().equals(name) && (includingMoved || !p.hasMoved()));
     }
 
     /** For {@link TestCluster}: the processes this node still holds resources for. */

@@ -33,10 +33,13 @@ public final class TestProcess implements MovableProcess {
     private final PagedMemory memory;
     private final Server endpoint;
     private final BooleanSupplier owned;
+    private final Runnable gate;
     private final RecentReplies recentReplies = new RecentReplies(RecentReplies.DEFAULT_CAPACITY);
     private volatile String movedTo;
 
-    TestProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, BooleanSupplier owned) {
+    /** @param gate run before each batch: blocks while the node is frozen */
+    TestProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, BooleanSupplier owned, Runnable gate) {
+        this.gate = gate;
         this.spec = spec;
         this.runner = runner;
         this.memory = memory;
@@ -84,11 +87,16 @@ public final class TestProcess implements MovableProcess {
         return runner.state();
     }
 
+    boolean hasMoved() {
+        return movedTo != null;
+    }
+
     void movedTo(long epoch, String hostPort) {
         movedTo = epoch + " " + hostPort;
     }
 
     private Reply[] execute(List<Command> batch) throws InterruptedException {
+        gate.run();
         String moved = movedTo;
         if (moved != null) {
             return fill(batch.size(), Reply.error("MOVED " + moved));
