@@ -215,7 +215,7 @@ final class SourceSession {
             transition(MigrationPhase.DONE);
             return;
         }
-        handOff = new HandOff(host).afterCommit(process, request.toNode(), destControl.getHostString(), begun.dataPort(),
+        handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(), begun.dataPort(),
                 newEpoch);
         outcome = MigrationOutcome.COMMITTED;
         if (pusher == null) {
@@ -282,7 +282,7 @@ final class SourceSession {
             detail = (cancelled ? "cancelled by the operator in " : "failed in ") + state + ": " + message(cause);
             state = MigrationPhase.ROLLED_BACK;
         } else if (decided == MigrationOutcome.COMMITTED) {
-            handOff = new HandOff(host).afterCommit(process, request.toNode(), destControl.getHostString(),
+            handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(),
                     host.ownerOf(process.name()).map(MigrationHost.Owner::port).orElse(begun.dataPort()), newEpoch);
             process.memory().close();
             resumedNs = clock.nanoTime();
