@@ -194,7 +194,10 @@ final class SourceSession {
             switchOver.commit(link, targetName, faults, strategy.pushesAfterCommit(),
                     () -> cancelled, () -> faultPoint(MigrationPhase.SWITCH_OVER));
         } catch (RuntimeException | InterruptedException e) {
-            engine.stopServingPageFaults(targetName);
+            if (!switchOver.commitSent()) {
+                engine.stopServingPageFaults(targetName);
+            }
+            // Else the destination may own the process and fault on pages only here: serve them until naming says.
             throw e;
         }
         transition(MigrationPhase.COMMITTED);
@@ -255,7 +258,6 @@ final class SourceSession {
     /** Before commit: tell the destination to discard, close what is open, resume, and decide who owns the process. */
     private void rollBack(Exception cause) throws InterruptedException {
         LOG.log(System.Logger.Level.WARNING, "migration of " + process.name() + " failed in " + state + ": " + message(cause));
-        engine.stopServingPageFaults(targetName);
         if (link != null) {
             try {
                 link.callAsync(Op.MIG_ABORT, MigrationMessages.nameOnly(targetName));
@@ -272,6 +274,9 @@ final class SourceSession {
         MigrationOutcome decided = frozen && !request.cloning() && switchOver != null && switchOver.commitSent()
                 ? new OwnershipResolver(host, settings).afterFailedCommit(process, oldEpoch)
                 : MigrationOutcome.RESUMED_AT_SOURCE;
+        if (decided != MigrationOutcome.COMMITTED) {
+            engine.stopServingPageFaults(targetName);
+        }
         if (decided == MigrationOutcome.RESUMED_AT_SOURCE) {
             if (switchOver != null) {
                 switchOver.abandonResources();
@@ -284,15 +289,38 @@ final class SourceSession {
         } else if (decided == MigrationOutcome.COMMITTED) {
             handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(),
                     host.ownerOf(process.name()).map(MigrationHost.Owner::port).orElse(begun.dataPort()), newEpoch);
-            process.memory().close();
             resumedNs = clock.nanoTime();
             outcome = MigrationOutcome.COMMITTED;
             detail = "committed although the answer was lost: " + message(cause);
-            state = MigrationPhase.DONE;
+            if (pusher != null && relinkForPush()) {
+                state = MigrationPhase.PUSHING;
+            } else {
+                engine.stopServingPageFaults(targetName);
+                process.memory().close();
+                state = MigrationPhase.DONE;
+            }
         } else {
             outcome = MigrationOutcome.IN_DOUBT;
             detail = "naming could not say who owns " + process.name() + "; it stays frozen here: " + message(cause);
             state = MigrationPhase.FAILED;
+        }
+    }
+
+    /**
+     * A post-copy whose commit answer was lost but which naming says committed: the destination
+     * runs while its missing pages are only here. Its faults were served all along; push the rest
+     * on a new link. False if the destination cannot be reached (its faults then fail, and it
+     * marks the process failed, as when the source dies).
+     */
+    private boolean relinkForPush() {
+        try {
+            link = host.connect(destControl, Duration.ofMillis(settings.connectTimeoutMs()));
+            pusher.relink(link);
+            return true;
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.WARNING, "post-copy of " + process.name() + " committed, but the destination cannot be"
+                    + " reached to push its last pages: " + message(e));
+            return false;
         }
     }
 

@@ -83,4 +83,23 @@ class MigrationRegressionTest {
         queued.get(10, TimeUnit.SECONDS);
         OwnershipCheck.assertHolds(cluster, writes, "after the frozen destination thawed");
     }
+
+    @Test
+    void shouldKeepAPostCopyProcessWhoseCommitAnswerWasLost() throws Exception {
+        deploy("kv1", n1);
+        AckedWrites.Background writer = writes.writeContinuously("kv1");
+        MigrationReport r;
+        try {
+            r = n1.migrate(Requests.move("kv1", "n2", MigrationMode.POST_COPY, "dest:cut:committed"));
+        } finally {
+            writer.stop();
+        }
+
+        // Naming says the destination registered: the source hands off and still owes it the missing pages.
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.COMMITTED);
+        assertThat(cluster.owner("kv1").orElseThrow().node()).isEqualTo("n2");
+        assertThat(n2.process("kv1").orElseThrow().state()).isEqualTo(ProcessState.RUNNING);
+        assertThat(n2.process("kv1").orElseThrow().memory().missingPageCount()).isZero();
+        OwnershipCheck.assertHolds(cluster, writes, "post-copy with its commit answer lost");
+    }
 }
