@@ -155,17 +155,22 @@ final class PageStreamSender implements AutoCloseable {
         if (closed) {
             throw new IOException("closed");
         }
-        SelectionKey key = channel.register(selector, op);
         try {
-            if (selector.select(stallMs) == 0) {
-                if (closed) {
-                    throw new IOException("closed");
+            SelectionKey key = channel.register(selector, op);
+            try {
+                if (selector.select(stallMs) == 0) {
+                    if (closed) {
+                        throw new IOException("closed");
+                    }
+                    throw new java.net.SocketTimeoutException("no progress for " + stallMs + " ms");
                 }
-                throw new java.net.SocketTimeoutException("no progress for " + stallMs + " ms");
+            } finally {
+                key.interestOps(0);
+                selector.selectedKeys().clear();
             }
-        } finally {
-            key.interestOps(0);
-            selector.selectedKeys().clear();
+        } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+            // close() from another thread (a cancel) while this one waited: the stream is closed, not broken code.
+            throw new IOException("closed", e);
         }
     }
 

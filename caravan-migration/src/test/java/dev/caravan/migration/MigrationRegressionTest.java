@@ -205,6 +205,26 @@ class MigrationRegressionTest {
         OwnershipCheck.assertHolds(cluster, writes, "after the cancel");
     }
 
+    /** Cancel while the last pages wait on a stalled page stream: the process must not stay frozen. */
+    @Test
+    void shouldResumeAtSourceWhenCancelledWhileTheLastPagesStall() throws Exception {
+        deploy("kv1", n1);
+        CompletableFuture<MigrationReport> moving = async(() ->
+                n1.migrate(Requests.move("kv1", "n2", MigrationMode.STOP_AND_COPY, "source:pause:begin")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> n2.holds("kv1", true));
+        n2.freeze();
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.engine().movingPhase("kv1").orElse(null)
+                == MigrationPhase.LAST_PAGES);
+        n1.engine().cancel("kv1");
+
+        MigrationReport r = moving.get(10, TimeUnit.SECONDS);
+
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.CANCELLED);
+        assertThat(n1.process("kv1").orElseThrow().state()).isEqualTo(ProcessState.RUNNING);
+        n2.thaw();
+        OwnershipCheck.assertHolds(cluster, writes, "after cancelling a stalled stop-and-copy");
+    }
+
     /** (e) A rolled-back migration reports how long the process was frozen. */
     @Test
     void shouldReportTheFrozenIntervalAsTheDowntimeOfARolledBackMigration() throws Exception {
