@@ -145,6 +145,11 @@ public final class AckedWrites {
         acked.remove(name);
     }
 
+    /** A process of this name was created anew (deploy, clone, restore): it owes exactly {@code writes}. */
+    public void reset(String name, Map<String, String> writes) {
+        acked.put(name, new ConcurrentHashMap<>(writes));
+    }
+
     /** A copy (clone, restore) must hold at least {@code writes}, acknowledged to the original before it was taken. */
     public void inherit(String copy, Map<String, String> writes) {
         acked.computeIfAbsent(copy, k -> new ConcurrentHashMap<>()).putAll(writes);

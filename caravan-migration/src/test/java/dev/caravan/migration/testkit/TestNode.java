@@ -131,6 +131,10 @@ public final class TestNode implements MigrationHost {
         return id;
     }
 
+    public InetSocketAddress controlSocketAddress() {
+        return control.address();
+    }
+
     public MigrationEngine engine() {
         return engine;
     }
