@@ -122,8 +122,9 @@ class RandomizedOwnershipTest {
                 }
                 for (int step = 1; step <= STEPS; step++) {
                     List<Op> ops = nextStep();
+                    long startNs = System.nanoTime();
                     List<String> outcomes = execute(ops);
-                    history.add("step " + step + ": " + outcomes);
+                    history.add("step " + step + " (" + (System.nanoTime() - startNs) / 1_000_000 + " ms): " + outcomes);
                     settle(ops);
                     List<String> v = OwnershipCheck.violations(cluster, writes);
                     if (!v.isEmpty()) {
@@ -287,7 +288,7 @@ class RandomizedOwnershipTest {
         private String cancel(Op op) {
             TestNode at = owner(op.name());
             try {
-                await().atMost(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(5)).until(() -> at.engine().isMoving(op.name()));
+                await().atMost(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(2)).until(() -> at.engine().isMoving(op.name()));
             } catch (ConditionTimeoutException e) {
                 return "nothing to cancel";
             }
