@@ -34,6 +34,7 @@ public final class OwnershipCheck {
 
     /** Every violation found, described; empty when both invariants hold. */
     public static List<String> violations(TestCluster cluster, AckedWrites writes) {
+        awaitResumed(cluster);
         List<String> v = new ArrayList<>();
         for (TestNode n : cluster.liveNodes()) {
             for (Map.Entry<String, TestProcess> e : n.processes().entrySet()) {
@@ -92,6 +93,22 @@ public final class OwnershipCheck {
             }
         }
         return v;
+    }
+
+    /**
+     * A resume is a task posted to the process thread: an operation may have returned a moment
+     * before its process runs again. Waits a bounded while for that; a process still frozen after
+     * it is reported.
+     */
+    private static void awaitResumed(TestCluster cluster) {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+                    .pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> cluster.liveNodes().stream().flatMap(n -> n.processes().values().stream())
+                            .noneMatch(p -> p.state() == ProcessState.SUSPENDED));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Reported as a violation below.
+        }
     }
 
     /** Fails with every violation, prefixed by {@code context}. */
