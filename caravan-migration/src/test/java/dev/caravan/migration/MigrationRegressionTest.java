@@ -60,6 +60,12 @@ class MigrationRegressionTest {
         assertThat(writes.fill(name, 300, 1000)).isEqualTo(300);
     }
 
+    /** A resume is a task posted to the process thread: the process runs again a moment after the report. */
+    private static void awaitRunning(TestNode node, String name) {
+        await().atMost(Duration.ofSeconds(2)).until(() -> node.process(name).map(p -> p.state() == ProcessState.RUNNING)
+                .orElse(false));
+    }
+
     private static <T> CompletableFuture<T> async(java.util.concurrent.Callable<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -180,7 +186,7 @@ class MigrationRegressionTest {
         assertThat(r.endedIn()).isEqualTo(MigrationPhase.ROLLED_BACK);
         assertThat(r.totalMs()).as("pause + stall deadline + slack")
                 .isLessThan(SETTINGS.faultPauseMs() + SETTINGS.pageStreamStallMs() + 1_500);
-        assertThat(n1.process("kv1").orElseThrow().state()).isEqualTo(ProcessState.RUNNING);
+        awaitRunning(n1, "kv1");
         assertThat(writes.write("kv1")).as("the source serves again").isTrue();
         n2.thaw();
         await().atMost(Duration.ofSeconds(5)).until(() -> !n2.holds("kv1", true));
@@ -220,9 +226,25 @@ class MigrationRegressionTest {
         MigrationReport r = moving.get(10, TimeUnit.SECONDS);
 
         assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.CANCELLED);
-        assertThat(n1.process("kv1").orElseThrow().state()).isEqualTo(ProcessState.RUNNING);
+        awaitRunning(n1, "kv1");
         n2.thaw();
         OwnershipCheck.assertHolds(cluster, writes, "after cancelling a stalled stop-and-copy");
+    }
+
+    /** A checkpoint asked for while a migration of the same process runs: one operation at a time per process. */
+    @Test
+    void shouldRefuseACheckpointWhileTheProcessMigrates() throws Exception {
+        deploy("kv1", n1);
+        CompletableFuture<MigrationReport> moving = async(() ->
+                n1.migrate(Requests.move("kv1", "n2", MigrationMode.PRE_COPY, "source:pause:rounds")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.engine().movingPhase("kv1").orElse(null) == MigrationPhase.ROUNDS);
+
+        // A checkpoint would take the dirty bits the rounds rely on, and resume a process the switch-over froze.
+        assertThatThrownBy(() -> n1.checkpoint("kv1", cluster.directory().resolve("kv1.ckpt")))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
+
+        assertThat(moving.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(MigrationOutcome.COMMITTED);
+        OwnershipCheck.assertHolds(cluster, writes, "after the refused checkpoint");
     }
 
     /** (e) A rolled-back migration reports how long the process was frozen. */
