@@ -134,6 +134,11 @@ class RandomizedOwnershipTest {
                     }
                     cluster.restartCrashed();
                 }
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                throw new AssertionError("seed " + seed + " failed (reproduce with -D" + SEED_PROPERTY + "=" + seed + "): " + e
+                        + "\nsequence:\n  " + String.join("\n  ", history), e);
             } finally {
                 cluster.close();
             }
@@ -191,7 +196,10 @@ class RandomizedOwnershipTest {
                 Thread.ofVirtual().name("op-" + op.kind()).start(() -> {
                     try {
                         go.await();
-                        f.complete(op + " → " + perform(op));
+                        long startNs = System.nanoTime();
+                        String outcome = perform(op);
+                        long ms = (System.nanoTime() - startNs) / 1_000_000;
+                        f.complete(op + " → " + outcome + (ms >= 1000 ? " after " + ms + " ms" : ""));
                     } catch (Throwable t) {
                         f.complete(op + " → threw " + t);
                     }

@@ -88,7 +88,7 @@ public final class TestNode implements MigrationHost {
         private static final long serialVersionUID = 1L;
 
         Crashed(String why) {
-            super(why, null, false, false);
+            super(why);
         }
     }
 
