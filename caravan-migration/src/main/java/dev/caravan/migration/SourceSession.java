@@ -260,7 +260,10 @@ final class SourceSession {
         LOG.log(System.Logger.Level.WARNING, "migration of " + process.name() + " failed in " + state + ": " + message(cause));
         if (link != null) {
             try {
-                link.callAsync(Op.MIG_ABORT, MigrationMessages.nameOnly(targetName));
+                // Only an arrival we began is ours to abort: a refused MIG_BEGIN may mean another source's arrival of this name.
+                if (begun != null) {
+                    link.callAsync(Op.MIG_ABORT, MigrationMessages.nameOnly(targetName));
+                }
             } catch (RuntimeException ignored) {
                 // The destination may be gone; it discards an unfinished process on its own.
             }

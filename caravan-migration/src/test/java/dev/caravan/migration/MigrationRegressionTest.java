@@ -247,6 +247,24 @@ class MigrationRegressionTest {
         OwnershipCheck.assertHolds(cluster, writes, "after the refused checkpoint");
     }
 
+    /** A second arrival of the same name, refused at MIG_BEGIN, must not abort the first one by its name. */
+    @Test
+    void shouldNotAbortAnotherArrivalOfTheSameNameWhenABeginIsRefused() throws Exception {
+        deploy("kv1", n1);
+        deploy("kv2", n3);
+        CompletableFuture<MigrationReport> first = async(() -> n1.migrate(new MigrationRequest("kv1", "n2",
+                MigrationMode.PRE_COPY, 50, 30, 2, true, "copy", "source:pause:begin")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> n2.holds("copy", true));
+
+        MigrationReport second = n3.migrate(Requests.copy("kv2", "n2", "copy", MigrationMode.PRE_COPY));
+
+        assertThat(second.outcome()).as(second.detail()).isEqualTo(MigrationOutcome.RESUMED_AT_SOURCE);
+        MigrationReport r = first.get(10, TimeUnit.SECONDS);
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.CLONED);
+        writes.inherit("copy", writes.expected("kv1"));
+        OwnershipCheck.assertHolds(cluster, writes, "after two clones raced for one name");
+    }
+
     /** (e) A rolled-back migration reports how long the process was frozen. */
     @Test
     void shouldReportTheFrozenIntervalAsTheDowntimeOfARolledBackMigration() throws Exception {
