@@ -37,6 +37,10 @@ public final class OwnershipCheck {
         awaitResumed(cluster);
         List<String> v = new ArrayList<>();
         for (TestNode n : cluster.liveNodes()) {
+            for (TestProcess orphan : n.runningOrphans()) {
+                v.add(orphan.name() + " runs on " + n.id() + " at epoch " + orphan.runner().epoch()
+                        + " although the node does not count it as hosted (a second copy)");
+            }
             for (Map.Entry<String, TestProcess> e : n.processes().entrySet()) {
                 String name = e.getKey();
                 TestProcess p = e.getValue();

@@ -109,6 +109,7 @@ public final class TestNode implements MigrationHost {
     private volatile boolean crashed;
     private volatile CompletableFuture<Void> thawed = CompletableFuture.completedFuture(null);
     private volatile boolean freezeAfterNextCommit;
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> duringNextCommit = new java.util.concurrent.atomic.AtomicReference<>();
 
     TestNode(String id, NamingService naming, long leaseTtlMs, MigrationSettings settings, Path dir) throws IOException {
         this.id = id;
@@ -237,6 +238,15 @@ public final class TestNode implements MigrationHost {
         freezeAfterNextCommit = true;
     }
 
+    /**
+     * Runs {@code action} inside the next arrival's commit, after the engine took it off its
+     * arrivals and before it registers in naming (when its resources are bound): a window in
+     * which another arrival of the same name must still be refused.
+     */
+    public void duringNextCommit(Runnable action) {
+        duringNextCommit.set(action);
+    }
+
     /** SIGCONT. */
     public void thaw() {
         thawed.complete(null);
@@ -321,6 +331,10 @@ public final class TestNode implements MigrationHost {
     @Override
     public void bindResources(MovableProcess process, Map<String, String> uris) {
         process.runner().bindResources(uris, resources::open);
+        Runnable during = duringNextCommit.getAndSet(null);
+        if (during != null) {
+            during.run();
+        }
     }
 
     @Override
@@ -567,6 +581,12 @@ public final class TestNode implements MigrationHost {
      */
     public boolean holds(String name, boolean includingMoved) {
         return created.stream().anyMatch(p -> p.name().equals(name) && (includingMoved || !p.hasMoved()));
+    }
+
+    /** Processes that run here although the node does not count them as hosted (a second copy it lost track of). */
+    public List<TestProcess> runningOrphans() {
+        return created.stream().filter(p -> p.state() == dev.caravan.core.process.ProcessState.RUNNING && !p.hasMoved()
+                && processes.get(p.name()) != p).toList();
     }
 
     /** For {@link TestCluster}: the processes this node still holds resources for. */
