@@ -31,6 +31,8 @@ final class IncomingMigrations {
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private final Map<String, PagedMemory> postCopyTargets = new ConcurrentHashMap<>();
     private final Map<String, SourcePageFetcher> fetchers = new ConcurrentHashMap<>();
+    /** Names whose commit is under way: off {@link #arrivals}, not yet hosted, still taken. */
+    private final java.util.Set<String> committing = ConcurrentHashMap.newKeySet();
 
     IncomingMigrations(MigrationEngine engine) {
         this.engine = engine;
@@ -46,7 +48,8 @@ final class IncomingMigrations {
             connection.close();
             throw ErrorCode.UNAVAILABLE.exception("migration link cut at begin (fault injection)");
         }
-        if (arrivals.containsKey(name) || host.hosts(name)) {
+        // In this order: a commit marks its name committing before it leaves the arrivals.
+        if (arrivals.containsKey(name) || committing.contains(name) || host.hosts(name)) {
             throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already on node " + host.nodeId());
         }
         host.ownerOf(name).ifPresent(o -> {
@@ -86,7 +89,15 @@ final class IncomingMigrations {
         }
         Arrival a = new Arrival(process, b.epoch(), b.front().isEmpty(), b.sourceNode(), faults, connection, stream, early,
                 startNs);
-        arrivals.put(name, a);
+        if (arrivals.putIfAbsent(name, a) != null) {
+            // Another source's arrival of this name began meanwhile: exactly one of them may arrive.
+            stream.close();
+            if (early != null) {
+                early.close();
+            }
+            host.discard(process);
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already arriving on node " + host.nodeId());
+        }
         scheduleIdleCheck(a);
         new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
     }
@@ -170,6 +181,17 @@ final class IncomingMigrations {
             pending.connection.close();
             throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
         }
+        if (!committing.add(c.name())) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + c.name() + " is already committing on node " + host.nodeId());
+        }
+        try {
+            commitArrival(c, out);
+        } finally {
+            committing.remove(c.name());
+        }
+    }
+
+    private void commitArrival(MigrationMessages.Commit c, BodyWriter out) throws Exception {
         Arrival a = arrivals.remove(c.name());
         if (a == null) {
             throw ErrorCode.NOT_FOUND.exception("no migration of " + c.name() + " is arriving here");

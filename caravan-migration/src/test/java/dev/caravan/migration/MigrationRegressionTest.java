@@ -265,6 +265,32 @@ class MigrationRegressionTest {
         OwnershipCheck.assertHolds(cluster, writes, "after two clones raced for one name");
     }
 
+    /** A restore of the same name that reaches the destination while a clone commits there is refused. */
+    @Test
+    void shouldRefuseASecondArrivalOfANameWhileTheFirstCommits() throws Exception {
+        deploy("kv1", n1);
+        java.nio.file.Path file = cluster.directory().resolve("kv1.ckpt");
+        n1.checkpoint("kv1", file);
+        CompletableFuture<String> restore = new CompletableFuture<>();
+        n2.duringNextCommit(() -> {
+            try {
+                dev.caravan.migration.testkit.TestRestorer.restore(cluster, file, n2, "copy");
+                restore.complete("restored");
+            } catch (CaravanException e) {
+                restore.complete(e.code().name());
+            } catch (java.io.IOException e) {
+                restore.complete(e.toString());
+            }
+        });
+
+        MigrationReport r = n1.migrate(Requests.copy("kv1", "n2", "copy", MigrationMode.STOP_AND_COPY));
+
+        assertThat(restore.get(5, TimeUnit.SECONDS)).isEqualTo("ALREADY_EXISTS");
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.CLONED);
+        writes.inherit("copy", writes.expected("kv1"));
+        OwnershipCheck.assertHolds(cluster, writes, "after a restore raced a clone's commit");
+    }
+
     /** (e) A rolled-back migration reports how long the process was frozen. */
     @Test
     void shouldReportTheFrozenIntervalAsTheDowntimeOfARolledBackMigration() throws Exception {
