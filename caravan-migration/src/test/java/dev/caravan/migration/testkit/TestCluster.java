@@ -41,6 +41,8 @@ public final class TestCluster implements AutoCloseable {
 
     static {
         QUIET.setLevel(java.util.logging.Level.SEVERE);
+        // Awaitility would otherwise rethrow, in whichever test thread is awaiting, a Crashed that unwinds a halted node's thread.
+        org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
         // A crashed test node's threads unwind with TestNode.Crashed; that is the point, not news.
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -117,7 +119,7 @@ public final class TestCluster implements AutoCloseable {
      * 300 ms, an unanswered commit in 2 s), and a fault pause of 20 ms.
      */
     public static MigrationSettings fastSettings() {
-        return new MigrationSettings(2_000, 5_000, 900, 300, 2_000, 2_000, 2_000, 900, 30_000, 5_000, 5_000, 64, 20);
+        return new MigrationSettings(2_000, 5_000, 900, 300, 2_000, 2_000, 2_000, 900, 30_000, 5_000, 2_000, 64, 20);
     }
 
     private TestNode startNode(String id) throws IOException {
