@@ -9,18 +9,18 @@ import java.util.Locale;
  * Fault injection for migration tests, parsed from {@code role:action:phase} (see
  * {@link dev.caravan.wire.node.MigrationRequest}); the phase is a {@link MigrationPhase}. {@code halt}
  * ends the node at once, as {@code kill -9} would ({@link MigrationHost#crash}); {@code cut} breaks
- * the migration link; {@code pause} holds that phase for {@value #PAUSE_MS} ms so that a test can
- * break something else meanwhile. Immutable.
+ * the migration link; {@code pause} holds that phase for {@code pauseMs}
+ * ({@link MigrationSettings#faultPauseMs}, 2 s by default) so that a test can break something else
+ * meanwhile. Immutable.
  */
-record Faults(Role role, Action action, MigrationPhase phase) {
-    static final Faults NONE = new Faults(null, null, null);
-    static final long PAUSE_MS = 2000;
+record Faults(Role role, Action action, MigrationPhase phase, long pauseMs) {
+    static final Faults NONE = new Faults(null, null, null, 0);
 
     enum Role { SOURCE, DEST }
 
     enum Action { HALT, CUT, PAUSE }
 
-    static Faults parse(String spec) {
+    static Faults parse(String spec, long pauseMs) {
         if (spec == null || spec.isEmpty()) {
             return NONE;
         }
@@ -48,7 +48,7 @@ record Faults(Role role, Action action, MigrationPhase phase) {
             throw ErrorCode.INVALID_ARGUMENT.exception("cutting the link after the commit changes nothing at the source;"
                     + " use halt, or cut in pushing");
         }
-        return new Faults(role, action, phase);
+        return new Faults(role, action, phase, pauseMs);
     }
 
     /** Where the source fires faults. */
@@ -82,7 +82,7 @@ record Faults(Role role, Action action, MigrationPhase phase) {
             case HALT -> host.crash("fault injection: halting " + role.name().toLowerCase(Locale.ROOT) + " at " + phase);
             case PAUSE -> {
                 try {
-                    Thread.sleep(PAUSE_MS);
+                    Thread.sleep(pauseMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

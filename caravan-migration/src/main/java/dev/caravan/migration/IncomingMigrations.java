@@ -32,6 +32,8 @@ final class IncomingMigrations {
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private final Map<String, PagedMemory> postCopyTargets = new ConcurrentHashMap<>();
     private final Map<String, SourcePageFetcher> fetchers = new ConcurrentHashMap<>();
+    /** Names whose commit is under way: off {@link #arrivals}, not yet hosted, still taken. */
+    private final java.util.Set<String> committing = ConcurrentHashMap.newKeySet();
 
     IncomingMigrations(MigrationEngine engine) {
         this.engine = engine;
@@ -41,13 +43,14 @@ final class IncomingMigrations {
     /** MIG_BEGIN: prepares memory, runner, data endpoint and page stream; answers {@link MigrationMessages.BeginReply}. */
     void begin(FrameConnection connection, BodyReader in, BodyWriter out) throws Exception {
         MigrationMessages.Begin b = MigrationMessages.Begin.decode(in);
-        Faults faults = Faults.parse(b.destFault());
+        Faults faults = Faults.parse(b.destFault(), engine.settings().faultPauseMs());
         String name = b.spec().name();
         if (faults.hit(Faults.Role.DEST, MigrationPhase.BEGIN, host)) {
             connection.close();
             throw ErrorCode.UNAVAILABLE.exception("migration link cut at begin (fault injection)");
         }
-        if (arrivals.containsKey(name) || host.hosts(name)) {
+        // In this order: a commit marks its name committing before it leaves the arrivals.
+        if (arrivals.containsKey(name) || committing.contains(name) || host.hosts(name)) {
             throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already on node " + host.nodeId());
         }
         host.ownerOf(name).ifPresent(o -> {
@@ -88,7 +91,15 @@ final class IncomingMigrations {
         }
         Arrival a = new Arrival(process, b.epoch(), b.front().isEmpty(), b.sourceNode(), faults, connection, stream, early,
                 startNs);
-        arrivals.put(name, a);
+        if (arrivals.putIfAbsent(name, a) != null) {
+            // Another source's arrival of this name began meanwhile: exactly one of them may arrive.
+            stream.close();
+            if (early != null) {
+                early.close();
+            }
+            host.discard(process);
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already arriving on node " + host.nodeId());
+        }
         scheduleIdleCheck(a);
         new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
     }
@@ -193,6 +204,17 @@ final class IncomingMigrations {
             pending.connection.close();
             throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
         }
+        if (!committing.add(c.name())) {
+            throw ErrorCode.ALREADY_EXISTS.exception("process " + c.name() + " is already committing on node " + host.nodeId());
+        }
+        try {
+            commitArrival(c, out);
+        } finally {
+            committing.remove(c.name());
+        }
+    }
+
+    private void commitArrival(MigrationMessages.Commit c, BodyWriter out) throws Exception {
         Arrival a = arrivals.remove(c.name());
         if (a == null) {
             throw ErrorCode.NOT_FOUND.exception("no migration of " + c.name() + " is arriving here");

@@ -50,6 +50,7 @@ public final class MigrationEngine implements AutoCloseable {
     private final Map<String, Boolean> checkpointing = new ConcurrentHashMap<>();
     private final Map<String, PostCopyPusher> pageFaultServers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pulling = new ConcurrentHashMap<>();
+    private final Object claims = new Object();
 
     public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings) {
         this.host = host;
@@ -75,7 +76,7 @@ public final class MigrationEngine implements AutoCloseable {
         if (request.cloning() && request.mode().resumesEarly()) {
             throw ErrorCode.NOT_SUPPORTED.exception("a clone must be consistent at one instant: use stop-and-copy or pre-copy");
         }
-        Faults.parse(request.fault());
+        Faults.parse(request.fault(), settings.faultPauseMs());
         MovableProcess process = readySource(request.name());
         InetSocketAddress dest = host.nodeAddress(request.toNode()).orElseThrow(() ->
                 ErrorCode.NOT_FOUND.exception("no node " + request.toNode() + " is registered"));
@@ -181,8 +182,17 @@ public final class MigrationEngine implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Takes the one outgoing slot of {@code name}: a migration or clone and a checkpoint must
+     * exclude each other too (a checkpoint takes the dirty bits pre-copy relies on and resumes the
+     * process at its end, even one a switch-over froze).
+     */
     private void claim(String name, java.util.function.BooleanSupplier claimed) {
-        if (!claimed.getAsBoolean()) {
+        boolean ok;
+        synchronized (claims) {
+            ok = !isMoving(name) && claimed.getAsBoolean();
+        }
+        if (!ok) {
             throw ErrorCode.BUSY.exception("process " + name + " is already being moved or checkpointed"
                     + movingPhase(name).map(p -> " (" + p + ")").orElse("") + "; wait for it or cancel it");
         }

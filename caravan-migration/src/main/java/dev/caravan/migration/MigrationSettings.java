@@ -18,23 +18,31 @@ import dev.caravan.wire.ErrorCode;
  * @param ownershipResolveMs    after a failed commit, how long the source keeps asking naming who owns the process
  * @param awaitCompleteMs       how long a new migration waits for a post-copy still pulling pages to complete
  * @param prePagingMaxPages     neighbours a post-copy fault brings at most (adaptive pre-paging)
+ * @param faultPauseMs          how long an injected {@code pause} fault holds its phase (tests only)
  */
 public record MigrationSettings(long connectTimeoutMs, long beginTimeoutMs, long processStepTimeoutMs,
                                 long pageStreamStallMs, long commitTimeoutMs, long pushAckTimeoutMs, long fetchTimeoutMs,
                                 long arrivalIdleTimeoutMs, long movedAnswerMs, long ownershipResolveMs,
-                                long awaitCompleteMs, int prePagingMaxPages) {
+                                long awaitCompleteMs, int prePagingMaxPages, long faultPauseMs) {
 
     /** Defaults for daemons that users run. */
     public static MigrationSettings defaults() {
         return new MigrationSettings(10_000, 120_000, 30_000, 10_000, 10_000, 30_000, 10_000, 30_000, 30_000, 60_000,
-                30_000, 64);
+                30_000, 64, 2_000);
     }
 
     /** A copy with shorter deadlines, for tests that freeze or cut peers. */
     public MigrationSettings withStallDeadlines(long stallMs) {
         return new MigrationSettings(connectTimeoutMs, beginTimeoutMs, Math.min(processStepTimeoutMs, stallMs * 3), stallMs,
                 commitTimeoutMs, pushAckTimeoutMs, fetchTimeoutMs, stallMs * 3, movedAnswerMs, ownershipResolveMs,
-                awaitCompleteMs, prePagingMaxPages);
+                awaitCompleteMs, prePagingMaxPages, faultPauseMs);
+    }
+
+    /** A copy whose injected {@code pause} faults last {@code pauseMs} (tests that run many cases keep it short). */
+    public MigrationSettings withFaultPauseMs(long pauseMs) {
+        return new MigrationSettings(connectTimeoutMs, beginTimeoutMs, processStepTimeoutMs, pageStreamStallMs,
+                commitTimeoutMs, pushAckTimeoutMs, fetchTimeoutMs, arrivalIdleTimeoutMs, movedAnswerMs, ownershipResolveMs,
+                awaitCompleteMs, prePagingMaxPages, pauseMs);
     }
 
     /** Checks every value; throws INVALID_ARGUMENT naming the first bad one. */
@@ -50,6 +58,7 @@ public record MigrationSettings(long connectTimeoutMs, long beginTimeoutMs, long
         positive("MOVED answer time", movedAnswerMs);
         positive("ownership resolve time", ownershipResolveMs);
         positive("await-complete time", awaitCompleteMs);
+        positive("fault pause", faultPauseMs);
         if (prePagingMaxPages < 0 || prePagingMaxPages > dev.caravan.wire.node.MigrationMessages.Fetch.MAX_AROUND) {
             throw ErrorCode.INVALID_ARGUMENT.exception("pre-paging must be 0.."
                     + dev.caravan.wire.node.MigrationMessages.Fetch.MAX_AROUND + " pages, got " + prePagingMaxPages);

@@ -33,7 +33,7 @@ final class PostCopyPusher {
     private static final int WINDOW = 16;
 
     private final MigrationHost host;
-    private final FrameClient link;
+    private volatile FrameClient link;
     private final String name;
     private final PagedMemory memory;
     private final Faults faults;
@@ -184,6 +184,11 @@ final class PostCopyPusher {
             }
             return MigrationReport.FaultStats.NONE;
         }
+    }
+
+    /** Pushes on {@code newLink} from now on (the first one broke with a commit's answer; the destination owns the process). */
+    void relink(FrameClient newLink) {
+        this.link = newLink;
     }
 
     long pushed() {

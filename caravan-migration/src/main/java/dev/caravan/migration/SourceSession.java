@@ -87,7 +87,7 @@ final class SourceSession {
         this.process = process;
         this.request = request;
         this.strategy = CopyStrategy.of(request);
-        this.faults = Faults.parse(request.fault());
+        this.faults = Faults.parse(request.fault(), settings.faultPauseMs());
         this.clock = host.clock();
         this.progress = progress;
         this.startNs = clock.nanoTime();
@@ -200,7 +200,10 @@ final class SourceSession {
         try {
             switchOver.commit(link, targetName, strategy.pushesAfterCommit(), () -> faultPoint(MigrationPhase.SWITCH_OVER));
         } catch (RuntimeException | InterruptedException e) {
-            engine.stopServingPageFaults(targetName);
+            if (!switchOver.commitSent()) {
+                engine.stopServingPageFaults(targetName);
+            }
+            // Else the destination may own the process and fault on pages only here: serve them until naming says.
             throw e;
         }
         transition(MigrationPhase.COMMITTED);
@@ -221,7 +224,7 @@ final class SourceSession {
             transition(MigrationPhase.DONE);
             return;
         }
-        handOff = new HandOff(host).afterCommit(process, request.toNode(), destControl.getHostString(), begun.dataPort(),
+        handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(), begun.dataPort(),
                 newEpoch);
         outcome = MigrationOutcome.COMMITTED;
         if (pusher == null) {
@@ -262,10 +265,12 @@ final class SourceSession {
     /** Before commit: tell the destination to discard, close what is open, resume, and decide who owns the process. */
     private void rollBack(Exception cause) throws InterruptedException {
         LOG.log(System.Logger.Level.WARNING, "migration of " + process.name() + " failed in " + state + ": " + message(cause));
-        engine.stopServingPageFaults(targetName);
         if (link != null) {
             try {
-                link.callAsync(Op.MIG_ABORT, MigrationMessages.nameOnly(targetName));
+                // Only an arrival we began is ours to abort: a refused MIG_BEGIN may mean another source's arrival of this name.
+                if (begun != null) {
+                    link.callAsync(Op.MIG_ABORT, MigrationMessages.nameOnly(targetName));
+                }
             } catch (RuntimeException ignored) {
                 // The destination may be gone; it discards an unfinished process on its own.
             }
@@ -279,6 +284,9 @@ final class SourceSession {
         MigrationOutcome decided = frozen && !request.cloning() && switchOver != null && switchOver.commitSent()
                 ? new OwnershipResolver(host, settings).afterFailedCommit(process, oldEpoch)
                 : MigrationOutcome.RESUMED_AT_SOURCE;
+        if (decided != MigrationOutcome.COMMITTED) {
+            engine.stopServingPageFaults(targetName);
+        }
         if (decided == MigrationOutcome.RESUMED_AT_SOURCE) {
             if (switchOver != null) {
                 switchOver.abandonResources();
@@ -289,17 +297,40 @@ final class SourceSession {
             detail = (cancelled ? "cancelled by the operator in " : "failed in ") + state + ": " + message(cause);
             state = MigrationPhase.ROLLED_BACK;
         } else if (decided == MigrationOutcome.COMMITTED) {
-            handOff = new HandOff(host).afterCommit(process, request.toNode(), destControl.getHostString(),
+            handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(),
                     host.ownerOf(process.name()).map(MigrationHost.Owner::port).orElse(begun.dataPort()), newEpoch);
-            process.memory().close();
             resumedNs = clock.nanoTime();
             outcome = MigrationOutcome.COMMITTED;
             detail = "committed although the answer was lost: " + message(cause);
-            state = MigrationPhase.DONE;
+            if (pusher != null && relinkForPush()) {
+                state = MigrationPhase.PUSHING;
+            } else {
+                engine.stopServingPageFaults(targetName);
+                process.memory().close();
+                state = MigrationPhase.DONE;
+            }
         } else {
             outcome = MigrationOutcome.IN_DOUBT;
             detail = "naming could not say who owns " + process.name() + "; it stays frozen here: " + message(cause);
             state = MigrationPhase.FAILED;
+        }
+    }
+
+    /**
+     * A post-copy whose commit answer was lost but which naming says committed: the destination
+     * runs while its missing pages are only here. Its faults were served all along; push the rest
+     * on a new link. False if the destination cannot be reached (its faults then fail, and it
+     * marks the process failed, as when the source dies).
+     */
+    private boolean relinkForPush() {
+        try {
+            link = host.connect(destControl, Duration.ofMillis(settings.connectTimeoutMs()));
+            pusher.relink(link);
+            return true;
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.WARNING, "post-copy of " + process.name() + " committed, but the destination cannot be"
+                    + " reached to push its last pages: " + message(e));
+            return false;
         }
     }
 
