@@ -115,7 +115,11 @@ final class SourceSession {
                     }
                     default -> throw new IllegalStateException("a source session is never in " + state);
                 }
-            } catch (CaravanException | java.io.IOException e) {
+            } catch (RuntimeException | java.io.IOException e) {
+                // Any failure, expected (CaravanException) or a bug, ends in a decided state: never a frozen process.
+                if (!(e instanceof CaravanException)) {
+                    LOG.log(System.Logger.Level.ERROR, "migration of " + process.name() + " failed unexpectedly in " + state, e);
+                }
                 if (state.compareTo(MigrationPhase.COMMITTED) >= 0) {
                     // After commit the destination owns the process; what failed was the push or the hand-off.
                     detail = "after commit: " + message(e);
