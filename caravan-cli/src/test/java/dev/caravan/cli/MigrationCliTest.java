@@ -75,6 +75,35 @@ class MigrationCliTest {
     }
 
     @Test
+    void shouldCancelTheMigrationWhenTheMigrateCommandIsInterrupted() throws Exception {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
+            String naming = c.namingHostPort();
+            ProcessInfo kv = c.deployKv("kv", "n1");
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
+            // A real `caravan migrate` in its own JVM; the source holds its first round for 2 s.
+            Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "migrate", "kv", "--to", "n2",
+                    "--mode", "pre-copy", "--fault", "source:pause:rounds", "--naming", naming)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> c.control("n1").inspect("kv").stateDetail().contains("being moved"));
+                cli.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C's SIGINT
+                assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                String err = new String(cli.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(err).contains("cancelled the migration of kv");
+            } finally {
+                cli.destroyForcibly();
+            }
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !c.control("n1").inspect("kv").stateDetail().contains("being moved"));
+            assertThat(c.control("n1").inspect("kv").state()).isEqualTo("RUNNING");
+            assertThat(c.client().resolve("kv").orElseThrow().node()).isEqualTo("n1");
+            assertThat(c.client().resolve("kv").orElseThrow().epoch()).isEqualTo(kv.epoch());
+            Console.Result again = Console.run("migrate", "kv", "--to", "n2", "--mode", "stop-and-copy", "--naming", naming);
+            assertThat(again.exitCode()).as(again.err()).isZero();
+        }
+    }
+
+    @Test
     void shouldCancelFromTheCommandLineBeforeCommitAndKeepServingAtTheSource() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).withLeaseMs(1500).start()) {
             String naming = c.namingHostPort();

@@ -93,7 +93,7 @@ final class IncomingMigrations {
                 startNs);
         if (arrivals.putIfAbsent(name, a) != null) {
             // Another source's arrival of this name began meanwhile: exactly one of them may arrive.
-            stream.close();
+            stream.closeAndAwait();
             if (early != null) {
                 early.close();
             }
@@ -142,8 +142,11 @@ final class IncomingMigrations {
             if (quietMs >= idleMs) {
                 LOG.log(System.Logger.Level.WARNING, "migration of " + a.name() + " from " + a.sourceNode + ": no word for "
                         + quietMs + " ms; discarding what arrived");
-                abort(a.name());
-                a.connection.close();
+                // Off the node's scheduler: aborting waits for the page-stream reader to stop.
+                Thread.ofVirtual().name("abort-" + a.name()).start(() -> {
+                    abort(a.name());
+                    a.connection.close();
+                });
             } else {
                 scheduleIdleCheck(a);
             }
@@ -253,6 +256,7 @@ final class IncomingMigrations {
             a.state = postCopyTargets.containsKey(c.name()) ? Arrival.State.PULLING : Arrival.State.DONE;
         } catch (Exception | Error e) {
             a.state = Arrival.State.ABORTED;
+            a.stream.closeAndAwait();
             engine.resources().discardInstalled(c.name(), a.transfers);
             postCopyTargets.remove(c.name());
             engine.pullingDone(c.name());
@@ -299,7 +303,7 @@ final class IncomingMigrations {
         Arrival a = arrivals.remove(name);
         if (a != null) {
             a.state = Arrival.State.ABORTED;
-            a.stream.close();
+            a.stream.closeAndAwait();
             if (a.earlyFetcher != null) {
                 a.earlyFetcher.close();
             }

@@ -180,9 +180,8 @@ final class PageStreamReceiver implements AutoCloseable {
     }
 
     /**
-     * Stops the stream and, unless called by the reader itself, waits for the reader to exit, so
-     * that no page is written into the memory after this returns: the memory may be discarded and
-     * its chunks handed to another process right after.
+     * Stops the stream without waiting for its reader: at a commit every round has been
+     * acknowledged, so the reader is idle and the memory stays with the process.
      */
     @Override
     public void close() {
@@ -196,6 +195,15 @@ final class PageStreamReceiver implements AutoCloseable {
         } catch (IOException ignored) {
             // Closed either way.
         }
+    }
+
+    /**
+     * Stops the stream and, unless called by the reader itself, waits for the reader to exit, so
+     * that no page is written into the memory after this returns: the memory may be discarded and
+     * its chunks handed to another process right after.
+     */
+    void closeAndAwait() {
+        close();
         if (reader != null && Thread.currentThread() != reader) {
             try {
                 if (!reader.join(java.time.Duration.ofSeconds(10))) {

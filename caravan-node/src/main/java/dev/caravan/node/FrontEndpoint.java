@@ -10,7 +10,6 @@ import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -59,8 +58,10 @@ final class FrontEndpoint implements AutoCloseable {
         Command[] commands = batch.toArray(Command[]::new);
         long start = nanoClock.getAsLong();
         long pauseMs = 1;
+        InetSocketAddress careOf = null;
         while (true) {
-            RespConnection backend = borrow();
+            RespConnection backend = careOf != null ? connect(careOf) : borrow();
+            careOf = null;
             if (backend != null) {
                 Reply[] replies;
                 try {
@@ -78,6 +79,11 @@ final class FrontEndpoint implements AutoCloseable {
                 // The process moved (or its node is fenced): every pooled connection points to the old place.
                 backend.close();
                 drainPool();
+                careOf = movedTo(replies[0]);
+                if (careOf != null) {
+                    // MOVED names the new place (the care-of address): go there at once, no naming round trip, no pause.
+                    continue;
+                }
             }
             if (closed || nanoClock.getAsLong() - start > RELOCATE_DEADLINE_NS) {
                 return DataEndpoint.fill(commands.length, Reply.error("TRYAGAIN process " + processName
@@ -85,6 +91,32 @@ final class FrontEndpoint implements AutoCloseable {
             }
             Thread.sleep(pauseMs);
             pauseMs = Math.min(100, pauseMs * 2);
+        }
+    }
+
+    /** The address a {@code -MOVED <epoch> <host:port>} reply names, or null for any other reply. */
+    static InetSocketAddress movedTo(Reply r) {
+        if (!(r instanceof Reply.Error e) || !e.text().startsWith("MOVED ")) {
+            return null;
+        }
+        String[] parts = e.text().split(" ");
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            return dev.caravan.wire.net.HostPort.parse(parts[2]);
+        } catch (CaravanException bad) {
+            return null;
+        }
+    }
+
+    /** A new connection to {@code at}; null if it cannot be reached now. */
+    private RespConnection connect(InetSocketAddress at) {
+        try {
+            return new RespConnection(at);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
+            return null;
         }
     }
 
@@ -100,17 +132,7 @@ final class FrontEndpoint implements AutoCloseable {
         } catch (CaravanException e) {
             return null;
         }
-        if (at == null) {
-            return null;
-        }
-        try {
-            return new RespConnection(at);
-        } catch (ConnectException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
-            return null;
-        }
+        return at == null ? null : connect(at);
     }
 
     private void drainPool() {

@@ -68,6 +68,11 @@ class AutoConvergeTest {
             assertThat(r.outcome().label()).as("%s", r).isEqualTo("committed");
             assertThat(r.throttlePercent()).as("auto-converge throttle in %s", r).isGreaterThanOrEqualTo(20);
             assertThat(r.rounds()).isGreaterThan(2);
+            // A process that dirties faster than it can be sent stops the rounds by a named rule, and a
+            // downtime over the 1 ms budget is flagged as such.
+            assertThat(r.stopReason()).isNotEqualTo(dev.caravan.wire.node.PreCopyStop.NONE);
+            assertThat(r.detail()).contains("pre-copy stopped: " + r.stopReason().reason());
+            assertThat(r.overBudget()).isEqualTo(r.downtimeMicros() > 1000);
             assertThat(failures).hasValue(0);
             assertThat(c.client().call("dirtier", "DIRTY")).isInstanceOf(Reply.Int.class);
         }

@@ -194,6 +194,8 @@ class MigrationFaultTest {
             namingKilled.get(60, TimeUnit.SECONDS);
             c.restartNaming();
             MigrationReport r = done.get(90, TimeUnit.SECONDS);
+            // The process was frozen for the whole stretch naming could not answer: the downtime says so.
+            assertThat(r.downtimeMicros()).as("%s", r).isGreaterThan(1_000_000L);
             // Either side may own it now, depending on whether the destination's registration reached the
             // new naming service; never both, and whichever it is has every acknowledged write.
             String owner = r.outcome().label().equals("committed") ? "n2" : "n1";

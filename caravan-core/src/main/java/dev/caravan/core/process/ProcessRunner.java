@@ -109,6 +109,12 @@ public final class ProcessRunner implements ProcessContext {
             throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + " already started");
         }
         CompletableFuture<Void> started = new CompletableFuture<>();
+        if (arrived) {
+            // Running at once, without waiting for the new thread to be scheduled: this is inside a
+            // migration's switch-over, and commands simply queue behind onArrive.
+            state = ProcessState.RUNNING;
+            started.complete(null);
+        }
         thread = Thread.ofPlatform().daemon(true).name("process-" + name).start(() -> run(arrived, started));
         return started;
     }
@@ -231,7 +237,7 @@ public final class ProcessRunner implements ProcessContext {
         long ns;
         if (arrived) {
             state = ProcessState.RUNNING;
-            started.complete(null);
+            started.complete(null); // already done by start(true); a stepped start completes it here
             ns = timedHook("onArrive", () -> process.onArrive(this));
         } else {
             ns = timedHook("onStart", () -> process.onStart(this, false));
