@@ -225,6 +225,7 @@ final class IncomingMigrations {
         a.stream.close();
         MovableProcess process = a.process;
         long hookNs;
+        long registerNs;
         try {
             if (!a.resourcesInstalled) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + c.name() + " before its resources were installed");
@@ -252,7 +253,9 @@ final class IncomingMigrations {
                 }
             }
             host.bindResources(process, uris);
+            long registerStartNs = host.clock().nanoTime();
             host.commitArrival(process);
+            registerNs = host.clock().nanoTime() - registerStartNs;
             a.state = postCopyTargets.containsKey(c.name()) ? Arrival.State.PULLING : Arrival.State.DONE;
         } catch (Exception | Error e) {
             a.state = Arrival.State.ABORTED;
@@ -272,7 +275,7 @@ final class IncomingMigrations {
         }
         dev.caravan.core.memory.AllocationStats alloc = process.memory().allocationStats();
         new MigrationReport.DestinationCosts(TimeUnit.NANOSECONDS.toMillis(alloc.allocationNanos()), alloc.freshBytes(),
-                TimeUnit.NANOSECONDS.toMicros(hookNs)).writeTo(out);
+                TimeUnit.NANOSECONDS.toMicros(hookNs), TimeUnit.NANOSECONDS.toMicros(registerNs)).writeTo(out);
         LOG.log(System.Logger.Level.INFO, "process " + c.name() + " arrived from " + a.sourceNode + " with epoch " + a.epoch);
     }
 

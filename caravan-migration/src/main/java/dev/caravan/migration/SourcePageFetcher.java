@@ -26,7 +26,7 @@ import java.time.Duration;
  */
 final class SourcePageFetcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SourcePageFetcher.class.getName());
-    private static final int FIRST_WINDOW = 8;
+    private static final int FIRST_WINDOW = 16;
 
     private final MigrationHost host;
     private final MigrationSettings settings;

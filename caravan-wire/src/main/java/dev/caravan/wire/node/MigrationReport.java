@@ -13,7 +13,7 @@ import dev.caravan.wire.BodyWriter;
  *             i64 pagesPushedAfterResume, i64 forwardedCommands, faults, switchOver, destination, string detail
  * faults      := i64 faults, i64 pages, i64 p50Micros, i64 p99Micros, i64 maxMicros
  * switchOver  := i64 freezeMicros, i64 lastPagesMicros, i64 resourcesMicros, i64 stateMicros, i64 commitMicros
- * destination := i64 allocationMs, i64 freshBytes, i64 hookMicros
+ * destination := i64 allocationMs, i64 freshBytes, i64 hookMicros, i64 registerMicros
  * </pre>
  *
  * @param mode           how the memory moved; a checkpoint is written pre-copy style, a restore stop-and-copy style
@@ -76,17 +76,18 @@ public record MigrationReport(String name, String fromNode, String toNode, Migra
 
     /**
      * What the destination spent by its commit: time allocating memory, bytes of it that had to be
-     * faulted in fresh (not reused from its pool), and µs in the process's restore hook.
+     * faulted in fresh (not reused from its pool), µs in the process's restore hook, and µs to
+     * register with the new epoch in naming and start the process (the commit point).
      */
-    public record DestinationCosts(long allocationMs, long freshBytes, long hookMicros) {
-        public static final DestinationCosts NONE = new DestinationCosts(0, 0, 0);
+    public record DestinationCosts(long allocationMs, long freshBytes, long hookMicros, long registerMicros) {
+        public static final DestinationCosts NONE = new DestinationCosts(0, 0, 0, 0);
 
         public void writeTo(BodyWriter w) {
-            w.i64(allocationMs).i64(freshBytes).i64(hookMicros);
+            w.i64(allocationMs).i64(freshBytes).i64(hookMicros).i64(registerMicros);
         }
 
         public static DestinationCosts readFrom(BodyReader r) {
-            return new DestinationCosts(r.i64(), r.i64(), r.i64());
+            return new DestinationCosts(r.i64(), r.i64(), r.i64(), r.i64());
         }
     }
 

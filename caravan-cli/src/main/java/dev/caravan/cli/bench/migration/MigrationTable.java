@@ -96,6 +96,7 @@ public final class MigrationTable {
             m.put("destinationAllocationMs", r.report().destination().allocationMs());
             m.put("destinationBytesAtCommit", r.report().destination().freshBytes());
             m.put("restoreHookMicros", r.report().destination().hookMicros());
+            m.put("registerAndStartMicros", r.report().destination().registerMicros());
             m.put("faults", r.report().faults().faults());
             m.put("pagesPerFault", r.report().faults().pagesPerFault());
             m.put("faultP50Micros", r.report().faults().p50Micros());
