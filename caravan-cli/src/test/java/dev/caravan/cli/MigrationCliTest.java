@@ -81,15 +81,16 @@ class MigrationCliTest {
             ProcessInfo kv = c.deployKv("kv", "n1");
             KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
             // A real `caravan migrate` in its own JVM; the source holds its first round for 2 s.
+            Path errFile = dir.resolve("migrate.err");
             Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(), "migrate", "kv", "--to", "n2",
                     "--mode", "pre-copy", "--fault", "source:pause:rounds", "--naming", naming)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
             try {
                 await().atMost(30, TimeUnit.SECONDS).until(() -> c.control("n1").inspect("kv").stateDetail().contains("being moved"));
                 cli.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C's SIGINT
                 assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                String err = new String(cli.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String err = Files.readString(errFile);
                 assertThat(err).contains("cancelled the migration of kv");
             } finally {
                 cli.destroyForcibly();

@@ -30,6 +30,26 @@ public interface MovableProcess {
     /** The replies to recent deduplicated requests; they travel with the process. */
     RecentReplies recentReplies();
 
+    /**
+     * Runs one command, answering a repeated (clientId, requestId) from the recent replies
+     * instead of running it twice; requestId 0 is never deduplicated. Blocks until answered.
+     */
+    default dev.caravan.wire.command.Reply call(long clientId, long requestId, dev.caravan.wire.command.Command command)
+            throws InterruptedException {
+        dev.caravan.wire.command.Reply seen = recentReplies().get(clientId, requestId);
+        if (seen != null) {
+            return seen;
+        }
+        dev.caravan.wire.command.Reply reply;
+        try {
+            reply = runner().submit(command).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw dev.caravan.wire.ErrorCode.INTERNAL.exception("command completion failed: " + e.getCause());
+        }
+        recentReplies().put(clientId, requestId, reply);
+        return reply;
+    }
+
     /** A short name for logs and errors. */
     default String name() {
         return spec().name();

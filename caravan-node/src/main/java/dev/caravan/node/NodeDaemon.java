@@ -529,19 +529,7 @@ public final class NodeDaemon implements AutoCloseable {
      * @throws CaravanException NOT_HERE when the process is not here or the node lost its lease
      */
     Reply call(String name, long clientId, long requestId, Command command) throws InterruptedException {
-        HostedProcess p = hosted(name);
-        Reply seen = p.recentReplies().get(clientId, requestId);
-        if (seen != null) {
-            return seen;
-        }
-        Reply reply;
-        try {
-            reply = p.runner().submit(command).get();
-        } catch (ExecutionException e) {
-            throw ErrorCode.INTERNAL.exception("command completion failed: " + e.getCause());
-        }
-        p.recentReplies().put(clientId, requestId, reply);
-        return reply;
+        return hosted(name).call(clientId, requestId, command);
     }
 
     /**

@@ -69,19 +69,11 @@ final class Mailbox {
     Object take() throws InterruptedException {
         lock.lock();
         try {
-            while (true) {
-                Runnable t = tasks.poll();
-                if (t != null) {
-                    return t;
-                }
-                if (!gated && !batches.isEmpty()) {
-                    Batch b = batches.poll();
-                    queuedCommands -= b.commands().length;
-                    spaceAvailable.signalAll();
-                    return b;
-                }
+            Object work;
+            while ((work = next()) == null) {
                 workAvailable.await();
             }
+            return work;
         } finally {
             lock.unlock();
         }
@@ -91,20 +83,25 @@ final class Mailbox {
     Object poll() {
         lock.lock();
         try {
-            Runnable t = tasks.poll();
-            if (t != null) {
-                return t;
-            }
-            if (!gated && !batches.isEmpty()) {
-                Batch b = batches.poll();
-                queuedCommands -= b.commands().length;
-                spaceAvailable.signalAll();
-                return b;
-            }
-            return null;
+            return next();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The next work or null; the caller holds the lock. */
+    private Object next() {
+        Runnable t = tasks.poll();
+        if (t != null) {
+            return t;
+        }
+        if (!gated && !batches.isEmpty()) {
+            Batch b = batches.poll();
+            queuedCommands -= b.commands().length;
+            spaceAvailable.signalAll();
+            return b;
+        }
+        return null;
     }
 
     /** Stops (true) or restarts (false) the taking of command batches. */

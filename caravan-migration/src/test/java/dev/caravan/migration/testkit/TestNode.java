@@ -204,19 +204,7 @@ public final class TestNode implements MigrationHost {
 
     /** One command, deduplicated by (clientId, requestId), as caravan-node's NodeDaemon.call does. */
     public Reply call(String name, long clientId, long requestId, Command command) throws InterruptedException {
-        MovableProcess p = hosted(name);
-        Reply seen = p.recentReplies().get(clientId, requestId);
-        if (seen != null) {
-            return seen;
-        }
-        Reply reply;
-        try {
-            reply = p.runner().submit(command).get();
-        } catch (ExecutionException e) {
-            throw ErrorCode.INTERNAL.exception("command completion failed: " + e.getCause());
-        }
-        p.recentReplies().put(clientId, requestId, reply);
-        return reply;
+        return hosted(name).call(clientId, requestId, command);
     }
 
     /** The process of this name hosted here (running, frozen or failed), if any. */
