@@ -75,6 +75,27 @@ class MigrationCliTest {
     }
 
     @Test
+    void shouldStopAFailedProcessThatIsNoLongerRegistered() throws Exception {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).withLeaseMs(1500).start()) {
+            ProcessInfo kv = c.deployKv("kv", "n1");
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 500);
+            InetSocketAddress control = c.client().resolve("kv").orElseThrow().control();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeControl.migrate(control, "",
+                    new MigrationRequest("kv", "n2", MigrationMode.POST_COPY, 50, 30, 2, false, "", "source:halt:push"),
+                    p -> { }, Duration.ofMinutes(2))).isInstanceOf(dev.caravan.wire.CaravanException.class);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.control("n2").inspect("kv").state().equals("FAILED"));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.client().resolve("kv").isEmpty());
+            Console.Result stop = Console.run("stop", "kv", "--naming", c.namingHostPort());
+            assertThat(stop.exitCode()).as(stop.err()).isZero();
+            assertThat(stop.out()).contains("stopped kv on n2");
+            assertThat(c.control("n2").list()).noneMatch(p -> p.name().equals("kv"));
+            Console.Result again = Console.run("stop", "kv", "--naming", c.namingHostPort());
+            assertThat(again.exitCode()).isNotZero();
+            assertThat(again.err()).contains("no process named kv");
+        }
+    }
+
+    @Test
     void shouldCancelTheMigrationWhenTheMigrateCommandIsInterrupted() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
             String naming = c.namingHostPort();

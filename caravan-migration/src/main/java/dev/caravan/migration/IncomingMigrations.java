@@ -32,6 +32,8 @@ final class IncomingMigrations {
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private final Map<String, PagedMemory> postCopyTargets = new ConcurrentHashMap<>();
     private final Map<String, SourcePageFetcher> fetchers = new ConcurrentHashMap<>();
+    /** The control connection each post-copy's pages are pushed on, until MIG_PUSH_DONE. */
+    private final Map<String, Long> pushLinks = new ConcurrentHashMap<>();
     /** Names whose commit is under way: off {@link #arrivals}, not yet hosted, still taken. */
     private final java.util.Set<String> committing = ConcurrentHashMap.newKeySet();
 
@@ -115,7 +117,8 @@ final class IncomingMigrations {
 
     /** Faults fresh memory in alongside the first round, which it overlaps (the receiver takes what it has not reached). */
     private static void preallocateAlongside(MovableProcess process, long[] chunks) {
-        Thread.ofVirtual().name("preallocate-" + process.name()).start(() -> {
+        // A platform thread: faulting memory in is long kernel work that would pin a virtual thread's carrier.
+        Thread.ofPlatform().daemon(true).name("preallocate-" + process.name()).start(() -> {
             try {
                 process.memory().preallocate(chunks);
             } catch (RuntimeException e) {
@@ -238,6 +241,7 @@ final class IncomingMigrations {
                 SourcePageFetcher fetcher = a.earlyFetcher != null ? a.earlyFetcher
                         : new SourcePageFetcher(host, engine.settings(), c.name(), c.sourceControl(), process);
                 fetchers.put(c.name(), fetcher);
+                pushLinks.put(c.name(), a.connection.id());
                 postCopyTargets.put(c.name(), process.memory());
                 engine.pullingStarted(c.name());
                 process.memory().expectPages(c.missing(), fetcher::fetch);
@@ -287,6 +291,7 @@ final class IncomingMigrations {
     /** MIG_PUSH_DONE: the source has pushed every page; answers the fault statistics. */
     void pushDone(BodyReader in, BodyWriter out) {
         String name = MigrationMessages.readNameOnly(in);
+        pushLinks.remove(name);
         PagedMemory m = postCopyTargets.remove(name);
         SourcePageFetcher f = fetchers.remove(name);
         MigrationReport.FaultStats stats = MigrationReport.FaultStats.NONE;
@@ -320,6 +325,36 @@ final class IncomingMigrations {
         for (Arrival a : arrivals.values()) {
             if (a.connection.id() == connectionId) {
                 abort(a.name());
+            }
+        }
+        pushLinks.forEach((name, id) -> {
+            if (id == connectionId && pushLinks.remove(name, id)) {
+                Thread.ofVirtual().name("post-copy-probe-" + name).start(() -> probeSource(name));
+            }
+        });
+    }
+
+    /**
+     * The link that pushed a post-copy's pages closed before the push was done: fetch one missing
+     * page now. If the source is gone the fetch fails and the process is marked FAILED and withdrawn
+     * at once (as the ownership table says), rather than when a client happens to touch a missing
+     * page; if the source is alive (it may push again on a new link) the page simply arrives.
+     */
+    private void probeSource(String name) {
+        PagedMemory memory = postCopyTargets.get(name);
+        SourcePageFetcher fetcher = fetchers.get(name);
+        if (memory == null || fetcher == null) {
+            return;
+        }
+        for (long p = 0; p < memory.pageCapacity() && memory.missingPageCount() > 0; p++) {
+            if (memory.isMissing(p)) {
+                try {
+                    memory.deliverPage(p, fetcher.fetch(p));
+                } catch (dev.caravan.wire.CaravanException e) {
+                    LOG.log(System.Logger.Level.WARNING, "post-copy of " + name + ": its source is gone with "
+                            + memory.missingPageCount() + " pages missing; the process is marked failed");
+                }
+                return;
             }
         }
     }

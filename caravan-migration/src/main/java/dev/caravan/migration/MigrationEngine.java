@@ -71,7 +71,9 @@ public final class MigrationEngine implements AutoCloseable {
      */
     public MigrationReport migrate(MigrationRequest request, Consumer<MigrationProgress> progress) throws InterruptedException {
         if (request.toNode().equals(host.nodeId())) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("process " + request.name() + " is already on node " + host.nodeId());
+            throw ErrorCode.INVALID_ARGUMENT.exception(request.cloning()
+                    ? "a clone goes to another node than its original (" + request.name() + " runs on " + host.nodeId() + ")"
+                    : "process " + request.name() + " is already on node " + host.nodeId());
         }
         if (request.cloning() && request.mode().resumesEarly()) {
             throw ErrorCode.NOT_SUPPORTED.exception("a clone must be consistent at one instant: use stop-and-copy or pre-copy");
@@ -153,6 +155,13 @@ public final class MigrationEngine implements AutoCloseable {
         claim(name, () -> checkpointing.putIfAbsent(name, Boolean.TRUE) == null);
         try {
             return new CheckpointTaker(host.nodeId(), host.clock(), settings).take(process, path, progress);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : String.valueOf(e.getMessage());
+            throw ErrorCode.INVALID_ARGUMENT.exception("cannot write the checkpoint of " + name + " to " + path + " on node "
+                    + host.nodeId() + ": " + why + "; choose a writable directory on that node");
         } finally {
             checkpointing.remove(name);
         }

@@ -50,7 +50,8 @@ final class PageStreamReceiver implements AutoCloseable {
         this.onProgress = onProgress;
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(bindHost, 0), 1);
-        this.reader = Thread.ofVirtual().name("pages-in-" + name).start(this::run);
+        // A platform thread: reading a gigabyte into memory is long work that would pin a carrier.
+        this.reader = Thread.ofPlatform().daemon(true).name("pages-in-" + name).start(this::run);
     }
 
     int port() {

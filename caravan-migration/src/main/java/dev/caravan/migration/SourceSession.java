@@ -418,7 +418,12 @@ final class SourceSession {
         long remaining = switch (state) {
             case ROUNDS -> lastDirty;
             case PUSHING -> pusher == null ? 0 : pusher.remaining();
-            default -> Math.max(0, statePages - pagesThisStep);
+            case LAST_PAGES -> Math.max(0, PageBits.count(switchOver == null ? new long[0] : switchOver.missing())
+                    - pagesThisStep);
+            case BEGIN -> statePages;
+            // Frozen, switching over or done: nothing is left to send before the commit (post-copy's
+            // pages are counted in PUSHING).
+            default -> 0;
         };
         progress.accept(new MigrationProgress(state, rounds == null ? 0 : rounds.rounds(), sent, statePages, bytes, lastDirty,
                 rounds == null ? 0 : (long) rounds.dirtyPagesPerSec(), bandwidth, remaining,

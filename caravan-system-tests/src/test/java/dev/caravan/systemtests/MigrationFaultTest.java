@@ -170,6 +170,23 @@ class MigrationFaultTest {
     }
 
     @Test
+    void shouldMarkPostCopyProcessFailedAtOnceWhenItsSourceDiesEvenIfNoClientTouchesAMissingPage() throws Exception {
+        try (CaravanCluster c = cluster()) {
+            ProcessInfo kv = c.deployKv("kv", "n1");
+            KvFiller.fill(CaravanCluster.dataAddress(kv), 40_000, 500);
+            assertThatThrownBy(() -> migrate(c, "kv", MigrationMode.POST_COPY, "source:halt:push"))
+                    .isInstanceOf(CaravanException.class);
+            // Nobody reads: the destination learns of the loss from its closed push link and a probe.
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.control("n2").inspect("kv").state().equals("FAILED"));
+            assertThat(c.control("n2").inspect("kv").stateDetail()).contains("lost pages");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.client().resolve("kv").isEmpty());
+            // Not registered, yet held by n2: stopping it by name still works.
+            c.control("n2").stop("kv");
+            assertThat(c.control("n2").list()).noneMatch(p -> p.name().equals("kv"));
+        }
+    }
+
+    @Test
     void shouldEndWithExactlyOneOwnerWhenNamingIsLostAtCommit() throws Exception {
         try (CaravanCluster c = cluster()) {
             ProcessInfo kv = c.deployKv("kv", "n1");

@@ -27,6 +27,9 @@ public final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CaravanClient client = cluster.client()) {
+            if (client.resolve(process).isEmpty()) {
+                return stopUnregistered(client);
+            }
             Location at = client.locate(process);
             StopReply reply = client.node(at.control()).stop(process);
             if (reply.stopped()) {
@@ -36,5 +39,31 @@ public final class StopCommand implements Callable<Integer> {
             System.out.println("abandoned " + process + " on " + at.node() + ": " + reply.detail());
             return 1;
         }
+    }
+
+    /**
+     * A process that is not registered may still be held by a node: FAILED (withdrawn from naming
+     * when it lost its post-copy pages) or STUCK. Every node is asked, and each copy stopped.
+     */
+    private int stopUnregistered(CaravanClient client) {
+        int found = 0;
+        int abandoned = 0;
+        for (CaravanClient.NodeListing n : client.listAll(java.time.Duration.ofSeconds(2))) {
+            if (n.processes().stream().anyMatch(p -> p.name().equals(process))) {
+                found++;
+                StopReply reply = client.node(n.control()).stop(process);
+                if (reply.stopped()) {
+                    System.out.println("stopped " + process + " on " + n.node() + " (it was not registered: failed or stuck)");
+                } else {
+                    abandoned++;
+                    System.out.println("abandoned " + process + " on " + n.node() + ": " + reply.detail());
+                }
+            }
+        }
+        if (found == 0) {
+            throw dev.caravan.wire.ErrorCode.NOT_FOUND.exception("no process named " + process
+                    + " is registered or held by any node; see caravan ps");
+        }
+        return abandoned == 0 ? 0 : 1;
     }
 }

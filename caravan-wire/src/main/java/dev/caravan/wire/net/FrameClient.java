@@ -50,7 +50,10 @@ public final class FrameClient implements AutoCloseable {
         this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
         this.eventListener = eventListener;
         this.timeout = timeout;
-        Thread.ofVirtual().name("frame-client-reader").start(this::readLoop);
+        // A platform thread: the replies a node's lease renewal waits for must be read even when
+        // long CPU-bound work (memory being faulted in, a busy page stream) holds every carrier of
+        // the virtual-thread scheduler; a client has few connections, so this costs little.
+        Thread.ofPlatform().daemon(true).name("frame-client-reader").start(this::readLoop);
     }
 
     /**

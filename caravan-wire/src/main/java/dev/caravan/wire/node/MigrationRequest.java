@@ -23,8 +23,14 @@ import dev.caravan.wire.ErrorCode;
 public record MigrationRequest(String name, String toNode, MigrationMode mode, long maxDowntimeMs, int maxRounds,
                                int hybridRounds, boolean cloning, String newName, String fault) {
     public MigrationRequest {
-        if (maxDowntimeMs < 1 || maxRounds < 1 || maxRounds > 1000 || hybridRounds < 1 || hybridRounds > 1000) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("max downtime must be ≥ 1 ms and rounds in 1..1000");
+        if (maxDowntimeMs < 1) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--max-downtime must be at least 1 ms, got " + maxDowntimeMs);
+        }
+        if (maxRounds < 1 || maxRounds > 1000) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--max-rounds must be 1..1000, got " + maxRounds);
+        }
+        if (hybridRounds < 1 || hybridRounds > 1000) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--hybrid-rounds must be 1..1000, got " + hybridRounds);
         }
         if (cloning && newName.isEmpty()) {
             throw ErrorCode.INVALID_ARGUMENT.exception("a clone needs a new name");

@@ -34,6 +34,12 @@ public enum PreCopyStop {
         return reason;
     }
 
+    /** The spelling reports and JSON use: {@code within-budget}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     public static PreCopyStop of(int value) {
         for (PreCopyStop s : values()) {
             if (s.value == value) {

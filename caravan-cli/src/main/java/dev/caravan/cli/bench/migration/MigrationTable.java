@@ -91,7 +91,7 @@ public final class MigrationTable {
             m.put("pagesPushedAfterResume", r.report().pagesPushedAfterResume());
             m.put("forwardedCommands", r.report().forwardedCommands());
             m.put("throttlePercent", r.report().throttlePercent());
-            m.put("stopReason", r.report().stopReason().name());
+            m.put("stopReason", r.report().stopReason().toString());
             m.put("overBudget", r.report().overBudget());
             m.put("destinationAllocationMs", r.report().destination().allocationMs());
             m.put("destinationBytesAtCommit", r.report().destination().freshBytes());

@@ -125,11 +125,13 @@ public final class MigrateCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
                 r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
         if (r.overBudget()) {
-            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms went over the %d ms budget (%s)", r.downtimeMicros() / 1000.0,
-                    r.maxDowntimeMs(), r.stopReason().reason()));
+            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms went over the %d ms budget: the rounds stopped because %s,"
+                    + " and the rest of the downtime is the switch-over (%s)", r.downtimeMicros() / 1000.0, r.maxDowntimeMs(),
+                    r.stopReason().reason(), r.switchOver()));
         }
         if (r.destination().allocationMs() > 0) {
-            b.append(String.format(Locale.ROOT, "%n  destination allocated memory in %d ms%s", r.destination().allocationMs(),
+            b.append(String.format(Locale.ROOT, "%n  destination spent %d ms allocating memory (summed over its threads)%s",
+                    r.destination().allocationMs(),
                     r.destination().freshBytes() > 0 ? "; " + Sizes.human(r.destination().freshBytes())
                             + " had to be faulted in fresh (start nodes with --prefault-reserve to keep memory warm)" : ""));
         }
