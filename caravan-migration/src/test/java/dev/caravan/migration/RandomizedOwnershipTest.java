@@ -89,7 +89,7 @@ class RandomizedOwnershipTest {
     @Test
     void shouldKeepExactlyOneOwnerAndEveryAcknowledgedWriteUnderRandomConcurrentOperations() throws Exception {
         Long fixed = Long.getLong(SEED_PROPERTY);
-        int runs = fixed != null ? 1 : Integer.getInteger(RUNS_PROPERTY, 3);
+        int runs = fixed != null ? 1 : Integer.getInteger(RUNS_PROPERTY, 6);
         long first = fixed != null ? fixed : new SplittableRandom().nextLong();
         for (int i = 0; i < runs; i++) {
             new Scenario(first + i, tmp.resolve("run-" + i)).run();
