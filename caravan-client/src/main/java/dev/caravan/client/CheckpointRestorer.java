@@ -90,8 +90,7 @@ public final class CheckpointRestorer {
         private int stateVersion;
         private java.util.List<MigrationMessages.RecentReply> recentReplies = java.util.List.of();
         private byte[] state;
-        private BodyWriter frame;
-        private int inFrame;
+        private MigrationMessages.PagesFrame frame;
         private long pages;
         private long bytes;
 
@@ -122,13 +121,11 @@ public final class CheckpointRestorer {
         @Override
         public void onPage(long page, byte[] content) {
             if (frame == null) {
-                frame = MigrationMessages.pagesHeader(name, 0, pageSize);
-                inFrame = 0;
+                frame = new MigrationMessages.PagesFrame(name, MigrationProtocol.PAGES_PER_FRAME, pageSize);
             }
-            frame.i64(page).bytes(content);
-            inFrame++;
+            frame.add(page, content);
             pages++;
-            if (inFrame == MigrationProtocol.PAGES_PER_FRAME) {
+            if (frame.pages() == MigrationProtocol.PAGES_PER_FRAME) {
                 flush();
             }
         }
@@ -149,11 +146,6 @@ public final class CheckpointRestorer {
                 return;
             }
             byte[] body = frame.toBytes();
-            int at = 4 + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            body[at] = (byte) (inFrame >>> 24);
-            body[at + 1] = (byte) (inFrame >>> 16);
-            body[at + 2] = (byte) (inFrame >>> 8);
-            body[at + 3] = (byte) inFrame;
             drain(WINDOW - 1);
             inFlight.add(link.callAsync(Op.MIG_PAGES, body));
             bytes += body.length;

@@ -283,11 +283,6 @@ final class IncomingMigrations {
         LOG.log(System.Logger.Level.INFO, "process " + c.name() + " arrived from " + a.sourceNode + " with epoch " + a.epoch);
     }
 
-    /** Whether a post-copy of this process is still pulling pages here (its state is incomplete). */
-    boolean isPulling(String name) {
-        return postCopyTargets.containsKey(name);
-    }
-
     /** MIG_PUSH_DONE: the source has pushed every page; answers the fault statistics. */
     void pushDone(BodyReader in, BodyWriter out) {
         String name = MigrationMessages.readNameOnly(in);

@@ -31,13 +31,6 @@ public record MigrationSettings(long connectTimeoutMs, long beginTimeoutMs, long
                 30_000, 64, 2_000);
     }
 
-    /** A copy with shorter deadlines, for tests that freeze or cut peers. */
-    public MigrationSettings withStallDeadlines(long stallMs) {
-        return new MigrationSettings(connectTimeoutMs, beginTimeoutMs, Math.min(processStepTimeoutMs, stallMs * 3), stallMs,
-                commitTimeoutMs, pushAckTimeoutMs, fetchTimeoutMs, stallMs * 3, movedAnswerMs, ownershipResolveMs,
-                awaitCompleteMs, prePagingMaxPages, faultPauseMs);
-    }
-
     /** A copy whose injected {@code pause} faults last {@code pauseMs} (tests that run many cases keep it short). */
     public MigrationSettings withFaultPauseMs(long pauseMs) {
         return new MigrationSettings(connectTimeoutMs, beginTimeoutMs, processStepTimeoutMs, pageStreamStallMs,

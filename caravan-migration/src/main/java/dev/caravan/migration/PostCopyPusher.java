@@ -135,10 +135,9 @@ final class PostCopyPusher {
         boolean faultFired = false;
         try {
             while (true) {
-                BodyWriter pages = MigrationMessages.pagesHeader(name, MigrationProtocol.PAGES_PER_FRAME, page.length);
-                int countAt = pages.size() - 4;
-                int n = 0;
-                while (n < MigrationProtocol.PAGES_PER_FRAME) {
+                MigrationMessages.PagesFrame frame = new MigrationMessages.PagesFrame(name, MigrationProtocol.PAGES_PER_FRAME,
+                        page.length);
+                while (frame.pages() < MigrationProtocol.PAGES_PER_FRAME) {
                     long h = hint;
                     if (h >= 0) {
                         hint = -1;
@@ -150,18 +149,13 @@ final class PostCopyPusher {
                     }
                     cursor = p + 1;
                     memory.readPage(p, page);
-                    pages.i64(p).bytes(page);
-                    n++;
+                    frame.add(p, page);
                 }
+                int n = frame.pages();
                 if (n == 0) {
                     break;
                 }
-                byte[] body = pages.toBytes();
-                // The header announced a full frame; the last one may hold fewer pages.
-                body[countAt] = (byte) (n >>> 24);
-                body[countAt + 1] = (byte) (n >>> 16);
-                body[countAt + 2] = (byte) (n >>> 8);
-                body[countAt + 3] = (byte) n;
+                byte[] body = frame.toBytes();
                 while (inFlight.size() >= WINDOW) {
                     inFlight.poll().get(ackTimeoutMs, TimeUnit.MILLISECONDS).expectOk();
                 }

@@ -65,8 +65,7 @@ public final class TestRestorer {
         private final String name;
         private final List<CompletableFuture<Frame>> sent = new ArrayList<>();
         private int pageSize;
-        private BodyWriter frame;
-        private int inFrame;
+        private MigrationMessages.PagesFrame frame;
         private boolean begun;
         private int stateVersion;
         private byte[] state;
@@ -94,11 +93,10 @@ public final class TestRestorer {
         @Override
         public void onPage(long page, byte[] content) {
             if (frame == null) {
-                frame = MigrationMessages.pagesHeader(name, 0, pageSize);
-                inFrame = 0;
+                frame = new MigrationMessages.PagesFrame(name, MigrationProtocol.PAGES_PER_FRAME, pageSize);
             }
-            frame.i64(page).bytes(content);
-            if (++inFrame == MigrationProtocol.PAGES_PER_FRAME) {
+            frame.add(page, content);
+            if (frame.pages() == MigrationProtocol.PAGES_PER_FRAME) {
                 flush();
             }
         }
@@ -119,12 +117,6 @@ public final class TestRestorer {
                 return;
             }
             byte[] body = frame.toBytes();
-            // The header announced 0 pages; patch in how many this frame holds.
-            int at = 4 + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            body[at] = (byte) (inFrame >>> 24);
-            body[at + 1] = (byte) (inFrame >>> 16);
-            body[at + 2] = (byte) (inFrame >>> 8);
-            body[at + 3] = (byte) inFrame;
             sent.add(link.callAsync(Op.MIG_PAGES, body));
             frame = null;
         }

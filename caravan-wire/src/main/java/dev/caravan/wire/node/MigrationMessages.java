@@ -126,13 +126,7 @@ public final class MigrationMessages {
         return List.copyOf(replies);
     }
 
-    /** MIG_COMMIT's reply: what the destination spent ({@link MigrationReport.DestinationCosts}). */
-    public static byte[] commitReply(MigrationReport.DestinationCosts costs) {
-        BodyWriter w = new BodyWriter();
-        costs.writeTo(w);
-        return w.toBytes();
-    }
-
+    /** MIG_COMMIT's reply: what the destination spent, as {@link MigrationReport.DestinationCosts#writeTo} wrote it. */
     public static MigrationReport.DestinationCosts readCommitReply(BodyReader in) {
         MigrationReport.DestinationCosts c = MigrationReport.DestinationCosts.readFrom(in);
         in.expectEnd();
@@ -164,9 +158,40 @@ public final class MigrationMessages {
         }
     }
 
-    /** MIG_PAGES header; append {@code count × (i64 page, bytes)} after it. Also MIG_FETCH's reply. */
-    public static BodyWriter pagesHeader(String name, int count, int pageSizeBytes) {
-        return new BodyWriter(16 + count * (pageSizeBytes + 12)).string(name).i32(count);
+    /**
+     * Builds one MIG_PAGES body, {@code string name, i32 n, n × (i64 page, bytes)}: pages are
+     * added one by one and the count is written when the body is taken. Not thread-safe.
+     */
+    public static final class PagesFrame {
+        private final BodyWriter w;
+        private final int countAt;
+        private int pages;
+
+        public PagesFrame(String name, int maxPages, int pageSizeBytes) {
+            w = new BodyWriter(16 + name.length() * 4 + maxPages * (pageSizeBytes + 12)).string(name);
+            countAt = w.size();
+            w.i32(0);
+        }
+
+        public PagesFrame add(long page, byte[] content) {
+            w.i64(page).bytes(content);
+            pages++;
+            return this;
+        }
+
+        public int pages() {
+            return pages;
+        }
+
+        /** The body, with its page count filled in. */
+        public byte[] toBytes() {
+            byte[] body = w.toBytes();
+            body[countAt] = (byte) (pages >>> 24);
+            body[countAt + 1] = (byte) (pages >>> 16);
+            body[countAt + 2] = (byte) (pages >>> 8);
+            body[countAt + 3] = (byte) pages;
+            return body;
+        }
     }
 
     /** A string-only body: MIG_ABORT and NODE_MIGRATE_CANCEL carry just the process name. */
