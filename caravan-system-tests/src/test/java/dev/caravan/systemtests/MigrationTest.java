@@ -70,7 +70,9 @@ class MigrationTest {
         } finally {
             writers.stop();
         }
-        if (mode.resumesEarly()) {
+        if (mode == MigrationMode.POST_COPY) {
+            // Every page is left for after the resume. (Hybrid leaves only what was dirty at the freeze,
+            // which is nothing when the writers happened not to write during its last round.)
             assertThat(report.pagesPushedAfterResume() + report.pagesFetchedOnDemand()).isPositive();
         }
         try (RespConnection c = new RespConnection(CaravanCluster.frontAddress(kv))) {
