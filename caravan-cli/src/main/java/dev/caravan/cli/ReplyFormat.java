@@ -23,19 +23,31 @@ public final class ReplyFormat {
             case Reply.Bulk bulk -> b.append(quote(bulk.value()));
             case Reply.Nil n -> b.append("(nil)");
             case Reply.NilArray n -> b.append("(nil)");
-            case Reply.Array a -> {
-                if (a.items().isEmpty()) {
-                    b.append("(empty array)");
-                }
-                for (int i = 0; i < a.items().size(); i++) {
-                    if (i > 0) {
-                        b.append('\n').append(indent);
-                    }
-                    String label = (i + 1) + ") ";
-                    b.append(label);
-                    append(b, a.items().get(i), indent + " ".repeat(label.length()));
-                }
+            case Reply.Array a -> list(b, a.items(), indent);
+            case Reply.Set st -> list(b, st.items(), indent);
+            case Reply.Map m -> list(b, m.keysAndValues(), indent);
+            case Reply.Double d -> b.append("(double) ").append(d.text());
+            case Reply.Bool bool -> b.append(bool.value() ? "(true)" : "(false)");
+            case Reply.BigNumber n -> b.append("(big number) ").append(n.digits());
+            case Reply.Verbatim v -> b.append(new String(v.text(), StandardCharsets.UTF_8));
+            case Reply.Null n -> b.append("(nil)");
+            case Reply.Suppressed n -> b.append("(no reply)");
+            case Reply.Closing c -> append(b, c.reply(), indent);
+            case Reply.Blocked blocked -> b.append("(blocked)");
+        }
+    }
+
+    private static void list(StringBuilder b, java.util.List<Reply> items, String indent) {
+        if (items.isEmpty()) {
+            b.append("(empty array)");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                b.append('\n').append(indent);
             }
+            String label = (i + 1) + ") ";
+            b.append(label);
+            append(b, items.get(i), indent + " ".repeat(label.length()));
         }
     }
 

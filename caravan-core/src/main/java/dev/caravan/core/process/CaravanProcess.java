@@ -66,6 +66,23 @@ public interface CaravanProcess {
     /** Handles one command and returns its reply. Exceptions become an error reply. */
     Reply onCommand(Command command);
 
+    /**
+     * Handles one command sent by {@code client}. The runtime calls this one; the default
+     * ignores the client and calls {@link #onCommand(Command)}. A process that keeps per-client
+     * state (a RESP server's connection state) overrides it and may return the control replies
+     * {@link Reply.Suppressed}, {@link Reply.Closing} and {@link Reply.Blocked}.
+     */
+    default Reply onCommand(ClientRef client, Command command) {
+        return onCommand(command);
+    }
+
+    /**
+     * The client connection with this session id is gone (closed by the client, killed, or its
+     * forwarding endpoint gone): drop its per-client state. Never called for session 0.
+     */
+    default void onClientClosed(long sessionId) {
+    }
+
     /** Periodic housekeeping (expiry and the like); {@code nowMs} is the injected clock's time. */
     default void onTick(long nowMs) {
     }

@@ -40,6 +40,14 @@ public interface ProcessContext {
     /** Opens a declared resource for reading wherever it is now (a local file, or through the node that kept it). */
     java.io.InputStream openResource(String name) throws java.io.IOException;
 
+    /**
+     * Asks the endpoint holding this client's connection to close it (Redis's
+     * {@code CLIENT KILL}); returns at once. A connection held by a forwarding endpoint on another
+     * node is closed when it next sends (its session is gone). The default does nothing.
+     */
+    default void disconnectClient(long sessionId) {
+    }
+
     /** A logger named after the process. */
     System.Logger log();
 }

@@ -15,7 +15,13 @@ import java.util.List;
  * reply   := u8 kind, then
  *            SIMPLE(1)/ERROR(2): string   INT(3): i64   BULK(4): bytes
  *            ARRAY(5): i32 count, count × reply   NIL(6), NIL_ARRAY(7): nothing
+ *            MAP(8): i32 pairs, 2·pairs × reply   SET(9): i32 count, count × reply
+ *            DOUBLE(10): string   BOOL(11): u8   BIG_NUMBER(12): string
+ *            VERBATIM(13): string format, bytes text   NULL(14): nothing
  * </pre>
+ * The control kinds have no encoding of their own: a {@link Reply.Suppressed} travels as NIL
+ * (a CALL always has one reply), a {@link Reply.Closing} as its inner reply; a
+ * {@link Reply.Blocked} is never a final reply.
  */
 public final class CommandCodec {
     /** Most elements in one command or reply array. */
@@ -59,7 +65,38 @@ public final class CommandCodec {
             }
             case Reply.Nil n -> w.u8(6);
             case Reply.NilArray n -> w.u8(7);
+            case Reply.Map m -> items(w.u8(8).i32(m.keysAndValues().size() / 2), m.keysAndValues());
+            case Reply.Set st -> items(w.u8(9).i32(st.items().size()), st.items());
+            case Reply.Double d -> w.u8(10).string(d.text());
+            case Reply.Bool b -> w.u8(11).u8(b.value() ? 1 : 0);
+            case Reply.BigNumber n -> w.u8(12).string(n.digits());
+            case Reply.Verbatim v -> w.u8(13).string(v.format()).bytes(v.text());
+            case Reply.Null n -> w.u8(14);
+            case Reply.Suppressed n -> w.u8(6);
+            case Reply.Closing c -> write(w, c.reply());
+            case Reply.Blocked b -> throw new IllegalStateException("a blocked command has no reply to encode yet");
         }
+    }
+
+    private static void items(BodyWriter w, List<Reply> items) {
+        for (Reply item : items) {
+            write(w, item);
+        }
+    }
+
+    private static List<Reply> readItems(BodyReader r, long n, int depth) {
+        List<Reply> items = new ArrayList<>((int) Math.min(n, 1024));
+        for (long i = 0; i < n; i++) {
+            items.add(readReply(r, depth + 1));
+        }
+        return List.copyOf(items);
+    }
+
+    private static String checkedFormat(String format) {
+        if (format.length() != 3) {
+            throw ErrorCode.MALFORMED.exception("a verbatim format has three characters, got " + format.length());
+        }
+        return format;
     }
 
     public static Reply readReply(BodyReader r) {
@@ -86,6 +123,13 @@ public final class CommandCodec {
             }
             case 6 -> Reply.NIL;
             case 7 -> Reply.NIL_ARRAY;
+            case 8 -> new Reply.Map(readItems(r, 2L * r.count(MAX_ELEMENTS / 2, "map entry"), depth));
+            case 9 -> new Reply.Set(readItems(r, r.count(MAX_ELEMENTS, "set element"), depth));
+            case 10 -> new Reply.Double(r.string());
+            case 11 -> new Reply.Bool(r.u8() != 0);
+            case 12 -> new Reply.BigNumber(r.string());
+            case 13 -> new Reply.Verbatim(checkedFormat(r.string()), r.bytes());
+            case 14 -> Reply.NULL;
             default -> throw ErrorCode.MALFORMED.exception("unknown reply kind " + kind);
         };
     }

@@ -4,7 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A process's answer to a {@link Command}: the five RESP2 reply kinds plus the two nulls.
+ * A process's answer to a {@link Command}: the five RESP2 reply kinds plus the two nulls, the
+ * RESP3 kinds redis-server 7 uses ({@link Map}, {@link Set}, {@link Double}, {@link Bool},
+ * {@link BigNumber}, {@link Verbatim}, {@link Null}; see the RESP3 specification,
+ * https://github.com/redis/redis-specifications/blob/master/protocol/RESP3.md), and three
+ * control values that tell an endpoint what to do instead of being written as they are:
+ * {@link Suppressed}, {@link Closing} and {@link Blocked}.
+ *
+ * <p>Writers write every kind literally: which kinds a client may see is the process's
+ * business (a process answers a RESP2 client with RESP2 kinds only, converting as redis-server
+ * does), so that a node forwarding replies passes them through unchanged.
  * Immutable values (byte arrays are not copied; treat them as read-only).
  */
 public sealed interface Reply {
@@ -64,6 +73,75 @@ public sealed interface Reply {
     /** The null array. */
     record NilArray() implements Reply {
     }
+
+    /** RESP3 map ({@code %n}): keys and values alternating; an even number of items. */
+    record Map(List<Reply> keysAndValues) implements Reply {
+        public Map {
+            if (keysAndValues.size() % 2 != 0) {
+                throw new IllegalArgumentException("a map needs an even number of items, got " + keysAndValues.size());
+            }
+        }
+    }
+
+    /** RESP3 set ({@code ~n}). */
+    record Set(List<Reply> items) implements Reply {
+    }
+
+    /**
+     * RESP3 double ({@code ,text}); {@code text} is the number as the process formats it
+     * (redis-server 7.0: {@code %.17g}, {@code inf}, {@code -inf}, {@code nan}), so that the
+     * RESP2 form (a bulk string of the same text) is exact.
+     */
+    record Double(String text) implements Reply {
+    }
+
+    /** RESP3 boolean ({@code #t} / {@code #f}). */
+    record Bool(boolean value) implements Reply {
+    }
+
+    /** RESP3 big number ({@code (digits}). */
+    record BigNumber(String digits) implements Reply {
+    }
+
+    /** RESP3 verbatim string ({@code =len\r\nfmt:text}); {@code format} is three characters ({@code txt}, {@code mkd}). */
+    record Verbatim(String format, byte[] text) implements Reply {
+        public Verbatim {
+            if (format.length() != 3) {
+                throw new IllegalArgumentException("a verbatim format has three characters, got '" + format + "'");
+            }
+        }
+    }
+
+    /** RESP3 null ({@code _}): what RESP2's two nulls become for a RESP3 client. */
+    record Null() implements Reply {
+    }
+
+    /**
+     * Control: no reply is written for this command (Redis's {@code CLIENT REPLY OFF} and
+     * {@code SKIP}). Endpoints write nothing; a forwarding link carries the fact, not bytes.
+     */
+    record Suppressed() implements Reply {
+    }
+
+    /**
+     * Control: write {@code reply}, then close the client's connection (Redis's
+     * close-after-reply: {@code QUIT}, {@code CLIENT KILL} of the caller itself).
+     */
+    record Closing(Reply reply) implements Reply {
+    }
+
+    /**
+     * Control, never written: the command cannot complete yet (a blocking pop on empty lists).
+     * The runtime parks the client's batch and runs the command again after later commands;
+     * when the clock reaches {@code deadlineMs} (0 = never) the client gets {@code timeoutReply}.
+     */
+    record Blocked(long deadlineMs, Reply timeoutReply) implements Reply {
+    }
+
+    /** RESP3 null. */
+    Reply NULL = new Null();
+    /** Nothing is written (CLIENT REPLY OFF / SKIP). */
+    Reply SUPPRESSED = new Suppressed();
 
     static Reply error(String text) {
         return new Error(text.replace('\r', ' ').replace('\n', ' '));

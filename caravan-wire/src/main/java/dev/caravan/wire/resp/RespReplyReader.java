@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes RESP2 server replies (the client side of {@link RespWriter}): for tests, client
+ * Decodes RESP2 and RESP3 server replies (the client side of {@link RespWriter}; pushes are
+ * read as arrays, attributes skipped, blob errors read as errors): for tests, client
  * code and benchmark drivers. Lengths are checked against {@link RespLimits} before
  * allocating; arrays nest at most {@value #MAX_DEPTH} deep. Not thread-safe.
  */
@@ -77,20 +78,73 @@ public final class RespReplyReader extends RespInput {
                 if (n == -1) {
                     yield Reply.NIL_ARRAY;
                 }
-                if (n < 0) {
-                    throw malformed("invalid array length");
+                yield new Reply.Array(items(n, depth));
+            }
+            case '%' -> new Reply.Map(items(2 * checkedCount(headerNumber("map length line too long")), depth));
+            case '~' -> new Reply.Set(items(headerNumber("set length line too long"), depth));
+            case '>' -> new Reply.Array(items(headerNumber("push length line too long"), depth));
+            case '|' -> {
+                // An attribute map annotates the reply that follows; clients may ignore it (RESP3 spec).
+                items(2 * checkedCount(headerNumber("attribute length line too long")), depth);
+                yield reply(depth);
+            }
+            case ',' -> new Reply.Double(text());
+            case '(' -> new Reply.BigNumber(text());
+            case '#' -> {
+                String t = text();
+                if (!t.equals("t") && !t.equals("f")) {
+                    throw malformed("invalid boolean reply '" + t + "'");
                 }
-                if (n > limits.maxArrayElements()) {
-                    throw ErrorCode.TOO_LARGE.exception("array of " + n + " elements exceeds the limit");
+                yield new Reply.Bool(t.equals("t"));
+            }
+            case '_' -> {
+                if (!text().isEmpty()) {
+                    throw malformed("invalid null reply");
                 }
-                List<Reply> items = new ArrayList<>((int) Math.min(n, 1024));
-                for (long i = 0; i < n; i++) {
-                    items.add(reply(depth + 1));
+                yield Reply.NULL;
+            }
+            case '!' -> new Reply.Error(new String(blob("blob error"), StandardCharsets.UTF_8));
+            case '=' -> {
+                byte[] b = blob("verbatim string");
+                if (b.length < 4 || b[3] != ':') {
+                    throw malformed("verbatim string without its format prefix");
                 }
-                yield new Reply.Array(List.copyOf(items));
+                yield new Reply.Verbatim(new String(b, 0, 3, StandardCharsets.US_ASCII), java.util.Arrays.copyOfRange(b, 4, b.length));
             }
             default -> throw malformed("unknown reply type byte " + (type & 0xFF));
         };
+    }
+
+    private long checkedCount(long n) {
+        if (n < 0 || n > limits.maxArrayElements()) {
+            throw n < 0 ? malformed("invalid aggregate length") : ErrorCode.TOO_LARGE.exception("aggregate of " + n + " elements exceeds the limit");
+        }
+        return n;
+    }
+
+    private List<Reply> items(long n, int depth) throws IOException {
+        if (n < 0) {
+            throw malformed("invalid aggregate length");
+        }
+        if (n > limits.maxArrayElements()) {
+            throw ErrorCode.TOO_LARGE.exception("aggregate of " + n + " elements exceeds the limit");
+        }
+        List<Reply> items = new ArrayList<>((int) Math.min(n, 1024));
+        for (long i = 0; i < n; i++) {
+            items.add(reply(depth + 1));
+        }
+        return List.copyOf(items);
+    }
+
+    private byte[] blob(String what) throws IOException {
+        long len = headerNumber(what + " length line too long");
+        if (len < 0) {
+            throw malformed("invalid " + what + " length");
+        }
+        if (len > limits.maxBulkBytes()) {
+            throw ErrorCode.TOO_LARGE.exception(what + " of " + len + " bytes exceeds the limit");
+        }
+        return bulkBody((int) len);
     }
 
     private String text() throws IOException {

@@ -8,13 +8,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes {@link Reply}s as RESP2 into its own buffer, which goes to the stream on
+ * Encodes {@link Reply}s as RESP (RESP2 kinds and RESP3 kinds, each literally) into its own buffer, which goes to the stream on
  * {@link #flush()} (or when full); bulk values larger than {@value #WRITE_THROUGH_BYTES} bytes
  * are written straight through without copying.
  *
  * <pre>
  * Simple  +OK\r\n          Error  -ERR msg\r\n       Int  :42\r\n
  * Bulk    $3\r\nabc\r\n    Nil    $-1\r\n           Array *2\r\n…   NilArray *-1\r\n
+ * RESP3:  Map %1\r\n…  Set ~2\r\n…  Double ,1.5\r\n  Bool #t\r\n  BigNumber (123\r\n
+ *         Verbatim =7\r\ntxt:abc\r\n  Null _\r\n
+ * Suppressed: nothing.  Closing: its inner reply.  Blocked: never written.
  * </pre>
  *
  * <p>Threading: not thread-safe; one writer per connection, used by one thread at a time.
@@ -26,6 +29,9 @@ public final class RespWriter {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
     private final byte[] buf = new byte[32 * 1024];
@@ -69,6 +75,31 @@ public final class RespWriter {
             }
             case Reply.Nil n -> raw(NIL, 0, NIL.length);
             case Reply.NilArray n -> raw(NIL_ARRAY, 0, NIL_ARRAY.length);
+            case Reply.Map m -> aggregate('%', m.keysAndValues().size() / 2, m.keysAndValues());
+            case Reply.Set st -> aggregate('~', st.items().size(), st.items());
+            case Reply.Double d -> line(',', d.text());
+            case Reply.Bool b -> raw(b.value() ? TRUE : FALSE, 0, 4);
+            case Reply.BigNumber n -> line('(', n.digits());
+            case Reply.Verbatim v -> {
+                header('=', v.text().length + 4);
+                byte[] format = (v.format() + ":").getBytes(StandardCharsets.US_ASCII);
+                raw(format, 0, format.length);
+                raw(v.text(), 0, v.text().length);
+                raw(CRLF, 0, 2);
+            }
+            case Reply.Null n -> raw(NULL, 0, NULL.length);
+            case Reply.Suppressed n -> {
+                // CLIENT REPLY OFF / SKIP: nothing goes to the client.
+            }
+            case Reply.Closing c -> write(c.reply());
+            case Reply.Blocked b -> throw new IllegalStateException("a blocked command's reply is not written; the runtime parks it");
+        }
+    }
+
+    private void aggregate(char type, int count, java.util.List<Reply> items) throws IOException {
+        header(type, count);
+        for (Reply item : items) {
+            write(item);
         }
     }
 
