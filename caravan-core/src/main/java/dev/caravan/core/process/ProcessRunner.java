@@ -310,6 +310,11 @@ public final class ProcessRunner implements ProcessContext {
         long startNs = busy(commands.length == 0 ? "an empty batch" : commands[0].name());
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
+            if (i > 0 && replies[i - 1] instanceof Reply.Closing) {
+                // As redis-server: nothing the client pipelined behind a close-after-reply (QUIT) runs.
+                java.util.Arrays.fill(replies, i, commands.length, Reply.SUPPRESSED);
+                break;
+            }
             try {
                 if (i > 0) {
                     busyWith = commands[i].name();

@@ -128,6 +128,18 @@ class ProcessRunnerClientTest {
     }
 
     @Test
+    void shouldRunNothingPipelinedBehindACloseAfterReply() throws Exception {
+        runner.startStepped(false);
+        AtomicReference<Reply[]> replies = submit(A, "GET", "QUIT", "SET", "GET");
+
+        runner.runUntilIdle();
+
+        assertThat(replies.get()).containsExactly(Reply.bulk("GET"), new Reply.Closing(Reply.OK), Reply.SUPPRESSED,
+                Reply.SUPPRESSED);
+        assertThat(process.seen).containsExactly("11:GET@10.0.0.1:5000", "11:QUIT@10.0.0.1:5000");
+    }
+
+    @Test
     void shouldCarryClientsAndClosedNoticesThroughAHandOffInOrder() throws Exception {
         runner.startStepped(false);
         runner.suspend();
