@@ -39,6 +39,7 @@ public final class TestProcess implements MovableProcess {
     private final Runnable gate;
     private final RecentReplies recentReplies = new RecentReplies(RecentReplies.DEFAULT_CAPACITY);
     private volatile String movedTo;
+    private final java.util.Set<Long> closeNotices = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param gate run before each batch: blocks while the node is frozen */
     TestProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, BooleanSupplier owned, Runnable gate) {
@@ -90,6 +91,11 @@ public final class TestProcess implements MovableProcess {
         return runner.state();
     }
 
+    /** Whether session {@code id}'s close was queued for the process here (its client's connection closed). */
+    public boolean closeNoticeQueued(long id) {
+        return closeNotices.contains(id);
+    }
+
     boolean hasMoved() {
         return movedTo != null;
     }
@@ -107,7 +113,9 @@ public final class TestProcess implements MovableProcess {
 
         @Override
         public void onClosed(RespSession session) {
-            runner.clientClosed(session.id());
+            if (runner.clientClosed(session.id())) {
+                closeNotices.add(session.id());
+            }
         }
     }
 
