@@ -3,7 +3,7 @@
 // and the --hold protocol for migrations. The checks themselves live in each client's script, written
 // the way that library's users write them.
 
-const CHECK_TIMEOUT_MS = 5_000;
+const CHECK_TIMEOUT_MS = 10_000;
 const PIPELINE_COMMANDS = 1000;
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const LIST = ['a', 'b', 'c'];

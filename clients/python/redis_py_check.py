@@ -23,7 +23,7 @@ import time
 
 import redis
 
-CHECK_TIMEOUT_S = 5
+CHECK_TIMEOUT_S = 10
 PIPELINE_COMMANDS = 1000
 ALL_BYTES = bytes(range(256))
 HASH = {b"f1": b"v1", b"f2": b"", b"f3": "ünïcode ✓".encode()}

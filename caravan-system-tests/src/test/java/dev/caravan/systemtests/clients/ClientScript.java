@@ -29,7 +29,7 @@ enum ClientScript {
     NODE_REDIS("node-redis", MigrationMode.HYBRID, "node", "node/node-redis-check.js"),
     IOREDIS("ioredis", MigrationMode.PRE_COPY, "node", "node/ioredis-check.js");
 
-    /** Longer than any script needs: every check has a deadline of its own (5 s). */
+    /** Longer than any script needs: every check has a deadline of its own (10 s). */
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
     private final String label;
