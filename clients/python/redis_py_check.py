@@ -248,19 +248,36 @@ class Counter:
 
 
 def hold(checks):
-    client_id = {}
-    check("client-id", lambda: client_id.setdefault("before", checks.r.client_id()) and "CLIENT ID before the move")
+    """The --hold protocol (module docstring): paced INCRs on the checklist's connection while the caller moves
+    the process, then the checks of what the move kept."""
+    seen = {}
+
+    def client_id_before():
+        seen["id"] = checks.r.client_id()
+        return "CLIENT ID before the move"
+
     counter = Counter(checks.r, checks.key("moving", "counter"))
+
+    def writes_during_move():
+        seen["acked"] = counter.stop()
+        return f"{seen['acked']} INCRs acknowledged"
+
+    def writes_counted_once():
+        expect("counter", str(seen["acked"]).encode(), checks.r.get(counter.key))
+        return "GET equals the acknowledged INCRs"
+
+    def connection_kept():
+        expect("CLIENT ID", seen.get("id"), checks.r.client_id())
+        return "CLIENT ID unchanged"
+
+    check("client-id", client_id_before)
     counter.thread.start()
     counter.started.wait(CHECK_TIMEOUT_S)
     print("HOLD", flush=True)
     sys.stdin.readline()
-    acked = []
-    if check("writes-during-move", lambda: f"{acked.append(counter.stop()) or acked[0]} INCRs acknowledged"):
-        check("writes-counted-once",
-              lambda: expect("counter", str(acked[0]).encode(), checks.r.get(counter.key)) or "GET equals the acknowledged INCRs")
-    check("connection-kept",
-          lambda: expect("CLIENT ID", client_id.get("before"), checks.r.client_id()) or "CLIENT ID unchanged")
+    if check("writes-during-move", writes_during_move):
+        check("writes-counted-once", writes_counted_once)
+    check("connection-kept", connection_kept)
     check("data-kept", lambda: checks.kept("a"))
     checks.run("b")
 
