@@ -291,7 +291,7 @@ final class ClientCommands {
                 + " flags=" + flags + " db=0 sub=0 psub=0 ssub=0 multi=" + (s.multi ? s.queued.size() : -1)
                 + " qbuf=0 qbuf-free=0 argv-mem=" + s.argvBytes + " multi-mem=" + multiMem
                 + " rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=" + (1024 + s.argvBytes + multiMem)
-                + " events=r cmd=" + s.lastCommand + " user=default redir=-1 resp=" + s.protocol
+                + " events=r cmd=" + (s.lastCommand.equals("NULL") ? "NULL" : s.lastCommand.toLowerCase(Locale.ROOT)) + " user=default redir=-1 resp=" + s.protocol
                 + " lib-name=" + (s.libName == null ? "" : s.libName) + " lib-ver=" + (s.libVer == null ? "" : s.libVer);
     }
 

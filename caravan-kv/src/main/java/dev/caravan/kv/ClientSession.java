@@ -36,7 +36,7 @@ final class ClientSession {
     /** {@code CLIENT SETINFO LIB-NAME / LIB-VER}; null when unset. */
     String libName;
     String libVer;
-    /** Full name of the last command looked up, as CLIENT LIST's {@code cmd} shows it. */
+    /** Name of the last command looked up, with a container's subcommand ({@code CLIENT|LIST}); "NULL" for none. */
     String lastCommand = "NULL";
     /** Payload bytes of the command being run (CLIENT LIST's {@code argv-mem}); 0 between commands. */
     long argvBytes;

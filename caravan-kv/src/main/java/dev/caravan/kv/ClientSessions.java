@@ -42,9 +42,19 @@ final class ClientSessions {
     private final Map<Long, ClientSession> bySession = new LinkedHashMap<>();
     private long nextClientId = 1;
     private long queuedBytes;
+    /** The session of the previous lookup: a pipeline asks for the same one many times in a row. */
+    private ClientSession last;
 
     ClientSession get(long sessionId) {
-        return bySession.get(sessionId);
+        ClientSession s = last;
+        if (s != null && s.sessionId == sessionId) {
+            return s;
+        }
+        s = bySession.get(sessionId);
+        if (s != null) {
+            last = s;
+        }
+        return s;
     }
 
     /** A new session for {@code ref}, or null when {@link #MAX_CLIENTS} are open. */
@@ -60,6 +70,9 @@ final class ClientSessions {
     /** Drops a session and everything it holds (the client is gone). */
     void close(long sessionId, KeyWatches watches) {
         ClientSession s = bySession.remove(sessionId);
+        if (s == last) {
+            last = null;
+        }
         if (s != null) {
             watches.unwatchAll(s);
             clearQueue(s);
@@ -134,6 +147,7 @@ final class ClientSessions {
      */
     void read(BodyReader in, KeyWatches watches) {
         bySession.clear();
+        last = null;
         queuedBytes = 0;
         nextClientId = in.i64();
         int n = in.count(MAX_CLIENTS, "client sessions");

@@ -6,7 +6,6 @@ import dev.caravan.wire.command.Reply;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -150,7 +149,7 @@ final class CommandDispatcher {
             return reject(s, c, ServerCommands.unknownCommand(c));
         }
         if (!CommandTable.arityOk(spec, c.size())) {
-            s.lastCommand = name.toLowerCase(Locale.ROOT);
+            s.lastCommand = name;
             return reject(s, c, Reply.wrongArity(name));
         }
         Reply bad = name.equals("CLIENT") ? ClientCommands.check(c) : null;
@@ -223,10 +222,9 @@ final class CommandDispatcher {
         return r;
     }
 
-    /** Lower-case name with the subcommand of a container command, as CLIENT LIST's {@code cmd} shows it. */
+    /** The name with the subcommand of a container command (CLIENT LIST's {@code cmd}, lower-cased there); no copy for others. */
     private static String fullName(Command c) {
-        String name = c.name().toLowerCase(Locale.ROOT);
-        return CONTAINERS.contains(c.name()) && c.size() > 1 ? name + "|" + c.text(1).toLowerCase(Locale.ROOT) : name;
+        return CONTAINERS.contains(c.name()) && c.size() > 1 ? c.name() + "|" + c.text(1) : c.name();
     }
 
     /**

@@ -95,7 +95,7 @@ final class Transactions {
         if (!s.multi) {
             return Reply.error("ERR EXEC without MULTI");
         }
-        if (watches.anyExpired(s, store.get(), nowMs)) {
+        if (!s.watches.isEmpty() && watches.anyExpired(s, store.get(), nowMs)) {
             s.dirtyCas = true;
         }
         if (s.dirtyExec || s.dirtyCas) {
