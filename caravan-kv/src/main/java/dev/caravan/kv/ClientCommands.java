@@ -151,6 +151,9 @@ final class ClientCommands {
         if (name.length > 0 && !printable(name)) {
             return Reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
         }
+        if (name.length > ClientSessions.MAX_ATTRIBUTE_BYTES) {
+            return tooLong("client names");
+        }
         s.name = name.length == 0 ? null : new String(name, StandardCharsets.US_ASCII);
         return null;
     }
@@ -165,6 +168,9 @@ final class ClientCommands {
         byte[] v = c.arg(3);
         if (!printable(v)) {
             return Reply.error("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+        }
+        if (v.length > ClientSessions.MAX_ATTRIBUTE_BYTES) {
+            return tooLong(attr);
         }
         String value = v.length == 0 ? null : new String(v, StandardCharsets.US_ASCII);
         if (libName) {
@@ -429,6 +435,10 @@ final class ClientCommands {
         }
         target.unblock = mode;
         return Reply.integer(1);
+    }
+
+    private static Reply tooLong(String what) {
+        return Reply.error("ERR " + what + " longer than " + ClientSessions.MAX_ATTRIBUTE_BYTES + " bytes are not supported");
     }
 
     private static Reply verbatim(String text) {

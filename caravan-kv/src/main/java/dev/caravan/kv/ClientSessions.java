@@ -12,12 +12,16 @@ import java.util.Map;
 
 /**
  * Every client session of the process, in connection order (as CLIENT LIST shows them), and
- * the CLIENT ID counter. At most {@link #MAX_CLIENTS} (Redis's default {@code maxclients});
- * queued transaction commands are bounded by {@link #MAX_QUEUED_COMMANDS} per client and
- * {@link #MAX_QUEUED_BYTES} over all clients, checked before a command is copied.
+ * the CLIENT ID counter.
  *
  * <p>All of it is object state ({@link #write}, {@link #read}): a migration, clone or restore
- * carries the sessions, their transactions and watches, and the counter.
+ * carries the sessions, their transactions and watches, and the counter. The object state
+ * crosses in one migration commit frame (64 MiB, {@code Frame.DEFAULT_MAX_FRAME_BYTES}), so
+ * what it holds is bounded, each limit checked before anything is copied: at most
+ * {@link #MAX_CLIENTS} sessions (Redis's default {@code maxclients}), {@link #MAX_QUEUED_COMMANDS}
+ * queued commands per transaction and {@link #MAX_QUEUED_BYTES} queued over all clients,
+ * {@link KeyWatches#MAX_WATCHED_BYTES} of watched keys, {@link #MAX_ATTRIBUTE_BYTES} per client
+ * name, library name or version. Redis has none of these limits; no client comes near them.
  *
  * <pre>
  * state:    i64 next client id, i32 sessions, session…
@@ -37,7 +41,9 @@ final class ClientSessions {
     /** Commands one transaction may queue. */
     static final int MAX_QUEUED_COMMANDS = 1 << 20;
     /** Bytes all open transactions together may queue (they travel in the object state). */
-    static final long MAX_QUEUED_BYTES = 1L << 30;
+    static final long MAX_QUEUED_BYTES = 16L << 20;
+    /** Longest client name, library name or library version. */
+    static final int MAX_ATTRIBUTE_BYTES = 512;
 
     private final Map<Long, ClientSession> bySession = new LinkedHashMap<>();
     private long nextClientId = 1;

@@ -47,7 +47,11 @@ final class KeyWatches implements KvStore.KeyListener {
         }
     }
 
+    /** Bytes of watched keys all clients together may hold (they travel in the object state). */
+    static final long MAX_WATCHED_BYTES = 8L << 20;
+
     private final Map<Key, List<Watch>> byKey = new HashMap<>();
+    private long watchedBytes;
 
     @Override
     public boolean listening() {
@@ -57,6 +61,11 @@ final class KeyWatches implements KvStore.KeyListener {
     /** Number of distinct watched keys. */
     int keys() {
         return byKey.size();
+    }
+
+    /** Whether watches of {@code moreBytes} more key bytes stay within {@link #MAX_WATCHED_BYTES}. */
+    boolean mayWatch(long moreBytes) {
+        return watchedBytes + moreBytes <= MAX_WATCHED_BYTES;
     }
 
     /** WATCH of one key; nothing when {@code s} already watches it. The key is copied. */
@@ -70,6 +79,7 @@ final class KeyWatches implements KvStore.KeyListener {
         Watch w = new Watch(s, Arrays.copyOf(key, key.length), expiredNow);
         list.add(w);
         s.watches.add(w);
+        watchedBytes += key.length;
     }
 
     /** Forgets every key {@code s} watches (UNWATCH, EXEC, DISCARD, disconnect). */
@@ -77,8 +87,8 @@ final class KeyWatches implements KvStore.KeyListener {
         for (Watch w : s.watches) {
             Key k = new Key(w.key);
             List<Watch> list = byKey.get(k);
-            if (list != null) {
-                list.remove(w);
+            if (list != null && list.remove(w)) {
+                watchedBytes -= w.key.length;
                 if (list.isEmpty()) {
                     byKey.remove(k);
                 }

@@ -70,6 +70,11 @@ final class Transactions {
         if (s.dirtyCas) {
             return Reply.OK; // no point in watching: EXEC fails anyway
         }
+        long bytes = c.payloadBytes() - c.arg(0).length;
+        if (!watches.mayWatch(bytes)) {
+            return Reply.error("ERR too many watched keys: at most " + KeyWatches.MAX_WATCHED_BYTES
+                    + " bytes of keys watched by all clients; UNWATCH or EXEC first");
+        }
         KvStore kv = store.get();
         for (int i = 1; i < c.size(); i++) {
             watches.watch(s, c.arg(i), KeyWatches.isExpired(kv, c.arg(i), nowMs));

@@ -125,6 +125,8 @@ class KvSessionTest {
             assertThat(h.run(A, "CLIENT", "SETINFO", "lib-ver", "5.0 1")).isEqualTo(
                     Reply.error("ERR lib-ver cannot contain spaces, newlines or special characters."));
             assertThat(h.run(A, "CLIENT", "SETINFO", "colour", "x")).isEqualTo(Reply.error("ERR Unrecognized option 'colour'"));
+            assertThat(h.run(A, "CLIENT", "SETNAME", "n".repeat(513))).isEqualTo(
+                    Reply.error("ERR client names longer than 512 bytes are not supported"));
             assertThat(h.run(A, "CLIENT", "NOSUCH")).isEqualTo(Reply.error("ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP."));
             assertThat(h.run(A, "CLIENT", "SETNAME")).isEqualTo(Reply.error("ERR wrong number of arguments for 'client|setname' command"));
             String list = ((Reply.Bulk) h.run(B, "CLIENT", "LIST")).text();
@@ -221,6 +223,28 @@ class KvSessionTest {
             assertThat(h.run("PING")).isEqualTo(new Reply.Simple("PONG"));
             assertThat(h.run("QUIT")).isEqualTo(Reply.OK);
             assertThat(h.run("SELECT", "0")).isEqualTo(Reply.OK);
+        }
+    }
+
+    @Test
+    void shouldReadTheStateOfTheVersionBeforeSessionsAndRefuseMalformedState() {
+        KvProcess kv = new KvProcess();
+        kv.readState(1, new dev.caravan.wire.BodyReader(new byte[0]));
+        assertThat(kv.stateVersion()).isEqualTo(2);
+        dev.caravan.wire.BodyWriter tooMany = new dev.caravan.wire.BodyWriter().i64(1).i32(ClientSessions.MAX_CLIENTS + 1);
+        assertThatThrownBy(() -> new KvProcess().readState(2, new dev.caravan.wire.BodyReader(tooMany.toBytes())))
+                .isInstanceOf(CaravanException.class).hasMessageContaining("client sessions");
+        try (KvHarness h = new KvHarness()) {
+            h.run(A, "MULTI");
+            h.run(A, "SET", "k", "v");
+            dev.caravan.wire.BodyWriter w = new dev.caravan.wire.BodyWriter();
+            h.kv.writeState(w);
+            byte[] state = w.toBytes();
+            byte[] truncated = java.util.Arrays.copyOf(state, state.length - 3);
+            assertThatThrownBy(() -> new KvProcess().readState(2, new dev.caravan.wire.BodyReader(truncated)))
+                    .isInstanceOf(CaravanException.class);
+            assertThatThrownBy(() -> new KvProcess().readState(3, new dev.caravan.wire.BodyReader(state)))
+                    .isInstanceOf(CaravanException.class).hasMessageContaining("newer");
         }
     }
 

@@ -209,6 +209,31 @@ class KvTransactionTest {
     }
 
     @Test
+    void shouldBoundWhatTransactionsAndWatchesHoldBecauseItTravelsWithTheProcess() {
+        try (KvHarness h = new KvHarness()) {
+            String big = "v".repeat(1 << 20);
+            h.run(A, "MULTI");
+            for (int i = 0; i < 15; i++) {
+                assertThat(h.run(A, "SET", "k" + i, big)).isEqualTo(QUEUED);
+            }
+            assertThat(h.run(B, "MULTI")).isEqualTo(Reply.OK);
+            assertThat(h.run(B, "SET", "b", big)).as("the budget is shared by all clients").asString().contains("transaction too large");
+            assertThat(h.run(B, "EXEC")).isEqualTo(Reply.error("EXECABORT Transaction discarded because of previous errors."));
+            assertThat(h.run(A, "EXEC")).asString().contains("Array");
+            h.run(B, "MULTI");
+            assertThat(h.run(B, "SET", "b", big)).as("EXEC gave the budget back").isEqualTo(QUEUED);
+            h.run(B, "DISCARD");
+            String key = "k".repeat(1 << 20);
+            for (int i = 0; i < 7; i++) {
+                assertThat(h.run(A, "WATCH", key + i)).isEqualTo(Reply.OK);
+            }
+            assertThat(h.run(B, "WATCH", key + "b")).asString().contains("too many watched keys");
+            h.run(A, "UNWATCH");
+            assertThat(h.run(B, "WATCH", key + "b")).isEqualTo(Reply.OK);
+        }
+    }
+
+    @Test
     void shouldAnswerABlockedCommandInsideExecWithItsTimeoutReply() {
         ClientSessions sessions = new ClientSessions();
         KeyWatches watches = new KeyWatches();
