@@ -20,8 +20,9 @@ import java.util.Locale;
  * {@link PagedHeap}, a {@link KvStore} hash table and the layouts of {@link DataTypes}, so
  * migrating the pages migrates the data; Java fields only cache what {@link #onArrive} rebuilds
  * by attaching to the heap (a few header reads; it does not walk the table, so a post-copy
- * arrival faults in only the pages holding the headers). There is no object state (the random generator that SPOP and
- * skip-list levels draw from holds no data: any sequence gives correct results).
+ * arrival faults in only the pages holding the headers). The object state holds only the client
+ * sessions (below); the random generator that SPOP and skip-list levels draw from holds no data
+ * (any sequence gives correct results).
  *
  * <p>Commands: see {@link CommandTable}: strings (GET SET with EX PX EXAT PXAT NX XX KEEPTTL GET,
  * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
@@ -148,7 +149,8 @@ public final class KvProcess implements CaravanProcess {
                 sessions.read(in, watches);
                 in.expectEnd();
             }
-            default -> throw ErrorCode.MALFORMED.exception("kv object state version " + version + " is newer than this kv (2)");
+            default -> throw ErrorCode.MALFORMED.exception("kv object state version " + version
+                    + " is not one this kv reads (1 or 2): is the destination running an older kv?");
         }
     }
 

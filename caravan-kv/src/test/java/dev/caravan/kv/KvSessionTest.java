@@ -244,7 +244,7 @@ class KvSessionTest {
             assertThatThrownBy(() -> new KvProcess().readState(2, new dev.caravan.wire.BodyReader(truncated)))
                     .isInstanceOf(CaravanException.class);
             assertThatThrownBy(() -> new KvProcess().readState(3, new dev.caravan.wire.BodyReader(state)))
-                    .isInstanceOf(CaravanException.class).hasMessageContaining("newer");
+                    .isInstanceOf(CaravanException.class).hasMessageContaining("older kv");
         }
     }
 
