@@ -129,6 +129,15 @@ final class CommandTable {
         add(m, "CLIENT", -2, false, 0, 0, 0);
         add(m, "SELECT", 2, false, 0, 0, 0);
         add(m, "QUIT", -1, false, 0, 0, 0);
+        // connection and transactions (CommandDispatcher)
+        add(m, "HELLO", -1, false, 0, 0, 0);
+        add(m, "AUTH", -2, false, 0, 0, 0);
+        add(m, "RESET", 1, false, 0, 0, 0);
+        add(m, "MULTI", 1, false, 0, 0, 0);
+        add(m, "EXEC", 1, false, 0, 0, 0);
+        add(m, "DISCARD", 1, false, 0, 0, 0);
+        add(m, "WATCH", -2, false, 1, -1, 1);
+        add(m, "UNWATCH", 1, false, 0, 0, 0);
         return Map.copyOf(m);
     }
 

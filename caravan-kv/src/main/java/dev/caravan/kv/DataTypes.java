@@ -23,6 +23,15 @@ final class DataTypes {
         this.random = random;
     }
 
+    /**
+     * Changes made inside collections so far (a hash field set, a list element popped, a set
+     * member removed, a score moved): a write command that changed this count changed the
+     * collections of its keys in place, which {@link KvStore}'s listener does not see (WATCH).
+     */
+    long mutations() {
+        return dicts.mutations() + lists.mutations();
+    }
+
     /** Frees a hash, list, set or sorted set header and everything it holds. */
     void free(int type, long object) {
         switch (type) {

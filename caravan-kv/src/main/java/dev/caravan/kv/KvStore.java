@@ -29,6 +29,11 @@ import dev.caravan.wire.ErrorCode;
  * already visited split into buckets that are again all below the cursor in that order: a key
  * present for the whole scan is returned at least once.
  *
+ * <p>Every change to a key's record (written, expiry set, deleted, expired lazily or actively,
+ * renamed) is told to the {@link KeyListener}, after the change: Redis's
+ * {@code signalModifiedKey}, which WATCH needs. Changes inside a collection's own layout are
+ * not records' changes; {@link DataTypes#mutations()} counts those.
+ *
  * <p>Java fields only cache root-block values; {@link #attach} rebuilds them from memory.
  * Threading: the process thread only.
  */
@@ -49,6 +54,18 @@ final class KvStore {
         void free(int type, long object);
     }
 
+    /**
+     * Told of each key whose record a write changed, after the change (Redis's
+     * {@code signalModifiedKey}). Process thread only; must not call back into the store.
+     */
+    interface KeyListener {
+        /** Whether anyone listens now; when not, the store reads no key bytes for the listener. */
+        boolean listening();
+
+        /** {@code key}'s record was written ({@code exists}) or removed (deleted, expired, renamed away). */
+        void onKeyChanged(byte[] key, boolean exists);
+    }
+
     /** Small, as Redis starts its tables: SCAN of a small key space then completes in one call. */
     private static final int INITIAL_SLOTS = 8;
     private static final long MAX_SLOTS = 1L << 26;
@@ -64,6 +81,7 @@ final class KvStore {
     private long keys;
     private long expires;
     private long expiryCursor;
+    private KeyListener listener;
 
     private KvStore(PagedHeap heap, long root, ObjectFreer freer) {
         this.heap = heap;
@@ -96,6 +114,15 @@ final class KvStore {
             throw ErrorCode.MALFORMED.exception("the paged memory holds no kv store of format " + FORMAT);
         }
         return new KvStore(heap, root, freer);
+    }
+
+    /** Sets the one listener told of every key change; null for none. */
+    void listen(KeyListener l) {
+        listener = l;
+    }
+
+    private boolean listening() {
+        return listener != null && listener.listening();
     }
 
     long keys() {
@@ -178,6 +205,13 @@ final class KvStore {
     }
 
     void setExpiry(long rec, long expiryMs) {
+        writeExpiry(rec, expiryMs);
+        if (listening()) {
+            listener.onKeyChanged(key(rec), true);
+        }
+    }
+
+    private void writeExpiry(long rec, long expiryMs) {
         long old = mem.getLong(rec);
         if ((old == 0) != (expiryMs == 0)) {
             setExpires(expires + (expiryMs == 0 ? -1 : 1));
@@ -208,7 +242,10 @@ final class KvStore {
             mem.putInt(rec + 8, key.length);
             mem.putInt(rec + 12, value.length);
             mem.write(rec + REC_HEADER + key.length, value, 0, value.length);
-            setExpiry(rec, expiryMs);
+            writeExpiry(rec, expiryMs);
+            if (listening()) {
+                listener.onKeyChanged(key, true);
+            }
             return;
         }
         if ((keys + 1) * 4 > capacity * 3) {
@@ -227,6 +264,9 @@ final class KvStore {
         setKeys(keys + 1);
         if (expiryMs != 0) {
             setExpires(expires + 1);
+        }
+        if (listening()) {
+            listener.onKeyChanged(key, true);
         }
     }
 
@@ -312,6 +352,7 @@ final class KvStore {
     /** Empties slot {@code i}, freeing its record (and, if {@code freeValue}, the object it holds). */
     private void unlink(long i, boolean freeValue) {
         long rec = mem.getLong(table + i * 16 + 8);
+        byte[] gone = listening() ? key(rec) : null;
         if (mem.getLong(rec) != 0) {
             setExpires(expires - 1);
         }
@@ -341,6 +382,9 @@ final class KvStore {
         mem.putLong(table + i * 16, 0);
         mem.putLong(table + i * 16 + 8, 0);
         setKeys(keys - 1);
+        if (gone != null) {
+            listener.onKeyChanged(gone, false);
+        }
     }
 
     /**

@@ -30,6 +30,8 @@ final class PagedDict {
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    /** Changes made so far (puts, removals, value updates): WATCH's sign that a command wrote. */
+    private long mutations;
 
     PagedDict(PagedHeap heap) {
         this.heap = heap;
@@ -59,6 +61,11 @@ final class PagedDict {
         return mem.getLong(d + 16);
     }
 
+    /** Changes made by this instance so far; see {@link DataTypes#mutations()}. */
+    long mutations() {
+        return mutations;
+    }
+
     long first(long d) {
         return mem.getLong(d + 24);
     }
@@ -86,6 +93,7 @@ final class PagedDict {
     }
 
     void setValueLong(long e, long v) {
+        mutations++;
         Unaligned.putLong(mem, e + ENTRY_HEADER + mem.getInt(e + 16), v);
     }
 
@@ -102,6 +110,7 @@ final class PagedDict {
 
     /** Sets {@code key} to {@code value}; its entry (a replaced key keeps its place in the order). */
     long put(long d, byte[] key, byte[] value) {
+        mutations++;
         long hash = KeyHash.hash(key);
         long slot = slotOf(d, key, hash);
         long need = (long) ENTRY_HEADER + key.length + value.length;
@@ -155,6 +164,7 @@ final class PagedDict {
         if (slot < 0) {
             return false;
         }
+        mutations++;
         long table = mem.getLong(d);
         long e = mem.getLong(table + slot * 16 + 8);
         long next = mem.getLong(e);

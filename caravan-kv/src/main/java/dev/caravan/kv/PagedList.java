@@ -28,6 +28,8 @@ final class PagedList {
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    /** Changes made so far (pushes, pops, node rewrites): WATCH's sign that a command wrote. */
+    private long mutations;
 
     PagedList(PagedHeap heap) {
         this.heap = heap;
@@ -51,8 +53,14 @@ final class PagedList {
         return mem.getLong(l + 16);
     }
 
+    /** Changes made by this instance so far; see {@link DataTypes#mutations()}. */
+    long mutations() {
+        return mutations;
+    }
+
     /** LPUSH ({@code head}) or RPUSH one value. */
     void push(long l, byte[] value, boolean head) {
+        mutations++;
         long n = mem.getLong(head ? l : l + 8);
         int add = 4 + value.length;
         if (n == 0 || payload(n) + add > NODE_PAYLOAD_BYTES) {
@@ -80,6 +88,7 @@ final class PagedList {
         if (n == 0) {
             return null;
         }
+        mutations++;
         int count = mem.getInt(n + 16);
         if (count == 1) {
             byte[] v = decode(n).get(0);
@@ -236,6 +245,7 @@ final class PagedList {
 
     /** Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there are none. */
     private void rewrite(long l, long n, List<byte[]> items) {
+        mutations++;
         long delta = items.size() - mem.getInt(n + 16);
         mem.putLong(l + 16, length(l) + delta);
         if (items.isEmpty()) {

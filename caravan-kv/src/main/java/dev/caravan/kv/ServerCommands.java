@@ -8,21 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** PING, ECHO, INFO, COMMAND, CONFIG, CLIENT, SELECT: the commands tools send. Process thread only. */
+/** INFO, COMMAND, CONFIG: the commands tools send. Process thread only. */
 final class ServerCommands {
     private static final String[][] CONFIG = {
         {"save", ""}, {"appendonly", "no"}, {"databases", "1"}, {"maxmemory-policy", "noeviction"},
     };
 
     private ServerCommands() {
-    }
-
-    static Reply ping(Command c) {
-        return switch (c.size()) {
-            case 1 -> new Reply.Simple("PONG");
-            case 2 -> new Reply.Bulk(c.arg(1));
-            default -> Reply.wrongArity(c.name());
-        };
     }
 
     static Reply info(KvStore store, PagedHeap heap, String processName) {
@@ -82,21 +74,6 @@ final class ServerCommands {
             return Reply.OK;
         }
         return unknownSubcommand(c);
-    }
-
-    static Reply client(Command c) {
-        return switch (c.text(1).toUpperCase(Locale.ROOT)) {
-            case "SETNAME", "SETINFO", "REPLY", "NO-EVICT", "NO-TOUCH" -> Reply.OK;
-            case "GETNAME" -> Reply.NIL;
-            case "ID" -> Reply.integer(1);
-            case "LIST", "INFO" -> Reply.bulk("");
-            default -> unknownSubcommand(c);
-        };
-    }
-
-    static Reply select(Command c) {
-        long db = KvError.parseLong(c.arg(1));
-        return db == 0 ? Reply.OK : Reply.error("ERR DB index is out of range");
     }
 
     private static Reply unknownSubcommand(Command c) {

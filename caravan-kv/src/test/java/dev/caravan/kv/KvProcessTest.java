@@ -142,7 +142,9 @@ class KvProcessTest {
         assertThat(((Reply.Bulk) save.items().get(1)).text()).isEmpty();
         Reply.Array aof = (Reply.Array) run("CONFIG", "GET", "appendonly");
         assertThat(((Reply.Bulk) aof.items().get(1)).text()).isEqualTo("no");
-        assertThat(run("CLIENT", "SETNAME", "x")).isEqualTo(Reply.OK);
+        dev.caravan.core.process.ClientRef client = new dev.caravan.core.process.ClientRef(7, "127.0.0.1:5000", "127.0.0.1:6379");
+        assertThat(kv.onCommand(client, Command.of("CLIENT", "SETNAME", "x"))).isEqualTo(Reply.OK);
+        assertThat(kv.onCommand(client, Command.of("CLIENT", "GETNAME"))).isEqualTo(Reply.bulk("x"));
         assertThat(run("QUIT")).isEqualTo(Reply.OK);
         assertThat(kv.isReadOnly(Command.of("GET", "a"))).isTrue();
         assertThat(kv.isReadOnly(Command.of("SET", "a", "b"))).isFalse();
