@@ -52,6 +52,8 @@ public final class KvProcess implements CaravanProcess {
     private ListCommands lists;
     private SetCommands sets;
     private ZSetCommands zsets;
+    private KvStats stats;
+    private final CurrentClient client = new CurrentClient();
 
     public KvProcess() {
     }
@@ -65,6 +67,7 @@ public final class KvProcess implements CaravanProcess {
         this.context = context;
         this.clock = context.clock();
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         flush();
     }
 
@@ -73,6 +76,7 @@ public final class KvProcess implements CaravanProcess {
         this.context = context;
         this.clock = context.clock();
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         heap = PagedHeap.attach(context.memory());
         DataTypes types = new DataTypes(heap, random);
         bind(KvStore.attach(heap, types::free), types);
@@ -86,27 +90,38 @@ public final class KvProcess implements CaravanProcess {
 
     private void bind(KvStore kv, DataTypes types) {
         store = kv;
-        hashes = new HashCommands(kv, types);
+        hashes = new HashCommands(kv, types, client);
         lists = new ListCommands(kv, types);
         sets = new SetCommands(kv, types);
-        zsets = new ZSetCommands(kv, types);
+        zsets = new ZSetCommands(kv, types, client);
+    }
+
+    /** The client the command being executed came from; the session layer sets it before each command. */
+    CurrentClient currentClient() {
+        return client;
     }
 
     @Override
     public Reply onCommand(Command c) {
-        CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
-        if (spec == null) {
-            return ServerCommands.unknownCommand(c);
+        return ProtocolShape.shape(dispatch(c), client.protocol());
+    }
+
+    /** Checks and runs {@code c}; the reply in RESP3 kinds, whatever the client speaks. */
+    private Reply dispatch(Command c) {
+        Reply refused = CommandTable.check(c);
+        if (refused != null) {
+            stats.errorReplies++;
+            return refused;
         }
-        if (!CommandTable.arityOk(spec, c.size())) {
-            return Reply.wrongArity(c.name());
-        }
+        stats.commandsProcessed++;
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
+            stats.errorReplies++;
             return e.reply();
         } catch (CaravanException e) {
             if (e.code() == dev.caravan.wire.ErrorCode.TOO_LARGE) {
+                stats.errorReplies++;
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
@@ -128,7 +143,7 @@ public final class KvProcess implements CaravanProcess {
             case "APPEND", "STRLEN", "GETRANGE", "SUBSTR", "SETRANGE" -> StringRangeCommands.execute(store, c, now);
             case "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT" -> CounterCommands.execute(store, c, now);
             case "DEL", "UNLINK" -> KeyCommands.del(store, c, now);
-            case "EXISTS" -> KeyCommands.exists(store, c, now);
+            case "EXISTS", "TOUCH" -> KeyCommands.exists(store, c, now);
             case "TYPE" -> KeyCommands.type(store, c, now);
             case "KEYS" -> KeyCommands.keys(store, c, now);
             case "SCAN" -> ScanCommand.execute(store, c, now);
@@ -139,15 +154,19 @@ public final class KvProcess implements CaravanProcess {
             case "EXPIREAT" -> KeyCommands.expire(store, c, 1000, 0, now);
             case "PEXPIREAT" -> KeyCommands.expire(store, c, 1, 0, now);
             case "PERSIST" -> KeyCommands.persist(store, c, now);
-            case "TTL" -> KeyCommands.ttl(store, c, false, now);
-            case "PTTL" -> KeyCommands.ttl(store, c, true, now);
+            case "TTL" -> KeyCommands.ttl(store, c, false, false, now);
+            case "PTTL" -> KeyCommands.ttl(store, c, true, false, now);
+            case "EXPIRETIME" -> KeyCommands.ttl(store, c, false, true, now);
+            case "PEXPIRETIME" -> KeyCommands.ttl(store, c, true, true, now);
             case "PING" -> ServerCommands.ping(c);
             case "ECHO" -> new Reply.Bulk(c.arg(1));
             case "DBSIZE" -> Reply.integer(store.keys());
             case "FLUSHALL", "FLUSHDB" -> flushAll(c);
-            case "INFO" -> ServerCommands.info(store, heap, context.name());
-            case "COMMAND" -> ServerCommands.command(c);
-            case "CONFIG" -> ServerCommands.config(c);
+            case "INFO" -> InfoCommand.execute(c, store, heap, stats, context.name(), now);
+            case "COMMAND" -> CommandCommand.execute(c);
+            case "CONFIG" -> ConfigCommand.execute(c, heap.memory().capacityBytes(), stats, store);
+            case "TIME" -> new Reply.Array(java.util.List.of(Reply.bulk(Long.toString(now / 1000)),
+                    Reply.bulk(Long.toString(now % 1000 * 1000))));
             case "CLIENT" -> ServerCommands.client(c);
             case "SELECT" -> ServerCommands.select(c);
             case "QUIT" -> Reply.OK;
@@ -156,7 +175,7 @@ public final class KvProcess implements CaravanProcess {
                 case 'L', 'R' -> lists.execute(c, now);
                 case 'S' -> sets.execute(c, now);
                 case 'Z' -> zsets.execute(c, now);
-                default -> ServerCommands.unknownCommand(c);
+                default -> CommandTable.unknownCommand(c);
             };
         };
     }
@@ -178,12 +197,13 @@ public final class KvProcess implements CaravanProcess {
     @Override
     public void onTick(long nowMs) {
         store.expireSome(nowMs, EXPIRY_SLOTS_PER_TICK);
+        stats.peakUsedBytes = Math.max(stats.peakUsedBytes, heap.usedBytes());
     }
 
     @Override
     public boolean isReadOnly(Command c) {
-        CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
-        return spec != null && spec.readOnly() && !c.name().equals("COMMAND");
+        CommandTable.Spec spec = CommandTable.resolve(c);
+        return spec != null && spec.readOnly();
     }
 
     /** Bytes the heap has in allocated blocks (what INFO reports as used_memory). */
