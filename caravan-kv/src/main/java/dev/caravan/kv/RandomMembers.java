@@ -13,7 +13,7 @@ import java.util.Set;
  * 7.0's {@code hrandfieldCommand} / {@code zrandmemberCommand}: without a count, one random
  * element (nil when there is no key); a negative count gives that many draws, repeats allowed;
  * a count at least the size gives every element in the collection's order (a hash's insertion
- * order, a sorted set's score order); a smaller one gives that many distinct elements. Pairs
+ * order, a sorted set's from the highest score down); a smaller one gives that many distinct elements. Pairs
  * are flat for RESP2 and nested for RESP3. Counts over {@value #MAX_DRAWS} are refused before
  * anything is allocated (redis-server would stream them). Process thread only.
  */
@@ -64,7 +64,8 @@ final class RandomMembers {
         }
         List<Reply> out = new ArrayList<>();
         if (count >= zsets.count(s)) {
-            for (long n = zsets.index().head(SortedSet.order(s)); n != 0; n = zsets.index().next(n)) {
+            // Redis walks a sorted set from its highest score down here (zuiNext).
+            for (long n = zsets.index().tail(SortedSet.order(s)); n != 0; n = zsets.index().prev(n)) {
                 z.emit(out, n, withScores);
             }
             return new Reply.Array(out);

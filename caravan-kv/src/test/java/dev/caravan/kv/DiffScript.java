@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * ?SRANDMEMBER s -3              only the reply's shape: kinds and lengths, not the strings (errors exact)
  * +SET a 1                       pipelined: buffered, and sent in one write with the next command line
  * &lt;&lt; 2 "*1\r\n$4\r\nPING\r\n" "…"  raw bytes, each quoted chunk written and flushed on its own; then 2 replies
- * &lt;&lt; close "…"                    raw bytes; then replies until the server closes the connection
+ * &lt;&lt; close "…" {rep:x:70000}      raw bytes; then replies until the server closes the connection
  * </pre>
  *
  * <p>Argument generators (a whole unquoted token): {@code {rep:TEXT:N}} is TEXT repeated N
@@ -178,10 +178,18 @@ final class DiffScript {
             if (at[0] == spec.length()) {
                 break;
             }
-            if (spec.charAt(at[0]) != '"') {
-                throw new IllegalArgumentException("raw chunks are quoted");
+            if (spec.charAt(at[0]) == '"') {
+                chunks.add(quoted(spec, at));
+                continue;
             }
-            chunks.add(quoted(spec, at));
+            int end = spec.indexOf(' ', at[0]);
+            end = end < 0 ? spec.length() : end;
+            Matcher rep = REP.matcher(spec.substring(at[0], end));
+            if (!rep.matches()) {
+                throw new IllegalArgumentException("a raw chunk is \"quoted\" or {rep:TEXT:N}");
+            }
+            chunks.add(rep.group(1).repeat(Integer.parseInt(rep.group(2))).getBytes(StandardCharsets.UTF_8));
+            at[0] = end;
         }
         boolean close = count.equals("close");
         int n = close ? 0 : Integer.parseInt(count);
