@@ -19,16 +19,21 @@ import java.util.Locale;
  * arrival faults in only the pages holding the headers). There is no object state (the random generator that SPOP and
  * skip-list levels draw from holds no data: any sequence gives correct results).
  *
- * <p>Commands: see {@link CommandTable}: strings (GET SET with EX PX EXAT PXAT NX XX KEEPTTL GET,
- * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
- * DECR INCRBY DECRBY INCRBYFLOAT), keys (DEL UNLINK EXISTS TYPE KEYS SCAN RENAME RENAMENX EXPIRE
- * PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL), hashes ({@link HashCommands}), lists
- * ({@link ListCommands}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
- * PING ECHO DBSIZE FLUSHALL FLUSHDB INFO COMMAND (COUNT DOCS INFO) CONFIG GET, CLIENT (SETNAME
- * SETINFO GETNAME ID), SELECT 0, QUIT.
- * Errors are worded as Redis 7 words them. QUIT replies OK; closing the connection is the
- * endpoint's job: it closes after writing the reply to a command whose {@link Command#name()}
- * is {@code "QUIT"}.
+ * <p>Commands: {@link CommandTable#SUPPORTED} names them all, and COMMAND describes them as
+ * redis-server 7.0.15 does: strings ({@link StringCommands}, {@link StringRangeCommands},
+ * {@link CounterCommands}), keys ({@link KeyCommands}, {@link ScanCommand}), hashes
+ * ({@link HashCommands}), lists ({@link ListCommands}), sets ({@link SetCommands},
+ * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), and the
+ * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, PING ECHO DBSIZE
+ * FLUSHALL FLUSHDB TIME SELECT QUIT CLIENT). A command is checked as Redis checks it before it
+ * runs ({@link CommandTable#check}: existence, then arity, with Redis's wording); errors from
+ * inside are worded, and ordered, as Redis 7.0 words and orders them. QUIT replies OK; closing
+ * the connection is the endpoint's job.
+ *
+ * <p>Replies are built in RESP3 kinds (maps, sets, doubles, verbatim strings) and shaped for the
+ * client by {@link ProtocolShape} with the protocol of the {@link #currentClient()} (2 until the
+ * session layer says otherwise); member/score and field/value pairs, whose shape differs by
+ * more than kind, are shaped by the commands themselves from the same {@link CurrentClient}.
  *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
@@ -113,7 +118,6 @@ public final class KvProcess implements CaravanProcess {
             stats.errorReplies++;
             return refused;
         }
-        stats.commandsProcessed++;
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
@@ -125,6 +129,8 @@ public final class KvProcess implements CaravanProcess {
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
+        } finally {
+            stats.commandsProcessed++; // after it ran, as Redis's call() counts: INFO does not count itself
         }
     }
 
