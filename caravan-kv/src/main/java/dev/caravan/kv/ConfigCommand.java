@@ -17,9 +17,10 @@ import java.util.Map;
  * each parameter is answered once; the reply is a RESP3 map (a flat array for RESP2) whose
  * order is unspecified, as Redis's. The parameters are the ones clients and redis-benchmark ask
  * for, each with the value that describes what this process really does: no RDB or AOF
- * persistence, one database, no idle timeout, {@code maxmemory} the paged memory's capacity
- * with writes refused beyond it, no keyspace notifications, and the sorted-set encoding limits
- * whose behaviour {@link SortedSet} copies. CONFIG SET and REWRITE are not served (an unknown
+ * persistence, one database, no idle timeout, the 10,000 connections a node's data endpoint
+ * serves, {@code maxmemory} the paged memory's capacity with writes refused beyond it, no
+ * keyspace notifications, and the sorted-set encoding limits whose behaviour {@link SortedSet}
+ * copies. CONFIG SET and REWRITE are not served (an unknown
  * subcommand): nothing here can be changed at run time. Process thread only.
  */
 final class ConfigCommand {
@@ -55,6 +56,8 @@ final class ConfigCommand {
         p.put("maxmemory", Long.toString(maxMemoryBytes));
         p.put("maxmemory-policy", "noeviction");
         p.put("timeout", "0");
+        // The connections a node's data endpoint serves at once (servers' ServerOptions.defaults()).
+        p.put("maxclients", "10000");
         p.put("proto-max-bulk-len", Long.toString(StringRangeCommands.MAX_STRING_BYTES));
         p.put("notify-keyspace-events", "");
         p.put("zset-max-listpack-entries", Integer.toString(SortedSet.COMPACT_ENTRIES));

@@ -56,8 +56,13 @@ final class InfoCommand {
             }
             switch (section) {
                 case "server" -> server(b, stats, processName, nowMs);
-                case "clients" -> b.append("# Clients\r\n").append("connected_clients:").append(stats.connectedClients)
-                        .append("\r\ncluster_connections:0\r\n");
+                case "clients" -> {
+                    b.append("# Clients\r\n");
+                    if (stats.connectedClients >= 0) {
+                        b.append("connected_clients:").append(stats.connectedClients).append("\r\n");
+                    }
+                    b.append("cluster_connections:0\r\n");
+                }
                 case "memory" -> memory(b, heap, stats);
                 case "persistence" -> b.append("# Persistence\r\nloading:0\r\nasync_loading:0\r\n")
                         .append("rdb_bgsave_in_progress:0\r\nrdb_last_bgsave_status:ok\r\n")

@@ -15,8 +15,11 @@ final class KvStats {
     long commandsProcessed;
     /** Error replies sent (INFO {@code total_error_replies}); reset by CONFIG RESETSTAT. */
     long errorReplies;
-    /** Clients connected to the process right now, kept by the session layer (0 until it does). */
-    long connectedClients;
+    /**
+     * Clients connected to the process right now, kept by the session layer; -1 until it keeps
+     * it, and INFO leaves {@code connected_clients} out rather than print a number it does not know.
+     */
+    long connectedClients = -1;
     /** The most heap bytes seen in use (INFO {@code used_memory_peak}). */
     long peakUsedBytes;
 
