@@ -143,16 +143,17 @@ final class CommandDispatcher {
         s.argvBytes = c.payloadBytes();
         current.protocol(s.protocol);
         String name = c.name();
-        CommandTable.Spec spec = CommandTable.SPECS.get(name);
+        CommandTable.Spec spec = CommandTable.spec(name);
         if (spec == null) {
             s.lastCommand = "NULL";
-            return reject(s, c, ServerCommands.unknownCommand(c));
+            return reject(s, c, CommandTable.unknownCommand(c));
         }
-        if (!CommandTable.arityOk(spec, c.size())) {
+        if (!spec.arityOk(c.size())) {
             s.lastCommand = name;
-            return reject(s, c, Reply.wrongArity(name));
+            return reject(s, c, Reply.wrongArity(spec.fullName()));
         }
-        Reply bad = name.equals("CLIENT") ? ClientCommands.check(c) : null;
+        // CLIENT's own check knows SETINFO (Redis 7.2), which the 7.0 command table does not describe.
+        Reply bad = name.equals("CLIENT") ? ClientCommands.check(c) : CommandTable.check(c);
         s.lastCommand = bad != null ? "NULL" : fullName(c);
         if (bad != null) {
             return reject(s, c, bad);
@@ -174,7 +175,7 @@ final class CommandDispatcher {
             }
             return transactions.exec(s, now, (session, queued) -> runQueued(session, queued, now));
         }
-        return toClientProtocol(execute(s, c, spec, now), s.protocol);
+        return ProtocolShape.shape(execute(s, c, spec, now), s.protocol);
     }
 
     /** A command refused before it ran: it dooms an open transaction; EXEC's refusal ends it. */
@@ -194,7 +195,7 @@ final class CommandDispatcher {
     private Reply runQueued(ClientSession s, Command c, long now) {
         current.protocol(s.protocol);
         s.argvBytes = c.payloadBytes();
-        return toClientProtocol(execute(s, c, CommandTable.SPECS.get(c.name()), now), s.protocol);
+        return ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
     }
 
     private Reply execute(ClientSession s, Command c, CommandTable.Spec spec, long now) {
@@ -225,56 +226,5 @@ final class CommandDispatcher {
     /** The name with the subcommand of a container command (CLIENT LIST's {@code cmd}, lower-cased there); no copy for others. */
     private static String fullName(Command c) {
         return CONTAINERS.contains(c.name()) && c.size() > 1 ? c.name() + "|" + c.text(1) : c.name();
-    }
-
-    /**
-     * The reply as a client speaking {@code protocol} sees it (redis-server's reply functions):
-     * RESP2 gets maps as flat arrays, sets as arrays, doubles and big numbers as bulk strings,
-     * booleans as 1/0, verbatim strings as bulk strings and null as the nil bulk string; RESP3
-     * gets RESP2's nil bulk string and nil array as null. Control replies keep their kind.
-     * TODO(kv-exact): replace with ProtocolShape once it lands; keep this one call site.
-     */
-    static Reply toClientProtocol(Reply r, int protocol) {
-        boolean resp3 = protocol == 3;
-        return switch (r) {
-            case Reply.Array a -> {
-                List<Reply> items = convertAll(a.items(), protocol);
-                yield items == a.items() ? a : new Reply.Array(items);
-            }
-            case Reply.Map m -> {
-                List<Reply> items = convertAll(m.keysAndValues(), protocol);
-                yield resp3 ? (items == m.keysAndValues() ? m : new Reply.Map(items)) : new Reply.Array(items);
-            }
-            case Reply.Set set -> {
-                List<Reply> items = convertAll(set.items(), protocol);
-                yield resp3 ? (items == set.items() ? set : new Reply.Set(items)) : new Reply.Array(items);
-            }
-            case Reply.Nil n -> resp3 ? Reply.NULL : n;
-            case Reply.NilArray n -> resp3 ? Reply.NULL : n;
-            case Reply.Null n -> resp3 ? n : Reply.NIL;
-            case Reply.Double d -> resp3 ? d : Reply.bulk(d.text());
-            case Reply.Bool b -> resp3 ? b : Reply.integer(b.value() ? 1 : 0);
-            case Reply.BigNumber big -> resp3 ? big : Reply.bulk(big.digits());
-            case Reply.Verbatim v -> resp3 ? v : new Reply.Bulk(v.text());
-            case Reply.Closing closing -> new Reply.Closing(toClientProtocol(closing.reply(), protocol));
-            case Reply.Blocked b -> new Reply.Blocked(b.deadlineMs(), toClientProtocol(b.timeoutReply(), protocol));
-            default -> r;
-        };
-    }
-
-    /** The items converted; the same list when none changed. */
-    private static List<Reply> convertAll(List<Reply> items, int protocol) {
-        List<Reply> out = null;
-        for (int i = 0; i < items.size(); i++) {
-            Reply item = items.get(i);
-            Reply shaped = toClientProtocol(item, protocol);
-            if (shaped != item && out == null) {
-                out = new ArrayList<>(items.subList(0, i));
-            }
-            if (out != null) {
-                out.add(shaped);
-            }
-        }
-        return out == null ? items : out;
     }
 }

@@ -24,13 +24,21 @@ import java.util.Locale;
  * sessions (below); the random generator that SPOP and skip-list levels draw from holds no data
  * (any sequence gives correct results).
  *
- * <p>Commands: see {@link CommandTable}: strings (GET SET with EX PX EXAT PXAT NX XX KEEPTTL GET,
- * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
- * DECR INCRBY DECRBY INCRBYFLOAT), keys (DEL UNLINK EXISTS TYPE KEYS SCAN RENAME RENAMENX EXPIRE
- * PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL), hashes ({@link HashCommands}), lists
- * ({@link ListCommands}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
- * DBSIZE FLUSHALL FLUSHDB INFO COMMAND (COUNT DOCS INFO) CONFIG GET.
- * Errors are worded as Redis 7 words them.
+ * <p>Commands: {@link CommandTable#SUPPORTED} names them all, and COMMAND describes them as
+ * redis-server 7.0.15 does: strings ({@link StringCommands}, {@link StringRangeCommands},
+ * {@link CounterCommands}), keys ({@link KeyCommands}, {@link ScanCommand}), hashes
+ * ({@link HashCommands}), lists ({@link ListCommands}), sets ({@link SetCommands},
+ * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), and the
+ * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, PING ECHO DBSIZE
+ * FLUSHALL FLUSHDB TIME SELECT QUIT CLIENT). A command is checked as Redis checks it before it
+ * runs ({@link CommandTable#check}: existence, then arity, with Redis's wording); errors from
+ * inside are worded, and ordered, as Redis 7.0 words and orders them. QUIT replies OK; closing
+ * the connection is the endpoint's job.
+ *
+ * <p>Replies are built in RESP3 kinds (maps, sets, doubles, verbatim strings) and shaped for the
+ * client by {@link ProtocolShape} with the protocol of the {@link #currentClient()} (2 until the
+ * session layer says otherwise); member/score and field/value pairs, whose shape differs by
+ * more than kind, are shaped by the commands themselves from the same {@link CurrentClient}.
  *
  * <p>Clients: each client connection has its session ({@link ClientSession}, keyed by
  * {@link ClientRef#sessionId()}), run by {@link CommandDispatcher} as redis-server runs its
@@ -65,10 +73,11 @@ public final class KvProcess implements CaravanProcess {
     private ZSetCommands zsets;
     private DataTypes types;
     private Password password;
-    private final CurrentClient current = new CurrentClient();
+    private KvStats stats;
+    private final CurrentClient client = new CurrentClient();
     private final ClientSessions sessions = new ClientSessions();
     private final KeyWatches watches = new KeyWatches();
-    private final CommandDispatcher dispatcher = new CommandDispatcher(sessions, watches, current, new Backend());
+    private final CommandDispatcher dispatcher = new CommandDispatcher(sessions, watches, client, new Backend());
 
     public KvProcess() {
     }
@@ -83,6 +92,7 @@ public final class KvProcess implements CaravanProcess {
         this.clock = context.clock();
         this.password = Password.fromConfig(context.config());
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         flush();
     }
 
@@ -92,6 +102,7 @@ public final class KvProcess implements CaravanProcess {
         this.clock = context.clock();
         this.password = Password.fromConfig(context.config());
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         heap = PagedHeap.attach(context.memory());
         DataTypes types = new DataTypes(heap, random);
         bind(KvStore.attach(heap, types::free), types);
@@ -107,10 +118,15 @@ public final class KvProcess implements CaravanProcess {
         store = kv;
         this.types = types;
         kv.listen(watches);
-        hashes = new HashCommands(kv, types);
+        hashes = new HashCommands(kv, types, client);
         lists = new ListCommands(kv, types);
         sets = new SetCommands(kv, types);
-        zsets = new ZSetCommands(kv, types);
+        zsets = new ZSetCommands(kv, types, client);
+    }
+
+    /** The client the command being executed came from; the session layer sets it before each command. */
+    CurrentClient currentClient() {
+        return client;
     }
 
     /** A command without a client connection (as node CALL sends): {@link ClientRef#NONE}. */
@@ -120,8 +136,8 @@ public final class KvProcess implements CaravanProcess {
     }
 
     @Override
-    public Reply onCommand(ClientRef client, Command c) {
-        return dispatcher.onCommand(client, c);
+    public Reply onCommand(ClientRef from, Command c) {
+        return dispatcher.onCommand(from, c);
     }
 
     @Override
@@ -164,12 +180,16 @@ public final class KvProcess implements CaravanProcess {
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
+            stats.errorReplies++;
             return e.reply();
         } catch (CaravanException e) {
             if (e.code() == ErrorCode.TOO_LARGE) {
+                stats.errorReplies++;
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
+        } finally {
+            stats.commandsProcessed++; // after it ran, as Redis's call() counts: INFO does not count itself
         }
     }
 
@@ -188,7 +208,7 @@ public final class KvProcess implements CaravanProcess {
             case "APPEND", "STRLEN", "GETRANGE", "SUBSTR", "SETRANGE" -> StringRangeCommands.execute(store, c, now);
             case "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT" -> CounterCommands.execute(store, c, now);
             case "DEL", "UNLINK" -> KeyCommands.del(store, c, now);
-            case "EXISTS" -> KeyCommands.exists(store, c, now);
+            case "EXISTS", "TOUCH" -> KeyCommands.exists(store, c, now);
             case "TYPE" -> KeyCommands.type(store, c, now);
             case "KEYS" -> KeyCommands.keys(store, c, now);
             case "SCAN" -> ScanCommand.execute(store, c, now);
@@ -199,19 +219,26 @@ public final class KvProcess implements CaravanProcess {
             case "EXPIREAT" -> KeyCommands.expire(store, c, 1000, 0, now);
             case "PEXPIREAT" -> KeyCommands.expire(store, c, 1, 0, now);
             case "PERSIST" -> KeyCommands.persist(store, c, now);
-            case "TTL" -> KeyCommands.ttl(store, c, false, now);
-            case "PTTL" -> KeyCommands.ttl(store, c, true, now);
+            case "TTL" -> KeyCommands.ttl(store, c, false, false, now);
+            case "PTTL" -> KeyCommands.ttl(store, c, true, false, now);
+            case "EXPIRETIME" -> KeyCommands.ttl(store, c, false, true, now);
+            case "PEXPIRETIME" -> KeyCommands.ttl(store, c, true, true, now);
             case "DBSIZE" -> Reply.integer(store.keys());
             case "FLUSHALL", "FLUSHDB" -> flushAll(c);
-            case "INFO" -> ServerCommands.info(store, heap, context.name());
-            case "COMMAND" -> ServerCommands.command(c);
-            case "CONFIG" -> ServerCommands.config(c);
+            case "INFO" -> {
+                stats.connectedClients = sessions.size();
+                yield InfoCommand.execute(c, store, heap, stats, context.name(), now);
+            }
+            case "COMMAND" -> CommandCommand.execute(c);
+            case "CONFIG" -> ConfigCommand.execute(c, heap.memory().capacityBytes(), stats, store);
+            case "TIME" -> new Reply.Array(java.util.List.of(Reply.bulk(Long.toString(now / 1000)),
+                    Reply.bulk(Long.toString(now % 1000 * 1000))));
             default -> switch (c.name().charAt(0)) {
                 case 'H' -> hashes.execute(c, now);
                 case 'L', 'R' -> lists.execute(c, now);
                 case 'S' -> sets.execute(c, now);
                 case 'Z' -> zsets.execute(c, now);
-                default -> ServerCommands.unknownCommand(c);
+                default -> CommandTable.unknownCommand(c);
             };
         };
     }
@@ -234,12 +261,13 @@ public final class KvProcess implements CaravanProcess {
     @Override
     public void onTick(long nowMs) {
         store.expireSome(nowMs, EXPIRY_SLOTS_PER_TICK);
+        stats.peakUsedBytes = Math.max(stats.peakUsedBytes, heap.usedBytes());
     }
 
     @Override
     public boolean isReadOnly(Command c) {
-        CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
-        return spec != null && spec.readOnly() && !c.name().equals("COMMAND");
+        CommandTable.Spec spec = CommandTable.resolve(c);
+        return spec != null && spec.readOnly();
     }
 
     /** What the {@link CommandDispatcher} needs of this process. */

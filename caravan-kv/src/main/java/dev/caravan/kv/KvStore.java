@@ -38,7 +38,7 @@ import dev.caravan.wire.ErrorCode;
  * Threading: the process thread only.
  */
 final class KvStore {
-    static final long FORMAT = 2;
+    static final long FORMAT = 3;
     static final int STRING = 0;
     static final int HASH = 1;
     static final int LIST = 2;
@@ -82,6 +82,7 @@ final class KvStore {
     private long expires;
     private long expiryCursor;
     private KeyListener listener;
+    private long expiredKeys;
 
     private KvStore(PagedHeap heap, long root, ObjectFreer freer) {
         this.heap = heap;
@@ -133,6 +134,20 @@ final class KvStore {
         return expires;
     }
 
+    /**
+     * Keys deleted because their time had come (when touched, by SCAN, or by {@link #expireSome})
+     * since this store was created or attached: INFO's {@code expired_keys}. Not kept in memory:
+     * a migrated process counts from zero, as a restarted redis-server does.
+     */
+    long expiredKeys() {
+        return expiredKeys;
+    }
+
+    /** CONFIG RESETSTAT. */
+    void resetExpiredKeys() {
+        expiredKeys = 0;
+    }
+
     /** The live record of {@code key} (expired ones are deleted on the way), or 0. */
     long lookup(byte[] key, long nowMs) {
         long slot = slotOf(key, KeyHash.hash(key));
@@ -143,6 +158,7 @@ final class KvStore {
         long exp = mem.getLong(rec);
         if (exp != 0 && exp <= nowMs) {
             deleteSlot(slot);
+            expiredKeys++;
             return 0;
         }
         return rec;
@@ -278,7 +294,11 @@ final class KvStore {
         }
         long exp = mem.getLong(mem.getLong(table + slot * 16 + 8));
         deleteSlot(slot);
-        return exp == 0 || exp > nowMs;
+        boolean live = exp == 0 || exp > nowMs;
+        if (!live) {
+            expiredKeys++;
+        }
+        return live;
     }
 
     /**
@@ -404,6 +424,7 @@ final class KvStore {
                 if (exp != 0 && exp <= nowMs) {
                     deleteSlot(i);
                     deleted++;
+                    expiredKeys++;
                     continue; // backward shift may have moved another key into slot i
                 }
             }

@@ -182,6 +182,30 @@ final class PagedDict {
         return true;
     }
 
+    /**
+     * Visits home bucket {@code cursor} (masked by the table's size): hands every entry whose
+     * key hashes there to {@code visitor}, and returns the next cursor in reversed-bit order,
+     * 0 when the scan is complete. A key present for a whole scan is visited at least once
+     * whatever the table does in between (see {@link KvStore}'s class comment: linear probing
+     * with backward-shift deletion keeps a bucket's keys in the run that starts at its slot).
+     */
+    long scanBucket(long d, long cursor, java.util.function.LongConsumer visitor) {
+        long table = mem.getLong(d);
+        long mask = mem.getLong(d + 8) - 1;
+        long home = cursor & mask;
+        for (long i = home; ; i = (i + 1) & mask) {
+            long e = mem.getLong(table + i * 16 + 8);
+            if (e == 0) {
+                break;
+            }
+            if ((mem.getLong(table + i * 16) & mask) == home) {
+                visitor.accept(e);
+            }
+        }
+        long v = cursor | ~mask;
+        return Long.reverse(Long.reverse(v) + 1);
+    }
+
     /** A uniformly chosen entry of a non-empty dictionary. */
     long random(long d, RandomGenerator random) {
         long table = mem.getLong(d);

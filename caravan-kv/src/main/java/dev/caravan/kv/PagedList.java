@@ -191,6 +191,76 @@ final class PagedList {
         return removed;
     }
 
+    /**
+     * LINSERT: puts {@code value} before (or, if {@code after}, after) the first entry equal
+     * to {@code pivot}, from the head; whether the pivot was found. A node that grows past
+     * {@value #NODE_PAYLOAD_BYTES} payload bytes is split in two.
+     */
+    boolean insert(long l, byte[] pivot, byte[] value, boolean after) {
+        for (long n = mem.getLong(l); n != 0; n = mem.getLong(n + 8)) {
+            List<Integer> matches = matches(n, pivot);
+            if (!matches.isEmpty()) {
+                List<byte[]> items = decode(n);
+                items.add(matches.get(0) + (after ? 1 : 0), value);
+                int bytes = 0;
+                for (byte[] v : items) {
+                    bytes += 4 + v.length;
+                }
+                if (bytes > NODE_PAYLOAD_BYTES && items.size() > 1) {
+                    int half = items.size() / 2;
+                    List<byte[]> tail = new ArrayList<>(items.subList(half, items.size()));
+                    int tailBytes = 0;
+                    for (byte[] v : tail) {
+                        tailBytes += 4 + v.length;
+                    }
+                    rewrite(l, n, new ArrayList<>(items.subList(0, half))); // smaller: stays in its block
+                    rewrite(l, newNode(l, tailBytes, n, mem.getLong(n + 8)), tail);
+                } else {
+                    rewrite(l, n, items);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * LPOS: the 0-based indices (from the head) of entries equal to {@code value}, scanning from
+     * the head or, if {@code fromTail}, from the tail; skipping the first {@code rank - 1}
+     * matches, stopping after {@code count} reported (0 = all) or {@code maxLen} entries
+     * compared (0 = all). Entries are compared in place.
+     */
+    List<Long> positions(long l, byte[] value, long rank, long count, long maxLen, boolean fromTail) {
+        List<Long> out = new ArrayList<>();
+        long len = length(l);
+        long seen = 0;
+        long matched = 0;
+        for (long n = mem.getLong(fromTail ? l + 8 : l); n != 0; n = mem.getLong(fromTail ? n : n + 8)) {
+            int entries = mem.getInt(n + 16);
+            long[] offsets = new long[entries];
+            long at = n + NODE_HEADER;
+            for (int i = 0; i < entries; i++) {
+                offsets[i] = at;
+                at += 4 + Unaligned.getInt(mem, at);
+            }
+            for (int k = 0; k < entries; k++) {
+                if (maxLen != 0 && seen >= maxLen) {
+                    return out;
+                }
+                long e = offsets[fromTail ? entries - 1 - k : k];
+                int elen = Unaligned.getInt(mem, e);
+                if (elen == value.length && mem.equalsBytes(e + 4, value, 0, elen) && ++matched >= rank) {
+                    out.add(fromTail ? len - 1 - seen : seen);
+                    if (count != 0 && out.size() >= count) {
+                        return out;
+                    }
+                }
+                seen++;
+            }
+        }
+        return out;
+    }
+
     /** Indices of the entries of node {@code n} equal to {@code value}, ascending. */
     private List<Integer> matches(long n, byte[] value) {
         List<Integer> out = new ArrayList<>();

@@ -115,15 +115,15 @@ class CommandDispatcherTest {
                 Reply.bulk("d"), new Reply.Double("1.5"), Reply.bulk("b"), new Reply.Bool(true),
                 Reply.bulk("n"), Reply.NULL, Reply.bulk("big"), new Reply.BigNumber("123"),
                 Reply.bulk("v"), new Reply.Verbatim("txt", new byte[] {'x'}), Reply.bulk("nil"), Reply.NIL));
-        assertThat(CommandDispatcher.toClientProtocol(map, 2)).isEqualTo(new Reply.Array(List.of(
+        assertThat(ProtocolShape.shape(map, 2)).isEqualTo(new Reply.Array(List.of(
                 Reply.bulk("k"), new Reply.Array(List.of(Reply.bulk("a"))), Reply.bulk("d"), Reply.bulk("1.5"),
                 Reply.bulk("b"), Reply.integer(1), Reply.bulk("n"), Reply.NIL, Reply.bulk("big"), Reply.bulk("123"),
                 Reply.bulk("v"), Reply.bulk("x"), Reply.bulk("nil"), Reply.NIL)));
-        Reply resp3 = CommandDispatcher.toClientProtocol(map, 3);
+        Reply resp3 = ProtocolShape.shape(map, 3);
         assertThat(((Reply.Map) resp3).keysAndValues()).endsWith(Reply.NULL);
         assertThat(((Reply.Map) resp3).keysAndValues().subList(0, 12)).isEqualTo(((Reply.Map) map).keysAndValues().subList(0, 12));
         Reply plain = new Reply.Array(List.of(Reply.bulk("a"), Reply.integer(1)));
-        assertThat(CommandDispatcher.toClientProtocol(plain, 2)).as("nothing to change: the same reply").isSameAs(plain);
-        assertThat(CommandDispatcher.toClientProtocol(new Reply.Closing(Reply.NIL_ARRAY), 3)).isEqualTo(new Reply.Closing(Reply.NULL));
+        assertThat(ProtocolShape.shape(plain, 2)).as("nothing to change: the same reply").isSameAs(plain);
+        assertThat(ProtocolShape.shape(new Reply.Closing(Reply.NIL_ARRAY), 3)).isEqualTo(new Reply.Closing(Reply.NULL));
     }
 }
