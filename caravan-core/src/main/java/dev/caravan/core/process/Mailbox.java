@@ -19,8 +19,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * clients' connection threads) and fails once the mailbox is closed.
  */
 final class Mailbox {
-    /** A batch of commands whose replies go back together, in order. */
-    record Batch(Command[] commands, ProcessRunner.Completion completion) {
+    /**
+     * A batch of commands from {@code client} whose replies go back together, in order; or, with
+     * a null {@code completion} and no commands, the notice that the client's connection closed.
+     */
+    record Batch(ClientRef client, Command[] commands, ProcessRunner.Completion completion) {
+        boolean isClientClosed() {
+            return completion == null;
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -50,6 +56,27 @@ final class Mailbox {
             batches.add(b);
             queuedCommands += b.commands().length;
             workAvailable.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues a notice that carries no commands (a client's connection closed) behind the batches
+     * already queued, without waiting for room: it is posted from connection threads and event
+     * loops that must not block.
+     *
+     * @return false when the mailbox is closed (the notice is dropped)
+     */
+    boolean putNotice(Batch b) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            batches.add(b);
+            workAvailable.signal();
+            return true;
         } finally {
             lock.unlock();
         }

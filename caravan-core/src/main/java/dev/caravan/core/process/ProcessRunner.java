@@ -60,6 +60,7 @@ public final class ProcessRunner implements ProcessContext {
         throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
     };
     private volatile boolean detaching;
+    private volatile java.util.function.LongConsumer disconnectListener = sessionId -> { };
     private volatile String busyWith;
     private volatile long busySinceNs;
     private volatile long hookNanos;
@@ -75,9 +76,20 @@ public final class ProcessRunner implements ProcessContext {
         java.io.InputStream open(String uri) throws java.io.IOException;
     }
 
-    /** Commands that were queued when the process was handed off, with where their replies go. */
-    public record PendingBatch(Command[] commands, Completion completion) {
+    /**
+     * What was queued when the process was handed off, oldest first: a batch of commands from
+     * {@code client} with where its replies go, or ({@link #isClientClosed()}: no commands, a
+     * null completion) the notice that the client's connection closed, which the destination
+     * must get in the same order.
+     */
+    public record PendingBatch(ClientRef client, Command[] commands, Completion completion) {
+        /** Whether this is the notice that {@code client}'s connection closed rather than a batch. */
+        public boolean isClientClosed() {
+            return completion == null;
+        }
     }
+
+    private static final Command[] NO_COMMANDS = new Command[0];
 
     /**
      * @param mailboxCapacity commands queued before submitters block
@@ -280,6 +292,19 @@ public final class ProcessRunner implements ProcessContext {
     private static final Runnable STOP = () -> { };
 
     private void execute(Mailbox.Batch b) {
+        if (b.isClientClosed()) {
+            busy("onClientClosed");
+            try {
+                process.onClientClosed(b.client().sessionId());
+            } catch (RuntimeException e) {
+                // A bug in dropping one client's state is not worth the process.
+                LOG.log(System.Logger.Level.ERROR, "process " + name + " failed in onClientClosed", e);
+            } finally {
+                idle();
+            }
+            return;
+        }
+        ClientRef client = b.client();
         boolean timed = throttlePercent > 0;
         Command[] commands = b.commands();
         long startNs = busy(commands.length == 0 ? "an empty batch" : commands[0].name());
@@ -289,7 +314,7 @@ public final class ProcessRunner implements ProcessContext {
                 if (i > 0) {
                     busyWith = commands[i].name();
                 }
-                replies[i] = process.onCommand(commands[i]);
+                replies[i] = process.onCommand(client, commands[i]);
             } catch (CaravanException e) {
                 commandsFailed++;
                 replies[i] = Reply.error("ERR " + e.getMessage());
@@ -319,6 +344,9 @@ public final class ProcessRunner implements ProcessContext {
 
     private void failQueued(String why) {
         for (Mailbox.Batch b : mailbox.closeAndDrain()) {
+            if (b.isClientClosed()) {
+                continue;
+            }
             Reply[] replies = new Reply[b.commands().length];
             java.util.Arrays.fill(replies, Reply.error("ERR " + why));
             b.completion().complete(replies);
@@ -326,14 +354,45 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     /**
-     * Queues a batch of commands; blocks while the mailbox is full.
+     * Queues a batch of commands sent by {@code client}; blocks while the mailbox is full. The
+     * process sees each command through {@link CaravanProcess#onCommand(ClientRef, Command)};
+     * the control replies it may return ({@link Reply.Suppressed}, {@link Reply.Closing}) reach
+     * {@code completion} unchanged, for the endpoint to carry out.
      *
      * @throws CaravanException {@link ErrorCode#PROCESS_FAILED} (with the reason) when the process
      *                          has failed, {@link ErrorCode#NOT_HERE} once the process has stopped here
      */
-    public void submit(Command[] commands, Completion completion) throws InterruptedException {
+    public void submit(ClientRef client, Command[] commands, Completion completion) throws InterruptedException {
         requireNotFailed();
-        mailbox.putBatch(new Mailbox.Batch(commands, completion));
+        mailbox.putBatch(new Mailbox.Batch(client, commands, completion));
+    }
+
+    /** {@link #submit(ClientRef, Command[], Completion)} without a session ({@link ClientRef#NONE}). */
+    public void submit(Command[] commands, Completion completion) throws InterruptedException {
+        submit(ClientRef.NONE, commands, completion);
+    }
+
+    /**
+     * The client connection of session {@code sessionId} is gone: queues
+     * {@link CaravanProcess#onClientClosed} on the process thread, behind the batches already
+     * queued (so that they still run in that session), without blocking. Ignored for session 0.
+     *
+     * @return false when the mailbox no longer takes work (the process stopped or was handed
+     *         off): the notice was dropped, and whoever holds the session now must be told instead
+     */
+    public boolean clientClosed(long sessionId) {
+        if (sessionId == 0) {
+            return true;
+        }
+        return mailbox.putNotice(new Mailbox.Batch(new ClientRef(sessionId, "", ""), NO_COMMANDS, null));
+    }
+
+    /**
+     * Sets who carries out {@link #disconnectClient}: the node's data endpoint, which holds the
+     * client connections. Called with the session id on the process thread; must not block.
+     */
+    public void disconnectListener(java.util.function.LongConsumer listener) {
+        this.disconnectListener = java.util.Objects.requireNonNull(listener);
     }
 
     /**
@@ -484,12 +543,13 @@ public final class ProcessRunner implements ProcessContext {
     /**
      * Hands the process off after migration: closes the mailbox, ends the process thread
      * without {@link CaravanProcess#onStop} (the process lives on elsewhere), and returns the
-     * commands still queued, oldest first, for the caller to forward. Call while suspended.
+     * commands still queued and the notices of closed clients among them, oldest first, for the
+     * caller to forward. Call while suspended.
      */
     public List<PendingBatch> handOff() throws InterruptedException {
         List<PendingBatch> pending = new java.util.ArrayList<>();
         for (Mailbox.Batch b : mailbox.closeAndDrain()) {
-            pending.add(new PendingBatch(b.commands(), b.completion()));
+            pending.add(new PendingBatch(b.client(), b.commands(), b.completion()));
         }
         detaching = true;
         Thread t;
@@ -602,6 +662,13 @@ public final class ProcessRunner implements ProcessContext {
     @Override
     public java.io.InputStream openResource(String name) throws java.io.IOException {
         return resourceOpener.open(resource(name));
+    }
+
+    @Override
+    public void disconnectClient(long sessionId) {
+        if (sessionId != 0) {
+            disconnectListener.accept(sessionId);
+        }
     }
 
     @Override
