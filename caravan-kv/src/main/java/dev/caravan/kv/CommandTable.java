@@ -88,6 +88,8 @@ final class CommandTable {
         add(m, "LRANGE", 4, true, 1, 1, 1);
         add(m, "LTRIM", 4, false, 1, 1, 1);
         add(m, "LREM", 4, false, 1, 1, 1);
+        add(m, "BLPOP", -3, false, 1, -2, 1);
+        add(m, "BRPOP", -3, false, 1, -2, 1);
         // sets
         add(m, "SADD", -3, false, 1, 1, 1);
         add(m, "SREM", -3, false, 1, 1, 1);

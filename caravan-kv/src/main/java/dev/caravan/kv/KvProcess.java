@@ -2,6 +2,7 @@ package dev.caravan.kv;
 
 import dev.caravan.core.memory.PagedHeap;
 import dev.caravan.core.process.CaravanProcess;
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.core.process.ProcessContext;
 import dev.caravan.core.time.Clock;
 import dev.caravan.wire.CaravanException;
@@ -23,7 +24,7 @@ import java.util.Locale;
  * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
  * DECR INCRBY DECRBY INCRBYFLOAT), keys (DEL UNLINK EXISTS TYPE KEYS SCAN RENAME RENAMENX EXPIRE
  * PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL), hashes ({@link HashCommands}), lists
- * ({@link ListCommands}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
+ * ({@link ListCommands}; BLPOP BRPOP in {@link BlockingPops}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
  * PING ECHO DBSIZE FLUSHALL FLUSHDB INFO COMMAND (COUNT DOCS INFO) CONFIG GET, CLIENT (SETNAME
  * SETINFO GETNAME ID), SELECT 0, QUIT.
  * Errors are worded as Redis 7 words them. QUIT replies OK; closing the connection is the
@@ -50,6 +51,7 @@ public final class KvProcess implements CaravanProcess {
     private java.util.random.RandomGenerator random;
     private HashCommands hashes;
     private ListCommands lists;
+    private BlockingPops blocking;
     private SetCommands sets;
     private ZSetCommands zsets;
 
@@ -88,6 +90,7 @@ public final class KvProcess implements CaravanProcess {
         store = kv;
         hashes = new HashCommands(kv, types);
         lists = new ListCommands(kv, types);
+        blocking = new BlockingPops(kv, types);
         sets = new SetCommands(kv, types);
         zsets = new ZSetCommands(kv, types);
     }
@@ -151,6 +154,7 @@ public final class KvProcess implements CaravanProcess {
             case "CLIENT" -> ServerCommands.client(c);
             case "SELECT" -> ServerCommands.select(c);
             case "QUIT" -> Reply.OK;
+            case "BLPOP", "BRPOP" -> blocking.pop(c, now);
             default -> switch (c.name().charAt(0)) {
                 case 'H' -> hashes.execute(c, now);
                 case 'L', 'R' -> lists.execute(c, now);
@@ -159,6 +163,19 @@ public final class KvProcess implements CaravanProcess {
                 default -> ServerCommands.unknownCommand(c);
             };
         };
+    }
+
+    /** A parked BLPOP or BRPOP asked again ({@link BlockingPops#retry}); anything else runs as new. */
+    @Override
+    public Reply onRetry(ClientRef client, Command c) {
+        if (!BlockingPops.isBlockingPop(c)) {
+            return onCommand(client, c);
+        }
+        try {
+            return blocking.retry(c, clock.nowMs());
+        } catch (KvError e) {
+            return e.reply();
+        }
     }
 
     private Reply flushAll(Command c) {
