@@ -51,7 +51,7 @@ final class CommandTable {
             "HINCRBYFLOAT", "HEXISTS", "HLEN", "HSTRLEN", "HRANDFIELD", "HSCAN",
             // lists
             "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LLEN", "LINDEX", "LSET", "LRANGE", "LTRIM",
-            "LREM", "LINSERT", "LPOS", "LMOVE", "RPOPLPUSH",
+            "LREM", "LINSERT", "LPOS", "LMOVE", "RPOPLPUSH", "BLPOP", "BRPOP",
             // sets
             "SADD", "SREM", "SMEMBERS", "SISMEMBER", "SMISMEMBER", "SCARD", "SPOP", "SRANDMEMBER", "SINTER",
             "SUNION", "SDIFF", "SINTERCARD", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "SMOVE", "SSCAN",

@@ -27,7 +27,7 @@ import java.util.Locale;
  * <p>Commands: {@link CommandTable#SUPPORTED} names them all, and COMMAND describes them as
  * redis-server 7.0.15 does: strings ({@link StringCommands}, {@link StringRangeCommands},
  * {@link CounterCommands}), keys ({@link KeyCommands}, {@link ScanCommand}), hashes
- * ({@link HashCommands}), lists ({@link ListCommands}), sets ({@link SetCommands},
+ * ({@link HashCommands}), lists ({@link ListCommands}; BLPOP BRPOP in {@link BlockingPops}), sets ({@link SetCommands},
  * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), and the
  * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, PING ECHO DBSIZE
  * FLUSHALL FLUSHDB TIME SELECT QUIT CLIENT). A command is checked as Redis checks it before it
@@ -69,6 +69,9 @@ public final class KvProcess implements CaravanProcess {
     private java.util.random.RandomGenerator random;
     private HashCommands hashes;
     private ListCommands lists;
+    private BlockingPops blocking;
+    /** True while {@link #onRetry} runs a parked command again. */
+    private boolean retrying;
     private SetCommands sets;
     private ZSetCommands zsets;
     private DataTypes types;
@@ -120,6 +123,7 @@ public final class KvProcess implements CaravanProcess {
         kv.listen(watches);
         hashes = new HashCommands(kv, types, client);
         lists = new ListCommands(kv, types);
+        blocking = new BlockingPops(kv, types);
         sets = new SetCommands(kv, types);
         zsets = new ZSetCommands(kv, types, client);
     }
@@ -233,6 +237,7 @@ public final class KvProcess implements CaravanProcess {
             case "CONFIG" -> ConfigCommand.execute(c, heap.memory().capacityBytes(), stats, store);
             case "TIME" -> new Reply.Array(java.util.List.of(Reply.bulk(Long.toString(now / 1000)),
                     Reply.bulk(Long.toString(now % 1000 * 1000))));
+            case "BLPOP", "BRPOP" -> retrying ? blocking.retry(c, now) : blocking.pop(c, now);
             default -> switch (c.name().charAt(0)) {
                 case 'H' -> hashes.execute(c, now);
                 case 'L', 'R' -> lists.execute(c, now);
@@ -241,6 +246,21 @@ public final class KvProcess implements CaravanProcess {
                 default -> CommandTable.unknownCommand(c);
             };
         };
+    }
+
+    /**
+     * A parked command asked again: it goes through the client's session like any command (its
+     * reply mode and protocol apply), but a BLPOP or BRPOP runs as {@link BlockingPops#retry}
+     * (served only from a list; keeps waiting otherwise), as redis-server serves woken clients.
+     */
+    @Override
+    public Reply onRetry(ClientRef from, Command c) {
+        retrying = true;
+        try {
+            return dispatcher.onCommand(from, c);
+        } finally {
+            retrying = false;
+        }
     }
 
     private Reply flushAll(Command c) {

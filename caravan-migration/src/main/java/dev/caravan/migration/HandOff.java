@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * the switch-over to the destination, relaying their replies to the clients that sent them.
  * Nothing is executed here any more. Each forwarded batch must be answered within the commit
  * deadline ({@link MigrationSettings#commitTimeoutMs}); the batches left then get {@code -MOVED}
- * and their clients retry at the destination themselves. Runs on the session's thread.
+ * and their clients retry at the destination themselves. Batches parked on a blocking command
+ * (a BLPOP waiting for a push) go on after them, each on its own, with no deadline
+ * ({@link ParkedHandOff}). Runs on the session's thread.
  *
  * <p>The batches go over a {@link SessionLink} to the destination's data endpoint, each in the
  * session of the client that sent it (its {@link dev.caravan.core.process.ClientRef}), so that
@@ -51,7 +53,9 @@ final class HandOff {
         String destData = destHost + ":" + destDataPort;
         host.removeAfterMove(process, newEpoch, destData);
         process.runner().epoch(newEpoch);
-        List<ProcessRunner.PendingBatch> pending = process.runner().handOff();
+        List<ProcessRunner.PendingBatch> handedOff = process.runner().handOff();
+        List<ProcessRunner.PendingBatch> parked = handedOff.stream().filter(ProcessRunner.PendingBatch::isParked).toList();
+        List<ProcessRunner.PendingBatch> pending = handedOff.stream().filter(b -> !b.isParked()).toList();
         long forwarded = 0;
         int answered = 0;
         if (!pending.isEmpty()) {
@@ -82,8 +86,10 @@ final class HandOff {
                 }
             }
         }
+        ParkedHandOff.forwardEach(parked, process.name(), new InetSocketAddress(destHost, destDataPort), host.linkToken(),
+                "MOVED " + newEpoch + " " + destData);
         LOG.log(System.Logger.Level.INFO, "process " + process.name() + " moved to " + destNode + " (epoch " + newEpoch
-                + "); forwarded " + forwarded + " queued commands");
+                + "); forwarded " + forwarded + " queued commands and " + parked.size() + " blocked batches");
         return new Result(forwarded);
     }
 

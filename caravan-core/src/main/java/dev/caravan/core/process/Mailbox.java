@@ -106,6 +106,27 @@ final class Mailbox {
         }
     }
 
+    /**
+     * {@link #take}, waiting at most {@code timeoutNs}: the next work, or null when none came in
+     * time (the runner then checks the deadlines of its parked batches).
+     */
+    Object take(long timeoutNs) throws InterruptedException {
+        lock.lock();
+        try {
+            Object work;
+            long leftNs = timeoutNs;
+            while ((work = next()) == null) {
+                if (leftNs <= 0) {
+                    return null;
+                }
+                leftNs = workAvailable.awaitNanos(leftNs);
+            }
+            return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@link #take} without waiting: the next work, or null when there is none (stepped runners). */
     Object poll() {
         lock.lock();

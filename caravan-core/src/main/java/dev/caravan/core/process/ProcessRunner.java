@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * handler costs CPU time, shared fairly by the OS, and nothing else. Other threads talk to it only by posting into its
  * {@link Mailbox}: client command batches via {@link #submit}, runtime tasks via {@link #post}.
  *
+ * <p>Blocking commands: a command that answers {@link Reply.Blocked} parks the rest of its batch
+ * (the replies so far kept) until a later command makes it ready, its deadline passes or its
+ * client goes; see {@link ParkedBatches}. Deadlines are kept by this thread, which waits no
+ * longer than until the next one.
+ *
  * <p>Threading: every public method is thread-safe. {@link Completion}s and posted tasks run on
  * the process thread and must not block.
  *
@@ -69,6 +74,7 @@ public final class ProcessRunner implements ProcessContext {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
     private boolean stepped;
+    private final ParkedBatches parked = new ParkedBatches(this::retryParked, this::execute);
 
     /** Opens a resource URI for reading; supplied by the node. */
     @FunctionalInterface
@@ -86,6 +92,14 @@ public final class ProcessRunner implements ProcessContext {
         /** Whether this is the notice that {@code client}'s connection closed rather than a batch. */
         public boolean isClientClosed() {
             return completion == null;
+        }
+
+        /**
+         * Whether this is (the rest of) a batch that was parked on a blocking command: it may wait
+         * at the destination as long as its client asked, so no answer deadline applies to it.
+         */
+        public boolean isParked() {
+            return completion instanceof ParkedBatches.Remainder;
         }
     }
 
@@ -160,11 +174,15 @@ public final class ProcessRunner implements ProcessContext {
         }
         Object work = mailbox.poll();
         if (work == null) {
-            return false;
+            if (state != ProcessState.RUNNING || !parked.isDue(clock.nowMs())) {
+                return false;
+            }
+            work = DEADLINE;
         }
         try {
             if (!handle(work)) {
                 finishStopping();
+                failQueued("the process stopped");
                 terminated.complete(null);
             }
         } catch (RuntimeException | Error e) {
@@ -190,7 +208,7 @@ public final class ProcessRunner implements ProcessContext {
             return;
         }
         try {
-            while (handle(mailbox.take())) {
+            while (handle(takeWork())) {
                 // The next piece of work.
             }
             finishStopping();
@@ -222,6 +240,21 @@ public final class ProcessRunner implements ProcessContext {
         }
     }
 
+    /**
+     * The next mailbox work. While a parked batch has a deadline, waits no longer than until it
+     * passes (then {@link #DEADLINE}), and never longer than a second, in case the clock jumps.
+     */
+    private Object takeWork() throws InterruptedException {
+        long deadlineMs = state == ProcessState.RUNNING ? parked.nextDeadlineMs() : 0;
+        if (deadlineMs == 0) {
+            return mailbox.take();
+        }
+        // redis-server times a client out once its clock is past the deadline: one more millisecond.
+        long waitMs = Math.max(0, Math.min(deadlineMs - clock.nowMs(), 1000) + 1);
+        Object work = mailbox.take(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs));
+        return work != null ? work : DEADLINE;
+    }
+
     /** One piece of work from the mailbox; false when it was the stop. */
     private boolean handle(Object work) {
         if (work instanceof Mailbox.Batch b) {
@@ -232,8 +265,55 @@ public final class ProcessRunner implements ProcessContext {
             busy("runtime task");
             ((Runnable) work).run();
             idle();
+            if (!parked.isEmpty()) {
+                // A task may have changed what a parked command waits for.
+                serveParked(work != DEADLINE);
+            }
         }
         return true;
+    }
+
+    /**
+     * After a batch or a task, while the process runs (a frozen one changes nothing): times out
+     * the parked commands past their deadline (first, as redis-server does before it reads more
+     * commands), asks again for the others if {@code retry}, and continues the batches they
+     * belong to.
+     */
+    private void serveParked(boolean retry) {
+        if (state != ProcessState.RUNNING) {
+            return;
+        }
+        parked.expire(clock.nowMs());
+        if (retry) {
+            parked.retry();
+        }
+        parked.continueReady();
+    }
+
+    /** {@link CaravanProcess#onRetry} for a parked command, with the errors {@link #execute} gives a command. */
+    private Reply retryParked(ClientRef client, Command command) {
+        busyWith = command.name();
+        try {
+            return process.onRetry(client, command);
+        } catch (CaravanException e) {
+            commandsFailed++;
+            return Reply.error("ERR " + e.getMessage());
+        } catch (RuntimeException e) {
+            commandsFailed++;
+            LOG.log(System.Logger.Level.ERROR, "process " + name + " failed on " + command.name(), e);
+            return Reply.error("ERR internal error in process: " + e);
+        }
+    }
+
+    /**
+     * The client of session {@code sessionId} is gone: its parked batches are dropped (answered
+     * with an error nobody reads), as redis-server unblocks a client that disconnects, so that
+     * nothing is popped for it any more. Process thread only.
+     */
+    private void dropParked(long sessionId) {
+        if (sessionId != 0 && !parked.isEmpty()) {
+            parked.drop(sessionId, Reply.error("ERR the client's connection closed while it was blocked"));
+        }
     }
 
     private void finishStopping() {
@@ -290,11 +370,14 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     private static final Runnable STOP = () -> { };
+    /** Not in the mailbox: what the process thread does when a parked batch's deadline passes. */
+    private static final Runnable DEADLINE = () -> { };
 
     private void execute(Mailbox.Batch b) {
         if (b.isClientClosed()) {
             busy("onClientClosed");
             try {
+                dropParked(b.client().sessionId());
                 process.onClientClosed(b.client().sessionId());
             } catch (RuntimeException e) {
                 // A bug in dropping one client's state is not worth the process.
@@ -334,10 +417,24 @@ public final class ProcessRunner implements ProcessContext {
                 b.completion().complete(replies);
                 throw e;
             }
+            if (replies[i] instanceof Reply.Blocked blocked) {
+                commandsServed += i + 1;
+                idle();
+                parked.park(client, commands, i, replies, b.completion(), blocked);
+                serveParked(false);
+                return;
+            }
+            if (!parked.isEmpty() && !process.isReadOnly(commands[i])) {
+                // redis-server serves the clients a command unblocked right after it.
+                parked.retry();
+            }
         }
         commandsServed += commands.length;
         idle();
         b.completion().complete(replies);
+        if (!parked.isEmpty()) {
+            serveParked(false);
+        }
         int throttle = throttlePercent;
         // Not timed when the throttle was switched on during this batch: slowing down starts with the next one.
         if (throttle > 0 && timed) {
@@ -355,6 +452,9 @@ public final class ProcessRunner implements ProcessContext {
             Reply[] replies = new Reply[b.commands().length];
             java.util.Arrays.fill(replies, Reply.error("ERR " + why));
             b.completion().complete(replies);
+        }
+        if (!detaching) {
+            parked.failAll(Reply.error("ERR " + why));
         }
     }
 
@@ -549,7 +649,9 @@ public final class ProcessRunner implements ProcessContext {
      * Hands the process off after migration: closes the mailbox, ends the process thread
      * without {@link CaravanProcess#onStop} (the process lives on elsewhere), and returns the
      * commands still queued and the notices of closed clients among them, oldest first, for the
-     * caller to forward. Call while suspended.
+     * caller to forward, after the batches parked on a blocking command ({@link PendingBatch#isParked()}),
+     * the longest-waiting first; a parked command runs anew at the destination, so a BLPOP's
+     * timeout starts again there. Call while suspended.
      */
     public List<PendingBatch> handOff() throws InterruptedException {
         List<PendingBatch> pending = new java.util.ArrayList<>();
@@ -565,6 +667,13 @@ public final class ProcessRunner implements ProcessContext {
         if (t != null) {
             t.join();
         }
+        // The thread has ended (or, stepped, is the caller's): the parked batches can be read here.
+        for (PendingBatch b : pending) {
+            if (b.isClientClosed()) {
+                dropParked(b.client().sessionId());
+            }
+        }
+        pending.addAll(0, parked.handOff());
         return pending;
     }
 
@@ -580,6 +689,11 @@ public final class ProcessRunner implements ProcessContext {
     /** Commands waiting in the mailbox. */
     public int queuedCommands() {
         return mailbox.queuedCommands();
+    }
+
+    /** Client batches parked on a blocking command (a BLPOP on empty lists), read from any thread. */
+    public int parkedBatches() {
+        return parked.size();
     }
 
     public long commandsServed() {
