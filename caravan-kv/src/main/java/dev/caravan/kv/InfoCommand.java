@@ -57,10 +57,7 @@ final class InfoCommand {
             switch (section) {
                 case "server" -> server(b, stats, processName, nowMs);
                 case "clients" -> {
-                    b.append("# Clients\r\n");
-                    if (stats.connectedClients >= 0) {
-                        b.append("connected_clients:").append(stats.connectedClients).append("\r\n");
-                    }
+                    b.append("# Clients\r\nconnected_clients:").append(stats.connectedClients).append("\r\n");
                     b.append("cluster_connections:0\r\n");
                 }
                 case "memory" -> memory(b, heap, stats);
