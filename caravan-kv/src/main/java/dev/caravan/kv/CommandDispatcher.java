@@ -215,12 +215,13 @@ final class CommandDispatcher {
         return error;
     }
 
-    /** One queued command inside EXEC, in the session's protocol at that moment; one that would block times out at once. */
+    /** One queued command inside EXEC, in the session's protocol at that moment. */
     private Reply runQueued(ClientSession s, Command c, long now) {
         current.protocol(s.protocol);
         s.argvBytes = c.payloadBytes();
         Reply r = ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
-        return ran(r instanceof Reply.Blocked b ? b.timeoutReply() : r);
+        ran(r instanceof Reply.Blocked b ? b.timeoutReply() : r); // EXEC answers a Blocked one's timeout reply at once
+        return r;
     }
 
     private Reply execute(ClientSession s, Command c, CommandTable.Spec spec, long now) {

@@ -26,6 +26,7 @@ import java.util.Set;
  * Process thread only.
  */
 final class InfoCommand {
+    /** The redis-server version this process answers as (INFO's redis_version, HELLO's version). */
     static final String VERSION = "7.0.15";
     private static final List<String> SECTIONS =
             List.of("server", "clients", "memory", "persistence", "stats", "replication", "keyspace");

@@ -92,9 +92,8 @@ final class Transactions {
 
     /**
      * EXEC. {@code run} executes one queued command for the session and returns its reply in the
-     * session's protocol at that moment (a queued HELLO may change it), never {@link Reply.Blocked}
-     * (a command that would block answers its timeout reply). The reply is in the client's
-     * protocol already; it is {@link Reply.Closing} when a queued command asked for the
+     * session's protocol at that moment (a queued HELLO may change it). The reply is in the
+     * client's protocol already; it is {@link Reply.Closing} when a queued command asked for the
      * connection to close after it.
      */
     Reply exec(ClientSession s, long nowMs, BiFunction<ClientSession, Command, Reply> run) {
@@ -115,6 +114,9 @@ final class Transactions {
         boolean close = false;
         for (Command c : queued) {
             Reply r = run.apply(s, c);
+            if (r instanceof Reply.Blocked b) {
+                r = b.timeoutReply();
+            }
             if (r instanceof Reply.Closing closing) {
                 close = true;
                 r = closing.reply();

@@ -131,6 +131,7 @@ class CommandDispatcherTest {
         run(A, "MULTI");
         assertThat(run(A, "GET", "q")).isEqualTo(new Reply.Simple("QUEUED"));
         assertThat(run(A, "EXEC")).isEqualTo(new Reply.Array(List.of(TIMEOUT)));
+        assertThat(backend.stats.commandsProcessed).as("MULTI, GET, EXEC").isEqualTo(3);
     }
 
     @Test
