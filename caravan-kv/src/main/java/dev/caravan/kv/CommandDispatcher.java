@@ -4,8 +4,6 @@ import dev.caravan.core.process.ClientRef;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +19,12 @@ import java.util.Set;
  *   → run: HELLO AUTH SELECT RESET QUIT ECHO PING | CLIENT | MULTI EXEC DISCARD WATCH UNWATCH | data
  *   → reply in the client's protocol (RESP2 or RESP3), then CLIENT REPLY OFF / SKIP applied
  * </pre>
+ *
+ * INFO's counters are kept here as redis-server keeps them: {@code total_commands_processed}
+ * counts each command that ran (EXEC and each command it ran included; not a command refused
+ * by the checks, nor one queued), after it ran; {@code total_error_replies} counts every error
+ * reply, refusals, errors inside EXEC's reply and replies CLIENT REPLY suppressed included. A
+ * command that blocks is counted once, when it completes.
  *
  * A data command that changed collections in place touches the watches of its keys (WATCH).
  * A reply may be a control reply: {@link Reply.Suppressed} (nothing to write),
@@ -46,6 +50,9 @@ final class CommandDispatcher {
         void disconnectClient(long sessionId);
 
         Password password();
+
+        /** INFO's counters of this run of the process. */
+        KvStats stats();
     }
 
     static final Reply NOAUTH = Reply.error("NOAUTH Authentication required.");
@@ -119,10 +126,10 @@ final class CommandDispatcher {
         int unblock = s.unblock;
         s.unblock = ClientSession.UNBLOCK_NONE;
         if (unblock == ClientSession.UNBLOCK_ERROR) {
-            return Reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            return ran(Reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
         }
         Reply r = process(s, c, now);
-        return unblock == ClientSession.UNBLOCK_TIMEOUT && r instanceof Reply.Blocked b ? b.timeoutReply() : r;
+        return unblock == ClientSession.UNBLOCK_TIMEOUT && r instanceof Reply.Blocked b ? ran(b.timeoutReply()) : r;
     }
 
     private static Reply deliver(ClientSession s, Command c, Reply r, boolean suppressed) {
@@ -171,15 +178,32 @@ final class CommandDispatcher {
         }
         if (name.equals("EXEC")) {
             if (s.standalone()) {
-                return needsConnection("EXEC");
+                return ran(needsConnection("EXEC"));
             }
-            return transactions.exec(s, now, (session, queued) -> runQueued(session, queued, now));
+            return ran(transactions.exec(s, now, (session, queued) -> runQueued(session, queued, now)));
         }
-        return ProtocolShape.shape(execute(s, c, spec, now), s.protocol);
+        return ran(ProtocolShape.shape(execute(s, c, spec, now), s.protocol));
     }
 
-    /** A command refused before it ran: it dooms an open transaction; EXEC's refusal ends it. */
+    /**
+     * Counts a command that ran, and its reply if an error, as Redis's {@code call()} and
+     * {@code afterErrorReply} do; a Blocked command is counted when it completes.
+     */
+    private Reply ran(Reply r) {
+        if (r instanceof Reply.Blocked) {
+            return r;
+        }
+        KvStats stats = backend.stats();
+        stats.commandsProcessed++;
+        if ((r instanceof Reply.Closing closing ? closing.reply() : r) instanceof Reply.Error) {
+            stats.errorReplies++;
+        }
+        return r;
+    }
+
+    /** A command refused before it ran: it dooms an open transaction; EXEC's refusal ends it. An error reply all the same. */
     private Reply reject(ClientSession s, Command c, Reply error) {
+        backend.stats().errorReplies++;
         if (s.multi) {
             s.dirtyExec = true;
         }
@@ -195,7 +219,9 @@ final class CommandDispatcher {
     private Reply runQueued(ClientSession s, Command c, long now) {
         current.protocol(s.protocol);
         s.argvBytes = c.payloadBytes();
-        return ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
+        Reply r = ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
+        ran(r instanceof Reply.Blocked b ? b.timeoutReply() : r); // EXEC answers a Blocked one's timeout reply at once
+        return r;
     }
 
     private Reply execute(ClientSession s, Command c, CommandTable.Spec spec, long now) {

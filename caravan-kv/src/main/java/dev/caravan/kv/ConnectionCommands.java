@@ -15,7 +15,6 @@ import java.util.function.Supplier;
  */
 final class ConnectionCommands {
     static final Reply WRONGPASS = Reply.error("WRONGPASS invalid username-password pair or user is disabled.");
-    static final String REDIS_VERSION = "7.0.15";
 
     private final Transactions transactions;
     private final Supplier<Password> password;
@@ -89,7 +88,7 @@ final class ConnectionCommands {
         }
         return new Reply.Map(List.of(
                 Reply.bulk("server"), Reply.bulk("redis"),
-                Reply.bulk("version"), Reply.bulk(REDIS_VERSION),
+                Reply.bulk("version"), Reply.bulk(InfoCommand.VERSION),
                 Reply.bulk("proto"), Reply.integer(s.protocol),
                 Reply.bulk("id"), Reply.integer(s.clientId),
                 Reply.bulk("mode"), Reply.bulk("standalone"),

@@ -26,6 +26,7 @@ import java.util.Set;
  * Process thread only.
  */
 final class InfoCommand {
+    /** The redis-server version this process answers as (INFO's redis_version, HELLO's version). */
     static final String VERSION = "7.0.15";
     private static final List<String> SECTIONS =
             List.of("server", "clients", "memory", "persistence", "stats", "replication", "keyspace");
@@ -57,10 +58,7 @@ final class InfoCommand {
             switch (section) {
                 case "server" -> server(b, stats, processName, nowMs);
                 case "clients" -> {
-                    b.append("# Clients\r\n");
-                    if (stats.connectedClients >= 0) {
-                        b.append("connected_clients:").append(stats.connectedClients).append("\r\n");
-                    }
+                    b.append("# Clients\r\nconnected_clients:").append(stats.connectedClients).append("\r\n");
                     b.append("cluster_connections:0\r\n");
                 }
                 case "memory" -> memory(b, heap, stats);

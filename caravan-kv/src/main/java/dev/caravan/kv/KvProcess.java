@@ -28,26 +28,28 @@ import java.util.Locale;
  * redis-server 7.0.15 does: strings ({@link StringCommands}, {@link StringRangeCommands},
  * {@link CounterCommands}), keys ({@link KeyCommands}, {@link ScanCommand}), hashes
  * ({@link HashCommands}), lists ({@link ListCommands}; BLPOP BRPOP in {@link BlockingPops}), sets ({@link SetCommands},
- * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), and the
- * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, PING ECHO DBSIZE
- * FLUSHALL FLUSHDB TIME SELECT QUIT CLIENT). A command is checked as Redis checks it before it
- * runs ({@link CommandTable#check}: existence, then arity, with Redis's wording); errors from
- * inside are worded, and ordered, as Redis 7.0 words and orders them. QUIT replies OK; closing
- * the connection is the endpoint's job.
+ * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), the
+ * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, DBSIZE FLUSHALL
+ * FLUSHDB TIME), the connection's ({@link ConnectionCommands}: HELLO AUTH SELECT RESET QUIT ECHO
+ * PING; {@link ClientCommands}: CLIENT) and transactions ({@link Transactions}: MULTI EXEC
+ * DISCARD WATCH UNWATCH, with {@link KeyWatches}). Errors are worded, and ordered, as Redis 7.0
+ * words and orders them. There is one database (SELECT 0; CONFIG GET databases says 1).
  *
- * <p>Replies are built in RESP3 kinds (maps, sets, doubles, verbatim strings) and shaped for the
- * client by {@link ProtocolShape} with the protocol of the {@link #currentClient()} (2 until the
- * session layer says otherwise); member/score and field/value pairs, whose shape differs by
- * more than kind, are shaped by the commands themselves from the same {@link CurrentClient}.
+ * <p>Every command goes through the {@link CommandDispatcher}, which runs it for its client
+ * session as redis-server runs its clients: checks against the command table
+ * ({@link CommandTable}: existence, arity, subcommand; then the NOAUTH gate against the
+ * password configured under {@link Password#CONFIG_KEY}), queueing inside MULTI, CLIENT REPLY OFF / SKIP,
+ * INFO's command and error counters ({@link KvStats}), and the reply's shape: replies are built
+ * in RESP3 kinds (maps, sets, doubles, verbatim strings) and shaped for the client's protocol
+ * by {@link ProtocolShape}; member/score and field/value pairs, whose shape differs by more
+ * than kind, are shaped by the commands themselves from the {@link CurrentClient} the dispatcher
+ * sets before each command.
  *
  * <p>Clients: each client connection has its session ({@link ClientSession}, keyed by
- * {@link ClientRef#sessionId()}), run by {@link CommandDispatcher} as redis-server runs its
- * clients: HELLO (RESP2 or RESP3 replies), AUTH against the password configured under
- * {@link Password#CONFIG_KEY}, CLIENT ({@link ClientCommands}), SELECT 0, RESET, QUIT, ECHO, PING,
- * and MULTI / EXEC / DISCARD / WATCH / UNWATCH ({@link Transactions}, {@link KeyWatches}).
- * Sessions, their transactions and watches are object state ({@link #writeState}), so they
- * follow the process in every migration mode. A request without a session (node CALL) stands
- * alone and may not change connection state.
+ * {@link ClientRef#sessionId()}), created on its first command and dropped by
+ * {@link #onClientClosed}. Sessions, their transactions and watches are object state
+ * ({@link #writeState}), so they follow the process in every migration mode. A request without
+ * a session (node CALL) stands alone, in RESP2, and may not change connection state.
  *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
@@ -128,11 +130,6 @@ public final class KvProcess implements CaravanProcess {
         zsets = new ZSetCommands(kv, types, client);
     }
 
-    /** The client the command being executed came from; the session layer sets it before each command. */
-    CurrentClient currentClient() {
-        return client;
-    }
-
     /** A command without a client connection (as node CALL sends): {@link ClientRef#NONE}. */
     @Override
     public Reply onCommand(Command c) {
@@ -174,26 +171,17 @@ public final class KvProcess implements CaravanProcess {
         }
     }
 
-    /** Number of client sessions (INFO's connected_clients). */
-    int clientCount() {
-        return sessions.size();
-    }
-
-    /** A data command whose name and arity the dispatcher checked. */
+    /** A data command the dispatcher checked (and counts in INFO's stats); errors come back as error replies. */
     private Reply runData(Command c) {
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
-            stats.errorReplies++;
             return e.reply();
         } catch (CaravanException e) {
             if (e.code() == ErrorCode.TOO_LARGE) {
-                stats.errorReplies++;
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
-        } finally {
-            stats.commandsProcessed++; // after it ran, as Redis's call() counts: INFO does not count itself
         }
     }
 
@@ -320,6 +308,11 @@ public final class KvProcess implements CaravanProcess {
         @Override
         public Password password() {
             return password;
+        }
+
+        @Override
+        public KvStats stats() {
+            return stats;
         }
     }
 

@@ -3,8 +3,8 @@ package dev.caravan.kv;
 /**
  * What INFO reports that is not in the data: counters since the process started here (a
  * migrated or restored process starts them again, as a restarted redis-server does), its
- * identity for this run, and the client count the session layer keeps. Not kept in paged
- * memory. Process thread only.
+ * identity for this run, and the number of client sessions. The {@link CommandDispatcher}
+ * counts commands and error replies. Not kept in paged memory. Process thread only.
  */
 final class KvStats {
     /** When this run of the process started, ms since the epoch (uptime, LASTSAVE's reference). */
@@ -15,11 +15,8 @@ final class KvStats {
     long commandsProcessed;
     /** Error replies sent (INFO {@code total_error_replies}); reset by CONFIG RESETSTAT. */
     long errorReplies;
-    /**
-     * Clients connected to the process right now, kept by the session layer; -1 until it keeps
-     * it, and INFO leaves {@code connected_clients} out rather than print a number it does not know.
-     */
-    long connectedClients = -1;
+    /** Client sessions open right now (INFO {@code connected_clients}), set by the process before INFO runs. */
+    long connectedClients;
     /** The most heap bytes seen in use (INFO {@code used_memory_peak}). */
     long peakUsedBytes;
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +25,7 @@ class CommandDispatcherTest {
     private static final class BlockingBackend implements CommandDispatcher.Backend {
         boolean ready;
         final List<Long> disconnected = new ArrayList<>();
+        final KvStats stats = new KvStats(0, new SplittableRandom(1));
 
         @Override
         public long nowMs() {
@@ -57,6 +59,11 @@ class CommandDispatcherTest {
         public Password password() {
             return Password.fromConfig(Map.of());
         }
+
+        @Override
+        public KvStats stats() {
+            return stats;
+        }
     }
 
     private final BlockingBackend backend = new BlockingBackend();
@@ -75,6 +82,23 @@ class CommandDispatcherTest {
         backend.ready = true;
         assertThat(run(A, "GET", "q")).isEqualTo(Reply.bulk("item"));
         assertThat(((Reply.Bulk) run(B, "CLIENT", "LIST")).text()).contains(" flags=N ");
+    }
+
+    @Test
+    void shouldCountABlockedCommandOnceWhenItCompletes() {
+        run(A, "GET", "q");
+        run(A, "GET", "q");
+        assertThat(backend.stats.commandsProcessed).as("still blocked").isZero();
+        backend.ready = true;
+        run(A, "GET", "q");
+        assertThat(backend.stats.commandsProcessed).isEqualTo(1);
+        run(A, "CLIENT", "ID");
+        backend.ready = false;
+        run(A, "GET", "q");
+        run(B, "CLIENT", "UNBLOCK", "1", "ERROR");
+        run(A, "GET", "q");
+        assertThat(backend.stats.commandsProcessed).isEqualTo(4);
+        assertThat(backend.stats.errorReplies).as("UNBLOCKED").isEqualTo(1);
     }
 
     @Test
@@ -107,6 +131,7 @@ class CommandDispatcherTest {
         run(A, "MULTI");
         assertThat(run(A, "GET", "q")).isEqualTo(new Reply.Simple("QUEUED"));
         assertThat(run(A, "EXEC")).isEqualTo(new Reply.Array(List.of(TIMEOUT)));
+        assertThat(backend.stats.commandsProcessed).as("MULTI, GET, EXEC").isEqualTo(3);
     }
 
     @Test

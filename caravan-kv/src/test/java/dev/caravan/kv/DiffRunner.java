@@ -15,52 +15,30 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs {@link DiffScript} sequences against redis-server and the kv process and collects every
- * reply that differs. Each sequence gets fresh connections and starts with FLUSHALL on both.
+ * Runs {@link DiffScript} sequences against redis-server and the kv process, both over a
+ * socket, and collects every reply that differs. Each sequence gets fresh connections and
+ * starts with FLUSHALL on both.
  */
 final class DiffRunner {
     private static final byte[] FLUSHALL = RespCommandWriter.encode(Command.of("FLUSHALL"));
 
     private final int redisPort;
     private final int kvPort;
-    private final KvProcess direct;
-    private final boolean kvServesHello;
-    private final boolean frontAnswersProtocolErrors;
-    private final boolean kvServesSessions;
-    private int overSocket;
-    private int overDirect;
-    private int skipped;
+    private int sequences;
     private int replies;
 
-    DiffRunner(int redisPort, int kvPort, KvProcess direct, boolean kvServesHello, boolean frontAnswersProtocolErrors,
-               boolean kvServesSessions) {
+    DiffRunner(int redisPort, int kvPort) {
         this.redisPort = redisPort;
         this.kvPort = kvPort;
-        this.direct = direct;
-        this.kvServesHello = kvServesHello;
-        this.frontAnswersProtocolErrors = frontAnswersProtocolErrors;
-        this.kvServesSessions = kvServesSessions;
     }
 
     String summary() {
-        return overSocket + " sequences over the socket, " + overDirect + " calling the process directly, "
-                + skipped + " skipped, " + replies + " replies compared";
+        return sequences + " sequences, " + replies + " replies compared";
     }
 
     void run(DiffScript.Sequence s, List<String> mismatches) throws IOException {
-        if (s.tagged("sessions") && !kvServesSessions) {
-            skipped++;
-            return;
-        }
-        boolean directly = (s.tagged("resp3") && !kvServesHello)
-                || (s.tagged("protocol-errors") && !frontAnswersProtocolErrors);
-        if (directly) {
-            overDirect++;
-        } else {
-            overSocket++;
-        }
-        try (DiffEndpoint redis = new DiffEndpoint.Tcp(redisPort);
-             DiffEndpoint kv = directly ? new DiffEndpoint.Direct(direct, !kvServesHello) : new DiffEndpoint.Tcp(kvPort)) {
+        sequences++;
+        try (DiffEndpoint redis = new DiffEndpoint.Tcp(redisPort); DiffEndpoint kv = new DiffEndpoint.Tcp(kvPort)) {
             redis.write(FLUSHALL);
             kv.write(FLUSHALL);
             redis.read();
@@ -96,9 +74,6 @@ final class DiffRunner {
             byte[] want = redis.read();
             byte[] got = kv.read();
             replies++;
-            if (got != null && Arrays.equals(got, DiffEndpoint.HELLO_NOT_COMPARED)) {
-                continue;
-            }
             if (want == null || got == null) {
                 if (want != got) {
                     mismatches.add(s.where() + " line " + step.line() + ": " + e.text() + "\n    redis: "
@@ -107,7 +82,7 @@ final class DiffRunner {
                 }
                 continue;
             }
-            if (!Arrays.equals(canonical(want, e.mode()), canonical(got, e.mode()))) {
+            if (!Arrays.equals(canonical(want, e), canonical(got, e))) {
                 mismatches.add(s.where() + " line " + step.line() + ": " + e.text() + "\n    redis: " + show(want)
                         + "\n    kv:    " + show(got));
             }
@@ -132,17 +107,40 @@ final class DiffRunner {
         return true;
     }
 
-    /** The bytes to compare under {@code mode}: the reply itself, or its canonical re-encoding. */
-    static byte[] canonical(byte[] reply, DiffScript.Mode mode) throws IOException {
-        if (mode == DiffScript.Mode.EXACT) {
+    /** The bytes to compare for {@code e}: the reply itself, or its canonical re-encoding. */
+    static byte[] canonical(byte[] reply, DiffScript.Expect e) throws IOException {
+        if (e.mode() == DiffScript.Mode.EXACT && !e.hello()) {
             return reply;
         }
         Reply r = new RespReplyReader(new ByteArrayInputStream(reply)).read();
-        return RespWriter.encode(switch (mode) {
+        if (e.hello()) {
+            r = withoutClientId(r);
+        }
+        return RespWriter.encode(switch (e.mode()) {
+            case EXACT -> r;
             case UNORDERED -> sorted(r, false);
             case PAIRS -> sorted(r, true);
-            default -> shape(r);
+            case SHAPE -> shape(r);
         });
+    }
+
+    /** HELLO's reply with its {@code id} value zeroed: each server numbers the connections it has seen. */
+    private static Reply withoutClientId(Reply r) {
+        List<Reply> fields = switch (r) {
+            case Reply.Map m -> m.keysAndValues();
+            case Reply.Array a -> a.items();
+            default -> null; // an error
+        };
+        if (fields == null) {
+            return r;
+        }
+        List<Reply> out = new ArrayList<>(fields);
+        for (int i = 0; i + 1 < out.size(); i += 2) {
+            if (out.get(i).equals(Reply.bulk("id")) && out.get(i + 1) instanceof Reply.Int) {
+                out.set(i + 1, Reply.integer(0));
+            }
+        }
+        return r instanceof Reply.Map ? new Reply.Map(out) : new Reply.Array(out);
     }
 
     /** Aggregates sorted by their items' encodings, deeply; maps (and flat arrays if {@code pairs}) by pairs. */

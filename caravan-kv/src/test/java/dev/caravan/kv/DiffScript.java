@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * ~SMEMBERS s                    order unspecified: aggregates compared sorted (a map by its pairs)
  * ~~HGETALL h                    as ~, but a flat array is sorted as pairs (RESP2 maps, WITHSCORES)
  * ?SRANDMEMBER s -3              only the reply's shape: kinds and lengths, not the strings (errors exact)
+ * !SET a 1                       no reply expected (CLIENT REPLY OFF / SKIP); a later line's reply must be
+ *                                compared, which shows that none came (a stray reply would be read for it)
  * +SET a 1                       pipelined: buffered, and sent in one write with the next command line
  * &lt;&lt; 2 "*1\r\n$4\r\nPING\r\n" "…"  raw bytes, each quoted chunk written and flushed on its own; then 2 replies
  * &lt;&lt; close "…" {rep:x:70000}      raw bytes; then replies until the server closes the connection
@@ -34,15 +36,18 @@ import java.util.regex.Pattern;
  * times as one argument; {@code {seq:A#,B#:N}} is N groups of arguments, {@code #} replaced by
  * 0…N-1, commas separating the arguments of a group.
  *
- * <p>Tags: {@code [resp3]} marks a sequence that starts with {@code HELLO 3};
- * {@code [protocol-errors]} one whose raw input must be answered with a protocol error and a
- * close. Both are easy to grep for; the runner decides where they run.
+ * <p>HELLO's reply is compared exactly but for the value of its {@code id} field: client ids
+ * count the connections each server has seen, which differ ({@link Expect#hello}).
+ *
+ * <p>Tags ({@code [resp3]}: a sequence that starts with {@code HELLO 3}; {@code [protocol-errors]}:
+ * raw input answered with a protocol error and a close; {@code [sessions]}: connection state) are
+ * there to grep for; every sequence runs over the socket.
  */
 final class DiffScript {
     /** How a reply is compared. */
     enum Mode { EXACT, UNORDERED, PAIRS, SHAPE }
 
-    /** One reply to read and compare; {@code text} is the line it comes from. */
+    /** One reply to read and compare; {@code text} is the line it comes from; {@code hello}: HELLO's, id not compared. */
     record Expect(Mode mode, String text, boolean hello) {
     }
 
@@ -91,6 +96,7 @@ final class DiffScript {
         List<Step> steps = new ArrayList<>();
         ByteArrayOutputStream pipelined = new ByteArrayOutputStream();
         List<Expect> pending = new ArrayList<>();
+        int silentLine = 0;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             int lineNo = i + 1;
@@ -100,8 +106,9 @@ final class DiffScript {
             try {
                 if (line.startsWith("===")) {
                     if (title != null) {
-                        out.add(finish(file, start, title, tags, steps, pending, lineNo));
+                        out.add(finish(file, start, title, tags, steps, pending, silentLine, lineNo));
                     }
+                    silentLine = 0;
                     title = line.substring(3).strip();
                     start = lineNo;
                     tags = new ArrayList<>();
@@ -119,11 +126,17 @@ final class DiffScript {
                     if (!pending.isEmpty()) {
                         throw new IllegalArgumentException("pipelined '+' lines must end with a command line");
                     }
-                    steps.add(raw(line.substring(2).strip(), lineNo));
+                    Step raw = raw(line.substring(2).strip(), lineNo);
+                    steps.add(raw);
+                    if (!raw.expects().isEmpty() || raw.untilClose()) {
+                        silentLine = 0;
+                    }
                     continue;
                 }
                 boolean pipe = line.startsWith("+");
                 String rest = pipe ? line.substring(1) : line;
+                boolean silent = rest.startsWith("!");
+                rest = silent ? rest.substring(1) : rest;
                 Mode mode = Mode.EXACT;
                 if (rest.startsWith("~~")) {
                     mode = Mode.PAIRS;
@@ -138,7 +151,12 @@ final class DiffScript {
                 List<byte[]> args = arguments(rest);
                 Command c = new Command(args.toArray(byte[][]::new));
                 pipelined.writeBytes(RespCommandWriter.encode(c));
-                pending.add(new Expect(mode, line, c.name().equals("HELLO")));
+                if (silent) {
+                    silentLine = lineNo;
+                } else {
+                    pending.add(new Expect(mode, line, c.name().equals("HELLO")));
+                    silentLine = 0;
+                }
                 if (!pipe) {
                     steps.add(new Step(List.of(pipelined.toByteArray()), List.copyOf(pending), false, lineNo));
                     pipelined.reset();
@@ -149,15 +167,19 @@ final class DiffScript {
             }
         }
         if (title != null) {
-            out.add(finish(file, start, title, tags, steps, pending, lines.length));
+            out.add(finish(file, start, title, tags, steps, pending, silentLine, lines.length));
         }
         return out;
     }
 
     private static Sequence finish(String file, int start, String title, List<String> tags, List<Step> steps,
-                                   List<Expect> pending, int lineNo) {
+                                   List<Expect> pending, int silentLine, int lineNo) {
         if (!pending.isEmpty()) {
             throw new IllegalArgumentException(file + ":" + lineNo + ": pipelined '+' lines must end with a command line");
+        }
+        if (silentLine != 0) {
+            throw new IllegalArgumentException(file + ":" + silentLine + ": a '!' line must be followed by one whose reply "
+                    + "is compared (that shows no reply came for it)");
         }
         if (steps.isEmpty()) {
             throw new IllegalArgumentException(file + ":" + start + ": sequence '" + title + "' has no steps");

@@ -25,25 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>The scripted sequences are the files under {@code diff/} in {@link DiffScript}'s format,
  * each run on fresh connections after a FLUSHALL, against redis-server and the kv process
- * behind a real socket ({@link KvSocketFront}). Two tags run elsewhere until the work they
- * need has landed, and are easy to find by grepping the scripts: {@code [resp3]} sequences
- * (they start with HELLO 3) and {@code [protocol-errors]} sequences run against the process
- * called directly ({@link DiffEndpoint.Direct}: the test plays the client's HELLO and the
- * node front's protocol-error reply) until {@link #KV_SERVES_HELLO} and
- * {@link #FRONT_ANSWERS_PROTOCOL_ERRORS} are set; {@code [sessions]} sequences (QUIT, CLIENT
- * names, SELECT) are skipped until {@link #KV_SERVES_SESSIONS} is set.
+ * behind a real socket ({@link KvSocketFront}, which answers protocol errors as the node does).
+ * redis-server runs with one database, as the kv process has ({@link RedisServerProcess}).
  *
  * <p>Random sequences come from {@link RandomCommands} with a seed printed on failure
  * ({@code -Dkv.diff.seed=N} replays it); a command marked {@code ~} there has a reply whose
  * order Redis leaves unspecified, compared as a sorted multiset.
  */
 class KvDifferentialTest {
-    /** Set when the process answers HELLO itself (helper sess-kv): [resp3] sequences then go through the socket. */
-    static final boolean KV_SERVES_HELLO = true;
-    /** Set when {@link KvSocketFront} answers a protocol error and closes, as the node does. */
-    static final boolean FRONT_ANSWERS_PROTOCOL_ERRORS = true;
-    /** Set when the process keeps per-connection state (QUIT, CLIENT SETNAME/GETNAME, SELECT). */
-    static final boolean KV_SERVES_SESSIONS = true;
     static final String[] SCRIPTS = {
         "diff/strings.txt", "diff/keys.txt", "diff/hashes.txt", "diff/lists.txt", "diff/sets.txt",
         "diff/zsets.txt", "diff/server.txt", "diff/protocol.txt", "diff/resp3.txt",
@@ -54,9 +43,7 @@ class KvDifferentialTest {
     private static RedisServerProcess redis;
     private static PagedMemory memory;
     private static KvSocketFront front;
-    private static PagedMemory directMemory;
-    private static KvProcess direct;
-    /** Clients of the random tests, opened by {@link #openClients}: the test front serves one connection at a time. */
+    /** Clients of the random tests, opened by {@link #openClients}. */
     private RawRespClient redisClient;
     private RawRespClient kvClient;
 
@@ -67,9 +54,6 @@ class KvDifferentialTest {
         KvProcess kv = new KvProcess();
         kv.onStart(new TestContext(memory, Clock.system()), false);
         front = new KvSocketFront(kv);
-        directMemory = new PagedMemory(256L << 20, 4096);
-        direct = new KvProcess();
-        direct.onStart(new TestContext(directMemory, Clock.system()), false);
     }
 
     @AfterAll
@@ -81,9 +65,6 @@ class KvDifferentialTest {
             if (memory != null) {
                 memory.close();
             }
-            if (directMemory != null) {
-                directMemory.close();
-            }
         }
     }
 
@@ -91,8 +72,7 @@ class KvDifferentialTest {
     void shouldAnswerEveryScriptedSequenceLikeRedisServer() throws IOException {
         String only = System.getProperty("kv.diff.only");
         List<DiffScript.Sequence> sequences = DiffScript.load(prefixed(only == null ? SCRIPTS : only.split(",")));
-        DiffRunner runner = new DiffRunner(redis.port(), front.port(), direct, KV_SERVES_HELLO,
-                FRONT_ANSWERS_PROTOCOL_ERRORS, KV_SERVES_SESSIONS);
+        DiffRunner runner = new DiffRunner(redis.port(), front.port());
         List<String> mismatches = new ArrayList<>();
         for (DiffScript.Sequence sequence : sequences) {
             runner.run(sequence, mismatches);

@@ -1,5 +1,6 @@
 package dev.caravan.kv;
 
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.wire.command.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,36 @@ class KvInfoTest {
         assertThat(kv.run("CONFIG", "RESETSTAT")).isEqualTo(Reply.OK);
         assertThat(fields(info("stats"))).containsEntry("expired_keys", "0").containsEntry("total_commands_processed", "1")
                 .containsEntry("total_error_replies", "0");
+    }
+
+    /**
+     * Counts as redis-server 7.0.15 counted the same sequences on one connection, each after
+     * CONFIG RESETSTAT (which counts itself): commands that ran, EXEC and what it ran included,
+     * refused and queued ones not; every error reply, inside EXEC and suppressed ones included.
+     */
+    @Test
+    void shouldCountSessionCommandsAndErrorRepliesAsRedisServer() {
+        ClientRef a = new ClientRef(7, "127.0.0.1:50007", "127.0.0.1:6379");
+        assertCounts(a, 5, 1, "MULTI", "SET a 1", "LPUSH a x", "EXEC");
+        assertCounts(a, 3, 2, "MULTI", "SET a 1", "GET a", "INCR a x", "LPUSH a x", "EXEC");
+        assertCounts(a, 7, 3, "HELLO 4", "AUTH x", "CLIENT REPLY OFF", "GET", "GET a", "CLIENT REPLY ON", "PING");
+        assertCounts(a, 6, 3, "MULTI", "MULTI", "EXEC", "EXEC", "DISCARD");
+        assertThat(fields(text(kv.run(a, "INFO", "clients")))).containsEntry("connected_clients", "1");
+    }
+
+    private void assertCounts(ClientRef client, int commands, int errors, String... lines) {
+        kv.run(client, "CONFIG", "RESETSTAT");
+        for (String line : lines) {
+            kv.run(client, line.split(" "));
+        }
+        assertThat(fields(text(kv.run(client, "INFO", "stats"))))
+                .as("after %s", String.join(" | ", lines))
+                .containsEntry("total_commands_processed", Integer.toString(commands))
+                .containsEntry("total_error_replies", Integer.toString(errors));
+    }
+
+    private static String text(Reply r) {
+        return ((Reply.Bulk) r).text();
     }
 
     @Test

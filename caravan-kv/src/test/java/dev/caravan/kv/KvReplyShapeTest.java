@@ -1,8 +1,10 @@
 package dev.caravan.kv;
 
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespWriter;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -10,11 +12,19 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The kv process answers in the shape of the protocol its {@link CurrentClient} speaks, set
- * here directly as the session layer sets it after HELLO (redis-server 7.0.15's bytes).
+ * The kv process answers each client in the shape of the protocol it chose: a client that sent
+ * {@code HELLO 3} gets RESP3 kinds, another on its own connection RESP2 (redis-server 7.0.15's
+ * bytes).
  */
 class KvReplyShapeTest {
+    private static final ClientRef RESP2 = new ClientRef(1, "127.0.0.1:50001", "127.0.0.1:6379");
+    private static final ClientRef RESP3 = new ClientRef(2, "127.0.0.1:50002", "127.0.0.1:6379");
     private final KvHarness kv = new KvHarness();
+
+    @BeforeEach
+    void hello() {
+        assertThat(kv.run(RESP3, "HELLO", "3")).isInstanceOf(Reply.Map.class);
+    }
 
     @AfterEach
     void close() {
@@ -22,8 +32,7 @@ class KvReplyShapeTest {
     }
 
     private String resp(int protocol, String... command) {
-        kv.kv.currentClient().protocol(protocol);
-        return new String(RespWriter.encode(kv.run(command)), StandardCharsets.UTF_8);
+        return new String(RespWriter.encode(kv.run(protocol == 3 ? RESP3 : RESP2, command)), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.caravan.kv;
 
 import dev.caravan.core.process.CaravanProcess;
 import dev.caravan.core.process.ClientRef;
+import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespReader;
@@ -32,7 +33,9 @@ import java.util.function.LongConsumer;
  * {@link Reply.Suppressed}, the inner reply then close for {@link Reply.Closing}; a
  * {@link Reply.Blocked} command is run again every few milliseconds until it completes or its
  * deadline passes (then its timeout reply). A closed connection is reported with
- * {@link CaravanProcess#onClientClosed}. Not the node's endpoint; just the codec and the process.
+ * {@link CaravanProcess#onClientClosed}. Bad input is answered {@code -ERR Protocol error: ...}
+ * (the wire {@link RespReader}'s wording, Redis's) and the connection closed, as the node's
+ * {@code RespProtocol} does. Not the node's endpoint; just the codec and the process.
  */
 final class KvSocketFront implements AutoCloseable {
     /** Routes a process's {@code disconnectClient} (through {@link TestContext}) to the front serving it. */
@@ -95,7 +98,19 @@ final class KvSocketFront implements AutoCloseable {
             BufferedInputStream buffered = new BufferedInputStream(s.getInputStream());
             RespReader in = new RespReader(buffered);
             RespWriter out = new RespWriter(s.getOutputStream());
-            for (Command c = in.read(); c != null; c = in.read()) {
+            while (true) {
+                Command c;
+                try {
+                    c = in.read();
+                } catch (CaravanException protocolError) {
+                    // the stream is out of step: answer the error and close, as Redis and the node's RespProtocol do
+                    out.write(Reply.error("ERR " + protocolError.getMessage()));
+                    out.flush();
+                    break;
+                }
+                if (c == null) {
+                    break;
+                }
                 Reply r = runBlocking(client, c);
                 out.write(r);
                 if (r instanceof Reply.Closing || buffered.available() == 0) {

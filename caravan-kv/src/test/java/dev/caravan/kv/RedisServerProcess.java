@@ -10,7 +10,11 @@ import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 
-/** A private redis-server on 127.0.0.1 and a free port, without persistence; killed on close. */
+/**
+ * A private redis-server on 127.0.0.1 and a free port, without persistence, with one database
+ * as the kv process has ({@code --databases 1}: SELECT 1 answers "ERR DB index is out of range"
+ * on both); killed on close.
+ */
 final class RedisServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
@@ -44,7 +48,8 @@ final class RedisServerProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(exe.toString(), "--port",
-                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--databases", "1"));
         command.addAll(java.util.List.of(options));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
