@@ -19,13 +19,17 @@ import java.util.List;
  *            DOUBLE(10): string   BOOL(11): u8   BIG_NUMBER(12): string
  *            VERBATIM(13): string format, bytes text   NULL(14): nothing
  * </pre>
- * The control kinds have no encoding of their own: a {@link Reply.Suppressed} travels as NIL
+ * An {@link Reply.OffHeapBulk} travels as a BULK (copied, up to {@value #MAX_OFF_HEAP_COPY_BYTES}
+ * bytes; longer ones are TOO_LARGE: a frame cannot carry them); a command with off-heap
+ * arguments cannot be encoded (TOO_LARGE). The control kinds have no encoding of their own: a {@link Reply.Suppressed} travels as NIL
  * (a CALL always has one reply), a {@link Reply.Closing} as its inner reply; a
  * {@link Reply.Blocked} is never a final reply.
  */
 public final class CommandCodec {
     /** Most elements in one command or reply array. */
     public static final int MAX_ELEMENTS = 1024 * 1024;
+    /** Longest off-heap bulk a reply may carry (copied into the frame); frames are at most 64 MiB. */
+    public static final int MAX_OFF_HEAP_COPY_BYTES = 48 << 20;
     /** Deepest nesting of reply arrays accepted. */
     public static final int MAX_DEPTH = 32;
 
@@ -57,6 +61,7 @@ public final class CommandCodec {
             case Reply.Error e -> w.u8(2).string(e.text());
             case Reply.Int i -> w.u8(3).i64(i.value());
             case Reply.Bulk b -> w.u8(4).bytes(b.value());
+            case Reply.OffHeapBulk b -> w.u8(4).bytes(b.value().toByteArray(MAX_OFF_HEAP_COPY_BYTES));
             case Reply.Array a -> {
                 w.u8(5).i32(a.items().size());
                 for (Reply item : a.items()) {
