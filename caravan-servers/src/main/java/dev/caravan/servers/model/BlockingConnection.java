@@ -49,10 +49,12 @@ final class BlockingConnection<Q, R> {
 
     /** Serves {@code ch} on the calling thread; always closes it and releases its slot. */
     static <Q, R> void serve(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker, ConnectionTracker tracker) {
+        BlockingConnection<Q, R> connection = null;
         try {
             ch.configureBlocking(true);
             ch.socket().setTcpNoDelay(true);
-            new BlockingConnection<>(ch, protocol, invoker).loop();
+            connection = new BlockingConnection<>(ch, protocol, invoker);
+            connection.loop();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: " + e);
         } catch (InterruptedException e) {
@@ -61,6 +63,18 @@ final class BlockingConnection<Q, R> {
             LOG.log(System.Logger.Level.WARNING, protocol.name() + " handler failed; connection closed", e);
         } finally {
             tracker.remove(ch);
+            if (connection != null) {
+                connection.release();
+            }
+        }
+    }
+
+    /** Gives back what the connection holds: a half-read request, replies not yet written. */
+    private void release() {
+        try {
+            codec.close();
+        } finally {
+            out.clear();
         }
     }
 

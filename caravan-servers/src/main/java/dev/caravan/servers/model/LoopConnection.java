@@ -46,6 +46,7 @@ final class LoopConnection<Q, R> {
     private boolean handling;
     private boolean closing;
     private boolean eof;
+    private boolean released;
 
     LoopConnection(SelectorLoop loop, SocketChannel ch, Protocol<Q, R> protocol, Executor offload, ConnectionTracker tracker) {
         this.loop = loop;
@@ -166,6 +167,7 @@ final class LoopConnection<Q, R> {
     private boolean onHandled() {
         handling = false;
         if (!ch.isOpen()) {
+            close(null);
             return false;
         }
         try {
@@ -211,5 +213,14 @@ final class LoopConnection<Q, R> {
             key.cancel();
         }
         tracker.remove(ch);
+        if (!released && !handling) {
+            // While a worker handles a batch it owns the codec and out-buffer; it releases them in onHandled.
+            released = true;
+            try {
+                codec.close();
+            } finally {
+                out.clear();
+            }
+        }
     }
 }

@@ -105,6 +105,9 @@ final class SelectorLoop implements Executor {
         } finally {
             for (SelectionKey k : selector.keys()) {
                 ConnectionTracker.closeQuietly(k.channel());
+                if (k.attachment() instanceof LoopConnection<?, ?> c) {
+                    c.close(null);
+                }
             }
             ConnectionTracker.closeQuietly(selector);
         }

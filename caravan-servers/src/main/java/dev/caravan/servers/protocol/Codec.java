@@ -25,7 +25,10 @@ public interface Codec<Q, R> {
      */
     Q decode(ByteBuffer in);
 
-    /** Appends the bytes of one reply. */
+    /**
+     * Appends the bytes of one reply. The reply is the codec's from then on: a codec whose
+     * replies hold off-heap memory releases it once queued (see {@link OutBuffer#clear()}).
+     */
     void encode(R reply, OutBuffer out);
 
     /** Appends the protocol's error answer for bad input (the connection closes after it). */
@@ -34,6 +37,13 @@ public interface Codec<Q, R> {
     /** Whether the connection should close once this request's reply is written (QUIT, Connection: close). */
     default boolean closeAfter(Q request, R reply) {
         return false;
+    }
+
+    /**
+     * The connection has ended, however it ended: release what the codec holds (the off-heap
+     * memory of a request left half-read). Called once, after the last other call.
+     */
+    default void close() {
     }
 
     /** Most bytes the codec may leave unconsumed while waiting for a complete request. */
