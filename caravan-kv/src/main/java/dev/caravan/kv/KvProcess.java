@@ -30,6 +30,9 @@ import java.util.Locale;
  * endpoint's job: it closes after writing the reply to a command whose {@link Command#name()}
  * is {@code "QUIT"}.
  *
+ * <p>Values longer than 1 MiB arrive and leave off the Java heap ({@link StringValues}): a
+ * 512 MB string is stored and served with no heap copy; only string values may be that long.
+ *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
  *
@@ -96,10 +99,14 @@ public final class KvProcess implements CaravanProcess {
     public Reply onCommand(Command c) {
         CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
         if (spec == null) {
-            return ServerCommands.unknownCommand(c);
+            return ServerCommands.unknownCommand(c.hasOffHeap() ? StringValues.shownPart(c) : c);
         }
         if (!CommandTable.arityOk(spec, c.size())) {
             return Reply.wrongArity(c.name());
+        }
+        Reply refused = c.hasOffHeap() ? StringValues.refusal(c) : null;
+        if (refused != null) {
+            return refused;
         }
         try {
             return execute(c, clock.nowMs());
