@@ -4,6 +4,7 @@ import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespConnection;
+import dev.caravan.wire.resp.RespLimits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +49,8 @@ final class HandOff {
         long forwarded = 0;
         int answered = 0;
         if (!pending.isEmpty()) {
-            try (RespConnection f = new RespConnection(new InetSocketAddress(destHost, destDataPort))) {
+            // Replies over 1 MiB are read off-heap and handed to the waiting clients' endpoints, which release them.
+            try (RespConnection f = new RespConnection(new InetSocketAddress(destHost, destDataPort), RespLimits.DEFAULTS)) {
                 for (ProcessRunner.PendingBatch b : pending) {
                     b.completion().complete(forward(f, b.commands()));
                     answered++;
@@ -87,6 +89,7 @@ final class HandOff {
             return replies.get(answerTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.close();
+            replies.thenAccept(late -> Arrays.stream(late).forEach(Reply::release));
             throw new IOException("no answer to forwarded commands within " + answerTimeoutMs + " ms");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());

@@ -8,6 +8,7 @@ import dev.caravan.servers.resp.RespProtocol;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.resp.RespLimits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,6 +23,10 @@ import java.util.function.LongSupplier;
  * naming). A batch answered {@code -MOVED} or {@code -TRYAGAIN} was not executed there, so it is
  * sent again to the current location; clients such as redis-cli and redis-benchmark keep their
  * TCP connection across a migration and see only a pause.
+ *
+ * <p>Big values pass through without a heap copy: off-heap arguments are streamed to the
+ * backend, and bulk replies over 1 MiB are read off-heap and written to the client from there.
+ * The front applies the same request limits as the process's data endpoint.
  *
  * <p>Threading: served by the toolkit's virtual-thread model; the backend pool is thread-safe
  * and a backend connection is used by one batch at a time.
@@ -42,11 +47,12 @@ final class FrontEndpoint implements AutoCloseable {
     private final Server server;
     private volatile boolean closed;
 
-    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock) {
+    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, RespLimits limits,
+                  boolean passwordRequired) {
         this.processName = processName;
         this.locator = locator;
         this.nanoClock = nanoClock;
-        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(this::forward),
+        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(this::forward, limits, passwordRequired),
                 ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("front-" + processName));
     }
 
@@ -75,6 +81,9 @@ final class FrontEndpoint implements AutoCloseable {
                 if (!notExecuted(replies[0]) || nanoClock.getAsLong() - start > RELOCATE_DEADLINE_NS) {
                     idle.push(backend);
                     return replies;
+                }
+                for (Reply r : replies) {
+                    Reply.release(r);
                 }
                 // The process moved (or its node is fenced): every pooled connection points to the old place.
                 backend.close();
@@ -113,7 +122,8 @@ final class FrontEndpoint implements AutoCloseable {
     /** A new connection to {@code at}; null if it cannot be reached now. */
     private RespConnection connect(InetSocketAddress at) {
         try {
-            return new RespConnection(at);
+            // Replies over 1 MiB are read off-heap, so a big GET does not grow this node's heap.
+            return new RespConnection(at, RespLimits.DEFAULTS);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
             return null;

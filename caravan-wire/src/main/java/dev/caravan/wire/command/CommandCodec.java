@@ -83,6 +83,32 @@ public final class CommandCodec {
         }
     }
 
+    /**
+     * {@code reply} as a frame can carry it and a table of recent replies may keep it: every
+     * {@link Reply.OffHeapBulk} in it copied onto the heap and released, or, when longer than
+     * {@value #MAX_OFF_HEAP_COPY_BYTES} bytes, replaced by an error saying where to read it.
+     * A reply without off-heap values is returned as is.
+     */
+    public static Reply forFrame(Reply reply) {
+        return switch (reply) {
+            case Reply.OffHeapBulk b -> {
+                try {
+                    yield b.value().length() <= MAX_OFF_HEAP_COPY_BYTES
+                            ? new Reply.Bulk(b.value().toByteArray(MAX_OFF_HEAP_COPY_BYTES))
+                            : Reply.error("ERR the reply is a value of " + b.value().length() + " bytes, too long for a"
+                            + " call through the control port; read it through the process's data endpoint");
+                } finally {
+                    b.value().release();
+                }
+            }
+            case Reply.Array a -> new Reply.Array(a.items().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Map m -> new Reply.Map(m.keysAndValues().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Set st -> new Reply.Set(st.items().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Closing c -> new Reply.Closing(forFrame(c.reply()));
+            default -> reply;
+        };
+    }
+
     private static void items(BodyWriter w, List<Reply> items) {
         for (Reply item : items) {
             write(w, item);
