@@ -36,8 +36,11 @@ final class KvSocketFront implements AutoCloseable {
                 RespReader in = new RespReader(new BufferedInputStream(s.getInputStream()));
                 RespWriter out = new RespWriter(s.getOutputStream());
                 for (Command c = in.read(); c != null; c = in.read()) {
-                    out.write(process.onCommand(c));
+                    dev.caravan.wire.command.Reply reply = process.onCommand(c);
+                    c.release();
+                    out.write(reply);
                     out.flush();
+                    dev.caravan.wire.command.Reply.release(reply);
                 }
             } catch (IOException e) {
                 if (!server.isClosed()) {

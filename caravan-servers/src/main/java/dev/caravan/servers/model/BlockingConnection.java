@@ -108,6 +108,7 @@ final class BlockingConnection<Q, R> {
                     codec.encode(replies.get(i), out);
                     if (codec.closeAfter(batch.get(i), replies.get(i))) {
                         close = true;
+                        replies.subList(i + 1, replies.size()).forEach(codec::discard);
                         break;
                     }
                 }

@@ -143,6 +143,7 @@ final class LoopConnection<Q, R> {
                 codec.encode(replies.get(i), out);
                 if (codec.closeAfter(batch.get(i), replies.get(i))) {
                     closing = true;
+                    replies.subList(i + 1, replies.size()).forEach(codec::discard);
                     return;
                 }
             }

@@ -31,6 +31,13 @@ public interface Codec<Q, R> {
      */
     void encode(R reply, OutBuffer out);
 
+    /**
+     * A reply that will never be written (the connection closes after an earlier reply): release
+     * what it holds, as {@link #encode} would have.
+     */
+    default void discard(R reply) {
+    }
+
     /** Appends the protocol's error answer for bad input (the connection closes after it). */
     void encodeError(CaravanException error, OutBuffer out);
 

@@ -148,6 +148,11 @@ public final class RespProtocol implements Protocol<Command, Reply> {
         }
 
         @Override
+        public void discard(Reply reply) {
+            Reply.release(reply);
+        }
+
+        @Override
         public void encodeError(CaravanException error, OutBuffer out) {
             if (CommandBudget.isQueryBufferLimit(error)) {
                 LOG.log(System.Logger.Level.WARNING, error.getMessage());

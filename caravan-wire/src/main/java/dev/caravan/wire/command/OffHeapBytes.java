@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Ownership is counted: {@link #allocate} returns a value with one reference; every holder
  * that keeps it across a hand-off takes its own ({@link #retain}) and gives it back
  * ({@link #release}); the last release frees the memory. A value dropped without its last
- * release is freed when the garbage collector finds it unreachable, which may be much later:
- * endpoints release on every path. Accessing a value after its last release throws
- * {@link IllegalStateException}.
+ * release is freed when the garbage collector finds it unreachable, which may be much later,
+ * and that is logged as an ERROR (a leak in whatever held it): endpoints release on every
+ * path. Accessing a value after its last release throws {@link IllegalStateException}.
  *
  * <p>Threading: one thread appends; readers use it after it was handed over through something
  * that orders memory (a queue, a future). {@link #retain} and {@link #release} may be called
@@ -44,6 +44,7 @@ public final class OffHeapBytes {
     /** Size of every chunk but the last. */
     public static final int CHUNK_BYTES = 4 << 20;
     private static final int COPY_BYTES = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger(OffHeapBytes.class.getName());
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicLong LIVE_BYTES = new AtomicLong();
     private static final AtomicLong LIVE_VALUES = new AtomicLong();
@@ -59,19 +60,29 @@ public final class OffHeapBytes {
     private static final class Memory implements Runnable {
         private final Arena arena = Arena.ofShared();
         private final AtomicLong allocated = new AtomicLong();
+        private final long length;
+        private volatile boolean released;
+
+        Memory(long length) {
+            this.length = length;
+        }
 
         @Override
         public void run() {
             arena.close();
             LIVE_BYTES.addAndGet(-allocated.get());
             LIVE_VALUES.decrementAndGet();
+            if (!released) {
+                LOG.log(System.Logger.Level.ERROR, "an off-heap value of " + length + " bytes was dropped without being"
+                        + " released; the garbage collector freed it (a leak in the code that held it)");
+            }
         }
     }
 
     private OffHeapBytes(long length) {
         this.length = length;
         this.chunks = new MemorySegment[(int) ((length + CHUNK_BYTES - 1) / CHUNK_BYTES)];
-        this.memory = new Memory();
+        this.memory = new Memory(length);
         this.cleanable = CLEANER.register(this, memory);
         LIVE_VALUES.incrementAndGet();
     }
@@ -286,6 +297,7 @@ public final class OffHeapBytes {
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
+            memory.released = true;
             cleanable.clean();
         } else if (r < 0) {
             throw new IllegalStateException("off-heap value of " + length + " bytes released once too often");
