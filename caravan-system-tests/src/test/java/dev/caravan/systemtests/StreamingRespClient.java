@@ -46,6 +46,15 @@ final class StreamingRespClient implements AutoCloseable {
      * @return their CRC-32
      */
     long sendRandom(long n, long seed) throws IOException {
+        return writeRandom(out, n, seed);
+    }
+
+    /** The CRC-32 of the bytes {@link #sendRandom} sends for {@code n} and {@code seed}. */
+    static long crcOfRandom(long n, long seed) throws IOException {
+        return writeRandom(OutputStream.nullOutputStream(), n, seed);
+    }
+
+    private static long writeRandom(OutputStream to, long n, long seed) throws IOException {
         CRC32 crc = new CRC32();
         SplittableRandom random = new SplittableRandom(seed);
         byte[] block = new byte[BLOCK];
@@ -53,7 +62,7 @@ final class StreamingRespClient implements AutoCloseable {
             int len = (int) Math.min(BLOCK, n - sent);
             random.nextBytes(block);
             crc.update(block, 0, len);
-            out.write(block, 0, len);
+            to.write(block, 0, len);
             sent += len;
         }
         return crc.getValue();
