@@ -90,8 +90,8 @@ public final class RespProtocol implements Protocol<Command, Reply> {
     /** One connection: the incremental decoder and a reusable writer over the out-buffer. */
     private static final class RespCodec implements Codec<Command, Reply> {
         private final RespRequestDecoder decoder;
-        /** Argument bytes of each decoded command not yet answered, in order. */
-        private final java.util.ArrayDeque<Long> unanswered = new java.util.ArrayDeque<>();
+        /** Commands decoded and not yet answered, and their argument bytes (reset when all are answered). */
+        private int unanswered;
         private long unansweredBytes;
         private final boolean passwordRequired;
         private boolean authRequired;
@@ -124,18 +124,17 @@ public final class RespProtocol implements Protocol<Command, Reply> {
             if (authRequired && (c.name().equals("AUTH") || c.name().equals("HELLO"))) {
                 awaitingAuthReply = true;
             }
-            long bytes = c.payloadBytes();
-            unanswered.addLast(bytes);
-            unansweredBytes += bytes;
+            unanswered++;
+            unansweredBytes += c.payloadBytes();
             return c;
         }
 
         /** Writes the reply and gives back its off-heap references (the out-buffer holds its own). */
         @Override
         public void encode(Reply reply, OutBuffer out) {
-            Long answered = unanswered.pollFirst();
-            if (answered != null) {
-                unansweredBytes -= answered;
+            if (unanswered > 0 && --unanswered == 0) {
+                // The models answer a whole batch before decoding more: the window starts afresh.
+                unansweredBytes = 0;
             }
             try {
                 writerFor(out).write(reply);

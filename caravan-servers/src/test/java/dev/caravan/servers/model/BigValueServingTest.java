@@ -110,6 +110,45 @@ class BigValueServingTest {
 
     @ParameterizedTest
     @EnumSource(ServerModel.class)
+    void shouldAnswerPipelinedBigValuesInOrder(ServerModel model) throws Exception {
+        OneValueStore store = new OneValueStore();
+        long size = 40L << 20;
+        try (Server server = model.start(new RespProtocol(store::execute), OPTIONS); WireClient c = new WireClient(server.address())) {
+            long[] crc = new long[2];
+            // One thread sends the whole pipeline while this one reads, as a pipelining client does.
+            java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 2; i++) {
+                        c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + size + "\r\n");
+                        crc[i] = streamBytes(c.out, size, 20 + i);
+                        c.send("\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            for (int i = 0; i < 2; i++) {
+                assertThat(readLine(c.in)).isEqualTo("+OK");
+                assertThat(readLine(c.in)).isEqualTo("$" + size);
+                CRC32 got = new CRC32();
+                byte[] block = new byte[64 * 1024];
+                for (long left = size; left > 0; ) {
+                    int n = c.in.read(block, 0, (int) Math.min(block.length, left));
+                    assertThat(n).isPositive();
+                    got.update(block, 0, n);
+                    left -= n;
+                }
+                sent.join();
+                assertThat(got.getValue()).isEqualTo(crc[i]);
+                assertThat(readLine(c.in)).isEmpty();
+            }
+        } finally {
+            store.clear();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerModel.class)
     void shouldReleaseAValueCutOffMidwayAndKeepServing(ServerModel model) throws Exception {
         OneValueStore store = new OneValueStore();
         long before = OffHeapBytes.liveValues();
