@@ -49,6 +49,9 @@ import java.util.Locale;
  * follow the process in every migration mode. A request without a session (node CALL) stands
  * alone and may not change connection state.
  *
+ * <p>Values longer than 1 MiB arrive and leave off the Java heap ({@link StringValues}): a
+ * 512 MB string is stored and served with no heap copy; only string values may be that long.
+ *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
  *

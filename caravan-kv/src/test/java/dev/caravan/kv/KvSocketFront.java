@@ -32,7 +32,9 @@ import java.util.function.LongConsumer;
  * {@link Reply.Suppressed}, the inner reply then close for {@link Reply.Closing}; a
  * {@link Reply.Blocked} command is run again every few milliseconds until it completes or its
  * deadline passes (then its timeout reply). A closed connection is reported with
- * {@link CaravanProcess#onClientClosed}. Not the node's endpoint; just the codec and the process.
+ * {@link CaravanProcess#onClientClosed}. Off-heap arguments are released once their command
+ * ran, off-heap replies once written, as the endpoints do. Not the node's endpoint; just the
+ * codec and the process.
  */
 final class KvSocketFront implements AutoCloseable {
     /** Routes a process's {@code disconnectClient} (through {@link TestContext}) to the front serving it. */
@@ -96,10 +98,19 @@ final class KvSocketFront implements AutoCloseable {
             RespReader in = new RespReader(buffered);
             RespWriter out = new RespWriter(s.getOutputStream());
             for (Command c = in.read(); c != null; c = in.read()) {
-                Reply r = runBlocking(client, c);
-                out.write(r);
-                if (r instanceof Reply.Closing || buffered.available() == 0) {
-                    out.flush();
+                Reply r;
+                try {
+                    r = runBlocking(client, c);
+                } finally {
+                    c.release();
+                }
+                try {
+                    out.write(r);
+                    if (r instanceof Reply.Closing || buffered.available() == 0) {
+                        out.flush();
+                    }
+                } finally {
+                    Reply.release(r);
                 }
                 if (r instanceof Reply.Closing) {
                     break;
