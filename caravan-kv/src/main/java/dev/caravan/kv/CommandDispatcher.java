@@ -48,6 +48,9 @@ final class CommandDispatcher {
         void disconnectClient(long sessionId);
 
         Password password();
+
+        /** An error reply was given (INFO's {@code total_error_replies}). */
+        void onErrorReply();
     }
 
     static final Reply NOAUTH = Reply.error("NOAUTH Authentication required.");
@@ -92,6 +95,7 @@ final class CommandDispatcher {
         if (!client.hasSession()) {
             ClientSession s = ClientSession.standalone(now);
             Reply r = process(s, c, now);
+            countError(r);
             return r instanceof Reply.Closing closing ? closing.reply() : r;
         }
         ClientSession s = sessions.get(client.sessionId());
@@ -119,7 +123,21 @@ final class CommandDispatcher {
             s.skipNext = false;
         }
         s.argvBytes = 0;
+        countError(r);
         return deliver(s, c, r, suppressed);
+    }
+
+    /**
+     * INFO's {@code total_error_replies}: every error reply, whether refused, run or inside EXEC,
+     * written or suppressed, as redis-server 7.0's {@code afterErrorReply} counts them.
+     */
+    private void countError(Reply r) {
+        if (r instanceof Reply.Closing closing) {
+            r = closing.reply();
+        }
+        if (r instanceof Reply.Error) {
+            backend.onErrorReply();
+        }
     }
 
     /** The parked command of {@code s} runs again, unless CLIENT UNBLOCK ended it. */
@@ -211,7 +229,9 @@ final class CommandDispatcher {
     private Reply runQueued(ClientSession s, Command c, long now) {
         current.protocol(s.protocol);
         s.argvBytes = c.payloadBytes();
-        return ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
+        Reply r = ProtocolShape.shape(execute(s, c, CommandTable.spec(c.name()), now), s.protocol);
+        countError(r);
+        return r;
     }
 
     private Reply execute(ClientSession s, Command c, CommandTable.Spec spec, long now) {

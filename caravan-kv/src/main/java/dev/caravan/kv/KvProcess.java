@@ -187,11 +187,9 @@ public final class KvProcess implements CaravanProcess {
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
-            stats.errorReplies++;
             return e.reply();
         } catch (CaravanException e) {
             if (e.code() == ErrorCode.TOO_LARGE) {
-                stats.errorReplies++;
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
@@ -323,6 +321,11 @@ public final class KvProcess implements CaravanProcess {
         @Override
         public Password password() {
             return password;
+        }
+
+        @Override
+        public void onErrorReply() {
+            stats.errorReplies++;
         }
     }
 

@@ -57,6 +57,11 @@ class CommandDispatcherTest {
         public Password password() {
             return Password.fromConfig(Map.of());
         }
+
+        @Override
+        public void onErrorReply() {
+            // Counted by the process's INFO; nothing to count here.
+        }
     }
 
     private final BlockingBackend backend = new BlockingBackend();

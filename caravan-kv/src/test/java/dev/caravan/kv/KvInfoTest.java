@@ -1,5 +1,6 @@
 package dev.caravan.kv;
 
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.wire.command.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,24 @@ class KvInfoTest {
         assertThat(kv.run("CONFIG", "RESETSTAT")).isEqualTo(Reply.OK);
         assertThat(fields(info("stats"))).containsEntry("expired_keys", "0").containsEntry("total_commands_processed", "1")
                 .containsEntry("total_error_replies", "0");
+    }
+
+    /** The sequence and count redis-server 7.0.15 (requirepass pw) gave: 7 error replies. */
+    @Test
+    void shouldCountEveryErrorReplyAsRedisServerDoes() {
+        ClientRef a = new ClientRef(5, "127.0.0.1:40000", "127.0.0.1:6379");
+        try (KvHarness h = new KvHarness(Map.of(Password.CONFIG_KEY, Password.hash("pw")))) {
+            assertThat(h.run(a, "AUTH", "pw")).isEqualTo(Reply.OK);
+            h.run(a, "CONFIG", "RESETSTAT");
+            for (String[] c : List.of(new String[] {"NOSUCH"}, new String[] {"GET"}, new String[] {"LPUSH", "l", "a"},
+                    new String[] {"GET", "l"}, new String[] {"MULTI"}, new String[] {"GET", "l"}, new String[] {"PING"},
+                    new String[] {"EXEC"}, new String[] {"MULTI"}, new String[] {"NOSUCH"}, new String[] {"EXEC"},
+                    new String[] {"PING"}, new String[] {"AUTH", "bad"})) {
+                h.run(a, c);
+            }
+            Reply stats = h.run(a, "INFO", "stats");
+            assertThat(fields(((Reply.Bulk) stats).text())).containsEntry("total_error_replies", "7");
+        }
     }
 
     @Test
