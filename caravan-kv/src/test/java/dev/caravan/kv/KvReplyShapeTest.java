@@ -1,5 +1,6 @@
 package dev.caravan.kv;
 
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespWriter;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The kv process answers in the shape of the protocol its {@link CurrentClient} speaks, set
- * here directly as the session layer sets it after HELLO (redis-server 7.0.15's bytes).
+ * The kv process answers in the shape of the protocol its client's session speaks, chosen here
+ * with HELLO as a client chooses it (redis-server 7.0.15's bytes). The session layer sets the
+ * {@link CurrentClient} before each command from that session.
  */
 class KvReplyShapeTest {
     private final KvHarness kv = new KvHarness();
@@ -21,9 +23,11 @@ class KvReplyShapeTest {
         kv.close();
     }
 
+    private static final ClientRef CLIENT = new ClientRef(42, "127.0.0.1:40000", "127.0.0.1:6379");
+
     private String resp(int protocol, String... command) {
-        kv.kv.currentClient().protocol(protocol);
-        return new String(RespWriter.encode(kv.run(command)), StandardCharsets.UTF_8);
+        assertThat(kv.run(CLIENT, "HELLO", Integer.toString(protocol))).isNotInstanceOf(Reply.Error.class);
+        return new String(RespWriter.encode(kv.run(CLIENT, command)), StandardCharsets.UTF_8);
     }
 
     @Test
