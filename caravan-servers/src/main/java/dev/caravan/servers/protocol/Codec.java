@@ -57,8 +57,10 @@ public interface Codec<Q, R> {
 
     /**
      * The connection has ended, however it ended: release what the codec holds (the off-heap
-     * memory of a request left half-read). Called once, after {@link #onClosed()}
-     * and the last other call; it must not block.
+     * memory of a request left half-read). Called once, after {@link #onClosed()} and the last
+     * other call, on the thread that owns the connection then; it must not block. (An event loop
+     * that dies while a worker holds a batch cannot call it: that worker's replies are lost with
+     * the loop.)
      */
     default void close() {
     }
