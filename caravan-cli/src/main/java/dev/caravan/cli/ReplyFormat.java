@@ -21,6 +21,7 @@ public final class ReplyFormat {
             case Reply.Error e -> b.append("(error) ").append(e.text());
             case Reply.Int i -> b.append("(integer) ").append(i.value());
             case Reply.Bulk bulk -> b.append(quote(bulk.value()));
+            case Reply.OffHeapBulk bulk -> b.append("(").append(bulk.value().length()).append(" bytes)");
             case Reply.Nil n -> b.append("(nil)");
             case Reply.NilArray n -> b.append("(nil)");
             case Reply.Array a -> list(b, a.items(), indent);

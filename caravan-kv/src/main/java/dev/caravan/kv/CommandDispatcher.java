@@ -13,9 +13,11 @@ import java.util.Set;
  *
  * <pre>
  * session (ClientRef.sessionId; created on first use, at most maxclients; 0 = one-off caller)
- *   → command known?  → arity?  → CLIENT subcommand known, arity?     (failures flag MULTI)
+ *   → command known?  → arity?  → off-heap arguments only as string values?
+ *   → CLIENT subcommand known, arity?                                  (failures flag MULTI)
  *   → authenticated, or AUTH / HELLO / QUIT / RESET?                   (NOAUTH)
- *   → inside MULTI and not EXEC / DISCARD / MULTI / WATCH / QUIT / RESET? → queue, +QUEUED
+ *   → inside MULTI and not EXEC / DISCARD / MULTI / WATCH / QUIT / RESET? → queue a heap copy, +QUEUED
+ *                                                   (refused if an argument is off-heap: over 1 MiB)
  *   → run: HELLO AUTH SELECT RESET QUIT ECHO PING | CLIENT | MULTI EXEC DISCARD WATCH UNWATCH | data
  *   → reply in the client's protocol (RESP2 or RESP3), then CLIENT REPLY OFF / SKIP applied
  * </pre>
@@ -57,6 +59,12 @@ final class CommandDispatcher {
 
     static final Reply NOAUTH = Reply.error("NOAUTH Authentication required.");
     static final Reply MAX_CLIENTS_REACHED = Reply.error("ERR max number of clients reached");
+    /**
+     * A transaction keeps heap copies of its commands and travels in the object state, so a
+     * value held off-heap cannot join one (the transaction is doomed, as by any refused command).
+     */
+    static final Reply OFF_HEAP_IN_MULTI = Reply.error("ERR values over " + StringValues.HEAP_VALUE_BYTES
+            + " bytes (1 MiB) cannot be queued in a transaction; send this command outside MULTI");
     private static final Set<String> NO_AUTH = Set.of("AUTH", "HELLO", "QUIT", "RESET");
     private static final Set<String> NOT_QUEUED = Set.of("EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESET");
     private static final Set<String> CONTAINERS = Set.of("CLIENT", "CONFIG", "COMMAND");
@@ -159,6 +167,11 @@ final class CommandDispatcher {
             s.lastCommand = name;
             return reject(s, c, Reply.wrongArity(spec.fullName()));
         }
+        Reply refused = c.hasOffHeap() ? StringValues.refusal(c) : null;
+        if (refused != null) {
+            s.lastCommand = name;
+            return reject(s, c, refused);
+        }
         // CLIENT's own check knows SETINFO (Redis 7.2), which the 7.0 command table does not describe.
         Reply bad = name.equals("CLIENT") ? ClientCommands.check(c) : CommandTable.check(c);
         s.lastCommand = bad != null ? "NULL" : fullName(c);
@@ -169,6 +182,9 @@ final class CommandDispatcher {
             return reject(s, c, NOAUTH);
         }
         if (s.multi && !NOT_QUEUED.contains(name)) {
+            if (c.hasOffHeap()) {
+                return reject(s, c, OFF_HEAP_IN_MULTI);
+            }
             if (!s.dirtyExec && !s.dirtyCas && !sessions.mayQueue(s, c)) {
                 return reject(s, c, Reply.error("ERR transaction too large: at most " + ClientSessions.MAX_QUEUED_COMMANDS
                         + " commands, and " + ClientSessions.MAX_QUEUED_BYTES + " bytes queued by all clients; "

@@ -116,7 +116,8 @@ final class CommandTable {
         if (s == null || !s.isContainer() || c.size() == 1) {
             return s;
         }
-        return s.subcommands().get(c.text(1).toUpperCase(Locale.ROOT));
+        // A subcommand name held off-heap (over 1 MiB) names no subcommand.
+        return c.isOffHeap(1) ? null : s.subcommands().get(c.text(1).toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -133,6 +134,9 @@ final class CommandTable {
 
     /** Redis 7: "ERR unknown command 'foo', with args beginning with: 'a' 'b' ". */
     static Reply unknownCommand(Command c) {
+        if (c.hasOffHeap()) {
+            c = StringValues.shownPart(c);
+        }
         StringBuilder args = new StringBuilder();
         int argBytes = 0;
         for (int i = 1; i < c.size() && argBytes < 128; i++) {
@@ -145,6 +149,9 @@ final class CommandTable {
 
     /** Redis 7: "ERR unknown subcommand 'x'. Try CONFIG HELP." */
     static Reply unknownSubcommand(Command c) {
+        if (c.hasOffHeap()) {
+            c = StringValues.shownPart(c);
+        }
         return Reply.error("ERR unknown subcommand '" + KvError.echo(c.arg(1), 128) + "'. Try "
                 + c.name() + " HELP.");
     }

@@ -51,6 +51,9 @@ import java.util.Locale;
  * ({@link #writeState}), so they follow the process in every migration mode. A request without
  * a session (node CALL) stands alone, in RESP2, and may not change connection state.
  *
+ * <p>Values longer than 1 MiB arrive and leave off the Java heap ({@link StringValues}): a
+ * 512 MB string is stored and served with no heap copy; only string values may be that long.
+ *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
  *

@@ -208,12 +208,39 @@ final class KvStore {
         mem.putInt(rec + 8, type << 29 | key.length);
     }
 
-    /** The string value of a {@link #STRING} record. */
+    /**
+     * The string value of a {@link #STRING} record, on the heap: for commands that read short
+     * values (counters). A value longer than {@link StringValues#HEAP_VALUE_BYTES} is refused
+     * rather than copied onto the heap; such values are read through {@link StringValues}.
+     */
     byte[] value(long rec) {
-        int keyLen = mem.getInt(rec + 8) & LEN_MASK;
-        byte[] v = new byte[mem.getInt(rec + 12)];
-        mem.read(rec + REC_HEADER + keyLen, v, 0, v.length);
+        int len = valueLength(rec);
+        if (len > StringValues.HEAP_VALUE_BYTES) {
+            throw new KvError("ERR the value is " + len + " bytes, too long for this command; read it with GET or GETRANGE");
+        }
+        byte[] v = new byte[len];
+        mem.read(valueAddress(rec), v, 0, v.length);
         return v;
+    }
+
+    /** Length of a {@link #STRING} record's value. */
+    int valueLength(long rec) {
+        return mem.getInt(rec + 12);
+    }
+
+    /** Address of a {@link #STRING} record's value bytes (valid until the store next changes). */
+    long valueAddress(long rec) {
+        return rec + REC_HEADER + (mem.getInt(rec + 8) & LEN_MASK);
+    }
+
+    /** The memory the records live in. */
+    PagedMemory memory() {
+        return mem;
+    }
+
+    /** Writes {@code len} zero bytes at {@code address}. */
+    void zero(long address, long len) {
+        heap.zero(address, len);
     }
 
     long expiry(long rec) {
@@ -237,12 +264,26 @@ final class KvStore {
 
     /** Sets {@code key} to the string {@code value} with {@code expiryMs} (0 = none), replacing any old value of any type. */
     void put(byte[] key, byte[] value, long expiryMs) {
+        long at = putReserved(key, value.length, expiryMs);
+        mem.write(at, value, 0, value.length);
+    }
+
+    /**
+     * Sets {@code key} to a string of {@code valueLength} bytes with {@code expiryMs} (0 = none),
+     * replacing any old value of any type, and returns the address of the value's bytes, which
+     * the caller fills (their content is undefined until then): how a value that is not on the
+     * heap gets in without a heap copy.
+     */
+    long putReserved(byte[] key, long valueLength, long expiryMs) {
         if (key.length > MAX_KEY_BYTES) {
             throw ErrorCode.TOO_LARGE.exception("key of " + key.length + " bytes");
         }
+        if (valueLength > Integer.MAX_VALUE) {
+            throw ErrorCode.TOO_LARGE.exception("value of " + valueLength + " bytes");
+        }
         long hash = KeyHash.hash(key);
         long slot = slotOf(key, hash);
-        long need = (long) REC_HEADER + key.length + value.length;
+        long need = REC_HEADER + key.length + valueLength;
         if (slot >= 0) {
             long s = table + slot * 16 + 8;
             long rec = mem.getLong(s);
@@ -256,13 +297,12 @@ final class KvStore {
                 rec = fresh;
             }
             mem.putInt(rec + 8, key.length);
-            mem.putInt(rec + 12, value.length);
-            mem.write(rec + REC_HEADER + key.length, value, 0, value.length);
+            mem.putInt(rec + 12, (int) valueLength);
             writeExpiry(rec, expiryMs);
             if (listening()) {
                 listener.onKeyChanged(key, true);
             }
-            return;
+            return rec + REC_HEADER + key.length;
         }
         if ((keys + 1) * 4 > capacity * 3) {
             grow();
@@ -271,9 +311,8 @@ final class KvStore {
         long rec = heap.allocate(need);
         mem.putLong(rec, expiryMs);
         mem.putInt(rec + 8, key.length);
-        mem.putInt(rec + 12, value.length);
+        mem.putInt(rec + 12, (int) valueLength);
         mem.write(rec + REC_HEADER, key, 0, key.length);
-        mem.write(rec + REC_HEADER + key.length, value, 0, value.length);
         long s = table + (-slot - 1) * 16;
         mem.putLong(s, hash);
         mem.putLong(s + 8, rec);
@@ -284,6 +323,34 @@ final class KvStore {
         if (listening()) {
             listener.onKeyChanged(key, true);
         }
+        return rec + REC_HEADER + key.length;
+    }
+
+    /**
+     * Gives the string value of {@code key} (live record {@code rec}) a new length, keeping its
+     * first bytes (as many as both lengths have) and its expiry; the bytes it gains are undefined
+     * until the caller writes them. Returns the record, which moves to a bigger block when the
+     * value outgrows its own (a copy within paged memory, not through the heap). The key counts
+     * as changed (its watches are touched), whether or not the length changes.
+     */
+    long resizeValue(byte[] key, long rec, long newLength) {
+        if (newLength > Integer.MAX_VALUE) {
+            throw ErrorCode.TOO_LARGE.exception("value of " + newLength + " bytes");
+        }
+        int oldLength = valueLength(rec);
+        long need = REC_HEADER + key.length + newLength;
+        if (heap.blockSize(rec) < need) {
+            long fresh = heap.allocate(need);
+            mem.copy(rec, fresh, REC_HEADER + key.length + Math.min(oldLength, newLength));
+            mem.putLong(table + slotOf(key, KeyHash.hash(key)) * 16 + 8, fresh);
+            heap.free(rec);
+            rec = fresh;
+        }
+        mem.putInt(rec + 12, (int) newLength);
+        if (listening()) {
+            listener.onKeyChanged(key, true);
+        }
+        return rec;
     }
 
     /** Removes {@code key}; whether it was there (an expired key counts as absent). */
@@ -306,15 +373,14 @@ final class KvStore {
      * deleting what {@code to} held. Both keys must differ and {@code from} must exist.
      */
     void rename(byte[] from, byte[] to, long nowMs) {
+        delete(to, nowMs);
         long rec = lookup(from, nowMs);
         int type = type(rec);
-        long expiry = expiry(rec);
-        int keyLen = mem.getInt(rec + 8) & LEN_MASK;
-        byte[] value = new byte[mem.getInt(rec + 12)];
-        mem.read(rec + REC_HEADER + keyLen, value, 0, value.length);
+        int length = valueLength(rec);
+        // Copied within paged memory: a 512 MB string never passes through the Java heap.
+        long at = putReserved(to, length, expiry(rec));
+        mem.copy(valueAddress(rec), at, length);
         unlink(slotOf(from, KeyHash.hash(from)), false);
-        delete(to, nowMs);
-        put(to, value, expiry);
         long moved = lookup(to, 0);
         mem.putInt(moved + 8, type << 29 | to.length);
     }

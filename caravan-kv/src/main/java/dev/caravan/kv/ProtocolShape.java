@@ -18,6 +18,7 @@ import java.util.List;
  * BigNumber       bulk string of the digits         unchanged
  * Verbatim        bulk string of the text (no fmt)  unchanged (=len fmt:text)
  * Null            null bulk ($-1)                   unchanged (_)
+ * OffHeapBulk     unchanged (a bulk in both; passed through, never copied)
  * Nil, NilArray   unchanged ($-1, *-1)              Null (_)
  * </pre>
  *
@@ -50,6 +51,7 @@ final class ProtocolShape {
             case Reply.Error e -> e;
             case Reply.Int i -> i;
             case Reply.Bulk b -> b;
+            case Reply.OffHeapBulk b -> b;
             case Reply.Nil n -> n;
             case Reply.NilArray n -> n;
             case Reply.Array a -> {

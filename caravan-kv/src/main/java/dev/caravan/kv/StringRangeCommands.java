@@ -3,9 +3,11 @@ package dev.caravan.kv;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
-import java.util.Arrays;
-
-/** APPEND STRLEN GETRANGE SETRANGE: byte ranges of string values. Process thread only. */
+/**
+ * APPEND STRLEN GETRANGE SETRANGE: byte ranges of string values, of any length up to 512 MB:
+ * values are changed in place in paged memory, never copied onto the heap whole (see
+ * {@link StringValues}). Process thread only.
+ */
 final class StringRangeCommands {
     /** Redis's {@code proto-max-bulk-len}: the longest string a write may make. */
     static final long MAX_STRING_BYTES = 512L * 1024 * 1024;
@@ -19,7 +21,7 @@ final class StringRangeCommands {
             case "APPEND" -> append(store, c, nowMs);
             case "STRLEN" -> {
                 long rec = StringCommands.find(store, c.arg(1), nowMs);
-                yield Reply.integer(rec == 0 ? 0 : store.value(rec).length);
+                yield Reply.integer(rec == 0 ? 0 : store.valueLength(rec));
             }
             case "GETRANGE", "SUBSTR" -> getrange(store, c, nowMs);
             case "SETRANGE" -> setrange(store, c, nowMs);
@@ -30,23 +32,21 @@ final class StringRangeCommands {
     private static Reply append(KvStore store, Command c, long nowMs) {
         long rec = StringCommands.find(store, c.arg(1), nowMs);
         if (rec == 0) {
-            store.put(c.arg(1), c.arg(2), 0);
-            return Reply.integer(c.arg(2).length);
+            StringValues.put(store, c.arg(1), c, 2, 0);
+            return Reply.integer(c.length(2));
         }
-        byte[] old = store.value(rec);
-        checkLength(old.length, c.arg(2).length);
-        byte[] joined = Arrays.copyOf(old, old.length + c.arg(2).length);
-        System.arraycopy(c.arg(2), 0, joined, old.length, c.arg(2).length);
-        store.put(c.arg(1), joined, store.expiry(rec));
-        return Reply.integer(joined.length);
+        long old = store.valueLength(rec);
+        checkLength(old, c.length(2));
+        rec = store.resizeValue(c.arg(1), rec, old + c.length(2));
+        StringValues.write(store.memory(), store.valueAddress(rec) + old, c, 2);
+        return Reply.integer(old + c.length(2));
     }
 
     private static Reply getrange(KvStore store, Command c, long nowMs) {
         long start = KvError.parseLong(c.arg(2));
         long end = KvError.parseLong(c.arg(3));
         long rec = StringCommands.find(store, c.arg(1), nowMs);
-        byte[] v = rec == 0 ? new byte[0] : store.value(rec);
-        long len = v.length;
+        long len = rec == 0 ? 0 : store.valueLength(rec);
         if (start < 0 && end < 0 && start > end) {
             return new Reply.Bulk(new byte[0]);
         }
@@ -64,7 +64,7 @@ final class StringRangeCommands {
         if (start > end || len == 0) {
             return new Reply.Bulk(new byte[0]);
         }
-        return new Reply.Bulk(Arrays.copyOfRange(v, (int) start, (int) end + 1));
+        return StringValues.reply(store, rec, start, end - start + 1);
     }
 
     private static Reply setrange(KvStore store, Command c, long nowMs) {
@@ -72,17 +72,27 @@ final class StringRangeCommands {
         if (offset < 0) {
             throw new KvError("ERR offset is out of range");
         }
-        byte[] value = c.arg(3);
+        long valueLength = c.length(3);
         long rec = StringCommands.find(store, c.arg(1), nowMs);
-        byte[] old = rec == 0 ? new byte[0] : store.value(rec);
-        if (value.length == 0) {
-            return Reply.integer(old.length);
+        long old = rec == 0 ? 0 : store.valueLength(rec);
+        if (valueLength == 0) {
+            return Reply.integer(old);
         }
-        checkLength(offset, value.length);
-        byte[] next = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
-        System.arraycopy(value, 0, next, (int) offset, value.length);
-        store.put(c.arg(1), next, rec == 0 ? 0 : store.expiry(rec));
-        return Reply.integer(next.length);
+        checkLength(offset, valueLength);
+        long length = Math.max(old, offset + valueLength);
+        if (rec == 0) {
+            long at = store.putReserved(c.arg(1), length, 0);
+            store.zero(at, offset);
+            StringValues.write(store.memory(), at + offset, c, 3);
+            return Reply.integer(length);
+        }
+        // Also when the length stays: resizeValue tells WATCH the key changed.
+        rec = store.resizeValue(c.arg(1), rec, length);
+        if (offset > old) {
+            store.zero(store.valueAddress(rec) + old, offset - old);
+        }
+        StringValues.write(store.memory(), store.valueAddress(rec) + offset, c, 3);
+        return Reply.integer(length);
     }
 
     /** Redis's {@code checkStringLength}: the result may not pass proto-max-bulk-len (overflow included). */

@@ -35,7 +35,8 @@ import java.util.function.LongConsumer;
  * deadline passes (then its timeout reply). A closed connection is reported with
  * {@link CaravanProcess#onClientClosed}. Bad input is answered {@code -ERR Protocol error: ...}
  * (the wire {@link RespReader}'s wording, Redis's) and the connection closed, as the node's
- * {@code RespProtocol} does. Not the node's endpoint; just the codec and the process.
+ * {@code RespProtocol} does. Off-heap arguments are released once their command ran, off-heap
+ * replies once written, as the endpoints do. Not the node's endpoint; just the codec and the process.
  */
 final class KvSocketFront implements AutoCloseable {
     /** Routes a process's {@code disconnectClient} (through {@link TestContext}) to the front serving it. */
@@ -111,10 +112,19 @@ final class KvSocketFront implements AutoCloseable {
                 if (c == null) {
                     break;
                 }
-                Reply r = runBlocking(client, c);
-                out.write(r);
-                if (r instanceof Reply.Closing || buffered.available() == 0) {
-                    out.flush();
+                Reply r;
+                try {
+                    r = runBlocking(client, c);
+                } finally {
+                    c.release();
+                }
+                try {
+                    out.write(r);
+                    if (r instanceof Reply.Closing || buffered.available() == 0) {
+                        out.flush();
+                    }
+                } finally {
+                    Reply.release(r);
                 }
                 if (r instanceof Reply.Closing) {
                     break;

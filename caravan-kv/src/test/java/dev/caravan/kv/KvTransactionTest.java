@@ -106,6 +106,8 @@ class KvTransactionTest {
         assertInvalidated("RENAME onto", h -> h.run(B, "RENAME", "hash", "w"));
         assertInvalidated("EXPIRE", h -> h.run(B, "EXPIRE", "w", "100"));
         assertInvalidated("APPEND", h -> h.run(B, "APPEND", "w", "more"));
+        assertInvalidated("SETRANGE in place", h -> h.run(B, "SETRANGE", "w", "0", "x"));
+        assertInvalidated("SETRANGE growing", h -> h.run(B, "SETRANGE", "w", "5", "x"));
         assertInvalidated("FLUSHALL", h -> h.run(B, "FLUSHALL"));
         assertInvalidated("FLUSHDB", h -> h.run(B, "FLUSHDB"));
         assertInvalidated("expiry", h -> {
@@ -134,6 +136,7 @@ class KvTransactionTest {
             h.run(B, "HGETALL", "hash");
         });
         assertKept("DEL of a missing key", h -> h.run(B, "DEL", "missing"));
+        assertKept("SETRANGE of nothing", h -> h.run(B, "SETRANGE", "w", "0", ""));
         assertKept("FLUSHALL while the watched key is missing", h -> {
             h.run(A, "UNWATCH");
             h.run(A, "WATCH", "missing");

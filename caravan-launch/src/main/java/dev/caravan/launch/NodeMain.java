@@ -10,6 +10,7 @@ import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.resp.RespLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,14 @@ public final class NodeMain {
                     + "(default: 256m, or the pre-fault reserve if larger)")
             .value("--stop-deadline-ms", "MS", String.valueOf(NodeConfig.DEFAULT_STOP_DEADLINE_MS),
                     "how long stopping a process may take before it is abandoned")
+            .value("--" + RespLimits.PROTO_MAX_BULK_LEN, "SIZE", null, "longest bulk string a client may send to a data "
+                    + "endpoint (default: 512m, as redis-server)")
+            .value("--" + RespLimits.PROTO_MAX_MULTIBULK_LEN, "N", null, "most arguments in one command (default: "
+                    + Integer.MAX_VALUE + ", as redis-server)")
+            .value("--" + RespLimits.CLIENT_QUERY_BUFFER_LIMIT, "SIZE", null, "most bytes in the arguments of one command; "
+                    + "a client sending more is disconnected (default: 1g)")
+            .value("--" + RespLimits.CLIENT_QUERY_HEAP_LIMIT, "SIZE", null, "most heap the short arguments of one command "
+                    + "may take (default: a quarter of the heap, 16m..1g); a deployment may override all four with --set")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NodeMain() {
@@ -101,7 +110,24 @@ public final class NodeMain {
                 NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
                 4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
                 chunkPoolConfig(options.value("--prefault-reserve"), options.value("--memory-pool-max")),
-                MigrationSettings.defaults());
+                MigrationSettings.defaults(), respLimits(options));
+    }
+
+    /** The endpoints' request limits: the defaults, overridden by the options of their names. */
+    static RespLimits respLimits(DaemonOptions.Parsed options) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : List.of(RespLimits.PROTO_MAX_BULK_LEN, RespLimits.PROTO_MAX_MULTIBULK_LEN,
+                RespLimits.CLIENT_QUERY_BUFFER_LIMIT, RespLimits.CLIENT_QUERY_HEAP_LIMIT)) {
+            String v = options.value("--" + key);
+            if (v != null) {
+                given.put(key, v);
+            }
+        }
+        try {
+            return RespLimits.DEFAULTS.with(given);
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException("--" + e.getMessage());
+        }
     }
 
     private static Map<String, String> devices(List<String> specs) {

@@ -59,6 +59,8 @@ final class HandOff {
         long forwarded = 0;
         int answered = 0;
         if (!pending.isEmpty()) {
+            // Off-heap arguments are streamed (the batches hold them until completed); replies over 1 MiB are
+            // read off-heap and handed to the waiting clients' endpoints, which release them.
             try (SessionLinkConnection f = SessionLinkConnection.open(new InetSocketAddress(destHost, destDataPort),
                     host.linkToken())) {
                 for (ProcessRunner.PendingBatch b : pending) {
@@ -117,6 +119,7 @@ final class HandOff {
             return replies.get(answerTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.close();
+            replies.thenAccept(late -> Arrays.stream(late).forEach(Reply::release));
             throw new IOException("no answer to forwarded commands within " + answerTimeoutMs + " ms");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());

@@ -46,6 +46,8 @@ public interface MovableProcess {
         } catch (java.util.concurrent.ExecutionException e) {
             throw dev.caravan.wire.ErrorCode.INTERNAL.exception("command completion failed: " + e.getCause());
         }
+        // A call's reply goes into a frame and the recent-reply table: nothing off-heap there.
+        reply = dev.caravan.wire.command.CommandCodec.forFrame(reply);
         recentReplies().put(clientId, requestId, reply);
         return reply;
     }

@@ -48,7 +48,8 @@ final class ParkedHandOff {
         }
         try (f) {
             b.completion().complete(f.batch(b.client().sessionId(), b.client().addr(), b.client().laddr(), b.commands()));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Answered exactly once on every path: the endpoint waiting for it releases the batch's off-heap arguments then.
             b.completion().complete(fill(b.commands().length, Reply.error("ERR connection to the process at "
                     + destination + " lost while a blocking command waited there; it may or may not have run")));
         }

@@ -12,6 +12,7 @@ import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.HostPort;
+import dev.caravan.wire.resp.RespLimits;
 import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
@@ -43,6 +44,13 @@ import java.util.function.BooleanSupplier;
  * <p><b>QUIT</b> always ends the connection after its reply, whatever the process answered
  * (redis-server 7.0 handles QUIT before any command lookup).
  *
+ * <p>Big values: arguments over 1 MiB arrive off-heap; the batch holds a reference to them
+ * from its submission until the process has answered it (even when the connection's thread
+ * stopped waiting), and replies the process answers off-heap are written from there. Request
+ * limits are the node's ({@link NodeConfig#respLimits}) overridden by the deployment's settings
+ * of the same names ({@link RespLimits#with}); with a password set ({@value #PASSWORD_KEY}),
+ * unauthenticated clients get redis-server's stricter limits.
+ *
  * <p>Bad input: a protocol error is answered with Redis's {@code -ERR Protocol error: ...} and
  * that connection is closed; others are untouched. While the node does not own the process
  * (lease lost) every command is answered {@code -TRYAGAIN}; after the process moved, {@code -MOVED}.
@@ -53,6 +61,8 @@ final class DataEndpoint implements AutoCloseable {
     static final String MODEL_KEY = "server.model";
     /** What a killed linked session's forwarder gets for each command: close the client, write nothing. */
     private static final Reply KILLED = new Reply.Closing(Reply.SUPPRESSED);
+    /** Config key under which a deployment stores its password's SHA-256: present when clients must authenticate. */
+    static final String PASSWORD_KEY = "auth.password.sha256";
 
     private final String processName;
     private final ProcessRunner runner;
@@ -65,15 +75,20 @@ final class DataEndpoint implements AutoCloseable {
     private volatile String movedTo;
     private volatile InetSocketAddress movedAddress;
 
-    /** @param linkToken the cluster token forwarders open session links with ("" for none) */
+    /**
+     * @param linkToken        the cluster token forwarders open session links with ("" for none)
+     * @param limits           request limits of every connection (a session link's too, once its hello is admitted)
+     * @param passwordRequired whether clients must authenticate: until they have, Redis's stricter limits apply to a
+     *                         client connected here (not to a session link: its sessions authenticate in the process)
+     */
     DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost, ServerModel model,
-                 String linkToken) {
+                 String linkToken, RespLimits limits, boolean passwordRequired) {
         this.processName = processName;
         this.runner = runner;
         this.owned = owned;
         this.linkToken = linkToken;
         runner.disconnectListener(this::onDisconnect);
-        this.server = model.start(new RespProtocol(new Sessions()).withSessionLink(linkToken),
+        this.server = model.start(new RespProtocol(new Sessions(), limits, passwordRequired).withSessionLink(linkToken),
                 ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName));
     }
 
@@ -135,18 +150,43 @@ final class DataEndpoint implements AutoCloseable {
         if (movedTo != null || runner.state() == ProcessState.FAILED || !owned.getAsBoolean()) {
             return null;
         }
+        Command[] commands = batch.toArray(Command[]::new);
         CompletableFuture<Reply[]> done = new CompletableFuture<>();
+        // The process may run the batch after this thread stopped waiting: it holds its own
+        // references to the off-heap arguments, given back when the batch is answered, and
+        // replies nobody waits for any more are released there.
+        for (Command c : commands) {
+            c.retain();
+        }
         try {
-            runner.submit(session.client(), batch.toArray(Command[]::new), done::complete);
+            runner.submit(session.client(), commands, replies -> {
+                releaseAll(commands);
+                if (!done.complete(replies)) {
+                    for (Reply r : replies) {
+                        Reply.release(r);
+                    }
+                }
+            });
         } catch (CaravanException e) {
+            releaseAll(commands);
             if (e.code() == dev.caravan.wire.ErrorCode.PROCESS_FAILED) {
                 return null;
             }
             String moved = movedTo;
             return fill(batch.size(), Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
+        } catch (InterruptedException | RuntimeException e) {
+            releaseAll(commands);
+            throw e;
         }
         try {
             return done.get();
+        } catch (InterruptedException e) {
+            if (!done.cancel(false)) {
+                for (Reply r : done.getNow(new Reply[0])) {
+                    Reply.release(r);
+                }
+            }
+            throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch completion failed", e.getCause());
         }
@@ -162,6 +202,12 @@ final class DataEndpoint implements AutoCloseable {
             return fill(n, Reply.error("ERR process " + processName + " has failed on this node: " + runner.failureReason()));
         }
         return fill(n, Reply.error("TRYAGAIN this node does not own process " + processName + " right now; look it up again"));
+    }
+
+    private static void releaseAll(Command[] commands) {
+        for (Command c : commands) {
+            c.release();
+        }
     }
 
     /** QUIT's reply closes the connection, whatever the process made of it. */

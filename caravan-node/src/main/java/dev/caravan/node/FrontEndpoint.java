@@ -10,6 +10,7 @@ import dev.caravan.servers.resp.RespSession;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.resp.RespLimits;
 import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
@@ -41,6 +42,14 @@ import java.util.function.LongSupplier;
  * before use, so that a backend that closed meanwhile (its process moved or stopped) is not
  * sent a batch.
  *
+ * <p>Big values pass through without a heap copy: off-heap arguments are streamed over the
+ * link (they stay valid while the batch is forwarded, resent included: the protocol releases
+ * them when {@code execute} returns), and bulk replies over 1 MiB are read off-heap and written
+ * to the client from there; replies of a batch sent again elsewhere are released. The front
+ * applies the same request limits as the process's data endpoint, and with a password set the
+ * unauthenticated limits to each client connection until its AUTH or HELLO reply shows it
+ * authenticated.
+ *
  * <p>Threading: served by the toolkit's virtual-thread model; the backend pool is thread-safe
  * and a backend connection is used by one exchange at a time.
  */
@@ -63,13 +72,19 @@ final class FrontEndpoint implements AutoCloseable {
     private final Server server;
     private volatile boolean closed;
 
-    /** @param linkToken the cluster token that opens session links to data endpoints ("" for none) */
-    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, String linkToken) {
+    /**
+     * @param linkToken        the cluster token that opens session links to data endpoints ("" for none)
+     * @param limits           request limits for the clients of this endpoint (the process's data endpoint has the same)
+     * @param passwordRequired whether clients must authenticate: until they have, Redis's stricter limits apply here,
+     *                         at the client's connection (the session links to the process have the full limits)
+     */
+    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, String linkToken,
+                  RespLimits limits, boolean passwordRequired) {
         this.processName = processName;
         this.locator = locator;
         this.nanoClock = nanoClock;
         this.linkToken = linkToken;
-        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(new Forwarding()),
+        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(new Forwarding(), limits, passwordRequired),
                 ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("front-" + processName));
     }
 
@@ -118,6 +133,9 @@ final class FrontEndpoint implements AutoCloseable {
                 if (!notExecuted(replies[0]) || nanoClock.getAsLong() - start > RELOCATE_DEADLINE_NS) {
                     idle.push(backend);
                     return replies;
+                }
+                for (Reply r : replies) {
+                    Reply.release(r);
                 }
                 // The process moved (or its node is fenced): every pooled connection points to the old place.
                 backend.close();
@@ -188,6 +206,7 @@ final class FrontEndpoint implements AutoCloseable {
     /** A new link to {@code at}; null if it cannot be reached now. */
     private SessionLinkConnection connect(InetSocketAddress at) {
         try {
+            // Replies over 1 MiB are read off-heap, so a big GET does not grow this node's heap.
             return SessionLinkConnection.open(at, linkToken);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);

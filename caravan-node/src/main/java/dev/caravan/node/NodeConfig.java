@@ -2,6 +2,7 @@ package dev.caravan.node;
 
 import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.resp.RespLimits;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,10 +26,13 @@ import java.util.regex.Pattern;
  *                         it is abandoned (see {@link NodeDaemon}). Also bounds the node's close.
  * @param chunkPool        how much memory the node keeps warm for arriving processes (cap, pre-fault reserve)
  * @param migration        the migration engine's deadlines and bounds
+ * @param respLimits       request limits of the processes' data and stable endpoints (a deployment
+ *                         may override them with settings of the same names, see {@link RespLimits#with})
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
                          long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
-                         long stopDeadlineMs, ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration) {
+                         long stopDeadlineMs, ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration,
+                         RespLimits respLimits) {
     /** The stop deadline unless told otherwise. */
     public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -45,6 +49,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         }
         devices = java.util.Map.copyOf(devices);
         java.util.Objects.requireNonNull(chunkPool, "chunkPool");
+        java.util.Objects.requireNonNull(respLimits, "respLimits");
         migration = migration.validate();
         if (mailboxCapacity < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("mailbox capacity must be positive");
@@ -52,6 +57,14 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (stopDeadlineMs < 100 || stopDeadlineMs > 600_000) {
             throw ErrorCode.INVALID_ARGUMENT.exception("stop deadline must be 100..600000 ms, got " + stopDeadlineMs);
         }
+    }
+
+    /** A node with the default request limits ({@link RespLimits#DEFAULTS}). */
+    public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices, long stopDeadlineMs,
+                      ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, stopDeadlineMs,
+                chunkPool, migration, RespLimits.DEFAULTS);
     }
 
     /** A node with the default stop deadline, memory pool and migration settings. */
@@ -64,19 +77,25 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
     /** The same settings with another stop deadline. */
     public NodeConfig withStopDeadlineMs(long ms) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, ms,
-                chunkPool, migration);
+                chunkPool, migration, respLimits);
     }
 
     /** The same settings with another memory pool. */
     public NodeConfig withChunkPool(ChunkPool.Config pool) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, pool, migration);
+                stopDeadlineMs, pool, migration, respLimits);
     }
 
     /** The same settings with other migration settings. */
     public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, settings);
+                stopDeadlineMs, chunkPool, settings, respLimits);
+    }
+
+    /** The same settings with other request limits for the processes' endpoints. */
+    public NodeConfig withRespLimits(RespLimits limits) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                stopDeadlineMs, chunkPool, migration, limits);
     }
 
     /** Defaults for a loopback node. */

@@ -245,7 +245,7 @@ public final class NodeDaemon implements AutoCloseable {
                 fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
             }
             CaravanProcess code = factory.create(spec);
-            FrontEndpoint front = new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime, config.token());
+            FrontEndpoint front = newFront(spec);
             HostedProcess hosted;
             try {
                 hosted = prepareHosted(spec, ProcessId.random(), 1, code, config.bindHost() + ":" + front.port());
@@ -312,7 +312,7 @@ public final class NodeDaemon implements AutoCloseable {
         try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, "virtual-threads")),
-                    config.token());
+                    config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
@@ -329,9 +329,16 @@ public final class NodeDaemon implements AutoCloseable {
         return factory.create(spec);
     }
 
+    /** A stable endpoint for {@code spec}'s process, with its request limits and password requirement. */
+    private FrontEndpoint newFront(ProcessSpec spec) {
+        return new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime, config.token(),
+                config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
+    }
+
     /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */
-    String openFront(String name) {
-        FrontEndpoint front = new FrontEndpoint(name, () -> locate(name), config.bindHost(), clock::nanoTime, config.token());
+    String openFront(ProcessSpec spec) {
+        String name = spec.name();
+        FrontEndpoint front = newFront(spec);
         FrontEndpoint previous = fronts.put(name, front);
         if (previous != null) {
             previous.close();

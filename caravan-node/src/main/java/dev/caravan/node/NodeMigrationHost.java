@@ -96,7 +96,7 @@ final class NodeMigrationHost implements MigrationHost {
         CaravanProcess code = node.createProcessCode(spec);
         // A clone or a restore arrives without a stable endpoint: it gets one here, its new home.
         boolean ownFront = front.isEmpty();
-        String stable = ownFront ? node.openFront(spec.name()) : front;
+        String stable = ownFront ? node.openFront(spec) : front;
         try {
             HostedProcess hosted = node.prepareHosted(spec, id, epoch, code, stable);
             if (ownFront) {

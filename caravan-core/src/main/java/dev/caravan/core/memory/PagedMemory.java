@@ -350,6 +350,78 @@ public final class PagedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code len} bytes of {@code src}, from {@code srcOffset}, to {@code address}; may
+     * span chunks. For values kept off the Java heap (a 512 MB string arriving off-heap): no
+     * heap copy is made.
+     */
+    public void write(long address, MemorySegment src, long srcOffset, long len) {
+        checkRange(address, len);
+        checkSegment(src, srcOffset, len);
+        markDirty(address, len);
+        while (len > 0) {
+            long n = Math.min(len, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForWrite(address, n);
+            MemorySegment.copy(src, srcOffset, s, address & chunkMask, n);
+            address += n;
+            srcOffset += n;
+            len -= n;
+        }
+    }
+
+    /** Copies {@code len} bytes at {@code address} into {@code dst} from {@code dstOffset}; may span chunks. */
+    public void read(long address, MemorySegment dst, long dstOffset, long len) {
+        checkRange(address, len);
+        checkSegment(dst, dstOffset, len);
+        while (len > 0) {
+            long n = Math.min(len, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForRead(address, n);
+            if (s == null) {
+                dst.asSlice(dstOffset, n).fill((byte) 0);
+            } else {
+                MemorySegment.copy(s, address & chunkMask, dst, dstOffset, n);
+            }
+            address += n;
+            dstOffset += n;
+            len -= n;
+        }
+    }
+
+    /**
+     * Copies {@code len} bytes from {@code from} to {@code to} within this memory (moving a value
+     * to a bigger block); the two ranges must not overlap.
+     *
+     * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT for overlapping or out-of-range ranges
+     */
+    public void copy(long from, long to, long len) {
+        checkRange(from, len);
+        checkRange(to, len);
+        if (len > 0 && from < to + len && to < from + len) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("copy of " + len + " bytes from " + from + " to " + to + " overlaps");
+        }
+        markDirty(to, len);
+        while (len > 0) {
+            long n = Math.min(len, Math.min(chunkMask + 1 - (from & chunkMask), chunkMask + 1 - (to & chunkMask)));
+            MemorySegment src = chunkForRead(from, n);
+            MemorySegment dst = chunkForWrite(to, n);
+            if (src == null) {
+                dst.asSlice(to & chunkMask, n).fill((byte) 0);
+            } else {
+                MemorySegment.copy(src, from & chunkMask, dst, to & chunkMask, n);
+            }
+            from += n;
+            to += n;
+            len -= n;
+        }
+    }
+
+    private static void checkSegment(MemorySegment segment, long offset, long len) {
+        if (offset < 0 || len < 0 || offset > segment.byteSize() - len) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("range " + offset + "+" + len + " is outside a " + segment.byteSize()
+                    + "-byte segment");
+        }
+    }
+
     /** Whether two ranges hold the same bytes (for key comparison without copying). */
     public boolean equalsBytes(long address, byte[] other, int off, int len) {
         checkRange(address, len);

@@ -79,11 +79,18 @@ final class BlockingConnection<Q, R> implements Connection {
         }
     }
 
+    /** Tells the codec the connection ended, then gives back what it holds: a half-read request, replies not yet written. */
     private void onClosed() {
         try {
             codec.onClosed();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, protocol.name() + " close handler failed", e);
+        } finally {
+            try {
+                codec.close();
+            } finally {
+                out.clear();
+            }
         }
     }
 
@@ -141,6 +148,7 @@ final class BlockingConnection<Q, R> implements Connection {
                     codec.encode(replies.get(i), out);
                     if (codec.closeAfter(batch.get(i), replies.get(i))) {
                         close = true;
+                        replies.subList(i + 1, replies.size()).forEach(codec::discard);
                         break;
                     }
                 }

@@ -53,6 +53,7 @@ final class LoopConnection<Q, R> implements Connection {
     private boolean eof;
     private boolean closed;
     private boolean closeNotified;
+    private boolean released;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
 
@@ -168,6 +169,7 @@ final class LoopConnection<Q, R> implements Connection {
                 codec.encode(replies.get(i), out);
                 if (codec.closeAfter(batch.get(i), replies.get(i))) {
                     closing = true;
+                    replies.subList(i + 1, replies.size()).forEach(codec::discard);
                     return;
                 }
             }
@@ -244,6 +246,7 @@ final class LoopConnection<Q, R> implements Connection {
         }
         if (!handling) {
             notifyClosed();
+            release();
         }
     }
 
@@ -251,6 +254,7 @@ final class LoopConnection<Q, R> implements Connection {
     void closeAtLoopEnd() {
         close(null);
         notifyClosed();
+        release();
     }
 
     private void notifyClosed() {
@@ -262,6 +266,23 @@ final class LoopConnection<Q, R> implements Connection {
             codec.onClosed();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, protocol.name() + " close handler failed", e);
+        }
+    }
+
+    /**
+     * Gives back what the connection holds (a half-read request, replies not yet written), once.
+     * Only when no worker handles a batch: the worker owns the codec and out-buffer until
+     * {@link #onHandled}, which closes and releases then.
+     */
+    private void release() {
+        if (released || handling) {
+            return;
+        }
+        released = true;
+        try {
+            codec.close();
+        } finally {
+            out.clear();
         }
     }
 }

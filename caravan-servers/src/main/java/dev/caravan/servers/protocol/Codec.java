@@ -25,8 +25,18 @@ public interface Codec<Q, R> {
      */
     Q decode(ByteBuffer in);
 
-    /** Appends the bytes of one reply. */
+    /**
+     * Appends the bytes of one reply. The reply is the codec's from then on: a codec whose
+     * replies hold off-heap memory releases it once queued (see {@link OutBuffer#clear()}).
+     */
     void encode(R reply, OutBuffer out);
+
+    /**
+     * A reply that will never be written (the connection closes after an earlier reply): release
+     * what it holds, as {@link #encode} would have.
+     */
+    default void discard(R reply) {
+    }
 
     /** Appends the protocol's error answer for bad input (the connection closes after it). */
     void encodeError(CaravanException error, OutBuffer out);
@@ -43,6 +53,16 @@ public interface Codec<Q, R> {
      * thread for the connection (so it may block as {@code handle} may). The default does nothing.
      */
     default void onClosed() {
+    }
+
+    /**
+     * The connection has ended, however it ended: release what the codec holds (the off-heap
+     * memory of a request left half-read). Called once, after {@link #onClosed()} and the last
+     * other call, on the thread that owns the connection then; it must not block. (An event loop
+     * that dies while a worker holds a batch cannot call it: that worker's replies are lost with
+     * the loop.)
+     */
+    default void close() {
     }
 
     /** Most bytes the codec may leave unconsumed while waiting for a complete request. */

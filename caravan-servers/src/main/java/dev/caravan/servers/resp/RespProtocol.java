@@ -7,6 +7,7 @@ import dev.caravan.servers.protocol.Protocol;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.resp.CommandBudget;
 import dev.caravan.wire.resp.RespLimits;
 import dev.caravan.wire.resp.RespWriter;
 import dev.caravan.wire.resp.SessionLink;
@@ -33,10 +34,29 @@ import java.util.List;
  * end closes no session. Without a link token, {@code CARAVAN.*} commands are passed to the
  * handler like any other.
  *
+ * <p>Off-heap values: the commands of a batch hold the off-heap arguments the decoder read;
+ * they are released once {@link RespCommandHandler#execute} returns, so a handler that keeps
+ * them past the call or passes them to another thread retains them ({@link Command#retain}).
+ * Replies are owned by the protocol once returned: an {@link Reply.OffHeapBulk} is queued on
+ * the connection's out-buffer by reference and released once written, or when it will never
+ * be written (after a closing reply, or when the connection ends). A command over the query
+ * buffer limit closes the connection without a reply, as Redis does, and is logged in Redis's
+ * words ({@link CommandBudget#QUERY_BUFFER_LIMIT}).
+ *
+ * <p>With {@code passwordRequired}, a client connection starts unauthenticated and gets Redis's
+ * stricter limits until a reply shows it authenticated ({@code AUTH} answered {@code +OK},
+ * {@code HELLO … AUTH} as {@link ClientAuth} reads its answer); {@code RESET} makes it
+ * unauthenticated again. The replies are the handler's (the process's session state), so the codec follows
+ * the process without asking it. As redis-server reads one command at a time, decoding pauses
+ * after an {@code AUTH} or {@code HELLO} from an unauthenticated client until its reply is
+ * seen. A session-link connection is a node's, not a client's: once its hello is admitted it
+ * has the full limits, and its sessions authenticate inside the process.
+ *
  * <p>Threading: {@link RespCommandHandler#execute} is called on the model's serving thread;
  * see {@link Protocol}.
  */
 public final class RespProtocol implements Protocol<Command, Reply> {
+    private static final System.Logger LOG = System.getLogger(RespProtocol.class.getName());
     /** The session of a codec made without a connection (in-memory use): no addresses, closing does nothing. */
     private static final Connection DETACHED = new Connection() {
         @Override
@@ -56,16 +76,23 @@ public final class RespProtocol implements Protocol<Command, Reply> {
 
     private final RespCommandHandler handler;
     private final RespLimits limits;
+    private final boolean passwordRequired;
     private final String linkToken;
 
-    private RespProtocol(RespCommandHandler handler, RespLimits limits, String linkToken) {
+    private RespProtocol(RespCommandHandler handler, RespLimits limits, boolean passwordRequired, String linkToken) {
         this.handler = handler;
         this.limits = limits;
+        this.passwordRequired = passwordRequired;
         this.linkToken = linkToken;
     }
 
     public RespProtocol(RespCommandHandler handler, RespLimits limits) {
-        this(handler, limits, null);
+        this(handler, limits, false);
+    }
+
+    /** @param passwordRequired whether clients must authenticate (Redis's limits for unauthenticated clients apply) */
+    public RespProtocol(RespCommandHandler handler, RespLimits limits, boolean passwordRequired) {
+        this(handler, limits, passwordRequired, null);
     }
 
     public RespProtocol(RespCommandHandler handler) {
@@ -77,7 +104,7 @@ public final class RespProtocol implements Protocol<Command, Reply> {
      * {@code token} (the cluster token; "" when the cluster has none).
      */
     public RespProtocol withSessionLink(String token) {
-        return new RespProtocol(handler, limits, java.util.Objects.requireNonNull(token));
+        return new RespProtocol(handler, limits, passwordRequired, java.util.Objects.requireNonNull(token));
     }
 
     @Override
@@ -92,7 +119,7 @@ public final class RespProtocol implements Protocol<Command, Reply> {
 
     @Override
     public Codec<Command, Reply> newCodec(Connection connection) {
-        return new RespCodec(limits, RespSession.direct(connection));
+        return new RespCodec(limits, passwordRequired, RespSession.direct(connection));
     }
 
     /** Without a codec there is no session: the batch runs in a fresh detached one. */
@@ -108,12 +135,20 @@ public final class RespProtocol implements Protocol<Command, Reply> {
             return;
         }
         if (c.link != null) {
-            c.link.handle(batch, replies);
+            try {
+                c.link.handle(batch, replies);
+            } finally {
+                batch.forEach(Command::release);
+            }
             return;
         }
         if (!c.started && linkToken != null && batch.get(0).name().equals(SessionLink.HELLO)) {
             c.started = true;
-            openLink(c, batch, replies);
+            try {
+                openLink(c, batch, replies);
+            } finally {
+                batch.forEach(Command::release);
+            }
             return;
         }
         c.started = true;
@@ -121,12 +156,19 @@ public final class RespProtocol implements Protocol<Command, Reply> {
     }
 
     private void run(RespSession session, List<Command> batch, List<Reply> replies) throws InterruptedException {
-        Reply[] out = handler.execute(session, batch);
-        if (out.length != batch.size()) {
-            throw new IllegalStateException(out.length + " replies for " + batch.size() + " commands");
-        }
-        for (Reply r : out) {
-            replies.add(r);
+        try {
+            Reply[] out = handler.execute(session, batch);
+            if (out.length != batch.size()) {
+                for (Reply r : out) {
+                    Reply.release(r);
+                }
+                throw new IllegalStateException(out.length + " replies for " + batch.size() + " commands");
+            }
+            for (Reply r : out) {
+                replies.add(r);
+            }
+        } finally {
+            batch.forEach(Command::release);
         }
     }
 
@@ -151,28 +193,67 @@ public final class RespProtocol implements Protocol<Command, Reply> {
         }
     }
 
+    /**
+     * Bytes of arguments decoded and not yet answered after which a connection's batch ends, so
+     * that a client pipelining big values holds about one of them at a time, as with Redis.
+     */
+    static final long MAX_UNANSWERED_BYTES = 64L << 20;
+
     /** One connection: the incremental decoder, a reusable writer over the out-buffer, and the session. */
     private final class RespCodec implements Codec<Command, Reply> {
         private final RespRequestDecoder decoder;
         private final RespSession session;
+        /** Commands decoded and not yet answered, and their argument bytes (reset when all are answered). */
+        private int unanswered;
+        private long unansweredBytes;
+        private final boolean passwordRequired;
+        private boolean authRequired;
+        /** An AUTH or HELLO of an unauthenticated client (or a link hello) awaits its reply: decode nothing more until then. */
+        private boolean awaitingAuthReply;
         private OutBuffer boundTo;
         private RespWriter writer;
         private boolean started;
         private boolean closed;
         private SessionLinkReceiver link;
 
-        RespCodec(RespLimits limits, RespSession session) {
+        RespCodec(RespLimits limits, boolean passwordRequired, RespSession session) {
             this.decoder = new RespRequestDecoder(limits);
             this.session = session;
+            this.passwordRequired = passwordRequired;
+            setAuthRequired(passwordRequired);
+        }
+
+        private void setAuthRequired(boolean required) {
+            authRequired = required;
+            decoder.authRequired(required);
         }
 
         @Override
         public Command decode(java.nio.ByteBuffer in) {
-            return decoder.decode(in);
+            // Either pause leaves a decoded command unanswered, so the model handles a batch before decoding again.
+            if (awaitingAuthReply || unansweredBytes >= MAX_UNANSWERED_BYTES) {
+                return null;
+            }
+            Command c = decoder.decode(in);
+            if (c == null) {
+                return null;
+            }
+            if (authRequired && (c.name().equals("AUTH") || c.name().equals("HELLO")
+                    || (linkToken != null && c.name().equals(SessionLink.HELLO)))) {
+                awaitingAuthReply = true;
+            }
+            unanswered++;
+            unansweredBytes += c.payloadBytes();
+            return c;
         }
 
+        /** Writes the reply and gives back its off-heap references (the out-buffer holds its own). */
         @Override
         public void encode(Reply reply, OutBuffer out) {
+            if (unanswered > 0 && --unanswered == 0) {
+                // The models answer a whole batch before decoding more: the window starts afresh.
+                unansweredBytes = 0;
+            }
             if (reply instanceof Reply.Suppressed) {
                 return;
             }
@@ -181,16 +262,36 @@ public final class RespProtocol implements Protocol<Command, Reply> {
                 writer.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("in-memory buffer failed", e);
+            } finally {
+                Reply.release(reply);
             }
         }
 
         @Override
+        public void discard(Reply reply) {
+            Reply.release(reply);
+        }
+
+        @Override
         public void encodeError(CaravanException error, OutBuffer out) {
+            if (CommandBudget.isQueryBufferLimit(error)) {
+                LOG.log(System.Logger.Level.WARNING, error.getMessage());
+                return;
+            }
             encode(Reply.error("ERR " + error.getMessage()), out);
         }
 
         @Override
         public boolean closeAfter(Command request, Reply reply) {
+            if (link != null) {
+                // A node's link, not a client: admitted, it has the full limits; its sessions authenticate in the process.
+                if (authRequired && request.name().equals(SessionLink.HELLO) && reply.equals(Reply.OK)) {
+                    setAuthRequired(false);
+                    awaitingAuthReply = false;
+                }
+            } else if (passwordRequired) {
+                onAuthReply(request, reply);
+            }
             return reply instanceof Reply.Closing;
         }
 
@@ -202,6 +303,37 @@ public final class RespProtocol implements Protocol<Command, Reply> {
             }
             closed = true;
             handler.onClosed(session);
+        }
+
+        /** Follows the client's authentication through the replies it gets (see the class comment and {@link ClientAuth}). */
+        private void onAuthReply(Command request, Reply reply) {
+            switch (request.name()) {
+                case "AUTH" -> {
+                    if (ClientAuth.byAuth(reply)) {
+                        setAuthRequired(false);
+                    }
+                    awaitingAuthReply = false;
+                }
+                case "HELLO" -> {
+                    if (ClientAuth.byHello(request, reply)) {
+                        setAuthRequired(false);
+                    }
+                    awaitingAuthReply = false;
+                }
+                case "RESET" -> setAuthRequired(true);
+                case SessionLink.HELLO -> awaitingAuthReply = false;
+                default -> {
+                    // Other commands leave authentication as it is.
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            decoder.close();
+            if (link != null) {
+                link.close();
+            }
         }
 
         @Override

@@ -3,6 +3,8 @@ package dev.caravan.servers.resp;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.OffHeapBytes;
+import dev.caravan.wire.resp.CommandBudget;
 import dev.caravan.wire.resp.RespLimits;
 import dev.caravan.wire.resp.RespReader;
 
@@ -26,7 +28,12 @@ import java.util.Arrays;
  *
  * <p>Header lines stay in the caller's buffer until complete (at most
  * {@code maxInlineBytes}); bulk bodies are copied out as they arrive, so a huge value never
- * needs a huge read buffer. Threading: one instance per connection, one thread at a time.
+ * needs a huge read buffer. A bulk longer than {@link RespLimits#offHeapBulkBytes} is copied
+ * into off-heap memory ({@link OffHeapBytes}, chunk by chunk as it arrives), so the heap does
+ * not grow with it; the command it belongs to holds it ({@link Command#offHeap}). Every header
+ * is checked by a {@link CommandBudget} (Redis's limits and wording, in its order) before
+ * anything is allocated for it. {@link #close()} releases a command left half-read.
+ * Threading: one instance per connection, one thread at a time.
  */
 public final class RespRequestDecoder {
     private static final int EAGER_BULK_BYTES = 1 << 20;
@@ -35,16 +42,45 @@ public final class RespRequestDecoder {
     private static final int BULK_BODY = 2;
 
     private final RespLimits limits;
+    private final CommandBudget budget;
     private int state = START;
     private byte[][] args;
+    /** Off-heap arguments of the command being read; null while it has none. */
+    private OffHeapBytes[] offHeap;
     private long argCount;
     private int argIndex;
     private byte[] value;
+    private OffHeapBytes offHeapValue;
     private int valueLen;
     private int valueOff;
 
     public RespRequestDecoder(RespLimits limits) {
         this.limits = limits;
+        this.budget = new CommandBudget(limits);
+    }
+
+    /** See {@link CommandBudget#authRequired(boolean)}: Redis's limits for clients that must still authenticate. */
+    public void authRequired(boolean required) {
+        budget.authRequired(required);
+    }
+
+    /** Releases the off-heap memory of a command left half-read (the connection ended). Idempotent. */
+    public void close() {
+        if (offHeapValue != null) {
+            offHeapValue.release();
+            offHeapValue = null;
+        }
+        if (offHeap != null) {
+            for (OffHeapBytes b : offHeap) {
+                if (b != null) {
+                    b.release();
+                }
+            }
+            offHeap = null;
+        }
+        args = null;
+        value = null;
+        state = START;
     }
 
     /** Bytes a caller's buffer must be able to hold: the longest header or inline line plus slack. */
@@ -81,12 +117,7 @@ public final class RespRequestDecoder {
                         return null;
                     }
                     long n = headerNumber(in, nl);
-                    if (n == Long.MIN_VALUE) {
-                        throw malformed("Protocol error: invalid multibulk length");
-                    }
-                    if (n > limits.maxArrayElements()) {
-                        throw ErrorCode.TOO_LARGE.exception("Protocol error: invalid multibulk length");
-                    }
+                    budget.onMultibulk(n);
                     if (n <= 0) {
                         continue;
                     }
@@ -108,25 +139,31 @@ public final class RespRequestDecoder {
                         return null;
                     }
                     long len = headerNumber(in, nl);
-                    if (len == Long.MIN_VALUE || len < 0) {
-                        throw malformed("Protocol error: invalid bulk length");
-                    }
-                    if (len > limits.maxBulkBytes()) {
-                        throw ErrorCode.TOO_LARGE.exception("Protocol error: invalid bulk length");
-                    }
+                    boolean big = budget.onBulk(len);
                     valueLen = (int) len;
                     valueOff = 0;
-                    value = new byte[Math.min(valueLen, EAGER_BULK_BYTES)];
+                    if (big) {
+                        offHeapValue = OffHeapBytes.allocate(len);
+                    } else {
+                        value = new byte[Math.min(valueLen, EAGER_BULK_BYTES)];
+                    }
                     state = BULK_BODY;
                 }
                 case BULK_BODY -> {
-                    int n = Math.min(in.remaining(), valueLen - valueOff);
-                    if (n > 0) {
-                        if (value.length < valueOff + n) {
-                            value = Arrays.copyOf(value, (int) Math.min(valueLen, Math.max(valueOff + n, 2L * value.length)));
+                    if (offHeapValue != null) {
+                        int limit = in.limit();
+                        in.limit(in.position() + Math.min(in.remaining(), valueLen - valueOff));
+                        valueOff += offHeapValue.append(in);
+                        in.limit(limit);
+                    } else {
+                        int n = Math.min(in.remaining(), valueLen - valueOff);
+                        if (n > 0) {
+                            if (value.length < valueOff + n) {
+                                value = Arrays.copyOf(value, (int) Math.min(valueLen, Math.max(valueOff + n, 2L * value.length)));
+                            }
+                            in.get(value, valueOff, n);
+                            valueOff += n;
                         }
-                        in.get(value, valueOff, n);
-                        valueOff += n;
                     }
                     if (valueOff < valueLen || in.remaining() < 2) {
                         return null;
@@ -137,13 +174,24 @@ public final class RespRequestDecoder {
                     if (argIndex == args.length) {
                         args = Arrays.copyOf(args, (int) Math.min(argCount, 2L * args.length));
                     }
-                    args[argIndex++] = value;
-                    value = null;
+                    if (offHeapValue != null) {
+                        if (offHeap == null || offHeap.length < args.length) {
+                            offHeap = offHeap == null ? new OffHeapBytes[args.length] : Arrays.copyOf(offHeap, args.length);
+                        }
+                        offHeap[argIndex++] = offHeapValue;
+                        offHeapValue = null;
+                    } else {
+                        args[argIndex++] = value;
+                        value = null;
+                    }
                     if (argIndex == argCount) {
                         state = START;
                         byte[][] done = args;
+                        OffHeapBytes[] big = offHeap == null || offHeap.length == done.length ? offHeap
+                                : Arrays.copyOf(offHeap, done.length);
                         args = null;
-                        return new Command(done);
+                        offHeap = null;
+                        return new Command(done, big);
                     }
                     state = BULK_HEADER;
                 }

@@ -19,6 +19,11 @@ import java.util.List;
  * one gets the framed reply. A malformed header is answered with an error that closes the link
  * ({@link Reply.Closing}): the stream is out of step. Threading: one instance per link
  * connection, used by its serving thread.
+ *
+ * <p>Off-heap arguments: a command kept for a batch still being reassembled is retained (the
+ * protocol releases each read batch once it is handled) and released once its batch ran, or
+ * by {@link #close()} when the link ends first. Replies with off-heap values go into the framed
+ * reply as they are; writing it releases them.
  */
 final class SessionLinkReceiver {
     private final RespCommandHandler handler;
@@ -35,7 +40,7 @@ final class SessionLinkReceiver {
         for (int i = 0; i < n; i++) {
             Command c = batch.get(i);
             if (header != null) {
-                commands.add(c);
+                commands.add(c.retain());
                 if (commands.size() < header.count()) {
                     replies.add(Reply.SUPPRESSED);
                 } else {
@@ -76,10 +81,27 @@ final class SessionLinkReceiver {
         header = null;
         commands = null;
         RespSession session = RespSession.linked(new ClientRef(h.sessionId(), h.addr(), h.laddr()));
-        Reply[] out = handler.execute(session, batch);
+        Reply[] out;
+        try {
+            out = handler.execute(session, batch);
+        } finally {
+            batch.forEach(Command::release);
+        }
         if (out.length != batch.size()) {
+            for (Reply r : out) {
+                Reply.release(r);
+            }
             throw new IllegalStateException(out.length + " replies for " + batch.size() + " commands");
         }
         return SessionLink.frame(out);
+    }
+
+    /** The link connection ended: releases the commands of a batch it did not finish sending. */
+    void close() {
+        if (commands != null) {
+            commands.forEach(Command::release);
+            commands = null;
+            header = null;
+        }
     }
 }

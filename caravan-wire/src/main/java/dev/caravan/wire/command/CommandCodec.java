@@ -19,13 +19,17 @@ import java.util.List;
  *            DOUBLE(10): string   BOOL(11): u8   BIG_NUMBER(12): string
  *            VERBATIM(13): string format, bytes text   NULL(14): nothing
  * </pre>
- * The control kinds have no encoding of their own: a {@link Reply.Suppressed} travels as NIL
+ * An {@link Reply.OffHeapBulk} travels as a BULK (copied, up to {@value #MAX_OFF_HEAP_COPY_BYTES}
+ * bytes; longer ones are TOO_LARGE: a frame cannot carry them); a command with off-heap
+ * arguments cannot be encoded (TOO_LARGE). The control kinds have no encoding of their own: a {@link Reply.Suppressed} travels as NIL
  * (a CALL always has one reply), a {@link Reply.Closing} as its inner reply; a
  * {@link Reply.Blocked} is never a final reply.
  */
 public final class CommandCodec {
     /** Most elements in one command or reply array. */
     public static final int MAX_ELEMENTS = 1024 * 1024;
+    /** Longest off-heap bulk a reply may carry (copied into the frame); frames are at most 64 MiB. */
+    public static final int MAX_OFF_HEAP_COPY_BYTES = 48 << 20;
     /** Deepest nesting of reply arrays accepted. */
     public static final int MAX_DEPTH = 32;
 
@@ -57,6 +61,7 @@ public final class CommandCodec {
             case Reply.Error e -> w.u8(2).string(e.text());
             case Reply.Int i -> w.u8(3).i64(i.value());
             case Reply.Bulk b -> w.u8(4).bytes(b.value());
+            case Reply.OffHeapBulk b -> w.u8(4).bytes(b.value().toByteArray(MAX_OFF_HEAP_COPY_BYTES));
             case Reply.Array a -> {
                 w.u8(5).i32(a.items().size());
                 for (Reply item : a.items()) {
@@ -76,6 +81,32 @@ public final class CommandCodec {
             case Reply.Closing c -> write(w, c.reply());
             case Reply.Blocked b -> throw new IllegalStateException("a blocked command has no reply to encode yet");
         }
+    }
+
+    /**
+     * {@code reply} as a frame can carry it and a table of recent replies may keep it: every
+     * {@link Reply.OffHeapBulk} in it copied onto the heap and released, or, when longer than
+     * {@value #MAX_OFF_HEAP_COPY_BYTES} bytes, replaced by an error saying where to read it.
+     * A reply without off-heap values is returned as is.
+     */
+    public static Reply forFrame(Reply reply) {
+        return switch (reply) {
+            case Reply.OffHeapBulk b -> {
+                try {
+                    yield b.value().length() <= MAX_OFF_HEAP_COPY_BYTES
+                            ? new Reply.Bulk(b.value().toByteArray(MAX_OFF_HEAP_COPY_BYTES))
+                            : Reply.error("ERR the reply is a value of " + b.value().length() + " bytes, too long for a"
+                            + " call through the control port; read it through the process's data endpoint");
+                } finally {
+                    b.value().release();
+                }
+            }
+            case Reply.Array a -> new Reply.Array(a.items().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Map m -> new Reply.Map(m.keysAndValues().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Set st -> new Reply.Set(st.items().stream().map(CommandCodec::forFrame).toList());
+            case Reply.Closing c -> new Reply.Closing(forFrame(c.reply()));
+            default -> reply;
+        };
     }
 
     private static void items(BodyWriter w, List<Reply> items) {

@@ -62,6 +62,16 @@ public sealed interface Reply {
         }
     }
 
+    /**
+     * A bulk string held off the Java heap: written exactly as a {@link Bulk} of the same bytes,
+     * in RESP2 and RESP3 alike, so protocol conversions pass it through unchanged. A process
+     * answers with one for a value too long for the heap (a big {@code GET}); the reply holds
+     * one reference to the value, which whoever writes the reply gives back afterwards
+     * ({@link Reply#release}).
+     */
+    record OffHeapBulk(OffHeapBytes value) implements Reply {
+    }
+
     /** An array of replies. */
     record Array(List<Reply> items) implements Reply {
     }
@@ -143,6 +153,25 @@ public sealed interface Reply {
     Reply NULL = new Null();
     /** Nothing is written (CLIENT REPLY OFF / SKIP). */
     Reply SUPPRESSED = new Suppressed();
+
+    /**
+     * Gives back the references {@code reply} and the replies nested in it hold to off-heap
+     * values ({@link OffHeapBulk}); nothing for a reply without any. Call once the reply was
+     * written or will never be.
+     */
+    static void release(Reply reply) {
+        switch (reply) {
+            case OffHeapBulk b -> b.value().release();
+            case Array a -> a.items().forEach(Reply::release);
+            case Map m -> m.keysAndValues().forEach(Reply::release);
+            case Set s -> s.items().forEach(Reply::release);
+            case Closing c -> release(c.reply());
+            case Blocked b -> release(b.timeoutReply());
+            default -> {
+                // Nothing off-heap.
+            }
+        }
+    }
 
     static Reply error(String text) {
         return new Error(text.replace('\r', ' ').replace('\n', ' '));

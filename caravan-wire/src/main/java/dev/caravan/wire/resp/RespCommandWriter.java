@@ -31,11 +31,19 @@ public final class RespCommandWriter {
         return bytes.toByteArray();
     }
 
-    /** Appends one command; may write to the stream when the buffer fills. */
+    /**
+     * Appends one command; may write to the stream when the buffer fills. Off-heap arguments
+     * are copied to the stream in pieces (never onto the heap whole); the command keeps its
+     * references.
+     */
     public void write(Command command) throws IOException {
         w.header('*', command.size());
-        for (byte[] a : command.args()) {
-            w.bulk(a);
+        for (int i = 0; i < command.size(); i++) {
+            if (command.isOffHeap(i)) {
+                w.bulk(command.offHeap(i));
+            } else {
+                w.bulk(command.arg(i));
+            }
         }
     }
 

@@ -14,7 +14,11 @@ import java.util.List;
 
 /**
  * A plain RESP client connection, as redis-cli would hold: for tools, benchmarks, and nodes
- * sending commands on to where a process now lives. Not thread-safe: one user at a time.
+ * sending commands on to where a process now lives. Off-heap command arguments are streamed
+ * without a heap copy; replies are read under the {@link RespLimits} given (the one-argument
+ * constructor keeps every bulk on the heap; a node forwarding big values passes limits with an
+ * off-heap threshold and releases the {@link Reply.OffHeapBulk} replies it gets). Not
+ * thread-safe: one user at a time.
  */
 public final class RespConnection implements AutoCloseable {
     private final Socket socket;
@@ -23,13 +27,18 @@ public final class RespConnection implements AutoCloseable {
     private final InetSocketAddress target;
 
     public RespConnection(InetSocketAddress target) throws IOException {
+        this(target, RespLimits.DEFAULTS.onHeap());
+    }
+
+    /** A connection whose replies are read under {@code replyLimits}. */
+    public RespConnection(InetSocketAddress target, RespLimits replyLimits) throws IOException {
         this.target = target;
         socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(target, 5000);
             out = new RespCommandWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-            in = new RespReplyReader(socket.getInputStream());
+            in = new RespReplyReader(socket.getInputStream(), replyLimits);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -53,18 +62,30 @@ public final class RespConnection implements AutoCloseable {
         return new ArrayList<>(Arrays.asList(forward(commands.toArray(Command[]::new))));
     }
 
-    /** Sends a batch and reads its replies, in order; an end of stream mid-batch is an {@link EOFException}. */
+    /**
+     * Sends a batch and reads its replies, in order; an end of stream mid-batch is an
+     * {@link EOFException}, and the replies read before it are released.
+     */
     public Reply[] forward(Command[] batch) throws IOException {
         for (Command c : batch) {
             out.write(c);
         }
         out.flush();
         Reply[] replies = new Reply[batch.length];
-        for (int i = 0; i < batch.length; i++) {
-            replies[i] = in.read();
-            if (replies[i] == null) {
-                throw new EOFException("connection to " + target + " closed mid-batch");
+        try {
+            for (int i = 0; i < batch.length; i++) {
+                replies[i] = in.read();
+                if (replies[i] == null) {
+                    throw new EOFException("connection to " + target + " closed mid-batch");
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            for (Reply r : replies) {
+                if (r != null) {
+                    Reply.release(r);
+                }
+            }
+            throw e;
         }
         return replies;
     }

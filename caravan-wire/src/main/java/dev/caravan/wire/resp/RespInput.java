@@ -2,6 +2,7 @@ package dev.caravan.wire.resp;
 
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.command.OffHeapBytes;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -151,6 +152,42 @@ class RespInput {
             v = -v;
         }
         return v;
+    }
+
+    /**
+     * Reads a bulk body of {@code len} bytes (already checked against the limits) and its CRLF
+     * into off-heap memory, through this reader's own buffer: the heap does not grow with
+     * {@code len}. The value is released if the stream fails or the CRLF is missing.
+     */
+    final OffHeapBytes offHeapBulkBody(long len) throws IOException {
+        OffHeapBytes value = OffHeapBytes.allocate(len);
+        try {
+            while (!value.isComplete()) {
+                if (pos == lim) {
+                    pos = 0;
+                    lim = 0;
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, value.length() - value.filled()));
+                    if (n < 0) {
+                        throw new EOFException("stream ended inside a bulk string");
+                    }
+                    lim = n;
+                }
+                int n = (int) Math.min(lim - pos, value.length() - value.filled());
+                value.append(buf, pos, n);
+                pos += n;
+            }
+            while (lim - pos < 2) {
+                fillOrEof();
+            }
+            if (buf[pos] != '\r' || buf[pos + 1] != '\n') {
+                throw malformed("Protocol error: bulk string not terminated by CRLF");
+            }
+            pos += 2;
+            return value;
+        } catch (IOException | RuntimeException e) {
+            value.release();
+            throw e;
+        }
     }
 
     /** Reads a bulk body of {@code len} bytes (already checked against the limit) and its CRLF. */

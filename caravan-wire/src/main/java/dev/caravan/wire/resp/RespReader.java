@@ -2,6 +2,7 @@ package dev.caravan.wire.resp;
 
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.OffHeapBytes;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,20 +28,30 @@ import java.io.InputStream;
  */
 public final class RespReader extends RespInput {
     private static final byte[][] NO_ARGS = new byte[0][];
+    private final CommandBudget budget;
+    /** Off-heap arguments of the command being read (null when it has none). */
+    private OffHeapBytes[] offHeap;
 
     public RespReader(InputStream in, RespLimits limits) {
         super(in, limits);
+        this.budget = new CommandBudget(limits);
     }
 
     public RespReader(InputStream in) {
         this(in, RespLimits.DEFAULTS);
     }
 
+    /** See {@link CommandBudget#authRequired(boolean)}. */
+    public void authRequired(boolean required) {
+        budget.authRequired(required);
+    }
+
     /**
-     * Blocks for the next command.
+     * Blocks for the next command. Arguments longer than {@link RespLimits#offHeapBulkBytes}
+     * are off-heap ({@link Command#offHeap}); the caller owns the command's reference to them.
      *
      * @return the command, or {@code null} at a clean end of stream (between commands)
-     * @throws dev.caravan.wire.CaravanException on a protocol error (MALFORMED / TOO_LARGE)
+     * @throws dev.caravan.wire.CaravanException on a protocol error (MALFORMED / TOO_LARGE; see {@link CommandBudget})
      * @throws EOFException when the stream ends inside a command
      */
     public Command read() throws IOException {
@@ -48,21 +59,43 @@ public final class RespReader extends RespInput {
             if (pos == lim && !fill()) {
                 return null;
             }
-            byte[][] args = buf[pos] == '*' ? multibulk() : inline();
-            if (args.length > 0) {
-                return new Command(args);
+            if (buf[pos] != '*') {
+                byte[][] args = inline();
+                if (args.length > 0) {
+                    return new Command(args);
+                }
+                continue;
             }
+            offHeap = null;
+            byte[][] args;
+            try {
+                args = multibulk();
+            } catch (IOException | RuntimeException e) {
+                releaseOffHeap();
+                throw e;
+            }
+            if (args.length > 0) {
+                OffHeapBytes[] big = offHeap;
+                offHeap = null;
+                return new Command(args, big);
+            }
+        }
+    }
+
+    private void releaseOffHeap() {
+        if (offHeap != null) {
+            for (OffHeapBytes b : offHeap) {
+                if (b != null) {
+                    b.release();
+                }
+            }
+            offHeap = null;
         }
     }
 
     private byte[][] multibulk() throws IOException {
         long n = headerNumber("Protocol error: too big mbulk count string");
-        if (n == Long.MIN_VALUE) {
-            throw malformed("Protocol error: invalid multibulk length");
-        }
-        if (n > limits.maxArrayElements()) {
-            throw ErrorCode.TOO_LARGE.exception("Protocol error: invalid multibulk length");
-        }
+        budget.onMultibulk(n);
         if (n <= 0) {
             return NO_ARGS;
         }
@@ -75,16 +108,23 @@ public final class RespReader extends RespInput {
                 throw malformed("Protocol error: expected '$', got '" + printable(buf[pos]) + "'");
             }
             long len = headerNumber("Protocol error: too big bulk count string");
-            if (len == Long.MIN_VALUE || len < 0) {
-                throw malformed("Protocol error: invalid bulk length");
-            }
-            if (len > limits.maxBulkBytes()) {
-                throw ErrorCode.TOO_LARGE.exception("Protocol error: invalid bulk length");
-            }
+            boolean big = budget.onBulk(len);
             if (i == args.length) {
                 args = java.util.Arrays.copyOf(args, (int) Math.min(n, 2L * args.length));
             }
-            args[i] = bulkBody((int) len);
+            if (big) {
+                if (offHeap == null) {
+                    offHeap = new OffHeapBytes[args.length];
+                } else if (offHeap.length < args.length) {
+                    offHeap = java.util.Arrays.copyOf(offHeap, args.length);
+                }
+                offHeap[i] = offHeapBulkBody(len);
+            } else {
+                args[i] = bulkBody((int) len);
+            }
+        }
+        if (offHeap != null && offHeap.length < args.length) {
+            offHeap = java.util.Arrays.copyOf(offHeap, args.length);
         }
         return args;
     }

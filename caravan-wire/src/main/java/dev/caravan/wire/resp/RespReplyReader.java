@@ -13,8 +13,11 @@ import java.util.List;
 /**
  * Decodes RESP2 and RESP3 server replies (the client side of {@link RespWriter}; pushes are
  * read as arrays, attributes skipped, blob errors read as errors): for tests, client
- * code and benchmark drivers. Lengths are checked against {@link RespLimits} before
- * allocating; arrays nest at most {@value #MAX_DEPTH} deep. Not thread-safe.
+ * code, benchmark drivers and nodes forwarding commands. Lengths are checked against
+ * {@link RespLimits} before allocating; arrays nest at most {@value #MAX_DEPTH} deep. A bulk
+ * string longer than {@link RespLimits#offHeapBulkBytes} is read into off-heap memory as a
+ * {@link Reply.OffHeapBulk}, which the caller releases ({@link Reply#release}); the
+ * one-argument constructor keeps every bulk on the heap. Not thread-safe.
  */
 public final class RespReplyReader extends RespInput {
     /** Deepest nesting of arrays accepted. */
@@ -24,8 +27,9 @@ public final class RespReplyReader extends RespInput {
         super(in, limits);
     }
 
+    /** A reader with the default limits that keeps every bulk on the heap ({@link Reply.Bulk}). */
     public RespReplyReader(InputStream in) {
-        this(in, RespLimits.DEFAULTS);
+        this(in, RespLimits.DEFAULTS.onHeap());
     }
 
     /**
@@ -71,7 +75,8 @@ public final class RespReplyReader extends RespInput {
                 if (len > limits.maxBulkBytes()) {
                     throw ErrorCode.TOO_LARGE.exception("bulk of " + len + " bytes exceeds the limit");
                 }
-                yield new Reply.Bulk(bulkBody((int) len));
+                yield len > limits.offHeapBulkBytes() ? new Reply.OffHeapBulk(offHeapBulkBody(len))
+                        : new Reply.Bulk(bulkBody((int) len));
             }
             case '*' -> {
                 long n = headerNumber("array length line too long");
@@ -130,8 +135,13 @@ public final class RespReplyReader extends RespInput {
             throw ErrorCode.TOO_LARGE.exception("aggregate of " + n + " elements exceeds the limit");
         }
         List<Reply> items = new ArrayList<>((int) Math.min(n, 1024));
-        for (long i = 0; i < n; i++) {
-            items.add(reply(depth + 1));
+        try {
+            for (long i = 0; i < n; i++) {
+                items.add(reply(depth + 1));
+            }
+        } catch (IOException | RuntimeException e) {
+            items.forEach(Reply::release);
+            throw e;
         }
         return List.copyOf(items);
     }

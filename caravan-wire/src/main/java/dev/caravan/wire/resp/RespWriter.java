@@ -1,5 +1,6 @@
 package dev.caravan.wire.resp;
 
+import dev.caravan.wire.command.OffHeapBytes;
 import dev.caravan.wire.command.Reply;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * Simple  +OK\r\n          Error  -ERR msg\r\n       Int  :42\r\n
  * Bulk    $3\r\nabc\r\n    Nil    $-1\r\n           Array *2\r\n…   NilArray *-1\r\n
+ * OffHeapBulk  as Bulk (its bytes go by reference to an {@link OffHeapSink}, else in pieces)
  * RESP3:  Map %1\r\n…  Set ~2\r\n…  Double ,1.5\r\n  Bool #t\r\n  BigNumber (123\r\n
  *         Verbatim =7\r\ntxt:abc\r\n  Null _\r\n
  * Suppressed: nothing.  Closing: its inner reply.  Blocked: never written.
@@ -67,6 +69,7 @@ public final class RespWriter {
             case Reply.Error e -> line('-', e.text());
             case Reply.Int i -> header(':', i.value());
             case Reply.Bulk b -> bulk(b.value());
+            case Reply.OffHeapBulk b -> bulk(b.value());
             case Reply.Array a -> {
                 header('*', a.items().size());
                 for (Reply item : a.items()) {
@@ -101,6 +104,22 @@ public final class RespWriter {
         for (Reply item : items) {
             write(item);
         }
+    }
+
+    /**
+     * Appends an off-heap bulk string without copying it onto the heap: handed by reference to
+     * an {@link OffHeapSink} stream (which takes its own reference), else copied to the stream
+     * in pieces. The caller keeps its own reference.
+     */
+    void bulk(OffHeapBytes value) throws IOException {
+        header('$', value.length());
+        drain();
+        if (out instanceof OffHeapSink sink) {
+            sink.writeOffHeap(value);
+        } else {
+            value.writeTo(out);
+        }
+        raw(CRLF, 0, 2);
     }
 
     /** Appends a bulk string. */

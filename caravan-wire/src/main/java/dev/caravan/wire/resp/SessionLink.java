@@ -55,6 +55,14 @@ import java.util.List;
  * endpoint did not run ({@code -MOVED}, {@code -TRYAGAIN}) is framed like any other, one
  * error per slot, so the forwarder can resend it elsewhere.
  *
+ * <h2>Big values</h2>
+ * Nothing is special about them on the link: a client's argument over 1 MiB is an ordinary bulk
+ * string of its command, streamed from off-heap memory by the forwarder and read into it by the
+ * data endpoint; a reply slot over 1 MiB is an ordinary bulk, read off-heap by the forwarder
+ * ({@link dev.caravan.wire.command.Reply.OffHeapBulk}, see {@link SessionLinkConnection}). The
+ * link connection has the endpoint's full request limits once its hello is admitted, even
+ * where clients must authenticate: its sessions authenticate inside the process.
+ *
  * <h2>Sessions</h2>
  * Session ids are chosen by the forwarder from a secure random source, so that a client
  * cannot name another's session; a session id the process has not seen starts a fresh,

@@ -24,6 +24,11 @@ import java.nio.channels.SocketChannel;
  * closed while it sat idle (the endpoint stopped, or its process moved and the old endpoint
  * closed) without sending a batch into it.
  *
+ * <p>Big values: a command's off-heap arguments are streamed to the socket from their chunks
+ * (the command keeps its references); a bulk reply over {@link RespLimits#offHeapBulkBytes}
+ * (1 MiB) is read into off-heap memory, a {@link Reply.OffHeapBulk} the caller releases
+ * ({@link Reply#release}) once written or dropped. Neither is copied onto the heap whole.
+ *
  * <p>Threading: not thread-safe; one exchange at a time, as a pool hands it out.
  */
 public final class SessionLinkConnection implements AutoCloseable {
@@ -41,7 +46,7 @@ public final class SessionLinkConnection implements AutoCloseable {
         this.channel = channel;
         this.target = target;
         this.out = new RespCommandWriter(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
-        this.in = new RespReplyReader(Channels.newInputStream(channel));
+        this.in = new RespReplyReader(Channels.newInputStream(channel), RespLimits.DEFAULTS);
     }
 
     /**
@@ -89,6 +94,7 @@ public final class SessionLinkConnection implements AutoCloseable {
         try {
             return SessionLink.unframe(framed, commands.length);
         } catch (CaravanException e) {
+            Reply.release(framed);
             throw new IOException("session link to " + target + " out of step: " + e.getMessage(), e);
         }
     }

@@ -73,7 +73,7 @@ class RespReaderTest {
         value[6] = '\n';
         byte[] wire = RespCommandWriter.encode(new Command(new byte[][] {"SET".getBytes(StandardCharsets.US_ASCII),
                 {0, '\r', '\n', (byte) 0xff}, value}));
-        Command c = new RespReader(new TrickleInputStream(wire, 7000)).read();
+        Command c = new RespReader(new TrickleInputStream(wire, 7000), RespLimits.DEFAULTS.onHeap()).read();
         assertThat(c.arg(1)).containsExactly(0, '\r', '\n', 0xff);
         assertThat(Arrays.equals(c.arg(2), value)).isTrue();
     }
@@ -90,7 +90,7 @@ class RespReaderTest {
     @Test
     void shouldWordProtocolErrorsLikeRedis() {
         assertProtocolError("*x\r\n", ErrorCode.MALFORMED, "Protocol error: invalid multibulk length");
-        assertProtocolError("*2000000\r\n", ErrorCode.TOO_LARGE, "Protocol error: invalid multibulk length");
+        assertProtocolError("*2147483648\r\n", ErrorCode.TOO_LARGE, "Protocol error: invalid multibulk length");
         assertProtocolError("*1\r\n$-3\r\n", ErrorCode.MALFORMED, "Protocol error: invalid bulk length");
         assertProtocolError("*1\r\n$abc\r\n", ErrorCode.MALFORMED, "Protocol error: invalid bulk length");
         assertProtocolError("*1\r\n$999999999999\r\n", ErrorCode.TOO_LARGE, "Protocol error: invalid bulk length");
