@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * still closes its client, and a client that left meanwhile is dropped there.
  */
 class HandOffSessionTest {
-    private static final MigrationSettings SETTINGS = TestCluster.fastSettings().withFaultPauseMs(300);
+    private static final MigrationSettings SETTINGS = TestCluster.fastSettings().withFaultPauseMs(3_000); // the window in which the test queues three batches and a close notice; it must outlast a loaded 2-core CI machine (300 ms did not)
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private TestCluster cluster;
