@@ -17,6 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bounded by commands queued: {@link #putBatch} blocks when full (back-pressure onto the
  * clients' connection threads) and fails once the mailbox is closed.
+ *
+ * <p>When the process thread serves I/O itself ({@link IoAgent}), it sleeps in the agent instead
+ * of on {@link #workAvailable}: {@link #pollOrSleep} marks it asleep, and whoever adds work then
+ * calls the {@link #waker} once (after releasing the lock).
  */
 final class Mailbox {
     /** A batch of commands whose replies go back together, in order. */
@@ -32,12 +36,25 @@ final class Mailbox {
     private int queuedCommands;
     private boolean gated;
     private boolean closed;
+    private Runnable waker;
+    private boolean sleeping;
 
     Mailbox(int capacityCommands) {
         this.capacityCommands = capacityCommands;
     }
 
+    /** What wakes the process thread while it sleeps in its {@link IoAgent}; set before it starts. */
+    void waker(Runnable wake) {
+        lock.lock();
+        try {
+            waker = wake;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void putBatch(Batch b) throws InterruptedException {
+        boolean wake;
         lock.lock();
         try {
             // A batch larger than the whole capacity is let in alone rather than refused.
@@ -49,19 +66,66 @@ final class Mailbox {
             }
             batches.add(b);
             queuedCommands += b.commands().length;
-            workAvailable.signal();
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+    }
+
+    /**
+     * Queues a batch without waiting for room: for the process thread itself, which must never
+     * block on its own mailbox (it holds one batch per connection at most, a bound of its own).
+     */
+    void putBatchNoWait(Batch b) {
+        boolean wake;
+        lock.lock();
+        try {
+            if (closed) {
+                throw ErrorCode.NOT_HERE.exception("the process is no longer taking commands on this node");
+            }
+            batches.add(b);
+            queuedCommands += b.commands().length;
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+    }
+
+    /** Whether a batch may run now, ahead of the queue: batches are taken (not gated or closed) and no task waits. */
+    boolean takesBatchesNow() {
+        lock.lock();
+        try {
+            return !closed && !gated && tasks.isEmpty();
         } finally {
             lock.unlock();
         }
     }
 
     void putTask(Runnable task) {
+        boolean wake;
         lock.lock();
         try {
             tasks.add(task);
-            workAvailable.signal();
+            wake = signalWork();
         } finally {
             lock.unlock();
+        }
+        wake(wake);
+    }
+
+    /** Signals the waiting process thread; true when it sleeps in its agent instead (caller holds the lock). */
+    private boolean signalWork() {
+        workAvailable.signal();
+        boolean wake = sleeping;
+        sleeping = false;
+        return wake;
+    }
+
+    private void wake(boolean wake) {
+        if (wake) {
+            waker.run();
         }
     }
 
@@ -74,6 +138,31 @@ final class Mailbox {
                 workAvailable.await();
             }
             return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next work; or null, and then the process thread counts as asleep in its agent until
+     * {@link #awake}: work added meanwhile calls the {@link #waker}.
+     */
+    Object pollOrSleep() {
+        lock.lock();
+        try {
+            Object work = next();
+            sleeping = work == null && waker != null;
+            return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The process thread is back from its agent. */
+    void awake() {
+        lock.lock();
+        try {
+            sleeping = false;
         } finally {
             lock.unlock();
         }
@@ -106,13 +195,15 @@ final class Mailbox {
 
     /** Stops (true) or restarts (false) the taking of command batches. */
     void gate(boolean on) {
+        boolean wake;
         lock.lock();
         try {
             gated = on;
-            workAvailable.signal();
+            wake = signalWork();
         } finally {
             lock.unlock();
         }
+        wake(wake);
     }
 
     /** Refuses further batches and returns the ones still queued, oldest first. */

@@ -68,6 +68,9 @@ public final class ProcessRunner implements ProcessContext {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
     private boolean stepped;
+    private IoAgent agent;
+    /** Mailbox items handled since the agent last looked at its I/O (process thread only). */
+    private int sinceIo;
 
     /** Opens a resource URI for reading; supplied by the node. */
     @FunctionalInterface
@@ -115,8 +118,22 @@ public final class ProcessRunner implements ProcessContext {
             state = ProcessState.RUNNING;
             started.complete(null);
         }
-        thread = Thread.ofPlatform().daemon(true).name("process-" + name).start(() -> run(arrived, started));
+        // Assigned before it runs: the thread compares itself with this field (submitFromProcessThread).
+        thread = Thread.ofPlatform().daemon(true).name("process-" + name).unstarted(() -> run(arrived, started));
+        thread.start();
         return started;
+    }
+
+    /**
+     * Lets the process thread serve {@code agent}'s I/O whenever its mailbox is empty (see
+     * {@link IoAgent}); call before {@link #start}. The agent learns when the thread leaves.
+     */
+    public synchronized void attach(IoAgent agent) {
+        if (thread != null || stepped || this.agent != null) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + ": attach an I/O agent once, before start");
+        }
+        this.agent = agent;
+        mailbox.waker(agent::wakeup);
     }
 
     /**
@@ -178,7 +195,7 @@ public final class ProcessRunner implements ProcessContext {
             return;
         }
         try {
-            while (handle(mailbox.take())) {
+            while (handle(nextWork())) {
                 // The next piece of work.
             }
             finishStopping();
@@ -190,7 +207,48 @@ public final class ProcessRunner implements ProcessContext {
         } finally {
             idle();
             failQueued(state == ProcessState.FAILED ? "process " + name + " failed: " + failureReason : "the process stopped");
+            agentExit();
             terminated.complete(null);
+        }
+    }
+
+    /**
+     * The next mailbox work; with an {@link IoAgent}, the agent's I/O is served while there is
+     * none, and looked at between mailbox items so that a busy mailbox cannot starve clients.
+     */
+    private Object nextWork() throws InterruptedException {
+        IoAgent a = agent;
+        if (a == null) {
+            return mailbox.take();
+        }
+        if (++sinceIo >= 8) {
+            sinceIo = 0;
+            a.doWork(false);
+        }
+        while (true) {
+            Object work = mailbox.pollOrSleep();
+            if (work != null) {
+                return work;
+            }
+            sinceIo = 0;
+            try {
+                a.doWork(true);
+            } finally {
+                mailbox.awake();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("process thread interrupted while serving I/O");
+            }
+        }
+    }
+
+    private void agentExit() {
+        if (agent != null) {
+            try {
+                agent.onProcessThreadExit();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "process " + name + ": its I/O agent failed to take over its connections", e);
+            }
         }
     }
 
@@ -205,6 +263,7 @@ public final class ProcessRunner implements ProcessContext {
             started.completeExceptionally(e);
             startHook.completeExceptionally(e);
             failQueued("process " + name + " failed: " + failureReason);
+            agentExit();
             terminated.complete(null);
             return false;
         }
@@ -334,6 +393,30 @@ public final class ProcessRunner implements ProcessContext {
     public void submit(Command[] commands, Completion completion) throws InterruptedException {
         requireNotFailed();
         mailbox.putBatch(new Mailbox.Batch(commands, completion));
+    }
+
+    /**
+     * For an {@link IoAgent} on the process thread: runs the batch at once, ahead of queued
+     * batches from other threads, when the process takes commands now (not frozen for a
+     * migration, no runtime task waiting); otherwise queues it as {@link #submit} does, without
+     * ever blocking (the agent holds one batch per connection: a bound of its own). Its replies
+     * then come later, on whichever thread completes it (the process thread, or a migration's
+     * hand-off that forwards it). Called on another thread, it is {@link #submit}.
+     *
+     * @throws CaravanException as {@link #submit}
+     */
+    public void submitFromProcessThread(Command[] commands, Completion completion) throws InterruptedException {
+        if (Thread.currentThread() != thread) {
+            submit(commands, completion);
+            return;
+        }
+        requireNotFailed();
+        Mailbox.Batch b = new Mailbox.Batch(commands, completion);
+        if (state == ProcessState.RUNNING && mailbox.takesBatchesNow()) {
+            execute(b);
+        } else {
+            mailbox.putBatchNoWait(b);
+        }
     }
 
     /**

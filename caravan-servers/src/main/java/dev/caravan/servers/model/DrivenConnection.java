@@ -1,0 +1,235 @@
+package dev.caravan.servers.model;
+
+import dev.caravan.servers.protocol.AsyncProtocol;
+import dev.caravan.servers.protocol.Codec;
+import dev.caravan.servers.protocol.OutBuffer;
+import dev.caravan.servers.protocol.Protocol;
+import dev.caravan.wire.CaravanException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection of a {@link DrivenLoopServer}, as a finite-state machine that never blocks the
+ * thread driving the loop. Like {@link LoopConnection}, but a batch may be answered later
+ * ({@link AsyncProtocol}): the connection then waits, reading nothing more, until its replies
+ * come back through the loop.
+ *
+ * <pre>
+ *            readable: decode ≥1 request          answered at once (the usual case)
+ *  READING ─────────────────────────► HANDLING ───────────────────────────────────► WRITING
+ *     ▲                                  │ answered later                              │
+ *     │                                  ▼                                             │
+ *     │                              AWAITING (interest: none) ──replies via loop──────┤
+ *     └──────────── all replies written (more buffered requests → HANDLING) ◄──────────┘
+ *  bad input, peer close, closeAfter reply ──► CLOSING (write what is pending, then close)
+ * </pre>
+ *
+ * <p>Threading: only the thread driving the loop touches it; replies that arrive on another
+ * thread are handed to the loop ({@link DrivenLoopServer#execute}) first.
+ */
+final class DrivenConnection<Q, R> {
+    private static final System.Logger LOG = System.getLogger(DrivenConnection.class.getName());
+
+    private final DrivenLoopServer loop;
+    private final SocketChannel ch;
+    private final Protocol<Q, R> protocol;
+    private final Codec<Q, R> codec;
+    private final ConnectionTracker tracker;
+    private final OutBuffer out = new OutBuffer(4 * 1024);
+    private final List<Q> batch = new ArrayList<>();
+    private final List<R> syncReplies = new ArrayList<>();
+    private ByteBuffer in = ByteBuffer.allocate(4 * 1024).flip();
+    private SelectionKey key;
+    /** A batch is out for answers (HANDLING or AWAITING). */
+    private boolean handling;
+    /** Inside {@link #process}: an answer that comes back at once is written by its loop. */
+    private boolean processing;
+    private boolean closing;
+    private boolean closed;
+    private boolean eof;
+
+    DrivenConnection(DrivenLoopServer loop, SocketChannel ch, Protocol<Q, R> protocol, ConnectionTracker tracker) {
+        this.loop = loop;
+        this.ch = ch;
+        this.protocol = protocol;
+        this.codec = protocol.newCodec();
+        this.tracker = tracker;
+    }
+
+    void attach(SelectionKey k) {
+        key = k;
+    }
+
+    /** Readable: read what there is, then decode and handle. */
+    void onReadable() {
+        try {
+            in = RequestBatcher.makeRoom(in, codec.maxBufferedBytes());
+            int n = ch.read(in);
+            in.flip();
+            if (n < 0) {
+                eof = true;
+            }
+            process();
+        } catch (CaravanException e) {
+            fail(e);
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
+    /** Writable: drain pending replies; then go on with buffered requests. */
+    void onWritable() {
+        try {
+            if (!out.drainTo(ch)) {
+                return;
+            }
+            if (closing) {
+                close(null);
+                return;
+            }
+            key.interestOps(SelectionKey.OP_READ);
+            process();
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
+    /** Decodes buffered requests and handles them, until input runs out, a reply blocks or a batch is answered later. */
+    private void process() throws IOException {
+        processing = true;
+        try {
+            while (!handling && !closing && !closed) {
+                CaravanException bad = null;
+                batch.clear();
+                try {
+                    RequestBatcher.decodeAvailable(codec, in, batch);
+                } catch (CaravanException e) {
+                    bad = e;
+                }
+                if (batch.isEmpty()) {
+                    if (bad != null) {
+                        fail(bad);
+                    } else if (eof) {
+                        close(null);
+                    }
+                    return;
+                }
+                handling = true;
+                dispatch(bad);
+                if (handling) {
+                    // Answered later: read nothing more until then (pipelined requests stay in order).
+                    key.interestOps(0);
+                    return;
+                }
+                if (!flush()) {
+                    return;
+                }
+            }
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void dispatch(CaravanException pendingError) {
+        try {
+            if (protocol instanceof AsyncProtocol<Q, R> async) {
+                async.handle(batch, replies -> onReplies(replies, pendingError));
+            } else {
+                syncReplies.clear();
+                protocol.handle(batch, syncReplies);
+                onReplies(syncReplies, pendingError);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handling = false;
+            closing = true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, protocol.name() + " handler failed; connection closed", e);
+            handling = false;
+            closing = true;
+        }
+    }
+
+    /** A batch's replies: encoded on the loop's thread; written here unless {@link #process} is on the stack and will. */
+    private void onReplies(List<R> replies, CaravanException pendingError) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> onReplies(replies, pendingError));
+            return;
+        }
+        if (!handling) {
+            return; // answered twice, or the connection failed meanwhile
+        }
+        handling = false;
+        if (closed) {
+            return;
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            codec.encode(replies.get(i), out);
+            if (codec.closeAfter(batch.get(i), replies.get(i))) {
+                closing = true;
+                break;
+            }
+        }
+        if (pendingError != null && !closing) {
+            codec.encodeError(pendingError, out);
+            closing = true;
+        }
+        if (processing) {
+            return;
+        }
+        try {
+            if (flush()) {
+                key.interestOps(SelectionKey.OP_READ);
+                process();
+            }
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
+    /**
+     * Writes the replies; true when all went out and decoding may go on. Otherwise waits for
+     * OP_WRITE, or closes when closing.
+     */
+    private boolean flush() throws IOException {
+        if (!out.drainTo(ch)) {
+            key.interestOps(SelectionKey.OP_WRITE);
+            return false;
+        }
+        if (closing) {
+            close(null);
+            return false;
+        }
+        return true;
+    }
+
+    /** Bad input: answer with the protocol's error, then close once it is written. */
+    private void fail(CaravanException e) {
+        closing = true;
+        codec.encodeError(e, out);
+        try {
+            flush();
+        } catch (IOException io) {
+            close(io);
+        }
+    }
+
+    void close(Exception cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (cause != null) {
+            LOG.log(System.Logger.Level.DEBUG, "connection closed: " + cause);
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        tracker.remove(ch);
+    }
+}
