@@ -70,6 +70,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id (for its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroy();
