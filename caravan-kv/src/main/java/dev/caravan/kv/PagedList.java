@@ -28,6 +28,8 @@ final class PagedList {
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    /** One node's payload, copied out in one read (process thread only, like the whole class). */
+    private final byte[] scratch = new byte[NODE_PAYLOAD_BYTES];
 
     PagedList(PagedHeap heap) {
         this.heap = heap;
@@ -62,7 +64,9 @@ final class PagedList {
         }
         int used = payload(n);
         if (head && used > 0) {
-            byte[] rest = new byte[used];
+            // Shift the node's entries up by one bulk copy through the scratch buffer (as a
+            // listpack's memmove): no garbage per push.
+            byte[] rest = scratch(used);
             mem.read(n + NODE_HEADER, rest, 0, used);
             mem.write(n + NODE_HEADER + add, rest, 0, used);
         }
@@ -74,37 +78,53 @@ final class PagedList {
         mem.putLong(l + 16, length(l) + 1);
     }
 
-    /** LPOP ({@code head}) or RPOP one value; null when empty. Touches one node, without decoding it. */
+    /**
+     * LPOP ({@code head}) or RPOP one value; null when empty. Touches one node: its payload is
+     * copied once into the scratch buffer and walked there (entries have no back-links, so the
+     * last one is found by walking from the first).
+     */
     byte[] pop(long l, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
         if (n == 0) {
             return null;
         }
         int count = mem.getInt(n + 16);
+        int used = payload(n);
+        byte[] p = scratch(used);
+        mem.read(n + NODE_HEADER, p, 0, used);
+        int off = 0;
+        if (!head) {
+            for (int i = 0; i < count - 1; i++) {
+                off += 4 + intAt(p, off);
+            }
+        }
+        int len = intAt(p, off);
+        byte[] v = java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len);
         if (count == 1) {
-            byte[] v = decode(n).get(0);
             rewrite(l, n, List.of());
             return v;
         }
-        long at = n + NODE_HEADER;
-        if (!head) {
-            for (int i = 0; i < count - 1; i++) {
-                at += 4 + Unaligned.getInt(mem, at);
-            }
-        }
-        byte[] v = new byte[Unaligned.getInt(mem, at)];
-        mem.read(at + 4, v, 0, v.length);
-        int used = payload(n);
-        int rest = used - 4 - v.length;
+        int rest = used - 4 - len;
         if (head) {
-            byte[] tail = new byte[rest];
-            mem.read(at + 4 + v.length, tail, 0, rest);
-            mem.write(n + NODE_HEADER, tail, 0, rest);
+            mem.write(n + NODE_HEADER, p, 4 + len, rest);
         }
         mem.putInt(n + 16, count - 1);
         mem.putInt(n + 20, rest);
         mem.putLong(l + 16, length(l) - 1);
         return v;
+    }
+
+    /** A little-endian int in a payload copy (entries' lengths are unaligned). */
+    private static int intAt(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
+    }
+
+    /**
+     * A buffer for one node's payload, at least {@code bytes} long: the reusable one for a node
+     * of packed entries, a fresh one (not kept) for a node holding one large entry.
+     */
+    private byte[] scratch(int bytes) {
+        return bytes <= scratch.length ? scratch : new byte[bytes];
     }
 
     /** The value at 0-based {@code index} (in range). */
@@ -123,17 +143,26 @@ final class PagedList {
 
     /** Values {@code start..stop} inclusive (0-based, in range, start ≤ stop). */
     List<byte[]> range(long l, long start, long stop) {
-        List<byte[]> out = new ArrayList<>((int) Math.min(stop - start + 1, 1 << 16));
+        long want = stop - start + 1;
+        List<byte[]> out = new ArrayList<>((int) Math.min(want, 1 << 16));
         long[] at = locate(l, start);
         long n = at[0];
-        int i = (int) at[1];
-        while (out.size() < stop - start + 1) {
-            List<byte[]> items = decode(n);
-            for (; i < items.size() && out.size() < stop - start + 1; i++) {
-                out.add(items.get(i));
+        int skip = (int) at[1];
+        while (out.size() < want) {
+            int count = mem.getInt(n + 16);
+            int used = payload(n);
+            byte[] p = scratch(used);
+            mem.read(n + NODE_HEADER, p, 0, used);
+            int off = 0;
+            for (int i = 0; i < count && out.size() < want; i++) {
+                int len = intAt(p, off);
+                if (i >= skip) {
+                    out.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
+                }
+                off += 4 + len;
             }
             n = mem.getLong(n + 8);
-            i = 0;
+            skip = 0;
         }
         return out;
     }
@@ -223,13 +252,15 @@ final class PagedList {
 
     private List<byte[]> decode(long n) {
         int count = mem.getInt(n + 16);
+        int used = payload(n);
+        byte[] p = scratch(used);
+        mem.read(n + NODE_HEADER, p, 0, used);
         List<byte[]> items = new ArrayList<>(count + 1);
-        long at = n + NODE_HEADER;
+        int off = 0;
         for (int i = 0; i < count; i++) {
-            byte[] v = new byte[Unaligned.getInt(mem, at)];
-            mem.read(at + 4, v, 0, v.length);
-            items.add(v);
-            at += 4 + v.length;
+            int len = intAt(p, off);
+            items.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
+            off += 4 + len;
         }
         return items;
     }

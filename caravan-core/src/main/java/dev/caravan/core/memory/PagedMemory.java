@@ -374,6 +374,40 @@ public final class PagedMemory implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Lexicographic unsigned comparison of the {@code len} bytes at {@code address} with
+     * {@code other}, the shorter first when one is a prefix of the other (as
+     * {@link java.util.Arrays#compareUnsigned(byte[], byte[])}); without copying.
+     */
+    public int compareBytes(long address, int len, byte[] other) {
+        checkRange(address, len);
+        int n = Math.min(len, other.length);
+        int off = 0;
+        while (off < n) {
+            int step = (int) Math.min(n - off, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForRead(address, step);
+            long at = address & chunkMask;
+            long i = s == null ? firstNonZero(other, off, step)
+                    : MemorySegment.mismatch(s, at, at + step, MemorySegment.ofArray(other), off, off + step);
+            if (i >= 0) {
+                int mine = s == null ? 0 : s.get(ValueLayout.JAVA_BYTE, at + i) & 0xFF;
+                return Integer.compare(mine, other[off + (int) i] & 0xFF);
+            }
+            address += step;
+            off += step;
+        }
+        return Integer.compare(len, other.length);
+    }
+
+    private static long firstNonZero(byte[] b, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[off + i] != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Number of pages written since their dirty bit was last cleared. */
     public long dirtyPageCount() {
         return dirtyCount;
