@@ -384,28 +384,21 @@ public final class PagedMemory implements AutoCloseable {
         int n = Math.min(len, other.length);
         int off = 0;
         while (off < n) {
+            // Members and keys are short: a plain loop beats a mismatch over a wrapped array here.
             int step = (int) Math.min(n - off, chunkMask + 1 - (address & chunkMask));
             MemorySegment s = chunkForRead(address, step);
             long at = address & chunkMask;
-            long i = s == null ? firstNonZero(other, off, step)
-                    : MemorySegment.mismatch(s, at, at + step, MemorySegment.ofArray(other), off, off + step);
-            if (i >= 0) {
+            for (int i = 0; i < step; i++) {
                 int mine = s == null ? 0 : s.get(ValueLayout.JAVA_BYTE, at + i) & 0xFF;
-                return Integer.compare(mine, other[off + (int) i] & 0xFF);
+                int theirs = other[off + i] & 0xFF;
+                if (mine != theirs) {
+                    return mine < theirs ? -1 : 1;
+                }
             }
             address += step;
             off += step;
         }
         return Integer.compare(len, other.length);
-    }
-
-    private static long firstNonZero(byte[] b, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            if (b[off + i] != 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Number of pages written since their dirty bit was last cleared. */
