@@ -33,7 +33,8 @@ import dev.caravan.wire.ErrorCode;
  * Threading: the process thread only.
  */
 final class KvStore {
-    static final long FORMAT = 2;
+    /** 3: list entries carry their length after them too ({@link PagedList}). */
+    static final long FORMAT = 3;
     static final int STRING = 0;
     static final int HASH = 1;
     static final int LIST = 2;

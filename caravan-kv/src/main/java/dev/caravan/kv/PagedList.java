@@ -15,7 +15,9 @@ import java.util.List;
  * <pre>
  * list header (32 bytes): +0 first node  +8 last node  +16 elements  +24 nodes
  * node:  +0 previous node  +8 next node  +16 entries (int)  +20 payload bytes (int)
- *        +24 payload: entry, entry, …   where an entry is a 4-byte length (unaligned) and its bytes
+ *        +24 payload: entry, entry, …   where an entry is its 4-byte length, its bytes, and its length
+ *            again (both unaligned): the trailing length (a listpack's "backlen") finds the last
+ *            entry without walking the node, so a pop at the tail is O(1)
  * </pre>
  *
  * <p>A node is never empty: the one that would be is unlinked and freed, and the caller
@@ -24,6 +26,8 @@ import java.util.List;
 final class PagedList {
     static final int NODE_PAYLOAD_BYTES = 8 * 1024;
     private static final int NODE_HEADER = 24;
+    /** An entry's bytes besides its value: the length before it and after it. */
+    private static final int ENTRY_OVERHEAD = 8;
     private static final int MIN_NODE_BYTES = 128;
 
     private final PagedHeap heap;
@@ -56,7 +60,7 @@ final class PagedList {
     /** LPUSH ({@code head}) or RPUSH one value. */
     void push(long l, byte[] value, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
-        int add = 4 + value.length;
+        int add = ENTRY_OVERHEAD + value.length;
         if (n == 0 || payload(n) + add > NODE_PAYLOAD_BYTES) {
             n = newNode(l, add, head ? 0 : mem.getLong(l + 8), head ? mem.getLong(l) : 0);
         } else if (heap.blockSize(n) < NODE_HEADER + payload(n) + add) {
@@ -70,18 +74,16 @@ final class PagedList {
             mem.read(n + NODE_HEADER, rest, 0, used);
             mem.write(n + NODE_HEADER + add, rest, 0, used);
         }
-        long at = n + NODE_HEADER + (head ? 0 : used);
-        Unaligned.putInt(mem, at, value.length);
-        mem.write(at + 4, value, 0, value.length);
+        writeEntry(n + NODE_HEADER + (head ? 0 : used), value);
         mem.putInt(n + 16, mem.getInt(n + 16) + 1);
         mem.putInt(n + 20, used + add);
         mem.putLong(l + 16, length(l) + 1);
     }
 
     /**
-     * LPOP ({@code head}) or RPOP one value; null when empty. Touches one node: its payload is
-     * copied once into the scratch buffer and walked there (entries have no back-links, so the
-     * last one is found by walking from the first).
+     * LPOP ({@code head}) or RPOP one value; null when empty. Touches one node: at the tail, only
+     * the entry (found by its trailing length); at the head, the entry and one bulk move of the
+     * rest (as a listpack's memmove), through the scratch buffer.
      */
     byte[] pop(long l, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
@@ -90,28 +92,32 @@ final class PagedList {
         }
         int count = mem.getInt(n + 16);
         int used = payload(n);
-        byte[] p = scratch(used);
-        mem.read(n + NODE_HEADER, p, 0, used);
-        int off = 0;
-        if (!head) {
-            for (int i = 0; i < count - 1; i++) {
-                off += 4 + intAt(p, off);
-            }
-        }
-        int len = intAt(p, off);
-        byte[] v = java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len);
+        long start = n + NODE_HEADER;
+        int len = Unaligned.getInt(mem, head ? start : start + used - 4);
+        long at = head ? start : start + used - ENTRY_OVERHEAD - len;
+        byte[] v = new byte[len];
+        mem.read(at + 4, v, 0, len);
         if (count == 1) {
             rewrite(l, n, List.of());
             return v;
         }
-        int rest = used - 4 - len;
+        int rest = used - ENTRY_OVERHEAD - len;
         if (head) {
-            mem.write(n + NODE_HEADER, p, 4 + len, rest);
+            byte[] p = scratch(rest);
+            mem.read(start + ENTRY_OVERHEAD + len, p, 0, rest);
+            mem.write(start, p, 0, rest);
         }
         mem.putInt(n + 16, count - 1);
         mem.putInt(n + 20, rest);
         mem.putLong(l + 16, length(l) - 1);
         return v;
+    }
+
+    /** Writes one entry (length, bytes, length) at {@code at}. */
+    private void writeEntry(long at, byte[] value) {
+        Unaligned.putInt(mem, at, value.length);
+        mem.write(at + 4, value, 0, value.length);
+        Unaligned.putInt(mem, at + 4 + value.length, value.length);
     }
 
     /** A little-endian int in a payload copy (entries' lengths are unaligned). */
@@ -159,7 +165,7 @@ final class PagedList {
                 if (i >= skip) {
                     out.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
                 }
-                off += 4 + len;
+                off += ENTRY_OVERHEAD + len;
             }
             n = mem.getLong(n + 8);
             skip = 0;
@@ -221,7 +227,7 @@ final class PagedList {
             if (len == value.length && mem.equalsBytes(at + 4, value, 0, len)) {
                 out.add(i);
             }
-            at += 4 + len;
+            at += ENTRY_OVERHEAD + len;
         }
         return out;
     }
@@ -260,7 +266,7 @@ final class PagedList {
         for (int i = 0; i < count; i++) {
             int len = intAt(p, off);
             items.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
-            off += 4 + len;
+            off += ENTRY_OVERHEAD + len;
         }
         return items;
     }
@@ -280,16 +286,15 @@ final class PagedList {
         }
         int bytes = 0;
         for (byte[] v : items) {
-            bytes += 4 + v.length;
+            bytes += ENTRY_OVERHEAD + v.length;
         }
         if (heap.blockSize(n) < NODE_HEADER + bytes) {
             n = resize(l, n, NODE_HEADER + bytes);
         }
         long at = n + NODE_HEADER;
         for (byte[] v : items) {
-            Unaligned.putInt(mem, at, v.length);
-            mem.write(at + 4, v, 0, v.length);
-            at += 4 + v.length;
+            writeEntry(at, v);
+            at += ENTRY_OVERHEAD + v.length;
         }
         mem.putInt(n + 16, items.size());
         mem.putInt(n + 20, bytes);
