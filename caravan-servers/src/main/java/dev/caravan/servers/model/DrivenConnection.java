@@ -16,15 +16,16 @@ import java.util.List;
 /**
  * One connection of a {@link DrivenLoopServer}, as a finite-state machine that never blocks the
  * thread driving the loop. Like {@link LoopConnection}, but a batch may be answered later
- * ({@link AsyncProtocol}): the connection then waits, reading nothing more, until its replies
- * come back through the loop.
+ * ({@link AsyncProtocol}): the connection then waits, decoding nothing more, until its replies
+ * come back through the loop; it still reads, so that a peer that goes away meanwhile is closed
+ * at once.
  *
  * <pre>
  *            readable: decode ≥1 request          answered at once (the usual case)
  *  READING ─────────────────────────► HANDLING ───────────────────────────────────► WRITING
  *     ▲                                  │ answered later                              │
  *     │                                  ▼                                             │
- *     │                              AWAITING (interest: none) ──replies via loop──────┤
+ *     │                              AWAITING (buffers input) ────replies via loop──────┤
  *     └──────────── all replies written (more buffered requests → HANDLING) ◄──────────┘
  *  bad input, peer close, closeAfter reply ──► CLOSING (write what is pending, then close)
  * </pre>
@@ -67,6 +68,10 @@ final class DrivenConnection<Q, R> {
 
     /** Readable: read what there is, then decode and handle. */
     void onReadable() {
+        if (handling) {
+            onReadableWhileAwaiting();
+            return;
+        }
         try {
             in = RequestBatcher.makeRoom(in, codec.maxBufferedBytes());
             int n = ch.read(in);
@@ -77,6 +82,29 @@ final class DrivenConnection<Q, R> {
             process();
         } catch (CaravanException e) {
             fail(e);
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
+    /**
+     * Readable while a batch waits for its answer (a frozen process, a blocking command): buffer
+     * what arrives, without decoding it, so that a peer that goes away is noticed at once (as
+     * redis-server frees a blocked client that disconnects); stop reading when the buffer is full.
+     */
+    private void onReadableWhileAwaiting() {
+        try {
+            in.compact();
+            if (!in.hasRemaining()) {
+                in.flip();
+                key.interestOps(0);
+                return;
+            }
+            int n = ch.read(in);
+            in.flip();
+            if (n < 0) {
+                close(null);
+            }
         } catch (IOException | RuntimeException e) {
             close(e);
         }
@@ -122,8 +150,7 @@ final class DrivenConnection<Q, R> {
                 handling = true;
                 dispatch(bad);
                 if (handling) {
-                    // Answered later: read nothing more until then (pipelined requests stay in order).
-                    key.interestOps(0);
+                    // Answered later: decode nothing more until then (pipelined requests stay in order).
                     return;
                 }
                 if (!flush()) {

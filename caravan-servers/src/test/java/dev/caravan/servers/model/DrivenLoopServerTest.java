@@ -97,6 +97,23 @@ class DrivenLoopServerTest {
     }
 
     @Test
+    void shouldCloseAConnectionWhosePeerLeavesWhileItsBatchWaits() throws Exception {
+        start(true);
+        WireClient c = new WireClient(server.address());
+        c.send("ECHO later-gone\r\n");
+        awaitHandled("later-gone");
+        assertThat(server.activeConnections()).isEqualTo(1);
+        c.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.activeConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(server.activeConnections()).as("closed without waiting for the answer").isZero();
+        // The answer that comes later finds the connection gone and is dropped.
+        later.poll().accept(new Reply[] {Reply.bulk("too late")});
+    }
+
+    @Test
     void shouldServeOnItsOwnThreadOnceTheOwnersThreadLeaves() throws Exception {
         start(true);
         try (WireClient c = new WireClient(server.address())) {
