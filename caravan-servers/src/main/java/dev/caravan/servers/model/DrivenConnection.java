@@ -44,7 +44,11 @@ final class DrivenConnection<Q, R> {
     private final OutBuffer out = new OutBuffer(4 * 1024);
     private final List<Q> batch = new ArrayList<>();
     private final List<R> syncReplies = new ArrayList<>();
-    private ByteBuffer in = ByteBuffer.allocate(4 * 1024).flip();
+    /**
+     * Direct, so that a read lands in it without the JDK's copy through a temporary direct
+     * buffer; one that must grow for a large request becomes a heap buffer.
+     */
+    private ByteBuffer in = ByteBuffer.allocateDirect(4 * 1024).flip();
     private SelectionKey key;
     /** A batch is out for answers (HANDLING or AWAITING). */
     private boolean handling;

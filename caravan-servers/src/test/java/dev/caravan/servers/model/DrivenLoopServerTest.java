@@ -97,6 +97,19 @@ class DrivenLoopServerTest {
     }
 
     @Test
+    void shouldGrowItsReadBufferForALongLineAndABigValue() throws Exception {
+        start(true);
+        String word = "w".repeat(20_000);
+        String value = "v".repeat(300_000);
+        try (WireClient c = new WireClient(server.address())) {
+            c.send("ECHO " + word + "\r\n*2\r\n$4\r\nECHO\r\n$" + value.length() + "\r\n" + value + "\r\n");
+            RespReplyReader r = new RespReplyReader(c.in);
+            assertThat(((Reply.Bulk) r.read()).text()).isEqualTo(word);
+            assertThat(((Reply.Bulk) r.read()).text()).isEqualTo(value);
+        }
+    }
+
+    @Test
     void shouldCloseAConnectionWhosePeerLeavesWhileItsBatchWaits() throws Exception {
         start(true);
         WireClient c = new WireClient(server.address());
