@@ -23,6 +23,15 @@ final class DataTypes {
         this.random = random;
     }
 
+    /**
+     * Changes made inside collections so far (a hash field set, a list element popped, a set
+     * member removed, a score moved): a write command that changed this count changed the
+     * collections of its keys in place, which {@link KvStore}'s listener does not see (WATCH).
+     */
+    long mutations() {
+        return dicts.mutations() + lists.mutations();
+    }
+
     /** Frees a hash, list, set or sorted set header and everything it holds. */
     void free(int type, long object) {
         switch (type) {
@@ -52,12 +61,19 @@ final class DataTypes {
             o = switch (type) {
                 case KvStore.HASH, KvStore.SET -> dicts.create();
                 case KvStore.LIST -> lists.create();
-                case KvStore.ZSET -> zsets.create();
+                case KvStore.ZSET -> zsets.create(true);
                 default -> throw new IllegalArgumentException("type " + type);
             };
             store.putObject(key, type, o);
         }
         return o;
+    }
+
+    /** Adds {@code key}, which must be absent, holding a new empty sorted set ({@link SortedSet#isCompact compact} or not). */
+    long createZset(KvStore store, byte[] key, boolean compact) {
+        long z = zsets.create(compact);
+        store.putObject(key, KvStore.ZSET, z);
+        return z;
     }
 
     /** Deletes {@code key} when its collection {@code object} of {@code type} has become empty. */

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * Floating-point text as Redis 7.0 reads and writes it: {@code strtod}'s grammar, replies
  * formatted with {@code "%.17g"}, and INCRBYFLOAT's {@code long double} arithmetic (x87, 64-bit
  * mantissa) printed with {@code "%.17Lf"} and its trailing zeros trimmed — emulated exactly
- * with {@link BigDecimal}. Hexadecimal floats ({@code 0x1p3}) are read as scores, not as
- * INCRBYFLOAT operands. Pure.
+ * with {@link BigDecimal}. Hexadecimal floats ({@code 0x10}, {@code 0x1p3}) are read as
+ * {@code strtod} and {@code strtold} read them. Pure.
  */
 final class Floats {
     static final KvError NOT_FLOAT = new KvError("ERR value is not a valid float");
@@ -105,15 +105,40 @@ final class Floats {
             infinite[0] = true;
             return null;
         }
-        if (!isDecimal(t)) {
+        BigDecimal exact;
+        if (HEX.matcher(t).matches()) {
+            exact = hex(t);
+        } else if (isDecimal(t)) {
+            exact = new BigDecimal(t.startsWith("+") ? t.substring(1) : t);
+        } else {
             return null;
         }
-        BigDecimal exact = new BigDecimal(t.startsWith("+") ? t.substring(1) : t);
         long magnitude = (long) exact.precision() - exact.scale() - 1;
         if (exact.signum() != 0 && (magnitude > 4931 || magnitude < -4950)) {
             return null; // strtold's ERANGE: overflow, or underflow to zero
         }
         return toLongDouble(exact);
+    }
+
+    /** The exact value of a C hexadecimal float ({@code [+-]0x h.h [p[+-]d]}). */
+    private static BigDecimal hex(String t) {
+        boolean negative = t.startsWith("-");
+        String body = t.substring(t.startsWith("+") || negative ? 3 : 2);
+        int p = Math.max(body.indexOf('p'), body.indexOf('P'));
+        long exp = p < 0 ? 0 : Long.parseLong(body.substring(p + 1).replace("+", ""));
+        String digits = p < 0 ? body : body.substring(0, p);
+        int dot = digits.indexOf('.');
+        if (dot >= 0) {
+            exp -= 4L * (digits.length() - dot - 1);
+            digits = digits.substring(0, dot) + digits.substring(dot + 1);
+        }
+        BigInteger mantissa = new BigInteger(digits.isEmpty() ? "0" : digits, 16);
+        if (mantissa.signum() != 0 && (exp > 20000 || exp < -20000)) {
+            return new BigDecimal(exp > 0 ? "1e6000" : "1e-6000"); // beyond a long double: ERANGE below
+        }
+        BigDecimal v = exp >= 0 ? new BigDecimal(mantissa.shiftLeft((int) exp))
+                : new BigDecimal(mantissa).divide(new BigDecimal(BigInteger.ONE.shiftLeft((int) -exp)));
+        return negative ? v.negate() : v;
     }
 
     /** Rounds {@code v} to the nearest value with a 64-bit binary mantissa (ties to even). */

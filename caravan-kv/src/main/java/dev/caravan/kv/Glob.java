@@ -16,6 +16,24 @@ final class Glob {
         return matches(pattern.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * As {@link #matches(byte[], byte[])} with Redis's {@code nocase}: ASCII letters compare
+     * without case (ranges included), as C's {@code tolower} makes them.
+     */
+    static boolean matchesIgnoringCase(byte[] p, byte[] s) {
+        return matches(lower(p), lower(s));
+    }
+
+    private static byte[] lower(byte[] b) {
+        byte[] out = b.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] >= 'A' && out[i] <= 'Z') {
+                out[i] += 'a' - 'A';
+            }
+        }
+        return out;
+    }
+
     static boolean matches(byte[] p, byte[] s) {
         int pi = 0;
         int si = 0;

@@ -10,18 +10,21 @@ import java.util.List;
 
 /**
  * HSET HSETNX HMSET HGET HMGET HGETALL HDEL HINCRBY HINCRBYFLOAT HEXISTS HLEN HSTRLEN HKEYS
- * HVALS over hashes kept as {@link PagedDict}s. Checks come in redis-server's order: argument
- * count, then numbers, then the key's type. Process thread only.
+ * HVALS HRANDFIELD HSCAN over hashes kept as {@link PagedDict}s, in insertion order (the order
+ * of redis-server's listpack hashes). Checks come in redis-server's order: argument count, then
+ * numbers, then the key's type. HGETALL is a RESP3 map. Process thread only.
  */
 final class HashCommands {
     private final KvStore store;
     private final DataTypes types;
     private final PagedDict dict;
+    private final CurrentClient client;
 
-    HashCommands(KvStore store, DataTypes types) {
+    HashCommands(KvStore store, DataTypes types, CurrentClient client) {
         this.store = store;
         this.types = types;
         this.dict = types.dicts;
+        this.client = client;
     }
 
     Reply execute(Command c, long now) {
@@ -48,6 +51,8 @@ final class HashCommands {
             case "HDEL" -> hdel(c, now);
             case "HINCRBY" -> hincrBy(c, now);
             case "HINCRBYFLOAT" -> hincrByFloat(c, now);
+            case "HRANDFIELD" -> RandomMembers.hrandfield(store, types, client, c, now);
+            case "HSCAN" -> CollectionScan.execute(store, types, c, KvStore.HASH, now);
             default -> throw new IllegalArgumentException(c.name());
         };
     }
@@ -102,7 +107,7 @@ final class HashCommands {
                 out.add(new Reply.Bulk(dict.value(e)));
             }
         }
-        return new Reply.Array(out);
+        return keys && values ? new Reply.Map(out) : new Reply.Array(out);
     }
 
     private Reply hdel(Command c, long now) {

@@ -6,8 +6,8 @@ import dev.caravan.wire.command.Reply;
 import java.util.Locale;
 
 /**
- * DEL/UNLINK, EXISTS, EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT, TTL/PTTL, PERSIST, TYPE, KEYS,
- * RENAME/RENAMENX over a {@link KvStore} (SCAN is {@link ScanCommand}). Process thread only.
+ * DEL/UNLINK, EXISTS/TOUCH, EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT, TTL/PTTL/EXPIRETIME/PEXPIRETIME,
+ * PERSIST, TYPE, KEYS, RENAME/RENAMENX over a {@link KvStore} (SCAN is {@link ScanCommand}). Process thread only.
  */
 final class KeyCommands {
     private KeyCommands() {
@@ -23,6 +23,7 @@ final class KeyCommands {
         return Reply.integer(n);
     }
 
+    /** EXISTS and TOUCH: how many of the keys exist (a key named twice counts twice). */
     static Reply exists(KvStore store, Command c, long nowMs) {
         long n = 0;
         for (int i = 1; i < c.size(); i++) {
@@ -82,8 +83,11 @@ final class KeyCommands {
         return Reply.integer(1);
     }
 
-    /** TTL (seconds, rounded) or PTTL: -2 no key, -1 no expiry. */
-    static Reply ttl(KvStore store, Command c, boolean millis, long nowMs) {
+    /**
+     * TTL / PTTL (time left) or, if {@code absolute}, EXPIRETIME / PEXPIRETIME (the expiry as
+     * Unix time), in ms if {@code millis}, else in seconds rounded to nearest: -2 no key, -1 no expiry.
+     */
+    static Reply ttl(KvStore store, Command c, boolean millis, boolean absolute, long nowMs) {
         long rec = store.lookup(c.arg(1), nowMs);
         if (rec == 0) {
             return Reply.integer(-2);
@@ -92,8 +96,8 @@ final class KeyCommands {
         if (exp == 0) {
             return Reply.integer(-1);
         }
-        long left = exp - nowMs;
-        return Reply.integer(millis ? left : (left + 500) / 1000);
+        long t = Math.max(0, absolute ? exp : exp - nowMs);
+        return Reply.integer(millis ? t : (t + 500) / 1000);
     }
 
     static Reply persist(KvStore store, Command c, long nowMs) {

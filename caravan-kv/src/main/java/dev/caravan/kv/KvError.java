@@ -34,6 +34,44 @@ final class KvError extends RuntimeException {
         return v;
     }
 
+    /**
+     * Redis's {@code getRangeLongFromObjectOrReply} with a message: a long in
+     * {@code [min, max]}, else {@code error} (also for text that is no integer).
+     */
+    static long parseRange(byte[] b, long min, long max, String error) {
+        long v;
+        try {
+            v = parseLong(b);
+        } catch (KvError e) {
+            throw new KvError(error);
+        }
+        if (v < min || v > max) {
+            throw new KvError(error);
+        }
+        return v;
+    }
+
+    /**
+     * An argument as C's {@code "%.Ns"} prints it into an error message: up to its first NUL
+     * byte and at most {@code maxBytes} bytes, as text. Exact for UTF-8 arguments cut at a
+     * character boundary; other bytes come back as U+FFFD (a {@link Reply.Error} is text).
+     */
+    static String echo(byte[] arg, int maxBytes) {
+        int n = Math.min(arg.length, Math.max(0, maxBytes));
+        for (int i = 0; i < n; i++) {
+            if (arg[i] == 0) {
+                n = i;
+                break;
+            }
+        }
+        return new String(arg, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** An argument in full as {@code "%s"} prints it (up to its first NUL byte). */
+    static String echo(byte[] arg) {
+        return echo(arg, Integer.MAX_VALUE);
+    }
+
     Reply reply() {
         return Reply.error(getMessage());
     }

@@ -2,9 +2,13 @@ package dev.caravan.kv;
 
 import dev.caravan.core.memory.PagedHeap;
 import dev.caravan.core.process.CaravanProcess;
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.core.process.ProcessContext;
 import dev.caravan.core.time.Clock;
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
@@ -16,19 +20,34 @@ import java.util.Locale;
  * {@link PagedHeap}, a {@link KvStore} hash table and the layouts of {@link DataTypes}, so
  * migrating the pages migrates the data; Java fields only cache what {@link #onArrive} rebuilds
  * by attaching to the heap (a few header reads; it does not walk the table, so a post-copy
- * arrival faults in only the pages holding the headers). There is no object state (the random generator that SPOP and
- * skip-list levels draw from holds no data: any sequence gives correct results).
+ * arrival faults in only the pages holding the headers). The object state holds only the client
+ * sessions (below); the random generator that SPOP and skip-list levels draw from holds no data
+ * (any sequence gives correct results).
  *
- * <p>Commands: see {@link CommandTable}: strings (GET SET with EX PX EXAT PXAT NX XX KEEPTTL GET,
- * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SETRANGE INCR
- * DECR INCRBY DECRBY INCRBYFLOAT), keys (DEL UNLINK EXISTS TYPE KEYS SCAN RENAME RENAMENX EXPIRE
- * PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL), hashes ({@link HashCommands}), lists
- * ({@link ListCommands}), sets ({@link SetCommands}), sorted sets ({@link ZSetCommands}), and
- * PING ECHO DBSIZE FLUSHALL FLUSHDB INFO COMMAND (COUNT DOCS INFO) CONFIG GET, CLIENT (SETNAME
- * SETINFO GETNAME ID), SELECT 0, QUIT.
- * Errors are worded as Redis 7 words them. QUIT replies OK; closing the connection is the
- * endpoint's job: it closes after writing the reply to a command whose {@link Command#name()}
- * is {@code "QUIT"}.
+ * <p>Commands: {@link CommandTable#SUPPORTED} names them all, and COMMAND describes them as
+ * redis-server 7.0.15 does: strings ({@link StringCommands}, {@link StringRangeCommands},
+ * {@link CounterCommands}), keys ({@link KeyCommands}, {@link ScanCommand}), hashes
+ * ({@link HashCommands}), lists ({@link ListCommands}; BLPOP BRPOP in {@link BlockingPops}), sets ({@link SetCommands},
+ * {@link SetAlgebra}), sorted sets ({@link ZSetCommands}, {@link ZAdd}, {@link ZRange}), and the
+ * server's ({@link InfoCommand}, {@link ConfigCommand}, {@link CommandCommand}, PING ECHO DBSIZE
+ * FLUSHALL FLUSHDB TIME SELECT QUIT CLIENT). A command is checked as Redis checks it before it
+ * runs ({@link CommandTable#check}: existence, then arity, with Redis's wording); errors from
+ * inside are worded, and ordered, as Redis 7.0 words and orders them. QUIT replies OK; closing
+ * the connection is the endpoint's job.
+ *
+ * <p>Replies are built in RESP3 kinds (maps, sets, doubles, verbatim strings) and shaped for the
+ * client by {@link ProtocolShape} with the protocol of the {@link #currentClient()} (2 until the
+ * session layer says otherwise); member/score and field/value pairs, whose shape differs by
+ * more than kind, are shaped by the commands themselves from the same {@link CurrentClient}.
+ *
+ * <p>Clients: each client connection has its session ({@link ClientSession}, keyed by
+ * {@link ClientRef#sessionId()}), run by {@link CommandDispatcher} as redis-server runs its
+ * clients: HELLO (RESP2 or RESP3 replies), AUTH against the password configured under
+ * {@link Password#CONFIG_KEY}, CLIENT ({@link ClientCommands}), SELECT 0, RESET, QUIT, ECHO, PING,
+ * and MULTI / EXEC / DISCARD / WATCH / UNWATCH ({@link Transactions}, {@link KeyWatches}).
+ * Sessions, their transactions and watches are object state ({@link #writeState}), so they
+ * follow the process in every migration mode. A request without a session (node CALL) stands
+ * alone and may not change connection state.
  *
  * <p>Expiry uses the context's clock: lazily when a key is touched, and actively in
  * {@link #onTick}, which scans a bounded number of slots per call.
@@ -50,8 +69,18 @@ public final class KvProcess implements CaravanProcess {
     private java.util.random.RandomGenerator random;
     private HashCommands hashes;
     private ListCommands lists;
+    private BlockingPops blocking;
+    /** True while {@link #onRetry} runs a parked command again. */
+    private boolean retrying;
     private SetCommands sets;
     private ZSetCommands zsets;
+    private DataTypes types;
+    private Password password;
+    private KvStats stats;
+    private final CurrentClient client = new CurrentClient();
+    private final ClientSessions sessions = new ClientSessions();
+    private final KeyWatches watches = new KeyWatches();
+    private final CommandDispatcher dispatcher = new CommandDispatcher(sessions, watches, client, new Backend());
 
     public KvProcess() {
     }
@@ -64,7 +93,9 @@ public final class KvProcess implements CaravanProcess {
         }
         this.context = context;
         this.clock = context.clock();
+        this.password = Password.fromConfig(context.config());
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         flush();
     }
 
@@ -72,7 +103,9 @@ public final class KvProcess implements CaravanProcess {
     public void onArrive(ProcessContext context) {
         this.context = context;
         this.clock = context.clock();
+        this.password = Password.fromConfig(context.config());
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
+        this.stats = new KvStats(clock.nowMs(), random);
         heap = PagedHeap.attach(context.memory());
         DataTypes types = new DataTypes(heap, random);
         bind(KvStore.attach(heap, types::free), types);
@@ -86,30 +119,81 @@ public final class KvProcess implements CaravanProcess {
 
     private void bind(KvStore kv, DataTypes types) {
         store = kv;
-        hashes = new HashCommands(kv, types);
+        this.types = types;
+        kv.listen(watches);
+        hashes = new HashCommands(kv, types, client);
         lists = new ListCommands(kv, types);
+        blocking = new BlockingPops(kv, types);
         sets = new SetCommands(kv, types);
-        zsets = new ZSetCommands(kv, types);
+        zsets = new ZSetCommands(kv, types, client);
+    }
+
+    /** The client the command being executed came from; the session layer sets it before each command. */
+    CurrentClient currentClient() {
+        return client;
+    }
+
+    /** A command without a client connection (as node CALL sends): {@link ClientRef#NONE}. */
+    @Override
+    public Reply onCommand(Command c) {
+        return onCommand(ClientRef.NONE, c);
     }
 
     @Override
-    public Reply onCommand(Command c) {
-        CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
-        if (spec == null) {
-            return ServerCommands.unknownCommand(c);
+    public Reply onCommand(ClientRef from, Command c) {
+        return dispatcher.onCommand(from, c);
+    }
+
+    @Override
+    public void onClientClosed(long sessionId) {
+        sessions.close(sessionId, watches);
+    }
+
+    /** Version 2 added the client sessions; version 1 had no object state. */
+    @Override
+    public int stateVersion() {
+        return 2;
+    }
+
+    @Override
+    public void writeState(BodyWriter out) {
+        sessions.write(out);
+    }
+
+    @Override
+    public void readState(int version, BodyReader in) {
+        switch (version) {
+            case 1 -> {
+            }
+            case 2 -> {
+                sessions.read(in, watches);
+                in.expectEnd();
+            }
+            default -> throw ErrorCode.MALFORMED.exception("kv object state version " + version
+                    + " is not one this kv reads (1 or 2): is the destination running an older kv?");
         }
-        if (!CommandTable.arityOk(spec, c.size())) {
-            return Reply.wrongArity(c.name());
-        }
+    }
+
+    /** Number of client sessions (INFO's connected_clients). */
+    int clientCount() {
+        return sessions.size();
+    }
+
+    /** A data command whose name and arity the dispatcher checked. */
+    private Reply runData(Command c) {
         try {
             return execute(c, clock.nowMs());
         } catch (KvError e) {
+            stats.errorReplies++;
             return e.reply();
         } catch (CaravanException e) {
-            if (e.code() == dev.caravan.wire.ErrorCode.TOO_LARGE) {
+            if (e.code() == ErrorCode.TOO_LARGE) {
+                stats.errorReplies++;
                 return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
             }
             throw e;
+        } finally {
+            stats.commandsProcessed++; // after it ran, as Redis's call() counts: INFO does not count itself
         }
     }
 
@@ -128,7 +212,7 @@ public final class KvProcess implements CaravanProcess {
             case "APPEND", "STRLEN", "GETRANGE", "SUBSTR", "SETRANGE" -> StringRangeCommands.execute(store, c, now);
             case "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT" -> CounterCommands.execute(store, c, now);
             case "DEL", "UNLINK" -> KeyCommands.del(store, c, now);
-            case "EXISTS" -> KeyCommands.exists(store, c, now);
+            case "EXISTS", "TOUCH" -> KeyCommands.exists(store, c, now);
             case "TYPE" -> KeyCommands.type(store, c, now);
             case "KEYS" -> KeyCommands.keys(store, c, now);
             case "SCAN" -> ScanCommand.execute(store, c, now);
@@ -139,26 +223,44 @@ public final class KvProcess implements CaravanProcess {
             case "EXPIREAT" -> KeyCommands.expire(store, c, 1000, 0, now);
             case "PEXPIREAT" -> KeyCommands.expire(store, c, 1, 0, now);
             case "PERSIST" -> KeyCommands.persist(store, c, now);
-            case "TTL" -> KeyCommands.ttl(store, c, false, now);
-            case "PTTL" -> KeyCommands.ttl(store, c, true, now);
-            case "PING" -> ServerCommands.ping(c);
-            case "ECHO" -> new Reply.Bulk(c.arg(1));
+            case "TTL" -> KeyCommands.ttl(store, c, false, false, now);
+            case "PTTL" -> KeyCommands.ttl(store, c, true, false, now);
+            case "EXPIRETIME" -> KeyCommands.ttl(store, c, false, true, now);
+            case "PEXPIRETIME" -> KeyCommands.ttl(store, c, true, true, now);
             case "DBSIZE" -> Reply.integer(store.keys());
             case "FLUSHALL", "FLUSHDB" -> flushAll(c);
-            case "INFO" -> ServerCommands.info(store, heap, context.name());
-            case "COMMAND" -> ServerCommands.command(c);
-            case "CONFIG" -> ServerCommands.config(c);
-            case "CLIENT" -> ServerCommands.client(c);
-            case "SELECT" -> ServerCommands.select(c);
-            case "QUIT" -> Reply.OK;
+            case "INFO" -> {
+                stats.connectedClients = sessions.size();
+                yield InfoCommand.execute(c, store, heap, stats, context.name(), now);
+            }
+            case "COMMAND" -> CommandCommand.execute(c);
+            case "CONFIG" -> ConfigCommand.execute(c, heap.memory().capacityBytes(), stats, store);
+            case "TIME" -> new Reply.Array(java.util.List.of(Reply.bulk(Long.toString(now / 1000)),
+                    Reply.bulk(Long.toString(now % 1000 * 1000))));
+            case "BLPOP", "BRPOP" -> retrying ? blocking.retry(c, now) : blocking.pop(c, now);
             default -> switch (c.name().charAt(0)) {
                 case 'H' -> hashes.execute(c, now);
                 case 'L', 'R' -> lists.execute(c, now);
                 case 'S' -> sets.execute(c, now);
                 case 'Z' -> zsets.execute(c, now);
-                default -> ServerCommands.unknownCommand(c);
+                default -> CommandTable.unknownCommand(c);
             };
         };
+    }
+
+    /**
+     * A parked command asked again: it goes through the client's session like any command (its
+     * reply mode and protocol apply), but a BLPOP or BRPOP runs as {@link BlockingPops#retry}
+     * (served only from a list; keeps waiting otherwise), as redis-server serves woken clients.
+     */
+    @Override
+    public Reply onRetry(ClientRef from, Command c) {
+        retrying = true;
+        try {
+            return dispatcher.onCommand(from, c);
+        } finally {
+            retrying = false;
+        }
     }
 
     private Reply flushAll(Command c) {
@@ -171,6 +273,7 @@ public final class KvProcess implements CaravanProcess {
                 throw KvError.SYNTAX;
             }
         }
+        watches.onFlush(store);
         flush();
         return Reply.OK;
     }
@@ -178,12 +281,46 @@ public final class KvProcess implements CaravanProcess {
     @Override
     public void onTick(long nowMs) {
         store.expireSome(nowMs, EXPIRY_SLOTS_PER_TICK);
+        stats.peakUsedBytes = Math.max(stats.peakUsedBytes, heap.usedBytes());
     }
 
     @Override
     public boolean isReadOnly(Command c) {
-        CommandTable.Spec spec = CommandTable.SPECS.get(c.name());
-        return spec != null && spec.readOnly() && !c.name().equals("COMMAND");
+        CommandTable.Spec spec = CommandTable.resolve(c);
+        return spec != null && spec.readOnly();
+    }
+
+    /** What the {@link CommandDispatcher} needs of this process. */
+    private final class Backend implements CommandDispatcher.Backend {
+        @Override
+        public long nowMs() {
+            return clock.nowMs();
+        }
+
+        @Override
+        public KvStore store() {
+            return store;
+        }
+
+        @Override
+        public Reply runData(Command c) {
+            return KvProcess.this.runData(c);
+        }
+
+        @Override
+        public long collectionMutations() {
+            return types.mutations();
+        }
+
+        @Override
+        public void disconnectClient(long sessionId) {
+            context.disconnectClient(sessionId);
+        }
+
+        @Override
+        public Password password() {
+            return password;
+        }
     }
 
     /** Bytes the heap has in allocated blocks (what INFO reports as used_memory). */
@@ -230,7 +367,7 @@ public final class KvProcess implements CaravanProcess {
             }
             return v << shift;
         } catch (NumberFormatException e) {
-            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("not a memory size: '" + text + "'");
+            throw ErrorCode.INVALID_ARGUMENT.exception("not a memory size: '" + text + "'");
         }
     }
 }

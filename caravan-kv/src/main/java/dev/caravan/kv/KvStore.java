@@ -29,12 +29,17 @@ import dev.caravan.wire.ErrorCode;
  * already visited split into buckets that are again all below the cursor in that order: a key
  * present for the whole scan is returned at least once.
  *
+ * <p>Every change to a key's record (written, expiry set, deleted, expired lazily or actively,
+ * renamed) is told to the {@link KeyListener}, after the change: Redis's
+ * {@code signalModifiedKey}, which WATCH needs. Changes inside a collection's own layout are
+ * not records' changes; {@link DataTypes#mutations()} counts those.
+ *
  * <p>Java fields only cache root-block values; {@link #attach} rebuilds them from memory.
  * Threading: the process thread only.
  */
 final class KvStore {
-    /** 3: list entries carry their length after them too ({@link PagedList}). */
-    static final long FORMAT = 3;
+    /** 4: list entries carry their length after them too ({@link PagedList}). */
+    static final long FORMAT = 4;
     static final int STRING = 0;
     static final int HASH = 1;
     static final int LIST = 2;
@@ -48,6 +53,18 @@ final class KvStore {
     @FunctionalInterface
     interface ObjectFreer {
         void free(int type, long object);
+    }
+
+    /**
+     * Told of each key whose record a write changed, after the change (Redis's
+     * {@code signalModifiedKey}). Process thread only; must not call back into the store.
+     */
+    interface KeyListener {
+        /** Whether anyone listens now; when not, the store reads no key bytes for the listener. */
+        boolean listening();
+
+        /** {@code key}'s record was written ({@code exists}) or removed (deleted, expired, renamed away). */
+        void onKeyChanged(byte[] key, boolean exists);
     }
 
     /** Small, as Redis starts its tables: SCAN of a small key space then completes in one call. */
@@ -65,6 +82,8 @@ final class KvStore {
     private long keys;
     private long expires;
     private long expiryCursor;
+    private KeyListener listener;
+    private long expiredKeys;
 
     private KvStore(PagedHeap heap, long root, ObjectFreer freer) {
         this.heap = heap;
@@ -99,12 +118,35 @@ final class KvStore {
         return new KvStore(heap, root, freer);
     }
 
+    /** Sets the one listener told of every key change; null for none. */
+    void listen(KeyListener l) {
+        listener = l;
+    }
+
+    private boolean listening() {
+        return listener != null && listener.listening();
+    }
+
     long keys() {
         return keys;
     }
 
     long expires() {
         return expires;
+    }
+
+    /**
+     * Keys deleted because their time had come (when touched, by SCAN, or by {@link #expireSome})
+     * since this store was created or attached: INFO's {@code expired_keys}. Not kept in memory:
+     * a migrated process counts from zero, as a restarted redis-server does.
+     */
+    long expiredKeys() {
+        return expiredKeys;
+    }
+
+    /** CONFIG RESETSTAT. */
+    void resetExpiredKeys() {
+        expiredKeys = 0;
     }
 
     /** The live record of {@code key} (expired ones are deleted on the way), or 0. */
@@ -117,6 +159,7 @@ final class KvStore {
         long exp = mem.getLong(rec);
         if (exp != 0 && exp <= nowMs) {
             deleteSlot(slot);
+            expiredKeys++;
             return 0;
         }
         return rec;
@@ -179,6 +222,13 @@ final class KvStore {
     }
 
     void setExpiry(long rec, long expiryMs) {
+        writeExpiry(rec, expiryMs);
+        if (listening()) {
+            listener.onKeyChanged(key(rec), true);
+        }
+    }
+
+    private void writeExpiry(long rec, long expiryMs) {
         long old = mem.getLong(rec);
         if ((old == 0) != (expiryMs == 0)) {
             setExpires(expires + (expiryMs == 0 ? -1 : 1));
@@ -209,7 +259,10 @@ final class KvStore {
             mem.putInt(rec + 8, key.length);
             mem.putInt(rec + 12, value.length);
             mem.write(rec + REC_HEADER + key.length, value, 0, value.length);
-            setExpiry(rec, expiryMs);
+            writeExpiry(rec, expiryMs);
+            if (listening()) {
+                listener.onKeyChanged(key, true);
+            }
             return;
         }
         if ((keys + 1) * 4 > capacity * 3) {
@@ -229,6 +282,9 @@ final class KvStore {
         if (expiryMs != 0) {
             setExpires(expires + 1);
         }
+        if (listening()) {
+            listener.onKeyChanged(key, true);
+        }
     }
 
     /** Removes {@code key}; whether it was there (an expired key counts as absent). */
@@ -239,7 +295,11 @@ final class KvStore {
         }
         long exp = mem.getLong(mem.getLong(table + slot * 16 + 8));
         deleteSlot(slot);
-        return exp == 0 || exp > nowMs;
+        boolean live = exp == 0 || exp > nowMs;
+        if (!live) {
+            expiredKeys++;
+        }
+        return live;
     }
 
     /**
@@ -313,6 +373,7 @@ final class KvStore {
     /** Empties slot {@code i}, freeing its record (and, if {@code freeValue}, the object it holds). */
     private void unlink(long i, boolean freeValue) {
         long rec = mem.getLong(table + i * 16 + 8);
+        byte[] gone = listening() ? key(rec) : null;
         if (mem.getLong(rec) != 0) {
             setExpires(expires - 1);
         }
@@ -342,6 +403,9 @@ final class KvStore {
         mem.putLong(table + i * 16, 0);
         mem.putLong(table + i * 16 + 8, 0);
         setKeys(keys - 1);
+        if (gone != null) {
+            listener.onKeyChanged(gone, false);
+        }
     }
 
     /**
@@ -361,6 +425,7 @@ final class KvStore {
                 if (exp != 0 && exp <= nowMs) {
                     deleteSlot(i);
                     deleted++;
+                    expiredKeys++;
                     continue; // backward shift may have moved another key into slot i
                 }
             }

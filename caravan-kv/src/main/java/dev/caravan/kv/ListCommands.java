@@ -4,11 +4,13 @@ import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP (with count) LRANGE LLEN LINDEX LSET LTRIM LREM over
- * {@link PagedList}s, with redis-server's order of checks. Process thread only.
+ * LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP (with count) LRANGE LLEN LINDEX LSET LTRIM LREM LINSERT
+ * LPOS LMOVE RPOPLPUSH over {@link PagedList}s, with redis-server 7.0's order of checks
+ * ({@code t_list.c}). Process thread only.
  */
 final class ListCommands {
     private final KvStore store;
@@ -35,6 +37,10 @@ final class ListCommands {
             case "LRANGE" -> range(c, now);
             case "LTRIM" -> trim(c, now);
             case "LREM" -> rem(c, now);
+            case "LINSERT" -> insert(c, now);
+            case "LPOS" -> pos(c, now);
+            case "LMOVE" -> move(c, end(c.arg(3)), end(c.arg(4)), now);
+            case "RPOPLPUSH" -> move(c, false, true, now);
             default -> throw new IllegalArgumentException(c.name());
         };
     }
@@ -150,6 +156,84 @@ final class ListCommands {
         long n = lists.remove(l, count, c.arg(3));
         types.deleteIfEmpty(store, c.arg(1), KvStore.LIST, l, now);
         return Reply.integer(n);
+    }
+
+    /** LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot, 0 without the key. */
+    private Reply insert(Command c, long now) {
+        boolean after;
+        if (ZSetCommands.is(c, 2, "AFTER")) {
+            after = true;
+        } else if (ZSetCommands.is(c, 2, "BEFORE")) {
+            after = false;
+        } else {
+            throw KvError.SYNTAX;
+        }
+        long l = DataTypes.find(store, c.arg(1), KvStore.LIST, now);
+        if (l == 0) {
+            return Reply.integer(0);
+        }
+        return Reply.integer(lists.insert(l, c.arg(3), c.arg(4), after) ? lists.length(l) : -1);
+    }
+
+    /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]. */
+    private Reply pos(Command c, long now) {
+        long rank = 1;
+        long count = -1;
+        long maxLen = 0;
+        for (int j = 3; j < c.size(); j++) {
+            boolean more = j + 1 < c.size();
+            if (ZSetCommands.is(c, j, "RANK") && more) {
+                rank = KvError.parseLong(c.arg(++j));
+                if (rank == 0) {
+                    throw new KvError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                            + "or use negative to start from the end of the list");
+                }
+            } else if (ZSetCommands.is(c, j, "COUNT") && more) {
+                count = KvError.parseRange(c.arg(++j), 0, Long.MAX_VALUE, "ERR COUNT can't be negative");
+            } else if (ZSetCommands.is(c, j, "MAXLEN") && more) {
+                maxLen = KvError.parseRange(c.arg(++j), 0, Long.MAX_VALUE, "ERR MAXLEN can't be negative");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        boolean fromTail = rank < 0;
+        long l = DataTypes.find(store, c.arg(1), KvStore.LIST, now);
+        if (l == 0) {
+            return count != -1 ? new Reply.Array(List.of()) : Reply.NIL;
+        }
+        List<Long> found = lists.positions(l, c.arg(2), fromTail ? -rank : rank, Math.max(count, 0), maxLen, fromTail);
+        if (count == -1) {
+            return found.isEmpty() ? Reply.NIL : Reply.integer(found.get(0));
+        }
+        List<Reply> out = new ArrayList<>(found.size());
+        found.forEach(i -> out.add(Reply.integer(i)));
+        return new Reply.Array(out);
+    }
+
+    /** LEFT (true) or RIGHT (false), any case; else a syntax error. */
+    private static boolean end(byte[] word) {
+        String w = new String(word, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (w.equalsIgnoreCase("LEFT")) {
+            return true;
+        }
+        if (w.equalsIgnoreCase("RIGHT")) {
+            return false;
+        }
+        throw KvError.SYNTAX;
+    }
+
+    /** LMOVE / RPOPLPUSH: pops from {@code source}'s head (or tail) and pushes on the destination's. */
+    private Reply move(Command c, boolean fromHead, boolean toHead, long now) {
+        long from = DataTypes.find(store, c.arg(1), KvStore.LIST, now);
+        if (from == 0) {
+            return Reply.NIL;
+        }
+        DataTypes.find(store, c.arg(2), KvStore.LIST, now);
+        byte[] value = lists.pop(from, fromHead);
+        long to = Arrays.equals(c.arg(1), c.arg(2)) ? from : types.findOrCreate(store, c.arg(2), KvStore.LIST, now);
+        lists.push(to, value, toHead);
+        types.deleteIfEmpty(store, c.arg(1), KvStore.LIST, from, now);
+        return new Reply.Bulk(value);
     }
 
     /** Redis's range rules for LRANGE/LTRIM/ZRANGE: {start, end} in 0..len-1, or null when empty. */

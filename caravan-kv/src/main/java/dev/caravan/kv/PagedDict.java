@@ -30,6 +30,8 @@ final class PagedDict {
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    /** Changes made so far (puts, removals, value updates): WATCH's sign that a command wrote. */
+    private long mutations;
 
     PagedDict(PagedHeap heap) {
         this.heap = heap;
@@ -59,6 +61,11 @@ final class PagedDict {
         return mem.getLong(d + 16);
     }
 
+    /** Changes made by this instance so far; see {@link DataTypes#mutations()}. */
+    long mutations() {
+        return mutations;
+    }
+
     long first(long d) {
         return mem.getLong(d + 24);
     }
@@ -86,6 +93,7 @@ final class PagedDict {
     }
 
     void setValueLong(long e, long v) {
+        mutations++;
         Unaligned.putLong(mem, e + ENTRY_HEADER + mem.getInt(e + 16), v);
     }
 
@@ -102,6 +110,7 @@ final class PagedDict {
 
     /** Sets {@code key} to {@code value}; its entry (a replaced key keeps its place in the order). */
     long put(long d, byte[] key, byte[] value) {
+        mutations++;
         long hash = KeyHash.hash(key);
         long slot = slotOf(d, key, hash);
         long need = (long) ENTRY_HEADER + key.length + value.length;
@@ -155,6 +164,7 @@ final class PagedDict {
         if (slot < 0) {
             return false;
         }
+        mutations++;
         long table = mem.getLong(d);
         long e = mem.getLong(table + slot * 16 + 8);
         long next = mem.getLong(e);
@@ -170,6 +180,30 @@ final class PagedDict {
             rebuild(d, capacity / 2);
         }
         return true;
+    }
+
+    /**
+     * Visits home bucket {@code cursor} (masked by the table's size): hands every entry whose
+     * key hashes there to {@code visitor}, and returns the next cursor in reversed-bit order,
+     * 0 when the scan is complete. A key present for a whole scan is visited at least once
+     * whatever the table does in between (see {@link KvStore}'s class comment: linear probing
+     * with backward-shift deletion keeps a bucket's keys in the run that starts at its slot).
+     */
+    long scanBucket(long d, long cursor, java.util.function.LongConsumer visitor) {
+        long table = mem.getLong(d);
+        long mask = mem.getLong(d + 8) - 1;
+        long home = cursor & mask;
+        for (long i = home; ; i = (i + 1) & mask) {
+            long e = mem.getLong(table + i * 16 + 8);
+            if (e == 0) {
+                break;
+            }
+            if ((mem.getLong(table + i * 16) & mask) == home) {
+                visitor.accept(e);
+            }
+        }
+        long v = cursor | ~mask;
+        return Long.reverse(Long.reverse(v) + 1);
     }
 
     /** A uniformly chosen entry of a non-empty dictionary. */

@@ -34,6 +34,8 @@ final class PagedList {
     private final PagedMemory mem;
     /** One node's payload, copied out in one read (process thread only, like the whole class). */
     private final byte[] scratch = new byte[NODE_PAYLOAD_BYTES];
+    /** Changes made so far (pushes, pops, node rewrites): WATCH's sign that a command wrote. */
+    private long mutations;
 
     PagedList(PagedHeap heap) {
         this.heap = heap;
@@ -57,8 +59,14 @@ final class PagedList {
         return mem.getLong(l + 16);
     }
 
+    /** Changes made by this instance so far; see {@link DataTypes#mutations()}. */
+    long mutations() {
+        return mutations;
+    }
+
     /** LPUSH ({@code head}) or RPUSH one value. */
     void push(long l, byte[] value, boolean head) {
+        mutations++;
         long n = mem.getLong(head ? l : l + 8);
         int add = ENTRY_OVERHEAD + value.length;
         if (n == 0 || payload(n) + add > NODE_PAYLOAD_BYTES) {
@@ -90,6 +98,7 @@ final class PagedList {
         if (n == 0) {
             return null;
         }
+        mutations++;
         int count = mem.getInt(n + 16);
         int used = payload(n);
         long start = n + NODE_HEADER;
@@ -217,6 +226,77 @@ final class PagedList {
         return removed;
     }
 
+    /**
+     * LINSERT: puts {@code value} before (or, if {@code after}, after) the first entry equal
+     * to {@code pivot}, from the head; whether the pivot was found. A node that grows past
+     * {@value #NODE_PAYLOAD_BYTES} payload bytes is split in two.
+     */
+    boolean insert(long l, byte[] pivot, byte[] value, boolean after) {
+        for (long n = mem.getLong(l); n != 0; n = mem.getLong(n + 8)) {
+            List<Integer> matches = matches(n, pivot);
+            if (!matches.isEmpty()) {
+                List<byte[]> items = decode(n);
+                items.add(matches.get(0) + (after ? 1 : 0), value);
+                int bytes = 0;
+                for (byte[] v : items) {
+                    bytes += ENTRY_OVERHEAD + v.length;
+                }
+                if (bytes > NODE_PAYLOAD_BYTES && items.size() > 1) {
+                    int half = items.size() / 2;
+                    List<byte[]> tail = new ArrayList<>(items.subList(half, items.size()));
+                    int tailBytes = 0;
+                    for (byte[] v : tail) {
+                        tailBytes += ENTRY_OVERHEAD + v.length;
+                    }
+                    // The first half may hold the new value and outgrow its block: link the tail to where it is now.
+                    long kept = rewrite(l, n, new ArrayList<>(items.subList(0, half)));
+                    rewrite(l, newNode(l, tailBytes, kept, mem.getLong(kept + 8)), tail);
+                } else {
+                    rewrite(l, n, items);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * LPOS: the 0-based indices (from the head) of entries equal to {@code value}, scanning from
+     * the head or, if {@code fromTail}, from the tail; skipping the first {@code rank - 1}
+     * matches, stopping after {@code count} reported (0 = all) or {@code maxLen} entries
+     * compared (0 = all). Entries are compared in place.
+     */
+    List<Long> positions(long l, byte[] value, long rank, long count, long maxLen, boolean fromTail) {
+        List<Long> out = new ArrayList<>();
+        long len = length(l);
+        long seen = 0;
+        long matched = 0;
+        for (long n = mem.getLong(fromTail ? l + 8 : l); n != 0; n = mem.getLong(fromTail ? n : n + 8)) {
+            int entries = mem.getInt(n + 16);
+            long[] offsets = new long[entries];
+            long at = n + NODE_HEADER;
+            for (int i = 0; i < entries; i++) {
+                offsets[i] = at;
+                at += ENTRY_OVERHEAD + Unaligned.getInt(mem, at);
+            }
+            for (int k = 0; k < entries; k++) {
+                if (maxLen != 0 && seen >= maxLen) {
+                    return out;
+                }
+                long e = offsets[fromTail ? entries - 1 - k : k];
+                int elen = Unaligned.getInt(mem, e);
+                if (elen == value.length && mem.equalsBytes(e + 4, value, 0, elen) && ++matched >= rank) {
+                    out.add(fromTail ? len - 1 - seen : seen);
+                    if (count != 0 && out.size() >= count) {
+                        return out;
+                    }
+                }
+                seen++;
+            }
+        }
+        return out;
+    }
+
     /** Indices of the entries of node {@code n} equal to {@code value}, ascending. */
     private List<Integer> matches(long n, byte[] value) {
         List<Integer> out = new ArrayList<>();
@@ -271,8 +351,12 @@ final class PagedList {
         return items;
     }
 
-    /** Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there are none. */
-    private void rewrite(long l, long n, List<byte[]> items) {
+    /**
+     * Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there
+     * are none; returns where the node is now (it moves when the items outgrow its block), or 0.
+     */
+    private long rewrite(long l, long n, List<byte[]> items) {
+        mutations++;
         long delta = items.size() - mem.getInt(n + 16);
         mem.putLong(l + 16, length(l) + delta);
         if (items.isEmpty()) {
@@ -282,7 +366,7 @@ final class PagedList {
             mem.putLong(next == 0 ? l + 8 : next, prev);
             mem.putLong(l + 24, mem.getLong(l + 24) - 1);
             heap.free(n);
-            return;
+            return 0;
         }
         int bytes = 0;
         for (byte[] v : items) {
@@ -298,6 +382,7 @@ final class PagedList {
         }
         mem.putInt(n + 16, items.size());
         mem.putInt(n + 20, bytes);
+        return n;
     }
 
     private long newNode(long l, int payloadBytes, long prev, long next) {

@@ -9,22 +9,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SINTER SUNION SDIFF over sets
- * kept as {@link PagedDict}s (members as keys, empty values). Members come back in insertion
- * order; Redis's hash-table order is unspecified (clients must not rely on it). Process
- * thread only.
+ * SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SSCAN over sets kept as
+ * {@link PagedDict}s (members as keys, empty values); the algebra is {@link SetAlgebra}.
+ * Members come back in insertion order; Redis's hash-table order is unspecified (clients must
+ * not rely on it). Whole sets (SMEMBERS, SPOP with a count) are RESP3 sets; SRANDMEMBER with
+ * a count, which may repeat members, is an array, as redis-server 7.0 answers. Process thread
+ * only.
  */
 final class SetCommands {
-    private static final byte[] EMPTY = new byte[0];
+    static final byte[] EMPTY = new byte[0];
 
     private final KvStore store;
     private final DataTypes types;
     private final PagedDict dict;
+    private final SetAlgebra algebra;
 
     SetCommands(KvStore store, DataTypes types) {
         this.store = store;
         this.types = types;
         this.dict = types.dicts;
+        this.algebra = new SetAlgebra(store, types);
     }
 
     Reply execute(Command c, long now) {
@@ -46,7 +50,7 @@ final class SetCommands {
                 for (long e = s == 0 ? 0 : dict.first(s); e != 0; e = dict.next(e)) {
                     out.add(new Reply.Bulk(dict.key(e)));
                 }
-                yield new Reply.Array(out);
+                yield new Reply.Set(out);
             }
             case "SISMEMBER" -> {
                 long s = DataTypes.find(store, c.arg(1), KvStore.SET, now);
@@ -66,7 +70,11 @@ final class SetCommands {
             }
             case "SPOP" -> spop(c, now);
             case "SRANDMEMBER" -> srandmember(c, now);
-            case "SINTER", "SUNION", "SDIFF" -> algebra(c, now);
+            case "SINTER", "SUNION", "SDIFF" -> algebra.query(c, now);
+            case "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE" -> algebra.store(c, now);
+            case "SINTERCARD" -> algebra.intercard(c, now);
+            case "SMOVE" -> smove(c, now);
+            case "SSCAN" -> CollectionScan.execute(store, types, c, KvStore.SET, now);
             default -> throw new IllegalArgumentException(c.name());
         };
     }
@@ -84,6 +92,27 @@ final class SetCommands {
         }
         types.deleteIfEmpty(store, c.arg(1), KvStore.SET, s, now);
         return Reply.integer(n);
+    }
+
+    /** SMOVE source destination member: both types are checked, the source's first, before anything moves. */
+    private Reply smove(Command c, long now) {
+        long src = DataTypes.find(store, c.arg(1), KvStore.SET, now);
+        if (src == 0) {
+            return Reply.integer(0);
+        }
+        DataTypes.find(store, c.arg(2), KvStore.SET, now);
+        if (java.util.Arrays.equals(c.arg(1), c.arg(2))) {
+            return Reply.integer(dict.find(src, c.arg(3)) != 0 ? 1 : 0);
+        }
+        if (!dict.remove(src, c.arg(3))) {
+            return Reply.integer(0);
+        }
+        types.deleteIfEmpty(store, c.arg(1), KvStore.SET, src, now);
+        long dst = types.findOrCreate(store, c.arg(2), KvStore.SET, now);
+        if (dict.find(dst, c.arg(3)) == 0) {
+            dict.put(dst, c.arg(3), EMPTY);
+        }
+        return Reply.integer(1);
     }
 
     private Reply spop(Command c, long now) {
@@ -104,7 +133,7 @@ final class SetCommands {
         long s = DataTypes.find(store, c.arg(1), KvStore.SET, now);
         List<Reply> out = new ArrayList<>();
         if (s == 0) {
-            return new Reply.Array(out);
+            return new Reply.Set(out);
         }
         while (out.size() < count && dict.count(s) > 0) {
             byte[] m = dict.key(dict.random(s, types.random));
@@ -112,7 +141,7 @@ final class SetCommands {
             out.add(new Reply.Bulk(m));
         }
         types.deleteIfEmpty(store, c.arg(1), KvStore.SET, s, now);
-        return new Reply.Array(out);
+        return new Reply.Set(out);
     }
 
     private Reply srandmember(Command c, long now) {
@@ -149,66 +178,5 @@ final class SetCommands {
             picked.values().forEach(m -> out.add(new Reply.Bulk(m)));
         }
         return new Reply.Array(out);
-    }
-
-    /** SINTER, SUNION, SDIFF: every key's type is checked before any result; a missing key is an empty set. */
-    private Reply algebra(Command c, long now) {
-        long[] sets = new long[c.size() - 1];
-        boolean anyMissing = false;
-        for (int i = 1; i < c.size(); i++) {
-            sets[i - 1] = DataTypes.find(store, c.arg(i), KvStore.SET, now);
-            anyMissing |= sets[i - 1] == 0;
-        }
-        List<Reply> out = new ArrayList<>();
-        switch (c.name()) {
-            case "SINTER" -> {
-                if (anyMissing) {
-                    return new Reply.Array(out);
-                }
-                for (long e = dict.first(sets[0]); e != 0; e = dict.next(e)) {
-                    byte[] m = dict.key(e);
-                    if (inAll(sets, m)) {
-                        out.add(new Reply.Bulk(m));
-                    }
-                }
-            }
-            case "SDIFF" -> {
-                for (long e = sets[0] == 0 ? 0 : dict.first(sets[0]); e != 0; e = dict.next(e)) {
-                    byte[] m = dict.key(e);
-                    if (!inAny(sets, 1, sets.length, m)) {
-                        out.add(new Reply.Bulk(m));
-                    }
-                }
-            }
-            default -> {
-                for (int i = 0; i < sets.length; i++) {
-                    for (long e = sets[i] == 0 ? 0 : dict.first(sets[i]); e != 0; e = dict.next(e)) {
-                        byte[] m = dict.key(e);
-                        if (!inAny(sets, 0, i, m)) {
-                            out.add(new Reply.Bulk(m));
-                        }
-                    }
-                }
-            }
-        }
-        return new Reply.Array(out);
-    }
-
-    private boolean inAll(long[] sets, byte[] m) {
-        for (int i = 1; i < sets.length; i++) {
-            if (dict.find(sets[i], m) == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean inAny(long[] sets, int from, int to, byte[] m) {
-        for (int i = from; i < to; i++) {
-            if (sets[i] != 0 && dict.find(sets[i], m) != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

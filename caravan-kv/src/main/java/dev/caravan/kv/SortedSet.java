@@ -11,14 +11,24 @@ import java.util.random.RandomGenerator;
  * {@link SkipList} in score order (ranks and ranges in O(log n)).
  *
  * <pre>
- * header (40 bytes): +0 member dictionary (PagedDict header)  +8 skip list header (32 bytes)
+ * header (48 bytes): +0 member dictionary (PagedDict header)  +8 skip list header (32 bytes)
+ *                    +40 flags: bit 0 = compact
  * dictionary entry:  key = member, value = 8-byte address of the member's skip-list node
  * skip-list node:    +0 score  +8 the member's dictionary entry  (see SkipList)
  * </pre>
  *
- * Process thread only.
+ * <p>A set is <em>compact</em> while redis-server 7.0 would keep it as a listpack (created
+ * holding a short first member, at most {@value #COMPACT_ENTRIES} members, none longer than
+ * {@value #COMPACT_MEMBER_BYTES} bytes; once over, never back). The one difference a client can
+ * see: a listpack stores the score -0 as 0, a skip list keeps -0. Process thread only.
  */
 final class SortedSet {
+    /** Redis's {@code zset-max-listpack-entries}. */
+    static final int COMPACT_ENTRIES = 128;
+    /** Redis's {@code zset-max-listpack-value}. */
+    static final int COMPACT_MEMBER_BYTES = 64;
+    private static final int HEADER_BYTES = 8 + SkipList.HEADER_BYTES + 8;
+
     private final PagedHeap heap;
     private final PagedMemory mem;
     private final PagedDict dict;
@@ -35,11 +45,23 @@ final class SortedSet {
         return list;
     }
 
-    long create() {
-        long z = heap.allocateZeroed(8 + SkipList.HEADER_BYTES);
+    /** A new empty set, compact (see the class comment) if {@code compact}. */
+    long create(boolean compact) {
+        long z = heap.allocateZeroed(HEADER_BYTES);
         mem.putLong(z, dict.create());
         list.init(z + 8);
+        mem.putLong(z + 40, compact ? 1 : 0);
         return z;
+    }
+
+    /** Whether redis-server would hold this set as a listpack. */
+    boolean isCompact(long z) {
+        return (mem.getLong(z + 40) & 1) != 0;
+    }
+
+    /** The member dictionary's header (for {@link PagedDict} calls). */
+    long members(long z) {
+        return mem.getLong(z);
     }
 
     void free(long z) {
@@ -68,13 +90,18 @@ final class SortedSet {
     }
 
     /**
-     * Adds {@code member} or moves it to {@code score}; whether it was added. A score of -0 is
-     * kept as 0, as Redis's small (listpack) sorted sets keep it.
+     * Adds {@code member} or moves it to {@code score}; whether it was added. A compact set
+     * stores -0 as 0 and stops being compact when the member is one too many or too long.
      */
     boolean put(long z, byte[] member, double score) {
-        score += 0.0;
         long d = mem.getLong(z);
         long e = dict.find(d, member);
+        if (e == 0 && isCompact(z) && (dict.count(d) + 1 > COMPACT_ENTRIES || member.length > COMPACT_MEMBER_BYTES)) {
+            mem.putLong(z + 40, 0);
+        }
+        if (isCompact(z)) {
+            score += 0.0;
+        }
         if (e != 0) {
             long node = dict.valueLong(e);
             double old = list.score(node);

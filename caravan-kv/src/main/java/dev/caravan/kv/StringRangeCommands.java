@@ -85,8 +85,9 @@ final class StringRangeCommands {
         return Reply.integer(next.length);
     }
 
+    /** Redis's {@code checkStringLength}: the result may not pass proto-max-bulk-len (overflow included). */
     private static void checkLength(long size, long append) {
-        if (size + append > MAX_STRING_BYTES) {
+        if (append > MAX_STRING_BYTES - size) {
             throw TOO_BIG;
         }
     }

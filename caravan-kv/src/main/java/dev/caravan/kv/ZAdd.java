@@ -63,7 +63,7 @@ final class ZAdd {
             if (xx) {
                 return incr ? Reply.NIL : Reply.integer(0);
             }
-            set = types.findOrCreate(store, c.arg(1), KvStore.ZSET, now);
+            set = types.createZset(store, c.arg(1), c.arg(scoreIdx + 1).length <= SortedSet.COMPACT_MEMBER_BYTES);
         }
         SortedSet zsets = types.zsets;
         long added = 0;

@@ -6,11 +6,11 @@ import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespWriter;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,24 +20,45 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Differential test: the same command sequences go to a real redis-server and to a
- * {@link KvProcess} behind a RESP socket, and every reply must be the same bytes. Hand-written
- * cases live in {@code differential-cases.txt} (one command a line, a blank line between
- * sequences; each sequence starts from FLUSHALL); random sequences come from
- * {@link RandomCommands} with a seed printed on failure ({@code -Dkv.diff.seed=N} replays it).
+ * Differential test: the same command sequences go to a real redis-server 7.0 and to a
+ * {@link KvProcess}, and every reply must be the same bytes, errors included.
  *
- * <p>A command marked {@code ~} has a reply whose order Redis leaves unspecified (sets, KEYS):
- * its elements are compared as a sorted multiset. A reply's bytes are compared exactly otherwise.
+ * <p>The scripted sequences are the files under {@code diff/} in {@link DiffScript}'s format,
+ * each run on fresh connections after a FLUSHALL, against redis-server and the kv process
+ * behind a real socket ({@link KvSocketFront}). Two tags run elsewhere until the work they
+ * need has landed, and are easy to find by grepping the scripts: {@code [resp3]} sequences
+ * (they start with HELLO 3) and {@code [protocol-errors]} sequences run against the process
+ * called directly ({@link DiffEndpoint.Direct}: the test plays the client's HELLO and the
+ * node front's protocol-error reply) until {@link #KV_SERVES_HELLO} and
+ * {@link #FRONT_ANSWERS_PROTOCOL_ERRORS} are set; {@code [sessions]} sequences (QUIT, CLIENT
+ * names, SELECT) are skipped until {@link #KV_SERVES_SESSIONS} is set.
+ *
+ * <p>Random sequences come from {@link RandomCommands} with a seed printed on failure
+ * ({@code -Dkv.diff.seed=N} replays it); a command marked {@code ~} there has a reply whose
+ * order Redis leaves unspecified, compared as a sorted multiset.
  */
 class KvDifferentialTest {
+    /** Set when the process answers HELLO itself (helper sess-kv): [resp3] sequences then go through the socket. */
+    static final boolean KV_SERVES_HELLO = true;
+    /** Set when {@link KvSocketFront} answers a protocol error and closes, as the node does. */
+    static final boolean FRONT_ANSWERS_PROTOCOL_ERRORS = true;
+    /** Set when the process keeps per-connection state (QUIT, CLIENT SETNAME/GETNAME, SELECT). */
+    static final boolean KV_SERVES_SESSIONS = true;
+    static final String[] SCRIPTS = {
+        "diff/strings.txt", "diff/keys.txt", "diff/hashes.txt", "diff/lists.txt", "diff/sets.txt",
+        "diff/zsets.txt", "diff/server.txt", "diff/protocol.txt", "diff/resp3.txt",
+    };
     private static final int RANDOM_SEQUENCES = 300;
     private static final int RANDOM_LENGTH = 40;
 
     private static RedisServerProcess redis;
     private static PagedMemory memory;
     private static KvSocketFront front;
-    private static RawRespClient redisClient;
-    private static RawRespClient kvClient;
+    private static PagedMemory directMemory;
+    private static KvProcess direct;
+    /** Clients of the random tests, opened by {@link #openClients}: the test front serves one connection at a time. */
+    private RawRespClient redisClient;
+    private RawRespClient kvClient;
 
     @BeforeAll
     static void start() throws IOException {
@@ -46,40 +67,55 @@ class KvDifferentialTest {
         KvProcess kv = new KvProcess();
         kv.onStart(new TestContext(memory, Clock.system()), false);
         front = new KvSocketFront(kv);
-        redisClient = new RawRespClient(redis.port());
-        kvClient = new RawRespClient(front.port());
+        directMemory = new PagedMemory(256L << 20, 4096);
+        direct = new KvProcess();
+        direct.onStart(new TestContext(directMemory, Clock.system()), false);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        try (RedisServerProcess r = redis; KvSocketFront f = front; RawRespClient a = redisClient; RawRespClient b = kvClient) {
+        try (RedisServerProcess r = redis; KvSocketFront f = front) {
             assertThat(r).isNotNull();
             assertThat(f).isNotNull();
-            assertThat(a).isNotNull();
-            assertThat(b).isNotNull();
         } finally {
             if (memory != null) {
                 memory.close();
             }
+            if (directMemory != null) {
+                directMemory.close();
+            }
         }
     }
 
     @Test
-    void shouldAnswerHandWrittenCasesLikeRedisServer() throws IOException {
-        List<List<String>> sequences = readCases();
+    void shouldAnswerEveryScriptedSequenceLikeRedisServer() throws IOException {
+        String only = System.getProperty("kv.diff.only");
+        List<DiffScript.Sequence> sequences = DiffScript.load(prefixed(only == null ? SCRIPTS : only.split(",")));
+        DiffRunner runner = new DiffRunner(redis.port(), front.port(), direct, KV_SERVES_HELLO,
+                FRONT_ANSWERS_PROTOCOL_ERRORS, KV_SERVES_SESSIONS);
         List<String> mismatches = new ArrayList<>();
-        for (List<String> sequence : sequences) {
-            flush();
-            for (String line : sequence) {
-                compare(line, mismatches);
-            }
+        for (DiffScript.Sequence sequence : sequences) {
+            runner.run(sequence, mismatches);
         }
-        assertThat(sequences).hasSizeGreaterThan(30);
-        assertThat(mismatches).as("replies that differ from redis-server's").isEmpty();
+        System.out.println("differential suite: " + runner.summary());
+        if (only == null) {
+            assertThat(sequences.size()).as("scripted sequences").isGreaterThan(300);
+        }
+        assertThat(String.join("\n", mismatches.subList(0, Math.min(40, mismatches.size()))))
+                .as("%d replies differ from redis-server's (%s)", mismatches.size(), runner.summary()).isEmpty();
+    }
+
+    private static String[] prefixed(String[] names) {
+        String[] out = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = "/dev/caravan/kv/" + names[i];
+        }
+        return out;
     }
 
     @Test
     void shouldAnswerRandomMixedCommandsLikeRedisServer() throws IOException {
+        openClients();
         long seed = Long.getLong("kv.diff.seed", System.nanoTime());
         List<String> mismatches = new ArrayList<>();
         RandomCommands commands = new RandomCommands(seed);
@@ -102,6 +138,7 @@ class KvDifferentialTest {
 
     @Test
     void shouldAnswerLikeRedisServerOnLargeCollections() throws IOException {
+        openClients();
         long seed = Long.getLong("kv.diff.seed", System.nanoTime());
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<String> mismatches = new ArrayList<>();
@@ -152,12 +189,29 @@ class KvDifferentialTest {
                 .isEmpty();
     }
 
-    private static void flush() throws IOException {
+    private void openClients() throws IOException {
+        redisClient = new RawRespClient(redis.port());
+        kvClient = new RawRespClient(front.port());
+    }
+
+    @AfterEach
+    void closeClients() throws IOException {
+        if (redisClient != null) {
+            redisClient.close();
+            redisClient = null;
+        }
+        if (kvClient != null) {
+            kvClient.close();
+            kvClient = null;
+        }
+    }
+
+    private void flush() throws IOException {
         redisClient.call(Command.of("FLUSHALL"));
         kvClient.call(Command.of("FLUSHALL"));
     }
 
-    private static void compare(String line, List<String> mismatches) throws IOException {
+    private void compare(String line, List<String> mismatches) throws IOException {
         boolean unordered = line.startsWith("~");
         List<String> args = tokenize(unordered ? line.substring(1) : line);
         Command c = Command.of(args.toArray(String[]::new));
@@ -187,32 +241,6 @@ class KvDifferentialTest {
     private static String show(byte[] b) {
         String s = new String(b, StandardCharsets.UTF_8).replace("\r\n", "⏎");
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
-    }
-
-    private static List<List<String>> readCases() throws IOException {
-        List<List<String>> sequences = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        try (InputStream in = KvDifferentialTest.class.getResourceAsStream("differential-cases.txt")) {
-            assertThat(in).as("differential-cases.txt on the test class path").isNotNull();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String t = line.strip();
-                if (t.startsWith("#")) {
-                    continue;
-                }
-                if (t.isEmpty()) {
-                    if (!current.isEmpty()) {
-                        sequences.add(current);
-                        current = new ArrayList<>();
-                    }
-                } else {
-                    current.add(t);
-                }
-            }
-        }
-        if (!current.isEmpty()) {
-            sequences.add(current);
-        }
-        return sequences;
     }
 
     /** Splits on spaces; "double quotes" group (with \" and \\ escapes), "" is an empty argument. */

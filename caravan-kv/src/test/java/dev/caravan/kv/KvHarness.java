@@ -1,27 +1,45 @@
 package dev.caravan.kv;
 
 import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.core.time.ManualClock;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** A {@link KvProcess} on the test thread over its own memory and a manual clock. Close it. */
+/**
+ * A {@link KvProcess} on the test thread over its own memory and a manual clock, with the
+ * deployment config given; the sessions it asked to disconnect are in {@link #disconnected}.
+ * Close it.
+ */
 final class KvHarness implements AutoCloseable {
     final ManualClock clock = new ManualClock(1_700_000_000_000L);
     final PagedMemory memory;
+    final Map<String, String> config;
+    final List<Long> disconnected = new ArrayList<>();
     KvProcess kv;
 
     KvHarness() {
+        this(Map.of());
+    }
+
+    KvHarness(Map<String, String> config) {
         memory = new PagedMemory(256L << 20, 4096);
+        this.config = config;
         kv = new KvProcess();
-        kv.onStart(new TestContext(memory, clock), false);
+        kv.onStart(new TestContext(memory, clock, config, disconnected::add), false);
     }
 
     Reply run(String... args) {
         return kv.onCommand(Command.of(args));
+    }
+
+    /** A command from {@code client}'s connection. */
+    Reply run(ClientRef client, String... args) {
+        return kv.onCommand(client, Command.of(args));
     }
 
     /** A bulk reply's text, or the reply's toString for other kinds. */
@@ -53,7 +71,7 @@ final class KvHarness implements AutoCloseable {
 
     /** Copies every allocated page into a fresh memory, as a migration does, and starts a restored process there. */
     KvHarness migrate() {
-        KvHarness copy = new KvHarness(memory.capacityBytes(), memory.pageSizeBytes());
+        KvHarness copy = new KvHarness(memory.capacityBytes(), memory.pageSizeBytes(), config);
         byte[] page = new byte[memory.pageSizeBytes()];
         for (long p = 0; p < memory.pageCapacity(); p++) {
             if (memory.isAllocated(p)) {
@@ -66,12 +84,13 @@ final class KvHarness implements AutoCloseable {
         copy.kv = new KvProcess();
         copy.kv.readState(kv.stateVersion(), new dev.caravan.wire.BodyReader(state.toBytes()));
         copy.clock.advanceMs(clock.nowMs() - copy.clock.nowMs());
-        copy.kv.onStart(new TestContext(copy.memory, copy.clock), true);
+        copy.kv.onArrive(new TestContext(copy.memory, copy.clock, config, copy.disconnected::add));
         return copy;
     }
 
-    private KvHarness(long capacity, int pageSize) {
+    private KvHarness(long capacity, int pageSize, Map<String, String> config) {
         memory = new PagedMemory(capacity, pageSize);
+        this.config = config;
     }
 
     @Override

@@ -33,13 +33,20 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     static RedisServerProcess start() throws IOException {
+        return start(new String[0]);
+    }
+
+    /** With more redis-server options, such as {@code "--requirepass", "secret"}. */
+    static RedisServerProcess start(String... options) throws IOException {
         Path exe = findOnPath();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no")
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(exe.toString(), "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        command.addAll(java.util.List.of(options));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         RedisServerProcess server = new RedisServerProcess(p, port);
         try {

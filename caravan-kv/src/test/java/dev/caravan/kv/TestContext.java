@@ -6,9 +6,17 @@ import dev.caravan.core.process.ProcessId;
 import dev.caravan.core.time.Clock;
 
 import java.util.Map;
+import java.util.function.LongConsumer;
 
-/** A {@link ProcessContext} for driving a process directly on the test thread. */
-record TestContext(PagedMemory memory, Clock clock) implements ProcessContext {
+/**
+ * A {@link ProcessContext} for driving a process directly on the test thread, with the given
+ * deployment config; {@link #disconnectClient} goes to {@code disconnects}.
+ */
+record TestContext(PagedMemory memory, Clock clock, Map<String, String> config, LongConsumer disconnects) implements ProcessContext {
+    TestContext(PagedMemory memory, Clock clock) {
+        this(memory, clock, Map.of(), id -> { });
+    }
+
     @Override
     public ProcessId id() {
         return new ProcessId(1);
@@ -25,8 +33,8 @@ record TestContext(PagedMemory memory, Clock clock) implements ProcessContext {
     }
 
     @Override
-    public Map<String, String> config() {
-        return Map.of();
+    public void disconnectClient(long sessionId) {
+        disconnects.accept(sessionId);
     }
 
     @Override

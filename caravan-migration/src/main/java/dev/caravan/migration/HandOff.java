@@ -1,9 +1,9 @@
 package dev.caravan.migration;
 
 import dev.caravan.core.process.ProcessRunner;
-import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
-import dev.caravan.wire.resp.RespConnection;
+import dev.caravan.wire.resp.SessionLink;
+import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,7 +20,16 @@ import java.util.concurrent.TimeoutException;
  * the switch-over to the destination, relaying their replies to the clients that sent them.
  * Nothing is executed here any more. Each forwarded batch must be answered within the commit
  * deadline ({@link MigrationSettings#commitTimeoutMs}); the batches left then get {@code -MOVED}
- * and their clients retry at the destination themselves. Runs on the session's thread.
+ * and their clients retry at the destination themselves. Batches parked on a blocking command
+ * (a BLPOP waiting for a push) go on after them, each on its own, with no deadline
+ * ({@link ParkedHandOff}). Runs on the session's thread.
+ *
+ * <p>The batches go over a {@link SessionLink} to the destination's data endpoint, each in the
+ * session of the client that sent it (its {@link dev.caravan.core.process.ClientRef}), so that
+ * per-client state (a transaction in progress, the protocol version, authentication) applies
+ * to them there as it would have here; control replies come back as such (the source's endpoint
+ * then closes a client whose command said so). Closed-client notices that were queued go along
+ * in their place, so the destination drops those sessions.
  */
 final class HandOff {
     private static final System.Logger LOG = System.getLogger(HandOff.class.getName());
@@ -44,41 +53,62 @@ final class HandOff {
         String destData = destHost + ":" + destDataPort;
         host.removeAfterMove(process, newEpoch, destData);
         process.runner().epoch(newEpoch);
-        List<ProcessRunner.PendingBatch> pending = process.runner().handOff();
+        List<ProcessRunner.PendingBatch> handedOff = process.runner().handOff();
+        List<ProcessRunner.PendingBatch> parked = handedOff.stream().filter(ProcessRunner.PendingBatch::isParked).toList();
+        List<ProcessRunner.PendingBatch> pending = handedOff.stream().filter(b -> !b.isParked()).toList();
         long forwarded = 0;
         int answered = 0;
         if (!pending.isEmpty()) {
-            try (RespConnection f = new RespConnection(new InetSocketAddress(destHost, destDataPort))) {
+            try (SessionLinkConnection f = SessionLinkConnection.open(new InetSocketAddress(destHost, destDataPort),
+                    host.linkToken())) {
                 for (ProcessRunner.PendingBatch b : pending) {
-                    b.completion().complete(forward(f, b.commands()));
+                    if (b.isClientClosed()) {
+                        forward(f, () -> new Reply[] {f.closed(b.client().sessionId())});
+                    } else if (b.commands().length == 0) {
+                        b.completion().complete(new Reply[0]);
+                    } else {
+                        b.completion().complete(forward(f, () -> f.batch(b.client().sessionId(), b.client().addr(),
+                                b.client().laddr(), b.commands())));
+                        forwarded += b.commands().length;
+                    }
                     answered++;
-                    forwarded += b.commands().length;
                 }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "forwarding " + (pending.size() - answered) + " queued batches of "
                         + process.name() + " to " + destData + " failed: " + e);
                 for (ProcessRunner.PendingBatch b : pending.subList(answered, pending.size())) {
+                    if (b.isClientClosed()) {
+                        continue;
+                    }
                     Reply[] r = new Reply[b.commands().length];
                     Arrays.fill(r, Reply.error("MOVED " + newEpoch + " " + destData));
                     b.completion().complete(r);
                 }
             }
         }
+        ParkedHandOff.forwardEach(parked, process.name(), new InetSocketAddress(destHost, destDataPort), host.linkToken(),
+                "MOVED " + newEpoch + " " + destData);
         LOG.log(System.Logger.Level.INFO, "process " + process.name() + " moved to " + destNode + " (epoch " + newEpoch
-                + "); forwarded " + forwarded + " queued commands");
+                + "); forwarded " + forwarded + " queued commands and " + parked.size() + " blocked batches");
         return new Result(forwarded);
     }
 
+    /** One exchange over the link. */
+    @FunctionalInterface
+    private interface Exchange {
+        Reply[] run() throws IOException;
+    }
+
     /**
-     * One batch to the destination and its replies, within the answer deadline: a destination
+     * One exchange with the destination and its replies, within the answer deadline: a destination
      * that accepts the connection but never answers (frozen, overloaded) must not hold the
      * source's session, and the clients waiting behind it, forever.
      */
-    private Reply[] forward(RespConnection f, Command[] commands) throws IOException, InterruptedException {
+    private Reply[] forward(SessionLinkConnection f, Exchange exchange) throws IOException, InterruptedException {
         CompletableFuture<Reply[]> replies = new CompletableFuture<>();
         Thread.ofVirtual().name("hand-off-" + f.target()).start(() -> {
             try {
-                replies.complete(f.forward(commands));
+                replies.complete(exchange.run());
             } catch (IOException | RuntimeException e) {
                 replies.completeExceptionally(e);
             }

@@ -53,6 +53,14 @@ public interface MigrationHost {
     /** The registered owner of a process, per naming; empty if unregistered. Throws UNAVAILABLE if naming cannot answer. */
     Optional<Owner> ownerOf(String processName);
 
+    /**
+     * The cluster token that opens a {@link dev.caravan.wire.resp.SessionLink session link} to a
+     * data endpoint ("" when the cluster has none): how a hand-off forwards queued batches.
+     */
+    default String linkToken() {
+        return "";
+    }
+
     /** Opens an authenticated link to another node's control endpoint. */
     FrameClient connect(InetSocketAddress controlAddress, java.time.Duration timeout);
 

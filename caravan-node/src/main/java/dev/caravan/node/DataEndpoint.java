@@ -6,63 +6,95 @@ import dev.caravan.servers.model.DrivenLoopServer;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
-import dev.caravan.servers.resp.AsyncRespProtocol;
+import dev.caravan.servers.resp.RespCommandHandler;
 import dev.caravan.servers.resp.RespProtocol;
+import dev.caravan.servers.resp.RespSession;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.net.HostPort;
+import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * A process's data endpoint: a RESP2 port (what redis-cli and redis-benchmark speak), served by
+ * A process's data endpoint: a RESP port (what redis-cli and redis-benchmark speak), served by
  * one of the server toolkit's models. By default ({@link ServerModel#PROCESS_THREAD}) the
  * process's own thread serves its connections between other work, as redis-server's one thread
- * does: it reads a batch a client pipelined, executes it and writes the replies, with no thread
- * hand-off; a batch that cannot run at once (the process is frozen for a migration) waits in the
- * mailbox and is answered when it runs or is forwarded. With any other model, each batch is
+ * does: it reads a batch a client pipelined, executes it (with the client's
+ * {@link dev.caravan.core.process.ClientRef}) and writes the replies, with no thread hand-off; a
+ * batch that cannot run at once (the process is frozen for a migration, or a command blocks)
+ * waits and is answered when it runs or is forwarded. With any other model, each batch is
  * posted to the process's mailbox as one unit and its replies written in order by the
  * connection's thread, which never touches process state.
+ *
+ * <p><b>Sessions.</b> Every client connection is a session of its own (a random id, its
+ * addresses); the process keys its per-client state by it. Forwarders (the stable endpoint, a
+ * migration's hand-off) reach the process over a {@link dev.caravan.wire.resp.SessionLink
+ * session link} opened with the cluster token, each batch in the session of the client they
+ * hold. When a client's connection closes, here or at its forwarder, the process is told
+ * ({@link ProcessRunner#clientClosed}); once the process has moved, the notice is sent on to
+ * where it went. The process closes a client ({@code CLIENT KILL}) through
+ * {@link ProcessRunner#disconnectClient}: a connection here is closed at once; a linked session
+ * is remembered as killed and its forwarder's next batch is answered by closing its client.
+ *
+ * <p><b>QUIT</b> always ends the connection after its reply, whatever the process answered
+ * (redis-server 7.0 handles QUIT before any command lookup).
  *
  * <p>Bad input: a protocol error is answered with Redis's {@code -ERR Protocol error: ...} and
  * that connection is closed; others are untouched. While the node does not own the process
  * (lease lost) every command is answered {@code -TRYAGAIN}; after the process moved, {@code -MOVED}.
  */
 final class DataEndpoint implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DataEndpoint.class.getName());
     /** Config key choosing the server model (see {@link ServerModel#parse}). */
     static final String MODEL_KEY = "server.model";
     /** The model unless the deployment chose another: the process thread serves its own connections. */
     static final ServerModel DEFAULT_MODEL = ServerModel.PROCESS_THREAD;
+    /** What a killed linked session's forwarder gets for each command: close the client, write nothing. */
+    private static final Reply KILLED = new Reply.Closing(Reply.SUPPRESSED);
 
     private final String processName;
     private final ProcessRunner runner;
     private final BooleanSupplier owned;
+    private final String linkToken;
+    /** Sessions connected here that the process has seen, by id: whom a disconnectClient closes. */
+    private final Map<Long, RespSession> direct = new ConcurrentHashMap<>();
+    private final KilledSessions killed = new KilledSessions(4096);
     private final Server server;
     private volatile String movedTo;
+    private volatile InetSocketAddress movedAddress;
 
-    DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost, ServerModel model) {
+    /** @param linkToken the cluster token forwarders open session links with ("" for none) */
+    DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost, ServerModel model,
+                 String linkToken) {
         this.processName = processName;
         this.runner = runner;
         this.owned = owned;
+        this.linkToken = linkToken;
+        runner.disconnectListener(this::onDisconnect);
+        RespProtocol protocol = new RespProtocol(new Sessions()).withSessionLink(linkToken);
         ServerOptions options = ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName);
         if (model == ServerModel.PROCESS_THREAD) {
             DrivenLoopServer loop;
             try {
-                loop = DrivenLoopServer.forOwner(new AsyncRespProtocol(this::executeOnProcessThread), options);
+                loop = DrivenLoopServer.forOwner(protocol, options);
             } catch (IOException e) {
                 throw new UncheckedIOException("data endpoint of " + processName + " could not start: " + e.getMessage(), e);
             }
             runner.attach(loop);
             this.server = loop;
         } else {
-            this.server = model.start(new RespProtocol(this::execute), options);
+            this.server = model.start(protocol, options);
         }
     }
 
@@ -79,17 +111,85 @@ final class DataEndpoint implements AutoCloseable {
      * there now (a stable endpoint or a cluster-aware client resends; nothing was executed here).
      */
     void movedTo(long epoch, String hostPort) {
+        movedAddress = HostPort.parse(hostPort);
         movedTo = epoch + " " + hostPort;
     }
 
-    private Reply[] execute(List<Command> batch) throws InterruptedException {
-        Reply[] refused = refusal(batch.size());
-        if (refused != null) {
-            return refused;
+    /** The handler of every connection, direct or linked. */
+    private final class Sessions implements RespCommandHandler {
+        @Override
+        public Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException {
+            if (!admit(session)) {
+                return fill(batch.size(), KILLED);
+            }
+            Reply[] replies = DataEndpoint.this.execute(session, batch);
+            return finish(session, batch, replies);
+        }
+
+        /** {@link ServerModel#PROCESS_THREAD}: on the process thread (or the loop's own thread once the process left). */
+        @Override
+        public void execute(RespSession session, List<Command> batch, Consumer<Reply[]> done) throws InterruptedException {
+            if (!admit(session)) {
+                done.accept(fill(batch.size(), KILLED));
+                return;
+            }
+            if (movedTo != null || runner.state() == ProcessState.FAILED || !owned.getAsBoolean()) {
+                done.accept(finish(session, batch, null));
+                return;
+            }
+            try {
+                runner.submitFromProcessThread(session.client(), batch.toArray(Command[]::new),
+                        replies -> done.accept(finish(session, batch, replies)));
+            } catch (CaravanException e) {
+                done.accept(finish(session, batch, notTaken(batch.size(), e)));
+            }
+        }
+
+        /** Registers a direct session the first time it sends; false for a linked session the process killed. */
+        private boolean admit(RespSession session) {
+            if (session.isDirect()) {
+                if (session.attachment() == null) {
+                    session.attach(Boolean.TRUE);
+                    direct.put(session.id(), session);
+                }
+                return true;
+            }
+            return !killed.contains(session.id());
+        }
+
+        /** The replies a client gets: the process's (null when it was not asked), QUIT closing a direct connection. */
+        private Reply[] finish(RespSession session, List<Command> batch, Reply[] replies) {
+            if (replies != null) {
+                return closeOnQuit(batch, replies);
+            }
+            replies = notRun(batch.size());
+            return session.isDirect() ? closeOnQuit(batch, replies) : replies;
+        }
+
+        @Override
+        public void onClosed(RespSession session) {
+            long id = session.id();
+            if (session.isDirect()) {
+                if (direct.remove(id) == null) {
+                    return; // it never sent a command: the process has nothing to drop
+                }
+            } else {
+                killed.remove(id);
+            }
+            if (!runner.clientClosed(id)) {
+                forwardClosed(id);
+            }
+        }
+    }
+
+    /** The process's replies; null when it was not asked (moved, failed, not owned): see {@link #notRun}. */
+    private Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException {
+        if (movedTo != null || runner.state() == ProcessState.FAILED || !owned.getAsBoolean()) {
+            return null;
         }
         CompletableFuture<Reply[]> done = new CompletableFuture<>();
         try {
-            runner.submit(batch.toArray(Command[]::new), done::complete);
+            runner.submit(session.client(), batch.toArray(Command[]::new), done::complete);
         } catch (CaravanException e) {
             return notTaken(batch.size(), e);
         }
@@ -100,50 +200,60 @@ final class DataEndpoint implements AutoCloseable {
         }
     }
 
-    /** {@link ServerModel#PROCESS_THREAD}: on the process thread (or the loop's own thread once the process left). */
-    private void executeOnProcessThread(List<Command> batch, Consumer<Reply[]> done) {
-        Reply[] refused = refusal(batch.size());
-        if (refused != null) {
-            done.accept(refused);
-            return;
-        }
-        try {
-            runner.submitFromProcessThread(batch.toArray(Command[]::new), done::accept);
-        } catch (CaravanException e) {
-            done.accept(notTaken(batch.size(), e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            done.accept(fill(batch.size(), Reply.error("TRYAGAIN process " + processName + " is stopping here")));
-        }
-    }
-
-    /** The answer when the batch must not reach the process here (moved, failed, not owned); null when it may. */
-    private Reply[] refusal(int n) {
-        String moved = movedTo;
-        if (moved != null) {
-            return fill(n, Reply.error("MOVED " + moved));
-        }
-        if (runner.state() == ProcessState.FAILED) {
-            return failed(n);
-        }
-        if (!owned.getAsBoolean()) {
-            return fill(n, Reply.error("TRYAGAIN this node does not own process " + processName
-                    + " right now; look it up again"));
-        }
-        return null;
-    }
-
-    /** The answer when the runner refused the batch. */
+    /** What a batch the runner refused gets: null (see {@link #notRun}) when the process failed, else MOVED or TRYAGAIN. */
     private Reply[] notTaken(int n, CaravanException e) {
         if (e.code() == dev.caravan.wire.ErrorCode.PROCESS_FAILED) {
-            return failed(n);
+            return null;
         }
         String moved = movedTo;
         return fill(n, Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
     }
 
-    private Reply[] failed(int n) {
-        return fill(n, Reply.error("ERR process " + processName + " has failed on this node: " + runner.failureReason()));
+    /** What a batch the process was not asked to run gets: MOVED, the failure, or TRYAGAIN. */
+    private Reply[] notRun(int n) {
+        String moved = movedTo;
+        if (moved != null) {
+            return fill(n, Reply.error("MOVED " + moved));
+        }
+        if (runner.state() == ProcessState.FAILED) {
+            return fill(n, Reply.error("ERR process " + processName + " has failed on this node: " + runner.failureReason()));
+        }
+        return fill(n, Reply.error("TRYAGAIN this node does not own process " + processName + " right now; look it up again"));
+    }
+
+    /** QUIT's reply closes the connection, whatever the process made of it. */
+    private static Reply[] closeOnQuit(List<Command> batch, Reply[] replies) {
+        for (int i = 0; i < replies.length; i++) {
+            if (!(replies[i] instanceof Reply.Closing) && batch.get(i).name().equals("QUIT")) {
+                replies[i] = new Reply.Closing(replies[i]);
+            }
+        }
+        return replies;
+    }
+
+    /** On the process thread ({@code CLIENT KILL}); must not block. */
+    private void onDisconnect(long sessionId) {
+        RespSession s = direct.get(sessionId);
+        if (s != null) {
+            s.close();
+        } else {
+            killed.add(sessionId);
+        }
+    }
+
+    /** A client closed after the process left: tell it where it went, best effort, off this thread. */
+    private void forwardClosed(long sessionId) {
+        InetSocketAddress to = movedAddress;
+        if (to == null) {
+            return;
+        }
+        Thread.ofVirtual().name("closed-session-" + processName).start(() -> {
+            try (SessionLinkConnection link = SessionLinkConnection.open(to, linkToken)) {
+                link.closed(sessionId);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "telling " + to + " that a client of " + processName + " closed: " + e);
+            }
+        });
     }
 
     static Reply[] fill(int n, Reply r) {

@@ -1,13 +1,16 @@
 package dev.caravan.node;
 
-import dev.caravan.wire.resp.RespConnection;
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
+import dev.caravan.servers.resp.RespCommandHandler;
 import dev.caravan.servers.resp.RespProtocol;
+import dev.caravan.servers.resp.RespSession;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
+import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,17 +21,34 @@ import java.util.function.LongSupplier;
 /**
  * A process's stable endpoint (its "home address"): a RESP port on the node where the process
  * was first deployed, which stays put while the process moves. Batches are forwarded over
- * pooled connections to wherever the process runs now (its "care-of address", looked up in
- * naming). A batch answered {@code -MOVED} or {@code -TRYAGAIN} was not executed there, so it is
- * sent again to the current location; clients such as redis-cli and redis-benchmark keep their
- * TCP connection across a migration and see only a pause.
+ * pooled {@link dev.caravan.wire.resp.SessionLink session links} to wherever the process runs
+ * now (its "care-of address", looked up in naming). A batch answered {@code -MOVED} or
+ * {@code -TRYAGAIN} was not executed there, so it is sent again to the current location;
+ * clients such as redis-cli and redis-benchmark keep their TCP connection across a migration
+ * and see only a pause.
+ *
+ * <p><b>Sessions.</b> Each client connection here is a session of the process (a random id
+ * chosen here, the client's address): every batch carries it, whichever pooled backend
+ * connection takes it, so per-client state at the process (protocol version, authentication,
+ * a transaction) follows the client, not the backend connection, and across migrations too.
+ * Control replies come back as facts: nothing is written for a suppressed reply, and a
+ * closing reply closes the client's connection here — never the backend connection. When a
+ * client's connection closes, the process is told ({@code CARAVAN.CLOSED}) so that it drops
+ * the session.
+ *
+ * <p><b>Pool.</b> A backend connection goes back to the pool only after a complete,
+ * well-framed exchange; one that failed in any way is closed. One that sat idle is checked
+ * before use, so that a backend that closed meanwhile (its process moved or stopped) is not
+ * sent a batch.
  *
  * <p>Threading: served by the toolkit's virtual-thread model; the backend pool is thread-safe
- * and a backend connection is used by one batch at a time.
+ * and a backend connection is used by one exchange at a time.
  */
 final class FrontEndpoint implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrontEndpoint.class.getName());
     private static final long RELOCATE_DEADLINE_NS = 30_000_000_000L;
+    /** How long a closed session's notice is retried: it is not worth more than a forgotten session costs. */
+    private static final long CLOSED_NOTICE_DEADLINE_NS = 10_000_000_000L;
 
     /** Where the process runs now, or null if it is not registered. */
     interface Locator {
@@ -38,15 +58,18 @@ final class FrontEndpoint implements AutoCloseable {
     private final String processName;
     private final Locator locator;
     private final LongSupplier nanoClock;
-    private final ConcurrentLinkedDeque<RespConnection> idle = new ConcurrentLinkedDeque<>();
+    private final String linkToken;
+    private final ConcurrentLinkedDeque<SessionLinkConnection> idle = new ConcurrentLinkedDeque<>();
     private final Server server;
     private volatile boolean closed;
 
-    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock) {
+    /** @param linkToken the cluster token that opens session links to data endpoints ("" for none) */
+    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, String linkToken) {
         this.processName = processName;
         this.locator = locator;
         this.nanoClock = nanoClock;
-        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(this::forward),
+        this.linkToken = linkToken;
+        this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(new Forwarding()),
                 ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("front-" + processName));
     }
 
@@ -54,18 +77,38 @@ final class FrontEndpoint implements AutoCloseable {
         return server.port();
     }
 
-    private Reply[] forward(List<Command> batch) throws InterruptedException {
-        Command[] commands = batch.toArray(Command[]::new);
+    /** Each client connection's batches, in its session; its end told to the process. */
+    private final class Forwarding implements RespCommandHandler {
+        @Override
+        public Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException {
+            // Marks a session the process may hold state for: only those are worth a closed notice.
+            session.attach(Boolean.TRUE);
+            return forward(session.client(), batch.toArray(Command[]::new));
+        }
+
+        @Override
+        public void onClosed(RespSession session) {
+            if (session.attachment() != null && !closed) {
+                try {
+                    dropSession(session.id());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private Reply[] forward(ClientRef client, Command[] commands) throws InterruptedException {
         long start = nanoClock.getAsLong();
         long pauseMs = 1;
         InetSocketAddress careOf = null;
         while (true) {
-            RespConnection backend = careOf != null ? connect(careOf) : borrow();
+            SessionLinkConnection backend = careOf != null ? connect(careOf) : borrow();
             careOf = null;
             if (backend != null) {
                 Reply[] replies;
                 try {
-                    replies = backend.forward(commands);
+                    replies = backend.batch(client.sessionId(), client.addr(), client.laddr(), commands);
                 } catch (IOException e) {
                     // Sent but unanswered: it may have run, so it is not sent again.
                     backend.close();
@@ -94,6 +137,38 @@ final class FrontEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the process that a client's session is over. The notice changes nothing when it
+     * arrives twice, so unlike a batch it is sent again after a broken connection; given up
+     * (logged) after a bound, when the process cannot be reached.
+     */
+    private void dropSession(long sessionId) throws InterruptedException {
+        long start = nanoClock.getAsLong();
+        long pauseMs = 1;
+        while (!closed) {
+            SessionLinkConnection backend = borrow();
+            if (backend != null) {
+                try {
+                    Reply r = backend.closed(sessionId);
+                    idle.push(backend);
+                    if (r.equals(Reply.OK)) {
+                        return;
+                    }
+                    LOG.log(System.Logger.Level.DEBUG, "front of " + processName + ": closed-session notice answered " + r);
+                } catch (IOException e) {
+                    backend.close();
+                }
+            }
+            if (nanoClock.getAsLong() - start > CLOSED_NOTICE_DEADLINE_NS) {
+                LOG.log(System.Logger.Level.WARNING, "front of " + processName + " could not tell the process that a client"
+                        + " closed; its session stays until the process drops it");
+                return;
+            }
+            Thread.sleep(pauseMs);
+            pauseMs = Math.min(100, pauseMs * 2);
+        }
+    }
+
     /** The address a {@code -MOVED <epoch> <host:port>} reply names, or null for any other reply. */
     static InetSocketAddress movedTo(Reply r) {
         if (!(r instanceof Reply.Error e) || !e.text().startsWith("MOVED ")) {
@@ -110,21 +185,24 @@ final class FrontEndpoint implements AutoCloseable {
         }
     }
 
-    /** A new connection to {@code at}; null if it cannot be reached now. */
-    private RespConnection connect(InetSocketAddress at) {
+    /** A new link to {@code at}; null if it cannot be reached now. */
+    private SessionLinkConnection connect(InetSocketAddress at) {
         try {
-            return new RespConnection(at);
+            return SessionLinkConnection.open(at, linkToken);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
             return null;
         }
     }
 
-    /** A pooled connection to the current location, or a new one; null if it cannot be reached now. */
-    private RespConnection borrow() {
-        RespConnection f = idle.poll();
-        if (f != null) {
-            return f;
+    /** A pooled link that still looks open, or a new one to the current location; null if it cannot be reached now. */
+    private SessionLinkConnection borrow() {
+        SessionLinkConnection f;
+        while ((f = idle.poll()) != null) {
+            if (f.looksOpen()) {
+                return f;
+            }
+            f.close();
         }
         InetSocketAddress at;
         try {
@@ -136,7 +214,7 @@ final class FrontEndpoint implements AutoCloseable {
     }
 
     private void drainPool() {
-        RespConnection f;
+        SessionLinkConnection f;
         while ((f = idle.poll()) != null) {
             f.close();
         }

@@ -145,6 +145,9 @@ final class HostedProcess implements MovableProcess {
         } else if (busy) {
             state = "BUSY";
             detail = "in " + doing + " for " + millis(busyNs);
+        } else if (runner.parkedBatches() > 0) {
+            int n = runner.parkedBatches();
+            detail = n + (n == 1 ? " client" : " clients") + " blocked (BLPOP and the like)";
         }
         String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
         String cls = runner.process().getClass().getName();

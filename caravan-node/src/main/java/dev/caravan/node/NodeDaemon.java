@@ -245,7 +245,7 @@ public final class NodeDaemon implements AutoCloseable {
                 fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
             }
             CaravanProcess code = factory.create(spec);
-            FrontEndpoint front = new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime);
+            FrontEndpoint front = new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime, config.token());
             HostedProcess hosted;
             try {
                 hosted = prepareHosted(spec, ProcessId.random(), 1, code, config.bindHost() + ":" + front.port());
@@ -311,7 +311,8 @@ public final class NodeDaemon implements AutoCloseable {
                 config.mailboxCapacity());
         try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
-                    dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())));
+                    dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
+                    config.token());
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
@@ -330,7 +331,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */
     String openFront(String name) {
-        FrontEndpoint front = new FrontEndpoint(name, () -> locate(name), config.bindHost(), clock::nanoTime);
+        FrontEndpoint front = new FrontEndpoint(name, () -> locate(name), config.bindHost(), clock::nanoTime, config.token());
         FrontEndpoint previous = fronts.put(name, front);
         if (previous != null) {
             previous.close();

@@ -82,6 +82,11 @@ final class NodeMigrationHost implements MigrationHost {
     }
 
     @Override
+    public String linkToken() {
+        return node.token();
+    }
+
+    @Override
     public FrameClient connect(InetSocketAddress controlAddress, Duration timeout) {
         return FrameClient.connect(controlAddress, new Hello("node/" + node.nodeId(), node.token()), timeout);
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Start a process on a node.",
                 "  caravan deploy app.jar --name NAME --class CLASS [--node N]   push the jar, then start",
                 "  caravan deploy --bundle SHA256 --name NAME --class CLASS --node N   start from a bundle another node holds (pulled)",
-                "  caravan deploy --sample kv --name NAME [--node N]   the built-in Redis-compatible process"})
+                "  caravan deploy --sample kv --name NAME [--node N]   the built-in Redis-compatible process",
+                "  ... --password-file FILE | --password-env VAR   clients must AUTH with that password"})
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -62,12 +63,25 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "settings handed to the process")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--password-file", paramLabel = "FILE", description = "the process's password (AUTH), read from FILE;"
+            + " only its SHA-256 is sent")
+    Path passwordFile;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "the process's password (AUTH), read from the"
+            + " environment variable VAR; only its SHA-256 is sent")
+    String passwordEnv;
+
     @Override
     public Integer call() throws Exception {
         int sources = (jar != null ? 1 : 0) + (sample != null ? 1 : 0) + (bundleHash != null ? 1 : 0);
         if (sources != 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("give exactly one of JAR, --sample or --bundle");
         }
+        if (settings.keySet().stream().anyMatch(k -> k.startsWith("auth."))) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("auth.* settings come from --password-file or --password-env, not --set");
+        }
+        DeployPassword.sha256(passwordFile, passwordEnv, System::getenv)
+                .ifPresent(hash -> settings.put(DeployPassword.CONFIG_KEY, hash));
         try (CaravanClient client = cluster.client()) {
             Map<String, InetSocketAddress> nodes = client.nodes();
             if (nodes.isEmpty()) {

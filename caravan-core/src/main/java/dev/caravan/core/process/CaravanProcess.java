@@ -77,6 +77,20 @@ public interface CaravanProcess {
     }
 
     /**
+     * Asks again for a command that answered {@link Reply.Blocked}: the runtime parked the
+     * client's batch and calls this, on the process thread, after each later command that may
+     * have changed state (one {@link #isReadOnly} says is not read-only, or a runtime task), the
+     * longest-waiting client first, until it returns anything but {@code Blocked} or its deadline
+     * passes. A {@code Blocked} answer keeps it waiting with its first deadline (the one given
+     * here is ignored). The default runs the command as new; a process overrides it when a
+     * retry must differ from a first try (redis-server serves a woken BLPOP only from a list,
+     * and keeps waiting on a key that now holds another type instead of answering WRONGTYPE).
+     */
+    default Reply onRetry(ClientRef client, Command command) {
+        return onCommand(client, command);
+    }
+
+    /**
      * The client connection with this session id is gone (closed by the client, killed, or its
      * forwarding endpoint gone): drop its per-client state. Never called for session 0.
      */

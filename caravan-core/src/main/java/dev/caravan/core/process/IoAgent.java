@@ -18,11 +18,11 @@ package dev.caravan.core.process;
  */
 public interface IoAgent {
     /**
-     * One round on the process thread: handle I/O that is ready, waiting for some first when
-     * {@code block} is true, until there is some or {@link #wakeup} is called. Must return soon
-     * after a wake-up: the mailbox has work.
+     * One round on the process thread: handle I/O that is ready, waiting for some first for at
+     * most {@code maxWaitMs} ({@code 0}: do not wait; {@link Long#MAX_VALUE}: until there is
+     * some or {@link #wakeup} is called). Must return soon after a wake-up: the mailbox has work.
      */
-    void doWork(boolean block);
+    void doWork(long maxWaitMs);
 
     /** From any thread: the mailbox has work, so a blocked {@link #doWork} must return. */
     void wakeup();

@@ -23,8 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls the {@link #waker} once (after releasing the lock).
  */
 final class Mailbox {
-    /** A batch of commands whose replies go back together, in order. */
-    record Batch(Command[] commands, ProcessRunner.Completion completion) {
+    /**
+     * A batch of commands from {@code client} whose replies go back together, in order; or, with
+     * a null {@code completion} and no commands, the notice that the client's connection closed.
+     */
+    record Batch(ClientRef client, Command[] commands, ProcessRunner.Completion completion) {
+        boolean isClientClosed() {
+            return completion == null;
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,18 +49,8 @@ final class Mailbox {
         this.capacityCommands = capacityCommands;
     }
 
-    /** What wakes the process thread while it sleeps in its {@link IoAgent}; set before it starts. */
-    void waker(Runnable wake) {
-        lock.lock();
-        try {
-            waker = wake;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     void putBatch(Batch b) throws InterruptedException {
-        boolean wake;
+        boolean wake = false;
         lock.lock();
         try {
             // A batch larger than the whole capacity is let in alone rather than refused.
@@ -71,6 +67,29 @@ final class Mailbox {
             lock.unlock();
         }
         wake(wake);
+    }
+
+    /**
+     * Queues a notice that carries no commands (a client's connection closed) behind the batches
+     * already queued, without waiting for room: it is posted from connection threads and event
+     * loops that must not block.
+     *
+     * @return false when the mailbox is closed (the notice is dropped)
+     */
+    boolean putNotice(Batch b) {
+        boolean wake;
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            batches.add(b);
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+        return true;
     }
 
     /**
@@ -103,16 +122,14 @@ final class Mailbox {
         }
     }
 
-    void putTask(Runnable task) {
-        boolean wake;
+    /** What wakes the process thread while it sleeps in its {@link IoAgent}; set before it starts. */
+    void waker(Runnable wake) {
         lock.lock();
         try {
-            tasks.add(task);
-            wake = signalWork();
+            waker = wake;
         } finally {
             lock.unlock();
         }
-        wake(wake);
     }
 
     /** Signals the waiting process thread; true when it sleeps in its agent instead (caller holds the lock). */
@@ -126,20 +143,6 @@ final class Mailbox {
     private void wake(boolean wake) {
         if (wake) {
             waker.run();
-        }
-    }
-
-    /** Next work for the process thread: a task first, then a batch unless gated. */
-    Object take() throws InterruptedException {
-        lock.lock();
-        try {
-            Object work;
-            while ((work = next()) == null) {
-                workAvailable.await();
-            }
-            return work;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -163,6 +166,53 @@ final class Mailbox {
         lock.lock();
         try {
             sleeping = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void putTask(Runnable task) {
+        boolean wake = false;
+        lock.lock();
+        try {
+            tasks.add(task);
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+    }
+
+    /** Next work for the process thread: a task first, then a batch unless gated. */
+    Object take() throws InterruptedException {
+        lock.lock();
+        try {
+            Object work;
+            while ((work = next()) == null) {
+                workAvailable.await();
+            }
+            return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #take}, waiting at most {@code timeoutNs}: the next work, or null when none came in
+     * time (the runner then checks the deadlines of its parked batches).
+     */
+    Object take(long timeoutNs) throws InterruptedException {
+        lock.lock();
+        try {
+            Object work;
+            long leftNs = timeoutNs;
+            while ((work = next()) == null) {
+                if (leftNs <= 0) {
+                    return null;
+                }
+                leftNs = workAvailable.awaitNanos(leftNs);
+            }
+            return work;
         } finally {
             lock.unlock();
         }
@@ -195,7 +245,7 @@ final class Mailbox {
 
     /** Stops (true) or restarts (false) the taking of command batches. */
     void gate(boolean on) {
-        boolean wake;
+        boolean wake = false;
         lock.lock();
         try {
             gated = on;

@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * handler costs CPU time, shared fairly by the OS, and nothing else. Other threads talk to it only by posting into its
  * {@link Mailbox}: client command batches via {@link #submit}, runtime tasks via {@link #post}.
  *
+ * <p>Blocking commands: a command that answers {@link Reply.Blocked} parks the rest of its batch
+ * (the replies so far kept) until a later command makes it ready, its deadline passes or its
+ * client goes; see {@link ParkedBatches}. Deadlines are kept by this thread, which waits no
+ * longer than until the next one.
+ *
  * <p>Threading: every public method is thread-safe. {@link Completion}s and posted tasks run on
  * the process thread and must not block.
  *
@@ -60,6 +65,7 @@ public final class ProcessRunner implements ProcessContext {
         throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
     };
     private volatile boolean detaching;
+    private volatile java.util.function.LongConsumer disconnectListener = sessionId -> { };
     private volatile String busyWith;
     private volatile long busySinceNs;
     private volatile long hookNanos;
@@ -71,6 +77,7 @@ public final class ProcessRunner implements ProcessContext {
     private IoAgent agent;
     /** Mailbox items handled since the agent last looked at its I/O (process thread only). */
     private int sinceIo;
+    private final ParkedBatches parked = new ParkedBatches(this::retryParked, this::execute);
 
     /** Opens a resource URI for reading; supplied by the node. */
     @FunctionalInterface
@@ -78,9 +85,28 @@ public final class ProcessRunner implements ProcessContext {
         java.io.InputStream open(String uri) throws java.io.IOException;
     }
 
-    /** Commands that were queued when the process was handed off, with where their replies go. */
-    public record PendingBatch(Command[] commands, Completion completion) {
+    /**
+     * What was queued when the process was handed off, oldest first: a batch of commands from
+     * {@code client} with where its replies go, or ({@link #isClientClosed()}: no commands, a
+     * null completion) the notice that the client's connection closed, which the destination
+     * must get in the same order.
+     */
+    public record PendingBatch(ClientRef client, Command[] commands, Completion completion) {
+        /** Whether this is the notice that {@code client}'s connection closed rather than a batch. */
+        public boolean isClientClosed() {
+            return completion == null;
+        }
+
+        /**
+         * Whether this is (the rest of) a batch that was parked on a blocking command: it may wait
+         * at the destination as long as its client asked, so no answer deadline applies to it.
+         */
+        public boolean isParked() {
+            return completion instanceof ParkedBatches.Remainder;
+        }
     }
+
+    private static final Command[] NO_COMMANDS = new Command[0];
 
     /**
      * @param mailboxCapacity commands queued before submitters block
@@ -165,11 +191,15 @@ public final class ProcessRunner implements ProcessContext {
         }
         Object work = mailbox.poll();
         if (work == null) {
-            return false;
+            if (state != ProcessState.RUNNING || !parked.isDue(clock.nowMs())) {
+                return false;
+            }
+            work = DEADLINE;
         }
         try {
             if (!handle(work)) {
                 finishStopping();
+                failQueued("the process stopped");
                 terminated.complete(null);
             }
         } catch (RuntimeException | Error e) {
@@ -195,7 +225,7 @@ public final class ProcessRunner implements ProcessContext {
             return;
         }
         try {
-            while (handle(nextWork())) {
+            while (handle(takeWork())) {
                 // The next piece of work.
             }
             finishStopping();
@@ -209,36 +239,6 @@ public final class ProcessRunner implements ProcessContext {
             failQueued(state == ProcessState.FAILED ? "process " + name + " failed: " + failureReason : "the process stopped");
             agentExit();
             terminated.complete(null);
-        }
-    }
-
-    /**
-     * The next mailbox work; with an {@link IoAgent}, the agent's I/O is served while there is
-     * none, and looked at between mailbox items so that a busy mailbox cannot starve clients.
-     */
-    private Object nextWork() throws InterruptedException {
-        IoAgent a = agent;
-        if (a == null) {
-            return mailbox.take();
-        }
-        if (++sinceIo >= 8) {
-            sinceIo = 0;
-            a.doWork(false);
-        }
-        while (true) {
-            Object work = mailbox.pollOrSleep();
-            if (work != null) {
-                return work;
-            }
-            sinceIo = 0;
-            try {
-                a.doWork(true);
-            } finally {
-                mailbox.awake();
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException("process thread interrupted while serving I/O");
-            }
         }
     }
 
@@ -269,6 +269,62 @@ public final class ProcessRunner implements ProcessContext {
         }
     }
 
+    /**
+     * The next mailbox work. While a parked batch has a deadline, waits no longer than until it
+     * passes (then {@link #DEADLINE}), and never longer than a second, in case the clock jumps.
+     */
+    private Object takeWork() throws InterruptedException {
+        if (agent != null) {
+            return takeWorkServingIo(agent);
+        }
+        long deadlineMs = state == ProcessState.RUNNING ? parked.nextDeadlineMs() : 0;
+        if (deadlineMs == 0) {
+            return mailbox.take();
+        }
+        // redis-server times a client out once its clock is past the deadline: one more millisecond.
+        long waitMs = Math.max(0, Math.min(deadlineMs - clock.nowMs(), 1000) + 1);
+        Object work = mailbox.take(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs));
+        return work != null ? work : DEADLINE;
+    }
+
+    /**
+     * {@link #takeWork} with an {@link IoAgent}: the agent's I/O is served while the mailbox is
+     * empty (no longer than until a parked batch's deadline), and looked at between mailbox items
+     * so that a busy mailbox cannot starve clients.
+     */
+    private Object takeWorkServingIo(IoAgent a) throws InterruptedException {
+        if (++sinceIo >= 8) {
+            sinceIo = 0;
+            a.doWork(0);
+        }
+        while (true) {
+            Object work = mailbox.pollOrSleep();
+            if (work != null) {
+                return work;
+            }
+            long deadlineMs = state == ProcessState.RUNNING ? parked.nextDeadlineMs() : 0;
+            long waitMs = Long.MAX_VALUE;
+            if (deadlineMs != 0) {
+                long leftMs = deadlineMs - clock.nowMs();
+                if (leftMs < 0) {
+                    mailbox.awake();
+                    return DEADLINE;
+                }
+                // redis-server times a client out once its clock is past the deadline: one more millisecond.
+                waitMs = Math.min(leftMs, 1000) + 1;
+            }
+            sinceIo = 0;
+            try {
+                a.doWork(waitMs);
+            } finally {
+                mailbox.awake();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("process thread interrupted while serving I/O");
+            }
+        }
+    }
+
     /** One piece of work from the mailbox; false when it was the stop. */
     private boolean handle(Object work) {
         if (work instanceof Mailbox.Batch b) {
@@ -279,8 +335,55 @@ public final class ProcessRunner implements ProcessContext {
             busy("runtime task");
             ((Runnable) work).run();
             idle();
+            if (!parked.isEmpty()) {
+                // A task may have changed what a parked command waits for.
+                serveParked(work != DEADLINE);
+            }
         }
         return true;
+    }
+
+    /**
+     * After a batch or a task, while the process runs (a frozen one changes nothing): times out
+     * the parked commands past their deadline (first, as redis-server does before it reads more
+     * commands), asks again for the others if {@code retry}, and continues the batches they
+     * belong to.
+     */
+    private void serveParked(boolean retry) {
+        if (state != ProcessState.RUNNING) {
+            return;
+        }
+        parked.expire(clock.nowMs());
+        if (retry) {
+            parked.retry();
+        }
+        parked.continueReady();
+    }
+
+    /** {@link CaravanProcess#onRetry} for a parked command, with the errors {@link #execute} gives a command. */
+    private Reply retryParked(ClientRef client, Command command) {
+        busyWith = command.name();
+        try {
+            return process.onRetry(client, command);
+        } catch (CaravanException e) {
+            commandsFailed++;
+            return Reply.error("ERR " + e.getMessage());
+        } catch (RuntimeException e) {
+            commandsFailed++;
+            LOG.log(System.Logger.Level.ERROR, "process " + name + " failed on " + command.name(), e);
+            return Reply.error("ERR internal error in process: " + e);
+        }
+    }
+
+    /**
+     * The client of session {@code sessionId} is gone: its parked batches are dropped (answered
+     * with an error nobody reads), as redis-server unblocks a client that disconnects, so that
+     * nothing is popped for it any more. Process thread only.
+     */
+    private void dropParked(long sessionId) {
+        if (sessionId != 0 && !parked.isEmpty()) {
+            parked.drop(sessionId, Reply.error("ERR the client's connection closed while it was blocked"));
+        }
     }
 
     private void finishStopping() {
@@ -337,18 +440,39 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     private static final Runnable STOP = () -> { };
+    /** Not in the mailbox: what the process thread does when a parked batch's deadline passes. */
+    private static final Runnable DEADLINE = () -> { };
 
     private void execute(Mailbox.Batch b) {
+        if (b.isClientClosed()) {
+            busy("onClientClosed");
+            try {
+                dropParked(b.client().sessionId());
+                process.onClientClosed(b.client().sessionId());
+            } catch (RuntimeException e) {
+                // A bug in dropping one client's state is not worth the process.
+                LOG.log(System.Logger.Level.ERROR, "process " + name + " failed in onClientClosed", e);
+            } finally {
+                idle();
+            }
+            return;
+        }
+        ClientRef client = b.client();
         boolean timed = throttlePercent > 0;
         Command[] commands = b.commands();
         long startNs = busy(commands.length == 0 ? "an empty batch" : commands[0].name());
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
+            if (i > 0 && replies[i - 1] instanceof Reply.Closing) {
+                // As redis-server: nothing the client pipelined behind a close-after-reply (QUIT) runs.
+                java.util.Arrays.fill(replies, i, commands.length, Reply.SUPPRESSED);
+                break;
+            }
             try {
                 if (i > 0) {
                     busyWith = commands[i].name();
                 }
-                replies[i] = process.onCommand(commands[i]);
+                replies[i] = process.onCommand(client, commands[i]);
             } catch (CaravanException e) {
                 commandsFailed++;
                 replies[i] = Reply.error("ERR " + e.getMessage());
@@ -363,10 +487,24 @@ public final class ProcessRunner implements ProcessContext {
                 b.completion().complete(replies);
                 throw e;
             }
+            if (replies[i] instanceof Reply.Blocked blocked) {
+                commandsServed += i + 1;
+                idle();
+                parked.park(client, commands, i, replies, b.completion(), blocked);
+                serveParked(false);
+                return;
+            }
+            if (!parked.isEmpty() && !process.isReadOnly(commands[i])) {
+                // redis-server serves the clients a command unblocked right after it.
+                parked.retry();
+            }
         }
         commandsServed += commands.length;
         idle();
         b.completion().complete(replies);
+        if (!parked.isEmpty()) {
+            serveParked(false);
+        }
         int throttle = throttlePercent;
         // Not timed when the throttle was switched on during this batch: slowing down starts with the next one.
         if (throttle > 0 && timed) {
@@ -378,21 +516,58 @@ public final class ProcessRunner implements ProcessContext {
 
     private void failQueued(String why) {
         for (Mailbox.Batch b : mailbox.closeAndDrain()) {
+            if (b.isClientClosed()) {
+                continue;
+            }
             Reply[] replies = new Reply[b.commands().length];
             java.util.Arrays.fill(replies, Reply.error("ERR " + why));
             b.completion().complete(replies);
         }
+        if (!detaching) {
+            parked.failAll(Reply.error("ERR " + why));
+        }
     }
 
     /**
-     * Queues a batch of commands; blocks while the mailbox is full.
+     * Queues a batch of commands sent by {@code client}; blocks while the mailbox is full. The
+     * process sees each command through {@link CaravanProcess#onCommand(ClientRef, Command)};
+     * the control replies it may return ({@link Reply.Suppressed}, {@link Reply.Closing}) reach
+     * {@code completion} unchanged, for the endpoint to carry out.
      *
      * @throws CaravanException {@link ErrorCode#PROCESS_FAILED} (with the reason) when the process
      *                          has failed, {@link ErrorCode#NOT_HERE} once the process has stopped here
      */
-    public void submit(Command[] commands, Completion completion) throws InterruptedException {
+    public void submit(ClientRef client, Command[] commands, Completion completion) throws InterruptedException {
         requireNotFailed();
-        mailbox.putBatch(new Mailbox.Batch(commands, completion));
+        mailbox.putBatch(new Mailbox.Batch(client, commands, completion));
+    }
+
+    /** {@link #submit(ClientRef, Command[], Completion)} without a session ({@link ClientRef#NONE}). */
+    public void submit(Command[] commands, Completion completion) throws InterruptedException {
+        submit(ClientRef.NONE, commands, completion);
+    }
+
+    /**
+     * The client connection of session {@code sessionId} is gone: queues
+     * {@link CaravanProcess#onClientClosed} on the process thread, behind the batches already
+     * queued (so that they still run in that session), without blocking. Ignored for session 0.
+     *
+     * @return false when the mailbox no longer takes work (the process stopped or was handed
+     *         off): the notice was dropped, and whoever holds the session now must be told instead
+     */
+    public boolean clientClosed(long sessionId) {
+        if (sessionId == 0) {
+            return true;
+        }
+        return mailbox.putNotice(new Mailbox.Batch(new ClientRef(sessionId, "", ""), NO_COMMANDS, null));
+    }
+
+    /**
+     * Sets who carries out {@link #disconnectClient}: the node's data endpoint, which holds the
+     * client connections. Called with the session id on the process thread; must not block.
+     */
+    public void disconnectListener(java.util.function.LongConsumer listener) {
+        this.disconnectListener = java.util.Objects.requireNonNull(listener);
     }
 
     /**
@@ -405,13 +580,13 @@ public final class ProcessRunner implements ProcessContext {
      *
      * @throws CaravanException as {@link #submit}
      */
-    public void submitFromProcessThread(Command[] commands, Completion completion) throws InterruptedException {
+    public void submitFromProcessThread(ClientRef client, Command[] commands, Completion completion) throws InterruptedException {
         if (Thread.currentThread() != thread) {
-            submit(commands, completion);
+            submit(client, commands, completion);
             return;
         }
         requireNotFailed();
-        Mailbox.Batch b = new Mailbox.Batch(commands, completion);
+        Mailbox.Batch b = new Mailbox.Batch(client, commands, completion);
         if (state == ProcessState.RUNNING && mailbox.takesBatchesNow()) {
             execute(b);
         } else {
@@ -567,12 +742,15 @@ public final class ProcessRunner implements ProcessContext {
     /**
      * Hands the process off after migration: closes the mailbox, ends the process thread
      * without {@link CaravanProcess#onStop} (the process lives on elsewhere), and returns the
-     * commands still queued, oldest first, for the caller to forward. Call while suspended.
+     * commands still queued and the notices of closed clients among them, oldest first, for the
+     * caller to forward, after the batches parked on a blocking command ({@link PendingBatch#isParked()}),
+     * the longest-waiting first; a parked command runs anew at the destination, so a BLPOP's
+     * timeout starts again there. Call while suspended.
      */
     public List<PendingBatch> handOff() throws InterruptedException {
         List<PendingBatch> pending = new java.util.ArrayList<>();
         for (Mailbox.Batch b : mailbox.closeAndDrain()) {
-            pending.add(new PendingBatch(b.commands(), b.completion()));
+            pending.add(new PendingBatch(b.client(), b.commands(), b.completion()));
         }
         detaching = true;
         Thread t;
@@ -583,6 +761,13 @@ public final class ProcessRunner implements ProcessContext {
         if (t != null) {
             t.join();
         }
+        // The thread has ended (or, stepped, is the caller's): the parked batches can be read here.
+        for (PendingBatch b : pending) {
+            if (b.isClientClosed()) {
+                dropParked(b.client().sessionId());
+            }
+        }
+        pending.addAll(0, parked.handOff());
         return pending;
     }
 
@@ -598,6 +783,11 @@ public final class ProcessRunner implements ProcessContext {
     /** Commands waiting in the mailbox. */
     public int queuedCommands() {
         return mailbox.queuedCommands();
+    }
+
+    /** Client batches parked on a blocking command (a BLPOP on empty lists), read from any thread. */
+    public int parkedBatches() {
+        return parked.size();
     }
 
     public long commandsServed() {
@@ -685,6 +875,13 @@ public final class ProcessRunner implements ProcessContext {
     @Override
     public java.io.InputStream openResource(String name) throws java.io.IOException {
         return resourceOpener.open(resource(name));
+    }
+
+    @Override
+    public void disconnectClient(long sessionId) {
+        if (sessionId != 0) {
+            disconnectListener.accept(sessionId);
+        }
     }
 
     @Override

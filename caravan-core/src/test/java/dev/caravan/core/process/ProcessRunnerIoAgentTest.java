@@ -37,11 +37,11 @@ class ProcessRunnerIoAgentTest {
         }
 
         @Override
-        public void doWork(boolean block) {
+        public void doWork(long maxWaitMs) {
             driver = Thread.currentThread();
-            if (block) {
+            if (maxWaitMs > 0) {
                 try {
-                    ready.tryAcquire(5, TimeUnit.SECONDS);
+                    ready.tryAcquire(Math.min(maxWaitMs, 5_000), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -53,7 +53,7 @@ class ProcessRunnerIoAgentTest {
                 CompletableFuture<Reply> reply = replies.computeIfAbsent(command.text(1), k -> new CompletableFuture<>());
                 boolean[] inSubmit = {true};
                 try {
-                    runner.submitFromProcessThread(new Command[] {command}, r -> {
+                    runner.submitFromProcessThread(ClientRef.NONE, new Command[] {command}, r -> {
                         synchronous.put(command.text(1), inSubmit[0]);
                         reply.complete(r[0]);
                     });

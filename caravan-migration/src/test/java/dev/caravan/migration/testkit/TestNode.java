@@ -146,7 +146,12 @@ public final class TestNode implements MigrationHost {
 
     /** Starts a kv process here at epoch 1 and registers it; refused if the name is taken. */
     public TestProcess deploy(String name, long memoryBytes) throws InterruptedException {
-        ProcessSpec spec = new ProcessSpec(name, "kv", "", "", memoryBytes, Map.of());
+        return deploy(name, memoryBytes, "kv");
+    }
+
+    /** Starts a process of {@code sample} ("kv", or "sessions": {@link SessionProcess}) here at epoch 1. */
+    public TestProcess deploy(String name, long memoryBytes, String sample) throws InterruptedException {
+        ProcessSpec spec = new ProcessSpec(name, sample, "", "", memoryBytes, Map.of());
         synchronized (lifecycleLock) {
             checkAlive();
             if (processes.containsKey(name)) {
@@ -460,10 +465,11 @@ public final class TestNode implements MigrationHost {
     // ---- helpers ----------------------------------------------------------------------------------
 
     private TestProcess create(ProcessSpec spec, ProcessId processId, long epoch) {
-        if (!spec.sample().equals("kv")) {
-            throw ErrorCode.NOT_FOUND.exception("test nodes run the kv sample only, not " + spec);
-        }
-        CaravanProcess code = new KvProcess();
+        CaravanProcess code = switch (spec.sample()) {
+            case "kv" -> new KvProcess();
+            case "sessions" -> new SessionProcess();
+            default -> throw ErrorCode.NOT_FOUND.exception("test nodes run the kv and sessions samples only, not " + spec);
+        };
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES);
         ProcessRunner runner = new ProcessRunner(processId, spec.name(), epoch, code, memory, Clock.system(), spec.config(),
                 1024);

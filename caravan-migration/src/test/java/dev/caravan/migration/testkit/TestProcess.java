@@ -1,6 +1,7 @@
 package dev.caravan.migration.testkit;
 
 import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.core.process.ClientRef;
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.core.process.ProcessState;
 import dev.caravan.migration.MovableProcess;
@@ -8,7 +9,9 @@ import dev.caravan.migration.RecentReplies;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
+import dev.caravan.servers.resp.RespCommandHandler;
 import dev.caravan.servers.resp.RespProtocol;
+import dev.caravan.servers.resp.RespSession;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
@@ -36,6 +39,7 @@ public final class TestProcess implements MovableProcess {
     private final Runnable gate;
     private final RecentReplies recentReplies = new RecentReplies(RecentReplies.DEFAULT_CAPACITY);
     private volatile String movedTo;
+    private final java.util.Set<Long> closeNotices = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param gate run before each batch: blocks while the node is frozen */
     TestProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, BooleanSupplier owned, Runnable gate) {
@@ -44,7 +48,7 @@ public final class TestProcess implements MovableProcess {
         this.runner = runner;
         this.memory = memory;
         this.owned = owned;
-        this.endpoint = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(this::execute), ServerOptions.defaults()
+        this.endpoint = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(new Sessions()).withSessionLink(""), ServerOptions.defaults()
                 .withBind(new InetSocketAddress(TestNode.LOOPBACK, 0)).withName("data-" + spec.name()).withWorkers(4));
     }
 
@@ -87,6 +91,11 @@ public final class TestProcess implements MovableProcess {
         return runner.state();
     }
 
+    /** Whether session {@code id}'s close was queued for the process here (its client's connection closed). */
+    public boolean closeNoticeQueued(long id) {
+        return closeNotices.contains(id);
+    }
+
     boolean hasMoved() {
         return movedTo != null;
     }
@@ -95,7 +104,22 @@ public final class TestProcess implements MovableProcess {
         movedTo = epoch + " " + hostPort;
     }
 
-    private Reply[] execute(List<Command> batch) throws InterruptedException {
+    /** Each client's batches in its own session, and its close told to the process, as the node's data endpoint does. */
+    private final class Sessions implements RespCommandHandler {
+        @Override
+        public Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException {
+            return TestProcess.this.execute(session.client(), batch);
+        }
+
+        @Override
+        public void onClosed(RespSession session) {
+            if (runner.clientClosed(session.id())) {
+                closeNotices.add(session.id());
+            }
+        }
+    }
+
+    private Reply[] execute(ClientRef client, List<Command> batch) throws InterruptedException {
         gate.run();
         String moved = movedTo;
         if (moved != null) {
@@ -109,7 +133,7 @@ public final class TestProcess implements MovableProcess {
         }
         CompletableFuture<Reply[]> done = new CompletableFuture<>();
         try {
-            runner.submit(batch.toArray(Command[]::new), done::complete);
+            runner.submit(client, batch.toArray(Command[]::new), done::complete);
         } catch (CaravanException e) {
             moved = movedTo;
             return fill(batch.size(), Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));

@@ -1,12 +1,14 @@
 package dev.caravan.servers.model;
 
 import dev.caravan.servers.protocol.Codec;
+import dev.caravan.servers.protocol.Connection;
 import dev.caravan.servers.protocol.OutBuffer;
 import dev.caravan.servers.protocol.Protocol;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.List;
  * through an {@link Invoker}, write the replies. Used by the iterative, thread-per-request and
  * virtual-thread models.
  */
-final class BlockingConnection<Q, R> {
+final class BlockingConnection<Q, R> implements Connection {
     private static final System.Logger LOG = System.getLogger(BlockingConnection.class.getName());
 
     /** Runs a batch: on the calling thread, or on a thread of its own. */
@@ -40,19 +42,29 @@ final class BlockingConnection<Q, R> {
     private final OutBuffer out = new OutBuffer(16 * 1024);
     private ByteBuffer in = ByteBuffer.allocate(RequestBatcher.INITIAL_READ_BYTES).flip();
 
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
     private BlockingConnection(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker) {
         this.ch = ch;
         this.protocol = protocol;
-        this.codec = protocol.newCodec();
         this.invoker = invoker;
+        this.remote = address(ch, true);
+        this.local = address(ch, false);
+        this.codec = protocol.newCodec(this);
     }
 
-    /** Serves {@code ch} on the calling thread; always closes it and releases its slot. */
+    /**
+     * Serves {@code ch} on the calling thread; always closes it, releases its slot and, once
+     * its codec exists, tells the codec it closed.
+     */
     static <Q, R> void serve(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker, ConnectionTracker tracker) {
+        BlockingConnection<Q, R> connection = null;
         try {
             ch.configureBlocking(true);
             ch.socket().setTcpNoDelay(true);
-            new BlockingConnection<>(ch, protocol, invoker).loop();
+            connection = new BlockingConnection<>(ch, protocol, invoker);
+            connection.loop();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: " + e);
         } catch (InterruptedException e) {
@@ -61,6 +73,41 @@ final class BlockingConnection<Q, R> {
             LOG.log(System.Logger.Level.WARNING, protocol.name() + " handler failed; connection closed", e);
         } finally {
             tracker.remove(ch);
+            if (connection != null) {
+                connection.onClosed();
+            }
+        }
+    }
+
+    private void onClosed() {
+        try {
+            codec.onClosed();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, protocol.name() + " close handler failed", e);
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** Closing the channel wakes the serving thread's blocked read, which then ends the connection. */
+    @Override
+    public void close() {
+        ConnectionTracker.closeQuietly(ch);
+    }
+
+    static InetSocketAddress address(SocketChannel ch, boolean remote) {
+        try {
+            return (InetSocketAddress) (remote ? ch.getRemoteAddress() : ch.getLocalAddress());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -89,7 +136,7 @@ final class BlockingConnection<Q, R> {
             }
             boolean close = false;
             if (!batch.isEmpty()) {
-                invoker.invoke(() -> protocol.handle(batch, replies));
+                invoker.invoke(() -> protocol.handle(codec, batch, replies));
                 for (int i = 0; i < replies.size(); i++) {
                     codec.encode(replies.get(i), out);
                     if (codec.closeAfter(batch.get(i), replies.get(i))) {

@@ -2,11 +2,13 @@ package dev.caravan.servers.model;
 
 import dev.caravan.servers.protocol.AsyncProtocol;
 import dev.caravan.servers.protocol.Codec;
+import dev.caravan.servers.protocol.Connection;
 import dev.caravan.servers.protocol.OutBuffer;
 import dev.caravan.servers.protocol.Protocol;
 import dev.caravan.wire.CaravanException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -31,9 +33,12 @@ import java.util.List;
  * </pre>
  *
  * <p>Threading: only the thread driving the loop touches it; replies that arrive on another
- * thread are handed to the loop ({@link DrivenLoopServer#execute}) first.
+ * thread are handed to the loop ({@link DrivenLoopServer#execute}) first, and so is
+ * {@link #close()} (the {@link Connection} view, any thread). The codec hears of the end
+ * ({@link Codec#onClosed}) once, on the loop's thread, at once even while a batch waits for its
+ * answer (which is then dropped): a node's process is told behind that batch.
  */
-final class DrivenConnection<Q, R> {
+final class DrivenConnection<Q, R> implements Connection {
     private static final System.Logger LOG = System.getLogger(DrivenConnection.class.getName());
 
     private final DrivenLoopServer loop;
@@ -57,13 +62,32 @@ final class DrivenConnection<Q, R> {
     private boolean closing;
     private boolean closed;
     private boolean eof;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
 
     DrivenConnection(DrivenLoopServer loop, SocketChannel ch, Protocol<Q, R> protocol, ConnectionTracker tracker) {
         this.loop = loop;
         this.ch = ch;
         this.protocol = protocol;
-        this.codec = protocol.newCodec();
         this.tracker = tracker;
+        this.remote = BlockingConnection.address(ch, true);
+        this.local = BlockingConnection.address(ch, false);
+        this.codec = protocol.newCodec(this);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> close(null));
     }
 
     void attach(SelectionKey k) {
@@ -169,10 +193,10 @@ final class DrivenConnection<Q, R> {
     private void dispatch(CaravanException pendingError) {
         try {
             if (protocol instanceof AsyncProtocol<Q, R> async) {
-                async.handle(batch, replies -> onReplies(replies, pendingError));
+                async.handle(codec, batch, replies -> onReplies(replies, pendingError));
             } else {
                 syncReplies.clear();
-                protocol.handle(batch, syncReplies);
+                protocol.handle(codec, batch, syncReplies);
                 onReplies(syncReplies, pendingError);
             }
         } catch (InterruptedException e) {
@@ -250,6 +274,7 @@ final class DrivenConnection<Q, R> {
         }
     }
 
+    /** Ends the connection (once) and tells the codec; on the loop's thread. */
     void close(Exception cause) {
         if (closed) {
             return;
@@ -262,5 +287,10 @@ final class DrivenConnection<Q, R> {
             key.cancel();
         }
         tracker.remove(ch);
+        try {
+            codec.onClosed();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, protocol.name() + " close handler failed", e);
+        }
     }
 }

@@ -47,6 +47,8 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     private volatile Thread driver;
     private Thread ownThread;
     private volatile boolean closed;
+    /** Set by the driving thread once it closed every connection after {@link #close}. */
+    private boolean connectionsClosed;
 
     private DrivenLoopServer(Protocol<?, ?> protocol, ServerOptions options) throws IOException {
         this.protocol = protocol;
@@ -87,25 +89,28 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     }
 
     @Override
-    public void doWork(boolean block) {
+    public void doWork(long maxWaitMs) {
         driver = Thread.currentThread();
         if (closed) {
-            if (block) {
-                LockSupport.parkNanos(this, CLOSED_PARK_NS);
+            closeConnections();
+            if (maxWaitMs > 0) {
+                LockSupport.parkNanos(this, Math.min(CLOSED_PARK_NS, TimeUnit.MILLISECONDS.toNanos(Math.min(maxWaitMs, 1_000))));
             }
             return;
         }
         try {
             runTasks();
-            if (block && tasks.isEmpty()) {
+            if (maxWaitMs <= 0 || !tasks.isEmpty()) {
+                selector.selectNow(this::onSelected);
+            } else if (maxWaitMs == Long.MAX_VALUE) {
                 selector.select(this::onSelected);
             } else {
-                selector.selectNow(this::onSelected);
+                selector.select(this::onSelected, maxWaitMs);
             }
             wakeupPending.set(false);
             runTasks();
         } catch (ClosedSelectorException e) {
-            // closed by close() while selecting
+            closeConnections();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, name + ": selector failed; its connections are closed", e);
             close();
@@ -128,19 +133,46 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
 
     @Override
     public synchronized void onProcessThreadExit() {
-        driver = null;
-        if (!closed) {
-            startOwnThread();
+        if (closed) {
+            // Still the driving thread: nobody else will close the connections.
+            closeConnections();
+            driver = null;
+            return;
         }
+        driver = null;
+        startOwnThread();
     }
 
     private synchronized void startOwnThread() {
         ownThread = Thread.ofPlatform().name(name + "-loop").daemon(true).start(() -> {
             driver = Thread.currentThread();
             while (!closed) {
-                doWork(true);
+                doWork(Long.MAX_VALUE);
             }
+            closeConnections();
         });
+    }
+
+    /**
+     * Once the server is closed, on the thread driving it: every connection ends and its codec
+     * hears of it (a node's process is told that those clients are gone).
+     */
+    private void closeConnections() {
+        if (connectionsClosed) {
+            return;
+        }
+        connectionsClosed = true;
+        try {
+            for (SelectionKey k : selector.keys()) {
+                if (k.attachment() instanceof DrivenConnection<?, ?> c) {
+                    c.close(null);
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // Closed meanwhile: the channels are closed all the same.
+        }
+        tracker.closeAll();
+        ConnectionTracker.closeQuietly(selector);
     }
 
     /** Runs {@code task} on the thread that drives the loop, at its next round. */
@@ -249,7 +281,10 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
         if (own != null && own != Thread.currentThread()) {
             Listeners.join(own);
         }
+        if (own == null && driver == null) {
+            // Never driven: no other thread touches the connections.
+            closeConnections();
+        }
         tracker.closeAll();
-        ConnectionTracker.closeQuietly(selector);
     }
 }

@@ -1,11 +1,13 @@
 package dev.caravan.servers.model;
 
 import dev.caravan.servers.protocol.Codec;
+import dev.caravan.servers.protocol.Connection;
 import dev.caravan.servers.protocol.OutBuffer;
 import dev.caravan.servers.protocol.Protocol;
 import dev.caravan.wire.CaravanException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -28,8 +30,11 @@ import java.util.concurrent.Executor;
  * <p>Threading: owned by its {@link SelectorLoop}'s thread. In dispatcher/worker mode the
  * HANDLING state runs on a worker, which touches only the batch, the codec and the out-buffer
  * and then posts {@link #onHandled} back to the loop; the queue hand-offs order the accesses.
+ * {@link #close()} (the {@link Connection} view, any thread) is handed to the loop too. The
+ * codec hears of the end ({@link Codec#onClosed}) once, on the loop thread, after a batch in
+ * a worker's hands has come back.
  */
-final class LoopConnection<Q, R> {
+final class LoopConnection<Q, R> implements Connection {
     private static final System.Logger LOG = System.getLogger(LoopConnection.class.getName());
 
     private final SelectorLoop loop;
@@ -46,14 +51,35 @@ final class LoopConnection<Q, R> {
     private boolean handling;
     private boolean closing;
     private boolean eof;
+    private boolean closed;
+    private boolean closeNotified;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
 
     LoopConnection(SelectorLoop loop, SocketChannel ch, Protocol<Q, R> protocol, Executor offload, ConnectionTracker tracker) {
         this.loop = loop;
         this.ch = ch;
         this.protocol = protocol;
-        this.codec = protocol.newCodec();
         this.offload = offload;
         this.tracker = tracker;
+        this.remote = BlockingConnection.address(ch, true);
+        this.local = BlockingConnection.address(ch, false);
+        this.codec = protocol.newCodec(this);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> close(null));
     }
 
     void attach(SelectionKey k) {
@@ -137,7 +163,7 @@ final class LoopConnection<Q, R> {
     private void handle(CaravanException pendingError) {
         replies.clear();
         try {
-            protocol.handle(batch, replies);
+            protocol.handle(codec, batch, replies);
             for (int i = 0; i < replies.size(); i++) {
                 codec.encode(replies.get(i), out);
                 if (codec.closeAfter(batch.get(i), replies.get(i))) {
@@ -165,7 +191,8 @@ final class LoopConnection<Q, R> {
      */
     private boolean onHandled() {
         handling = false;
-        if (!ch.isOpen()) {
+        if (closed || !ch.isOpen()) {
+            close(null);
             return false;
         }
         try {
@@ -203,13 +230,38 @@ final class LoopConnection<Q, R> {
         }
     }
 
+    /** Ends the connection (once); the codec hears of it now, or when a worker's batch comes back. */
     void close(Exception cause) {
-        if (cause != null) {
-            LOG.log(System.Logger.Level.DEBUG, "connection closed: " + cause);
+        if (!closed) {
+            closed = true;
+            if (cause != null) {
+                LOG.log(System.Logger.Level.DEBUG, "connection closed: " + cause);
+            }
+            if (key != null) {
+                key.cancel();
+            }
+            tracker.remove(ch);
         }
-        if (key != null) {
-            key.cancel();
+        if (!handling) {
+            notifyClosed();
         }
-        tracker.remove(ch);
+    }
+
+    /** The loop is ending (server closing, or the loop died): close, and tell the codec even if a worker still has a batch. */
+    void closeAtLoopEnd() {
+        close(null);
+        notifyClosed();
+    }
+
+    private void notifyClosed() {
+        if (closeNotified) {
+            return;
+        }
+        closeNotified = true;
+        try {
+            codec.onClosed();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, protocol.name() + " close handler failed", e);
+        }
     }
 }

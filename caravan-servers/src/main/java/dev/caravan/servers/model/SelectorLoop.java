@@ -104,7 +104,11 @@ final class SelectorLoop implements Executor {
             LOG.log(System.Logger.Level.ERROR, thread.getName() + " died; its connections are closed", e);
         } finally {
             for (SelectionKey k : selector.keys()) {
-                ConnectionTracker.closeQuietly(k.channel());
+                if (k.attachment() instanceof LoopConnection<?, ?> c) {
+                    c.closeAtLoopEnd();
+                } else {
+                    ConnectionTracker.closeQuietly(k.channel());
+                }
             }
             ConnectionTracker.closeQuietly(selector);
         }

@@ -20,9 +20,11 @@ public interface AsyncProtocol<Q, R> extends Protocol<Q, R> {
     }
 
     /**
-     * Answers {@code batch}: calls {@code done} exactly once, either before returning (the usual
-     * case: answered at once, on the calling thread) or later on any thread. The caller leaves
-     * {@code batch} untouched until then. Must not block.
+     * Answers {@code batch} of the connection whose codec is {@code codec} (see
+     * {@link Protocol#handle(Codec, List, List)}): calls {@code done} exactly once, either before
+     * returning (the usual case: answered at once, on the calling thread) or later on any
+     * thread. The caller leaves {@code batch} untouched until then. Must not block (a handler that
+     * may is run on a model that can wait: see the protocol).
      */
-    void handle(List<Q> batch, Replies<R> done);
+    void handle(Codec<Q, R> codec, List<Q> batch, Replies<R> done) throws InterruptedException;
 }

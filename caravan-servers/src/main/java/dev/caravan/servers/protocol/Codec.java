@@ -36,6 +36,15 @@ public interface Codec<Q, R> {
         return false;
     }
 
+    /**
+     * The connection has ended, whatever the cause (the peer closed it, bad input, a
+     * {@link #closeAfter} reply, {@link Connection#close()}, the server closing): called exactly
+     * once, after the last {@link Protocol#handle} for it returned, on the model's serving
+     * thread for the connection (so it may block as {@code handle} may). The default does nothing.
+     */
+    default void onClosed() {
+    }
+
     /** Most bytes the codec may leave unconsumed while waiting for a complete request. */
     default int maxBufferedBytes() {
         return 1 << 20;

@@ -29,6 +29,15 @@ public interface Protocol<Q, R> {
     Codec<Q, R> newCodec();
 
     /**
+     * A fresh codec for {@code connection}: what every model calls. A protocol that keeps
+     * per-connection state beyond decoding (a RESP session) keeps it in the codec; the default
+     * ignores the connection.
+     */
+    default Codec<Q, R> newCodec(Connection connection) {
+        return newCodec();
+    }
+
+    /**
      * Answers a batch of requests that one client pipelined, in order: append exactly one
      * reply per request to {@code replies}.
      *
@@ -36,4 +45,13 @@ public interface Protocol<Q, R> {
      *                              request cancelled); the connection is then closed
      */
     void handle(List<Q> batch, List<R> replies) throws InterruptedException;
+
+    /**
+     * {@link #handle(List, List)} for the connection whose codec is {@code codec} (the one
+     * {@link #newCodec(Connection)} made for it): what every model calls, so that a protocol
+     * can reach its per-connection state without a lookup. The default ignores the codec.
+     */
+    default void handle(Codec<Q, R> codec, List<Q> batch, List<R> replies) throws InterruptedException {
+        handle(batch, replies);
+    }
 }

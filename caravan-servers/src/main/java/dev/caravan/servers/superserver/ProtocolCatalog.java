@@ -30,7 +30,7 @@ public final class ProtocolCatalog {
         return switch (name) {
             case "binary" -> BinaryProtocol.crc32();
             case "http" -> HttpProtocol.plaintext(RequestDelay.NONE);
-            default -> new RespProtocol(batch -> batch.stream().map(ProtocolCatalog::echo).toArray(Reply[]::new));
+            default -> new RespProtocol((session, batch) -> batch.stream().map(ProtocolCatalog::echo).toArray(Reply[]::new));
         };
     }
 
@@ -39,7 +39,7 @@ public final class ProtocolCatalog {
             case "PING" -> new Reply.Simple("PONG");
             case "ECHO" -> c.size() == 2 ? new Reply.Bulk(c.arg(1)) : Reply.wrongArity("echo");
             case "PID" -> Reply.integer(ProcessHandle.current().pid());
-            case "QUIT" -> Reply.OK;
+            case "QUIT" -> new Reply.Closing(Reply.OK);
             default -> Reply.error("ERR unknown command '" + c.text(0) + "'");
         };
     }

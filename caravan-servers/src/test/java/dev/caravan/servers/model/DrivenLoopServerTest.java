@@ -1,6 +1,8 @@
 package dev.caravan.servers.model;
 
-import dev.caravan.servers.resp.AsyncRespProtocol;
+import dev.caravan.servers.resp.RespCommandHandler;
+import dev.caravan.servers.resp.RespProtocol;
+import dev.caravan.servers.resp.RespSession;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespReplyReader;
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DrivenLoopServerTest {
     private final List<Thread> handledOn = new CopyOnWriteArrayList<>();
     private final List<String> handled = new CopyOnWriteArrayList<>();
+    private final List<Long> closedSessions = new CopyOnWriteArrayList<>();
     /** Batches whose tag starts with "later" wait here until the test answers them. */
     private final Queue<Consumer<Reply[]>> later = new ConcurrentLinkedQueue<>();
     private volatile boolean ownerRunning = true;
@@ -27,22 +30,35 @@ class DrivenLoopServerTest {
     private DrivenLoopServer server;
 
     private void start(boolean withOwner) throws Exception {
-        AsyncRespProtocol protocol = new AsyncRespProtocol((batch, done) -> {
-            handledOn.add(Thread.currentThread());
-            for (Command c : batch) {
-                handled.add(c.text(1));
+        RespProtocol protocol = new RespProtocol(new RespCommandHandler() {
+            @Override
+            public Reply[] execute(RespSession session, List<Command> batch) {
+                throw new AssertionError("the process-thread model must not wait for a batch");
             }
-            if (batch.getFirst().text(1).startsWith("later")) {
-                later.add(done);
-            } else {
-                done.accept(batch.stream().map(c -> Reply.bulk(c.text(1))).toArray(Reply[]::new));
+
+            @Override
+            public void execute(RespSession session, List<Command> batch, Consumer<Reply[]> done) {
+                handledOn.add(Thread.currentThread());
+                for (Command c : batch) {
+                    handled.add(c.text(1));
+                }
+                if (batch.getFirst().text(1).startsWith("later")) {
+                    later.add(done);
+                } else {
+                    done.accept(batch.stream().map(c -> Reply.bulk(c.text(1))).toArray(Reply[]::new));
+                }
+            }
+
+            @Override
+            public void onClosed(RespSession session) {
+                closedSessions.add(session.id());
             }
         });
         server = DrivenLoopServer.forOwner(protocol, ServerOptions.defaults().withName("driven"));
         if (withOwner) {
             owner = Thread.ofPlatform().name("owner").start(() -> {
                 while (ownerRunning) {
-                    server.doWork(true);
+                    server.doWork(Long.MAX_VALUE);
                 }
             });
         }
@@ -122,6 +138,7 @@ class DrivenLoopServerTest {
             Thread.onSpinWait();
         }
         assertThat(server.activeConnections()).as("closed without waiting for the answer").isZero();
+        assertThat(closedSessions).as("the session's end is told at once").hasSize(1);
         // The answer that comes later finds the connection gone and is dropped.
         later.poll().accept(new Reply[] {Reply.bulk("too late")});
     }
@@ -151,9 +168,9 @@ class DrivenLoopServerTest {
         start(false);
         server.close();
         long t0 = System.nanoTime();
-        server.doWork(true);
+        server.doWork(Long.MAX_VALUE);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("parks briefly, does not spin or fail").isLessThan(2_000);
-        server.doWork(false);
+        server.doWork(0);
     }
 
     private void awaitHandled(String tag) {

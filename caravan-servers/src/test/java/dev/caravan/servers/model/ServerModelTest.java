@@ -57,8 +57,12 @@ class ServerModelTest {
     @ParameterizedTest
     @EnumSource(ServerModel.class)
     void shouldServeRespWithQuit(ServerModel model) throws Exception {
-        RespProtocol resp = new RespProtocol(batch -> batch.stream()
-                .map(c -> c.name().equals("PING") ? (Reply) new Reply.Simple("PONG") : Reply.bulk(c.text(c.size() - 1)))
+        RespProtocol resp = new RespProtocol((session, batch) -> batch.stream()
+                .map(c -> switch (c.name()) {
+                    case "PING" -> new Reply.Simple("PONG");
+                    case "QUIT" -> new Reply.Closing(Reply.bulk("QUIT"));
+                    default -> Reply.bulk(c.text(c.size() - 1));
+                })
                 .toArray(Reply[]::new));
         try (Server server = model.start(resp, OPTIONS); WireClient c = new WireClient(server.address())) {
             RespCommandWriter w = new RespCommandWriter(c.out);
@@ -80,7 +84,7 @@ class ServerModelTest {
     void shouldAnswerMalformedInputAndKeepServingOthers(ServerModel model) throws Exception {
         try (Server bin = model.start(BinaryProtocol.crc32(), OPTIONS);
              Server http = model.start(HttpProtocol.plaintext(RequestDelay.NONE), OPTIONS);
-             Server resp = model.start(new RespProtocol(b -> b.stream().map(x -> Reply.OK).toArray(Reply[]::new)), OPTIONS)) {
+             Server resp = model.start(new RespProtocol((session, b) -> b.stream().map(x -> Reply.OK).toArray(Reply[]::new)), OPTIONS)) {
             try (WireClient bad = new WireClient(bin.address())) {
                 bad.out.writeInt(2);
                 bad.out.flush();

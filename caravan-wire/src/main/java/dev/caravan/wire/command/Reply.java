@@ -132,8 +132,9 @@ public sealed interface Reply {
 
     /**
      * Control, never written: the command cannot complete yet (a blocking pop on empty lists).
-     * The runtime parks the client's batch and runs the command again after later commands;
-     * when the clock reaches {@code deadlineMs} (0 = never) the client gets {@code timeoutReply}.
+     * The runtime parks the client's batch and asks the process again after later commands that
+     * may write ({@code CaravanProcess.onRetry}); once the clock is past {@code deadlineMs}
+     * (0 = never) the client gets {@code timeoutReply} and the rest of its batch runs.
      */
     record Blocked(long deadlineMs, Reply timeoutReply) implements Reply {
     }

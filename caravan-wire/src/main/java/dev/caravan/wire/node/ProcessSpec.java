@@ -50,6 +50,15 @@ public record ProcessSpec(String name, String sample, String bundleHash, String 
         }
     }
 
+    /** What logs and error messages may show: the values of {@code auth.*} settings (a password's hash) are hidden. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        config.forEach((k, v) -> shown.put(k, k.startsWith("auth.") ? "(hidden)" : v));
+        return "ProcessSpec[name=" + name + ", sample=" + sample + ", bundleHash=" + bundleHash + ", className=" + className
+                + ", memoryBytes=" + memoryBytes + ", config=" + shown + "]";
+    }
+
     public void writeTo(BodyWriter w) {
         w.string(name).string(sample).string(bundleHash).string(className).i64(memoryBytes).i32(config.size());
         config.forEach((k, v) -> w.string(k).string(v));

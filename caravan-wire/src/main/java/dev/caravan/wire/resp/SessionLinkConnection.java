@@ -1,0 +1,159 @@
+package dev.caravan.wire.resp;
+
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.command.Command;
+import dev.caravan.wire.command.Reply;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The forwarder's end of one {@link SessionLink} connection to a data endpoint: opens it with
+ * the hello, then carries one exchange at a time (a client's batch, or a closed session).
+ *
+ * <p>Pooling contract: a connection may go back to a pool only when its last exchange
+ * returned normally (a complete, well-framed reply). Every {@link IOException} — a broken
+ * socket, an end of stream, or a reply that is not a well-formed frame — leaves it in an
+ * unknown state: close it. {@link #looksOpen} lets a pool drop a connection the data endpoint
+ * closed while it sat idle (the endpoint stopped, or its process moved and the old endpoint
+ * closed) without sending a batch into it.
+ *
+ * <p>Threading: not thread-safe; one exchange at a time, as a pool hands it out.
+ */
+public final class SessionLinkConnection implements AutoCloseable {
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+    /** Idle connections younger than this are not probed: a peer close that recent is unlikely. */
+    private static final long PROBE_AFTER_IDLE_NS = 200_000_000L;
+
+    private final SocketChannel channel;
+    private final RespCommandWriter out;
+    private final RespReplyReader in;
+    private final InetSocketAddress target;
+    private long lastUsedNs = System.nanoTime();
+
+    private SessionLinkConnection(SocketChannel channel, InetSocketAddress target) {
+        this.channel = channel;
+        this.target = target;
+        this.out = new RespCommandWriter(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+        this.in = new RespReplyReader(Channels.newInputStream(channel));
+    }
+
+    /**
+     * Connects to a data endpoint and opens the link with {@code token} (the cluster token,
+     * "" for none).
+     *
+     * @throws IOException when it cannot be reached, or refuses the link (wrong token, or an
+     *                     endpoint that does not speak it)
+     */
+    public static SessionLinkConnection open(InetSocketAddress target, String token) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(target, CONNECT_TIMEOUT_MS);
+            SessionLinkConnection c = new SessionLinkConnection(ch, target);
+            Reply r = c.exchange(SessionLink.hello(token));
+            if (!Reply.OK.equals(r)) {
+                throw new IOException("data endpoint " + target + " refused the session link: " + r);
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress target() {
+        return target;
+    }
+
+    /**
+     * Sends one client batch and returns its replies, control kinds restored
+     * ({@link Reply.Suppressed}, {@link Reply.Closing}).
+     *
+     * @throws IOException on a broken connection or a reply that is not a well-formed frame;
+     *                     the batch may or may not have run
+     */
+    public Reply[] batch(long sessionId, String addr, String laddr, Command[] commands) throws IOException {
+        out.write(SessionLink.batchHeader(sessionId, addr, laddr, commands.length));
+        for (Command c : commands) {
+            out.write(c);
+        }
+        out.flush();
+        Reply framed = read();
+        try {
+            return SessionLink.unframe(framed, commands.length);
+        } catch (CaravanException e) {
+            throw new IOException("session link to " + target + " out of step: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tells the process that session {@code sessionId}'s client is gone.
+     *
+     * @return the endpoint's answer: {@code +OK}, or an error when it could not take the notice
+     */
+    public Reply closed(long sessionId) throws IOException {
+        return exchange(SessionLink.closed(sessionId));
+    }
+
+    /**
+     * Whether the connection can still be used, as far as can be told without sending: one
+     * that sat idle for a while is probed with a non-blocking read, which sees a peer's close.
+     */
+    public boolean looksOpen() {
+        if (!channel.isOpen()) {
+            return false;
+        }
+        if (System.nanoTime() - lastUsedNs < PROBE_AFTER_IDLE_NS) {
+            return true;
+        }
+        if (in.hasBufferedInput()) {
+            return false;
+        }
+        try {
+            channel.configureBlocking(false);
+            int n = channel.read(ByteBuffer.allocate(1));
+            channel.configureBlocking(true);
+            // -1: the peer closed it; > 0: bytes nobody asked for, the link is out of step.
+            return n == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Reply exchange(Command c) throws IOException {
+        out.write(c);
+        out.flush();
+        return read();
+    }
+
+    private Reply read() throws IOException {
+        Reply r;
+        try {
+            r = in.read();
+        } catch (CaravanException e) {
+            throw new IOException("session link to " + target + " sent bad RESP: " + e.getMessage(), e);
+        }
+        if (r == null) {
+            throw new EOFException("session link to " + target + " closed mid-exchange");
+        }
+        lastUsedNs = System.nanoTime();
+        return r;
+    }
+
+    /** Closes the connection; never throws. */
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing left to release.
+        }
+    }
+}
