@@ -1,5 +1,6 @@
 package dev.caravan.cli.commands;
 
+import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.cli.bench.KvLoad;
 import dev.caravan.cli.bench.migration.MigrationDemo;
 import dev.caravan.client.CaravanClient;
@@ -11,7 +12,6 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
-import dev.caravan.cli.DaemonJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

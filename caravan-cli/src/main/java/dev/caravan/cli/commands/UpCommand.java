@@ -1,9 +1,9 @@
 package dev.caravan.cli.commands;
 
+import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.NamingMain;
 import dev.caravan.launch.NodeMain;
-import dev.caravan.cli.DaemonJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
