@@ -76,11 +76,8 @@ final class PagedList {
         }
         int used = payload(n);
         if (head && used > 0) {
-            // Shift the node's entries up by one bulk copy through the scratch buffer (as a
-            // listpack's memmove): no garbage per push.
-            byte[] rest = scratch(used);
-            mem.read(n + NODE_HEADER, rest, 0, used);
-            mem.write(n + NODE_HEADER + add, rest, 0, used);
+            // Shift the node's entries up in place, as a listpack's memmove.
+            mem.move(n + NODE_HEADER, n + NODE_HEADER + add, used);
         }
         writeEntry(n + NODE_HEADER + (head ? 0 : used), value);
         mem.putInt(n + 16, mem.getInt(n + 16) + 1);
@@ -90,8 +87,8 @@ final class PagedList {
 
     /**
      * LPOP ({@code head}) or RPOP one value; null when empty. Touches one node: at the tail, only
-     * the entry (found by its trailing length); at the head, the entry and one bulk move of the
-     * rest (as a listpack's memmove), through the scratch buffer.
+     * the entry (found by its trailing length); at the head, the entry and one move of the rest
+     * in place (as a listpack's memmove).
      */
     byte[] pop(long l, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
@@ -112,9 +109,7 @@ final class PagedList {
         }
         int rest = used - ENTRY_OVERHEAD - len;
         if (head) {
-            byte[] p = scratch(rest);
-            mem.read(start + ENTRY_OVERHEAD + len, p, 0, rest);
-            mem.write(start, p, 0, rest);
+            mem.move(start + ENTRY_OVERHEAD + len, start, rest);
         }
         mem.putInt(n + 16, count - 1);
         mem.putInt(n + 20, rest);

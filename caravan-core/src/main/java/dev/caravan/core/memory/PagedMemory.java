@@ -350,6 +350,31 @@ public final class PagedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code len} bytes from {@code from} to {@code to} within this memory, as C's
+     * {@code memmove} (the ranges may overlap): in place when both lie in one chunk (a list
+     * node's shift), through a temporary array otherwise. Marks the destination dirty.
+     */
+    public void move(long from, long to, int len) {
+        checkRange(from, len);
+        checkRange(to, len);
+        if (len == 0) {
+            return;
+        }
+        long fromChunk = from >>> chunkShift;
+        if (fromChunk == (from + len - 1) >>> chunkShift && fromChunk == to >>> chunkShift
+                && fromChunk == (to + len - 1) >>> chunkShift) {
+            chunkForRead(from, len); // faults missing source pages in (post-copy) before they are read
+            MemorySegment s = chunkForWrite(to, len);
+            MemorySegment.copy(s, from & chunkMask, s, to & chunkMask, len);
+            markDirty(to, len);
+            return;
+        }
+        byte[] tmp = new byte[len];
+        read(from, tmp, 0, len);
+        write(to, tmp, 0, len);
+    }
+
     /** Whether two ranges hold the same bytes (for key comparison without copying). */
     public boolean equalsBytes(long address, byte[] other, int off, int len) {
         checkRange(address, len);

@@ -55,6 +55,29 @@ class PagedMemoryTest {
     }
 
     @Test
+    void shouldMoveOverlappingRangesAsMemmoveWithinAndAcrossChunks() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            long chunkBytes = 4096L * PagedMemory.PAGES_PER_CHUNK;
+            for (long base : new long[] {100, chunkBytes - 50}) {
+                byte[] data = new byte[40];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) (i + 1);
+                }
+                m.write(base, data, 0, data.length);
+                m.clearDirty();
+                m.move(base, base + 10, 40); // up, overlapping
+                byte[] back = new byte[40];
+                m.read(base + 10, back, 0, 40);
+                assertThat(back).isEqualTo(data);
+                assertThat(m.isDirty((base + 10) / 4096)).isTrue();
+                m.move(base + 10, base, 40); // down, overlapping
+                m.read(base, back, 0, 40);
+                assertThat(back).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
     void shouldCompareBytesInPlaceAsArraysCompareUnsigned() {
         try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
             long chunkBytes = 4096L * PagedMemory.PAGES_PER_CHUNK;
