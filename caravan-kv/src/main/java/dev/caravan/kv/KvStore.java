@@ -38,7 +38,8 @@ import dev.caravan.wire.ErrorCode;
  * Threading: the process thread only.
  */
 final class KvStore {
-    static final long FORMAT = 3;
+    /** 4: list entries carry their length after them too ({@link PagedList}). */
+    static final long FORMAT = 4;
     static final int STRING = 0;
     static final int HASH = 1;
     static final int LIST = 2;

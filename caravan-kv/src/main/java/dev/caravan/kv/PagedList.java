@@ -15,7 +15,9 @@ import java.util.List;
  * <pre>
  * list header (32 bytes): +0 first node  +8 last node  +16 elements  +24 nodes
  * node:  +0 previous node  +8 next node  +16 entries (int)  +20 payload bytes (int)
- *        +24 payload: entry, entry, …   where an entry is a 4-byte length (unaligned) and its bytes
+ *        +24 payload: entry, entry, …   where an entry is its 4-byte length, its bytes, and its length
+ *            again (both unaligned): the trailing length (a listpack's "backlen") finds the last
+ *            entry without walking the node, so a pop at the tail is O(1)
  * </pre>
  *
  * <p>A node is never empty: the one that would be is unlinked and freed, and the caller
@@ -24,10 +26,14 @@ import java.util.List;
 final class PagedList {
     static final int NODE_PAYLOAD_BYTES = 8 * 1024;
     private static final int NODE_HEADER = 24;
+    /** An entry's bytes besides its value: the length before it and after it. */
+    private static final int ENTRY_OVERHEAD = 8;
     private static final int MIN_NODE_BYTES = 128;
 
     private final PagedHeap heap;
     private final PagedMemory mem;
+    /** One node's payload, copied out in one read (process thread only, like the whole class). */
+    private final byte[] scratch = new byte[NODE_PAYLOAD_BYTES];
     /** Changes made so far (pushes, pops, node rewrites): WATCH's sign that a command wrote. */
     private long mutations;
 
@@ -62,7 +68,7 @@ final class PagedList {
     void push(long l, byte[] value, boolean head) {
         mutations++;
         long n = mem.getLong(head ? l : l + 8);
-        int add = 4 + value.length;
+        int add = ENTRY_OVERHEAD + value.length;
         if (n == 0 || payload(n) + add > NODE_PAYLOAD_BYTES) {
             n = newNode(l, add, head ? 0 : mem.getLong(l + 8), head ? mem.getLong(l) : 0);
         } else if (heap.blockSize(n) < NODE_HEADER + payload(n) + add) {
@@ -70,19 +76,20 @@ final class PagedList {
         }
         int used = payload(n);
         if (head && used > 0) {
-            byte[] rest = new byte[used];
-            mem.read(n + NODE_HEADER, rest, 0, used);
-            mem.write(n + NODE_HEADER + add, rest, 0, used);
+            // Shift the node's entries up in place, as a listpack's memmove.
+            mem.move(n + NODE_HEADER, n + NODE_HEADER + add, used);
         }
-        long at = n + NODE_HEADER + (head ? 0 : used);
-        Unaligned.putInt(mem, at, value.length);
-        mem.write(at + 4, value, 0, value.length);
+        writeEntry(n + NODE_HEADER + (head ? 0 : used), value);
         mem.putInt(n + 16, mem.getInt(n + 16) + 1);
         mem.putInt(n + 20, used + add);
         mem.putLong(l + 16, length(l) + 1);
     }
 
-    /** LPOP ({@code head}) or RPOP one value; null when empty. Touches one node, without decoding it. */
+    /**
+     * LPOP ({@code head}) or RPOP one value; null when empty. Touches one node: at the tail, only
+     * the entry (found by its trailing length); at the head, the entry and one move of the rest
+     * in place (as a listpack's memmove).
+     */
     byte[] pop(long l, boolean head) {
         long n = mem.getLong(head ? l : l + 8);
         if (n == 0) {
@@ -90,30 +97,44 @@ final class PagedList {
         }
         mutations++;
         int count = mem.getInt(n + 16);
+        int used = payload(n);
+        long start = n + NODE_HEADER;
+        int len = Unaligned.getInt(mem, head ? start : start + used - 4);
+        long at = head ? start : start + used - ENTRY_OVERHEAD - len;
+        byte[] v = new byte[len];
+        mem.read(at + 4, v, 0, len);
         if (count == 1) {
-            byte[] v = decode(n).get(0);
             rewrite(l, n, List.of());
             return v;
         }
-        long at = n + NODE_HEADER;
-        if (!head) {
-            for (int i = 0; i < count - 1; i++) {
-                at += 4 + Unaligned.getInt(mem, at);
-            }
-        }
-        byte[] v = new byte[Unaligned.getInt(mem, at)];
-        mem.read(at + 4, v, 0, v.length);
-        int used = payload(n);
-        int rest = used - 4 - v.length;
+        int rest = used - ENTRY_OVERHEAD - len;
         if (head) {
-            byte[] tail = new byte[rest];
-            mem.read(at + 4 + v.length, tail, 0, rest);
-            mem.write(n + NODE_HEADER, tail, 0, rest);
+            mem.move(start + ENTRY_OVERHEAD + len, start, rest);
         }
         mem.putInt(n + 16, count - 1);
         mem.putInt(n + 20, rest);
         mem.putLong(l + 16, length(l) - 1);
         return v;
+    }
+
+    /** Writes one entry (length, bytes, length) at {@code at}. */
+    private void writeEntry(long at, byte[] value) {
+        Unaligned.putInt(mem, at, value.length);
+        mem.write(at + 4, value, 0, value.length);
+        Unaligned.putInt(mem, at + 4 + value.length, value.length);
+    }
+
+    /** A little-endian int in a payload copy (entries' lengths are unaligned). */
+    private static int intAt(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
+    }
+
+    /**
+     * A buffer for one node's payload, at least {@code bytes} long: the reusable one for a node
+     * of packed entries, a fresh one (not kept) for a node holding one large entry.
+     */
+    private byte[] scratch(int bytes) {
+        return bytes <= scratch.length ? scratch : new byte[bytes];
     }
 
     /** The value at 0-based {@code index} (in range). */
@@ -132,17 +153,26 @@ final class PagedList {
 
     /** Values {@code start..stop} inclusive (0-based, in range, start ≤ stop). */
     List<byte[]> range(long l, long start, long stop) {
-        List<byte[]> out = new ArrayList<>((int) Math.min(stop - start + 1, 1 << 16));
+        long want = stop - start + 1;
+        List<byte[]> out = new ArrayList<>((int) Math.min(want, 1 << 16));
         long[] at = locate(l, start);
         long n = at[0];
-        int i = (int) at[1];
-        while (out.size() < stop - start + 1) {
-            List<byte[]> items = decode(n);
-            for (; i < items.size() && out.size() < stop - start + 1; i++) {
-                out.add(items.get(i));
+        int skip = (int) at[1];
+        while (out.size() < want) {
+            int count = mem.getInt(n + 16);
+            int used = payload(n);
+            byte[] p = scratch(used);
+            mem.read(n + NODE_HEADER, p, 0, used);
+            int off = 0;
+            for (int i = 0; i < count && out.size() < want; i++) {
+                int len = intAt(p, off);
+                if (i >= skip) {
+                    out.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
+                }
+                off += ENTRY_OVERHEAD + len;
             }
             n = mem.getLong(n + 8);
-            i = 0;
+            skip = 0;
         }
         return out;
     }
@@ -204,17 +234,18 @@ final class PagedList {
                 items.add(matches.get(0) + (after ? 1 : 0), value);
                 int bytes = 0;
                 for (byte[] v : items) {
-                    bytes += 4 + v.length;
+                    bytes += ENTRY_OVERHEAD + v.length;
                 }
                 if (bytes > NODE_PAYLOAD_BYTES && items.size() > 1) {
                     int half = items.size() / 2;
                     List<byte[]> tail = new ArrayList<>(items.subList(half, items.size()));
                     int tailBytes = 0;
                     for (byte[] v : tail) {
-                        tailBytes += 4 + v.length;
+                        tailBytes += ENTRY_OVERHEAD + v.length;
                     }
-                    rewrite(l, n, new ArrayList<>(items.subList(0, half))); // smaller: stays in its block
-                    rewrite(l, newNode(l, tailBytes, n, mem.getLong(n + 8)), tail);
+                    // The first half may hold the new value and outgrow its block: link the tail to where it is now.
+                    long kept = rewrite(l, n, new ArrayList<>(items.subList(0, half)));
+                    rewrite(l, newNode(l, tailBytes, kept, mem.getLong(kept + 8)), tail);
                 } else {
                     rewrite(l, n, items);
                 }
@@ -241,7 +272,7 @@ final class PagedList {
             long at = n + NODE_HEADER;
             for (int i = 0; i < entries; i++) {
                 offsets[i] = at;
-                at += 4 + Unaligned.getInt(mem, at);
+                at += ENTRY_OVERHEAD + Unaligned.getInt(mem, at);
             }
             for (int k = 0; k < entries; k++) {
                 if (maxLen != 0 && seen >= maxLen) {
@@ -271,7 +302,7 @@ final class PagedList {
             if (len == value.length && mem.equalsBytes(at + 4, value, 0, len)) {
                 out.add(i);
             }
-            at += 4 + len;
+            at += ENTRY_OVERHEAD + len;
         }
         return out;
     }
@@ -302,19 +333,24 @@ final class PagedList {
 
     private List<byte[]> decode(long n) {
         int count = mem.getInt(n + 16);
+        int used = payload(n);
+        byte[] p = scratch(used);
+        mem.read(n + NODE_HEADER, p, 0, used);
         List<byte[]> items = new ArrayList<>(count + 1);
-        long at = n + NODE_HEADER;
+        int off = 0;
         for (int i = 0; i < count; i++) {
-            byte[] v = new byte[Unaligned.getInt(mem, at)];
-            mem.read(at + 4, v, 0, v.length);
-            items.add(v);
-            at += 4 + v.length;
+            int len = intAt(p, off);
+            items.add(java.util.Arrays.copyOfRange(p, off + 4, off + 4 + len));
+            off += ENTRY_OVERHEAD + len;
         }
         return items;
     }
 
-    /** Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there are none. */
-    private void rewrite(long l, long n, List<byte[]> items) {
+    /**
+     * Replaces node {@code n}'s entries with {@code items}, unlinking and freeing it when there
+     * are none; returns where the node is now (it moves when the items outgrow its block), or 0.
+     */
+    private long rewrite(long l, long n, List<byte[]> items) {
         mutations++;
         long delta = items.size() - mem.getInt(n + 16);
         mem.putLong(l + 16, length(l) + delta);
@@ -325,23 +361,23 @@ final class PagedList {
             mem.putLong(next == 0 ? l + 8 : next, prev);
             mem.putLong(l + 24, mem.getLong(l + 24) - 1);
             heap.free(n);
-            return;
+            return 0;
         }
         int bytes = 0;
         for (byte[] v : items) {
-            bytes += 4 + v.length;
+            bytes += ENTRY_OVERHEAD + v.length;
         }
         if (heap.blockSize(n) < NODE_HEADER + bytes) {
             n = resize(l, n, NODE_HEADER + bytes);
         }
         long at = n + NODE_HEADER;
         for (byte[] v : items) {
-            Unaligned.putInt(mem, at, v.length);
-            mem.write(at + 4, v, 0, v.length);
-            at += 4 + v.length;
+            writeEntry(at, v);
+            at += ENTRY_OVERHEAD + v.length;
         }
         mem.putInt(n + 16, items.size());
         mem.putInt(n + 20, bytes);
+        return n;
     }
 
     private long newNode(long l, int payloadBytes, long prev, long next) {

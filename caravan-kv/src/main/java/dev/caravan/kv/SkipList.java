@@ -88,7 +88,11 @@ final class SkipList {
 
     /** Inserts a node for ({@code score}, the member of {@code entry}), which must not be present. */
     long insert(long l, double score, long entry) {
-        byte[] member = dict.key(entry);
+        return insert(l, score, entry, dict.key(entry));
+    }
+
+    /** {@link #insert(long, double, long)} when the caller has the member's bytes already. */
+    long insert(long l, double score, long entry, byte[] member) {
         long[] update = new long[MAX_LEVEL];
         long[] rank = new long[MAX_LEVEL];
         int level = (int) mem.getLong(l);
@@ -136,7 +140,11 @@ final class SkipList {
 
     /** Removes and frees the node holding ({@code score}, the member of {@code entry}). */
     void delete(long l, double score, long entry) {
-        byte[] member = dict.key(entry);
+        delete(l, score, entry, dict.key(entry));
+    }
+
+    /** {@link #delete(long, double, long)} when the caller has the member's bytes already. */
+    void delete(long l, double score, long entry, byte[] member) {
         long[] update = new long[MAX_LEVEL];
         int level = (int) mem.getLong(l);
         long x = mem.getLong(l + 24);

@@ -106,13 +106,13 @@ final class SortedSet {
             long node = dict.valueLong(e);
             double old = list.score(node);
             if (old != score) { // -0 and 0 are one score, as in C
-                list.delete(z + 8, old, e);
-                dict.setValueLong(e, list.insert(z + 8, score, e));
+                list.delete(z + 8, old, e, member);
+                dict.setValueLong(e, list.insert(z + 8, score, e, member));
             }
             return false;
         }
         e = dict.put(d, member, new byte[8]);
-        dict.setValueLong(e, list.insert(z + 8, score, e));
+        dict.setValueLong(e, list.insert(z + 8, score, e, member));
         return true;
     }
 
@@ -123,7 +123,7 @@ final class SortedSet {
         if (e == 0) {
             return false;
         }
-        list.delete(z + 8, list.score(dict.valueLong(e)), e);
+        list.delete(z + 8, list.score(dict.valueLong(e)), e, member);
         dict.remove(d, member);
         return true;
     }

@@ -4,16 +4,16 @@ import dev.caravan.core.memory.PagedMemory;
 
 /**
  * Little-endian ints and longs at any address. {@link PagedMemory} reads a wide value in one
- * access only when it does not cross a chunk boundary, which an aligned value never does;
- * fields that follow variable-length bytes (a key, a list entry) are not aligned, so they go
- * byte by byte unless they happen to be aligned. Pure; process thread only (as the memory).
+ * access only when it does not cross a chunk boundary, which an aligned value never does, nor
+ * one within a page; fields that follow variable-length bytes (a key, a list entry) are not
+ * aligned, so the rare one that straddles pages goes byte by byte. Pure; process thread only (as the memory).
  */
 final class Unaligned {
     private Unaligned() {
     }
 
     static int getInt(PagedMemory mem, long address) {
-        if ((address & 3) == 0) {
+        if ((address & 3) == 0 || inOnePage(mem, address, 4)) {
             return mem.getInt(address);
         }
         int v = 0;
@@ -24,7 +24,7 @@ final class Unaligned {
     }
 
     static void putInt(PagedMemory mem, long address, int value) {
-        if ((address & 3) == 0) {
+        if ((address & 3) == 0 || inOnePage(mem, address, 4)) {
             mem.putInt(address, value);
             return;
         }
@@ -34,7 +34,7 @@ final class Unaligned {
     }
 
     static long getLong(PagedMemory mem, long address) {
-        if ((address & 7) == 0) {
+        if ((address & 7) == 0 || inOnePage(mem, address, 8)) {
             return mem.getLong(address);
         }
         long v = 0;
@@ -45,7 +45,7 @@ final class Unaligned {
     }
 
     static void putLong(PagedMemory mem, long address, long value) {
-        if ((address & 7) == 0) {
+        if ((address & 7) == 0 || inOnePage(mem, address, 8)) {
             mem.putLong(address, value);
             return;
         }
@@ -54,10 +54,14 @@ final class Unaligned {
         }
     }
 
+    /** Whether {@code len} bytes at {@code address} lie in one page, so in one chunk: then one access reads them. */
+    private static boolean inOnePage(PagedMemory mem, long address, int len) {
+        long page = mem.pageSizeBytes();
+        return (address & (page - 1)) + len <= page;
+    }
+
     /** Lexicographic unsigned comparison of {@code len} bytes at {@code address} with {@code b}, then by length. */
     static int compare(PagedMemory mem, long address, int len, byte[] b) {
-        byte[] a = new byte[len];
-        mem.read(address, a, 0, len);
-        return java.util.Arrays.compareUnsigned(a, b);
+        return mem.compareBytes(address, len, b);
     }
 }

@@ -54,8 +54,13 @@ class KvListTest {
                     }
                 }
                 case 7 -> {
-                    Reply r = kv.run("LPOP", "l");
-                    assertThat(r).isEqualTo(model.isEmpty() ? Reply.NIL : Reply.bulk(model.remove(0)));
+                    if (random.nextBoolean()) {
+                        Reply r = kv.run("LPOP", "l");
+                        assertThat(r).isEqualTo(model.isEmpty() ? Reply.NIL : Reply.bulk(model.remove(0)));
+                    } else {
+                        Reply r = kv.run("RPOP", "l");
+                        assertThat(r).isEqualTo(model.isEmpty() ? Reply.NIL : Reply.bulk(model.remove(model.size() - 1)));
+                    }
                 }
                 case 8 -> {
                     if (random.nextInt(4) != 0) {

@@ -22,7 +22,12 @@ import java.util.regex.Pattern;
  *   LocalCluster c = LocalCluster.builder().nodes(3).workDir(dir).start();
  * </pre>
  *
- * Closing stops every JVM (nodes first), cleanly, and kills any that does not stop in time.
+ * The JVMs run with {@link DaemonJvm}'s settings (full JIT, the server collector, a 1 GiB node
+ * heap) unless told otherwise: {@link Builder#daemonJvm} sets the node heap and extra options,
+ * {@link Builder#jvmOptions} replaces every option (tests start short-lived JVMs with fast-start
+ * options that way).
+ *
+ * <p>Closing stops every JVM (nodes first), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -30,6 +35,7 @@ public final class LocalCluster implements AutoCloseable {
     public static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
 
     private final Path workDir;
+    private final List<String> namingJvmOptions;
     private final List<String> jvmOptions;
     private final long leaseMs;
     private final List<String> nodeArgs;
@@ -39,8 +45,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
 
-    private LocalCluster(Path workDir, List<String> jvmOptions, long leaseMs, List<String> nodeArgs) {
+    private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs) {
         this.workDir = workDir;
+        this.namingJvmOptions = namingJvmOptions;
         this.jvmOptions = jvmOptions;
         this.leaseMs = leaseMs;
         this.nodeArgs = nodeArgs;
@@ -55,7 +62,8 @@ public final class LocalCluster implements AutoCloseable {
         private int nodes = 3;
         private int namingPort;
         private Path workDir = Path.of(".caravan");
-        private List<String> jvmOptions = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        private List<String> namingJvmOptions = DaemonJvm.options(DaemonJvm.NAMING_HEAP, List.of());
+        private List<String> jvmOptions = DaemonJvm.defaults();
         private long leaseMs = 3000;
         private List<String> nodeArgs = List.of();
 
@@ -81,7 +89,21 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Daemon settings ({@link DaemonJvm}) with this node heap, plus {@code extraOptions} for
+         * every JVM (naming keeps its small heap).
+         *
+         * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT for a bad heap size or option
+         */
+        public Builder daemonJvm(String nodeHeap, List<String> extraOptions) {
+            this.namingJvmOptions = DaemonJvm.options(DaemonJvm.NAMING_HEAP, extraOptions);
+            this.jvmOptions = DaemonJvm.options(nodeHeap, extraOptions);
+            return this;
+        }
+
+        /** Every option of every JVM, naming's too, instead of the daemon settings (tests: fast start). */
         public Builder jvmOptions(List<String> options) {
+            this.namingJvmOptions = List.copyOf(options);
             this.jvmOptions = List.copyOf(options);
             return this;
         }
@@ -96,7 +118,7 @@ public final class LocalCluster implements AutoCloseable {
             if (nodes < 0 || nodes > 64) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
-            LocalCluster c = new LocalCluster(workDir, jvmOptions, leaseMs, nodeArgs);
+            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs);
             try {
                 c.startNaming(namingPort);
                 List<String> ids = new ArrayList<>();
@@ -118,7 +140,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private ChildJvm startNamingJvm(String name, int port) throws IOException {
-        return ChildJvm.start(name, jvmOptions, NamingMain.class, List.of("--port", String.valueOf(port)), workDir.resolve("logs"));
+        return ChildJvm.start(name, namingJvmOptions, NamingMain.class, List.of("--port", String.valueOf(port)), workDir.resolve("logs"));
     }
 
     /**

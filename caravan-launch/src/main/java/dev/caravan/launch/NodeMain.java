@@ -51,6 +51,10 @@ public final class NodeMain {
                     + "a client sending more is disconnected (default: 1g)")
             .value("--" + RespLimits.CLIENT_QUERY_HEAP_LIMIT, "SIZE", null, "most heap the short arguments of one command "
                     + "may take (default: a quarter of the heap, 16m..1g); a deployment may override all four with --set")
+            .value("--heap", "SIZE", DaemonJvm.DEFAULT_HEAP, "Java heap of the node's JVM; process data lives off-heap "
+                    + "(applied by 'caravan node', which starts the JVM)")
+            .repeatable("--jvm-option", "OPTION", "an extra option for the node's JVM, after the defaults ("
+                    + DaemonJvm.COLLECTOR + ", full JIT), e.g. --jvm-option=-XX:+UseG1GC; repeatable (applied by 'caravan node')")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NodeMain() {
@@ -58,6 +62,38 @@ public final class NodeMain {
 
     public static void main(String[] args) {
         Daemon.main("caravan node", args, NodeMain::run);
+    }
+
+    /**
+     * What {@code caravan node} runs: the node in a JVM of its own with {@link DaemonJvm}'s
+     * settings, {@code --heap} and {@code --jvm-option} applied, in the foreground; returns its exit
+     * code. Options are checked here first, so a bad command line starts no JVM.
+     *
+     * @throws DaemonOptions.UsageException if {@code args} do not fit the options
+     */
+    public static int runInDaemonJvm(List<String> args) throws Exception {
+        DaemonOptions.Parsed options = OPTIONS.parse(args);
+        if (options.helpRequested()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        config(options);
+        List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
+        return ForegroundJvm.run(jvm, NodeMain.class, withoutJvmSettings(args));
+    }
+
+    /** {@code args} without {@code --heap}, {@code --jvm-option} and the stdin flag (the launcher adds that). */
+    static List<String> withoutJvmSettings(List<String> args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--heap") || a.equals("--jvm-option")) {
+                i++;
+            } else if (!a.startsWith("--heap=") && !a.startsWith("--jvm-option=") && !a.equals(Daemon.EXIT_ON_STDIN_EOF)) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     /**

@@ -49,6 +49,17 @@ class NodeMainTest {
     }
 
     @Test
+    void shouldTakeJvmSettingsForTheNodesOwnJvmAndPassTheRestToIt() {
+        List<String> args = List.of("--id", "n1", "--heap", "2g", "--jvm-option=-XX:+UseG1GC", "--jvm-option", "-Xss512k",
+                "--heap=3g", "--lease-ms", "1500", "--exit-on-stdin-eof");
+        assertThat(NodeMain.withoutJvmSettings(args)).containsExactly("--id", "n1", "--lease-ms", "1500");
+        DaemonOptions.Parsed p = NodeMain.OPTIONS.parse(List.of("--id", "n1", "--jvm-option=-XX:+UseG1GC", "--jvm-option", "-Xss512k"));
+        assertThat(p.value("--heap")).isEqualTo(DaemonJvm.DEFAULT_HEAP);
+        assertThat(p.values("--jvm-option")).containsExactly("-XX:+UseG1GC", "-Xss512k");
+        assertThat(NodeMain.OPTIONS.usage()).contains("--heap=SIZE").contains("--jvm-option=OPTION");
+    }
+
+    @Test
     void shouldNotPrefaultUnlessAsked() {
         assertThat(NodeMain.chunkPoolConfig(null, null)).isEqualTo(ChunkPool.Config.defaults());
     }

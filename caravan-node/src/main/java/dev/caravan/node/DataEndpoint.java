@@ -2,6 +2,7 @@ package dev.caravan.node;
 
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.core.process.ProcessState;
+import dev.caravan.servers.model.DrivenLoopServer;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
@@ -16,6 +17,7 @@ import dev.caravan.wire.resp.RespLimits;
 import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +25,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A process's data endpoint: a RESP port (what redis-cli and redis-benchmark speak), served by
- * one of the server toolkit's models (virtual threads unless the deployment chose another).
- * Each batch a client pipelined is posted to the process's mailbox as one unit, with the
- * client's {@link dev.caravan.core.process.ClientRef}, and its replies written in order; the
- * connection's thread never touches process state.
+ * one of the server toolkit's models. By default ({@link ServerModel#PROCESS_THREAD}) the
+ * process's own thread serves its connections between other work, as redis-server's one thread
+ * does: it reads a batch a client pipelined, executes it (with the client's
+ * {@link dev.caravan.core.process.ClientRef}) and writes the replies, with no thread hand-off; a
+ * batch that cannot run at once (the process is frozen for a migration, or a command blocks)
+ * waits and is answered when it runs or is forwarded. With any other model, each batch is
+ * posted to the process's mailbox as one unit and its replies written in order by the
+ * connection's thread, which never touches process state.
  *
  * <p><b>Sessions.</b> Every client connection is a session of its own (a random id, its
  * addresses); the process keys its per-client state by it. Forwarders (the stable endpoint, a
@@ -59,6 +66,8 @@ final class DataEndpoint implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataEndpoint.class.getName());
     /** Config key choosing the server model (see {@link ServerModel#parse}). */
     static final String MODEL_KEY = "server.model";
+    /** The model unless the deployment chose another: the process thread serves its own connections. */
+    static final ServerModel DEFAULT_MODEL = ServerModel.PROCESS_THREAD;
     /** What a killed linked session's forwarder gets for each command: close the client, write nothing. */
     private static final Reply KILLED = new Reply.Closing(Reply.SUPPRESSED);
     /** Config key under which a deployment stores its password's SHA-256: present when clients must authenticate. */
@@ -88,8 +97,20 @@ final class DataEndpoint implements AutoCloseable {
         this.owned = owned;
         this.linkToken = linkToken;
         runner.disconnectListener(this::onDisconnect);
-        this.server = model.start(new RespProtocol(new Sessions(), limits, passwordRequired).withSessionLink(linkToken),
-                ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName));
+        RespProtocol protocol = new RespProtocol(new Sessions(), limits, passwordRequired).withSessionLink(linkToken);
+        ServerOptions options = ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName);
+        if (model == ServerModel.PROCESS_THREAD) {
+            DrivenLoopServer loop;
+            try {
+                loop = DrivenLoopServer.forOwner(protocol, options);
+            } catch (IOException e) {
+                throw new UncheckedIOException("data endpoint of " + processName + " could not start: " + e.getMessage(), e);
+            }
+            runner.attach(loop);
+            this.server = loop;
+        } else {
+            this.server = model.start(protocol, options);
+        }
     }
 
     int port() {
@@ -113,15 +134,46 @@ final class DataEndpoint implements AutoCloseable {
     private final class Sessions implements RespCommandHandler {
         @Override
         public Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException {
+            if (!admit(session)) {
+                return fill(batch.size(), KILLED);
+            }
+            Reply[] replies = DataEndpoint.this.execute(session, batch);
+            return finish(session, batch, replies);
+        }
+
+        /** {@link ServerModel#PROCESS_THREAD}: on the process thread (or the loop's own thread once the process left). */
+        @Override
+        public void execute(RespSession session, List<Command> batch, Consumer<Reply[]> done) throws InterruptedException {
+            if (!admit(session)) {
+                done.accept(fill(batch.size(), KILLED));
+                return;
+            }
+            if (movedTo != null || runner.state() == ProcessState.FAILED || !owned.getAsBoolean()) {
+                done.accept(finish(session, batch, null));
+                return;
+            }
+            try {
+                runner.submitFromProcessThread(session.client(), batch.toArray(Command[]::new),
+                        replies -> done.accept(finish(session, batch, replies)));
+            } catch (CaravanException e) {
+                done.accept(finish(session, batch, notTaken(batch.size(), e)));
+            }
+        }
+
+        /** Registers a direct session the first time it sends; false for a linked session the process killed. */
+        private boolean admit(RespSession session) {
             if (session.isDirect()) {
                 if (session.attachment() == null) {
                     session.attach(Boolean.TRUE);
                     direct.put(session.id(), session);
                 }
-            } else if (killed.contains(session.id())) {
-                return fill(batch.size(), KILLED);
+                return true;
             }
-            Reply[] replies = DataEndpoint.this.execute(session, batch);
+            return !killed.contains(session.id());
+        }
+
+        /** The replies a client gets: the process's (null when it was not asked), QUIT closing a direct connection. */
+        private Reply[] finish(RespSession session, List<Command> batch, Reply[] replies) {
             if (replies != null) {
                 return closeOnQuit(batch, replies);
             }
@@ -169,11 +221,7 @@ final class DataEndpoint implements AutoCloseable {
             });
         } catch (CaravanException e) {
             releaseAll(commands);
-            if (e.code() == dev.caravan.wire.ErrorCode.PROCESS_FAILED) {
-                return null;
-            }
-            String moved = movedTo;
-            return fill(batch.size(), Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
+            return notTaken(batch.size(), e);
         } catch (InterruptedException | RuntimeException e) {
             releaseAll(commands);
             throw e;
@@ -190,6 +238,15 @@ final class DataEndpoint implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("batch completion failed", e.getCause());
         }
+    }
+
+    /** What a batch the runner refused gets: null (see {@link #notRun}) when the process failed, else MOVED or TRYAGAIN. */
+    private Reply[] notTaken(int n, CaravanException e) {
+        if (e.code() == dev.caravan.wire.ErrorCode.PROCESS_FAILED) {
+            return null;
+        }
+        String moved = movedTo;
+        return fill(n, Reply.error(moved != null ? "MOVED " + moved : "TRYAGAIN " + e.getMessage()));
     }
 
     /** What a batch the process was not asked to run gets: MOVED, the failure, or TRYAGAIN. */

@@ -311,7 +311,7 @@ public final class NodeDaemon implements AutoCloseable {
                 config.mailboxCapacity());
         try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
-                    dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, "virtual-threads")),
+                    dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));

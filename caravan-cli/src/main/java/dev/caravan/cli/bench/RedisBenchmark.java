@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
  * One result per test (GET, SET, ...).
  */
 public final class RedisBenchmark {
-    /** One line of redis-benchmark's CSV: throughput and latency percentiles in ms. */
-    public record Result(String test, double opsPerSec, double avgMs, double p50Ms, double p99Ms, double maxMs) {
+    /**
+     * One line of redis-benchmark's CSV: throughput and latency percentiles in ms.
+     *
+     * @param test  the test's first word, upper case ({@code LPUSH})
+     * @param label the test's whole name as redis-benchmark prints it ({@code LPUSH (needed to benchmark LRANGE)})
+     */
+    public record Result(String test, double opsPerSec, double avgMs, double p50Ms, double p99Ms, double maxMs, String label) {
     }
 
     private RedisBenchmark() {
@@ -71,7 +76,7 @@ public final class RedisBenchmark {
     }
 
     /** Parses redis-benchmark 6/7 CSV output, skipping its header line. */
-    static List<Result> parseCsv(List<String> lines) {
+    public static List<Result> parseCsv(List<String> lines) {
         List<Result> out = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.replace("\"", "").split(",");
@@ -85,7 +90,7 @@ public final class RedisBenchmark {
                 double p99 = f.length > 6 ? Double.parseDouble(f[6]) : Double.NaN;
                 double max = f.length > 7 ? Double.parseDouble(f[7]) : Double.NaN;
                 String test = f[0].split(" ")[0].toUpperCase(Locale.ROOT);
-                out.add(new Result(test, rps, avg, p50, p99, max));
+                out.add(new Result(test, rps, avg, p50, p99, max, f[0]));
             } catch (NumberFormatException e) {
                 // A progress or warning line, not a result.
             }

@@ -17,10 +17,14 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     private final Process process;
     private final int port;
+    /** Stops the server if this JVM is stopped (Ctrl-C) before {@link #close}: it is not a daemon of ours otherwise. */
+    private final Thread onExit;
 
     private RedisServer(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.onExit = new Thread(process::destroy, "redis-server-stop");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Starts redis-server on a free loopback port and waits until it answers PING. */
@@ -70,8 +74,18 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id (for its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException alreadyStopping) {
+            // This JVM is exiting: the hook stops the server.
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

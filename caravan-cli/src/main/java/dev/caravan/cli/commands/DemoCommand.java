@@ -1,5 +1,6 @@
 package dev.caravan.cli.commands;
 
+import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.cli.bench.KvLoad;
 import dev.caravan.cli.bench.migration.MigrationDemo;
 import dev.caravan.client.CaravanClient;
@@ -12,6 +13,7 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
@@ -37,6 +39,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "200000", description = "requests per load test (default: ${DEFAULT-VALUE})")
     int requests;
 
+    @Mixin
+    DaemonJvmOptions jvm;
+
     @Option(names = "--work-dir", defaultValue = ".caravan/demo", description = "logs and node data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
@@ -44,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = Clock.system().nanoTime();
         step("starting a naming service and 3 nodes on loopback (separate JVMs)...");
-        LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).start();
+        LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(3).workDir(workDir)).start();
         Thread hook = new Thread(() -> {
             cluster.close();
         }, "demo-shutdown");

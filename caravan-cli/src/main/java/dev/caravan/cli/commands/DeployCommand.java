@@ -56,7 +56,8 @@ public final class DeployCommand implements Callable<Integer> {
     String memory;
 
     @Option(names = "--model", description = "server model of its data endpoint: iterative, thread-per-request, "
-            + "dispatcher-worker, virtual-threads (default), event-loop, hybrid")
+            + "dispatcher-worker, virtual-threads, event-loop, hybrid, process-thread (default: the process's own thread "
+            + "serves its connections, as redis-server's does)")
     String model;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "settings handed to the process")

@@ -1,9 +1,11 @@
 package dev.caravan.cli.commands;
 
+import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.NamingMain;
 import dev.caravan.launch.NodeMain;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,6 +23,9 @@ public final class UpCommand implements Callable<Integer> {
             description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
     int port;
 
+    @Mixin
+    DaemonJvmOptions jvm;
+
     @Option(names = "--work-dir", defaultValue = ".caravan", description = "logs and node data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
@@ -36,8 +41,9 @@ public final class UpCommand implements Callable<Integer> {
             NodeMain.chunkPoolConfig(prefaultReserve, null);
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
+        LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs));
         System.out.println("starting naming on 127.0.0.1:" + port + " and " + nodes + " node(s)...");
-        LocalCluster cluster = LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs).start();
+        LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping the cluster...");

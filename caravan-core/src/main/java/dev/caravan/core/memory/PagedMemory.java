@@ -422,6 +422,31 @@ public final class PagedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code len} bytes from {@code from} to {@code to} within this memory, as C's
+     * {@code memmove} (the ranges may overlap): in place when both lie in one chunk (a list
+     * node's shift), through a temporary array otherwise. Marks the destination dirty.
+     */
+    public void move(long from, long to, int len) {
+        checkRange(from, len);
+        checkRange(to, len);
+        if (len == 0) {
+            return;
+        }
+        long fromChunk = from >>> chunkShift;
+        if (fromChunk == (from + len - 1) >>> chunkShift && fromChunk == to >>> chunkShift
+                && fromChunk == (to + len - 1) >>> chunkShift) {
+            chunkForRead(from, len); // faults missing source pages in (post-copy) before they are read
+            MemorySegment s = chunkForWrite(to, len);
+            MemorySegment.copy(s, from & chunkMask, s, to & chunkMask, len);
+            markDirty(to, len);
+            return;
+        }
+        byte[] tmp = new byte[len];
+        read(from, tmp, 0, len);
+        write(to, tmp, 0, len);
+    }
+
     /** Whether two ranges hold the same bytes (for key comparison without copying). */
     public boolean equalsBytes(long address, byte[] other, int off, int len) {
         checkRange(address, len);
@@ -444,6 +469,33 @@ public final class PagedMemory implements AutoCloseable {
             len -= n;
         }
         return true;
+    }
+
+    /**
+     * Lexicographic unsigned comparison of the {@code len} bytes at {@code address} with
+     * {@code other}, the shorter first when one is a prefix of the other (as
+     * {@link java.util.Arrays#compareUnsigned(byte[], byte[])}); without copying.
+     */
+    public int compareBytes(long address, int len, byte[] other) {
+        checkRange(address, len);
+        int n = Math.min(len, other.length);
+        int off = 0;
+        while (off < n) {
+            // Members and keys are short: a plain loop beats a mismatch over a wrapped array here.
+            int step = (int) Math.min(n - off, chunkMask + 1 - (address & chunkMask));
+            MemorySegment s = chunkForRead(address, step);
+            long at = address & chunkMask;
+            for (int i = 0; i < step; i++) {
+                int mine = s == null ? 0 : s.get(ValueLayout.JAVA_BYTE, at + i) & 0xFF;
+                int theirs = other[off + i] & 0xFF;
+                if (mine != theirs) {
+                    return mine < theirs ? -1 : 1;
+                }
+            }
+            address += step;
+            off += step;
+        }
+        return Integer.compare(len, other.length);
     }
 
     /** Number of pages written since their dirty bit was last cleared. */

@@ -17,6 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bounded by commands queued: {@link #putBatch} blocks when full (back-pressure onto the
  * clients' connection threads) and fails once the mailbox is closed.
+ *
+ * <p>When the process thread serves I/O itself ({@link IoAgent}), it sleeps in the agent instead
+ * of on {@link #workAvailable}: {@link #pollOrSleep} marks it asleep, and whoever adds work then
+ * calls the {@link #waker} once (after releasing the lock).
  */
 final class Mailbox {
     /**
@@ -38,12 +42,15 @@ final class Mailbox {
     private int queuedCommands;
     private boolean gated;
     private boolean closed;
+    private Runnable waker;
+    private boolean sleeping;
 
     Mailbox(int capacityCommands) {
         this.capacityCommands = capacityCommands;
     }
 
     void putBatch(Batch b) throws InterruptedException {
+        boolean wake = false;
         lock.lock();
         try {
             // A batch larger than the whole capacity is let in alone rather than refused.
@@ -55,10 +62,11 @@ final class Mailbox {
             }
             batches.add(b);
             queuedCommands += b.commands().length;
-            workAvailable.signal();
+            wake = signalWork();
         } finally {
             lock.unlock();
         }
+        wake(wake);
     }
 
     /**
@@ -69,27 +77,110 @@ final class Mailbox {
      * @return false when the mailbox is closed (the notice is dropped)
      */
     boolean putNotice(Batch b) {
+        boolean wake;
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             batches.add(b);
-            workAvailable.signal();
-            return true;
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+        return true;
+    }
+
+    /**
+     * Queues a batch without waiting for room: for the process thread itself, which must never
+     * block on its own mailbox (it holds one batch per connection at most, a bound of its own).
+     */
+    void putBatchNoWait(Batch b) {
+        boolean wake;
+        lock.lock();
+        try {
+            if (closed) {
+                throw ErrorCode.NOT_HERE.exception("the process is no longer taking commands on this node");
+            }
+            batches.add(b);
+            queuedCommands += b.commands().length;
+            wake = signalWork();
+        } finally {
+            lock.unlock();
+        }
+        wake(wake);
+    }
+
+    /** Whether a batch may run now, ahead of the queue: batches are taken (not gated or closed) and no task waits. */
+    boolean takesBatchesNow() {
+        lock.lock();
+        try {
+            return !closed && !gated && tasks.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What wakes the process thread while it sleeps in its {@link IoAgent}; set before it starts. */
+    void waker(Runnable wake) {
+        lock.lock();
+        try {
+            waker = wake;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Signals the waiting process thread; true when it sleeps in its agent instead (caller holds the lock). */
+    private boolean signalWork() {
+        workAvailable.signal();
+        boolean wake = sleeping;
+        sleeping = false;
+        return wake;
+    }
+
+    private void wake(boolean wake) {
+        if (wake) {
+            waker.run();
+        }
+    }
+
+    /**
+     * The next work; or null, and then the process thread counts as asleep in its agent until
+     * {@link #awake}: work added meanwhile calls the {@link #waker}.
+     */
+    Object pollOrSleep() {
+        lock.lock();
+        try {
+            Object work = next();
+            sleeping = work == null && waker != null;
+            return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The process thread is back from its agent. */
+    void awake() {
+        lock.lock();
+        try {
+            sleeping = false;
         } finally {
             lock.unlock();
         }
     }
 
     void putTask(Runnable task) {
+        boolean wake = false;
         lock.lock();
         try {
             tasks.add(task);
-            workAvailable.signal();
+            wake = signalWork();
         } finally {
             lock.unlock();
         }
+        wake(wake);
     }
 
     /** Next work for the process thread: a task first, then a batch unless gated. */
@@ -154,13 +245,15 @@ final class Mailbox {
 
     /** Stops (true) or restarts (false) the taking of command batches. */
     void gate(boolean on) {
+        boolean wake = false;
         lock.lock();
         try {
             gated = on;
-            workAvailable.signal();
+            wake = signalWork();
         } finally {
             lock.unlock();
         }
+        wake(wake);
     }
 
     /** Refuses further batches and returns the ones still queued, oldest first. */

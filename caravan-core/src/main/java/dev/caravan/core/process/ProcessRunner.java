@@ -74,6 +74,9 @@ public final class ProcessRunner implements ProcessContext {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
     private boolean stepped;
+    private IoAgent agent;
+    /** Mailbox items handled since the agent last looked at its I/O (process thread only). */
+    private int sinceIo;
     private final ParkedBatches parked = new ParkedBatches(this::retryParked, this::execute);
 
     /** Opens a resource URI for reading; supplied by the node. */
@@ -141,8 +144,22 @@ public final class ProcessRunner implements ProcessContext {
             state = ProcessState.RUNNING;
             started.complete(null);
         }
-        thread = Thread.ofPlatform().daemon(true).name("process-" + name).start(() -> run(arrived, started));
+        // Assigned before it runs: the thread compares itself with this field (submitFromProcessThread).
+        thread = Thread.ofPlatform().daemon(true).name("process-" + name).unstarted(() -> run(arrived, started));
+        thread.start();
         return started;
+    }
+
+    /**
+     * Lets the process thread serve {@code agent}'s I/O whenever its mailbox is empty (see
+     * {@link IoAgent}); call before {@link #start}. The agent learns when the thread leaves.
+     */
+    public synchronized void attach(IoAgent agent) {
+        if (thread != null || stepped || this.agent != null) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + name + ": attach an I/O agent once, before start");
+        }
+        this.agent = agent;
+        mailbox.waker(agent::wakeup);
     }
 
     /**
@@ -220,7 +237,18 @@ public final class ProcessRunner implements ProcessContext {
         } finally {
             idle();
             failQueued(state == ProcessState.FAILED ? "process " + name + " failed: " + failureReason : "the process stopped");
+            agentExit();
             terminated.complete(null);
+        }
+    }
+
+    private void agentExit() {
+        if (agent != null) {
+            try {
+                agent.onProcessThreadExit();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "process " + name + ": its I/O agent failed to take over its connections", e);
+            }
         }
     }
 
@@ -235,6 +263,7 @@ public final class ProcessRunner implements ProcessContext {
             started.completeExceptionally(e);
             startHook.completeExceptionally(e);
             failQueued("process " + name + " failed: " + failureReason);
+            agentExit();
             terminated.complete(null);
             return false;
         }
@@ -245,6 +274,9 @@ public final class ProcessRunner implements ProcessContext {
      * passes (then {@link #DEADLINE}), and never longer than a second, in case the clock jumps.
      */
     private Object takeWork() throws InterruptedException {
+        if (agent != null) {
+            return takeWorkServingIo(agent);
+        }
         long deadlineMs = state == ProcessState.RUNNING ? parked.nextDeadlineMs() : 0;
         if (deadlineMs == 0) {
             return mailbox.take();
@@ -253,6 +285,44 @@ public final class ProcessRunner implements ProcessContext {
         long waitMs = Math.max(0, Math.min(deadlineMs - clock.nowMs(), 1000) + 1);
         Object work = mailbox.take(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs));
         return work != null ? work : DEADLINE;
+    }
+
+    /**
+     * {@link #takeWork} with an {@link IoAgent}: the agent's I/O is served while the mailbox is
+     * empty (no longer than until a parked batch's deadline), and looked at between mailbox items
+     * so that a busy mailbox cannot starve clients.
+     */
+    private Object takeWorkServingIo(IoAgent a) throws InterruptedException {
+        if (++sinceIo >= 8) {
+            sinceIo = 0;
+            a.doWork(0);
+        }
+        while (true) {
+            Object work = mailbox.pollOrSleep();
+            if (work != null) {
+                return work;
+            }
+            long deadlineMs = state == ProcessState.RUNNING ? parked.nextDeadlineMs() : 0;
+            long waitMs = Long.MAX_VALUE;
+            if (deadlineMs != 0) {
+                long leftMs = deadlineMs - clock.nowMs();
+                if (leftMs < 0) {
+                    mailbox.awake();
+                    return DEADLINE;
+                }
+                // redis-server times a client out once its clock is past the deadline: one more millisecond.
+                waitMs = Math.min(leftMs, 1000) + 1;
+            }
+            sinceIo = 0;
+            try {
+                a.doWork(waitMs);
+            } finally {
+                mailbox.awake();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("process thread interrupted while serving I/O");
+            }
+        }
     }
 
     /** One piece of work from the mailbox; false when it was the stop. */
@@ -498,6 +568,30 @@ public final class ProcessRunner implements ProcessContext {
      */
     public void disconnectListener(java.util.function.LongConsumer listener) {
         this.disconnectListener = java.util.Objects.requireNonNull(listener);
+    }
+
+    /**
+     * For an {@link IoAgent} on the process thread: runs the batch at once, ahead of queued
+     * batches from other threads, when the process takes commands now (not frozen for a
+     * migration, no runtime task waiting); otherwise queues it as {@link #submit} does, without
+     * ever blocking (the agent holds one batch per connection: a bound of its own). Its replies
+     * then come later, on whichever thread completes it (the process thread, or a migration's
+     * hand-off that forwards it). Called on another thread, it is {@link #submit}.
+     *
+     * @throws CaravanException as {@link #submit}
+     */
+    public void submitFromProcessThread(ClientRef client, Command[] commands, Completion completion) throws InterruptedException {
+        if (Thread.currentThread() != thread) {
+            submit(client, commands, completion);
+            return;
+        }
+        requireNotFailed();
+        Mailbox.Batch b = new Mailbox.Batch(client, commands, completion);
+        if (state == ProcessState.RUNNING && mailbox.takesBatchesNow()) {
+            execute(b);
+        } else {
+            mailbox.putBatchNoWait(b);
+        }
     }
 
     /**

@@ -55,6 +55,49 @@ class PagedMemoryTest {
     }
 
     @Test
+    void shouldMoveOverlappingRangesAsMemmoveWithinAndAcrossChunks() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            long chunkBytes = 4096L * PagedMemory.PAGES_PER_CHUNK;
+            for (long base : new long[] {100, chunkBytes - 50}) {
+                byte[] data = new byte[40];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) (i + 1);
+                }
+                m.write(base, data, 0, data.length);
+                m.clearDirty();
+                m.move(base, base + 10, 40); // up, overlapping
+                byte[] back = new byte[40];
+                m.read(base + 10, back, 0, 40);
+                assertThat(back).isEqualTo(data);
+                assertThat(m.isDirty((base + 10) / 4096)).isTrue();
+                m.move(base + 10, base, 40); // down, overlapping
+                m.read(base, back, 0, 40);
+                assertThat(back).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
+    void shouldCompareBytesInPlaceAsArraysCompareUnsigned() {
+        try (PagedMemory m = new PagedMemory(64L << 20, 4096)) {
+            long chunkBytes = 4096L * PagedMemory.PAGES_PER_CHUNK;
+            long at = chunkBytes - 3;
+            byte[] stored = {1, 2, (byte) 0xF0, 4, 5};
+            m.write(at, stored, 0, stored.length);
+            byte[][] others = {{1, 2, (byte) 0xF0, 4, 5}, {1, 2, (byte) 0xF0, 4}, {1, 2, (byte) 0xF0, 4, 5, 6},
+                    {1, 2, 0x10, 4, 5}, {1, 2, (byte) 0xF1}, {}, {1, 2, (byte) 0xF0, 4, 6}};
+            for (byte[] o : others) {
+                assertThat(Integer.signum(m.compareBytes(at, stored.length, o)))
+                        .as("vs %s", java.util.Arrays.toString(o))
+                        .isEqualTo(Integer.signum(java.util.Arrays.compareUnsigned(stored, o)));
+            }
+            // A chunk never written reads as zeros.
+            assertThat(m.compareBytes(40L << 20, 2, new byte[] {0, 0})).isZero();
+            assertThat(m.compareBytes(40L << 20, 2, new byte[] {0, 1})).isNegative();
+        }
+    }
+
+    @Test
     void shouldTransferPagesWithoutMarkingThemDirtyAtTheReceiver() {
         try (PagedMemory src = new PagedMemory(8L << 20, 4096); PagedMemory dst = new PagedMemory(8L << 20, 4096)) {
             src.putLong(4096 * 7 + 16, 99);

@@ -20,6 +20,9 @@ import java.util.Locale;
  * <tr><td>{@link #VIRTUAL_THREADS}</td><td>one platform acceptor, one virtual thread per connection</td><td>unmounts the virtual thread</td></tr>
  * <tr><td>{@link #EVENT_LOOP}</td><td>one selector thread; a per-connection state machine</td><td>stalls everyone</td></tr>
  * <tr><td>{@link #HYBRID}</td><td>one event loop per core; loop 0 also accepts</td><td>stalls its loop</td></tr>
+ * <tr><td>{@link #PROCESS_THREAD}</td><td>none of its own while its owner lends one: one event loop driven by the
+ * owner's thread (on a node, the process's own thread: redis-server's layout); its own loop thread otherwise</td>
+ * <td>stalls everyone; batches the protocol answers later ({@link dev.caravan.servers.protocol.AsyncProtocol}) do not</td></tr>
  * </table>
  */
 public enum ServerModel {
@@ -28,7 +31,8 @@ public enum ServerModel {
     DISPATCHER_WORKER,
     VIRTUAL_THREADS,
     EVENT_LOOP,
-    HYBRID;
+    HYBRID,
+    PROCESS_THREAD;
 
     /** The command-line name: {@code event-loop}, {@code virtual-threads}, … */
     public String cliName() {
@@ -62,6 +66,7 @@ public enum ServerModel {
                 case VIRTUAL_THREADS -> new VirtualThreadServer(protocol, options);
                 case EVENT_LOOP -> LoopServer.eventLoop(protocol, options);
                 case HYBRID -> LoopServer.hybrid(protocol, options);
+                case PROCESS_THREAD -> DrivenLoopServer.withOwnThread(protocol, options);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(cliName() + " server for " + protocol.name() + " could not start: " + e.getMessage(), e);

@@ -21,6 +21,17 @@ public interface RespCommandHandler {
     Reply[] execute(RespSession session, List<Command> batch) throws InterruptedException;
 
     /**
+     * {@link #execute(RespSession, List)} for a serving thread that must not wait
+     * ({@link dev.caravan.servers.model.ServerModel#PROCESS_THREAD}, where it is a node's process
+     * thread): calls {@code done} exactly once, before returning or later on any thread. The
+     * default answers at once through {@link #execute(RespSession, List)}.
+     */
+    default void execute(RespSession session, List<Command> batch, java.util.function.Consumer<Reply[]> done)
+            throws InterruptedException {
+        done.accept(execute(session, batch));
+    }
+
+    /**
      * {@code session}'s client is gone: its connection to this endpoint closed (any cause), or
      * the forwarder of a linked session said its client closed. Called once per direct session,
      * after its last {@link #execute}; for a linked session once per notice. May block briefly.

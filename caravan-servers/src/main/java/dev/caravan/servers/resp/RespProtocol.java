@@ -1,5 +1,6 @@
 package dev.caravan.servers.resp;
 
+import dev.caravan.servers.protocol.AsyncProtocol;
 import dev.caravan.servers.protocol.Codec;
 import dev.caravan.servers.protocol.Connection;
 import dev.caravan.servers.protocol.OutBuffer;
@@ -35,7 +36,8 @@ import java.util.List;
  * handler like any other.
  *
  * <p>Off-heap values: the commands of a batch hold the off-heap arguments the decoder read;
- * they are released once {@link RespCommandHandler#execute} returns, so a handler that keeps
+ * they are released once {@link RespCommandHandler#execute} returns (for the asynchronous
+ * variant: once it has answered through its callback), so a handler that keeps
  * them past the call or passes them to another thread retains them ({@link Command#retain}).
  * Replies are owned by the protocol once returned: an {@link Reply.OffHeapBulk} is queued on
  * the connection's out-buffer by reference and released once written, or when it will never
@@ -53,9 +55,12 @@ import java.util.List;
  * has the full limits, and its sessions authenticate inside the process.
  *
  * <p>Threading: {@link RespCommandHandler#execute} is called on the model's serving thread;
- * see {@link Protocol}.
+ * see {@link Protocol}. On {@link dev.caravan.servers.model.ServerModel#PROCESS_THREAD}, whose
+ * serving thread must not wait, batches go through the handler's asynchronous
+ * {@link RespCommandHandler#execute(RespSession, List, java.util.function.Consumer)} instead
+ * ({@link AsyncProtocol}).
  */
-public final class RespProtocol implements Protocol<Command, Reply> {
+public final class RespProtocol implements AsyncProtocol<Command, Reply> {
     private static final System.Logger LOG = System.getLogger(RespProtocol.class.getName());
     /** The session of a codec made without a connection (in-memory use): no addresses, closing does nothing. */
     private static final Connection DETACHED = new Connection() {
@@ -155,6 +160,63 @@ public final class RespProtocol implements Protocol<Command, Reply> {
         run(c.session, batch, replies);
     }
 
+    /** {@link #handle(Codec, List, List)} answered through {@code done}, now or later (see {@link AsyncProtocol}). */
+    @Override
+    public void handle(Codec<Command, Reply> codec, List<Command> batch, Replies<Reply> done) throws InterruptedException {
+        if (!(codec instanceof RespCodec c)) {
+            List<Reply> replies = new java.util.ArrayList<>(batch.size());
+            handle(batch, replies);
+            done.accept(replies);
+            return;
+        }
+        // The batch's off-heap arguments are held until it is answered, then released exactly once.
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                batch.forEach(Command::release);
+            }
+        };
+        try {
+            handleHeld(c, batch, replies -> {
+                release.run();
+                done.accept(replies);
+            });
+        } catch (InterruptedException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    private void handleHeld(RespCodec c, List<Command> batch, Replies<Reply> done) throws InterruptedException {
+        if (c.link != null) {
+            c.link.handle(batch, done);
+            return;
+        }
+        if (!c.started && linkToken != null && batch.get(0).name().equals(SessionLink.HELLO)) {
+            c.started = true;
+            List<Reply> replies = new java.util.ArrayList<>(batch.size());
+            if (!admitLink(c, batch, replies) || batch.size() == 1) {
+                done.accept(replies);
+                return;
+            }
+            c.link.handle(batch.subList(1, batch.size()), rest -> {
+                replies.addAll(rest);
+                done.accept(replies);
+            });
+            return;
+        }
+        c.started = true;
+        handler.execute(c.session, batch, out -> {
+            if (out.length != batch.size()) {
+                for (Reply r : out) {
+                    Reply.release(r);
+                }
+                throw new IllegalStateException(out.length + " replies for " + batch.size() + " commands");
+            }
+            done.accept(java.util.Arrays.asList(out));
+        });
+    }
+
     private void run(RespSession session, List<Command> batch, List<Reply> replies) throws InterruptedException {
         try {
             Reply[] out = handler.execute(session, batch);
@@ -173,6 +235,17 @@ public final class RespProtocol implements Protocol<Command, Reply> {
     }
 
     private void openLink(RespCodec c, List<Command> batch, List<Reply> replies) throws InterruptedException {
+        if (admitLink(c, batch, replies) && batch.size() > 1) {
+            c.link.handle(batch.subList(1, batch.size()), replies);
+        }
+    }
+
+    /**
+     * The hello of a link: on the right token the connection becomes a link connection and the
+     * hello is answered OK; otherwise it is refused and closed. Appends the replies of the hello
+     * (and, when refused, of the rest); returns whether the link is open.
+     */
+    private boolean admitLink(RespCodec c, List<Command> batch, List<Reply> replies) {
         boolean admitted;
         try {
             admitted = SessionLink.admits(batch.get(0), linkToken);
@@ -184,13 +257,11 @@ public final class RespProtocol implements Protocol<Command, Reply> {
             for (int i = 1; i < batch.size(); i++) {
                 replies.add(Reply.SUPPRESSED);
             }
-            return;
+            return false;
         }
         c.link = new SessionLinkReceiver(handler);
         replies.add(Reply.OK);
-        if (batch.size() > 1) {
-            c.link.handle(batch.subList(1, batch.size()), replies);
-        }
+        return true;
     }
 
     /**

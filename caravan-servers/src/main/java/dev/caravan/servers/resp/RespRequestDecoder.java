@@ -257,12 +257,55 @@ public final class RespRequestDecoder {
     private byte[][] inline(ByteBuffer in, int nl) {
         byte[] line = new byte[nl + 1 - in.position()];
         in.get(line);
+        byte[][] plain = plainInline(line);
+        if (plain != null) {
+            return plain;
+        }
         try {
             Command c = new RespReader(new ByteArrayInputStream(line), limits).read();
             return c == null ? new byte[0][] : c.args();
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory RESP line failed", e);
         }
+    }
+
+    /**
+     * A line without quotes splits on blanks alone ({@code sdssplitargs} treats every other byte,
+     * a backslash too, as part of a word): the common inline command ({@code PING}) without a
+     * reader per line. Null when the line has quotes (the full splitter handles those).
+     */
+    private static byte[][] plainInline(byte[] line) {
+        int words = 0;
+        boolean inWord = false;
+        for (byte b : line) {
+            if (b == '"' || b == '\'') {
+                return null;
+            }
+            boolean blank = isBlank(b);
+            if (!blank && !inWord) {
+                words++;
+            }
+            inWord = !blank;
+        }
+        byte[][] out = new byte[words][];
+        int w = 0;
+        int i = 0;
+        while (w < words) {
+            while (isBlank(line[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < line.length && !isBlank(line[i])) {
+                i++;
+            }
+            out[w++] = Arrays.copyOfRange(line, start, i);
+        }
+        return out;
+    }
+
+    /** C's {@code isspace}, as {@code sdssplitargs} uses it. */
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }
 
     private static CaravanException malformed(String message) {

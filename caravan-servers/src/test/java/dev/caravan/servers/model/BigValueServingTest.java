@@ -183,10 +183,11 @@ class BigValueServingTest {
         }
     }
 
-    @Test
-    void shouldApplyRedisLimitsUntilTheClientAuthenticates() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ServerModel.class)
+    void shouldApplyRedisLimitsUntilTheClientAuthenticates(ServerModel model) throws Exception {
         OneValueStore store = new OneValueStore();
-        try (Server server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(store::execute, RespLimits.DEFAULTS, true), OPTIONS)) {
+        try (Server server = model.start(new RespProtocol(store::execute, RespLimits.DEFAULTS, true), OPTIONS)) {
             try (WireClient c = new WireClient(server.address())) {
                 c.send("*11\r\n");
                 assertThat(c.readToEnd()).isEqualTo("-ERR Protocol error: unauthenticated multibulk length\r\n");
@@ -199,6 +200,48 @@ class BigValueServingTest {
             }
         }
         assertThat(CommandBudget.UNAUTHENTICATED_MAX_BULK_BYTES).isEqualTo(16384);
+    }
+
+    /**
+     * The process-thread model with a handler that answers later on another thread (a node's
+     * frozen process): a big argument stays live until the batch is answered, and an off-heap
+     * reply for a client that left meanwhile is released, not leaked.
+     */
+    @Test
+    void shouldHoldArgumentsUntilAnsweredLaterAndReleaseTheRepliesOfAClientThatLeft() throws Exception {
+        OneValueStore store = new OneValueStore();
+        java.util.concurrent.BlockingQueue<Runnable> later = new java.util.concurrent.LinkedBlockingQueue<>();
+        dev.caravan.servers.resp.RespCommandHandler handler = new dev.caravan.servers.resp.RespCommandHandler() {
+            @Override
+            public Reply[] execute(RespSession session, List<Command> batch) {
+                return store.execute(session, batch);
+            }
+
+            @Override
+            public void execute(RespSession session, List<Command> batch, java.util.function.Consumer<Reply[]> done) {
+                later.add(() -> done.accept(store.execute(session, batch)));
+            }
+        };
+        long before = OffHeapBytes.liveValues();
+        try (Server server = ServerModel.PROCESS_THREAD.start(new RespProtocol(handler), OPTIONS)) {
+            Runnable get;
+            try (WireClient c = new WireClient(server.address())) {
+                c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + VALUE_BYTES + "\r\n");
+                streamBytes(c.out, VALUE_BYTES, 10);
+                c.send("\r\n");
+                Runnable set = later.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(set).as("the SET batch reached the handler").isNotNull();
+                set.run(); // on this thread, after the serving thread moved on: the argument must still be live
+                assertThat(readLine(c.in)).isEqualTo("+OK");
+                c.send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+                get = later.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(get).as("the GET batch reached the handler").isNotNull();
+            }
+            await("the client that left is closed").atMost(Duration.ofSeconds(10)).until(() -> server.activeConnections() == 0);
+            get.run(); // an off-heap reply nobody will read
+            store.clear();
+            await("nothing is left off-heap").atMost(Duration.ofSeconds(10)).until(() -> OffHeapBytes.liveValues() <= before);
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.caravan.launch;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a daemon's entry point in a new JVM in the foreground: what {@code caravan node} does so
+ * that the node gets {@link DaemonJvm}'s settings (heap, collector, full JIT) whatever JVM the
+ * command line itself runs in. The daemon writes to this terminal; stopping this JVM (Ctrl-C,
+ * SIGTERM) stops the daemon cleanly first, and the daemon exits by itself if this JVM dies
+ * ({@value Daemon#EXIT_ON_STDIN_EOF} on a pipe this JVM keeps open).
+ */
+public final class ForegroundJvm {
+    private static final long STOP_GRACE_MS = 30_000;
+
+    private ForegroundJvm() {
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args} in a child JVM started with {@code jvmOptions} and
+     * this JVM's class path, until it exits; returns its exit code.
+     */
+    public static int run(List<String> jvmOptions, Class<?> mainClass, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ChildJvm.javaBinary());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(args);
+        cmd.add(Daemon.EXIT_ON_STDIN_EOF);
+        Process child = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread hook = new Thread(() -> stop(child), "foreground-daemon-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = child.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyStopping) {
+            // This JVM is shutting down: the hook is running or has run.
+        }
+        return code;
+    }
+
+    /** Asks the daemon to stop (SIGTERM: clean shutdown), kills it if it does not within the grace time. */
+    private static void stop(Process child) {
+        child.destroy();
+        try {
+            if (!child.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+                child.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
