@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * still closes its client, and a client that left meanwhile is dropped there.
  */
 class HandOffSessionTest {
-    private static final MigrationSettings SETTINGS = TestCluster.fastSettings().withFaultPauseMs(3_000); // the window in which the test queues three batches and a close notice; it must outlast a loaded 2-core CI machine (300 ms did not)
+    private static final MigrationSettings SETTINGS = TestCluster.fastSettings().withFaultPauseMs(1_500); // the window in which the test queues three batches and a close notice: longer than a loaded 2-core machine needs (300 ms was not), shorter than the 2 s page-stream stall deadline of fastSettings
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private TestCluster cluster;
