@@ -34,7 +34,15 @@ import static org.awaitility.Awaitility.await;
  * still closes its client, and a client that left meanwhile is dropped there.
  */
 class HandOffSessionTest {
-    private static final MigrationSettings SETTINGS = TestCluster.fastSettings().withFaultPauseMs(1_500); // the window in which the test queues three batches and a close notice: longer than a loaded 2-core machine needs (300 ms was not), shorter than the 2 s page-stream stall deadline of fastSettings
+    private static final MigrationSettings FAST = TestCluster.fastSettings();
+    /**
+     * A frozen window of 3 s in which the test queues three batches and a close notice (300 ms
+     * was outlasted on a loaded 2-core machine), with the destination's idle and stall deadlines
+     * well above it so that the window itself does not fail the migration.
+     */
+    private static final MigrationSettings SETTINGS = new MigrationSettings(FAST.connectTimeoutMs(), FAST.beginTimeoutMs(),
+            10_000, 10_000, FAST.commitTimeoutMs(), FAST.pushAckTimeoutMs(), FAST.fetchTimeoutMs(), 10_000,
+            FAST.movedAnswerMs(), FAST.ownershipResolveMs(), FAST.awaitCompleteMs(), FAST.prePagingMaxPages(), 3_000);
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private TestCluster cluster;
