@@ -103,7 +103,7 @@ class CliTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.errLines()).as("stderr was:%n%s", r.err()).hasSize(1);
-        assertThat(r.errLines().getFirst()).startsWith("caravan: node id n1 is in use by a running node")
+        assertThat(r.errLines().getFirst()).startsWith("caravan node: node id n1 is in use by a running node")
                 .endsWith("[ALREADY_EXISTS]");
         assertThat(cluster.client().nodes().get("n1")).isEqualTo(real);
     }

@@ -31,17 +31,36 @@ public final class ForegroundJvm {
         cmd.add(mainClass.getName());
         cmd.addAll(args);
         cmd.add(Daemon.EXIT_ON_STDIN_EOF);
-        Process child = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // Piped and copied rather than inherited, so that whatever this JVM's System.out and
+        // System.err are (a terminal, or a caller capturing them) receives the daemon's lines.
+        Process child = new ProcessBuilder(cmd).start();
+        Thread out = copy(child.getInputStream(), System.out, "foreground-daemon-stdout");
+        Thread err = copy(child.getErrorStream(), System.err, "foreground-daemon-stderr");
         Thread hook = new Thread(() -> stop(child), "foreground-daemon-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = child.waitFor();
+        out.join();
+        err.join();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyStopping) {
             // This JVM is shutting down: the hook is running or has run.
         }
         return code;
+    }
+
+    private static Thread copy(java.io.InputStream from, java.io.PrintStream to, String name) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            byte[] buf = new byte[8192];
+            try (from) {
+                for (int n; (n = from.read(buf)) >= 0; ) {
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
+            } catch (IOException ended) {
+                // The daemon is gone; nothing more to copy.
+            }
+        });
     }
 
     /** Asks the daemon to stop (SIGTERM: clean shutdown), kills it if it does not within the grace time. */
