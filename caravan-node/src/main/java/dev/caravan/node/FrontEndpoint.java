@@ -207,7 +207,7 @@ final class FrontEndpoint implements AutoCloseable {
     private SessionLinkConnection connect(InetSocketAddress at) {
         try {
             // Replies over 1 MiB are read off-heap, so a big GET does not grow this node's heap.
-            return SessionLinkConnection.open(at, linkToken);
+            return SessionLinkConnection.open(at, linkToken, nanoClock);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "front of " + processName + " cannot reach " + at + ": " + e);
             return null;

@@ -40,11 +40,14 @@ public final class SessionLinkConnection implements AutoCloseable {
     private final RespCommandWriter out;
     private final RespReplyReader in;
     private final InetSocketAddress target;
-    private long lastUsedNs = System.nanoTime();
+    private final java.util.function.LongSupplier nanoClock;
+    private long lastUsedNs;
 
-    private SessionLinkConnection(SocketChannel channel, InetSocketAddress target) {
+    private SessionLinkConnection(SocketChannel channel, InetSocketAddress target, java.util.function.LongSupplier nanoClock) {
         this.channel = channel;
         this.target = target;
+        this.nanoClock = nanoClock;
+        this.lastUsedNs = nanoClock.getAsLong();
         this.out = new RespCommandWriter(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
         this.in = new RespReplyReader(Channels.newInputStream(channel), RespLimits.DEFAULTS);
     }
@@ -57,11 +60,17 @@ public final class SessionLinkConnection implements AutoCloseable {
      *                     endpoint that does not speak it)
      */
     public static SessionLinkConnection open(InetSocketAddress target, String token) throws IOException {
+        return open(target, token, System::nanoTime);
+    }
+
+    /** As {@link #open(InetSocketAddress, String)}, with the clock that times idleness ({@link #looksOpen}). */
+    public static SessionLinkConnection open(InetSocketAddress target, String token, java.util.function.LongSupplier nanoClock)
+            throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().connect(target, CONNECT_TIMEOUT_MS);
-            SessionLinkConnection c = new SessionLinkConnection(ch, target);
+            SessionLinkConnection c = new SessionLinkConnection(ch, target, nanoClock);
             Reply r = c.exchange(SessionLink.hello(token));
             if (!Reply.OK.equals(r)) {
                 throw new IOException("data endpoint " + target + " refused the session link: " + r);
@@ -116,7 +125,7 @@ public final class SessionLinkConnection implements AutoCloseable {
         if (!channel.isOpen()) {
             return false;
         }
-        if (System.nanoTime() - lastUsedNs < PROBE_AFTER_IDLE_NS) {
+        if (nanoClock.getAsLong() - lastUsedNs < PROBE_AFTER_IDLE_NS) {
             return true;
         }
         if (in.hasBufferedInput()) {
@@ -149,7 +158,7 @@ public final class SessionLinkConnection implements AutoCloseable {
         if (r == null) {
             throw new EOFException("session link to " + target + " closed mid-exchange");
         }
-        lastUsedNs = System.nanoTime();
+        lastUsedNs = nanoClock.getAsLong();
         return r;
     }
 
