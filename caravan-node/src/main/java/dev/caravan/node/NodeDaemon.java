@@ -54,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeDaemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeDaemon.class.getName());
     private static final long TICK_MS = 100;
+    /** Config keys of a deployment published in its naming entry (the switch's label selectors match them). */
+    static final String LABEL_PREFIX = "label.";
 
     private final NodeConfig config;
     private final NamingService naming;
@@ -182,6 +184,12 @@ public final class NodeDaemon implements AutoCloseable {
         if (!p.front().isEmpty()) {
             attributes.put("front", p.front());
         }
+        // A deployment's labels (config label.<key>=<value>) are published as they are: switches select backends by them.
+        p.spec().config().forEach((k, v) -> {
+            if (k.startsWith(LABEL_PREFIX)) {
+                attributes.put(k, v);
+            }
+        });
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
                 p.dataPort(), p.runner().epoch(), attributes, leaseId));
     }

@@ -1,0 +1,25 @@
+package dev.caravan.switching;
+
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.NamingService;
+
+/**
+ * What a front end gets from the switch that runs it.
+ *
+ * <p>Threading: thread-safe.
+ */
+public interface SwitchContext {
+    /** The dispatcher of one route of a front end (created on first use, closed with the front end). */
+    Dispatcher dispatcher(FrontendSpec frontend, Route route);
+
+    /** The cluster's naming (for process lookups and watches). */
+    NamingService naming();
+
+    Clock clock();
+
+    /** The cluster token that opens session links to data endpoints ("" for none). */
+    String linkToken();
+
+    /** The switch's id (for example {@code s1}), for logs and naming entries. */
+    String switchId();
+}
