@@ -3,6 +3,7 @@ package dev.caravan.cli;
 import dev.caravan.cli.commands.BenchCommand;
 import dev.caravan.cli.commands.CallCommand;
 import dev.caravan.cli.commands.DemoCommand;
+import dev.caravan.cli.commands.DnsCommand;
 import dev.caravan.cli.commands.DeployCommand;
 import dev.caravan.cli.commands.NamingCommand;
 import dev.caravan.cli.commands.NodeCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
                 CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class,
+                DnsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
