@@ -231,7 +231,10 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /** Stops both sockets; connections in progress end. Idempotent. */
+    /**
+     * Stops both sockets. An open TCP connection is not cut: it ends after its next answer or
+     * at its idle timeout, whichever comes first. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
