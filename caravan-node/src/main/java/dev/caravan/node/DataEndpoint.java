@@ -2,10 +2,12 @@ package dev.caravan.node;
 
 import dev.caravan.core.process.ProcessRunner;
 import dev.caravan.core.process.ProcessState;
+import dev.caravan.servers.http.HttpCommandProtocol;
 import dev.caravan.servers.model.DrivenLoopServer;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
+import dev.caravan.servers.protocol.AsyncProtocol;
 import dev.caravan.servers.resp.RespCommandHandler;
 import dev.caravan.servers.resp.RespProtocol;
 import dev.caravan.servers.resp.RespSession;
@@ -61,11 +63,21 @@ import java.util.function.Consumer;
  * <p>Bad input: a protocol error is answered with Redis's {@code -ERR Protocol error: ...} and
  * that connection is closed; others are untouched. While the node does not own the process
  * (lease lost) every command is answered {@code -TRYAGAIN}; after the process moved, {@code -MOVED}.
+ *
+ * <p><b>HTTP.</b> A deployment with {@value #PROTOCOL_KEY}{@code =http} (the HTTP sample's default)
+ * gets an HTTP/1.1 endpoint instead ({@link HttpCommandProtocol}): each request reaches the process
+ * as a command in the connection's session, and everything above applies to it — frozen, requests
+ * wait; moved, {@code 421 Misdirected Request} with {@code Caravan-Moved: <epoch> <host:port>} (not
+ * executed; resend it there); not owned, {@code 503}. Its port also serves session links (a RESP
+ * connection opening with the link hello), so a migration's hand-off of queued requests works as
+ * for RESP, their replies relayed as HTTP responses.
  */
 final class DataEndpoint implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataEndpoint.class.getName());
     /** Config key choosing the server model (see {@link ServerModel#parse}). */
     static final String MODEL_KEY = "server.model";
+    /** Config key choosing what clients speak: {@code resp} (the default) or {@code http}. */
+    static final String PROTOCOL_KEY = "endpoint.protocol";
     /** The model unless the deployment chose another: the process thread serves its own connections. */
     static final ServerModel DEFAULT_MODEL = ServerModel.PROCESS_THREAD;
     /** What a killed linked session's forwarder gets for each command: close the client, write nothing. */
@@ -92,12 +104,23 @@ final class DataEndpoint implements AutoCloseable {
      */
     DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost, ServerModel model,
                  String linkToken, RespLimits limits, boolean passwordRequired) {
+        this(processName, runner, owned, bindHost, model, linkToken, limits, passwordRequired, false);
+    }
+
+    /**
+     * @param http whether clients speak HTTP/1.1 ({@link HttpCommandProtocol}: each request a command, see
+     *             {@link dev.caravan.servers.http.HttpExchange}) rather than RESP; session links are served either way
+     */
+    DataEndpoint(String processName, ProcessRunner runner, BooleanSupplier owned, String bindHost, ServerModel model,
+                 String linkToken, RespLimits limits, boolean passwordRequired, boolean http) {
         this.processName = processName;
         this.runner = runner;
         this.owned = owned;
         this.linkToken = linkToken;
         runner.disconnectListener(this::onDisconnect);
-        RespProtocol protocol = new RespProtocol(new Sessions(), limits, passwordRequired).withSessionLink(linkToken);
+        Sessions sessions = new Sessions();
+        RespProtocol resp = new RespProtocol(sessions, limits, passwordRequired).withSessionLink(linkToken);
+        AsyncProtocol<Command, Reply> protocol = http ? new HttpCommandProtocol(sessions, resp) : resp;
         ServerOptions options = ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName);
         if (model == ServerModel.PROCESS_THREAD) {
             DrivenLoopServer loop;
@@ -111,6 +134,21 @@ final class DataEndpoint implements AutoCloseable {
         } else {
             this.server = model.start(protocol, options);
         }
+    }
+
+    /**
+     * Whether {@code spec}'s clients speak HTTP: its {@value #PROTOCOL_KEY} setting, else its sample's default.
+     *
+     * @throws CaravanException INVALID_ARGUMENT for a protocol other than resp or http
+     */
+    static boolean speaksHttp(dev.caravan.wire.node.ProcessSpec spec) {
+        String p = spec.config().getOrDefault(PROTOCOL_KEY, ProcessFactory.SAMPLE_PROTOCOLS.getOrDefault(spec.sample(), "resp"));
+        return switch (p) {
+            case "resp" -> false;
+            case "http" -> true;
+            default -> throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception(PROTOCOL_KEY + " must be resp or http, not '"
+                    + p + "'");
+        };
     }
 
     int port() {

@@ -184,6 +184,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (!p.front().isEmpty()) {
             attributes.put("front", p.front());
         }
+        attributes.put("protocol", DataEndpoint.speaksHttp(p.spec()) ? "http" : "resp");
         // A deployment's labels (config label.<key>=<value>) are published as they are: switches select backends by them.
         p.spec().config().forEach((k, v) -> {
             if (k.startsWith(LABEL_PREFIX)) {
@@ -320,7 +321,8 @@ public final class NodeDaemon implements AutoCloseable {
         try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
-                    config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
+                    config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
+                    DataEndpoint.speaksHttp(spec));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {

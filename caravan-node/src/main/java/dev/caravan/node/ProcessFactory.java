@@ -9,7 +9,10 @@ import java.util.Map;
 /** Instantiates the code of a process: a built-in sample, or a class from a stored bundle. */
 final class ProcessFactory {
     /** Built-in samples by name, loaded from the node's own class path. */
-    static final Map<String, String> SAMPLES = Map.of("kv", "dev.caravan.kv.KvProcess");
+    static final Map<String, String> SAMPLES = Map.of("kv", "dev.caravan.kv.KvProcess",
+            "http", "dev.caravan.servers.samples.HttpSampleProcess");
+    /** What a sample's clients speak unless its deployment says otherwise ({@link DataEndpoint#PROTOCOL_KEY}). */
+    static final Map<String, String> SAMPLE_PROTOCOLS = Map.of("http", "http");
 
     private final BundleStore bundles;
 

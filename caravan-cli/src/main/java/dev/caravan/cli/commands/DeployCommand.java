@@ -4,6 +4,9 @@ import dev.caravan.cli.ClusterOptions;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.NodeControl;
 import dev.caravan.launch.Sizes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Parameters;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,6 +31,8 @@ import java.util.concurrent.Callable;
                 "  caravan deploy app.jar --name NAME --class CLASS [--node N]   push the jar, then start",
                 "  caravan deploy --bundle SHA256 --name NAME --class CLASS --node N   start from a bundle another node holds (pulled)",
                 "  caravan deploy --sample kv --name NAME [--node N]   the built-in Redis-compatible process",
+                "  caravan deploy --sample http --name web --replicas 3 [--label k=v]...   web-1..web-3 (HTTP sample),"
+                        + " spread over the nodes, labelled service=web",
                 "  ... --password-file FILE | --password-env VAR   clients must AUTH with that password"})
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
@@ -40,7 +47,8 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--class", description = "class implementing dev.caravan.core.process.CaravanProcess")
     String className;
 
-    @Option(names = "--sample", description = "a built-in sample instead of a bundle: kv")
+    @Option(names = "--sample", description = "a built-in sample instead of a bundle: kv (Redis-compatible),"
+            + " http (web page and per-session counter)")
     String sample;
 
     @Option(names = "--bundle", description = "start from a bundle already pushed to some node (by SHA-256)")
@@ -63,6 +71,17 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "settings handed to the process")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--replicas", paramLabel = "N", description = "start N replicas NAME-1..NAME-N, each on the node hosting"
+            + " fewest processes then, labelled service=NAME (a switch selects them with label:service=NAME)")
+    Integer replicas;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label published in naming (config label.KEY);"
+            + " repeatable")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--json", description = "print the started processes as JSON")
+    boolean json;
+
     @Option(names = "--password-file", paramLabel = "FILE", description = "the process's password (AUTH), read from FILE;"
             + " only its SHA-256 is sent")
     Path passwordFile;
@@ -82,16 +101,21 @@ public final class DeployCommand implements Callable<Integer> {
         }
         DeployPassword.sha256(passwordFile, passwordEnv, System::getenv)
                 .ifPresent(hash -> settings.put(DeployPassword.CONFIG_KEY, hash));
+        List<String> names = DeployReplicas.names(name, replicas);
+        settings.putAll(DeployReplicas.labels(replicas != null ? name : null, labels));
         try (CaravanClient client = cluster.client()) {
             Map<String, InetSocketAddress> nodes = client.nodes();
             if (nodes.isEmpty()) {
                 throw ErrorCode.UNAVAILABLE.exception("no nodes are registered with naming at "
                         + cluster.namingAddress() + "; start some with 'caravan up'");
             }
-            String target = node != null ? node : leastLoaded(client, nodes);
-            InetSocketAddress targetControl = nodes.get(target);
-            if (targetControl == null) {
-                throw ErrorCode.NOT_FOUND.exception("no node '" + target + "'; nodes: " + nodes.keySet());
+            List<String> targets = node != null ? java.util.Collections.nCopies(names.size(), node)
+                    : DeployReplicas.place(processCounts(client, nodes), names.size());
+            String target = targets.get(0);
+            for (String t : targets) {
+                if (!nodes.containsKey(t)) {
+                    throw ErrorCode.NOT_FOUND.exception("no node '" + t + "'; nodes: " + nodes.keySet());
+                }
             }
             String hash = bundleHash != null ? bundleHash : "";
             if (jar != null) {
@@ -104,31 +128,47 @@ public final class DeployCommand implements Callable<Integer> {
                     throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
                 }
                 hash = client.node(viaControl).putBundle(Files.readAllBytes(jar));
-                System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
+                if (!json) {
+                    System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
+                }
             }
             if (model != null) {
                 settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
             }
-            ProcessSpec spec = new ProcessSpec(name, sample != null ? sample : "", hash,
-                    className != null ? className : "", Sizes.parse(memory), settings);
-            ProcessInfo info = client.node(targetControl).start(spec);
-            System.out.println("started " + info.name() + " (" + info.id() + ") on " + info.node()
-                    + ", data endpoint " + info.dataEndpoint());
+            List<ProcessInfo> started = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                ProcessSpec spec = new ProcessSpec(names.get(i), sample != null ? sample : "", hash,
+                        className != null ? className : "", Sizes.parse(memory), settings);
+                try {
+                    started.add(client.node(nodes.get(targets.get(i))).start(spec));
+                } catch (CaravanException e) {
+                    if (started.isEmpty()) {
+                        throw e;
+                    }
+                    throw e.code().exception(names.get(i) + " did not start (" + e.getMessage() + "); started "
+                            + started.stream().map(ProcessInfo::name).toList() + ", which keep running ('caravan stop' them)");
+                }
+                if (!json) {
+                    ProcessInfo info = started.getLast();
+                    System.out.println("started " + info.name() + " (" + info.id() + ") on " + info.node()
+                            + ", data endpoint " + info.dataEndpoint());
+                }
+            }
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(Map.of("processes", started)));
+            }
             return 0;
         }
     }
 
-    private static String leastLoaded(CaravanClient client, Map<String, InetSocketAddress> nodes) {
-        String best = null;
-        int bestCount = Integer.MAX_VALUE;
+    /** How many processes each node hosts now. */
+    private static Map<String, Integer> processCounts(CaravanClient client, Map<String, InetSocketAddress> nodes) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (Map.Entry<String, InetSocketAddress> e : nodes.entrySet()) {
             NodeControl c = client.node(e.getValue());
-            int n = c.list().size();
-            if (n < bestCount) {
-                best = e.getKey();
-                bestCount = n;
-            }
+            counts.put(e.getKey(), c.list().size());
         }
-        return best;
+        return counts;
     }
 }

@@ -18,7 +18,9 @@ import java.util.Arrays;
  * HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!
  * </pre>
  *
- * Bad input: a malformed head is answered {@code 400 Bad Request}, a head over
+ * The header lines come with the request, normalized ({@link HttpRequest#headers()}).
+ *
+ * <p>Bad input: a malformed head is answered {@code 400 Bad Request}, a head over
  * {@code maxHeadBytes} {@code 431}, a body over {@code maxBodyBytes} {@code 413}, each with
  * {@code Connection: close} and a one-line reason. Threading: one per connection.
  */
@@ -33,6 +35,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private HttpResponse lastResponse;
     private byte[] lastBody;
     private byte[] lastEncoded;
+    private byte[] headerScratch = EMPTY;
 
     public HttpCodec(int maxHeadBytes, int maxBodyBytes) {
         this.maxHeadBytes = maxHeadBytes;
@@ -83,6 +86,9 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
         long contentLength = 0;
         int line = lineEnd + 2;
+        // Normalized lines are at most one byte longer than raw ones ("Name:value" gains a space).
+        byte[] headers = scratch(2 * (headLimit - line) + 2);
+        int headersLength = 0;
         while (line <= headLimit && lineEnd < headLimit) {
             lineEnd = lineEnd(in, line, headLimit);
             int colon = indexOf(in, line, lineEnd, (byte) ':');
@@ -93,6 +99,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             int nameEnd = trimEnd(in, nameStart, colon);
             int valueStart = skipSpace(in, colon + 1, lineEnd);
             int valueEnd = trimEnd(in, valueStart, lineEnd);
+            headersLength = appendLine(in, nameStart, nameEnd, valueStart, valueEnd, headers, headersLength);
             if (equalsIgnoreCase(in, nameStart, nameEnd, "content-length")) {
                 contentLength = parseLength(in, valueStart, valueEnd);
             } else if (equalsIgnoreCase(in, nameStart, nameEnd, "transfer-encoding")) {
@@ -115,7 +122,29 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             in.get(headEnd, body);
         }
         in.position(headEnd + (int) contentLength);
-        return new HttpRequest(method(in, start, sp1), target(in, sp1 + 1, sp2), keepAlive, body);
+        return new HttpRequest(method(in, start, sp1), target(in, sp1 + 1, sp2), keepAlive,
+                headersLength == 0 ? EMPTY : Arrays.copyOf(headers, headersLength), body);
+    }
+
+    /** A per-connection buffer of at least {@code bytes} to collect a head's header lines in. */
+    private byte[] scratch(int bytes) {
+        if (headerScratch.length < bytes) {
+            headerScratch = new byte[Math.max(bytes, 2 * headerScratch.length)];
+        }
+        return headerScratch;
+    }
+
+    /** Appends {@code Name: value\r\n}; returns the new length. */
+    private static int appendLine(ByteBuffer in, int nameStart, int nameEnd, int valueStart, int valueEnd, byte[] to, int at) {
+        in.get(nameStart, to, at, nameEnd - nameStart);
+        at += nameEnd - nameStart;
+        to[at++] = ':';
+        to[at++] = ' ';
+        in.get(valueStart, to, at, valueEnd - valueStart);
+        at += valueEnd - valueStart;
+        to[at++] = '\r';
+        to[at++] = '\n';
+        return at;
     }
 
     /** End of the line starting at {@code from}: the index of its CR LF, or {@code limit}. */
