@@ -435,7 +435,8 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
     private long medianLatencyOfOthers(BackendState self) {
         long[] averages = states.values().stream().filter(s -> s != self && s.latencyAverageNs > 0)
                 .mapToLong(s -> (long) s.latencyAverageNs).sorted().toArray();
-        return averages.length == 0 ? 0 : averages[(averages.length - 1) / 2];
+        int n = averages.length;
+        return n == 0 ? 0 : n % 2 == 1 ? averages[n / 2] : (averages[n / 2 - 1] + averages[n / 2]) / 2;
     }
 
     private BackendState state(String backendId) {
