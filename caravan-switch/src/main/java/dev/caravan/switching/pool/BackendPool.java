@@ -15,7 +15,6 @@ import dev.caravan.switching.policy.Policies;
 import dev.caravan.switching.policy.Policy;
 import dev.caravan.wire.ErrorCode;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,13 +79,9 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
     private final HealthProber prober;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<String, BackendState> states = new TreeMap<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters = new WaitQueue();
     private boolean initialized;
     private boolean closed;
-
-    /** A dispatch waiting for a slot. */
-    private record Waiter(CompletableFuture<Ticket> future, DispatchKey key, long deadlineNs) {
-    }
 
     /**
      * A pool whose timeouts are driven by {@code scheduler} (or, when null, only by calls to
@@ -143,13 +138,12 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
             if (states.values().stream().noneMatch(BackendState::usable)) {
                 return CompletableFuture.failedFuture(unavailable());
             }
-            waiters.removeIf(w -> w.future().isDone());
             if (waiters.size() >= limits.maxQueued()) {
                 return CompletableFuture.failedFuture(ErrorCode.BUSY.exception("every backend of " + route.backends()
-                        + " is at its connection limit and " + waiters.size() + " requests wait; retry later or raise maxConnectionsPerBackend"));
+                        + " is at its connection limit and " + limits.maxQueued() + " requests wait; retry later or raise maxConnectionsPerBackend"));
             }
             result = new CompletableFuture<>();
-            waiters.addLast(new Waiter(result, key, clock.nanoTime() + limits.queueTimeoutMs() * 1_000_000L));
+            waiters.add(new WaitQueue.Waiter(result, key, clock.nanoTime() + limits.queueTimeoutMs() * 1_000_000L));
             schedule(limits.queueTimeoutMs());
             serveQueue(completions);
         } finally {
@@ -165,11 +159,8 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
         lock.lock();
         try {
             long now = clock.nanoTime();
-            while (!waiters.isEmpty() && (waiters.peekFirst().future().isDone() || waiters.peekFirst().deadlineNs() <= now)) {
-                CompletableFuture<Ticket> f = waiters.pollFirst().future();
-                completions.add(() -> f.completeExceptionally(ErrorCode.BUSY.exception("waited " + limits.queueTimeoutMs()
-                        + " ms for a free backend of " + route.backends() + "; retry later or raise its connection limit")));
-            }
+            waiters.expire(now, () -> ErrorCode.BUSY.exception("waited " + limits.queueTimeoutMs() + " ms for a free backend of "
+                    + route.backends() + "; retry later or raise its connection limit"), completions);
             if (limits.probeIntervalMs() == 0) {
                 for (BackendState s : states.values()) {
                     if (!s.healthy && now - s.downSinceNs >= PASSIVE_RETRY_MS * 1_000_000L) {
@@ -262,16 +253,15 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
     /** Fails every queued dispatch with UNAVAILABLE, stops the health checks and the owned scheduler. Idempotent. */
     @Override
     public void close() {
-        List<CompletableFuture<Ticket>> failed = new ArrayList<>();
+        List<Runnable> completions = new ArrayList<>();
         lock.lock();
         try {
             closed = true;
-            waiters.forEach(w -> failed.add(w.future()));
-            waiters.clear();
+            waiters.failAll(() -> ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " is closed"), completions);
         } finally {
             lock.unlock();
         }
-        failed.forEach(f -> f.completeExceptionally(ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " is closed")));
+        completions.forEach(Runnable::run);
         prober.close();
         if (ownsScheduler) {
             scheduler.shutdownNow();
@@ -386,10 +376,7 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
     /** After any change of eligibility: serve the queue, or fail it when no backend can ever take it. */
     private void reconcile(List<Runnable> completions) {
         if (states.values().stream().noneMatch(BackendState::usable)) {
-            while (!waiters.isEmpty()) {
-                CompletableFuture<Ticket> f = waiters.pollFirst().future();
-                completions.add(() -> f.completeExceptionally(unavailable()));
-            }
+            waiters.failAll(this::unavailable, completions);
         } else {
             serveQueue(completions);
         }
@@ -398,15 +385,14 @@ public final class BackendPool implements Dispatcher, BackendSink, BackendContro
     /** Hands free slots to waiters, oldest first. */
     private void serveQueue(List<Runnable> completions) {
         while (!waiters.isEmpty()) {
-            if (waiters.peekFirst().future().isDone()) {
-                waiters.pollFirst();
-                continue;
-            }
             List<BackendState> eligible = eligible();
             if (eligible.isEmpty()) {
                 return;
             }
-            Waiter w = waiters.pollFirst();
+            WaitQueue.Waiter w = waiters.pollPending();
+            if (w == null) {
+                return;
+            }
             Ticket ticket = acquire((BackendState) policy.choose(eligible, w.key()));
             completions.add(() -> {
                 if (!w.future().complete(ticket)) {

@@ -50,6 +50,8 @@ class ConsistentHashPolicyTest {
         Deque<FakeCandidate> inFlight = new ArrayDeque<>();
         Set<String> hotKeyBackends = new HashSet<>();
         Map<String, String> homeOf = new HashMap<>();
+        Policy homes = Policies.create(PolicyKind.CONSISTENT_HASH);
+        List<FakeCandidate> idle = FakeCandidate.named("a", "b", "c", "d", "e", "f");
         int coldAtHome = 0;
         int cold = 0;
         for (int i = 0; i < 10_000; i++) {
@@ -69,8 +71,7 @@ class ConsistentHashPolicyTest {
                 hotKeyBackends.add(chosen.id());
             } else if (rank > 50) {
                 cold++;
-                String home = homeOf.computeIfAbsent(key, k -> Policies.create(PolicyKind.CONSISTENT_HASH)
-                        .choose(FakeCandidate.named("a", "b", "c", "d", "e", "f"), hashKey(k)).id());
+                String home = homeOf.computeIfAbsent(key, k -> homes.choose(idle, hashKey(k)).id());
                 coldAtHome += home.equals(chosen.id()) ? 1 : 0;
             }
         }
