@@ -9,6 +9,7 @@ import dev.caravan.wire.ErrorCode;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
 
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -163,6 +164,7 @@ final class HandoffReceiver implements AutoCloseable {
                     closeAll(s.getReceivedFileDescriptors());
                     LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": " + e.getMessage() + "; connection closed");
                     HandoffCodec.writeReply(out, HandoffReply.refused(e.code(), e.getMessage()));
+                    drainBeforeClose(s, in);
                     return;
                 }
                 FileDescriptor[] fds = s.getReceivedFileDescriptors();
@@ -195,7 +197,6 @@ final class HandoffReceiver implements AutoCloseable {
             return HandoffReply.refused(ErrorCode.MALFORMED, "a handoff carries exactly one descriptor, got "
                     + (fds == null ? 0 : fds.length));
         }
-        FileDescriptor fd = fds[0];
         if (!MessageDigest.isEqual(token, request.token().getBytes(StandardCharsets.UTF_8))) {
             closeAll(fds);
             return HandoffReply.refused(ErrorCode.UNAUTHENTICATED, "wrong cluster token");
@@ -211,11 +212,22 @@ final class HandoffReceiver implements AutoCloseable {
             return HandoffReply.refused(ErrorCode.STALE_EPOCH, "process " + request.processName() + " runs epoch " + epoch
                     + " here, not " + request.epoch());
         }
+        // junixsocket closes the descriptors it received when this switch connection closes: the
+        // process gets a duplicate of its own, and the received one is closed (and invalidated) here.
+        FileDescriptor fd;
+        try {
+            fd = FileDescriptorCast.duplicating(fds[0]).getFileDescriptor();
+        } catch (IOException e) {
+            closeAll(fds);
+            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "cannot duplicate the passed descriptor: " + e.getMessage());
+        } finally {
+            closeAll(fds);
+        }
         SocketChannel ch;
         try {
             ch = SocketDescriptors.wrap(fd, request.ipv6(), request.client());
         } catch (IOException e) {
-            closeAll(fds);
+            closeAll(new FileDescriptor[] {fd});
             return HandoffReply.refused(ErrorCode.NOT_SUPPORTED, e.getMessage());
         }
         try {
@@ -225,6 +237,26 @@ final class HandoffReceiver implements AutoCloseable {
                     e.getMessage());
         }
         return HandoffReply.ADOPTED;
+    }
+
+    /**
+     * After refusing garbage: ends output and discards what the peer still sent (bounded), so that
+     * closing does not reset the connection and destroy the refusal before the peer reads it.
+     */
+    private static void drainBeforeClose(AFUNIXSocket s, InputStream in) throws IOException {
+        s.shutdownOutput();
+        s.setSoTimeout(200);
+        byte[] sink = new byte[4096];
+        int total = 0;
+        try {
+            int n;
+            while (total < HandoffCodec.MAX_PREFIX_BYTES && (n = in.read(sink)) > 0) {
+                total += n;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // The peer sent nothing more: close now.
+        }
+        closeAll(s.getReceivedFileDescriptors());
     }
 
     private static FileDescriptor[] receivedQuietly(AFUNIXSocket s) {
