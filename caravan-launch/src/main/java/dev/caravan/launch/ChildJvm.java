@@ -52,6 +52,8 @@ public final class ChildJvm implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
+        // TCP handoff: a node wraps passed client sockets in JDK channels, a switch finds their descriptors.
+        cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -73,6 +73,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final LeaseKeeper lease;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FrameServer control;
+    /** The TCP handoff socket; null when handoff is off (see {@link #startHandoff}). */
+    private HandoffReceiver handoff;
     private dev.caravan.migration.resources.ResourceMigrator resources;
     private dev.caravan.migration.MigrationEngine migration;
     private final Map<InetSocketAddress, dev.caravan.wire.net.FrameClient> peerLinks = new ConcurrentHashMap<>();
@@ -106,6 +108,7 @@ public final class NodeDaemon implements AutoCloseable {
                     node::readRemoteResource);
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration());
+            node.startHandoff();
             node.registerSelfAtStart();
             long renewMs = Math.max(50, config.leaseTtlMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -173,8 +176,53 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     private void registerSelf(long leaseId) {
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("role", "node", "host", config.bindHost()));
+        if (handoff != null) {
+            attributes.put("handoff", handoff.path().toString());
+        }
         naming.register(leaseId, new NamingEntry("node/" + config.nodeId(), config.nodeId(), config.bindHost(),
-                control.port(), 0, Map.of("role", "node"), leaseId));
+                control.port(), 0, attributes, leaseId));
+    }
+
+    /**
+     * Opens the TCP handoff socket ({@code <data-dir>/handoff.sock}): a switch on this host passes
+     * client connections there for a process's data endpoint to adopt. Without it (the JVM lacks
+     * {@link dev.caravan.servers.handoff.SocketDescriptors#ADD_OPENS}, or the socket cannot be
+     * bound) the node runs as before and switches splice its clients' bytes instead.
+     */
+    private void startHandoff() {
+        if (!dev.caravan.servers.handoff.SocketDescriptors.canWrap()) {
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + ": TCP handoff off (start the JVM with "
+                    + dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS + "); switches will splice instead");
+            return;
+        }
+        java.nio.file.Path socket = config.dataDir().resolve("handoff.sock").toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(config.dataDir());
+            handoff = HandoffReceiver.start(socket, config.token(), this::handoffTarget);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "node " + config.nodeId() + ": TCP handoff off, cannot open " + socket + ": "
+                    + e.getMessage() + "; switches will splice instead");
+        }
+    }
+
+    /** The process a switch hands a connection to: served here, with a node that owns its processes. */
+    private HandoffReceiver.Target handoffTarget(String name) {
+        HostedProcess p = processes.get(name);
+        if (p == null || !lease.owns()) {
+            return null;
+        }
+        return new HandoffReceiver.Target() {
+            @Override
+            public long epoch() {
+                return p.runner().epoch();
+            }
+
+            @Override
+            public void adopt(java.nio.channels.SocketChannel connection, java.nio.ByteBuffer alreadyRead) {
+                p.endpoint().adopt(connection, alreadyRead);
+            }
+        };
     }
 
     private void registerProcess(long leaseId, HostedProcess p) {
@@ -593,6 +641,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
         CloseAll all = new CloseAll();
         all.run(scheduler::shutdownNow);
+        all.close(handoff);
         if (migration != null) {
             all.close(migration);
         }
