@@ -2,7 +2,6 @@ package dev.caravan.cli.commands;
 
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.client.CaravanClient;
-import dev.caravan.client.NodeControl;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
@@ -46,7 +45,8 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--bundle", description = "start from a bundle already pushed to some node (by SHA-256)")
     String bundleHash;
 
-    @Option(names = "--node", description = "node to run on (default: the one hosting fewest processes)")
+    @Option(names = "--node", description = "node to run on (default: the schedulable node with the most free process"
+            + " memory that fits --memory, then the lowest CPU load)")
     String node;
 
     @Option(names = "--push-to", description = "push the jar to this node instead of the target (the target then pulls it)")
@@ -88,7 +88,8 @@ public final class DeployCommand implements Callable<Integer> {
                 throw ErrorCode.UNAVAILABLE.exception("no nodes are registered with naming at "
                         + cluster.namingAddress() + "; start some with 'caravan up'");
             }
-            String target = node != null ? node : leastLoaded(client, nodes);
+            long memoryBytes = Sizes.parse(memory);
+            String target = node != null ? node : placed(client, memoryBytes);
             InetSocketAddress targetControl = nodes.get(target);
             if (targetControl == null) {
                 throw ErrorCode.NOT_FOUND.exception("no node '" + target + "'; nodes: " + nodes.keySet());
@@ -110,7 +111,7 @@ public final class DeployCommand implements Callable<Integer> {
                 settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
             }
             ProcessSpec spec = new ProcessSpec(name, sample != null ? sample : "", hash,
-                    className != null ? className : "", Sizes.parse(memory), settings);
+                    className != null ? className : "", memoryBytes, settings);
             ProcessInfo info = client.node(targetControl).start(spec);
             System.out.println("started " + info.name() + " (" + info.id() + ") on " + info.node()
                     + ", data endpoint " + info.dataEndpoint());
@@ -118,17 +119,15 @@ public final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private static String leastLoaded(CaravanClient client, Map<String, InetSocketAddress> nodes) {
-        String best = null;
-        int bestCount = Integer.MAX_VALUE;
-        for (Map.Entry<String, InetSocketAddress> e : nodes.entrySet()) {
-            NodeControl c = client.node(e.getValue());
-            int n = c.list().size();
-            if (n < bestCount) {
-                best = e.getKey();
-                bestCount = n;
-            }
-        }
-        return best;
+    /** Where {@link dev.caravan.node.Placement} puts a process of {@code memoryBytes}; cordoned nodes are skipped. */
+    private String placed(CaravanClient client, long memoryBytes) {
+        java.util.List<dev.caravan.wire.node.NodeStatus> table =
+                dev.caravan.cli.commands.nodes.NodeCalls.statuses(client, cluster.token());
+        return dev.caravan.node.Placement.choose(table, memoryBytes, java.util.Set.of())
+                .map(dev.caravan.wire.node.NodeStatus::nodeId)
+                .orElseThrow(() -> table.stream().noneMatch(dev.caravan.wire.node.NodeStatus::schedulable)
+                        ? ErrorCode.UNSCHEDULABLE.exception("every node is cordoned; 'caravan uncordon NODE' one, or start more")
+                        : ErrorCode.OVERLOADED.exception(dev.caravan.node.Placement.whyNoRoom(table, memoryBytes, java.util.Set.of())
+                        + " for --memory " + memory + "; choose a smaller --memory or start nodes with more --process-memory"));
     }
 }
