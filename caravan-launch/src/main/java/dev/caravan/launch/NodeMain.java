@@ -62,8 +62,6 @@ public final class NodeMain {
                     + DaemonJvm.COLLECTOR + ", full JIT), e.g. --jvm-option=-XX:+UseG1GC; repeatable (applied by 'caravan node')")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
-    private static final System.Logger LOG = System.getLogger(NodeMain.class.getName());
-
     private NodeMain() {
     }
 
@@ -143,13 +141,15 @@ public final class NodeMain {
             }
         });
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), () -> {
+            // Not a static field: that would start java.util.logging before LogSetup chose its manager.
+            System.Logger log = System.getLogger(NodeMain.class.getName());
             try {
                 node.drainBeforeShutdown(drainGraceMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopping: drain interrupted; stopping its processes");
+                log.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopping: drain interrupted; stopping its processes");
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "node " + config.nodeId() + " stopping: drain failed (" + e.getMessage()
+                log.log(System.Logger.Level.WARNING, "node " + config.nodeId() + " stopping: drain failed (" + e.getMessage()
                         + "); stopping its processes");
             }
             CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
