@@ -32,8 +32,8 @@ import picocli.CommandLine.Command;
         subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
                 CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class,
-                DnsCommand.class,
+                BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
+                dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -153,7 +153,9 @@ public final class ChildJvm implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe,
+        // and the lines it logs while stopping (where it drained its processes) would be lost.
+        process.toHandle().destroy();
         if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
             kill();
         }

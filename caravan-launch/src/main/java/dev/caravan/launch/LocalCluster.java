@@ -230,13 +230,44 @@ public final class LocalCluster implements AutoCloseable {
         return errors;
     }
 
+    /** One NODE_CORDON per running node, in parallel; a node that does not answer is stopped anyway. */
+    private void cordonAll() {
+        List<Thread> calls = new ArrayList<>();
+        for (Map.Entry<String, InetSocketAddress> e : controls.entrySet()) {
+            if (!nodes.get(e.getKey()).isAlive()) {
+                continue;
+            }
+            calls.add(Thread.ofVirtual().start(() -> {
+                try (dev.caravan.wire.net.FrameClient c = dev.caravan.wire.net.FrameClient.connect(e.getValue(),
+                        new dev.caravan.wire.net.Hello("launcher", dev.caravan.wire.net.Hello.tokenFromEnvironment()),
+                        java.time.Duration.ofSeconds(2))) {
+                    c.call(dev.caravan.wire.Op.NODE_CORDON, new byte[0], java.time.Duration.ofSeconds(2)).expectOk();
+                } catch (RuntimeException unreachable) {
+                    // Stopped below all the same.
+                }
+            }));
+        }
+        for (Thread t : calls) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public Path workDir() {
         return workDir;
     }
 
-    /** Stops nodes (in parallel), then naming. */
+    /**
+     * Stops nodes (in parallel), then naming. Every node is cordoned first, so that none drains
+     * its processes to another that is stopping too (a node drains on SIGTERM only while another
+     * node is schedulable).
+     */
     @Override
     public void close() {
+        cordonAll();
         List<Thread> stoppers = new ArrayList<>();
         for (ChildJvm n : nodes.values()) {
             stoppers.add(Thread.ofVirtual().start(n::close));
