@@ -230,6 +230,11 @@ public final class NodeDaemon implements AutoCloseable {
         };
     }
 
+    /** Request-limit settings a deployment may override ({@link dev.caravan.wire.resp.RespLimits#with}); published in naming when set. */
+    private static final java.util.Set<String> PUBLISHED_LIMIT_KEYS = java.util.Set.of(
+            dev.caravan.wire.resp.RespLimits.PROTO_MAX_BULK_LEN, dev.caravan.wire.resp.RespLimits.PROTO_MAX_MULTIBULK_LEN,
+            dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_BUFFER_LIMIT, dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_HEAP_LIMIT);
+
     private void registerProcess(long leaseId, HostedProcess p) {
         Map<String, String> attributes = new java.util.HashMap<>();
         attributes.put("id", p.runner().id().toString());
@@ -239,11 +244,16 @@ public final class NodeDaemon implements AutoCloseable {
         }
         attributes.put("protocol", DataEndpoint.speaksHttp(p.spec()) ? "http" : "resp");
         // A deployment's labels (config label.<key>=<value>) are published as they are: switches select backends by them.
+        // So are its request-limit overrides and whether clients must authenticate: a switch's front end for the
+        // process applies the limits its data endpoint applies.
         p.spec().config().forEach((k, v) -> {
-            if (k.startsWith(LABEL_PREFIX)) {
+            if (k.startsWith(LABEL_PREFIX) || PUBLISHED_LIMIT_KEYS.contains(k)) {
                 attributes.put(k, v);
             }
         });
+        if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
+            attributes.put("auth", "password");
+        }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
                 p.dataPort(), p.runner().epoch(), attributes, leaseId));
     }
