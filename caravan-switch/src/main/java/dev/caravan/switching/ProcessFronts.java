@@ -78,10 +78,14 @@ final class ProcessFronts implements AutoCloseable {
 
     private void onEvent(NamingEvent event) {
         String name = processName(event.entry());
-        if (event.kind() == NamingEvent.Kind.PUT) {
-            onPresent(name);
-        } else {
-            onAbsent(name);
+        try {
+            if (event.kind() == NamingEvent.Kind.PUT) {
+                onPresent(name);
+            } else {
+                onAbsent(name);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "process front end of " + name + ": " + e);
         }
     }
 
@@ -167,6 +171,14 @@ final class ProcessFronts implements AutoCloseable {
     }
 
     private void closeIfStillAbsent(String process) {
+        try {
+            closeFrontend(process);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the front end of " + process + ": " + e);
+        }
+    }
+
+    private void closeFrontend(String process) {
         closing.remove(process);
         if (present.contains(process)) {
             return;

@@ -34,6 +34,15 @@ final class SwitchLease implements AutoCloseable {
 
     void onTick() {
         try {
+            renewOrReopen();
+        } catch (RuntimeException e) {
+            // Never let the periodic task die: an exception here would cancel every later renewal.
+            LOG.log(System.Logger.Level.WARNING, holder + ": naming lease upkeep failed: " + e);
+        }
+    }
+
+    private void renewOrReopen() {
+        try {
             naming.renew(leaseId);
         } catch (CaravanException e) {
             if (e.code() != ErrorCode.LEASE_EXPIRED) {
