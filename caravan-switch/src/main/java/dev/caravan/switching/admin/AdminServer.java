@@ -156,6 +156,10 @@ public final class AdminServer implements AutoCloseable {
         if (parts.length == 3 && parts[1].equals("frontends") && !parts[2].isEmpty()) {
             requireMethod(method, path, "DELETE");
             String name = decode(parts[2]);
+            if (name.startsWith(SwitchConfig.PROCESS_FRONT_PREFIX)) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("front end " + name + " follows its process and closes when the process "
+                        + "is gone; start the switch with --no-process-fronts to have none");
+            }
             admin.remove(name);
             reply.put("removed", name);
             return 200;

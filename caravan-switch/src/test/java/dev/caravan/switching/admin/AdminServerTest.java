@@ -179,6 +179,8 @@ class AdminServerTest {
 
         assertThat(send("DELETE", "/frontends/web").status()).isEqualTo(200);
         assertThat(send("DELETE", "/frontends/other").status()).isEqualTo(404);
+        assertThat(send("DELETE", "/frontends/process-kv1").status()).as("automatic front ends follow naming").isEqualTo(400);
+        assertThat(fake.calls).doesNotContain("remove process-kv1");
     }
 
     @Test
