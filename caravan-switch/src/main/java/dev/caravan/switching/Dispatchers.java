@@ -13,8 +13,7 @@ public final class Dispatchers {
 
     /** The pool for {@code route} of {@code frontend}, empty until the naming watch feeds it. */
     public static RoutePool create(FrontendSpec frontend, Route route, Clock clock) {
-        // replaced by sw-pool's BackendPool at merge
-        RoundRobinPlaceholder pool = new RoundRobinPlaceholder();
-        return new RoutePool(pool, pool, pool, () -> { });
+        dev.caravan.switching.pool.BackendPool pool = dev.caravan.switching.pool.BackendPool.create(frontend, route, clock);
+        return new RoutePool(pool, pool, pool, pool::close);
     }
 }

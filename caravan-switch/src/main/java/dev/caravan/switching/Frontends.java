@@ -21,16 +21,15 @@ public final class Frontends {
      */
     public static Frontend start(FrontendSpec spec, SwitchContext context) {
         return switch (spec.mode()) {
-            // Each case is filled in at merge with the implementation's constructor.
-            case TRANSPORT -> notBuilt("TransportFrontend (transport-level " + spec.protocol() + ")");
+            case TRANSPORT -> new dev.caravan.switching.transport.TransportFrontend(spec, context, context.eventLoops());
             case CONTENT -> switch (spec.protocol()) {
-                case HTTP -> notBuilt("HttpContentFrontend (content-aware HTTP)");
+                case HTTP -> new dev.caravan.switching.http.HttpContentFrontend(spec, context, context.eventLoops());
                 case RESP -> notBuilt("RespContentFrontend (content-aware RESP)");
                 case TCP -> throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name()
                         + ": content-aware dispatch needs http or resp, not tcp");
             };
-            case PROCESS -> notBuilt("ProcessFrontend (stateful RESP by process name)");
-            case HANDOFF -> notBuilt("HandoffFrontend (TCP handoff)");
+            case PROCESS -> new dev.caravan.switching.process.ProcessFrontend(spec, context);
+            case HANDOFF -> new dev.caravan.switching.handoff.HandoffFrontend(spec, context);
         };
     }
 

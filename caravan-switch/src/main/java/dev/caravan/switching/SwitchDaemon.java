@@ -59,6 +59,8 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
     private AdminServer admin;
     private ProcessFronts processFronts;
     private volatile boolean closed;
+    /** Created when the first Netty front end starts; closed after every front end. */
+    private dev.caravan.switching.transport.SwitchEventLoops eventLoops;
 
     private SwitchDaemon(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
                          RoutePool.Factory pools) {
@@ -328,6 +330,16 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
         });
     }
 
+    @Override
+    public dev.caravan.switching.transport.SwitchEventLoops eventLoops() {
+        synchronized (lifecycle) {
+            if (eventLoops == null) {
+                eventLoops = dev.caravan.switching.transport.SwitchEventLoops.forCores();
+            }
+            return eventLoops;
+        }
+    }
+
     // ---- lifecycle ----
 
     /** Stops the process front ends, the front ends (closing client connections), the admin API, and the lease. */
@@ -348,6 +360,11 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
         }
         for (PoolKey k : List.copyOf(poolsByRoute.keySet())) {
             all.run(() -> closePools(k.frontend()));
+        }
+        synchronized (lifecycle) {
+            if (eventLoops != null) {
+                all.close(eventLoops);
+            }
         }
         all.close(lease);
         all.throwIfFailed("closing switch " + config.id());
