@@ -62,8 +62,13 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BackendPool implements Dispatcher, BackendSink, BackendControl, AutoCloseable {
     /** A reply this many times slower than the other backends' median average is an outlier. */
     static final int LATENCY_OUTLIER_FACTOR = 10;
-    /** ... if it also takes longer than this, so microsecond jitter is never an outlier. */
-    static final long LATENCY_OUTLIER_FLOOR_MS = 5;
+    /**
+     * ... if it also takes longer than this. High on purpose: backends that share a loaded machine
+     * (or a node's event loop) see tens of milliseconds of queueing jitter, and taking one out for it
+     * moves its load onto the others and makes them slower too; only a reply slower than a second is
+     * worth acting on (errors count from the first one).
+     */
+    static final long LATENCY_OUTLIER_FLOOR_MS = 1_000;
     /** How long a passively failed backend stays out when there are no active checks. */
     static final long PASSIVE_RETRY_MS = 10_000;
 
