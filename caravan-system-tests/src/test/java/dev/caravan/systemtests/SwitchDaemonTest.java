@@ -32,7 +32,7 @@ class SwitchDaemonTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = CaravanCluster.aCluster().withNodes(1).start();
+        cluster = CaravanCluster.aCluster().withNodes(1).withSwitch().start();
     }
 
     @AfterAll

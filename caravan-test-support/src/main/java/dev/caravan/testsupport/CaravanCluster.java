@@ -67,6 +67,17 @@ public final class CaravanCluster implements AutoCloseable {
         private final List<Pattern> expectedErrors = new ArrayList<>();
         private List<String> jvmOptions = FAST_JVM_OPTIONS;
         private List<String> nodeArgs = List.of();
+        private int switches;
+
+        /**
+         * Starts the cluster's switch too (its own JVM, after the nodes; see
+         * {@link LocalCluster#switchAdmin()}). Off by default here, unlike {@code caravan up}: most
+         * tests reach processes directly, and a JVM per cluster is CPU the suite does not need.
+         */
+        public Builder withSwitch() {
+            this.switches = 1;
+            return this;
+        }
 
         /** Extra arguments for every node daemon. */
         public Builder withNodeArgs(String... args) {
@@ -98,7 +109,7 @@ public final class CaravanCluster implements AutoCloseable {
         public CaravanCluster start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("caravan-st-");
             LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
-                    .leaseMs(leaseMs).nodeArgs(nodeArgs).start();
+                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).start();
             return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
         }
     }
