@@ -51,7 +51,7 @@ final class HandoffReceiver implements AutoCloseable {
     /** Switch connections served at once; more are closed at accept. */
     static final int MAX_CONNECTIONS = 64;
     /** A switch connection that sends nothing this long is closed (the switch reconnects when it needs to). */
-    private static final int IDLE_TIMEOUT_MS = 300_000;
+    static final int IDLE_TIMEOUT_MS = 300_000;
 
     /** Where a handed-off connection goes: a process of this node. */
     interface Target {
@@ -71,14 +71,16 @@ final class HandoffReceiver implements AutoCloseable {
     private final byte[] token;
     private final Targets targets;
     private final long uid;
+    private final int idleTimeoutMs;
     private final AFUNIXServerSocket listener;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Set<AFUNIXSocket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private HandoffReceiver(Path path, String token, Targets targets) throws IOException {
+    private HandoffReceiver(Path path, String token, Targets targets, int idleTimeoutMs) throws IOException {
         this.path = path.toAbsolutePath();
+        this.idleTimeoutMs = idleTimeoutMs;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.targets = targets;
         this.uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
@@ -101,7 +103,15 @@ final class HandoffReceiver implements AutoCloseable {
      * @throws IOException when the socket cannot be bound (path too long for a Unix socket: 107 bytes)
      */
     static HandoffReceiver start(Path path, String token, Targets targets) throws IOException {
-        HandoffReceiver r = new HandoffReceiver(path, token, targets);
+        return start(path, token, targets, IDLE_TIMEOUT_MS);
+    }
+
+    /** As {@link #start(Path, String, Targets)}, closing a switch connection silent for {@code idleTimeoutMs} (tests). */
+    static HandoffReceiver start(Path path, String token, Targets targets, int idleTimeoutMs) throws IOException {
+        if (idleTimeoutMs <= 0) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeoutMs);
+        }
+        HandoffReceiver r = new HandoffReceiver(path, token, targets, idleTimeoutMs);
         r.acceptor.start();
         return r;
     }
@@ -153,7 +163,7 @@ final class HandoffReceiver implements AutoCloseable {
                 return;
             }
             s.setAncillaryReceiveBufferSize(1024);
-            s.setSoTimeout(IDLE_TIMEOUT_MS);
+            s.setSoTimeout(idleTimeoutMs);
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             while (!closed) {
@@ -181,6 +191,10 @@ final class HandoffReceiver implements AutoCloseable {
         } catch (EOFException e) {
             closeAll(receivedQuietly(s));
             LOG.log(System.Logger.Level.DEBUG, "handoff socket " + path + ": a request was cut short");
+        } catch (java.net.SocketTimeoutException e) {
+            closeAll(receivedQuietly(s));
+            LOG.log(System.Logger.Level.DEBUG, "handoff socket " + path + ": a switch connection sent nothing for "
+                    + idleTimeoutMs + " ms; closed");
         } catch (SocketException e) {
             closeAll(receivedQuietly(s));
             LOG.log(System.Logger.Level.DEBUG, "handoff connection ended: " + e.getMessage());
