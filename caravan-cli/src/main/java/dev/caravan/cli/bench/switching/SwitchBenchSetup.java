@@ -1,0 +1,121 @@
+package dev.caravan.cli.bench.switching;
+
+import dev.caravan.client.NodeControl;
+import dev.caravan.core.time.Clock;
+import dev.caravan.launch.LocalCluster;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * What {@code caravan bench switch} puts on its local cluster: the HTTP sample's replicas (placed
+ * on the nodes in turn, labelled {@code service=<service>} as {@code caravan deploy --replicas}
+ * labels them), the Redis-compatible process, and the switch's front ends for them.
+ *
+ * <p>Threading: used by the command's thread only.
+ */
+public final class SwitchBenchSetup {
+    private static final long REPLICA_MEMORY_BYTES = 64L << 20;
+    private static final long KV_MEMORY_BYTES = 512L << 20;
+    private static final long READY_TIMEOUT_MS = 30_000;
+
+    /**
+     * Where redis-benchmark connects.
+     *
+     * @param throughSwitch null when the switch has no process front end for it
+     * @param note          how the two were found, for the report
+     */
+    public record RespTargets(InetSocketAddress direct, InetSocketAddress throughSwitch, String note) {
+    }
+
+    private final LocalCluster cluster;
+    private final Consumer<String> progress;
+
+    public SwitchBenchSetup(LocalCluster cluster, Consumer<String> progress) {
+        this.cluster = cluster;
+        this.progress = progress;
+    }
+
+    /**
+     * Starts {@code service-1 … service-n}, replica i on node i mod nodes, each labelled
+     * {@code label.service=service}, and waits until each answers {@code GET /health}.
+     *
+     * @return replica name → data endpoint
+     */
+    public Map<String, InetSocketAddress> deployHttpReplicas(String service, int n) throws IOException, InterruptedException {
+        List<String> nodes = cluster.nodeIds();
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            String node = nodes.get((i - 1) % nodes.size());
+            String name = service + "-" + i;
+            try (NodeControl c = NodeControl.connect(cluster.nodeControls().get(node), "bench", "", Duration.ofSeconds(30))) {
+                ProcessInfo p = c.start(new ProcessSpec(name, "http", "", "", REPLICA_MEMORY_BYTES, Map.of("label.service", service)));
+                InetSocketAddress at = new InetSocketAddress(p.dataHost(), p.dataPort());
+                awaitHealthy(name, at);
+                out.put(name, at);
+                progress.accept("replica " + name + " on " + node + " at " + p.dataEndpoint());
+            }
+        }
+        return out;
+    }
+
+    /** The switch's HTTP front ends for the service (none until the switch daemon is built). */
+    public List<HttpPath> switchHttpPaths(String service, int wrkThreads) {
+        progress.accept("the switch is not part of this build: its paths are not measured");
+        return List.of();
+    }
+
+    /** Requests each backend served through the switch's front ends, by front end and backend. */
+    public Map<String, Map<String, Long>> switchServed() {
+        return Map.of();
+    }
+
+    /** Starts the Redis-compatible process on the first node; finds its switch front end. */
+    public RespTargets deployKv(String name) {
+        try (NodeControl c = NodeControl.connect(cluster.nodeControls().get(cluster.nodeIds().getFirst()), "bench", "",
+                Duration.ofSeconds(30))) {
+            ProcessInfo p = c.start(new ProcessSpec(name, "kv", "", "", KV_MEMORY_BYTES, Map.of()));
+            progress.accept("Redis-compatible process " + name + " on " + p.node() + " at " + p.dataEndpoint());
+            return new RespTargets(new InetSocketAddress(p.dataHost(), p.dataPort()), null,
+                    "not measured: the switch is not part of this build");
+        }
+    }
+
+    private static void awaitHealthy(String name, InetSocketAddress at) throws InterruptedException {
+        long deadline = Clock.system().nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        String last = "";
+        while (Clock.system().nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(at, 2000);
+                s.setSoTimeout(2000);
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                int status = new HttpReplyReader(new BufferedInputStream(s.getInputStream())).read();
+                if (status == 200) {
+                    return;
+                }
+                last = "HTTP " + status;
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw ErrorCode.TIMEOUT.exception("replica " + name + " at " + at.getHostString() + ":" + at.getPort()
+                + " did not answer GET /health within " + READY_TIMEOUT_MS + " ms (" + last + ")");
+    }
+}
