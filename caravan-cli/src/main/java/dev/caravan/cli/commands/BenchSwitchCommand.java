@@ -125,7 +125,7 @@ public final class BenchSwitchCommand implements Callable<Integer> {
             List<HttpPath> paths = new ArrayList<>();
             paths.add(new HttpPath(HttpPath.DIRECT, "straight to the replicas, wrk thread k to replica k mod " + replicas,
                     List.copyOf(web.values()), replicas));
-            try (HaproxyReference haproxy = HaproxyReference.start(web, hpThreads, workDir.resolve("haproxy"))) {
+            try (HaproxyReference haproxy = startHaproxy(web, hpThreads)) {
                 step("HAProxy (" + HaproxyReference.version() + ", nbthread " + hpThreads + ") on " + haproxy.listen().getPort()
                         + "; config " + haproxy.config().toAbsolutePath());
                 paths.add(new HttpPath(HttpPath.HAPROXY, "HAProxy, mode http, balance roundrobin, http-reuse always, nbthread "
@@ -133,16 +133,14 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                 paths.addAll(setup.switchHttpPaths(SERVICE, wrkThreads));
                 HttpRounds http = new HttpPhase(new HttpPhase.Settings(connections, rounds, seconds, rateFraction, REQUEST_PATH,
                         REQUEST_TIMEOUT_MS, workDir), BenchSwitchCommand::step).run(paths);
-                Map<String, Long> haproxyServed = haproxy.responsesPerServer();
+                Map<String, Long> haproxyServed = haproxyServed(haproxy);
                 RespRounds resp = new RespRounds();
                 String respNote = "skipped (--no-resp)";
                 if (!noResp) {
                     SwitchBenchSetup.RespTargets t = setup.deployKv("bench-kv");
                     respNote = t.note();
-                    if (t.throughSwitch() != null) {
-                        resp = new RespPhase(new RespPhase.Settings(rounds, respClients, respRequests, respPipelinedRequests),
-                                BenchSwitchCommand::step).run(t.direct(), t.throughSwitch());
-                    }
+                    resp = new RespPhase(new RespPhase.Settings(rounds, respClients, respRequests, respPipelinedRequests),
+                            BenchSwitchCommand::step).run(t.direct(), t.throughSwitch());
                 }
                 SwitchBenchReport report = new SwitchBenchReport(settings(hpThreads), connections, rounds, seconds, paths, http, resp,
                         respNote, haproxyServed, setup.switchServed());
@@ -158,6 +156,23 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                 }
                 return report.errors() ? 1 : report.allTargetsMet() ? 0 : 3;
             }
+        }
+    }
+
+    private HaproxyReference startHaproxy(Map<String, InetSocketAddress> web, int threads) throws InterruptedException {
+        try {
+            return HaproxyReference.start(web, threads, workDir.resolve("haproxy"));
+        } catch (java.io.IOException e) {
+            throw ErrorCode.UNAVAILABLE.exception("HAProxy did not start: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Long> haproxyServed(HaproxyReference haproxy) {
+        try {
+            return haproxy.responsesPerServer();
+        } catch (java.io.IOException e) {
+            step("HAProxy's stats socket did not answer 'show stat': " + e.getMessage());
+            return Map.of();
         }
     }
 

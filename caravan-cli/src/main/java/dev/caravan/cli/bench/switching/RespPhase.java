@@ -34,9 +34,11 @@ public final class RespPhase {
         this.progress = progress;
     }
 
+    /** @param throughSwitch null measures direct only (the switch has no process front end for it) */
     public RespRounds run(InetSocketAddress direct, InetSocketAddress throughSwitch) throws InterruptedException {
         RespRounds out = new RespRounds();
-        for (var target : List.of(direct, throughSwitch)) {
+        List<InetSocketAddress> targets = throughSwitch == null ? List.of(direct) : List.of(direct, throughSwitch);
+        for (var target : targets) {
             progress.accept("RESP warm-up against " + target.getHostString() + ":" + target.getPort() + " (not measured)...");
             for (int p : PIPELINES) {
                 try {
@@ -52,6 +54,9 @@ public final class RespPhase {
                 List<String> order = round % 2 == 1 ? List.of(RespRounds.DIRECT, RespRounds.SWITCH)
                         : List.of(RespRounds.SWITCH, RespRounds.DIRECT);
                 for (String path : order) {
+                    if (throughSwitch == null && path.equals(RespRounds.SWITCH)) {
+                        continue;
+                    }
                     InetSocketAddress t = path.equals(RespRounds.DIRECT) ? direct : throughSwitch;
                     progress.accept(String.format(Locale.ROOT, "RESP round %d/%d: redis-benchmark -t set,get -c %d -n %d%s against %s...",
                             round, settings.rounds(), settings.clients(), requestsAt(p), p > 1 ? " -P " + p : "", path));

@@ -112,10 +112,11 @@ public final class SwitchBenchReport {
             b.append("switch requests per backend: ").append(switchServed).append('\n');
         }
         b.append("\nRESP (redis-benchmark -t set,get):\n");
-        if (resp.isEmpty()) {
-            b.append(respNote).append('\n');
-        } else {
+        if (!resp.isEmpty()) {
             b.append(SwitchBenchTable.resp(resp));
+        }
+        if (respNote != null) {
+            b.append(respNote).append('\n');
         }
         b.append('\n').append(SwitchBenchTable.targets(targets));
         return b.toString();
