@@ -17,6 +17,7 @@ import dev.caravan.cli.commands.migration.CloneCommand;
 import dev.caravan.cli.commands.migration.MigrateCommand;
 import dev.caravan.cli.commands.migration.RestoreCommand;
 import dev.caravan.cli.commands.servers.SuperserverCommand;
+import dev.caravan.cli.commands.switching.SwitchCommand;
 import dev.caravan.launch.DaemonOptions;
 import dev.caravan.launch.LogSetup;
 import dev.caravan.wire.CaravanException;
@@ -29,11 +30,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
-        subcommands = {NamingCommand.class, NodeCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
+        subcommands = {NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
                 CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class,
-                DnsCommand.class,
+                BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
+                dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

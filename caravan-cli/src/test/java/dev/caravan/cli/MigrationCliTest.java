@@ -70,7 +70,7 @@ class MigrationCliTest {
             Console.Result bad = Console.run("migrate", "m", "--to", "n1", "--mode", "sideways", "--naming", naming);
             assertThat(bad.exitCode()).isNotZero();
             assertThat(bad.err()).contains("mode must be");
-            assertThat(Console.run("ps", "--naming", naming).out()).contains("STABLE ENDPOINT");
+            assertThat(Console.run("ps", "--naming", naming).out()).contains("SWITCH").contains("FRONT");
         }
     }
 

@@ -52,6 +52,8 @@ public final class ChildJvm implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
+        // TCP handoff: a node wraps passed client sockets in JDK channels, a switch finds their descriptors.
+        cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -151,7 +153,9 @@ public final class ChildJvm implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe,
+        // and the lines it logs while stopping (where it drained its processes) would be lost.
+        process.toHandle().destroy();
         if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
             kill();
         }

@@ -25,6 +25,8 @@ public final class ForegroundJvm {
     public static int run(List<String> jvmOptions, Class<?> mainClass, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ChildJvm.javaBinary());
+        // TCP handoff: a node wraps passed client sockets in JDK channels, a switch finds their descriptors.
+        cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A naming service and N nodes on loopback, each in its own JVM running {@link NamingMain} or
- * {@link NodeMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
+ * A naming service, N nodes and (by default) one switch on loopback, each in its own JVM running
+ * {@link NamingMain}, {@link NodeMain} or {@link SwitchMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
  * the cluster harness in caravan-test-support builds on.
  *
  * <pre>
@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * {@link Builder#jvmOptions} replaces every option (tests start short-lived JVMs with fast-start
  * options that way).
  *
- * <p>Closing stops every JVM (nodes first), cleanly, and kills any that does not stop in time.
+ * <p>The switch starts after the nodes, keeps its state in {@code workDir/switches/s1} and opens a
+ * front end for every process ({@link #switchAdmin()} finds its admin API).
+ *
+ * <p>Closing stops every JVM (switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -39,14 +42,22 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> jvmOptions;
     private final long leaseMs;
     private final List<String> nodeArgs;
+    private final int switches;
+    private final List<String> switchJvmOptions;
     private ChildJvm naming;
+    private ChildJvm switchJvm;
+    private final List<ChildJvm> retiredSwitches = new ArrayList<>();
+    private InetSocketAddress switchAdmin;
     private final List<ChildJvm> retiredNamings = new ArrayList<>();
     private InetSocketAddress namingAddress;
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
 
-    private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs) {
+    private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
+                         int switches, List<String> switchJvmOptions) {
         this.workDir = workDir;
+        this.switches = switches;
+        this.switchJvmOptions = switchJvmOptions;
         this.namingJvmOptions = namingJvmOptions;
         this.jvmOptions = jvmOptions;
         this.leaseMs = leaseMs;
@@ -66,6 +77,17 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> jvmOptions = DaemonJvm.defaults();
         private long leaseMs = 3000;
         private List<String> nodeArgs = List.of();
+        private int switches = 1;
+        private List<String> switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, List.of());
+
+        /** How many switches: 1 (the default) starts {@link SwitchMain} after the nodes, 0 none. */
+        public Builder switches(int n) {
+            if (n < 0 || n > 1) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("switches must be 0 or 1, got " + n);
+            }
+            this.switches = n;
+            return this;
+        }
 
         /** Extra arguments for every node (see {@link NodeMain}; for example {@code --device printer=devices/printer}). */
         public Builder nodeArgs(List<String> args) {
@@ -97,6 +119,7 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder daemonJvm(String nodeHeap, List<String> extraOptions) {
             this.namingJvmOptions = DaemonJvm.options(DaemonJvm.NAMING_HEAP, extraOptions);
+            this.switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, extraOptions);
             this.jvmOptions = DaemonJvm.options(nodeHeap, extraOptions);
             return this;
         }
@@ -104,6 +127,7 @@ public final class LocalCluster implements AutoCloseable {
         /** Every option of every JVM, naming's too, instead of the daemon settings (tests: fast start). */
         public Builder jvmOptions(List<String> options) {
             this.namingJvmOptions = List.copyOf(options);
+            this.switchJvmOptions = List.copyOf(options);
             this.jvmOptions = List.copyOf(options);
             return this;
         }
@@ -113,12 +137,12 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
-        /** Starts naming, then the nodes in parallel; on failure stops what started. */
+        /** Starts naming, then the nodes in parallel, then the switch; on failure stops what started. */
         public LocalCluster start() throws IOException, InterruptedException {
             if (nodes < 0 || nodes > 64) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
-            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs);
+            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions);
             try {
                 c.startNaming(namingPort);
                 List<String> ids = new ArrayList<>();
@@ -126,6 +150,9 @@ public final class LocalCluster implements AutoCloseable {
                     ids.add("n" + i);
                 }
                 c.startNodes(ids);
+                if (switches > 0) {
+                    c.startSwitch(0);
+                }
                 return c;
             } catch (IOException | InterruptedException | RuntimeException e) {
                 c.close();
@@ -155,6 +182,45 @@ public final class LocalCluster implements AutoCloseable {
         naming = startNamingJvm("naming-" + (retiredNamings.size() + 1), namingAddress.getPort());
         naming.awaitReady("address", 60_000);
         return naming;
+    }
+
+    private void startSwitch(int adminPort) throws IOException, InterruptedException {
+        String name = "s1" + (retiredSwitches.isEmpty() ? "" : "-" + (retiredSwitches.size() + 1));
+        List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+                "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
+                "--lease-ms", String.valueOf(leaseMs));
+        switchJvm = ChildJvm.start(name, switchJvmOptions, SwitchMain.class, args, workDir.resolve("logs"));
+        switchAdmin = HostPort.parse(switchJvm.awaitReady("admin", 60_000));
+    }
+
+    /**
+     * Starts the switch again after it was killed or stopped, on the admin port it had; its
+     * process front ends come back on their remembered ports. The old one's log stays in
+     * {@link #loggedErrors()}.
+     */
+    public ChildJvm restartSwitch() throws IOException, InterruptedException {
+        if (switchJvm == null) {
+            throw new IllegalStateException("this cluster runs no switch");
+        }
+        if (switchJvm.isAlive()) {
+            throw new IllegalStateException("the switch is still running; kill or stop it first");
+        }
+        retiredSwitches.add(switchJvm);
+        startSwitch(switchAdmin.getPort());
+        return switchJvm;
+    }
+
+    /** The switch's admin API address. @throws IllegalStateException when the cluster runs no switch */
+    public InetSocketAddress switchAdmin() {
+        if (switchAdmin == null) {
+            throw new IllegalStateException("this cluster runs no switch");
+        }
+        return switchAdmin;
+    }
+
+    /** The switch JVM started last, or null when the cluster runs none. */
+    public ChildJvm switchJvm() {
+        return switchJvm;
     }
 
     /** Starts more nodes (ids must be new), waiting until each is ready. */
@@ -205,13 +271,17 @@ public final class LocalCluster implements AutoCloseable {
         return naming;
     }
 
-    /** Every JVM of the cluster, naming first (killed ones before the one running now). */
+    /** Every JVM of the cluster, naming first, then nodes, then switches (killed ones before the one running now). */
     public List<ChildJvm> jvms() {
         List<ChildJvm> all = new ArrayList<>(retiredNamings);
         if (naming != null) {
             all.add(naming);
         }
         all.addAll(nodes.values());
+        all.addAll(retiredSwitches);
+        if (switchJvm != null) {
+            all.add(switchJvm);
+        }
         return all;
     }
 
@@ -230,13 +300,47 @@ public final class LocalCluster implements AutoCloseable {
         return errors;
     }
 
+    /** One NODE_CORDON per running node, in parallel; a node that does not answer is stopped anyway. */
+    private void cordonAll() {
+        List<Thread> calls = new ArrayList<>();
+        for (Map.Entry<String, InetSocketAddress> e : controls.entrySet()) {
+            if (!nodes.get(e.getKey()).isAlive()) {
+                continue;
+            }
+            calls.add(Thread.ofVirtual().start(() -> {
+                try (dev.caravan.wire.net.FrameClient c = dev.caravan.wire.net.FrameClient.connect(e.getValue(),
+                        new dev.caravan.wire.net.Hello("launcher", dev.caravan.wire.net.Hello.tokenFromEnvironment()),
+                        java.time.Duration.ofSeconds(2))) {
+                    c.call(dev.caravan.wire.Op.NODE_CORDON, new byte[0], java.time.Duration.ofSeconds(2)).expectOk();
+                } catch (RuntimeException unreachable) {
+                    // Stopped below all the same.
+                }
+            }));
+        }
+        for (Thread t : calls) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public Path workDir() {
         return workDir;
     }
 
-    /** Stops nodes (in parallel), then naming. */
+    /**
+     * Stops the switch, then the nodes (in parallel), then naming. Every node is cordoned first, so
+     * that none drains its processes to another that is stopping too (a node drains on SIGTERM
+     * only while another node is schedulable).
+     */
     @Override
     public void close() {
+        cordonAll();
+        if (switchJvm != null) {
+            switchJvm.close();
+        }
         List<Thread> stoppers = new ArrayList<>();
         for (ChildJvm n : nodes.values()) {
             stoppers.add(Thread.ofVirtual().start(n::close));

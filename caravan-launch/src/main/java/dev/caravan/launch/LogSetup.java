@@ -26,6 +26,10 @@ public final class LogSetup {
             return;
         }
         configured = true;
+        // Before the first use of java.util.logging: records logged from shutdown hooks must not be dropped.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
+        }
         Logger root = Logger.getLogger("");
         for (var h : root.getHandlers()) {
             root.removeHandler(h);

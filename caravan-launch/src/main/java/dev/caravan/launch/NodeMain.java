@@ -41,6 +41,11 @@ public final class NodeMain {
                     + "the first arriving process finds it warm (default: none)")
             .value("--memory-pool-max", "SIZE", null, "memory that departed processes may leave warm for arriving ones "
                     + "(default: 256m, or the pre-fault reserve if larger)")
+            .value("--process-memory", "SIZE", null, "process-memory capacity: the paged memory (deploy --memory) of the "
+                    + "processes this node may host; deploys and drains place processes by what is free of it "
+                    + "(default: the machine's physical memory)")
+            .value("--drain-grace", "DURATION", "30s", "on SIGTERM, first move the processes to other schedulable nodes "
+                    + "within this (e.g. 30s, 2m, 500ms; 0 disables: the processes stop with the node)")
             .value("--stop-deadline-ms", "MS", String.valueOf(NodeConfig.DEFAULT_STOP_DEADLINE_MS),
                     "how long stopping a process may take before it is abandoned")
             .value("--" + RespLimits.PROTO_MAX_BULK_LEN, "SIZE", null, "longest bulk string a client may send to a data "
@@ -78,6 +83,7 @@ public final class NodeMain {
             return 0;
         }
         config(options);
+        drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
         return ForegroundJvm.run(jvm, NodeMain.class, withoutJvmSettings(args));
     }
@@ -109,6 +115,7 @@ public final class NodeMain {
             return 0;
         }
         NodeConfig config = config(options);
+        long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
         RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + config.nodeId(), config.token()),
                 Duration.ofSeconds(5));
         NodeDaemon node;
@@ -133,9 +140,43 @@ public final class NodeMain {
                 // JVM is exiting anyway.
             }
         });
-        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
-                () -> CloseAll.closeAll("closing node " + config.nodeId(), node, naming));
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), () -> {
+            // Not a static field: that would start java.util.logging before LogSetup chose its manager.
+            System.Logger log = System.getLogger(NodeMain.class.getName());
+            try {
+                node.drainBeforeShutdown(drainGraceMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopping: drain interrupted; stopping its processes");
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "node " + config.nodeId() + " stopping: drain failed (" + e.getMessage()
+                        + "); stopping its processes");
+            }
+            CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
+        });
         return 0;
+    }
+
+    /**
+     * {@code --drain-grace}: a number with a unit (ms, s, m) or bare seconds; 0 disables.
+     *
+     * @throws DaemonOptions.UsageException for anything else, or more than an hour
+     */
+    static long drainGraceMs(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value.trim());
+        if (!m.matches()) {
+            throw new DaemonOptions.UsageException("--drain-grace: '" + value + "' is not a duration such as 30s, 2m or 500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        long ms = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> n;
+            case "m" -> n * 60_000;
+            default -> n * 1000;
+        };
+        if (ms > 3_600_000) {
+            throw new DaemonOptions.UsageException("--drain-grace: at most 1h, got " + value);
+        }
+        return ms;
     }
 
     static NodeConfig config(DaemonOptions.Parsed options) {
@@ -146,7 +187,14 @@ public final class NodeMain {
                 NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
                 4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
                 chunkPoolConfig(options.value("--prefault-reserve"), options.value("--memory-pool-max")),
-                MigrationSettings.defaults(), respLimits(options));
+                MigrationSettings.defaults(), respLimits(options), processMemoryBytes(options.value("--process-memory")));
+    }
+
+    private static long processMemoryBytes(String value) {
+        if (value == null) {
+            return NodeConfig.defaultProcessMemoryBytes();
+        }
+        return size("--process-memory", value);
     }
 
     /** The endpoints' request limits: the defaults, overridden by the options of their names. */

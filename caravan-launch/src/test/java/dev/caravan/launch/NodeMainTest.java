@@ -36,6 +36,20 @@ class NodeMainTest {
     }
 
     @Test
+    void shouldReadProcessMemoryAndDrainGrace() {
+        assertThat(config("--id", "n1", "--process-memory", "2g").processMemoryBytes()).isEqualTo(2L << 30);
+        assertThat(config("--id", "n1").processMemoryBytes()).isEqualTo(NodeConfig.defaultProcessMemoryBytes());
+        assertThat(NodeMain.drainGraceMs("30s")).isEqualTo(30_000);
+        assertThat(NodeMain.drainGraceMs("0")).isZero();
+        assertThat(NodeMain.drainGraceMs("2m")).isEqualTo(120_000);
+        assertThat(NodeMain.drainGraceMs("500ms")).isEqualTo(500);
+        assertThat(NodeMain.drainGraceMs("45")).isEqualTo(45_000);
+        assertThatThrownBy(() -> NodeMain.drainGraceMs("soon")).isInstanceOf(DaemonOptions.UsageException.class)
+                .hasMessageContaining("--drain-grace");
+        assertThatThrownBy(() -> NodeMain.drainGraceMs("2h")).isInstanceOf(DaemonOptions.UsageException.class);
+    }
+
+    @Test
     void shouldKeepNodeDataUnderTheWorkDirectoryByDefault() {
         assertThat(config("--id", "n2").dataDir()).isEqualTo(Path.of(".caravan", "nodes", "n2"));
     }

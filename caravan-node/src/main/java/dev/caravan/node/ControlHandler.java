@@ -117,6 +117,28 @@ final class ControlHandler implements FrameHandler {
                 out.bytes(node.resources().readExported(r.qualifiedName(), r.offset(), r.maxBytes()));
             }
             case Op.MIG_FETCH -> node.migration().onFetch(in, out);
+            case Op.NODE_STATUS -> {
+                in.expectEnd();
+                node.status().writeTo(out);
+            }
+            case Op.NODE_CORDON -> {
+                in.expectEnd();
+                node.setSchedulable(false).writeTo(out);
+            }
+            case Op.NODE_UNCORDON -> {
+                in.expectEnd();
+                node.setSchedulable(true).writeTo(out);
+            }
+            case Op.NODE_DRAIN -> {
+                dev.caravan.wire.node.DrainRequest drain = dev.caravan.wire.node.DrainRequest.readFrom(in);
+                in.expectEnd();
+                long id = request.requestId();
+                node.drain(drain, step -> {
+                    BodyWriter ev = new BodyWriter();
+                    step.writeTo(ev);
+                    connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
+                }).writeTo(out);
+            }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();
                 connection.send(Frame.ok(request.requestId(), new byte[0]));

@@ -160,6 +160,19 @@ final class DataEndpoint implements AutoCloseable {
     }
 
     /**
+     * Serves a client connection accepted elsewhere (a switch's TCP handoff) as one of this
+     * endpoint's own: its own session, limits and password rules, whatever the protocol the
+     * endpoint speaks; {@code alreadyRead} (the client's first request, read by the switch) is
+     * served before anything read from the connection.
+     *
+     * @throws CaravanException NOT_SUPPORTED when the endpoint's server model cannot take bytes already
+     *                          read (see {@link Server#adopt(java.nio.channels.SocketChannel, java.nio.ByteBuffer)})
+     */
+    void adopt(java.nio.channels.SocketChannel connection, java.nio.ByteBuffer alreadyRead) {
+        server.adopt(connection, alreadyRead);
+    }
+
+    /**
      * From now on every command is answered {@code -MOVED <epoch> <host:port>}: the process lives
      * there now (a stable endpoint or a cluster-aware client resends; nothing was executed here).
      */

@@ -28,13 +28,19 @@ import java.util.regex.Pattern;
  * @param migration        the migration engine's deadlines and bounds
  * @param respLimits       request limits of the processes' data and stable endpoints (a deployment
  *                         may override them with settings of the same names, see {@link RespLimits#with})
+ * @param processMemoryBytes the node's process-memory capacity: the sum of the paged-memory capacities
+ *                         ({@code deploy --memory}) of the processes it may host. Free memory, by which
+ *                         deploys and drains place processes, is this minus the capacities of the
+ *                         processes hosted. Default: the machine's physical memory ({@link #defaultProcessMemoryBytes})
  */
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
                          long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
                          long stopDeadlineMs, ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration,
-                         RespLimits respLimits) {
+                         RespLimits respLimits, long processMemoryBytes) {
     /** The stop deadline unless told otherwise. */
     public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
+    /** The smallest process-memory capacity accepted. */
+    public static final long MIN_PROCESS_MEMORY_BYTES = 1L << 20;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
@@ -57,6 +63,30 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (stopDeadlineMs < 100 || stopDeadlineMs > 600_000) {
             throw ErrorCode.INVALID_ARGUMENT.exception("stop deadline must be 100..600000 ms, got " + stopDeadlineMs);
         }
+        if (processMemoryBytes < MIN_PROCESS_MEMORY_BYTES) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--process-memory must be at least 1m, got " + processMemoryBytes + " bytes");
+        }
+    }
+
+    /** A node whose process-memory capacity is the machine's ({@link #defaultProcessMemoryBytes}). */
+    public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices, long stopDeadlineMs,
+                      ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration, RespLimits respLimits) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, stopDeadlineMs,
+                chunkPool, migration, respLimits, defaultProcessMemoryBytes());
+    }
+
+    /**
+     * The machine's physical memory (process data lives off-heap, outside the node's Java heap);
+     * 8 GiB when the JVM cannot tell. Nodes sharing a machine each claim all of it unless told
+     * otherwise with {@code --process-memory}.
+     */
+    public static long defaultProcessMemoryBytes() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os && os.getTotalMemorySize() > 0) {
+            return Math.max(MIN_PROCESS_MEMORY_BYTES, os.getTotalMemorySize());
+        }
+        return 8L << 30;
     }
 
     /** A node with the default request limits ({@link RespLimits#DEFAULTS}). */
@@ -77,25 +107,31 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
     /** The same settings with another stop deadline. */
     public NodeConfig withStopDeadlineMs(long ms) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, ms,
-                chunkPool, migration, respLimits);
+                chunkPool, migration, respLimits, processMemoryBytes);
     }
 
     /** The same settings with another memory pool. */
     public NodeConfig withChunkPool(ChunkPool.Config pool) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, pool, migration, respLimits);
+                stopDeadlineMs, pool, migration, respLimits, processMemoryBytes);
     }
 
     /** The same settings with other migration settings. */
     public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, settings, respLimits);
+                stopDeadlineMs, chunkPool, settings, respLimits, processMemoryBytes);
     }
 
     /** The same settings with other request limits for the processes' endpoints. */
     public NodeConfig withRespLimits(RespLimits limits) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, migration, limits);
+                stopDeadlineMs, chunkPool, migration, limits, processMemoryBytes);
+    }
+
+    /** The same settings with another process-memory capacity. */
+    public NodeConfig withProcessMemoryBytes(long bytes) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                stopDeadlineMs, chunkPool, migration, respLimits, bytes);
     }
 
     /** Defaults for a loopback node. */

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * The node daemon: hosts processes, holds a naming lease, serves the control port and the data
  * endpoints of its processes.
  *
- * <p>Naming entries it keeps under its lease: {@code node/<id>} (control endpoint),
+ * <p>Naming entries it keeps under its lease: {@code node/<id>} (control endpoint; attribute
+ * {@code schedulable=false} while it is cordoned),
  * {@code process/<name>} (data endpoint, epoch, control endpoint) and
  * {@code bundle/<hash>/<id>} (bundles it can serve to others).
  *
@@ -73,11 +74,16 @@ public final class NodeDaemon implements AutoCloseable {
     private final LeaseKeeper lease;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FrameServer control;
+    /** The TCP handoff socket; null when handoff is off (see {@link #startHandoff}). */
+    private HandoffReceiver handoff;
     private dev.caravan.migration.resources.ResourceMigrator resources;
     private dev.caravan.migration.MigrationEngine migration;
     private final Map<InetSocketAddress, dev.caravan.wire.net.FrameClient> peerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile boolean started;
+    /** Cordoned: takes no new process (deploy or arrival) until uncordoned. Changed under {@link #lifecycleLock}. */
+    private volatile boolean cordoned;
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
         this.config = config;
@@ -106,6 +112,7 @@ public final class NodeDaemon implements AutoCloseable {
                     node::readRemoteResource);
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration());
+            node.startHandoff();
             node.registerSelfAtStart();
             long renewMs = Math.max(50, config.leaseTtlMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
@@ -173,9 +180,60 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     private void registerSelf(long leaseId) {
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("role", "node", "host", config.bindHost(),
+                "schedulable", String.valueOf(!cordoned)));
+        if (handoff != null) {
+            attributes.put("handoff", handoff.path().toString());
+        }
         naming.register(leaseId, new NamingEntry("node/" + config.nodeId(), config.nodeId(), config.bindHost(),
-                control.port(), 0, Map.of("role", "node"), leaseId));
+                control.port(), 0, attributes, leaseId));
     }
+
+    /**
+     * Opens the TCP handoff socket ({@code <data-dir>/handoff.sock}): a switch on this host passes
+     * client connections there for a process's data endpoint to adopt. Without it (the JVM lacks
+     * {@link dev.caravan.servers.handoff.SocketDescriptors#ADD_OPENS}, or the socket cannot be
+     * bound) the node runs as before and switches splice its clients' bytes instead.
+     */
+    private void startHandoff() {
+        if (!dev.caravan.servers.handoff.SocketDescriptors.canWrap()) {
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + ": TCP handoff off (start the JVM with "
+                    + dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS + "); switches will splice instead");
+            return;
+        }
+        java.nio.file.Path socket = config.dataDir().resolve("handoff.sock").toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(config.dataDir());
+            handoff = HandoffReceiver.start(socket, config.token(), this::handoffTarget);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "node " + config.nodeId() + ": TCP handoff off, cannot open " + socket + ": "
+                    + e.getMessage() + "; switches will splice instead");
+        }
+    }
+
+    /** The process a switch hands a connection to: served here, with a node that owns its processes. */
+    private HandoffReceiver.Target handoffTarget(String name) {
+        HostedProcess p = processes.get(name);
+        if (p == null || !lease.owns()) {
+            return null;
+        }
+        return new HandoffReceiver.Target() {
+            @Override
+            public long epoch() {
+                return p.runner().epoch();
+            }
+
+            @Override
+            public void adopt(java.nio.channels.SocketChannel connection, java.nio.ByteBuffer alreadyRead) {
+                p.endpoint().adopt(connection, alreadyRead);
+            }
+        };
+    }
+
+    /** Request-limit settings a deployment may override ({@link dev.caravan.wire.resp.RespLimits#with}); published in naming when set. */
+    private static final java.util.Set<String> PUBLISHED_LIMIT_KEYS = java.util.Set.of(
+            dev.caravan.wire.resp.RespLimits.PROTO_MAX_BULK_LEN, dev.caravan.wire.resp.RespLimits.PROTO_MAX_MULTIBULK_LEN,
+            dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_BUFFER_LIMIT, dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_HEAP_LIMIT);
 
     private void registerProcess(long leaseId, HostedProcess p) {
         Map<String, String> attributes = new java.util.HashMap<>();
@@ -186,11 +244,16 @@ public final class NodeDaemon implements AutoCloseable {
         }
         attributes.put("protocol", DataEndpoint.speaksHttp(p.spec()) ? "http" : "resp");
         // A deployment's labels (config label.<key>=<value>) are published as they are: switches select backends by them.
+        // So are its request-limit overrides and whether clients must authenticate: a switch's front end for the
+        // process applies the limits its data endpoint applies.
         p.spec().config().forEach((k, v) -> {
-            if (k.startsWith(LABEL_PREFIX)) {
+            if (k.startsWith(LABEL_PREFIX) || PUBLISHED_LIMIT_KEYS.contains(k)) {
                 attributes.put(k, v);
             }
         });
+        if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
+            attributes.put("auth", "password");
+        }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
                 p.dataPort(), p.runner().epoch(), attributes, leaseId));
     }
@@ -242,6 +305,7 @@ public final class NodeDaemon implements AutoCloseable {
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
         synchronized (lifecycleLock) {
             requireOwnership();
+            requireSchedulable("start " + spec.name());
             if (processes.containsKey(spec.name())) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " already runs on this node");
             }
@@ -295,12 +359,16 @@ public final class NodeDaemon implements AutoCloseable {
         NamingEntry peer = naming.lookup("node/" + node).orElseThrow(() ->
                 ErrorCode.NOT_FOUND.exception("node " + node + ", which holds " + qualifiedName + ", is not registered"));
         InetSocketAddress at = new InetSocketAddress(peer.host(), peer.port());
-        dev.caravan.wire.net.FrameClient link = peerLinks.compute(at, (a, old) -> old != null && old.isOpen() ? old
-                : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
-                config.token()), java.time.Duration.ofSeconds(10)));
-        return link.call(dev.caravan.wire.Op.NODE_READ_RESOURCE,
+        return peerLink(at).call(dev.caravan.wire.Op.NODE_READ_RESOURCE,
                 dev.caravan.wire.node.ResourceProtocol.readBody(qualifiedName, offset, maxBytes),
                 java.time.Duration.ofSeconds(30)).expectOk().bytes();
+    }
+
+    /** A control connection to another node, kept and reused while it stays open. */
+    dev.caravan.wire.net.FrameClient peerLink(InetSocketAddress at) {
+        return peerLinks.compute(at, (a, old) -> old != null && old.isOpen() ? old
+                : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
+                config.token()), java.time.Duration.ofSeconds(10)));
     }
 
     /** Binds a process's declared resources to their URIs and lets it open them through this node. */
@@ -566,6 +634,100 @@ public final class NodeDaemon implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Refuses new work while cordoned.
+     *
+     * @throws CaravanException UNSCHEDULABLE naming what was refused
+     */
+    void requireSchedulable(String what) {
+        if (cordoned) {
+            throw ErrorCode.UNSCHEDULABLE.exception("node " + config.nodeId() + " is cordoned (unschedulable) and takes no new"
+                    + " process: cannot " + what + "; choose another node or run 'caravan uncordon " + config.nodeId() + "'");
+        }
+    }
+
+    /**
+     * Cordons ({@code false}) or uncordons ({@code true}) the node and publishes it in its naming
+     * entry; returns the status after. Idempotent.
+     */
+    dev.caravan.wire.node.NodeStatus setSchedulable(boolean schedulable) {
+        synchronized (lifecycleLock) {
+            if (cordoned == schedulable) {
+                cordoned = !schedulable;
+                registerSelf(lease.leaseId());
+                LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + (schedulable ? " uncordoned: takes new processes again"
+                        : " cordoned: takes no new processes"));
+            }
+        }
+        return status();
+    }
+
+    /** Capacity, reservations and load, for placement (see {@link Placement}). */
+    dev.caravan.wire.node.NodeStatus status() {
+        long reserved = 0;
+        long allocated = 0;
+        int count = 0;
+        for (HostedProcess p : processes.values()) {
+            reserved += p.spec().memoryBytes();
+            allocated += p.memory().allocatedBytes();
+            count++;
+        }
+        return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned, config.processMemoryBytes(), reserved, count,
+                allocated, cpuLoadPermille());
+    }
+
+    private static int cpuLoadPermille() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            double load = os.getProcessCpuLoad();
+            return load < 0 ? -1 : (int) Math.round(Math.min(1.0, load) * 1000);
+        }
+        return -1;
+    }
+
+    /** Processes here now: name → paged-memory capacity. */
+    Map<String, Long> hostedCapacities() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        processes.forEach((name, p) -> out.put(name, p.spec().memoryBytes()));
+        return out;
+    }
+
+    /**
+     * Cordons the node and moves every process off it ({@link Evacuator}), on the calling thread;
+     * {@code progress} gets each step. Every step is logged at INFO.
+     *
+     * @throws CaravanException BUSY when a drain is already running here
+     */
+    public dev.caravan.wire.node.DrainReport drain(dev.caravan.wire.node.DrainRequest request,
+                                                 java.util.function.Consumer<dev.caravan.wire.node.DrainStep> progress)
+            throws InterruptedException {
+        if (!draining.compareAndSet(false, true)) {
+            throw ErrorCode.BUSY.exception("node " + config.nodeId() + " is already being drained");
+        }
+        try {
+            LOG.log(System.Logger.Level.INFO, "draining node " + config.nodeId() + ": " + processes.size() + " process(es), "
+                    + request.mode() + ", timeout " + request.timeoutMs() + " ms");
+            Evacuator evacuator = new Evacuator(new NodeEvacuationHost(this), request, clock, step -> {
+                LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
+                progress.accept(step);
+            });
+            dev.caravan.wire.node.DrainReport report = evacuator.run();
+            LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + (report.drained() ? ": node is empty"
+                    : ": failed, " + report.stayed().size() + " process(es) stay: " + report.detail()) + " (cordoned)");
+            return report;
+        } finally {
+            draining.set(false);
+        }
+    }
+
+    /**
+     * What a node does before it stops on SIGTERM: moves its processes to other nodes within
+     * {@code graceMs} when another schedulable node exists (0 disables), and logs at INFO what it
+     * did — each process moved where, or why it is stopped with the node.
+     */
+    public void drainBeforeShutdown(long graceMs) throws InterruptedException {
+        new ShutdownDrain(this, LOG).run(graceMs);
+    }
+
     private void requireOwnership() {
         if (!lease.owns()) {
             throw ErrorCode.NOT_HERE.exception("node " + config.nodeId() + " lost its naming lease and answers for no process");
@@ -593,6 +755,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
         CloseAll all = new CloseAll();
         all.run(scheduler::shutdownNow);
+        all.close(handoff);
         if (migration != null) {
             all.close(migration);
         }

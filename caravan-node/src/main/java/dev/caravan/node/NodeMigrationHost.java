@@ -93,6 +93,7 @@ final class NodeMigrationHost implements MigrationHost {
 
     @Override
     public MovableProcess admit(ProcessSpec spec, ProcessId id, long epoch, String front) throws IOException {
+        node.requireSchedulable("receive " + spec.name());
         CaravanProcess code = node.createProcessCode(spec);
         // A clone or a restore arrives without a stable endpoint: it gets one here, its new home.
         boolean ownFront = front.isEmpty();

@@ -22,4 +22,15 @@ public interface SwitchContext {
 
     /** The switch's id (for example {@code s1}), for logs and naming entries. */
     String switchId();
+
+    /**
+     * The Netty event loops the switch's front ends share; the switch owns them and closes them
+     * when it stops, after its front ends. Contexts that never start a Netty front end (tests of
+     * other front ends) need not have them.
+     *
+     * @throws dev.caravan.wire.CaravanException NOT_SUPPORTED when this context has none
+     */
+    default dev.caravan.switching.transport.SwitchEventLoops eventLoops() {
+        throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this switch context has no event loops");
+    }
 }

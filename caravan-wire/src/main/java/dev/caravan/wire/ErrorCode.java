@@ -49,6 +49,11 @@ public enum ErrorCode {
      * moved to another node); the request was not carried out and may be retried later.
      */
     BUSY(19),
+    /**
+     * The node is cordoned (unschedulable: being drained or under maintenance) and takes no new
+     * process, by deploy or by migration; choose another node or {@code caravan uncordon} it.
+     */
+    UNSCHEDULABLE(20),
     /** A bug or an unexpected failure on the remote side. */
     INTERNAL(99);
 

@@ -42,6 +42,14 @@ public final class Op {
     public static final int NODE_READ_RESOURCE = 0x020B;
     /** Cancels a migration or clone of the named process before its commit: {@code string name}. */
     public static final int NODE_MIGRATE_CANCEL = 0x020C;
+    /** The node's capacity, use and load: reply {@link dev.caravan.wire.node.NodeStatus}. */
+    public static final int NODE_STATUS = 0x020D;
+    /** Marks the node unschedulable (no deploys, no arrivals); empty request, reply NodeStatus. */
+    public static final int NODE_CORDON = 0x020E;
+    /** Marks the node schedulable again; empty request, reply NodeStatus. */
+    public static final int NODE_UNCORDON = 0x020F;
+    /** Cordons the node and moves every process off it: {@link dev.caravan.wire.node.DrainRequest}, EVENTs, report. */
+    public static final int NODE_DRAIN = 0x0210;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -81,6 +89,10 @@ public final class Op {
             case NODE_CHECKPOINT -> "NODE_CHECKPOINT";
             case NODE_READ_RESOURCE -> "NODE_READ_RESOURCE";
             case NODE_MIGRATE_CANCEL -> "NODE_MIGRATE_CANCEL";
+            case NODE_STATUS -> "NODE_STATUS";
+            case NODE_CORDON -> "NODE_CORDON";
+            case NODE_UNCORDON -> "NODE_UNCORDON";
+            case NODE_DRAIN -> "NODE_DRAIN";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -2,7 +2,6 @@ package dev.caravan.cli.commands;
 
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.client.CaravanClient;
-import dev.caravan.client.NodeControl;
 import dev.caravan.launch.Sizes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -54,7 +53,8 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--bundle", description = "start from a bundle already pushed to some node (by SHA-256)")
     String bundleHash;
 
-    @Option(names = "--node", description = "node to run on (default: the one hosting fewest processes)")
+    @Option(names = "--node", description = "node to run on (default: the schedulable node with the most free process"
+            + " memory that fits --memory, then the lowest CPU load)")
     String node;
 
     @Option(names = "--push-to", description = "push the jar to this node instead of the target (the target then pulls it)")
@@ -109,8 +109,9 @@ public final class DeployCommand implements Callable<Integer> {
                 throw ErrorCode.UNAVAILABLE.exception("no nodes are registered with naming at "
                         + cluster.namingAddress() + "; start some with 'caravan up'");
             }
+            long memoryBytes = Sizes.parse(memory);
             List<String> targets = node != null ? java.util.Collections.nCopies(names.size(), node)
-                    : DeployReplicas.place(processCounts(client, nodes), names.size());
+                    : placed(client, memoryBytes, names.size());
             String target = targets.get(0);
             for (String t : targets) {
                 if (!nodes.containsKey(t)) {
@@ -138,7 +139,7 @@ public final class DeployCommand implements Callable<Integer> {
             List<ProcessInfo> started = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 ProcessSpec spec = new ProcessSpec(names.get(i), sample != null ? sample : "", hash,
-                        className != null ? className : "", Sizes.parse(memory), settings);
+                        className != null ? className : "", memoryBytes, settings);
                 try {
                     started.add(client.node(nodes.get(targets.get(i))).start(spec));
                 } catch (CaravanException e) {
@@ -162,13 +163,29 @@ public final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    /** How many processes each node hosts now. */
-    private static Map<String, Integer> processCounts(CaravanClient client, Map<String, InetSocketAddress> nodes) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, InetSocketAddress> e : nodes.entrySet()) {
-            NodeControl c = client.node(e.getValue());
-            counts.put(e.getKey(), c.list().size());
+    /**
+     * Where {@link dev.caravan.node.Placement} puts {@code count} processes of {@code memoryBytes} each:
+     * cordoned nodes skipped, replicas spread over distinct nodes while there are enough of them.
+     */
+    private List<String> placed(CaravanClient client, long memoryBytes, int count) {
+        List<dev.caravan.wire.node.NodeStatus> table = dev.caravan.cli.commands.nodes.NodeCalls.statuses(client, cluster.token());
+        List<String> targets = new ArrayList<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            java.util.Optional<String> choice = dev.caravan.node.Placement.choose(table, memoryBytes, used)
+                    .map(dev.caravan.wire.node.NodeStatus::nodeId);
+            if (choice.isEmpty() && !used.isEmpty()) {
+                // More replicas than nodes with room: start another round over all of them.
+                used.clear();
+                choice = dev.caravan.node.Placement.choose(table, memoryBytes, used).map(dev.caravan.wire.node.NodeStatus::nodeId);
+            }
+            String chosen = choice.orElseThrow(() -> table.stream().noneMatch(dev.caravan.wire.node.NodeStatus::schedulable)
+                    ? ErrorCode.UNSCHEDULABLE.exception("every node is cordoned; 'caravan uncordon NODE' one, or start more")
+                    : ErrorCode.OVERLOADED.exception(dev.caravan.node.Placement.whyNoRoom(table, memoryBytes, java.util.Set.of())
+                    + " for --memory " + memory + "; choose a smaller --memory or start nodes with more --process-memory"));
+            used.add(chosen);
+            targets.add(chosen);
         }
-        return counts;
+        return targets;
     }
 }

@@ -23,10 +23,12 @@ import java.util.concurrent.Callable;
  * {@code caravan ps}: every process in the cluster, asked of all nodes at once with a short
  * deadline per node. STATE is the process's state, or BUSY (one command running for long),
  * STUCK (did not stop by its deadline and was abandoned); DETAIL says why, and why a process
- * FAILED. A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
+ * FAILED. SWITCH ({@code switch} in JSON) is where clients reach the process through the switch
+ * (naming's {@code front/<name>}), FRONT ({@code front}) the node-local stable endpoint, if any.
+ * A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
  */
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        description = "List processes: node, state (BUSY, STUCK, FAILED with the reason), endpoints, pages, dirty pages.")
+        description = "List processes: node, state (BUSY, STUCK, FAILED with the reason), switch address, endpoints, pages.")
 public final class PsCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -50,6 +52,9 @@ public final class PsCommand implements Callable<Integer> {
                 }
             }
             all.sort((a, b) -> a.name().compareTo(b.name()));
+            Map<String, String> switchAddresses = new java.util.HashMap<>();
+            client.naming().list("front/").forEach(e -> switchAddresses.put(e.name().substring("front/".length()),
+                    e.host() + ":" + e.port()));
             if (json) {
                 List<Map<String, String>> nodes = new ArrayList<>();
                 for (NodeListing n : unreachable) {
@@ -60,19 +65,25 @@ public final class PsCommand implements Callable<Integer> {
                     nodes.add(m);
                 }
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-                System.out.println(m.writeValueAsString(Map.of("processes", all, "unreachableNodes", nodes)));
+                List<Map<String, Object>> processes = new ArrayList<>();
+                for (ProcessInfo p : all) {
+                    Map<String, Object> row = m.convertValue(p, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+                    row.put("switch", switchAddresses.getOrDefault(p.name(), ""));
+                    processes.add(row);
+                }
+                System.out.println(m.writeValueAsString(Map.of("processes", processes, "unreachableNodes", nodes)));
                 return unreachable.isEmpty() ? 0 : 1;
             }
-            String row = "%-16s %-17s %-6s %-11s %5s %-21s %-21s %8s %8s %10s %10s  %s%n";
-            System.out.printf(Locale.ROOT, row, "NAME", "ID", "NODE", "STATE", "EPOCH", "STABLE ENDPOINT", "DATA ENDPOINT",
+            String row = "%-16s %-17s %-6s %-11s %5s %-21s %-21s %-21s %8s %8s %10s %10s  %s%n";
+            System.out.printf(Locale.ROOT, row, "NAME", "ID", "NODE", "STATE", "EPOCH", "SWITCH", "FRONT", "DATA ENDPOINT",
                     "PAGES", "DIRTY", "MEMORY", "SERVED", "DETAIL");
             for (ProcessInfo p : all) {
                 System.out.printf(Locale.ROOT, row, p.name(), p.id(), p.node(), p.state(), p.epoch(),
-                        p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
+                        switchAddresses.getOrDefault(p.name(), "-"), p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
                         Sizes.human(p.memoryBytes()), p.commandsServed(), p.stateDetail());
             }
             for (NodeListing n : unreachable) {
-                System.out.printf(Locale.ROOT, row, "?", "-", n.node(), "UNREACHABLE", "-", "-",
+                System.out.printf(Locale.ROOT, row, "?", "-", n.node(), "UNREACHABLE", "-", "-", "-",
                         n.control().getHostString() + ":" + n.control().getPort(), "-", "-", "-", "-", n.unreachable());
             }
             if (all.isEmpty() && unreachable.isEmpty()) {

@@ -4,17 +4,22 @@ import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.NamingMain;
 import dev.caravan.launch.NodeMain;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.switching.admin.AdminClient;
+import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code caravan up}: naming plus N nodes on loopback until interrupted. */
+/** {@code caravan up}: naming, N nodes and a switch on loopback until interrupted. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start a naming service and N nodes on loopback (separate JVMs); stay up until Ctrl-C.")
+        description = "Start a naming service, N nodes and a switch on loopback (separate JVMs); stay up until Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -22,6 +27,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "" + NamingMain.DEFAULT_PORT,
             description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
     int port;
+
+    @Option(names = "--switches", defaultValue = "1",
+            description = "switches in front of the nodes: 1 or 0 (default: ${DEFAULT-VALUE}); processes are reachable through it by name")
+    int switches;
 
     @Mixin
     DaemonJvmOptions jvm;
@@ -41,8 +50,10 @@ public final class UpCommand implements Callable<Integer> {
             NodeMain.chunkPoolConfig(prefaultReserve, null);
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
-        LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs));
-        System.out.println("starting naming on 127.0.0.1:" + port + " and " + nodes + " node(s)...");
+        LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
+                .switches(switches));
+        System.out.println("starting naming on 127.0.0.1:" + port + ", " + nodes + " node(s)" + (switches > 0 ? " and a switch" : "")
+                + "...");
         LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,13 +64,28 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("naming  " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort());
         cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
                 System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()));
+        if (switches > 0) {
+            printSwitch(cluster);
+        }
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
         if (port != NamingMain.DEFAULT_PORT) {
             System.out.println("tip     export CARAVAN_NAMING=127.0.0.1:" + cluster.namingAddress().getPort());
         }
-        System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps");
+        System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps"
+                + (switches > 0 ? "   (column SWITCH: the process's address through the switch)" : ""));
         System.out.println("up; press Ctrl-C to stop");
         stopped.await();
         return 0;
+    }
+
+    /** The switch's admin port and each of its front ends' ports. */
+    private static void printSwitch(LocalCluster cluster) {
+        InetSocketAddress admin = cluster.switchAdmin();
+        System.out.println("switch  s1  admin " + admin.getHostString() + ":" + admin.getPort());
+        JsonNode frontends = new AdminClient(admin, Hello.tokenFromEnvironment(), Duration.ofSeconds(10)).get("/frontends");
+        for (JsonNode f : frontends.get("frontends")) {
+            System.out.println("switch  s1  frontend " + f.get("name").asText() + " " + f.get("address").asText() + " ("
+                    + f.get("protocol").asText() + ", " + f.get("mode").asText() + ")");
+        }
     }
 }

@@ -59,11 +59,24 @@ final class BlockingConnection<Q, R> implements Connection {
      * its codec exists, tells the codec it closed.
      */
     static <Q, R> void serve(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker, ConnectionTracker tracker) {
+        serve(ch, protocol, invoker, tracker, null);
+    }
+
+    /**
+     * {@link #serve(SocketChannel, Protocol, Invoker, ConnectionTracker)} for a connection whose
+     * first bytes were read before it came here (a handoff): {@code alreadyRead} (owned from now
+     * on; null for none) is decoded before the first read.
+     */
+    static <Q, R> void serve(SocketChannel ch, Protocol<Q, R> protocol, Invoker invoker, ConnectionTracker tracker,
+                             ByteBuffer alreadyRead) {
         BlockingConnection<Q, R> connection = null;
         try {
             ch.configureBlocking(true);
             ch.socket().setTcpNoDelay(true);
             connection = new BlockingConnection<>(ch, protocol, invoker);
+            if (alreadyRead != null && alreadyRead.hasRemaining()) {
+                connection.in = alreadyRead;
+            }
             connection.loop();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: " + e);

@@ -96,6 +96,25 @@ final class DrivenConnection<Q, R> implements Connection {
         key = k;
     }
 
+    /**
+     * Bytes read from the connection before it was adopted (a handoff's first request): decoded
+     * as if they had just been read, before anything read from the channel.
+     */
+    void onAlreadyRead(ByteBuffer bytes) {
+        try {
+            if (bytes.remaining() > in.capacity() - in.remaining()) {
+                in = ByteBuffer.allocate(in.remaining() + bytes.remaining()).put(in).put(bytes).flip();
+            } else {
+                in.compact().put(bytes).flip();
+            }
+            process();
+        } catch (CaravanException e) {
+            fail(e);
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
     /** Readable: read what there is, then decode and handle. */
     void onReadable() {
         if (handling) {

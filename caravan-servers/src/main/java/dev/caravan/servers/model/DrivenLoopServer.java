@@ -5,6 +5,7 @@ import dev.caravan.servers.protocol.Protocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -226,13 +227,23 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     }
 
     private void onRegister(SocketChannel ch) {
+        onRegister(ch, null);
+    }
+
+    /** Registers a connection; with bytes already read, serves them at once (no readiness event will come for them). */
+    private void onRegister(SocketChannel ch, ByteBuffer alreadyRead) {
+        DrivenConnection<?, ?> conn;
         try {
             ch.configureBlocking(false);
             ch.socket().setTcpNoDelay(true);
-            DrivenConnection<?, ?> conn = newConnection(ch, protocol);
+            conn = newConnection(ch, protocol);
             conn.attach(ch.register(selector, SelectionKey.OP_READ, conn));
         } catch (IOException e) {
             tracker.remove(ch);
+            return;
+        }
+        if (alreadyRead != null) {
+            conn.onAlreadyRead(alreadyRead);
         }
     }
 
@@ -254,6 +265,15 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     public void adopt(SocketChannel connection) {
         if (tracker.add(connection)) {
             execute(() -> onRegister(connection));
+        }
+    }
+
+    /** The bytes already read are served on the loop's thread before anything read from the channel. */
+    @Override
+    public void adopt(SocketChannel connection, ByteBuffer alreadyRead) {
+        ByteBuffer copy = ByteBuffer.allocate(alreadyRead.remaining()).put(alreadyRead.duplicate()).flip();
+        if (tracker.add(connection)) {
+            execute(() -> onRegister(connection, copy));
         }
     }
 

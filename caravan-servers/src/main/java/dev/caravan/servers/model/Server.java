@@ -1,6 +1,9 @@
 package dev.caravan.servers.model;
 
+import dev.caravan.wire.ErrorCode;
+
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -26,6 +29,29 @@ public interface Server extends AutoCloseable {
      * server had accepted it. The channel may be in either blocking mode; the server owns it.
      */
     void adopt(SocketChannel connection);
+
+    /**
+     * Serves a connection accepted elsewhere whose first bytes were already read from it (a TCP
+     * handoff: the switch read the client's first request to choose this server): the server
+     * decodes {@code alreadyRead} before anything it reads from the channel, so the connection is
+     * an ordinary client connection of this server (its own session, limits and rules). The
+     * channel may be in either blocking mode; the server owns it from the call on, also when it
+     * refuses it. {@code alreadyRead} is copied before the call returns (position to limit).
+     *
+     * <p>Supported by {@link ServerModel#PROCESS_THREAD} and {@link ServerModel#VIRTUAL_THREADS};
+     * other models serve only a connection with nothing read yet.
+     *
+     * @throws dev.caravan.wire.CaravanException NOT_SUPPORTED (the channel closed) when this model cannot
+     *                                           take bytes already read
+     */
+    default void adopt(SocketChannel connection, ByteBuffer alreadyRead) {
+        if (alreadyRead.hasRemaining()) {
+            ConnectionTracker.closeQuietly(connection);
+            throw ErrorCode.NOT_SUPPORTED.exception(model().cliName() + " servers cannot take a connection with bytes already read;"
+                    + " use process-thread or virtual-threads");
+        }
+        adopt(connection);
+    }
 
     /** Connections open right now. */
     int activeConnections();

@@ -4,6 +4,7 @@ import dev.caravan.servers.protocol.Protocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -57,11 +58,15 @@ final class VirtualThreadServer implements Server {
     }
 
     private void spawn(SocketChannel ch, boolean holdsToken) {
+        spawn(ch, holdsToken, null);
+    }
+
+    private void spawn(SocketChannel ch, boolean holdsToken, ByteBuffer alreadyRead) {
         tracker.add(ch);
         try {
             Thread.ofVirtual().name(name + "-conn").start(() -> {
                 try {
-                    BlockingConnection.serve(ch, protocol, BlockingConnection.DIRECT, tracker);
+                    BlockingConnection.serve(ch, protocol, BlockingConnection.DIRECT, tracker, alreadyRead);
                 } finally {
                     if (holdsToken) {
                         tokens.release();
@@ -94,6 +99,17 @@ final class VirtualThreadServer implements Server {
             return;
         }
         spawn(connection, true);
+    }
+
+    /** The bytes already read are decoded by the connection's virtual thread before its first read. */
+    @Override
+    public void adopt(SocketChannel connection, ByteBuffer alreadyRead) {
+        ByteBuffer copy = ByteBuffer.allocate(alreadyRead.remaining()).put(alreadyRead.duplicate()).flip();
+        if (!tokens.tryAcquire()) {
+            ConnectionTracker.closeQuietly(connection);
+            return;
+        }
+        spawn(connection, true, copy);
     }
 
     @Override

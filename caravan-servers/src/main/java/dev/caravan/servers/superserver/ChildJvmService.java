@@ -1,5 +1,6 @@
 package dev.caravan.servers.superserver;
 
+import dev.caravan.servers.handoff.SocketDescriptors;
 import dev.caravan.wire.ErrorCode;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -82,7 +83,7 @@ final class ChildJvmService implements ServiceInstance {
     @Override
     public synchronized void adopt(SocketChannel ch) throws IOException {
         try (ch) {
-            DescriptorPassing.Found found = DescriptorPassing.find(ch);
+            SocketDescriptors.Found found = SocketDescriptors.find(ch);
             InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
             java.io.ByteArrayOutputStream msg = new java.io.ByteArrayOutputStream();
             DataOutputStream m = new DataOutputStream(msg);

@@ -1,5 +1,6 @@
 package dev.caravan.servers.superserver;
 
+import dev.caravan.servers.handoff.SocketDescriptors;
 import dev.caravan.servers.model.Server;
 import dev.caravan.servers.model.ServerModel;
 import dev.caravan.servers.model.ServerOptions;
@@ -12,15 +13,8 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.spi.SelectorProvider;
-import java.nio.channels.SocketChannel;
 
 /**
  * The child-JVM side of {@link ChildJvmService}: connects to the superserver's control socket,
@@ -31,31 +25,6 @@ import java.nio.channels.SocketChannel;
  */
 public final class ChildServerMain {
     private ChildServerMain() {
-    }
-
-    /**
-     * Wraps a received TCP descriptor in the JDK's own connected {@link SocketChannel}
-     * ({@code sun.nio.ch.SocketChannelImpl}, the class {@code accept} returns; the child is
-     * started with {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}). junixsocket's cast of
-     * a TCP descriptor to a channel returns 0 from blocking reads and never reports the client's
-     * close; the JDK channel blocks properly, reports end of stream, closes the descriptor and
-     * works with a JDK {@link java.nio.channels.Selector} (event-loop models).
-     */
-    static SocketChannel jdkChannel(FileDescriptor fd, boolean ipv6, InetSocketAddress peer) throws IOException {
-        try {
-            Constructor<?> c = Class.forName("sun.nio.ch.SocketChannelImpl")
-                    .getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class);
-            c.setAccessible(true);
-            return (SocketChannel) c.newInstance(SelectorProvider.provider(),
-                    ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, fd, peer);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("cannot wrap the passed descriptor", e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IOException("cannot wrap the passed descriptor in a JDK SocketChannel (needs --add-opens java.base/sun.nio.ch=ALL-UNNAMED)", e);
-        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -77,7 +46,7 @@ public final class ChildServerMain {
                     if (fds != null) {
                         for (FileDescriptor fd : fds) {
                             try {
-                                server.adopt(jdkChannel(fd, ipv6, peer));
+                                server.adopt(SocketDescriptors.wrap(fd, ipv6, peer));
                             } catch (IOException e) {
                                 System.err.println("caravan child " + args[3] + ": " + e.getMessage() + "; connection closed");
                                 new FileInputStream(fd).close(); // closes the descriptor

@@ -14,6 +14,10 @@ package dev.caravan.wire.node;
  * NODE_CALL        req: string name, i64 clientId, i64 requestId,     reply: reply (CommandCodec)
  *                       command (CommandCodec)
  * NODE_SHUTDOWN    req: (empty)                                       reply: (empty), then the node exits
+ * NODE_STATUS      req: (empty)                                       reply: {@link NodeStatus}
+ * NODE_CORDON      req: (empty)                                       reply: NodeStatus (schedulable false)
+ * NODE_UNCORDON    req: (empty)                                       reply: NodeStatus (schedulable true)
+ * NODE_DRAIN       req: {@link DrainRequest}                          EVENTs: {@link DrainStep}; reply: {@link DrainReport}
  * </pre>
  *
  * A NODE_CALL for a process this node does not own is answered with
@@ -24,6 +28,11 @@ package dev.caravan.wire.node;
  * {@link dev.caravan.wire.ErrorCode#PROCESS_FAILED} and the reason. NODE_STOP of a process that is
  * being moved is refused with {@link dev.caravan.wire.ErrorCode#BUSY}; otherwise it answers within
  * the node's stop deadline plus a small margin, even when the process does not stop.
+ *
+ * <p>A cordoned node (NODE_CORDON, NODE_DRAIN) publishes {@code schedulable=false} in its
+ * {@code node/<id>} naming entry and refuses NODE_START and arriving migrations, clones and
+ * restores with {@link dev.caravan.wire.ErrorCode#UNSCHEDULABLE} until NODE_UNCORDON. Cordoning
+ * is not persisted: a restarted node is schedulable.
  */
 public final class NodeProtocol {
     /** Largest bundle accepted, well under the frame limit. */

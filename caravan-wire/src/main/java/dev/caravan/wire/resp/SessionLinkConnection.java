@@ -90,15 +90,21 @@ public final class SessionLinkConnection implements AutoCloseable {
      * Sends one client batch and returns its replies, control kinds restored
      * ({@link Reply.Suppressed}, {@link Reply.Closing}).
      *
-     * @throws IOException on a broken connection or a reply that is not a well-formed frame;
-     *                     the batch may or may not have run
+     * @throws NotSentException when writing failed: the batch's last byte never left this host, so
+     *                          the data endpoint cannot have read the whole batch and did not run it
+     * @throws IOException      on a broken connection or a reply that is not a well-formed frame
+     *                          after the batch was written: it may or may not have run
      */
     public Reply[] batch(long sessionId, String addr, String laddr, Command[] commands) throws IOException {
-        out.write(SessionLink.batchHeader(sessionId, addr, laddr, commands.length));
-        for (Command c : commands) {
-            out.write(c);
+        try {
+            out.write(SessionLink.batchHeader(sessionId, addr, laddr, commands.length));
+            for (Command c : commands) {
+                out.write(c);
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new NotSentException("session link to " + target + " broke while a batch was written: " + e.getMessage(), e);
         }
-        out.flush();
         Reply framed = read();
         try {
             return SessionLink.unframe(framed, commands.length);
@@ -160,6 +166,19 @@ public final class SessionLinkConnection implements AutoCloseable {
         }
         lastUsedNs = nanoClock.getAsLong();
         return r;
+    }
+
+    /**
+     * A batch (or notice) that provably did not run: writing it failed, so its last byte was never
+     * handed to this host's TCP stack and the data endpoint, which runs a batch only once it has
+     * read all of it, cannot have run it. Safe to send again on another connection.
+     */
+    public static final class NotSentException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotSentException(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     /** Closes the connection; never throws. */

@@ -1,0 +1,129 @@
+package dev.caravan.launch;
+
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.switching.Frontend;
+import dev.caravan.switching.FrontendSpec;
+import dev.caravan.switching.SwitchDaemon;
+import dev.caravan.switching.config.SwitchConfig;
+import dev.caravan.switching.config.SwitchConfigFile;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
+import dev.caravan.wire.net.Hello;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The switch daemon, the cluster's front end: the entry point of its JVM, and what
+ * {@code caravan switch serve} runs. Options and the config file are checked entirely before
+ * anything starts. When serving it prints {@code admin HOST:PORT}, one
+ * {@code frontend NAME HOST:PORT PROTOCOL MODE} line per front end, and the ready line
+ * ({@code "role":"switch"}, {@code "id"}, {@code "admin"}).
+ */
+public final class SwitchMain {
+    /** One line for {@code caravan --help}. */
+    public static final String SUMMARY = "Run a switch: the cluster's front end, dispatching clients to processes wherever they run.";
+    /** The switch JVM's default heap: it holds connections and buffers, no process data. */
+    public static final String DEFAULT_HEAP = "512m";
+
+    static final DaemonOptions OPTIONS = new DaemonOptions("caravan switch serve", SUMMARY)
+            .value("--id", "ID", "s1", "switch id, unique in the cluster (naming entry switch/ID)")
+            .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
+                    + NamingMain.DEFAULT_PORT + ")")
+            .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none)")
+            .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic process front ends")
+            .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
+            .value("--state-dir", "DIR", null, "what survives a restart, e.g. process front-end ports (default: .caravan/switches/ID)")
+            .value("--lease-ms", "MS", "3000", "naming lease; the switch's entries vanish this long after it dies")
+            .flag("--no-process-fronts", "do not open a front end for every process in naming")
+            .value("--process-grace-ms", "MS", String.valueOf(SwitchConfig.DEFAULT_PROCESS_GRACE_MS),
+                    "how long a process may be gone from naming before its front end closes")
+            .value("--heap", "SIZE", DEFAULT_HEAP, "Java heap of the switch's JVM (applied by 'caravan switch serve')")
+            .repeatable("--jvm-option", "OPTION", "an extra option for the switch's JVM; repeatable (applied by 'caravan switch serve')")
+            .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
+
+    private SwitchMain() {
+    }
+
+    public static void main(String[] args) {
+        Daemon.main("caravan switch serve", args, SwitchMain::run);
+    }
+
+    /**
+     * What {@code caravan switch serve} runs: the switch in a JVM of its own, in the foreground;
+     * returns its exit code. Options and the config file are checked here first, so a bad command
+     * line starts no JVM.
+     *
+     * @throws DaemonOptions.UsageException if {@code args} do not fit the options
+     */
+    public static int runInDaemonJvm(List<String> args) throws Exception {
+        DaemonOptions.Parsed options = OPTIONS.parse(args);
+        if (options.helpRequested()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        config(options);
+        List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
+        return ForegroundJvm.run(jvm, SwitchMain.class, NodeMain.withoutJvmSettings(args));
+    }
+
+    /**
+     * Runs a switch until the JVM is asked to stop; returns the exit code.
+     *
+     * @throws DaemonOptions.UsageException if {@code args} do not fit the options
+     */
+    public static int run(List<String> args) throws Exception {
+        DaemonOptions.Parsed options = OPTIONS.parse(args);
+        if (options.helpRequested()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        SwitchConfig config = config(options);
+        RemoteNamingService naming = new RemoteNamingService(NamingMain.address(options.value("--naming")),
+                new Hello("switch/" + config.id(), config.token()), Duration.ofSeconds(5));
+        SwitchDaemon daemon;
+        try {
+            daemon = SwitchDaemon.start(config, naming, Clock.system());
+        } catch (Exception e) {
+            try {
+                naming.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        System.out.println("admin " + daemon.adminHostPort());
+        for (Frontend f : daemon.frontends()) {
+            System.out.println(frontendLine(f));
+        }
+        Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort() + "\"}");
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
+                () -> CloseAll.closeAll("closing switch " + config.id(), daemon, naming));
+        return 0;
+    }
+
+    /** {@code frontend NAME HOST:PORT PROTOCOL MODE}, as the switch prints it when it starts. */
+    static String frontendLine(Frontend f) {
+        FrontendSpec s = f.spec();
+        return "frontend " + s.name() + " " + f.address().getHostString() + ":" + f.address().getPort() + " "
+                + s.protocol().name().toLowerCase(Locale.ROOT) + " " + s.mode().name().toLowerCase(Locale.ROOT);
+    }
+
+    static SwitchConfig config(DaemonOptions.Parsed options) {
+        String id = options.required("--id");
+        String stateDir = options.value("--state-dir");
+        String file = options.value("--config");
+        List<FrontendSpec> frontends = file == null ? List.of() : SwitchConfigFile.load(Path.of(file));
+        try {
+            return new SwitchConfig(id, options.required("--bind"), options.intValue("--admin-port"),
+                    stateDir != null ? Path.of(stateDir) : Path.of(".caravan", "switches", id), options.longValue("--lease-ms"),
+                    !options.flag("--no-process-fronts"), options.longValue("--process-grace-ms"), Hello.tokenFromEnvironment(),
+                    frontends);
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException(e.getMessage());
+        }
+    }
+}

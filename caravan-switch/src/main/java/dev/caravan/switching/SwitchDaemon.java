@@ -1,0 +1,380 @@
+package dev.caravan.switching;
+
+import dev.caravan.core.time.Clock;
+import dev.caravan.naming.NamingEntry;
+import dev.caravan.naming.NamingService;
+import dev.caravan.switching.admin.AdminServer;
+import dev.caravan.switching.admin.SwitchAdmin;
+import dev.caravan.switching.config.SwitchConfig;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.CloseAll;
+import dev.caravan.wire.ErrorCode;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The switch daemon: the cluster's first tier. Holds a naming lease and registers
+ * {@code switch/<id>} (host and port of its admin API, attributes {@code admin=host:port},
+ * {@code role=switch}); runs the declared front ends and those declared at runtime through the
+ * admin API; gives each route of each front end a pool ({@link RoutePool}) fed by a
+ * {@link BackendSetWatch}; and, unless switched off, opens a PROCESS-mode front end for every
+ * process in naming ({@link ProcessFronts}).
+ *
+ * <p>Entries the switch registers carry the epoch {@code startEpoch} (its start time in ms), so a
+ * restarted switch replaces the entries that the lease of its dead predecessor still holds.
+ *
+ * <p>Threading: thread-safe. Lease renewal and the process front ends run on one task thread;
+ * admin requests on the admin server's threads; front ends on their own.
+ */
+public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SwitchDaemon.class.getName());
+
+    private record PoolKey(String frontend, Route route) {
+    }
+
+    private record PoolEntry(RoutePool pool, BackendSetWatch watch) {
+    }
+
+    private final SwitchConfig config;
+    private final NamingService naming;
+    private final Clock clock;
+    private final Frontends.Starter starter;
+    private final RoutePool.Factory pools;
+    private final long startEpoch;
+    private final ScheduledExecutorService tasks;
+    private final Map<String, Frontend> frontends = new ConcurrentHashMap<>();
+    private final Map<PoolKey, PoolEntry> poolsByRoute = new ConcurrentHashMap<>();
+    /** front/<process> entries this switch holds: process → port. */
+    private final Map<String, Integer> frontEntries = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+    private SwitchLease lease;
+    private AdminServer admin;
+    private ProcessFronts processFronts;
+    private volatile boolean closed;
+    /** Created when the first Netty front end starts; closed after every front end. */
+    private dev.caravan.switching.transport.SwitchEventLoops eventLoops;
+
+    private SwitchDaemon(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
+                         RoutePool.Factory pools) {
+        this.config = config;
+        this.naming = naming;
+        this.clock = clock;
+        this.starter = starter;
+        this.pools = pools;
+        this.startEpoch = clock.nowMs();
+        this.tasks = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
+                .name("switch-" + config.id() + "-tasks").unstarted(r));
+    }
+
+    /** Starts a switch with the front ends of this build ({@link Frontends}) and pools ({@link Dispatchers}). */
+    public static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock) throws Exception {
+        return start(config, naming, clock, Frontends::start, Dispatchers::create);
+    }
+
+    /**
+     * Starts a switch: lease, declared front ends, admin API, {@code switch/<id>}, process front
+     * ends. A failure stops what started and is thrown.
+     *
+     * @throws CaravanException UNAVAILABLE when naming or an address is unreachable, and the front ends' errors
+     */
+    public static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
+                                     RoutePool.Factory pools) throws Exception {
+        SwitchDaemon d = new SwitchDaemon(config, naming, clock, starter, pools);
+        try {
+            d.onStart();
+            return d;
+        } catch (Exception | Error e) {
+            try {
+                d.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void onStart() throws Exception {
+        lease = new SwitchLease(naming, "switch/" + config.id(), config.leaseMs(), this::registerAll);
+        long period = Math.max(10, config.leaseMs() / 3);
+        tasks.scheduleWithFixedDelay(lease::onTick, period, period, TimeUnit.MILLISECONDS);
+        for (FrontendSpec spec : config.frontends()) {
+            declare(spec);
+        }
+        admin = AdminServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()), this, config.token());
+        registerSelf(lease.leaseId());
+        if (config.processFronts()) {
+            processFronts = ProcessFronts.start(this, config, tasks);
+        }
+        LOG.log(System.Logger.Level.INFO, "switch " + config.id() + " serving; admin " + adminHostPort());
+    }
+
+    // ---- what the launcher and tests see ----
+
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    /** {@code host:port} of the admin API. */
+    public String adminHostPort() {
+        return config.bindHost() + ":" + admin.address().getPort();
+    }
+
+    public SwitchConfig config() {
+        return config;
+    }
+
+    /** The front end called {@code name}, if running. */
+    public java.util.Optional<Frontend> frontend(String name) {
+        return java.util.Optional.ofNullable(frontends.get(name));
+    }
+
+    // ---- SwitchContext ----
+
+    @Override
+    public Dispatcher dispatcher(FrontendSpec frontend, Route route) {
+        return poolEntry(frontend, route).pool().dispatcher();
+    }
+
+    private PoolEntry poolEntry(FrontendSpec frontend, Route route) {
+        return poolsByRoute.computeIfAbsent(new PoolKey(frontend.name(), route), k -> {
+            RoutePool pool = pools.create(frontend, route, clock);
+            try {
+                return new PoolEntry(pool, BackendSetWatch.start(naming, route.backends(), pool.sink()));
+            } catch (RuntimeException e) {
+                closeQuietly(pool);
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public NamingService naming() {
+        return naming;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String linkToken() {
+        return config.token();
+    }
+
+    @Override
+    public String switchId() {
+        return config.id();
+    }
+
+    // ---- SwitchAdmin ----
+
+    @Override
+    public List<Frontend> frontends() {
+        List<Frontend> all = new ArrayList<>(frontends.values());
+        all.sort(Comparator.comparing(f -> f.spec().name()));
+        return all;
+    }
+
+    @Override
+    public List<RouteBackend> backends(String frontend) {
+        if (frontend != null && !frontends.containsKey(frontend)) {
+            throw ErrorCode.NOT_FOUND.exception("no front end " + frontend + "; see caravan switch frontends");
+        }
+        List<RouteBackend> out = new ArrayList<>();
+        for (Frontend f : frontends()) {
+            if (frontend != null && !f.spec().name().equals(frontend)) {
+                continue;
+            }
+            List<Route> routes = f.spec().routes();
+            for (int i = 0; i < routes.size(); i++) {
+                PoolEntry e = poolsByRoute.get(new PoolKey(f.spec().name(), routes.get(i)));
+                if (e != null) {
+                    for (BackendStatus s : e.pool().control().status()) {
+                        out.add(new RouteBackend(f.spec().name(), i, routes.get(i).backends().toString(), s));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Frontend declare(FrontendSpec spec) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw ErrorCode.UNAVAILABLE.exception("switch " + config.id() + " is stopping");
+            }
+            if (frontends.containsKey(spec.name())) {
+                throw ErrorCode.ALREADY_EXISTS.exception("front end " + spec.name() + " already exists; delete it first");
+            }
+            Frontend f;
+            try {
+                f = starter.start(spec, this);
+            } catch (RuntimeException e) {
+                closePools(spec.name());
+                throw e;
+            }
+            frontends.put(spec.name(), f);
+            LOG.log(System.Logger.Level.INFO, "front end " + spec.name() + " (" + spec.protocol() + ", " + spec.mode()
+                    + ") listening on " + f.address().getHostString() + ":" + f.address().getPort());
+            return f;
+        }
+    }
+
+    @Override
+    public void remove(String name) {
+        Frontend f;
+        synchronized (lifecycle) {
+            f = frontends.remove(name);
+        }
+        if (f == null) {
+            throw ErrorCode.NOT_FOUND.exception("no front end " + name + "; see caravan switch frontends");
+        }
+        try {
+            f.close();
+        } finally {
+            closePools(name);
+        }
+        LOG.log(System.Logger.Level.INFO, "front end " + name + " closed");
+    }
+
+    private void closePools(String frontend) {
+        for (PoolKey k : List.copyOf(poolsByRoute.keySet())) {
+            if (k.frontend().equals(frontend)) {
+                PoolEntry e = poolsByRoute.remove(k);
+                if (e != null) {
+                    e.watch().close();
+                    closeQuietly(e.pool());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void setWeight(String backendId, int weight) {
+        if (weight < 1 || weight > 256) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("weight " + weight + " outside 1..256");
+        }
+        onEveryPoolWith(backendId, c -> c.setWeight(backendId, weight));
+    }
+
+    @Override
+    public void setAdminState(String backendId, AdminState state) {
+        onEveryPoolWith(backendId, c -> c.setAdminState(backendId, state));
+    }
+
+    private void onEveryPoolWith(String backendId, java.util.function.Consumer<BackendControl> action) {
+        int applied = 0;
+        for (PoolEntry e : poolsByRoute.values()) {
+            BackendControl c = e.pool().control();
+            if (c.status().stream().anyMatch(s -> s.id().equals(backendId))) {
+                action.accept(c);
+                applied++;
+            }
+        }
+        if (applied == 0) {
+            throw ErrorCode.NOT_FOUND.exception("no front end has a backend " + backendId + "; see caravan switch backends");
+        }
+    }
+
+    // ---- naming entries ----
+
+    private void registerSelf(long leaseId) {
+        String admin = adminHostPort();
+        naming.register(leaseId, new NamingEntry("switch/" + config.id(), "", config.bindHost(), this.admin.address().getPort(),
+                startEpoch, Map.of("admin", admin, "role", "switch")));
+    }
+
+    /**
+     * Registers {@code front/<process>} (this switch's front end for it) under the lease.
+     *
+     * @throws CaravanException from naming (STALE_EPOCH when a newer switch holds it)
+     */
+    void registerFront(String process, int port) {
+        naming.register(lease.leaseId(), frontEntry(process, port));
+        frontEntries.put(process, port);
+    }
+
+    /** Withdraws {@code front/<process>}; best effort. */
+    void unregisterFront(String process) {
+        if (frontEntries.remove(process) != null) {
+            try {
+                naming.unregister(lease.leaseId(), "front/" + process, startEpoch);
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.DEBUG, "withdrawing front/" + process + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private NamingEntry frontEntry(String process, int port) {
+        return new NamingEntry("front/" + process, "", config.bindHost(), port, startEpoch, Map.of("switch", config.id()));
+    }
+
+    private void registerAll(long leaseId) {
+        registerSelf(leaseId);
+        frontEntries.forEach((process, port) -> {
+            try {
+                naming.register(leaseId, frontEntry(process, port));
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot register front/" + process + " again: " + e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public dev.caravan.switching.transport.SwitchEventLoops eventLoops() {
+        synchronized (lifecycle) {
+            if (eventLoops == null) {
+                eventLoops = dev.caravan.switching.transport.SwitchEventLoops.forCores();
+            }
+            return eventLoops;
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /** Stops the process front ends, the front ends (closing client connections), the admin API, and the lease. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        CloseAll all = new CloseAll();
+        all.close(processFronts);
+        all.run(tasks::shutdownNow);
+        all.close(admin);
+        for (String name : List.copyOf(frontends.keySet())) {
+            all.run(() -> remove(name));
+        }
+        for (PoolKey k : List.copyOf(poolsByRoute.keySet())) {
+            all.run(() -> closePools(k.frontend()));
+        }
+        synchronized (lifecycle) {
+            if (eventLoops != null) {
+                all.close(eventLoops);
+            }
+        }
+        all.close(lease);
+        all.throwIfFailed("closing switch " + config.id());
+    }
+
+    private static void closeQuietly(RoutePool pool) {
+        try {
+            pool.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing a backend pool failed: " + e);
+        }
+    }
+}
