@@ -130,7 +130,7 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                         + "; config " + haproxy.config().toAbsolutePath());
                 paths.add(new HttpPath(HttpPath.HAPROXY, "HAProxy, mode http, balance roundrobin, http-reuse always, nbthread "
                         + hpThreads, List.of(haproxy.listen()), wrkThreads));
-                paths.addAll(setup.switchHttpPaths(SERVICE, wrkThreads));
+                paths.addAll(setup.switchHttpPaths(SERVICE, replicas, wrkThreads));
                 HttpRounds http = new HttpPhase(new HttpPhase.Settings(connections, rounds, seconds, rateFraction, REQUEST_PATH,
                         REQUEST_TIMEOUT_MS, workDir), BenchSwitchCommand::step).run(paths);
                 Map<String, Long> haproxyServed = haproxyServed(haproxy);

@@ -3,16 +3,20 @@ package dev.caravan.cli.bench.switching;
 import dev.caravan.client.NodeControl;
 import dev.caravan.core.time.Clock;
 import dev.caravan.launch.LocalCluster;
+import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +47,12 @@ public final class SwitchBenchSetup {
 
     private final LocalCluster cluster;
     private final Consumer<String> progress;
+    private final SwitchFrontDoors doors;
 
     public SwitchBenchSetup(LocalCluster cluster, Consumer<String> progress) {
         this.cluster = cluster;
         this.progress = progress;
+        this.doors = new SwitchFrontDoors(cluster.switchAdmin());
     }
 
     /**
@@ -72,25 +78,62 @@ public final class SwitchBenchSetup {
         return out;
     }
 
-    /** The switch's HTTP front ends for the service (none until the switch daemon is built). */
-    public List<HttpPath> switchHttpPaths(String service, int wrkThreads) {
-        progress.accept("the switch is not part of this build: its paths are not measured");
-        return List.of();
+    /**
+     * Declares the switch's three HTTP front ends for the service ({@link SwitchFrontDoors}) and
+     * waits until each has every replica as a healthy backend.
+     */
+    public List<HttpPath> switchHttpPaths(String service, int replicas, int wrkThreads) {
+        List<HttpPath> paths = new ArrayList<>();
+        paths.add(declare(HttpPath.TRANSPORT, "bench-transport", "tcp", "transport", service, replicas, wrkThreads,
+                "switch, transport level (tcp): one replica per connection, round robin, bytes relayed"));
+        paths.add(declare(HttpPath.CONTENT, "bench-content", "http", "content", service, replicas, wrkThreads,
+                "switch, content-aware (http): each request routed, round robin, pooled keep-alive backend connections"));
+        paths.add(declare(HttpPath.HANDOFF, "bench-handoff", "http", "handoff", service, replicas, wrkThreads,
+                "switch, handoff (http): after the first request the connection is passed to the replica's node"));
+        return paths;
     }
 
-    /** Requests each backend served through the switch's front ends, by front end and backend. */
+    private HttpPath declare(String path, String frontend, String protocol, String mode, String service, int replicas,
+                             int wrkThreads, String description) {
+        InetSocketAddress at = doors.declare(frontend, protocol, mode, service, replicas);
+        progress.accept("switch front end " + frontend + " (" + protocol + ", " + mode + ", round robin over label:service="
+                + service + ") on " + at.getPort());
+        return new HttpPath(path, description, List.of(at), wrkThreads);
+    }
+
+    /** Requests each backend served through the switch's front ends, by front end and backend; empty if it does not answer. */
     public Map<String, Map<String, Long>> switchServed() {
-        return Map.of();
+        try {
+            return doors.served();
+        } catch (CaravanException e) {
+            progress.accept("the switch's admin API did not list its backends: " + e.getMessage());
+            return Map.of();
+        }
     }
 
-    /** Starts the Redis-compatible process on the first node; finds its switch front end. */
+    /**
+     * Connections the handoff front end could not hand off and spliced instead (its log lines
+     * {@code handoff unavailable for …}), or -1 when the switch's log cannot be read.
+     */
+    public long handoffFallbacks() {
+        try (var lines = Files.lines(cluster.switchJvm().log())) {
+            return lines.filter(l -> l.contains("handoff unavailable for")).count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Starts the Redis-compatible process on the first node; finds the switch's process front end for it. */
     public RespTargets deployKv(String name) {
         try (NodeControl c = NodeControl.connect(cluster.nodeControls().get(cluster.nodeIds().getFirst()), "bench", "",
                 Duration.ofSeconds(30))) {
             ProcessInfo p = c.start(new ProcessSpec(name, "kv", "", "", KV_MEMORY_BYTES, Map.of()));
             progress.accept("Redis-compatible process " + name + " on " + p.node() + " at " + p.dataEndpoint());
-            return new RespTargets(new InetSocketAddress(p.dataHost(), p.dataPort()), null,
-                    "not measured: the switch is not part of this build");
+            InetSocketAddress direct = new InetSocketAddress(p.dataHost(), p.dataPort());
+            InetSocketAddress front = doors.processFrontend(name);
+            progress.accept("the switch's process front end process-" + name + " on " + front.getPort());
+            return new RespTargets(direct, front, "direct: the process's data endpoint " + p.dataEndpoint()
+                    + "; switch: its automatic process front end process-" + name + " at " + front.getHostString() + ":" + front.getPort());
         }
     }
 
