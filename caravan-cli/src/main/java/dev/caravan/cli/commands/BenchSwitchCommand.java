@@ -77,6 +77,12 @@ public final class BenchSwitchCommand implements Callable<Integer> {
             description = "HAProxy's nbthread (default: the cores, as many as the switch's event loops)")
     Integer haproxyThreads;
 
+    @Option(names = "--switch-health", defaultValue = "like-haproxy", paramLabel = "like-haproxy|default",
+            description = "the switch front ends' health settings: like-haproxy (default; fall 1000, rise 1, no slow start: no passive "
+                    + "check or slow start acts during the run, as HAProxy's servers without 'check') or default (the switch's "
+                    + "defaults: fall 3, latency-outlier checks, 10 s slow start)")
+    String switchHealth;
+
     @Option(names = "--rate-fraction", defaultValue = "0.7",
             description = "the constant rate as a fraction of HAProxy's wrk req/s (default: ${DEFAULT-VALUE})")
     double rateFraction;
@@ -130,10 +136,13 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                         + "; config " + haproxy.config().toAbsolutePath());
                 paths.add(new HttpPath(HttpPath.HAPROXY, "HAProxy, mode http, balance roundrobin, http-reuse always, nbthread "
                         + hpThreads, List.of(haproxy.listen()), wrkThreads));
-                paths.addAll(setup.switchHttpPaths(SERVICE, replicas, wrkThreads));
+                paths.addAll(setup.switchHttpPaths(SERVICE, replicas, wrkThreads, switchHealth.equals("like-haproxy")));
                 HttpRounds http = new HttpPhase(new HttpPhase.Settings(connections, rounds, seconds, rateFraction, REQUEST_PATH,
                         REQUEST_TIMEOUT_MS, workDir), BenchSwitchCommand::step).run(paths);
                 Map<String, Long> haproxyServed = haproxyServed(haproxy);
+                long markedDown = setup.backendsMarkedDown();
+                long fallbacks = setup.handoffFallbacks();
+                step("the switch took a backend out as down " + markedDown + " times; handoffs that fell back to splicing: " + fallbacks);
                 RespRounds resp = new RespRounds();
                 String respNote = "skipped (--no-resp)";
                 if (!noResp) {
@@ -143,7 +152,8 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                             BenchSwitchCommand::step).run(t.direct(), t.throughSwitch());
                 }
                 SwitchBenchReport report = new SwitchBenchReport(settings(hpThreads), connections, rounds, seconds, paths, http, resp,
-                        respNote, haproxyServed, setup.switchServed());
+                        respNote, haproxyServed, setup.switchServed(), Map.of("backendsMarkedDown", markedDown,
+                        "handoffFallbacksToSplice", fallbacks));
                 System.out.print(report.render());
                 report.writeJson(json);
                 System.out.println("JSON written to " + json.toAbsolutePath());
@@ -178,7 +188,7 @@ public final class BenchSwitchCommand implements Callable<Integer> {
 
     private Map<String, Object> settings(int hpThreads) {
         return SwitchBenchReport.settings(seconds, rounds, connections, replicas, wrkThreads, hpThreads, rateFraction, REQUEST_PATH,
-                noResp ? null : Map.of("clients", respClients, "requests", respRequests, "pipelinedRequests", respPipelinedRequests,
+                switchHealth, noResp ? null : Map.of("clients", respClients, "requests", respRequests, "pipelinedRequests", respPipelinedRequests,
                         "pipelines", RespPhase.PIPELINES, "tests", RespPhase.TESTS), jvm.heap(), jvm.jvmOptions());
     }
 
@@ -188,6 +198,9 @@ public final class BenchSwitchCommand implements Callable<Integer> {
                 || (haproxyThreads != null && (haproxyThreads < 1 || haproxyThreads > 64))) {
             throw ErrorCode.INVALID_ARGUMENT.exception("--duration, --rounds, --wrk-threads and the --resp-* counts must be positive, "
                     + "--replicas 1..64, --haproxy-threads 1..64, --rate-fraction in (0, 1]");
+        }
+        if (!switchHealth.equals("like-haproxy") && !switchHealth.equals("default")) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--switch-health takes like-haproxy or default, not '" + switchHealth + "'");
         }
         if (connections.isEmpty() || connections.stream().anyMatch(c -> c < 1 || c > 10_000)) {
             throw ErrorCode.INVALID_ARGUMENT.exception("--connections takes counts 1..10000, like 64,256");

@@ -43,10 +43,12 @@ public final class SwitchBenchReport {
     private final Map<String, Long> haproxyServed;
     private final Map<String, Map<String, Long>> switchServed;
     private final List<SwitchTargets.Target> targets;
+    private final Map<String, Long> switchEvents;
 
     public SwitchBenchReport(Map<String, Object> settings, List<Integer> connections, int rounds, int seconds, List<HttpPath> paths,
                              HttpRounds http, RespRounds resp, String respNote, Map<String, Long> haproxyServed,
-                             Map<String, Map<String, Long>> switchServed) {
+                             Map<String, Map<String, Long>> switchServed, Map<String, Long> switchEvents) {
+        this.switchEvents = switchEvents;
         this.settings = settings;
         this.connections = List.copyOf(connections);
         this.rounds = rounds;
@@ -62,7 +64,8 @@ public final class SwitchBenchReport {
 
     /** The settings block of the JSON. */
     public static Map<String, Object> settings(int seconds, int rounds, List<Integer> connections, int replicas, int wrkThreads,
-                                               int haproxyThreads, double rateFraction, String requestPath, Map<String, Object> resp,
+                                               int haproxyThreads, double rateFraction, String requestPath, String switchHealth,
+                                               Map<String, Object> resp,
                                                String nodeHeap, List<String> nodeJvmOptions) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("durationSec", seconds);
@@ -74,6 +77,7 @@ public final class SwitchBenchReport {
         m.put("haproxyThreads", haproxyThreads);
         m.put("rateFraction", rateFraction);
         m.put("requestPath", requestPath);
+        m.put("switchHealth", switchHealth);
         m.put("resp", resp);
         m.put("nodeHeap", nodeHeap);
         m.put("nodeJvmOptions", nodeJvmOptions);
@@ -111,6 +115,7 @@ public final class SwitchBenchReport {
         if (!switchServed.isEmpty()) {
             b.append("switch requests per backend: ").append(switchServed).append('\n');
         }
+        b.append("switch health settings: ").append(settings.get("switchHealth")).append("; events: ").append(switchEvents).append('\n');
         b.append("\nRESP (redis-benchmark -t set,get):\n");
         if (!resp.isEmpty()) {
             b.append(SwitchBenchTable.resp(resp));
@@ -142,6 +147,7 @@ public final class SwitchBenchReport {
         m.put("respNote", respNote);
         m.put("haproxyResponsesPerServer", Map.of("unit", "responses", "servers", haproxyServed));
         m.put("switchServedPerBackend", Map.of("unit", "requests", "frontends", switchServed));
+        m.put("switchEvents", Map.of("unit", "events", "counts", switchEvents));
         m.put("targets", targets.stream().map(SwitchTargets.Target::json).toList());
         m.put("errors", errors());
         m.put("allTargetsMet", allTargetsMet());

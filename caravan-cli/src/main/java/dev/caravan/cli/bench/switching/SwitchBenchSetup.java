@@ -48,6 +48,7 @@ public final class SwitchBenchSetup {
     private final LocalCluster cluster;
     private final Consumer<String> progress;
     private final SwitchFrontDoors doors;
+    private boolean healthLikeHaproxy;
 
     public SwitchBenchSetup(LocalCluster cluster, Consumer<String> progress) {
         this.cluster = cluster;
@@ -82,7 +83,8 @@ public final class SwitchBenchSetup {
      * Declares the switch's three HTTP front ends for the service ({@link SwitchFrontDoors}) and
      * waits until each has every replica as a healthy backend.
      */
-    public List<HttpPath> switchHttpPaths(String service, int replicas, int wrkThreads) {
+    public List<HttpPath> switchHttpPaths(String service, int replicas, int wrkThreads, boolean healthLikeHaproxy) {
+        this.healthLikeHaproxy = healthLikeHaproxy;
         List<HttpPath> paths = new ArrayList<>();
         paths.add(declare(HttpPath.TRANSPORT, "bench-transport", "tcp", "transport", service, replicas, wrkThreads,
                 "switch, transport level (tcp): one replica per connection, round robin, bytes relayed"));
@@ -95,7 +97,7 @@ public final class SwitchBenchSetup {
 
     private HttpPath declare(String path, String frontend, String protocol, String mode, String service, int replicas,
                              int wrkThreads, String description) {
-        InetSocketAddress at = doors.declare(frontend, protocol, mode, service, replicas);
+        InetSocketAddress at = doors.declare(frontend, protocol, mode, service, replicas, healthLikeHaproxy);
         progress.accept("switch front end " + frontend + " (" + protocol + ", " + mode + ", round robin over label:service="
                 + service + ") on " + at.getPort());
         return new HttpPath(path, description, List.of(at), wrkThreads);
@@ -111,13 +113,22 @@ public final class SwitchBenchSetup {
         }
     }
 
+    /** How often the switch took a backend out as down during the run (its log lines {@code … is down: …}), -1 if unreadable. */
+    public long backendsMarkedDown() {
+        return countSwitchLogLines(" is down: ");
+    }
+
     /**
      * Connections the handoff front end could not hand off and spliced instead (its log lines
      * {@code handoff unavailable for …}), or -1 when the switch's log cannot be read.
      */
     public long handoffFallbacks() {
+        return countSwitchLogLines("handoff unavailable for");
+    }
+
+    private long countSwitchLogLines(String needle) {
         try (var lines = Files.lines(cluster.switchJvm().log())) {
-            return lines.filter(l -> l.contains("handoff unavailable for")).count();
+            return lines.filter(l -> l.contains(needle)).count();
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }

@@ -8,7 +8,10 @@ import dev.caravan.switching.admin.AdminClient;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,9 +45,14 @@ public final class SwitchFrontDoors {
     /**
      * Declares a front end and waits until all {@code replicas} backends are healthy in it.
      *
+     * @param healthLikeHaproxy true: limits {@code fall 1000, rise 1, slowStartMs 0}, so neither the
+     *                          passive checks (errors, latency outliers) nor slow start act during
+     *                          a run — what HAProxy does with servers declared without {@code check};
+     *                          false: the switch's default limits
      * @return the address it listens on
      */
-    public InetSocketAddress declare(String name, String protocol, String mode, String service, int replicas) {
+    public InetSocketAddress declare(String name, String protocol, String mode, String service, int replicas,
+                                     boolean healthLikeHaproxy) {
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
         spec.put("name", name);
         spec.put("listen", "127.0.0.1:0");
@@ -52,13 +60,23 @@ public final class SwitchFrontDoors {
         spec.put("mode", mode);
         spec.put("backends", "label:service=" + service);
         spec.put("policy", "round-robin");
+        if (healthLikeHaproxy) {
+            ObjectNode limits = spec.putObject("limits");
+            limits.put("fall", 1000);
+            limits.put("rise", 1);
+            limits.put("slowStartMs", 0);
+        }
         JsonNode created = admin.post("/frontends", spec.toString());
         InetSocketAddress at = HostPort.parse(created.path("frontend").path("address").asText());
         awaitBackends(name, replicas);
         return at;
     }
 
-    /** The address of the automatic process front end {@code process-<process>}, once the switch opened it. */
+    /**
+     * The address of the automatic process front end {@code process-<process>}, once the switch
+     * opened it and it answers {@code PING} with {@code +PONG} (a process front end has no pool
+     * of backends to wait for).
+     */
     public InetSocketAddress processFrontend(String process) {
         String name = "process-" + process;
         long deadline = Clock.system().nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
@@ -66,14 +84,36 @@ public final class SwitchFrontDoors {
             for (JsonNode f : admin.get("/frontends").path("frontends")) {
                 if (f.path("name").asText().equals(name)) {
                     InetSocketAddress at = HostPort.parse(f.path("address").asText());
-                    awaitBackends(name, 1);
-                    return at;
+                    if (pong(at)) {
+                        return at;
+                    }
                 }
             }
             if (Clock.system().nanoTime() > deadline) {
-                throw ErrorCode.TIMEOUT.exception("the switch opened no front end " + name + " within " + READY_TIMEOUT_MS + " ms");
+                throw ErrorCode.TIMEOUT.exception("the switch's front end " + name + " did not answer PING within "
+                        + READY_TIMEOUT_MS + " ms");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    private static boolean pong(InetSocketAddress at) {
+        try (Socket s = new Socket()) {
+            s.connect(at, 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = new byte[7];
+            int n = 0;
+            while (n < reply.length) {
+                int r = s.getInputStream().read(reply, n, reply.length - n);
+                if (r < 0) {
+                    return false;
+                }
+                n += r;
+            }
+            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
         }
     }
 
