@@ -16,25 +16,20 @@ public final class Frontends {
     /**
      * Starts the front end {@code spec} declares.
      *
-     * @throws dev.caravan.wire.CaravanException UNAVAILABLE when the address cannot be bound,
-     *                                           NOT_SUPPORTED for a mode not built in this build
+     * @throws dev.caravan.wire.CaravanException UNAVAILABLE when the address cannot be bound
      */
     public static Frontend start(FrontendSpec spec, SwitchContext context) {
         return switch (spec.mode()) {
             case TRANSPORT -> new dev.caravan.switching.transport.TransportFrontend(spec, context, context.eventLoops());
             case CONTENT -> switch (spec.protocol()) {
                 case HTTP -> new dev.caravan.switching.http.HttpContentFrontend(spec, context, context.eventLoops());
-                case RESP -> notBuilt("RespContentFrontend (content-aware RESP)");
+                case RESP -> new dev.caravan.switching.resp.RespContentFrontend(spec, context);
                 case TCP -> throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name()
                         + ": content-aware dispatch needs http or resp, not tcp");
             };
             case PROCESS -> new dev.caravan.switching.process.ProcessFrontend(spec, context);
             case HANDOFF -> new dev.caravan.switching.handoff.HandoffFrontend(spec, context);
         };
-    }
-
-    private static Frontend notBuilt(String what) {
-        throw ErrorCode.NOT_SUPPORTED.exception(what + " not built yet");
     }
 
     /** How the switch starts front ends (tests inject fakes). */
