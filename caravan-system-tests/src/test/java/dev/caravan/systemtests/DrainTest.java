@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 /** Cordon, drain, uncordon and SIGTERM's self-drain on real node JVMs. */
 @Tag("slow")
 class DrainTest {
-    private static DrainReport drain(CaravanCluster c, String node, List<DrainStep> steps) {
+    static DrainReport drain(CaravanCluster c, String node, List<DrainStep> steps) {
         try (FrameClient f = FrameClient.connect(c.controlAddress(node), new Hello("test", ""), Duration.ofSeconds(10),
                 e -> steps.add(DrainStep.readFrom(e.reader())))) {
             BodyWriter w = new BodyWriter();
