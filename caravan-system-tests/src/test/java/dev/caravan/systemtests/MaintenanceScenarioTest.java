@@ -71,7 +71,7 @@ class MaintenanceScenarioTest {
 
     @Test
     void shouldDrainAndKillANodeUnderRedisBenchmarkWrkAndAckedWritesWithoutAFailedRequest() throws Exception {
-        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(3).withLeaseMs(LEASE_MS).start()) {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(3).withLeaseMs(LEASE_MS).withSwitch().start()) {
             c.deployKv("kv1", "n1");
             for (String web : WEB) {
                 c.control("n1").start(new ProcessSpec(web, "http", "", "", CaravanCluster.PROCESS_MEMORY_BYTES,
