@@ -327,14 +327,15 @@ final class ProcessFronts implements AutoCloseable {
         }
     }
 
+    /** Forgets the port first, so that whoever sees the front end gone sees its port forgotten too. */
     private void closeProcessFront(String process) {
-        daemon.unregisterFront(process);
-        removeQuietly(frontendName(process));
         try {
             ports.put(process, 0);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot forget the port of " + process + ": " + e.getMessage());
         }
+        daemon.unregisterFront(process);
+        removeQuietly(frontendName(process));
     }
 
     private void closeServiceIfEmpty(String service) {
@@ -344,11 +345,15 @@ final class ProcessFronts implements AutoCloseable {
                 return;
             }
             // Every member's front/ entry went with its own timer: each started no later than this one.
+            try {
+                ports.putService(service, 0);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot forget the port of service " + service + ": " + e.getMessage());
+            }
             removeQuietly(serviceFrontendName(service));
-            ports.putService(service, 0);
             LOG.log(System.Logger.Level.INFO, "service " + service + " has had no process for " + config.processGraceMs()
                     + " ms; its front end is closed");
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the front end of service " + service + ": " + e);
         }
     }
