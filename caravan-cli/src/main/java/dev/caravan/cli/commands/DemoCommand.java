@@ -110,12 +110,15 @@ public final class DemoCommand implements Callable<Integer> {
     /** {@code front/<process>} (host:port through the switch) once the switch has registered it; empty after 10 s. */
     private static java.util.Optional<String> switchAddress(CaravanClient client, String process) throws InterruptedException {
         java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
-        try (dev.caravan.naming.Watch w = client.naming().watch("front/" + process, e -> seen.countDown())) {
+        dev.caravan.naming.Watch watch = client.naming().watch("front/" + process, e -> seen.countDown());
+        try {
             java.util.Optional<dev.caravan.naming.NamingEntry> now = client.naming().lookup("front/" + process);
             if (now.isEmpty() && seen.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 now = client.naming().lookup("front/" + process);
             }
             return now.map(e -> e.host() + ":" + e.port());
+        } finally {
+            watch.close();
         }
     }
 
