@@ -36,7 +36,8 @@ class DemoTest {
         }
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
-        assertThat(demo.out()).contains("deployed the Redis-compatible process kv1").contains("done in");
+        assertThat(demo.out()).contains("deployed the Redis-compatible process kv1").contains("done in")
+                .contains("clients connect through the switch at 127.0.0.1:");
         assertThat(started).as("naming and three node JVMs were seen running").hasSizeGreaterThanOrEqualTo(4);
         await("every JVM the demo started has exited").atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(started.values()).noneMatch(ProcessHandle::isAlive));

@@ -184,6 +184,40 @@ class HttpReplicasCliTest {
                 .isEqualTo((sizeOf(counts) + 1) + "\n");
     }
 
+    /**
+     * A switch in front (in this JVM, on the cluster's naming): the three replicas share one
+     * automatic service front end, {@code caravan ps} shows its address for each, and curl
+     * there is answered by each replica in turn (round robin).
+     */
+    @Test
+    void shouldReachTheServiceThroughItsAutomaticSwitchFrontEndShownByPs() throws Exception {
+        try (dev.caravan.naming.RemoteNamingService switchNaming = new dev.caravan.naming.RemoteNamingService(
+                cluster.namingAddress(), new dev.caravan.wire.net.Hello("switch", ""), Duration.ofSeconds(5));
+             dev.caravan.switching.SwitchDaemon sw = dev.caravan.switching.SwitchDaemon.start(new dev.caravan.switching.config.SwitchConfig(
+                     "s1", "127.0.0.1", 0, tmp.resolve("switch"), 3_000, true, 60_000, "", List.of()), switchNaming,
+                     dev.caravan.core.time.Clock.system())) {
+            var front = sw.frontend("service-web").orElseThrow();
+            String address = "127.0.0.1:" + front.address().getPort();
+            await().atMost(Duration.ofSeconds(20)).until(() -> List.of("web-1", "web-2", "web-3").stream().allMatch(n ->
+                    cluster.client().naming().lookup("front/" + n).map(e -> e.port() == front.address().getPort()).orElse(false)));
+            Console.Result ps = Console.run("ps", "--naming", naming, "--json");
+            assertThat(ps.exitCode()).as(ps.err()).isZero();
+            JsonNode processes = new ObjectMapper().readTree(ps.out()).path("processes");
+            processes.forEach(p -> assertThat(p.path("switch").asText()).as(p.path("name").asText()).isEqualTo(address));
+            assertThat(sw.frontend("process-web-1")).as("no RESP front end for an HTTP process").isEmpty();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> sw.backends("service-web").stream()
+                    .filter(b -> b.status().effectiveWeight() > 0).count() == 3);
+            Set<String> servedBy = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                String answer = curl("-i", "http://" + address + "/");
+                assertThat(answer).startsWith("HTTP/1.1 200 OK");
+                answer.lines().filter(l -> l.startsWith("X-Caravan-Process: ")).forEach(l -> servedBy.add(l.substring(19).strip()));
+            }
+            assertThat(servedBy).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
+        }
+    }
+
     private static int sizeOf(List<Long> counts) {
         synchronized (counts) {
             return counts.size();

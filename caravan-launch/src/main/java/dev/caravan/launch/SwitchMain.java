@@ -34,13 +34,13 @@ public final class SwitchMain {
             .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
                     + NamingMain.DEFAULT_PORT + ")")
             .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none)")
-            .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic process front ends")
+            .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic front ends")
             .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
-            .value("--state-dir", "DIR", null, "what survives a restart, e.g. process front-end ports (default: .caravan/switches/ID)")
+            .value("--state-dir", "DIR", null, "what survives a restart: the automatic front ends' ports (default: .caravan/switches/ID)")
             .value("--lease-ms", "MS", "3000", "naming lease; the switch's entries vanish this long after it dies")
-            .flag("--no-process-fronts", "do not open a front end for every process in naming")
+            .flag("--no-process-fronts", "no automatic front ends (one per RESP process, one per HTTP service)")
             .value("--process-grace-ms", "MS", String.valueOf(SwitchConfig.DEFAULT_PROCESS_GRACE_MS),
-                    "how long a process may be gone from naming before its front end closes")
+                    "how long a process (a service) may be gone from naming before its front end closes")
             .value("--heap", "SIZE", DEFAULT_HEAP, "Java heap of the switch's JVM (applied by 'caravan switch serve')")
             .repeatable("--jvm-option", "OPTION", "an extra option for the switch's JVM; repeatable (applied by 'caravan switch serve')")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");

@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * {@code switch/<id>} (host and port of its admin API, attributes {@code admin=host:port},
  * {@code role=switch}); runs the declared front ends and those declared at runtime through the
  * admin API; gives each route of each front end a pool ({@link RoutePool}) fed by a
- * {@link BackendSetWatch}; and, unless switched off, opens a PROCESS-mode front end for every
- * process in naming ({@link ProcessFronts}).
+ * {@link BackendSetWatch} (PROCESS front ends have none: they follow their process through
+ * naming); and, unless switched off, runs the automatic front ends — one per RESP process, one
+ * per HTTP service ({@link ProcessFronts}).
  *
  * <p>Entries the switch registers carry the epoch {@code startEpoch} (its start time in ms), so a
  * restarted switch replaces the entries that the lease of its dead predecessor still holds.
@@ -195,6 +196,12 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
                 continue;
             }
             List<Route> routes = f.spec().routes();
+            if (f.spec().mode() == DispatchMode.PROCESS) {
+                // No pool: the front end follows its one process through naming; show where it runs now.
+                out.add(new RouteBackend(f.spec().name(), 0, routes.getFirst().backends().toString(),
+                        ProcessFronts.status(f, naming)));
+                continue;
+            }
             for (int i = 0; i < routes.size(); i++) {
                 PoolEntry e = poolsByRoute.get(new PoolKey(f.spec().name(), routes.get(i)));
                 if (e != null) {
@@ -282,6 +289,12 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
             }
         }
         if (applied == 0) {
+            for (Frontend f : frontends.values()) {
+                if (f.spec().mode() == DispatchMode.PROCESS && f.spec().routes().getFirst().backends().value().equals(backendId)) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("backend " + backendId + " is served by the process front end "
+                            + f.spec().name() + ", which follows it wherever it runs; move it with caravan migrate or caravan drain NODE");
+                }
+            }
             throw ErrorCode.NOT_FOUND.exception("no front end has a backend " + backendId + "; see caravan switch backends");
         }
     }

@@ -21,7 +21,10 @@ final class FakeFrontend implements Frontend {
         } catch (IOException e) {
             throw ErrorCode.UNAVAILABLE.exception("cannot listen on " + spec.listen() + ": " + e.getMessage());
         }
-        spec.routes().forEach(r -> context.dispatcher(spec, r));
+        if (spec.mode() != DispatchMode.PROCESS) {
+            // As the real ones: a PROCESS front end follows its process through naming, with no pool.
+            spec.routes().forEach(r -> context.dispatcher(spec, r));
+        }
     }
 
     @Override

@@ -214,4 +214,105 @@ class SwitchDaemonTest {
         assertThat(d.frontends()).isEmpty();
         assertThat(naming.lookup("front/kv1")).isEqualTo(Optional.empty());
     }
+
+    private static Map<String, String> http(String service) {
+        return service == null ? Map.of("protocol", "http") : Map.of("protocol", "http", "label.service", service);
+    }
+
+    @Test
+    void shouldGiveAnHttpServiceOneContentAwareFrontEndAndItsMembersItsAddress() throws Exception {
+        process("web-1", 7001, http("web"));
+        process("web-2", 7002, http("web"));
+        process("kv1", 7101, Map.of("protocol", "resp"));
+        process("solo", 7201, http(null));
+        SwitchDaemon d = start(true, 60_000, List.of());
+
+        Frontend web = d.frontend("service-web").orElseThrow();
+        assertThat(web.spec().protocol()).isEqualTo(FrontendProtocol.HTTP);
+        assertThat(web.spec().mode()).isEqualTo(DispatchMode.CONTENT);
+        assertThat(web.spec().routes().getFirst().backends().toString()).isEqualTo("label:service=web");
+        assertThat(web.spec().routes().getFirst().policy()).isEqualTo(dev.caravan.switching.policy.PolicyKind.ROUND_ROBIN);
+        assertThat(pools.byFrontend.get("service-web").backends).extracting(Backend::id).containsExactlyInAnyOrder("web-1", "web-2");
+        assertThat(d.frontends()).extracting(f -> f.spec().name()).containsExactly("process-kv1", "service-web");
+        for (String member : List.of("web-1", "web-2")) {
+            NamingEntry front = naming.lookup("front/" + member).orElseThrow();
+            assertThat(front.port()).as(member + " is reached at its service's front end").isEqualTo(web.address().getPort());
+        }
+        assertThat(naming.lookup("front/solo")).as("an HTTP process with no service has no front end").isEmpty();
+        assertThat(naming.lookup("front/kv1").orElseThrow().port()).isEqualTo(d.frontend("process-kv1").orElseThrow().address().getPort());
+
+        process("web-3", 7003, http("web"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> naming.lookup("front/web-3").isPresent());
+        assertThat(naming.lookup("front/web-3").orElseThrow().port()).isEqualTo(web.address().getPort());
+        assertThat(started).extracting(f -> f.spec().name()).filteredOn(n -> n.startsWith("service-")).hasSize(1);
+    }
+
+    @Test
+    void shouldGiveARespServiceNoFrontEndButEachMemberItsOwn() throws Exception {
+        process("shard-1", 7001, Map.of("protocol", "resp", "label.service", "cache"));
+        process("shard-2", 7002, Map.of("protocol", "resp", "label.service", "cache"));
+        SwitchDaemon d = start(true, 60_000, List.of());
+        assertThat(d.frontends()).extracting(f -> f.spec().name()).containsExactly("process-shard-1", "process-shard-2");
+    }
+
+    @Test
+    void shouldCloseAServiceFrontEndOnlyWhenItHasHadNoProcessForTheGracePeriod() throws Exception {
+        process("web-1", 7001, http("web"));
+        process("web-2", 7002, http("web"));
+        SwitchDaemon d = start(true, 300, List.of());
+        naming.unregister(nodeLease, "process/web-1", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> naming.lookup("front/web-1").isEmpty());
+        assertThat(d.frontend("service-web")).as("web-2 still serves").isPresent();
+        assertThat(naming.lookup("front/web-2")).isPresent();
+
+        // The last member leaves and one comes back within the grace period (a migration): the front end stays.
+        naming.unregister(nodeLease, "process/web-2", 1);
+        process("web-2", 7012, http("web"));
+        naming.unregister(nodeLease, "process/web-2", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.frontend("service-web").isEmpty());
+        assertThat(naming.lookup("front/web-2")).isEmpty();
+        assertThat(started.stream().filter(f -> f.spec().name().equals("service-web")).findFirst().orElseThrow().closed).isTrue();
+        assertThat(Files.readString(state.resolve(ProcessPortStore.FILE_NAME))).doesNotContain("\"web\"");
+    }
+
+    @Test
+    void shouldBindTheSameServicePortAfterARestart() throws Exception {
+        process("web-1", 7001, http("web"));
+        SwitchDaemon first = start(true, 60_000, List.of());
+        int port = first.frontend("service-web").orElseThrow().address().getPort();
+        first.close();
+
+        SwitchDaemon second = start(true, 60_000, List.of());
+        assertThat(second.frontend("service-web").orElseThrow().address().getPort()).isEqualTo(port);
+        assertThat(naming.lookup("front/web-1").orElseThrow().port()).isEqualTo(port);
+    }
+
+    @Test
+    void shouldMoveAProcessWhoseProtocolChangedToTheRightFrontEnd() throws Exception {
+        process("x", 7001, Map.of());
+        SwitchDaemon d = start(true, 60_000, List.of());
+        assertThat(d.frontend("process-x")).isPresent();
+
+        process("x", 7001, http("svc"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.frontend("service-svc").isPresent() && d.frontend("process-x").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> naming.lookup("front/x").orElseThrow().port()
+                == d.frontend("service-svc").orElseThrow().address().getPort());
+    }
+
+    @Test
+    void shouldListAProcessFrontEndsProcessAsItsBackend() throws Exception {
+        process("kv1", 7001, Map.of());
+        SwitchDaemon d = start(true, 60_000, List.of());
+        JsonNode backends = admin(d).get("/backends").get("backends");
+        assertThat(backends).hasSize(1);
+        JsonNode kv1 = backends.get(0);
+        assertThat(kv1.get("frontend").asText()).isEqualTo("process-kv1");
+        assertThat(kv1.get("id").asText()).isEqualTo("kv1");
+        assertThat(kv1.get("address").asText()).isEqualTo("127.0.0.1:7001");
+        assertThat(kv1.get("node").asText()).isEqualTo("n1");
+        assertThat(kv1.get("healthy").asBoolean()).isTrue();
+        assertThatThrownBy(() -> admin(d).post("/backends/kv1/drain", null))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.getMessage())
+                        .contains("process front end process-kv1").contains("caravan drain NODE"));
+    }
 }

@@ -24,13 +24,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code caravan demo}: the main job on the embedded default. A naming service and three
- * nodes in separate JVMs, the Redis-compatible process on one of them, data loaded, a load
+ * {@code caravan demo}: the main job on the embedded default. A naming service, three nodes and
+ * a switch in separate JVMs, the Redis-compatible process on one of them (and where clients reach
+ * it through the switch), data loaded, a load
  * run against it, a table; then the process migrates between the nodes once per mode while a
  * load runs, and a per-mode table; and a clean shutdown (also on Ctrl-C).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start naming + 3 nodes (separate JVMs), deploy the Redis-compatible process, load it, run a load, "
+        description = "Start naming + 3 nodes + a switch (separate JVMs), deploy the Redis-compatible process, load it, run a load, "
                 + "migrate it in each mode under load, print the tables, shut down.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "100000", description = "keys to load (default: ${DEFAULT-VALUE})")
@@ -48,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = Clock.system().nanoTime();
-        step("starting a naming service and 3 nodes on loopback (separate JVMs)...");
+        step("starting a naming service, 3 nodes and a switch on loopback (separate JVMs)...");
         LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(3).workDir(workDir)).start();
         Thread hook = new Thread(() -> {
             cluster.close();
@@ -60,6 +61,11 @@ public final class DemoCommand implements Callable<Integer> {
             ProcessInfo kv = client.node(n2).start(new ProcessSpec("kv1", "kv", "", "", 2L << 30, Map.of()));
             step("deployed the Redis-compatible process kv1 on " + kv.node() + ", data endpoint " + kv.dataEndpoint());
             InetSocketAddress data = new InetSocketAddress(kv.dataHost(), kv.dataPort());
+            switchAddress(client, "kv1").ifPresentOrElse(
+                    front -> step("clients connect through the switch at " + front + " (redis-cli -p "
+                            + front.substring(front.lastIndexOf(':') + 1) + "); that address stays while kv1 moves between nodes"),
+                    () -> step("the switch has not registered front/kv1 yet; see caravan ps --naming "
+                            + addr(cluster.namingAddress())));
 
             step("loading " + keys + " keys (100-byte values, pipelined)...");
             KvFiller.fill(data, keys, 100);
@@ -99,6 +105,21 @@ public final class DemoCommand implements Callable<Integer> {
         }
         step(String.format("done in %.1f s; logs in %s", (Clock.system().nanoTime() - t0) / 1e9, workDir.resolve("logs")));
         return 0;
+    }
+
+    /** {@code front/<process>} (host:port through the switch) once the switch has registered it; empty after 10 s. */
+    private static java.util.Optional<String> switchAddress(CaravanClient client, String process) throws InterruptedException {
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        dev.caravan.naming.Watch watch = client.naming().watch("front/" + process, e -> seen.countDown());
+        try {
+            java.util.Optional<dev.caravan.naming.NamingEntry> now = client.naming().lookup("front/" + process);
+            if (now.isEmpty() && seen.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                now = client.naming().lookup("front/" + process);
+            }
+            return now.map(e -> e.host() + ":" + e.port());
+        } finally {
+            watch.close();
+        }
     }
 
     private static String addr(InetSocketAddress a) {

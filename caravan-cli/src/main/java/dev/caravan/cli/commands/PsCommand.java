@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * deadline per node. STATE is the process's state, or BUSY (one command running for long),
  * STUCK (did not stop by its deadline and was abandoned); DETAIL says why, and why a process
  * FAILED. SWITCH ({@code switch} in JSON) is where clients reach the process through the switch
- * (naming's {@code front/<name>}), FRONT ({@code front}) the node-local stable endpoint, if any.
+ * (naming's {@code front/<name>}: a RESP process's own front end, or the front end of the HTTP
+ * service it belongs to; "-" when it has none), FRONT ({@code front}) the node-local stable
+ * endpoint, if any.
  * A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
  */
 @Command(name = "ps", mixinStandardHelpOptions = true,

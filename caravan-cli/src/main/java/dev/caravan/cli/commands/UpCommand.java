@@ -73,6 +73,10 @@ public final class UpCommand implements Callable<Integer> {
         }
         System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps"
                 + (switches > 0 ? "   (column SWITCH: the process's address through the switch)" : ""));
+        if (switches > 0) {
+            System.out.println("next    caravan deploy --sample http --name web --replicas 3   then   curl http://SWITCH/"
+                    + "   (web-1..3 share one round-robin front end)");
+        }
         System.out.println("up; press Ctrl-C to stop");
         stopped.await();
         return 0;

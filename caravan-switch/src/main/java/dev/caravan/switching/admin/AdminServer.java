@@ -142,9 +142,8 @@ public final class AdminServer implements AutoCloseable {
                 }
                 case "POST" -> {
                     FrontendSpec spec = FrontendSpecJson.parse(readJson(x), "POST /frontends", "");
-                    if (spec.name().startsWith(SwitchConfig.PROCESS_FRONT_PREFIX)) {
-                        throw ErrorCode.INVALID_ARGUMENT.exception("front end names starting with '"
-                                + SwitchConfig.PROCESS_FRONT_PREFIX + "' are kept for the automatic process front ends");
+                    if (SwitchConfig.isAutomatic(spec.name())) {
+                        throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name() + ": " + SwitchConfig.AUTOMATIC_NAMES);
                     }
                     Frontend f = admin.declare(spec);
                     reply.set("frontend", AdminJson.frontend(f));
@@ -156,9 +155,9 @@ public final class AdminServer implements AutoCloseable {
         if (parts.length == 3 && parts[1].equals("frontends") && !parts[2].isEmpty()) {
             requireMethod(method, path, "DELETE");
             String name = decode(parts[2]);
-            if (name.startsWith(SwitchConfig.PROCESS_FRONT_PREFIX)) {
-                throw ErrorCode.INVALID_ARGUMENT.exception("front end " + name + " follows its process and closes when the process "
-                        + "is gone; start the switch with --no-process-fronts to have none");
+            if (SwitchConfig.isAutomatic(name)) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("front end " + name + " is automatic: it follows naming and closes when"
+                        + " its process or service is gone; start the switch with --no-process-fronts to have none");
             }
             admin.remove(name);
             reply.put("removed", name);

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param adminPort            admin API port; 0 picks a free one
  * @param stateDir             where the switch keeps what survives its restart ({@code process-ports.json})
  * @param leaseMs              naming lease; the switch's entries vanish this long after it dies
- * @param processFronts        whether every process in naming gets a PROCESS-mode front end
- * @param processGraceMs       how long a process may be absent from naming before its front end closes
+ * @param processFronts        whether the automatic front ends run: one per RESP process (PROCESS mode), one per HTTP service
+ * @param processGraceMs       how long a process (a service) may be absent from naming before its front end closes
  * @param token                the cluster token; when non-empty the admin API requires {@code Authorization: Bearer <token>}
  * @param frontends            the declared front ends (config file)
  */
@@ -45,13 +45,22 @@ public record SwitchConfig(String id, String bindHost, int adminPort, Path state
         }
         SwitchConfigFile.checkDistinct(frontends, "config");
         for (FrontendSpec f : frontends) {
-            if (f.name().startsWith(PROCESS_FRONT_PREFIX)) {
-                throw ErrorCode.INVALID_ARGUMENT.exception("front end " + f.name() + ": names starting with '"
-                        + PROCESS_FRONT_PREFIX + "' are kept for the automatic process front ends");
+            if (isAutomatic(f.name())) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("front end " + f.name() + ": " + AUTOMATIC_NAMES);
             }
         }
     }
 
     /** Name prefix of the automatic process front ends ({@code process-<name>}). */
     public static final String PROCESS_FRONT_PREFIX = "process-";
+    /** Name prefix of the automatic service front ends ({@code service-<service>}). */
+    public static final String SERVICE_FRONT_PREFIX = "service-";
+    /** Why a declared front end may not take an automatic front end's name. */
+    public static final String AUTOMATIC_NAMES = "names starting with '" + PROCESS_FRONT_PREFIX + "' or '"
+            + SERVICE_FRONT_PREFIX + "' are kept for the automatic front ends";
+
+    /** Whether {@code frontend} is a name the switch keeps for its automatic front ends. */
+    public static boolean isAutomatic(String frontend) {
+        return frontend.startsWith(PROCESS_FRONT_PREFIX) || frontend.startsWith(SERVICE_FRONT_PREFIX);
+    }
 }

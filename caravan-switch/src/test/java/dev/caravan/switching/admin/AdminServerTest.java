@@ -176,11 +176,15 @@ class AdminServerTest {
         assertThat(send("POST", "/frontends", "", null).status()).isEqualTo(400);
         Reply reserved = send("POST", "/frontends", spec.replace("\"web\"", "\"process-kv\""), null);
         assertThat(reserved.status()).isEqualTo(400);
+        Reply reservedService = send("POST", "/frontends", spec.replace("\"web\"", "\"service-web\""), null);
+        assertThat(reservedService.status()).isEqualTo(400);
+        assertThat(reservedService.body().get("error").asText()).contains("'service-'").contains("automatic front ends");
 
         assertThat(send("DELETE", "/frontends/web").status()).isEqualTo(200);
         assertThat(send("DELETE", "/frontends/other").status()).isEqualTo(404);
         assertThat(send("DELETE", "/frontends/process-kv1").status()).as("automatic front ends follow naming").isEqualTo(400);
-        assertThat(fake.calls).doesNotContain("remove process-kv1");
+        assertThat(send("DELETE", "/frontends/service-web").status()).as("automatic front ends follow naming").isEqualTo(400);
+        assertThat(fake.calls).doesNotContain("remove process-kv1", "remove service-web");
     }
 
     @Test

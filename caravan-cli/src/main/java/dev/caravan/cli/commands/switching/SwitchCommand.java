@@ -5,11 +5,14 @@ import picocli.CommandLine.Command;
 
 /** {@code caravan switch}: run the cluster's front end, and control it while traffic flows. */
 @Command(name = "switch", mixinStandardHelpOptions = true,
-        description = {"The cluster's front end: run it (serve) and control it (frontends, backends, weight, drain, enable, disable).",
+        description = {"The cluster's front end: run it (serve) and control it (frontends, backends, add, remove, weight, drain,"
+                        + " enable, disable).",
                 "  caravan switch serve --config switch.json",
+                "  caravan switch add web --listen 127.0.0.1:8080 --protocol http --mode content --backends label:service=web",
                 "  caravan switch backends web",
                 "  caravan switch drain web-2"},
         subcommands = {SwitchServeCommand.class, SwitchFrontendsCommand.class, SwitchBackendsCommand.class,
+                SwitchAddCommand.class, SwitchRemoveCommand.class,
                 SwitchBackendCommands.Weight.class, SwitchBackendCommands.Drain.class, SwitchBackendCommands.Enable.class,
                 SwitchBackendCommands.Disable.class})
 public final class SwitchCommand implements Runnable {
