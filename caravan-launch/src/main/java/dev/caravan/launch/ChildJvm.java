@@ -54,6 +54,8 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add(javaBinary());
         // TCP handoff: a node wraps passed client sockets in JDK channels, a switch finds their descriptors.
         cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
+        // junixsocket (handoff) and Netty's epoll (the switch) load native code: allowed, so the JDK prints no warning.
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
