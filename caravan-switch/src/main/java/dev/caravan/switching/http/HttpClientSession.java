@@ -210,12 +210,12 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (ex.backend == null) {
-            ex.body.add(part); // held until a backend connection is attached
+            ex.hold(part); // held until a backend connection is attached
             if (ex.bodyBytes > HttpLimits.MAX_REPLAY_BODY_BYTES) {
                 ctx.channel().config().setAutoRead(false); // resumed on attach
             }
         } else if (ex.replayable && ex.bodyBytes <= HttpLimits.MAX_REPLAY_BODY_BYTES) {
-            ex.body.add(part);
+            ex.hold(part);
             writeToBackend(ex.backend, part.retainedDuplicate());
         } else {
             ex.releaseBody(); // everything held was written already; from here on the body streams
@@ -300,14 +300,9 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         handler.assign(this, ex);
         backend.write(ex.head, handler.headWritten(backend));
         if (ex.bodyBytes <= HttpLimits.MAX_REPLAY_BODY_BYTES) {
-            for (HttpContent part : ex.body) {
-                backend.write(part.retainedDuplicate(), backend.voidPromise());
-            }
+            ex.writeHeldBody(backend, false);
         } else {
-            HttpContent part;
-            while ((part = ex.body.poll()) != null) {
-                backend.write(part, backend.voidPromise());
-            }
+            ex.writeHeldBody(backend, true);
             ex.replayable = false;
             if (!stopped) {
                 ctx.channel().config().setAutoRead(true);
@@ -495,7 +490,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             ex.responseReceived = true;
-            if (ex.backend == null && ex.body.size() > 0) {
+            if (ex.backend == null) {
                 ex.releaseBody();
             }
         }

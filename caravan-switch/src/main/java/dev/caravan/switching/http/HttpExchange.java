@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -37,7 +38,8 @@ final class HttpExchange {
     /** The client asked {@code Expect: 100-continue}; answered once this exchange heads the queue. */
     boolean expectContinue;
 
-    final ArrayDeque<HttpContent> body = new ArrayDeque<>(2);
+    /** Body parts held (null until the first); the empty last part of a body-less request is implied by {@link #requestComplete}. */
+    private ArrayDeque<HttpContent> body;
     long bodyBytes;
     boolean requestComplete;
     /** Every byte of the request received so far is still held in {@link #head} and {@link #body}. */
@@ -101,6 +103,42 @@ final class HttpExchange {
         }
     }
 
+    /** Holds one part of the request body (and keeps its reference). */
+    void hold(HttpContent part) {
+        if (part == LastHttpContent.EMPTY_LAST_CONTENT) {
+            return;
+        }
+        if (body == null) {
+            body = new ArrayDeque<>(4);
+        }
+        body.add(part);
+    }
+
+    /**
+     * Writes the held body to {@code backend} (not flushed): duplicates while the request stays
+     * {@link #replayable}, otherwise the parts themselves, which are then no longer held.
+     */
+    void writeHeldBody(Channel backend, boolean handOver) {
+        boolean lastWritten = false;
+        if (body != null) {
+            if (handOver) {
+                HttpContent part;
+                while ((part = body.poll()) != null) {
+                    lastWritten = part instanceof LastHttpContent;
+                    backend.write(part, backend.voidPromise());
+                }
+            } else {
+                for (HttpContent part : body) {
+                    lastWritten = part instanceof LastHttpContent;
+                    backend.write(part.retainedDuplicate(), backend.voidPromise());
+                }
+            }
+        }
+        if (requestComplete && !lastWritten) {
+            backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
+        }
+    }
+
     void holdResponse(HttpObject part) {
         if (heldResponse == null) {
             heldResponse = new ArrayDeque<>(2);
@@ -119,8 +157,10 @@ final class HttpExchange {
 
     /** Releases the held request body (the request will not be sent again). */
     void releaseBody() {
-        body.forEach(ReferenceCountUtil::release);
-        body.clear();
+        if (body != null) {
+            body.forEach(ReferenceCountUtil::release);
+            body.clear();
+        }
         replayable = false;
     }
 
