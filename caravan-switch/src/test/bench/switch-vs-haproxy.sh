@@ -9,6 +9,8 @@
 # option forwardfor; mode tcp: balance roundrobin) and SwitchBenchMain (THREADS event loops,
 # HttpContentFrontend or TransportFrontend, round robin). wrk -t2 -c64 and -c256, keep-alive.
 # Prints one line per run (with the 1-minute load average before it) and a median/min/max summary.
+# BASE_CLASSES=DIR (optional): main classes of another build of caravan-switch (e.g. an earlier
+# commit compiled with javac), run as a second switch "base-MODE" in the same rounds (before/after).
 # Needs: target/classes and target/test-classes built (mvn -o -pl caravan-switch -am test-compile).
 set -euo pipefail
 THREADS=${1:-2}
@@ -104,28 +106,40 @@ run() {
   echo "$1 $3 $rps $p99 $load" >> "$WORK/results"
 }
 
+# start_switch NAME CLASSPATH MODE → PORT; the switch serves until fd of NAME closes (stop_switches)
+start_switch() {
+  mkfifo "$WORK/$1.in"
+  "$JAVA" $JVM_OPTS -cp "$2" dev.caravan.switching.bench.SwitchBenchMain "$3" "$THREADS" \
+      "127.0.0.1:$B1,127.0.0.1:$B2,127.0.0.1:$B3" < "$WORK/$1.in" > "$WORK/$1.out" &
+  PIDS+=($!)
+  SWITCH_PIDS+=($!)
+  if [[ $1 == sw ]]; then exec 8> "$WORK/$1.in"; else exec 7> "$WORK/$1.in"; fi
+  for _ in $(seq 100); do grep -q listening "$WORK/$1.out" 2>/dev/null && break; sleep 0.1; done
+  PORT=$(awk '/listening/ {print $2}' "$WORK/$1.out")
+}
+stop_switches() {
+  exec 8>&- 7>&-
+  for p in "${SWITCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  SWITCH_PIDS=()
+  rm -f "$WORK"/*.in
+}
+SWITCH_PIDS=()
+
 for mode in $MODES; do
-  mkfifo "$WORK/sw.in"
-  "$JAVA" $JVM_OPTS -cp "$CP" dev.caravan.switching.bench.SwitchBenchMain "$mode" "$THREADS" \
-      "127.0.0.1:$B1,127.0.0.1:$B2,127.0.0.1:$B3" < "$WORK/sw.in" > "$WORK/sw.out" &
-  SW_PID=$!
-  PIDS+=("$SW_PID")
-  exec 8> "$WORK/sw.in"   # the switch serves until this closes
-  for _ in $(seq 100); do grep -q listening "$WORK/sw.out" 2>/dev/null && break; sleep 0.1; done
-  SW_PORT=$(awk '/listening/ {print $2}' "$WORK/sw.out")
+  start_switch sw "$CP" "$mode"; SW_PORT=$PORT
+  BASE_PORT=
+  if [[ -n ${BASE_CLASSES:-} ]]; then start_switch base "$BASE_CLASSES:$CP" "$mode"; BASE_PORT=$PORT; fi
   if [[ $mode == http ]]; then LB=$LB_HTTP; else LB=$LB_TCP; fi
-  echo "# mode $mode threads $THREADS: haproxy :$LB, switch :$SW_PORT (warm-up 5 s each)"
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$LB/" >/dev/null
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$SW_PORT/" >/dev/null
+  echo "# mode $mode threads $THREADS: haproxy :$LB, switch :$SW_PORT ${BASE_PORT:+base :$BASE_PORT }(warm-up 5 s each)"
+  for port in $LB $SW_PORT $BASE_PORT; do wrk -t2 -c64 -d5s "http://127.0.0.1:$port/" >/dev/null; done
   for conns in 64 256; do
     for r in $(seq "$ROUNDS"); do
       run "haproxy-$mode" "$LB" "$conns"
       run "switch-$mode" "$SW_PORT" "$conns"
+      if [[ -n $BASE_PORT ]]; then run "base-$mode" "$BASE_PORT" "$conns"; fi
     done
   done
-  exec 8>&-
-  wait "$SW_PID" 2>/dev/null || true
-  rm -f "$WORK/sw.in"
+  stop_switches
 done
 
 echo "# summary: median (min..max) over $ROUNDS rounds"
@@ -143,9 +157,11 @@ for (label, conns) in sorted(rows):
     print(f"{label:14s} c={conns:<4d} {r[0]:9.0f} req/s ({r[1]:.0f}..{r[2]:.0f})  p99 {p[0]:7.2f} ms ({p[1]:.2f}..{p[2]:.2f})  load {l[1]:.1f}..{l[2]:.1f}")
 for mode in ("http", "tcp"):
     for conns in (64, 256):
-        h, s = rows.get((f"haproxy-{mode}", conns)), rows.get((f"switch-{mode}", conns))
-        if h and s:
-            hr, sr = statistics.median(x[0] for x in h), statistics.median(x[0] for x in s)
-            hp, sp = statistics.median(x[1] for x in h), statistics.median(x[1] for x in s)
-            print(f"ratio {mode} c={conns}: req/s {sr/hr:.2f}x  p99 {sp/hp:.2f}x")
+        h = rows.get((f"haproxy-{mode}", conns))
+        for who in ("switch", "base"):
+            s = rows.get((f"{who}-{mode}", conns))
+            if h and s:
+                hr, sr = statistics.median(x[0] for x in h), statistics.median(x[0] for x in s)
+                hp, sp = statistics.median(x[1] for x in h), statistics.median(x[1] for x in s)
+                print(f"ratio {who}/haproxy {mode} c={conns}: req/s {sr/hr:.2f}x  p99 {sp/hp:.2f}x")
 PY
