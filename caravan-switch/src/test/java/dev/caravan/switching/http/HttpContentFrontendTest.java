@@ -299,6 +299,25 @@ class HttpContentFrontendTest {
     }
 
     @Test
+    void shouldNotResendABodyOverTheReplayLimitAfterA421ButAnswer502() throws Exception {
+        try (StampingBackend old = new StampingBackend("old"); StampingBackend moved = new StampingBackend("new")) {
+            old.status = 421;
+            old.movedHeader = "7 127.0.0.1:" + moved.address().getPort();
+            byte[] body = new byte[HttpLimits.MAX_REPLAY_BODY_BYTES + 1];
+            try (HttpContentFrontend f = frontend(FixedListDispatcher.of(old.address())); RawHttp c = new RawHttp(f.address())) {
+                c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n");
+                c.send(body);
+                RawHttp.Response r = c.read();
+                assertThat(r.status()).isEqualTo(502);
+                assertThat(r.text()).contains("moving");
+                assertThat(moved.served.get()).isZero();
+                c.send(RawHttp.get("/", "X-Seq: 2"));
+                assertThat(c.read().header("X-Seq")).as("the connection stays usable").isEqualTo("2");
+            }
+        }
+    }
+
+    @Test
     void shouldAnswer503WithRetryAfterWhenNoBackendIsEligible() throws Exception {
         try (HttpContentFrontend f = frontend(FixedListDispatcher.of()); RawHttp c = new RawHttp(f.address())) {
             c.send(RawHttp.get("/"));
