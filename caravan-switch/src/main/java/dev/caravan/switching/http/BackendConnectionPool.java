@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * Keep-alive connections to backends, for the client connections of one event loop: a request
  * is sent on a connection of the loop it was read on, so neither side crosses threads. A
- * connection is pooled only after a complete response that kept it alive, and leaves the pool
+ * connection is pooled only after a complete response that kept it alive (and a complete request), and leaves the pool
  * as soon as the backend closes it (it is watched while idle), so a request is not written to a
  * connection known to be dead. Most recently used first (warm connections).
  *
@@ -40,7 +39,6 @@ final class BackendConnectionPool {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(HttpLimits.MAX_INITIAL_LINE_BYTES, HttpLimits.MAX_HEADER_BYTES,
                                         HttpLimits.MAX_CHUNK_BYTES),
-                                new HttpObjectAggregator(HttpLimits.MAX_RESPONSE_BODY_BYTES),
                                 new BackendHandler(BackendConnectionPool.this));
                     }
                 });
@@ -65,6 +63,7 @@ final class BackendConnectionPool {
         if (!ch.isActive()) {
             return;
         }
+        ch.config().setAutoRead(true); // watch it while idle (it may have been paused for a slow client)
         ArrayDeque<Channel> q = idle.computeIfAbsent((InetSocketAddress) ch.remoteAddress(), a -> new ArrayDeque<>());
         if (q.size() >= HttpLimits.MAX_IDLE_PER_BACKEND) {
             ch.close();

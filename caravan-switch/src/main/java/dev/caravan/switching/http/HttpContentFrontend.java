@@ -16,7 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -30,15 +29,15 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A content-aware HTTP/1.1 front end (mode CONTENT, protocol HTTP): every request is parsed,
  * routed by the first {@link dev.caravan.switching.Route} it matches (host, path prefix, header,
- * cookie), dispatched by that route's dispatcher (key from the route's affinity source) and sent
- * over a pooled keep-alive backend connection of the client's event loop; responses return in
- * request order, so keep-alive and pipelining are preserved while requests of one connection go
+ * cookie), dispatched by that route's dispatcher (key from the route's affinity source) and streamed
+ * over a pooled keep-alive backend connection of the client's event loop (bodies are not
+ * aggregated); responses stream back in request order, so keep-alive and pipelining are preserved while requests of one connection go
  * to different backends. Details of retries and ordering: {@link HttpClientSession}; limits:
  * {@link HttpLimits}.
  *
  * <p>Answers the switch gives itself (one line of text/plain): {@code 400} malformed request,
  * {@code 414}/{@code 431}/{@code 413} over a limit (then the connection is closed; other
- * clients are unaffected); {@code 503} with {@code Retry-After: 1} when no route matches or no
+ * clients are unaffected; a {@code 413} waits for the responses to earlier pipelined requests); {@code 503} with {@code Retry-After: 1} when no route matches or no
  * backend is eligible, {@code 503} when the dispatch queue is full or timed out; {@code 502} when
  * the backend failed after a non-idempotent request was sent, or could not be reached three times.
  * {@code X-Forwarded-For} and {@code Forwarded} (RFC 7239) are added to every request;
@@ -91,7 +90,6 @@ public final class HttpContentFrontend implements Frontend {
                         ch.pipeline().addLast(
                                 new HttpServerCodec(HttpLimits.MAX_INITIAL_LINE_BYTES, HttpLimits.MAX_HEADER_BYTES,
                                         HttpLimits.MAX_CHUNK_BYTES),
-                                new HttpObjectAggregator(HttpLimits.MAX_REQUEST_BODY_BYTES, true),
                                 new HttpClientSession(HttpContentFrontend.this));
                     }
                 });

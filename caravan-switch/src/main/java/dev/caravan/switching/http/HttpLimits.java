@@ -4,10 +4,12 @@ package dev.caravan.switching.http;
  * Fixed limits of the content-aware HTTP front end. Each is checked by the codec before the
  * bytes are buffered.
  *
- * <p>Bodies are aggregated (not streamed): a request must be complete before it is dispatched so
- * that it can be resent — after a backend connection failed before answering, or after a
- * {@code 421} from a process that moved — and responses are held until every earlier pipelined
- * response has been written. Streaming would save memory for large bodies but lose both.
+ * <p>Bodies are streamed, not aggregated. A request whose body is at most
+ * {@link #MAX_REPLAY_BODY_BYTES} is also held until its response arrives, so that it can be
+ * resent — after a backend connection failed before answering, or after a {@code 421} from a
+ * process that moved; a bigger one is answered {@code 502} in those cases. A response to a
+ * pipelined request that overtook an earlier one is held (one read batch; its backend
+ * connection stops reading) until every earlier response has been written.
  */
 public final class HttpLimits {
     /** Longest request line (method, target, version); longer → 414 and close. */
@@ -16,10 +18,13 @@ public final class HttpLimits {
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     /** Largest chunk the decoder hands on at once (not a limit on the body). */
     public static final int MAX_CHUNK_BYTES = 16 * 1024;
-    /** Largest request body, chunked or not; larger → 413 and close. */
+    /**
+     * Largest request body, chunked or not; larger → 413 (after the responses to earlier pipelined
+     * requests) and close. A declared {@code Content-Length} is checked before anything is sent.
+     */
     public static final int MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
-    /** Largest backend response body; larger → 502 to the client. */
-    public static final int MAX_RESPONSE_BODY_BYTES = 64 * 1024 * 1024;
+    /** Largest request body held for a resend; bigger bodies stream through and are never resent. */
+    public static final int MAX_REPLAY_BODY_BYTES = 64 * 1024;
     /** Idle keep-alive connections kept per backend per event loop. */
     public static final int MAX_IDLE_PER_BACKEND = 256;
     /** Times one request follows {@code 421 + Caravan-Moved} before it is answered 502. */

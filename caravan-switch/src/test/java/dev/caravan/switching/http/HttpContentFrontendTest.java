@@ -188,6 +188,65 @@ class HttpContentFrontendTest {
         }
     }
 
+    @Test
+    void shouldAnswer413OnlyAfterTheResponsesToEarlierPipelinedRequests() throws Exception {
+        try (StampingBackend slow = new StampingBackend("slow")) {
+            CountDownLatch release = new CountDownLatch(1);
+            slow.gate = release;
+            try (HttpContentFrontend f = frontend(FixedListDispatcher.of(slow.address())); RawHttp c = new RawHttp(f.address())) {
+                c.send(RawHttp.get("/first", "X-Seq: 1")
+                        + "POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + (HttpLimits.MAX_REQUEST_BODY_BYTES + 1) + "\r\n\r\n");
+                await().atMost(Duration.ofSeconds(10)).until(() -> f.dispatched() == 1);
+                release.countDown();
+                RawHttp.Response first = c.read();
+                assertThat(first.status()).isEqualTo(200);
+                assertThat(first.header("X-Seq")).isEqualTo("1");
+                RawHttp.Response refused = c.read();
+                assertThat(refused.status()).isEqualTo(413);
+                assertThat(refused.header("Connection")).isEqualTo("close");
+                assertThat(c.closedByServer()).isTrue();
+                assertThat(f.dispatched()).as("the oversized request never reached a backend").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldStreamABodyOverTheReplayLimitWhileTheClientIsStillSendingIt() throws Exception {
+        byte[] body = new byte[3 * HttpLimits.MAX_REPLAY_BODY_BYTES + 17];
+        new Random(11).nextBytes(body);
+        try (StampingBackend a = new StampingBackend("a")) {
+            try (HttpContentFrontend f = frontend(FixedListDispatcher.of(a.address())); RawHttp c = new RawHttp(f.address())) {
+                c.send("PUT /blob HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+                for (int off = 0; off < body.length; off += 10_000) {
+                    int n = Math.min(10_000, body.length - off);
+                    c.send(Integer.toHexString(n) + "\r\n");
+                    c.send(java.util.Arrays.copyOfRange(body, off, off + n));
+                    c.send("\r\n");
+                }
+                c.send("0\r\n\r\n");
+                RawHttp.Response r = c.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(body);
+                c.send(RawHttp.get("/after"));
+                assertThat(c.read().text()).isEqualTo("a\n");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswer100ContinueAndThenForwardTheBody() throws Exception {
+        try (StampingBackend a = new StampingBackend("a")) {
+            try (HttpContentFrontend f = frontend(FixedListDispatcher.of(a.address())); RawHttp c = new RawHttp(f.address())) {
+                c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(100);
+                c.send("hello");
+                RawHttp.Response r = c.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.text()).isEqualTo("hello");
+            }
+        }
+    }
+
     /** A backend that reads a request's head and closes without answering. */
     private static RawBackend dropper() throws IOException {
         return new RawBackend(s -> {
@@ -235,6 +294,25 @@ class HttpContentFrontendTest {
                 assertThat(r.header("X-Backend")).isEqualTo("new");
                 assertThat(r.text()).isEqualTo("hi");
                 assertThat(moved.served.get()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotResendABodyOverTheReplayLimitAfterA421ButAnswer502() throws Exception {
+        try (StampingBackend old = new StampingBackend("old"); StampingBackend moved = new StampingBackend("new")) {
+            old.status = 421;
+            old.movedHeader = "7 127.0.0.1:" + moved.address().getPort();
+            byte[] body = new byte[HttpLimits.MAX_REPLAY_BODY_BYTES + 1];
+            try (HttpContentFrontend f = frontend(FixedListDispatcher.of(old.address())); RawHttp c = new RawHttp(f.address())) {
+                c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n");
+                c.send(body);
+                RawHttp.Response r = c.read();
+                assertThat(r.status()).isEqualTo(502);
+                assertThat(r.text()).contains("moving");
+                assertThat(moved.served.get()).isZero();
+                c.send(RawHttp.get("/", "X-Seq: 2"));
+                assertThat(c.read().header("X-Seq")).as("the connection stays usable").isEqualTo("2");
             }
         }
     }
