@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * forwarder's pooled session links, and a backend that migrates is followed ({@code -MOVED} at
  * once, {@code -TRYAGAIN} waited out) without the client seeing either. Where a backend runs is
  * read from naming ({@code process/<id>}) whenever a new link is needed, else the address the
- * dispatcher last gave.
+ * route's members showed when the forwarder was made.
  *
  * <p>Threading: thread-safe.
  */
@@ -49,7 +49,7 @@ final class BackendLinks implements AutoCloseable {
         try {
             return context.naming().lookup("process/" + id).map(BackendLinks::address);
         } catch (CaravanException | UnsupportedOperationException e) {
-            // Naming unreachable for now (or absent in a test context): the dispatcher's address.
+            // Naming unreachable for now: the address the member had when the forwarder was made.
             return Optional.empty();
         }
     }

@@ -3,7 +3,6 @@ package dev.caravan.switching.resp;
 import dev.caravan.switching.Backend;
 import dev.caravan.wire.command.Command;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,18 +24,8 @@ import java.util.Map;
 final class ClientState {
     private final LinkedHashMap<String, Command> setup = new LinkedHashMap<>();
     private final Map<String, Integer> appliedVersion = new HashMap<>();
-    private final InetAddress clientAddress;
     private int version;
     private Backend home;
-
-    /** @param clientAddress the client's address (affinity by client address); null when unknown */
-    ClientState(InetAddress clientAddress) {
-        this.clientAddress = clientAddress;
-    }
-
-    InetAddress clientAddress() {
-        return clientAddress;
-    }
 
     Backend home() {
         return home;

@@ -4,19 +4,13 @@ import dev.caravan.servers.forward.ProcessForwarder;
 import dev.caravan.servers.resp.RespCommandHandler;
 import dev.caravan.servers.resp.RespSession;
 import dev.caravan.switching.Backend;
-import dev.caravan.switching.Dispatcher;
-import dev.caravan.switching.policy.DispatchKey;
-import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
-import dev.caravan.wire.net.HostPort;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * The content-aware RESP front end's handler: each client batch (the commands a client
@@ -26,8 +20,8 @@ import java.util.function.LongSupplier;
  *  batch ─▶ per command: CommandKeys.kind
  *             LOCAL    → answered here (PING, ECHO, QUIT)
  *             REFUSED  → an error naming what to do instead
- *             SESSION, HOME → the client's home backend (dispatched once, with no key)
- *             KEYED    → every key through RouteTable (route, dispatcher, backend);
+ *             SESSION, HOME → the client's home backend (placed once per connection)
+ *             KEYED    → every key through RouteTable (route, then the key's home member);
  *                        keys on different backends → -CROSSSLOT
  *        ─▶ one group per backend, forwarded in parallel (one virtual thread per extra group),
  *           each in the client's session there, the session's setup replayed first if behind
@@ -46,14 +40,12 @@ final class KeyRouter implements RespCommandHandler {
 
     private final RouteTable routes;
     private final BackendLinks links;
-    private final LongSupplier nanoClock;
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
-    KeyRouter(RouteTable routes, BackendLinks links, LongSupplier nanoClock) {
+    KeyRouter(RouteTable routes, BackendLinks links) {
         this.routes = routes;
         this.links = links;
-        this.nanoClock = nanoClock;
     }
 
     long dispatched() {
@@ -64,15 +56,13 @@ final class KeyRouter implements RespCommandHandler {
         return refused.get();
     }
 
-    /** Commands of one batch bound for one backend, with the ticket that holds its slot. */
+    /** Commands of one batch bound for one backend. */
     private static final class Group {
         final Backend backend;
-        final Dispatcher.Ticket ticket;
         final List<Integer> indexes = new ArrayList<>();
 
-        Group(Backend backend, Dispatcher.Ticket ticket) {
+        Group(Backend backend) {
             this.backend = backend;
-            this.ticket = ticket;
         }
     }
 
@@ -123,17 +113,9 @@ final class KeyRouter implements RespCommandHandler {
         if (session.attachment() instanceof ClientState s) {
             return s;
         }
-        ClientState s = new ClientState(clientAddress(session));
+        ClientState s = new ClientState();
         session.attach(s);
         return s;
-    }
-
-    private static InetAddress clientAddress(RespSession session) {
-        try {
-            return HostPort.parse(session.client().addr()).getAddress();
-        } catch (CaravanException | NullPointerException e) {
-            return null;
-        }
     }
 
     /** Plans and forwards batch[start, end); returns the index of a QUIT that ends the batch, or -1. */
@@ -141,27 +123,21 @@ final class KeyRouter implements RespCommandHandler {
             throws InterruptedException {
         LinkedHashMap<String, Group> groups = new LinkedHashMap<>();
         int quitAt = -1;
-        try {
-            for (int i = start; i < end && quitAt < 0; i++) {
-                Command c = batch.get(i);
-                switch (CommandKeys.kind(c)) {
-                    case LOCAL -> {
-                        out[i] = LocalReplies.answer(c);
-                        if (c.name().equals("QUIT")) {
-                            quitAt = i;
-                        }
+        for (int i = start; i < end && quitAt < 0; i++) {
+            Command c = batch.get(i);
+            switch (CommandKeys.kind(c)) {
+                case LOCAL -> {
+                    out[i] = LocalReplies.answer(c);
+                    if (c.name().equals("QUIT")) {
+                        quitAt = i;
                     }
-                    case REFUSED -> out[i] = LocalReplies.refusal(c);
-                    case SESSION, HOME -> place(groups, i, home(state), out);
-                    case KEYED -> place(groups, i, routes.backendOf(c, state.clientAddress()), out);
                 }
-            }
-            forwardAll(session, state, batch, groups, out);
-        } finally {
-            for (Group g : groups.values()) {
-                g.ticket.close();
+                case REFUSED -> out[i] = LocalReplies.refusal(c);
+                case SESSION, HOME -> place(groups, i, home(session, state), out);
+                case KEYED -> place(groups, i, routes.backendOf(c), out);
             }
         }
+        forwardAll(session, state, batch, groups, out);
         Command last = batch.get(end - 1);
         if (quitAt < 0 && CommandKeys.kind(last) == CommandKeys.Kind.SESSION && !(out[end - 1] instanceof Reply.Error)) {
             recordSession(state, last);
@@ -183,14 +159,14 @@ final class KeyRouter implements RespCommandHandler {
         }
     }
 
-    /** The client's home backend: the first route's pick with no key, made once per connection. */
-    private RouteTable.Placement home(ClientState state) throws InterruptedException {
-        if (state.home() != null) {
-            return new RouteTable.Placement(state.home(), null, null);
+    /** The client's home backend: a member of the first route placed by the connection, kept while it is a member. */
+    private RouteTable.Placement home(RespSession session, ClientState state) {
+        if (state.home() != null && routes.isMember(state.home())) {
+            return new RouteTable.Placement(state.home(), null);
         }
-        RouteTable.Placement p = routes.anyBackend(state.clientAddress());
+        RouteTable.Placement p = routes.anyBackend("connection:" + session.id());
         if (p.error() == null) {
-            state.home(p.ticket().backend());
+            state.home(p.backend());
         }
         return p;
     }
@@ -203,15 +179,7 @@ final class KeyRouter implements RespCommandHandler {
             out[i] = p.error();
             return;
         }
-        Backend b = p.ticket() != null ? p.ticket().backend() : p.backend();
-        Group g = groups.get(b.id());
-        if (g == null) {
-            g = new Group(b, p.ticket() != null ? p.ticket() : NO_TICKET);
-            groups.put(b.id(), g);
-        } else if (p.ticket() != null) {
-            p.ticket().close();
-        }
-        g.indexes.add(i);
+        groups.computeIfAbsent(p.backend().id(), id -> new Group(p.backend())).indexes.add(i);
     }
 
     private void forwardAll(RespSession session, ClientState state, List<Command> batch, LinkedHashMap<String, Group> groups,
@@ -259,9 +227,7 @@ final class KeyRouter implements RespCommandHandler {
         for (int i = 0; i < group.indexes.size(); i++) {
             commands[setup.size() + i] = batch.get(group.indexes.get(i));
         }
-        long startNs = nanoClock.getAsLong();
         Reply[] replies = f.forward(session.client(), commands);
-        group.ticket.onSuccess(nanoClock.getAsLong() - startNs);
         state.noteApplied(group.backend.id());
         for (int i = 0; i < setup.size(); i++) {
             Reply.release(replies[i]);
@@ -271,24 +237,4 @@ final class KeyRouter implements RespCommandHandler {
         }
         dispatched.addAndGet(group.indexes.size());
     }
-
-    /** The ticket of a group whose backend came from the client's state (its slot was held only while placing). */
-    private static final Dispatcher.Ticket NO_TICKET = new Dispatcher.Ticket() {
-        @Override
-        public Backend backend() {
-            throw new UnsupportedOperationException("no ticket");
-        }
-
-        @Override
-        public void onSuccess(long latencyNs) {
-        }
-
-        @Override
-        public void onFailure(String why) {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 }

@@ -19,8 +19,10 @@ import java.net.InetSocketAddress;
 
 /**
  * A content-aware RESP front end: clients speak RESP2/RESP3 to the switch and each command goes
- * by its first key to the backend (a kv process) its route's dispatcher picks — one shard of a
- * keyspace spread over a backend set. See docs/switch.md, "Content-aware RESP", for what is
+ * by its key to the key's home — one shard (a kv process) of a keyspace spread over a backend
+ * set. A key's home is fixed by the set's membership in naming alone ({@link RouteMembers},
+ * rendezvous hashing): never by health, load or a migration in progress, so a shard that moves
+ * keeps its keys and their commands wait for it. See docs/switch.md, "Content-aware RESP", for what is
  * routed how; {@link KeyRouter} draws the flow, {@link CommandKeys} the key table,
  * {@link LocalReplies} what the switch answers itself.
  *
@@ -34,14 +36,14 @@ import java.net.InetSocketAddress;
  * forwarded), so the switch applies no stricter limits to clients that have not authenticated.
  *
  * <p>Counters: {@link #dispatched} counts commands a backend answered; {@link #refused} counts
- * commands answered with an error because no backend could be dispatched (none eligible, queue
- * full or timed out).
+ * commands answered with an error because their route has no member in naming.
  *
  * <p>Threading: one virtual thread per client connection (and one more per extra backend of a
  * pipelined batch); {@link #close} from any thread.
  */
 public final class RespContentFrontend implements Frontend {
     private final FrontendSpec spec;
+    private final RouteTable routes;
     private final BackendLinks links;
     private final KeyRouter router;
     private final Server server;
@@ -49,8 +51,10 @@ public final class RespContentFrontend implements Frontend {
     /**
      * Binds {@code spec.listen()} and serves at once.
      *
-     * @throws CaravanException INVALID_ARGUMENT when the spec is not a content-aware RESP front end,
-     *                          UNAVAILABLE naming the address when it cannot be bound
+     * @throws CaravanException INVALID_ARGUMENT when the spec is not a content-aware RESP front end or a
+     *                          route's policy is not {@code affinity} by {@code resp-key},
+     *                          UNAVAILABLE naming the address when it cannot be bound; what naming
+     *                          throws when it cannot be reached
      */
     public RespContentFrontend(FrontendSpec spec, SwitchContext context) {
         if (spec.mode() != DispatchMode.CONTENT || spec.protocol() != FrontendProtocol.RESP) {
@@ -58,13 +62,14 @@ public final class RespContentFrontend implements Frontend {
                     + spec.protocol() + ", not content/resp");
         }
         this.spec = spec;
+        this.routes = new RouteTable(spec, context);
         this.links = new BackendLinks(context);
-        this.router = new KeyRouter(new RouteTable(spec, context), links, context.clock()::nanoTime);
+        this.router = new KeyRouter(routes, links);
         try {
             this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(router, RespLimits.DEFAULTS),
                     ServerOptions.defaults().withBind(spec.listen()).withName("switch-" + spec.name()));
         } catch (UncheckedIOException e) {
-            links.close();
+            CloseAll.closeAll("closing front end " + spec.name(), links, routes);
             throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on "
                     + spec.listen().getHostString() + ":" + spec.listen().getPort() + ": " + e.getCause().getMessage());
         }
@@ -98,8 +103,9 @@ public final class RespContentFrontend implements Frontend {
     @Override
     public void close() {
         CloseAll all = new CloseAll();
-        all.run(links::close);
         all.run(server::close);
+        all.run(links::close);
+        all.run(routes::close);
         all.throwIfFailed("closing front end " + spec.name());
     }
 }
