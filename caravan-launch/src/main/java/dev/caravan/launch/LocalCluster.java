@@ -189,7 +189,8 @@ public final class LocalCluster implements AutoCloseable {
         List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
                 "--lease-ms", String.valueOf(leaseMs));
-        switchJvm = ChildJvm.start(name, switchJvmOptions, SwitchMain.class, args, workDir.resolve("logs"));
+        switchJvm = ChildJvm.start(name, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
+                workDir.resolve("logs"));
         switchAdmin = HostPort.parse(switchJvm.awaitReady("admin", 60_000));
     }
 

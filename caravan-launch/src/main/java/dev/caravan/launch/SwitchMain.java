@@ -53,6 +53,17 @@ public final class SwitchMain {
     }
 
     /**
+     * {@code jvm} plus what the switch's Netty data plane wants: on Java 25 Netty uses
+     * {@code sun.misc.Unsafe} only when allowed, and without it allocates a buffer object per header
+     * line parsed (13% of the switch's allocations, measured with JFR under wrk).
+     */
+    public static List<String> withDataPlaneOptions(List<String> jvm) {
+        List<String> out = new java.util.ArrayList<>(jvm);
+        out.addFirst("--sun-misc-unsafe-memory-access=allow");
+        return out;
+    }
+
+    /**
      * What {@code caravan switch serve} runs: the switch in a JVM of its own, in the foreground;
      * returns its exit code. Options and the config file are checked here first, so a bad command
      * line starts no JVM.
@@ -66,7 +77,7 @@ public final class SwitchMain {
             return 0;
         }
         config(options);
-        List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
+        List<String> jvm = withDataPlaneOptions(DaemonJvm.options(options.required("--heap"), options.values("--jvm-option")));
         return ForegroundJvm.run(jvm, SwitchMain.class, NodeMain.withoutJvmSettings(args));
     }
 
