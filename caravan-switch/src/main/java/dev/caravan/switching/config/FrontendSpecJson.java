@@ -66,6 +66,8 @@ public final class FrontendSpecJson {
         FrontendProtocol protocol = f.wrap("protocol", () -> FrontendProtocol.parse(f.requiredText(node, "protocol")));
         DispatchMode mode = f.wrap("mode", () -> DispatchMode.parse(f.requiredText(node, "mode")));
         List<Route> routes = new ArrayList<>();
+        // Content-aware RESP places each key on one shard: its only policy is affinity on the key, so that is the default.
+        boolean keyPlacement = protocol == FrontendProtocol.RESP && mode == DispatchMode.CONTENT;
         if (node.has("routes")) {
             if (node.has("backends") || node.has("policy") || node.has("affinity")) {
                 throw f.error("routes", "give either routes or backends/policy/affinity at the top, not both");
@@ -75,16 +77,16 @@ public final class FrontendSpecJson {
                 throw f.error("routes", "must be a non-empty array");
             }
             for (int i = 0; i < array.size(); i++) {
-                routes.add(route(f, array.get(i), "routes[" + i + "]."));
+                routes.add(route(f, array.get(i), "routes[" + i + "].", keyPlacement));
             }
         } else {
-            routes.add(route(f, node, ""));
+            routes.add(route(f, node, "", keyPlacement));
         }
         BackendLimits limits = node.has("limits") ? limits(f, node.get("limits")) : BackendLimits.DEFAULTS;
         return f.wrap("", () -> new FrontendSpec(name, listen, protocol, mode, routes, limits));
     }
 
-    private static Route route(Fields f, JsonNode node, String at) {
+    private static Route route(Fields f, JsonNode node, String at, boolean keyPlacement) {
         if (!at.isEmpty()) {
             f.object(node, at.substring(0, at.length() - 1), ROUTE_FIELDS);
         }
@@ -93,7 +95,7 @@ public final class FrontendSpecJson {
         }
         BackendSelector backends = f.wrap(at + "backends", () -> BackendSelector.parse(f.text(node, at, "backends")));
         PolicyKind policy = node.has("policy") ? f.wrap(at + "policy", () -> PolicyKind.parse(f.text(node, at, "policy")))
-                : PolicyKind.ROUND_ROBIN;
+                : keyPlacement ? PolicyKind.AFFINITY : PolicyKind.ROUND_ROBIN;
         RouteMatch match = RouteMatch.ANY;
         if (node.has("match")) {
             JsonNode m = node.get("match");
@@ -103,7 +105,8 @@ public final class FrontendSpecJson {
                     f.optionalText(m, mp, "header"), f.optionalText(m, mp, "headerValue"), f.optionalText(m, mp, "cookie"),
                     f.optionalText(m, mp, "cookieValue"), f.optionalText(m, mp, "keyPrefix"));
         }
-        AffinitySource affinity = AffinitySource.CLIENT_ADDRESS;
+        AffinitySource affinity = keyPlacement && !node.has("policy")
+                ? new AffinitySource(AffinitySource.Kind.RESP_KEY, null) : AffinitySource.CLIENT_ADDRESS;
         if (node.has("affinity")) {
             affinity = affinity(f, node.get("affinity"), at + "affinity");
         }

@@ -67,6 +67,15 @@ class SwitchConfigFileTest {
     }
 
     @Test
+    void shouldPlaceKeysByDefaultOnAContentAwareRespFrontEnd() {
+        FrontendSpec spec = SwitchConfigFile.parse(one("""
+                {"name": "kvs", "listen": "127.0.0.1:0", "protocol": "resp", "mode": "content", "backends": "label:service=kvs"}"""),
+                "s.json").getFirst();
+        assertThat(spec.routes().getFirst().policy()).isEqualTo(dev.caravan.switching.policy.PolicyKind.AFFINITY);
+        assertThat(spec.routes().getFirst().affinity().kind()).isEqualTo(dev.caravan.switching.Route.AffinitySource.Kind.RESP_KEY);
+    }
+
+    @Test
     void shouldWriteSpecsThatReadBackEqual() {
         for (FrontendSpec spec : SwitchConfigFile.parse(FULL, "s.json")) {
             assertThat(FrontendSpecJson.parse(FrontendSpecJson.toJson(spec), "round trip", "")).isEqualTo(spec);
