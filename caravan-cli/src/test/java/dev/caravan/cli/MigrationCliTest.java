@@ -74,6 +74,27 @@ class MigrationCliTest {
         }
     }
 
+    /** The defect: after the home node stopped, ps still showed its dead stable endpoint as the way in. */
+    @Test
+    void shouldShowTheStableEndpointAsGoneOnceItsHomeNodeIsDown() throws Exception {
+        try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start()) {
+            String naming = c.namingHostPort();
+            assertThat(Console.run("deploy", "--sample", "kv", "--name", "h", "--node", "n1", "--naming", naming).exitCode()).isZero();
+            assertThat(Console.run("migrate", "h", "--to", "n2", "--naming", naming).exitCode()).isZero();
+            String front = new ObjectMapper().readTree(Console.run("ps", "--json", "--naming", naming).out())
+                    .get("processes").get(0).get("front").asText();
+            assertThat(Console.run("ps", "--naming", naming).out()).contains(front);
+
+            c.killNode("n1");
+
+            Console.Result ps = Console.run("ps", "--naming", naming);
+            assertThat(ps.out()).contains(" gone ").doesNotContain(front);
+            JsonNode row = new ObjectMapper().readTree(Console.run("ps", "--json", "--naming", naming).out()).get("processes").get(0);
+            assertThat(row.get("node").asText()).isEqualTo("n2");
+            assertThat(row.get("frontReachable").asBoolean()).isFalse();
+        }
+    }
+
     @Test
     void shouldStopAFailedProcessThatIsNoLongerRegistered() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).withLeaseMs(1500).start()) {

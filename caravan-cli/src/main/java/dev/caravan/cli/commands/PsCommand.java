@@ -26,7 +26,10 @@ import java.util.concurrent.Callable;
  * FAILED. SWITCH ({@code switch} in JSON) is where clients reach the process through the switch
  * (naming's {@code front/<name>}: a RESP process's own front end, or the front end of the HTTP
  * service it belongs to; "-" when it has none), FRONT ({@code front}) the node-local stable
- * endpoint, if any.
+ * endpoint, if any. That endpoint lives on the process's home node and dies with it, while the
+ * process runs on elsewhere: every FRONT is tried (a TCP connect, all at once, at most
+ * {@value #FRONT_PROBE_MS} ms) and one that does not answer is shown as {@code gone} (JSON:
+ * {@code "frontReachable": false}) rather than as an address nobody serves.
  * A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
  */
 @Command(name = "ps", mixinStandardHelpOptions = true,
@@ -41,6 +44,34 @@ public final class PsCommand implements Callable<Integer> {
     @Option(names = "--node-timeout-ms", defaultValue = "2000",
             description = "how long to wait for each node (default: ${DEFAULT-VALUE})")
     long nodeTimeoutMs;
+
+    static final int FRONT_PROBE_MS = 300;
+
+    /** The FRONT addresses among {@code processes} that accept a connection now (probed in parallel). */
+    static java.util.Set<String> reachableFronts(List<ProcessInfo> processes) throws InterruptedException {
+        java.util.Set<String> fronts = new java.util.HashSet<>();
+        processes.forEach(p -> {
+            if (!p.front().isEmpty()) {
+                fronts.add(p.front());
+            }
+        });
+        java.util.Set<String> reachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> probes = new ArrayList<>();
+        for (String front : fronts) {
+            probes.add(Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = new java.net.Socket()) {
+                    s.connect(dev.caravan.wire.net.HostPort.parse(front), FRONT_PROBE_MS);
+                    reachable.add(front);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // Not answering: its home node is gone (or unreachable from here).
+                }
+            }));
+        }
+        for (Thread t : probes) {
+            t.join();
+        }
+        return reachable;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,6 +88,7 @@ public final class PsCommand implements Callable<Integer> {
             Map<String, String> switchAddresses = new java.util.HashMap<>();
             client.naming().list("front/").forEach(e -> switchAddresses.put(e.name().substring("front/".length()),
                     e.host() + ":" + e.port()));
+            java.util.Set<String> liveFronts = reachableFronts(all);
             if (json) {
                 List<Map<String, String>> nodes = new ArrayList<>();
                 for (NodeListing n : unreachable) {
@@ -71,6 +103,7 @@ public final class PsCommand implements Callable<Integer> {
                 for (ProcessInfo p : all) {
                     Map<String, Object> row = m.convertValue(p, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
                     row.put("switch", switchAddresses.getOrDefault(p.name(), ""));
+                    row.put("frontReachable", !p.front().isEmpty() && liveFronts.contains(p.front()));
                     processes.add(row);
                 }
                 System.out.println(m.writeValueAsString(Map.of("processes", processes, "unreachableNodes", nodes)));
@@ -81,7 +114,7 @@ public final class PsCommand implements Callable<Integer> {
                     "PAGES", "DIRTY", "MEMORY", "SERVED", "DETAIL");
             for (ProcessInfo p : all) {
                 System.out.printf(Locale.ROOT, row, p.name(), p.id(), p.node(), p.state(), p.epoch(),
-                        switchAddresses.getOrDefault(p.name(), "-"), p.front().isEmpty() ? "-" : p.front(), p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
+                        switchAddresses.getOrDefault(p.name(), "-"), p.front().isEmpty() ? "-" : liveFronts.contains(p.front()) ? p.front() : "gone", p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
                         Sizes.human(p.memoryBytes()), p.commandsServed(), p.stateDetail());
             }
             for (NodeListing n : unreachable) {
