@@ -3,6 +3,7 @@ package dev.caravan.node;
 import dev.caravan.servers.handoff.HandoffCodec;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffRequest;
+import dev.caravan.servers.handoff.HandoffSender;
 import dev.caravan.servers.handoff.SocketDescriptors;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
@@ -43,8 +44,13 @@ import java.util.concurrent.Semaphore;
  * here (the switch keeps its own copy and serves the client another way); a malformed one also
  * ends that connection, since the stream is out of step. Other connections are unaffected.
  *
- * <p>Threading: one platform thread accepts; each switch connection is served by a virtual
- * thread of its own (at most {@value #MAX_CONNECTIONS}); {@link #close} from any thread.
+ * <p>Threading: one platform thread accepts; each switch connection is served by a platform
+ * thread of its own (at most {@value #MAX_CONNECTIONS}; a switch's
+ * {@link dev.caravan.servers.handoff.HandoffSender} opens fewer); {@link #close} from any thread.
+ *
+ * <p>Adopted means served: the reply "adopted" is written only after the process took the
+ * connection; a process at its connection limit refuses it (UNAVAILABLE), its copy is closed and
+ * the switch serves the client itself.
  */
 final class HandoffReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HandoffReceiver.class.getName());
@@ -131,7 +137,7 @@ final class HandoffReceiver implements AutoCloseable {
                     return;
                 }
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": accept failed: " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": accept failed: " + HandoffSender.describe(e));
                 }
                 continue;
             }
@@ -142,7 +148,9 @@ final class HandoffReceiver implements AutoCloseable {
                 continue;
             }
             open.add(s);
-            Thread.ofVirtual().name("handoff-conn").start(() -> {
+            // A platform thread, not a virtual one: junixsocket's blocking native reads would hold a
+            // carrier each, and a few idle switch connections starved the processes' own virtual threads.
+            Thread.ofPlatform().daemon(true).name("handoff-conn").start(() -> {
                 try {
                     serve(s);
                 } finally {
@@ -197,10 +205,10 @@ final class HandoffReceiver implements AutoCloseable {
                     + idleTimeoutMs + " ms; closed");
         } catch (SocketException e) {
             closeAll(receivedQuietly(s));
-            LOG.log(System.Logger.Level.DEBUG, "handoff connection ended: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "handoff connection ended: " + HandoffSender.describe(e));
         } catch (IOException e) {
             closeAll(receivedQuietly(s));
-            LOG.log(System.Logger.Level.INFO, "handoff connection ended: " + e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "handoff connection ended: " + HandoffSender.describe(e));
         }
     }
 
@@ -247,8 +255,15 @@ final class HandoffReceiver implements AutoCloseable {
         try {
             target.adopt(ch, ByteBuffer.wrap(request.alreadyRead()));
         } catch (CaravanException e) {
-            return HandoffReply.refused(e.code() == ErrorCode.NOT_SUPPORTED ? ErrorCode.NOT_SUPPORTED : ErrorCode.UNAVAILABLE,
-                    e.getMessage());
+            ErrorCode code = e.code() == ErrorCode.NOT_SUPPORTED || e.code() == ErrorCode.BUSY ? e.code() : ErrorCode.UNAVAILABLE;
+            LOG.log(System.Logger.Level.DEBUG, "handoff to " + request.processName() + " refused: " + e.getMessage());
+            return HandoffReply.refused(code, e.getMessage());
+        } catch (RuntimeException e) {
+            // The channel's owner is unknown after an unexpected failure: close it rather than answer "adopted".
+            closeQuietly(ch);
+            LOG.log(System.Logger.Level.WARNING, "handoff to " + request.processName() + " failed: " + HandoffSender.describe(e));
+            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "process " + request.processName() + " could not adopt: "
+                    + HandoffSender.describe(e));
         }
         return HandoffReply.ADOPTED;
     }
