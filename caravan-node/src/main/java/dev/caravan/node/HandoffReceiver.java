@@ -54,7 +54,7 @@ import java.util.concurrent.Semaphore;
  */
 final class HandoffReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HandoffReceiver.class.getName());
-    /** Switch connections served at once; more are closed at accept. */
+    /** Switch connections served at once; more are refused (BUSY) and closed at accept. */
     static final int MAX_CONNECTIONS = 64;
     /** A switch connection that sends nothing this long is closed (the switch reconnects when it needs to). */
     static final int IDLE_TIMEOUT_MS = 300_000;
@@ -144,7 +144,7 @@ final class HandoffReceiver implements AutoCloseable {
             if (!slots.tryAcquire()) {
                 LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": " + MAX_CONNECTIONS
                         + " switch connections already open; one more refused");
-                closeQuietly(s);
+                refuseBusy(s);
                 continue;
             }
             open.add(s);
@@ -286,6 +286,24 @@ final class HandoffReceiver implements AutoCloseable {
             // The peer sent nothing more: close now.
         }
         closeAll(s.getReceivedFileDescriptors());
+    }
+
+    /**
+     * A connection over the limit gets a refusal (BUSY) before it is closed, never silence: its
+     * first request, if already sent, is never read (its descriptor is dropped with the
+     * connection), so the refusal answers it, and the switch serves that client itself. Silence
+     * would leave the switch unsure whether the node adopted the client. The reply is a few bytes
+     * into an empty socket buffer: the write does not block the acceptor.
+     */
+    private void refuseBusy(AFUNIXSocket s) {
+        try {
+            HandoffCodec.writeReply(s.getOutputStream(), HandoffReply.refused(ErrorCode.BUSY, "handoff socket busy: "
+                    + MAX_CONNECTIONS + " switch connections open"));
+        } catch (IOException e) {
+            // The switch is gone already.
+        } finally {
+            closeQuietly(s);
+        }
     }
 
     private static FileDescriptor[] receivedQuietly(AFUNIXSocket s) {

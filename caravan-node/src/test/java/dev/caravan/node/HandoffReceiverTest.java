@@ -373,4 +373,32 @@ class HandoffReceiverTest {
             assertThat(over.ended()).as("the node closed the copy it refused").isTrue();
         }
     }
+
+    /**
+     * Over its connection limit the node answers BUSY, not silence (silence would leave the switch
+     * unsure whether the node adopted the client); the client stays the switch's.
+     */
+    @Test
+    void shouldAnswerBusyOverTheSwitchConnectionLimit() throws Exception {
+        List<AFUNIXSocket> held = new ArrayList<>();
+        try (HandoffReceiver receiver = HandoffReceiver.start(tmp.resolve("busy.sock"), TOKEN, name -> null);
+             HandoffSender sender = new HandoffSender(BOUND);
+             Client c = Client.connect()) {
+            for (int i = 0; i < HandoffReceiver.MAX_CONNECTIONS; i++) {
+                held.add(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(receiver.path().toFile())));
+            }
+            // Accepted in order: the sender's connection is the first one over the limit.
+            HandoffReply reply = sender.handOff(receiver.path(), TOKEN, "web-a", 0, c.atSwitch(),
+                    FIRST.getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply.error()).as(reply.message()).isEqualTo(ErrorCode.BUSY);
+            c.atSwitch().write(java.nio.ByteBuffer.wrap("spliced\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(new String(c.socket().getInputStream().readNBytes(8), StandardCharsets.US_ASCII)).isEqualTo("spliced\n");
+            c.switchCloses();
+            assertThat(c.ended()).as("the node dropped the descriptor with the unread request").isTrue();
+        } finally {
+            for (AFUNIXSocket s : held) {
+                s.close();
+            }
+        }
+    }
 }

@@ -188,7 +188,7 @@ public final class HandoffSender implements AutoCloseable {
     /** Refusals after which the node keeps reading the connection (the request was well-formed). */
     private static boolean keepsConnection(ErrorCode code) {
         return code == ErrorCode.NOT_FOUND || code == ErrorCode.STALE_EPOCH || code == ErrorCode.NOT_SUPPORTED
-                || code == ErrorCode.UNAVAILABLE || code == ErrorCode.BUSY;
+                || code == ErrorCode.UNAVAILABLE;
     }
 
     /** An exception's message for a log line; its class when it has no message (an EOF, a timeout). */
