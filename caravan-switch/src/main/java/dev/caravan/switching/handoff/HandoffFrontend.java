@@ -62,7 +62,10 @@ public final class HandoffFrontend implements Frontend {
     private final SwitchContext context;
     private final Dispatcher dispatcher;
     private final NodeLocator nodes;
-    private final HandoffSender sender = new HandoffSender(Duration.ofSeconds(5));
+    /** How long a node may take to answer a handoff before the switch lets the client go. */
+    static final Duration HANDOFF_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HandoffSender sender;
     private final ServerSocketChannel listener;
     private final InetSocketAddress address;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
@@ -84,6 +87,11 @@ public final class HandoffFrontend implements Frontend {
      *                          when it cannot be bound
      */
     public HandoffFrontend(FrontendSpec spec, SwitchContext context) {
+        this(spec, context, HANDOFF_TIMEOUT);
+    }
+
+    /** As {@link #HandoffFrontend(FrontendSpec, SwitchContext)}, waiting {@code handoffTimeout} for a node's answer (tests). */
+    HandoffFrontend(FrontendSpec spec, SwitchContext context, Duration handoffTimeout) {
         if (spec.mode() != DispatchMode.HANDOFF) {
             throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name() + " is " + spec.mode() + ", not handoff");
         }
@@ -91,6 +99,7 @@ public final class HandoffFrontend implements Frontend {
         this.context = context;
         this.dispatcher = context.dispatcher(spec, spec.routes().getFirst());
         this.nodes = new NodeLocator(context.naming());
+        this.sender = new HandoffSender(handoffTimeout);
         try {
             // The family is chosen, not left dual-stack, so that the node is told the passed socket's real family.
             listener = ServerSocketChannel.open(spec.listen().getAddress() instanceof Inet6Address
