@@ -241,7 +241,8 @@ final class HandoffReceiver implements AutoCloseable {
             fd = FileDescriptorCast.duplicating(fds[0]).getFileDescriptor();
         } catch (IOException e) {
             closeAll(fds);
-            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "cannot duplicate the passed descriptor: " + e.getMessage());
+            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "cannot duplicate the passed descriptor: "
+                    + HandoffSender.describe(e));
         } finally {
             closeAll(fds);
         }
@@ -250,7 +251,7 @@ final class HandoffReceiver implements AutoCloseable {
             ch = SocketDescriptors.wrap(fd, request.ipv6(), request.client());
         } catch (IOException e) {
             closeAll(new FileDescriptor[] {fd});
-            return HandoffReply.refused(ErrorCode.NOT_SUPPORTED, e.getMessage());
+            return HandoffReply.refused(ErrorCode.NOT_SUPPORTED, HandoffSender.describe(e));
         }
         try {
             target.adopt(ch, ByteBuffer.wrap(request.alreadyRead()));

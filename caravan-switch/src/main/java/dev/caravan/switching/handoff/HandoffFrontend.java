@@ -109,7 +109,7 @@ public final class HandoffFrontend implements Frontend {
         } catch (IOException e) {
             sender.close();
             throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on " + spec.listen() + ": "
-                    + e.getMessage());
+                    + HandoffSender.describe(e));
         }
         acceptor = Thread.ofPlatform().daemon(true).name("handoff-" + spec.name() + "-accept").start(this::acceptLoop);
     }
