@@ -148,8 +148,9 @@ final class HandoffReceiver implements AutoCloseable {
                 continue;
             }
             open.add(s);
-            // A platform thread, not a virtual one: junixsocket's blocking native reads would hold a
-            // carrier each, and a few idle switch connections starved the processes' own virtual threads.
+            // A platform thread, not a virtual one: junixsocket 2.10 parks a virtual thread's read on one
+            // blocking poll loop per socket run on ForkJoinPool.commonPool() (1 thread on 2 cores), where an
+            // idle switch connection's loop keeps the others' waiting: answers came late or never.
             Thread.ofPlatform().daemon(true).name("handoff-conn").start(() -> {
                 try {
                     serve(s);

@@ -46,9 +46,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: thread-safe; {@link #handOff} blocks the calling thread for one round trip to the
  * node (at most the timeout waiting for a connection, then at most the timeout for the answer).
- * The Unix-socket I/O runs on platform threads of this sender, never on the caller's thread: a
- * virtual thread blocked in junixsocket's native I/O would hold its carrier (a switch's virtual
- * threads starved behind handoffs under load).
+ * The Unix-socket I/O runs on platform threads of this sender, never on the caller's thread:
+ * junixsocket 2.10 waits for a virtual thread's socket with a "naive poller" that runs one
+ * blocking {@code poll} loop per waiting socket on {@code ForkJoinPool.commonPool()} (parallelism
+ * = cores − 1: one thread on a 2-core host), so waits queue behind each other and behind idle
+ * sockets; under load the answers came after the timeout, reported as a
+ * {@code SocketTimeoutException} without a message ("…handoff.sock: null").
  */
 public final class HandoffSender implements AutoCloseable {
     /** Connections to one node's socket at once; below the node's limit ({@code HandoffReceiver}: 64). */
