@@ -3,6 +3,7 @@ package dev.caravan.node;
 import dev.caravan.servers.handoff.HandoffCodec;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffRequest;
+import dev.caravan.servers.handoff.HandoffSender;
 import dev.caravan.servers.handoff.SocketDescriptors;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
@@ -43,12 +44,17 @@ import java.util.concurrent.Semaphore;
  * here (the switch keeps its own copy and serves the client another way); a malformed one also
  * ends that connection, since the stream is out of step. Other connections are unaffected.
  *
- * <p>Threading: one platform thread accepts; each switch connection is served by a virtual
- * thread of its own (at most {@value #MAX_CONNECTIONS}); {@link #close} from any thread.
+ * <p>Threading: one platform thread accepts; each switch connection is served by a platform
+ * thread of its own (at most {@value #MAX_CONNECTIONS}; a switch's
+ * {@link dev.caravan.servers.handoff.HandoffSender} opens fewer); {@link #close} from any thread.
+ *
+ * <p>Adopted means served: the reply "adopted" is written only after the process took the
+ * connection; a process at its connection limit refuses it (UNAVAILABLE), its copy is closed and
+ * the switch serves the client itself.
  */
 final class HandoffReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HandoffReceiver.class.getName());
-    /** Switch connections served at once; more are closed at accept. */
+    /** Switch connections served at once; more are refused (BUSY) and closed at accept. */
     static final int MAX_CONNECTIONS = 64;
     /** A switch connection that sends nothing this long is closed (the switch reconnects when it needs to). */
     static final int IDLE_TIMEOUT_MS = 300_000;
@@ -131,18 +137,21 @@ final class HandoffReceiver implements AutoCloseable {
                     return;
                 }
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": accept failed: " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": accept failed: " + HandoffSender.describe(e));
                 }
                 continue;
             }
             if (!slots.tryAcquire()) {
                 LOG.log(System.Logger.Level.WARNING, "handoff socket " + path + ": " + MAX_CONNECTIONS
                         + " switch connections already open; one more refused");
-                closeQuietly(s);
+                refuseBusy(s);
                 continue;
             }
             open.add(s);
-            Thread.ofVirtual().name("handoff-conn").start(() -> {
+            // A platform thread, not a virtual one: junixsocket 2.10 parks a virtual thread's read on one
+            // blocking poll loop per socket run on ForkJoinPool.commonPool() (1 thread on 2 cores), where an
+            // idle switch connection's loop keeps the others' waiting: answers came late or never.
+            Thread.ofPlatform().daemon(true).name("handoff-conn").start(() -> {
                 try {
                     serve(s);
                 } finally {
@@ -197,10 +206,10 @@ final class HandoffReceiver implements AutoCloseable {
                     + idleTimeoutMs + " ms; closed");
         } catch (SocketException e) {
             closeAll(receivedQuietly(s));
-            LOG.log(System.Logger.Level.DEBUG, "handoff connection ended: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "handoff connection ended: " + HandoffSender.describe(e));
         } catch (IOException e) {
             closeAll(receivedQuietly(s));
-            LOG.log(System.Logger.Level.INFO, "handoff connection ended: " + e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "handoff connection ended: " + HandoffSender.describe(e));
         }
     }
 
@@ -233,7 +242,8 @@ final class HandoffReceiver implements AutoCloseable {
             fd = FileDescriptorCast.duplicating(fds[0]).getFileDescriptor();
         } catch (IOException e) {
             closeAll(fds);
-            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "cannot duplicate the passed descriptor: " + e.getMessage());
+            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "cannot duplicate the passed descriptor: "
+                    + HandoffSender.describe(e));
         } finally {
             closeAll(fds);
         }
@@ -242,13 +252,20 @@ final class HandoffReceiver implements AutoCloseable {
             ch = SocketDescriptors.wrap(fd, request.ipv6(), request.client());
         } catch (IOException e) {
             closeAll(new FileDescriptor[] {fd});
-            return HandoffReply.refused(ErrorCode.NOT_SUPPORTED, e.getMessage());
+            return HandoffReply.refused(ErrorCode.NOT_SUPPORTED, HandoffSender.describe(e));
         }
         try {
             target.adopt(ch, ByteBuffer.wrap(request.alreadyRead()));
         } catch (CaravanException e) {
-            return HandoffReply.refused(e.code() == ErrorCode.NOT_SUPPORTED ? ErrorCode.NOT_SUPPORTED : ErrorCode.UNAVAILABLE,
-                    e.getMessage());
+            ErrorCode code = e.code() == ErrorCode.NOT_SUPPORTED || e.code() == ErrorCode.BUSY ? e.code() : ErrorCode.UNAVAILABLE;
+            LOG.log(System.Logger.Level.DEBUG, "handoff to " + request.processName() + " refused: " + e.getMessage());
+            return HandoffReply.refused(code, e.getMessage());
+        } catch (RuntimeException e) {
+            // The channel's owner is unknown after an unexpected failure: close it rather than answer "adopted".
+            closeQuietly(ch);
+            LOG.log(System.Logger.Level.WARNING, "handoff to " + request.processName() + " failed: " + HandoffSender.describe(e));
+            return HandoffReply.refused(ErrorCode.UNAVAILABLE, "process " + request.processName() + " could not adopt: "
+                    + HandoffSender.describe(e));
         }
         return HandoffReply.ADOPTED;
     }
@@ -271,6 +288,24 @@ final class HandoffReceiver implements AutoCloseable {
             // The peer sent nothing more: close now.
         }
         closeAll(s.getReceivedFileDescriptors());
+    }
+
+    /**
+     * A connection over the limit gets a refusal (BUSY) before it is closed, never silence: its
+     * first request, if already sent, is never read (its descriptor is dropped with the
+     * connection), so the refusal answers it, and the switch serves that client itself. Silence
+     * would leave the switch unsure whether the node adopted the client. The reply is a few bytes
+     * into an empty socket buffer: the write does not block the acceptor.
+     */
+    private void refuseBusy(AFUNIXSocket s) {
+        try {
+            HandoffCodec.writeReply(s.getOutputStream(), HandoffReply.refused(ErrorCode.BUSY, "handoff socket busy: "
+                    + MAX_CONNECTIONS + " switch connections open"));
+        } catch (IOException e) {
+            // The switch is gone already.
+        } finally {
+            closeQuietly(s);
+        }
     }
 
     private static FileDescriptor[] receivedQuietly(AFUNIXSocket s) {

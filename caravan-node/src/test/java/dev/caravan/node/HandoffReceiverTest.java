@@ -6,6 +6,11 @@ import dev.caravan.servers.handoff.HandoffCodec;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffSender;
 import dev.caravan.servers.handoff.SocketDescriptors;
+import dev.caravan.servers.binary.RequestDelay;
+import dev.caravan.servers.http.HttpProtocol;
+import dev.caravan.servers.model.Server;
+import dev.caravan.servers.model.ServerModel;
+import dev.caravan.servers.model.ServerOptions;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -329,6 +334,71 @@ class HandoffReceiverTest {
         await().atMost(BOUND).untilAsserted(() -> assertThat(openDescriptors()).isLessThanOrEqualTo(before));
         try (HandoffSender sender = new HandoffSender(BOUND)) {
             assertHandsOffAndServes(sender);
+        }
+    }
+
+    /**
+     * A process at its connection limit refuses the connection: the node answers "refused"
+     * (UNAVAILABLE), keeps no copy, and the client stays the switch's to serve.
+     */
+    @Test
+    void shouldRefuseAHandoffToAProcessAtItsConnectionLimit() throws Exception {
+        ServerOptions options = ServerOptions.defaults().adoptOnly().withName("limited").withMaxConnections(1);
+        try (Server limited = ServerModel.VIRTUAL_THREADS.start(HttpProtocol.plaintext(RequestDelay.NONE), options);
+             HandoffReceiver receiver = HandoffReceiver.start(tmp.resolve("limit.sock"), "", name -> new HandoffReceiver.Target() {
+                 @Override
+                 public long epoch() {
+                     return 1;
+                 }
+
+                 @Override
+                 public void adopt(SocketChannel connection, java.nio.ByteBuffer alreadyRead) {
+                     limited.adopt(connection, alreadyRead);
+                 }
+             });
+             HandoffSender sender = new HandoffSender(BOUND);
+             Client held = Client.connect();
+             Client over = Client.connect()) {
+            byte[] first = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(sender.handOff(receiver.path(), "", "limited", 0, held.atSwitch(), first).adopted()).isTrue();
+            held.switchCloses();
+            assertThat(response(held.socket().getInputStream())).startsWith("HTTP/1.1 200 OK\r\n");
+
+            HandoffReply reply = sender.handOff(receiver.path(), "", "limited", 0, over.atSwitch(), first);
+            assertThat(reply.error()).as(reply.message()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(reply.message()).contains("connection limit");
+            over.atSwitch().write(java.nio.ByteBuffer.wrap("spliced\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(new String(over.socket().getInputStream().readNBytes(8), StandardCharsets.US_ASCII)).isEqualTo("spliced\n");
+            over.switchCloses();
+            assertThat(over.ended()).as("the node closed the copy it refused").isTrue();
+        }
+    }
+
+    /**
+     * Over its connection limit the node answers BUSY, not silence (silence would leave the switch
+     * unsure whether the node adopted the client); the client stays the switch's.
+     */
+    @Test
+    void shouldAnswerBusyOverTheSwitchConnectionLimit() throws Exception {
+        List<AFUNIXSocket> held = new ArrayList<>();
+        try (HandoffReceiver receiver = HandoffReceiver.start(tmp.resolve("busy.sock"), TOKEN, name -> null);
+             HandoffSender sender = new HandoffSender(BOUND);
+             Client c = Client.connect()) {
+            for (int i = 0; i < HandoffReceiver.MAX_CONNECTIONS; i++) {
+                held.add(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(receiver.path().toFile())));
+            }
+            // Accepted in order: the sender's connection is the first one over the limit.
+            HandoffReply reply = sender.handOff(receiver.path(), TOKEN, "web-a", 0, c.atSwitch(),
+                    FIRST.getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply.error()).as(reply.message()).isEqualTo(ErrorCode.BUSY);
+            c.atSwitch().write(java.nio.ByteBuffer.wrap("spliced\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(new String(c.socket().getInputStream().readNBytes(8), StandardCharsets.US_ASCII)).isEqualTo("spliced\n");
+            c.switchCloses();
+            assertThat(c.ended()).as("the node dropped the descriptor with the unread request").isTrue();
+        } finally {
+            for (AFUNIXSocket s : held) {
+                s.close();
+            }
         }
     }
 }

@@ -270,4 +270,49 @@ class HttpHandoffTest {
         assertThat(front.handedOff() - handedOff).as("one handoff per wrk connection").isEqualTo(16);
         assertSwitchLeftTheDataPath();
     }
+
+    /**
+     * What {@code caravan bench switch} found (fallbacks logged as "…handoff.sock: null", clients
+     * never answered): 128 keep-alive connections opened at once, each handed off and then used
+     * for a few more requests. Every connection is adopted and every request answered.
+     */
+    @Test
+    void shouldHandOffABurstOfKeepAliveConnectionsAndAnswerEveryRequest() throws Exception {
+        int connections = 128;
+        int requestsEach = 3;
+        long handedOff = front.handedOff();
+        long unanswered = front.unanswered();
+        byte[] request = "GET /counter HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<Socket> clients = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < connections; i++) {
+                Socket s = new Socket("127.0.0.1", front.address().getPort());
+                s.setSoTimeout(20_000);
+                clients.add(s);
+            }
+            List<java.util.concurrent.Future<Integer>> answered = new ArrayList<>();
+            for (Socket s : clients) {
+                answered.add(threads.submit(() -> {
+                    int n = 0;
+                    for (int r = 0; r < requestsEach; r++) {
+                        s.getOutputStream().write(request);
+                        String answer = response(s.getInputStream());
+                        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("X-Caravan-Process: web-");
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            for (var f : answered) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(requestsEach);
+            }
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+        }
+        assertThat(front.handedOff() - handedOff).as("one handoff per connection").isEqualTo(connections);
+        assertThat(front.unanswered() - unanswered).isZero();
+        assertSwitchLeftTheDataPath();
+    }
 }

@@ -35,7 +35,9 @@ import java.nio.charset.StandardCharsets;
  *
  * reply (node → switch):
  *   1    status: 0 adopted, else an {@link ErrorCode} value (MALFORMED, TOO_LARGE,
- *        UNSUPPORTED_VERSION, UNAUTHENTICATED, NOT_FOUND, STALE_EPOCH, NOT_SUPPORTED, UNAVAILABLE)
+ *        UNSUPPORTED_VERSION, UNAUTHENTICATED, NOT_FOUND, STALE_EPOCH, NOT_SUPPORTED, UNAVAILABLE — also a
+ *        process at its connection limit —, BUSY: the node's handoff socket has too many connections
+ *        and this one is closed after the reply; its request was not read)
  *   2    message length M (0..1024)   then M bytes UTF-8: one line saying why
  * </pre>
  *

@@ -272,9 +272,10 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     @Override
     public void adopt(SocketChannel connection, ByteBuffer alreadyRead) {
         ByteBuffer copy = ByteBuffer.allocate(alreadyRead.remaining()).put(alreadyRead.duplicate()).flip();
-        if (tracker.add(connection)) {
-            execute(() -> onRegister(connection, copy));
+        if (!tracker.add(connection)) {
+            throw Server.atConnectionLimit(name);
         }
+        execute(() -> onRegister(connection, copy));
     }
 
     @Override

@@ -42,7 +42,8 @@ public interface Server extends AutoCloseable {
      * other models serve only a connection with nothing read yet.
      *
      * @throws dev.caravan.wire.CaravanException NOT_SUPPORTED (the channel closed) when this model cannot
-     *                                           take bytes already read
+     *                                           take bytes already read; UNAVAILABLE (the channel closed) when
+     *                                           the server is at its connection limit
      */
     default void adopt(SocketChannel connection, ByteBuffer alreadyRead) {
         if (alreadyRead.hasRemaining()) {
@@ -51,6 +52,11 @@ public interface Server extends AutoCloseable {
                     + " use process-thread or virtual-threads");
         }
         adopt(connection);
+    }
+
+    /** The refusal of a connection adopted at the connection limit (what {@link #adopt(SocketChannel, ByteBuffer)} throws). */
+    static dev.caravan.wire.CaravanException atConnectionLimit(String serverName) {
+        return ErrorCode.UNAVAILABLE.exception(serverName + " is at its connection limit; connection not adopted");
     }
 
     /** Connections open right now. */

@@ -107,7 +107,7 @@ final class VirtualThreadServer implements Server {
         ByteBuffer copy = ByteBuffer.allocate(alreadyRead.remaining()).put(alreadyRead.duplicate()).flip();
         if (!tokens.tryAcquire()) {
             ConnectionTracker.closeQuietly(connection);
-            return;
+            throw Server.atConnectionLimit(name);
         }
         spawn(connection, true, copy);
     }

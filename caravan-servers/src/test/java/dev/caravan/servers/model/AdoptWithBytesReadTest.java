@@ -131,4 +131,27 @@ class AdoptWithBytesReadTest {
             }
         }
     }
+
+    /** Adopt says no at the limit (the node then answers the switch "refused", and the switch serves the client itself). */
+    @ParameterizedTest
+    @EnumSource(value = ServerModel.class, names = {"PROCESS_THREAD", "VIRTUAL_THREADS"})
+    void shouldRefuseAConnectionAdoptedAtTheConnectionLimit(ServerModel model) throws Exception {
+        String request = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (Server server = model.start(HttpProtocol.plaintext(RequestDelay.NONE), OPTIONS.withMaxConnections(1));
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            Accepted held = accept(listener, request, request.length());
+            Accepted over = accept(listener, request, request.length());
+            try (WireClient first = held.client(); WireClient second = over.client()) {
+                server.adopt(held.server(), held.alreadyRead());
+                assertThat(first.readHttpResponse()).endsWith("Hello, World!");
+                assertThatThrownBy(() -> server.adopt(over.server(), over.alreadyRead()))
+                        .isInstanceOf(CaravanException.class)
+                        .satisfies(e -> assertThat(((CaravanException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+                assertThat(over.server().isOpen()).as("the refused channel is closed: the server owns it").isFalse();
+                assertThat(ended(second)).as("no one else held it: the client's connection ended").isTrue();
+                first.send(request);
+                assertThat(first.readHttpResponse()).as("the connection within the limit is still served").endsWith("Hello, World!");
+            }
+        }
+    }
 }

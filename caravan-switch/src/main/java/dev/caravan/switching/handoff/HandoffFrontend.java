@@ -3,6 +3,7 @@ package dev.caravan.switching.handoff;
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffSender;
+import dev.caravan.servers.handoff.HandoffUnansweredException;
 import dev.caravan.switching.Backend;
 import dev.caravan.switching.DispatchMode;
 import dev.caravan.switching.Dispatcher;
@@ -44,7 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Fallback: when the node is on another host (no {@code handoff} attribute, or its
  * {@code host} is not an address of this machine), its socket cannot be reached, or it refuses,
  * the switch splices the connection itself ({@link Splice}), logs
- * {@code handoff unavailable for <node>: <why>; splicing} and counts it.
+ * {@code handoff unavailable for <node>: <why>; splicing} and counts it. A node that was asked
+ * but did not answer (within the sender's timeout) may have adopted the connection: the switch
+ * then lets the client go without splicing ({@link #unanswered()}), so that a connection never
+ * has two owners.
  *
  * <p>Threading: one platform thread accepts; each connection is served by a virtual thread
  * until it is handed off or its relay ends. Counters are read from any thread.
@@ -58,7 +62,10 @@ public final class HandoffFrontend implements Frontend {
     private final SwitchContext context;
     private final Dispatcher dispatcher;
     private final NodeLocator nodes;
-    private final HandoffSender sender = new HandoffSender(Duration.ofSeconds(5));
+    /** How long a node may take to answer a handoff before the switch lets the client go. */
+    static final Duration HANDOFF_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HandoffSender sender;
     private final ServerSocketChannel listener;
     private final InetSocketAddress address;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
@@ -68,6 +75,7 @@ public final class HandoffFrontend implements Frontend {
     private final AtomicLong handedOff = new AtomicLong();
     private final AtomicLong fallenBack = new AtomicLong();
     private final AtomicLong refusedByNodes = new AtomicLong();
+    private final AtomicLong unanswered = new AtomicLong();
     private final AtomicLong firstRequestBytes = new AtomicLong();
     private final AtomicLong splicedBytes = new AtomicLong();
     private volatile boolean closed;
@@ -79,6 +87,11 @@ public final class HandoffFrontend implements Frontend {
      *                          when it cannot be bound
      */
     public HandoffFrontend(FrontendSpec spec, SwitchContext context) {
+        this(spec, context, HANDOFF_TIMEOUT);
+    }
+
+    /** As {@link #HandoffFrontend(FrontendSpec, SwitchContext)}, waiting {@code handoffTimeout} for a node's answer (tests). */
+    HandoffFrontend(FrontendSpec spec, SwitchContext context, Duration handoffTimeout) {
         if (spec.mode() != DispatchMode.HANDOFF) {
             throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name() + " is " + spec.mode() + ", not handoff");
         }
@@ -86,6 +99,7 @@ public final class HandoffFrontend implements Frontend {
         this.context = context;
         this.dispatcher = context.dispatcher(spec, spec.routes().getFirst());
         this.nodes = new NodeLocator(context.naming());
+        this.sender = new HandoffSender(handoffTimeout);
         try {
             // The family is chosen, not left dual-stack, so that the node is told the passed socket's real family.
             listener = ServerSocketChannel.open(spec.listen().getAddress() instanceof Inet6Address
@@ -95,7 +109,7 @@ public final class HandoffFrontend implements Frontend {
         } catch (IOException e) {
             sender.close();
             throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on " + spec.listen() + ": "
-                    + e.getMessage());
+                    + HandoffSender.describe(e));
         }
         acceptor = Thread.ofPlatform().daemon(true).name("handoff-" + spec.name() + "-accept").start(this::acceptLoop);
     }
@@ -109,7 +123,7 @@ public final class HandoffFrontend implements Frontend {
                 return;
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "front end " + spec.name() + ": accept failed: " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "front end " + spec.name() + ": accept failed: " + HandoffSender.describe(e));
                 }
                 continue;
             }
@@ -134,7 +148,8 @@ public final class HandoffFrontend implements Frontend {
             ch.socket().setSoTimeout(FIRST_REQUEST_TIMEOUT_MS);
             first = FirstRequest.read(ch.socket().getInputStream(), spec.protocol());
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "front end " + spec.name() + ": client gone before its first request: " + e);
+            LOG.log(System.Logger.Level.DEBUG, "front end " + spec.name() + ": client gone before its first request: "
+                    + HandoffSender.describe(e));
             return;
         }
         if (first.length == 0) {
@@ -146,7 +161,7 @@ public final class HandoffFrontend implements Frontend {
             ticket = dispatcher.dispatch(new DispatchKey(client.getAddress(), null, null)).get();
         } catch (ExecutionException e) {
             refused.incrementAndGet();
-            String why = e.getCause() instanceof CaravanException c ? c.getMessage() : String.valueOf(e.getCause());
+            String why = e.getCause() instanceof CaravanException c ? c.getMessage() : HandoffSender.describe(e.getCause());
             answerUnavailable(ch, why);
             return;
         } catch (InterruptedException e) {
@@ -157,7 +172,17 @@ public final class HandoffFrontend implements Frontend {
         try (ticket) {
             Backend backend = ticket.backend();
             long startNs = context.clock().nanoTime();
-            String why = tryHandOff(ch, backend, first);
+            String why;
+            try {
+                why = tryHandOff(ch, backend, first);
+            } catch (HandoffUnansweredException e) {
+                // The node may own the client now: splicing as well would give it two owners. Let go.
+                unanswered.incrementAndGet();
+                ticket.onFailure(e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "handoff to " + nodeName(backend) + " unanswered: " + e.getMessage()
+                        + "; the switch let the client connection go (the node may serve it)");
+                return;
+            }
             if (why == null) {
                 handedOff.incrementAndGet();
                 ticket.onSuccess(context.clock().nanoTime() - startNs);
@@ -169,14 +194,18 @@ public final class HandoffFrontend implements Frontend {
                 Splice.run(ch, first, backend.address(), splicedBytes);
                 ticket.onSuccess(context.clock().nanoTime() - startNs);
             } catch (IOException e) {
-                ticket.onFailure("cannot reach " + backend.address() + ": " + e.getMessage());
+                ticket.onFailure("cannot reach " + backend.address() + ": " + HandoffSender.describe(e));
                 answerUnavailable(ch, "backend " + backend.id() + " cannot be reached");
             }
         }
     }
 
-    /** Null when the node adopted the connection; otherwise why not (the client is still ours). */
-    private String tryHandOff(SocketChannel ch, Backend backend, byte[] first) {
+    /**
+     * Null when the node adopted the connection; otherwise why not (the client is still ours).
+     *
+     * @throws HandoffUnansweredException when the node was asked but did not answer: the client is no longer only ours
+     */
+    private String tryHandOff(SocketChannel ch, Backend backend, byte[] first) throws HandoffUnansweredException {
         Optional<NamingEntry> process;
         try {
             process = context.naming().lookup("process/" + backend.id());
@@ -193,8 +222,10 @@ public final class HandoffFrontend implements Frontend {
         HandoffReply reply;
         try {
             reply = sender.handOff(socket, context.linkToken(), backend.id(), epoch, ch, first);
+        } catch (HandoffUnansweredException e) {
+            throw e;
         } catch (IOException | CaravanException e) {
-            return "cannot hand off through " + socket + ": " + e.getMessage();
+            return "cannot hand off through " + socket + ": " + HandoffSender.describe(e);
         }
         if (!reply.adopted()) {
             refusedByNodes.incrementAndGet();
@@ -268,6 +299,11 @@ public final class HandoffFrontend implements Frontend {
     /** Handoffs a node refused (a subset of {@link #fallenBack()}). */
     public long refusedByNodes() {
         return refusedByNodes.get();
+    }
+
+    /** Handoffs a node was asked for but did not answer in time: the switch let those clients go, never spliced them. */
+    public long unanswered() {
+        return unanswered.get();
     }
 
     /** Bytes the switch read from clients before handing off or splicing: their first requests only. */
