@@ -73,7 +73,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LeaseKeeper lease;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
-    private FrameServer control;
+    private volatile FrameServer control;
     /** The TCP handoff socket; null when handoff is off (see {@link #startHandoff}). */
     private HandoffReceiver handoff;
     private dev.caravan.migration.resources.ResourceMigrator resources;
@@ -104,6 +104,10 @@ public final class NodeDaemon implements AutoCloseable {
         NodeDaemon node = new NodeDaemon(config, naming, clock);
         try {
             node.lease.open();
+            // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
+            // handoff) can take longer than a lease on a loaded machine, and the first registration needs it alive.
+            long renewMs = Math.max(50, config.leaseTtlMs() / 4);
+            node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
                     new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
@@ -114,8 +118,6 @@ public final class NodeDaemon implements AutoCloseable {
                     config.migration());
             node.startHandoff();
             node.registerSelfAtStart();
-            long renewMs = Math.max(50, config.leaseTtlMs() / 4);
-            node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
             node.started = true;
@@ -260,6 +262,10 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** After a lost lease: register the node again and every process it still may own. */
     private void reregister(long leaseId) throws InterruptedException {
+        if (control == null) {
+            // Lost while starting: the first registration, still to come, takes the new lease.
+            return;
+        }
         registerSelf(leaseId);
         for (HostedProcess p : List.copyOf(processes.values())) {
             try {
