@@ -105,7 +105,6 @@ public final class SessionLinkConnection implements AutoCloseable {
         } catch (IOException e) {
             throw new NotSentException("session link to " + target + " broke while a batch was written: " + e.getMessage(), e);
         }
-        yieldBeforeReply();
         Reply framed = read();
         try {
             return SessionLink.unframe(framed, commands.length);
@@ -146,19 +145,6 @@ public final class SessionLinkConnection implements AutoCloseable {
             return n == 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /**
-     * On a virtual thread, lets the carrier run other ready virtual threads before the reply is
-     * read: the data endpoint answers within microseconds, so the read that follows then usually
-     * finds the reply and the thread does not park on the socket (a poller registration, a wake-up
-     * and a reschedule per exchange). A platform thread would only give up its time slice: it
-     * reads at once.
-     */
-    private static void yieldBeforeReply() {
-        if (Thread.currentThread().isVirtual()) {
-            Thread.yield();
         }
     }
 
