@@ -9,7 +9,10 @@
 #   caravan ps                                    # DATA ENDPOINT = direct, SWITCH = through the switch
 #   caravan-switch/src/test/bench/process-frontend-bench.sh <direct port> <switch port>
 #
-# Environment: ROUNDS (3), REQUESTS (200000), PIPELINED_REQUESTS (600000), CLIENTS (50), HOST (127.0.0.1).
+# Environment: ROUNDS (3), REQUESTS (200000), PIPELINED_REQUESTS (600000), CLIENTS (50), HOST (127.0.0.1),
+# PIDS (none): JVMs whose CPU time per request each run reports (the switch's and the node's, from
+# `jcmd -l`). On a shared, loaded box ops/s follow the CPU share each process gets, while CPU
+# microseconds per request stay put: compare changes by those.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 <direct port> <switch port>" >&2; exit 2; }
 DIRECT=$1 SWITCH=$2
@@ -17,9 +20,20 @@ ROUNDS=${ROUNDS:-3} REQUESTS=${REQUESTS:-200000} PIPELINED=${PIPELINED_REQUESTS:
 CLIENTS=${CLIENTS:-50} HOST=${HOST:-127.0.0.1}
 OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
 
-run() { # path port pipeline requests -> appends "path P test rps p50 p99" lines
+PIDS=${PIDS:-}
+cpu_ticks() { for pid in $PIDS; do awk '{ printf "%d ", $14 + $15 }' "/proc/$pid/stat"; done; }
+
+run() { # path port pipeline requests -> "path P test rps p50 p99" lines, then the CPU per request of PIDS
+  local before after
+  before=$(cpu_ticks)
   redis-benchmark -h "$HOST" -p "$2" -t set,get -n "$4" -c "$CLIENTS" -P "$3" -d 3 --csv 2>/dev/null \
     | awk -F'"' -v path="$1" -v p="$3" 'NR > 1 { print path, p, $2, $4, $10, $14 }'
+  after=$(cpu_ticks)
+  if [ -n "$PIDS" ]; then
+    echo "$PIDS|$before|$after" | awk -F'|' -v n=$((2 * $4)) -v hz="$(getconf CLK_TCK)" '{
+      split($1, p, " "); split($2, b, " "); split($3, a, " "); s = "  cpu us/request:"
+      for (i = 1; i in p; i++) s = s sprintf(" %s=%.1f", p[i], (a[i] - b[i]) * 1e6 / hz / n); print s }' >&2
+  fi
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -34,7 +48,7 @@ for r in $(seq 1 "$ROUNDS"); do
     if [ $((r % 2)) -eq 1 ]; then order="direct switch"; else order="switch direct"; fi
     for path in $order; do
       port=$DIRECT; [ "$path" = switch ] && port=$SWITCH
-      run "$path" "$port" "$p" "$n" | tee -a "$OUT" | sed "s/^/round $r: /"
+      run "$path" "$port" "$p" "$n" 2>&1 | tee -a "$OUT" | sed "s/^/round $r: /"
     done
   done
 done
