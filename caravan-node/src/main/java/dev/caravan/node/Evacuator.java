@@ -78,6 +78,10 @@ public final class Evacuator {
     private final Map<String, DrainStep> outcomes = new LinkedHashMap<>();
     private final Map<String, Move> inFlight = new LinkedHashMap<>();
     private final Map<String, Set<String>> failedAt = new HashMap<>();
+    /** Destination node → its reserved bytes when this drain first looked at it (no move of ours there yet). */
+    private final Map<String, Long> reservedWhenFirstSeen = new HashMap<>();
+    /** Destination node → capacities of the processes this drain has moved there (committed). */
+    private final Map<String, Long> movedInBytes = new HashMap<>();
     private final LinkedBlockingQueue<String> wakeups = new LinkedBlockingQueue<>();
     private State state = State.CORDONING;
     private String detail = "";
@@ -221,6 +225,7 @@ public final class Evacuator {
                 failure = "interrupted";
             }
             if (failure == null) {
+                movedInBytes.merge(m.toNode(), m.needBytes(), Long::sum);
                 settle(new DrainStep(m.name(), DrainStep.Stage.MOVED, m.toNode(), r.mode(), r.downtimeMicros(), r.totalMs(), ""));
             } else if (r != null && !r.outcome().succeeded() && r.outcome() != MigrationOutcome.RESUMED_AT_SOURCE
                     && r.outcome() != MigrationOutcome.CANCELLED) {
@@ -267,13 +272,25 @@ public final class Evacuator {
         progress.accept(step);
     }
 
-    /** The peers' status with the memory of moves under way added to their destinations. */
+    /**
+     * The peers' status with the memory of this drain's moves counted once: a destination
+     * reserves an arriving process at a moment of its own, so its reported reservation may or may
+     * not include a move still under way. Each node is taken as reserving at least what it did
+     * when first seen plus what this drain has moved or is moving there; a higher report (someone
+     * else placed a process there) wins. Counting planned moves on top of the report instead
+     * counted an arrival twice and made the choice depend on timing.
+     */
     private List<NodeStatus> withPlannedMoves(List<NodeStatus> peers) {
-        List<NodeStatus> table = peers;
+        Map<String, Long> inFlightBytes = new HashMap<>();
         for (Move m : inFlight.values()) {
-            table = withPlannedMove(table, m.toNode(), m.needBytes());
+            inFlightBytes.merge(m.toNode(), m.needBytes(), Long::sum);
         }
-        return table;
+        return peers.stream().map(s -> {
+            long ours = reservedWhenFirstSeen.computeIfAbsent(s.nodeId(), n -> s.reservedBytes())
+                    + movedInBytes.getOrDefault(s.nodeId(), 0L) + inFlightBytes.getOrDefault(s.nodeId(), 0L);
+            return ours <= s.reservedBytes() ? s : new NodeStatus(s.nodeId(), s.schedulable(), s.processMemoryBytes(), ours,
+                    s.processCount(), s.allocatedBytes(), s.cpuLoadPermille());
+        }).toList();
     }
 
     private static List<NodeStatus> withPlannedMove(List<NodeStatus> table, String node, long bytes) {

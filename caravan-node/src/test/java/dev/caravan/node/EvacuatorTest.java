@@ -114,6 +114,30 @@ class EvacuatorTest {
                 .map(NodeStatus::nodeId).contains("n3");
     }
 
+    private static NodeStatus sized(String id, long capacityMib, long reservedMib) {
+        return new NodeStatus(id, true, capacityMib * MIB, reservedMib * MIB, 0, 0, 0);
+    }
+
+    @Test
+    void shouldCountAMoveOnceWhenItsDestinationAlreadyReservesTheArrival() {
+        for (String p : List.of("kv1", "kv2", "kv3")) {
+            host.hosted.put(p, 8 * MIB);
+        }
+        host.peers.add(sized("n2", 20, 0));
+        host.peers.add(sized("n3", 24, 0));
+        Evacuator e = evacuator(2, 60_000);
+        stepUntilIdle(e);
+        assertThat(host.requests).extracting(MigrationRequest::toNode).containsExactly("n3", "n2");
+
+        // Both destinations have reserved their arrivals; kv2 commits while kv1 is still moving.
+        host.peers.set(0, sized("n2", 20, 8));
+        host.peers.set(1, sized("n3", 24, 8));
+        host.finish("kv2", "n2", MigrationOutcome.COMMITTED);
+        stepUntilIdle(e);
+        // n3 has 16 MiB free (kv1 counted once), n2 12: kv3 goes to n3 whatever the timing of the reports.
+        assertThat(host.requests).extracting(MigrationRequest::toNode).containsExactly("n3", "n2", "n3");
+    }
+
     @Test
     void shouldCordonFirstThenMoveTwoAtATimeCountingPlannedMemory() {
         host.hosted.put("a", 300 * MIB);

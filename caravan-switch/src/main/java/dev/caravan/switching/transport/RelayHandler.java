@@ -69,8 +69,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Closes only the side that failed; closing it flushes what is already queued for the other
+     * side before that one is closed too ({@link TransportSession#onClosed}), so a failure on one
+     * connection never drops bytes the other has yet to send.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.closeBoth();
+        ctx.close();
     }
 }

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
@@ -40,13 +42,15 @@ import java.util.concurrent.atomic.LongAdder;
  * was sent yet, so this is safe). See {@link TransportSession} for closing rules.
  *
  * <p>Threading: a connection and its backend connection live on one event loop of the shared
- * {@link SwitchEventLoops}; {@link #close} may be called from any thread.
+ * {@link SwitchEventLoops} — its NIO loops in {@link RelayMode#COPY} (see that class for the epoll
+ * half-close defect this avoids), its epoll loops for splice; {@link #close} may be called from any thread.
  */
 public final class TransportFrontend implements Frontend {
     private final FrontendSpec spec;
     private final Dispatcher dispatcher;
     private final SwitchEventLoops loops;
     private final RelayMode relayMode;
+    private final Class<? extends Channel> socketClass;
     private final Channel serverChannel;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger clientConnections = new AtomicInteger();
@@ -74,9 +78,12 @@ public final class TransportFrontend implements Frontend {
         this.loops = loops;
         this.relayMode = relayMode;
         this.dispatcher = context.dispatcher(spec, spec.routes().getFirst());
+        // COPY carries half-closes, which Netty 4.2.13's epoll loses data on (see SwitchEventLoops).
+        boolean splice = relayMode == RelayMode.SPLICE;
+        this.socketClass = splice ? loops.socketChannelClass() : NioSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
-                .group(loops.group())
-                .channel(loops.serverChannelClass())
+                .group(splice ? loops.group() : loops.nioGroup())
+                .channel(splice ? loops.serverChannelClass() : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -106,7 +113,7 @@ public final class TransportFrontend implements Frontend {
         clients.add(client);
         clientConnections.incrementAndGet();
         client.closeFuture().addListener(f -> clientConnections.decrementAndGet());
-        new TransportSession(client, dispatcher, loops.socketChannelClass(), relayMode, dispatched, refused).start();
+        new TransportSession(client, dispatcher, socketClass, relayMode, dispatched, refused).start();
     }
 
     public RelayMode relayMode() {

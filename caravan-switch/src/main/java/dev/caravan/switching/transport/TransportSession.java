@@ -159,7 +159,8 @@ final class TransportSession {
         }
     }
 
-    void closeBoth() {
+    /** Splice failed: the bytes in its pipe are lost anyway, so both sides are closed at once. */
+    private void closeBoth() {
         client.close();
         if (backend != null) {
             backend.close();

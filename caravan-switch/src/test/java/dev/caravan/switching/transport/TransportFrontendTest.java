@@ -89,6 +89,37 @@ class TransportFrontendTest {
         }
     }
 
+    /**
+     * The client half-closes first, then reads slowly through a small receive buffer while the
+     * backend writes 10 MiB and closes at once: the switch's socket to the client fills up after
+     * that side's input has ended. On Netty 4.2.13 epoll this lost MiBs (clean EOF early).
+     */
+    @Test
+    void shouldDeliverEverythingTheBackendWroteBeforeClosingToASlowClientThatHalfClosed() throws Exception {
+        byte[] down = randomBytes(TEN_MIB, 5);
+        try (RawBackend backend = new RawBackend(s -> {
+            s.getInputStream().readAllBytes();
+            s.getOutputStream().write(down);
+        }); TransportFrontend f = frontend(FixedListDispatcher.of(backend.address()), RelayMode.COPY);
+             Socket c = new Socket()) {
+            c.setReceiveBufferSize(4096);
+            c.connect(f.address());
+            c.setSoTimeout(20_000);
+            c.getOutputStream().write(randomBytes(1 << 20, 6));
+            c.shutdownOutput();
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            InputStream in = c.getInputStream();
+            byte[] chunk = new byte[1024];
+            long total = 0;
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                digest.update(chunk, 0, n);
+                total += n;
+            }
+            assertThat(total).isEqualTo(down.length);
+            assertThat(digest.digest()).isEqualTo(sha256(down));
+        }
+    }
+
     @Test
     void shouldRelayBothWaysAtOnceUnderBackpressureAndCarryTheFin() throws Exception {
         RelayMode mode = RelayMode.COPY;
