@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -91,6 +92,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     private final long headTimeoutNs;
     private final long idleTimeoutNs;
     private final Runnable onClientTimer = this::onClientTimer;
+    private final ChannelFutureListener lingerThenClose = this::lingerThenClose;
     /** The head timer runs: the connection is new, or a byte arrived while a request head was awaited. */
     private boolean headClockRunning;
     private long headSinceNs;
@@ -583,7 +585,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     private void writeToClient(HttpExchange ex, HttpObject part, boolean last) {
         ex.responseStarted = true;
         if (last && !ex.clientKeepAlive || last && stopped && inOrder.size() == 1) {
-            ctx.writeAndFlush(part).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(part).addListener(stopped ? lingerThenClose : ChannelFutureListener.CLOSE);
             needsFlush = false;
             return;
         }
@@ -592,6 +594,24 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         if (!last && ex.backend != null && !ctx.channel().isWritable()) {
             ex.backend.config().setAutoRead(false); // resumed in channelWritabilityChanged
         }
+    }
+
+    /**
+     * After the switch's last answer to a client it stopped reading (malformed, oversized or too
+     * slow input): the client may still be sending, and closing a socket with unread input sends
+     * a reset, which can destroy the answer before the client reads it. So the switch only shuts
+     * its output (FIN), reads and drops what still comes, and closes when the client does or
+     * after {@link HttpLimits#LINGER_MS} (Apache's and HAProxy's lingering close).
+     */
+    private void lingerThenClose(ChannelFuture written) {
+        Channel ch = written.channel();
+        if (!written.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+            ch.close();
+            return;
+        }
+        duplex.shutdownOutput();
+        ch.config().setAutoRead(true); // what arrives is dropped: nothing is accepted once stopped
+        ctx.executor().schedule(() -> ch.close(), HttpLimits.LINGER_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Writes what the exchanges now at the head of the queue hold, in order, until one is still in progress. */

@@ -32,6 +32,12 @@ public final class HttpLimits {
     /** Dispatches of one request whose backend could not be reached before it was sent. */
     public static final int MAX_UNSENT_ATTEMPTS = 3;
     /**
+     * After a final answer to a client whose input the switch stopped reading (400, 408, 413,
+     * 414, 431), how long it keeps reading and dropping that client's bytes, output shut, before
+     * it closes (so that a reset does not destroy the answer).
+     */
+    public static final long LINGER_MS = 2_000;
+    /**
      * Default {@link HttpTimeouts#backendResponseMs}: from the last byte of a request handed to its
      * backend connection to the response head (HAProxy {@code timeout server}); over it → 504.
      */
