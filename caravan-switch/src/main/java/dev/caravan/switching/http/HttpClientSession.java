@@ -57,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  * "Held" means the whole request is still in memory ({@link HttpExchange#replayable}): a body of
  * at most {@link HttpLimits#MAX_REPLAY_BODY_BYTES}. A bigger body is streamed and never resent.
  * Writes to backends are flushed once per client read batch; writes to the client once per
- * backend read batch.
+ * backend read batch. Timers ({@link HttpTimeouts}): one per exchange for its response head, one
+ * per connection for the request head or idleness, both on this event loop.
  *
  * <p>Threading: everything runs on the client channel's event loop; dispatch futures that
  * complete elsewhere are handed back to it.
@@ -665,7 +666,12 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Called by {@link ClientBytesTap} before the codec sees the bytes. */
+    /**
+     * Called by {@link ClientBytesTap} before the codec sees the bytes. The codec does not say
+     * where one request ends inside a read, so a head whose first bytes came in the same read as
+     * the end of the previous request is timed from its next read (or, with nothing in flight,
+     * by the idle timer): late by one read, never early.
+     */
     void onClientBytes() {
         if (awaitingHead()) {
             headBytesSeen = true;
