@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,6 +37,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection of an {@link HttpContentFrontend}: routes each request on its own,
@@ -54,7 +57,8 @@ import java.util.concurrent.CompletionException;
  * "Held" means the whole request is still in memory ({@link HttpExchange#replayable}): a body of
  * at most {@link HttpLimits#MAX_REPLAY_BODY_BYTES}. A bigger body is streamed and never resent.
  * Writes to backends are flushed once per client read batch; writes to the client once per
- * backend read batch.
+ * backend read batch. Timers ({@link HttpTimeouts}): one per exchange for its response head, one
+ * per connection for the request head or idleness, both on this event loop.
  *
  * <p>Threading: everything runs on the client channel's event loop; dispatch futures that
  * complete elsewhere are handed back to it.
@@ -85,8 +89,27 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     private boolean inClientRead;
     private boolean needsFlush;
 
+    private final HttpTimeouts timeouts;
+    private final long headTimeoutNs;
+    private final long idleTimeoutNs;
+    private final Runnable onClientTimer = this::onClientTimer;
+    private final ChannelFutureListener lingerThenClose = this::lingerThenClose;
+    /** The head timer runs: the connection is new, or a byte arrived while a request head was awaited. */
+    private boolean headClockRunning;
+    private long headSinceNs;
+    /** A byte of the awaited request head arrived (a timeout then answers 408; else it just closes). */
+    private boolean headBytesSeen;
+    /** When the connection last became idle: nothing in flight, no byte of a next request. */
+    private long idleSinceNs;
+    /** The one client timer (head or idle); it re-checks the state when it fires. */
+    private ScheduledFuture<?> clientTimer;
+    private long clientTimerDeadlineNs;
+
     HttpClientSession(HttpContentFrontend frontend) {
         this.frontend = frontend;
+        this.timeouts = frontend.timeouts();
+        this.headTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeouts.requestHeadMs());
+        this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeouts.clientIdleMs());
     }
 
     @Override
@@ -100,6 +123,9 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         this.forwardedFor = AsciiString.cached(ip);
         this.forwarded = AsciiString.cached("for=" + (clientAddress instanceof Inet6Address ? "\"[" + ip + "]\"" : ip) + ";proto=http");
         frontend.onClientOpened();
+        headClockRunning = true; // a new connection has requestHeadMs for its first request
+        headSinceNs = System.nanoTime();
+        armClientTimer(headSinceNs + headTimeoutNs);
         ctx.fireChannelActive();
     }
 
@@ -124,10 +150,15 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         }
         backendsToFlush.clear();
         flushResponses();
+        if (headClockRunning && awaitingHead()) {
+            armClientTimer(headSinceNs + headTimeoutNs); // part of a head arrived: armed here, not per read
+        }
         ctx.fireChannelReadComplete();
     }
 
     private void onRequestHead(HttpRequest request) {
+        headClockRunning = false;
+        headBytesSeen = false;
         if (stopped || closing) {
             upload = null;
             return;
@@ -193,6 +224,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         if (last) {
             upload = null;
             ex.requestComplete = true;
+            onMaybeIdle();
         }
         if (part.decoderResult().isFailure()) {
             part.release();
@@ -217,9 +249,11 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         } else if (ex.replayable && ex.bodyBytes <= HttpLimits.MAX_REPLAY_BODY_BYTES) {
             ex.hold(part);
             writeToBackend(ex.backend, part.retainedDuplicate());
+            armResponseTimerIfComplete(ex);
         } else {
             ex.releaseBody(); // everything held was written already; from here on the body streams
             writeToBackend(ex.backend, part);
+            armResponseTimerIfComplete(ex);
         }
     }
 
@@ -295,6 +329,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         }
         ex.backend = backend;
         ex.written = false;
+        ex.responseHeadArrived = false;
         ex.sentNs = System.nanoTime();
         BackendHandler handler = backend.pipeline().get(BackendHandler.class);
         handler.assign(this, ex);
@@ -309,6 +344,37 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         flushLater(backend);
+        armResponseTimerIfComplete(ex);
+    }
+
+    /** Starts the backend response timer once the whole request is on its backend connection. */
+    private void armResponseTimerIfComplete(HttpExchange ex) {
+        if (ex.requestComplete && ex.backend != null && ex.responseTimer == null && !ex.responseHeadArrived) {
+            ex.responseTimer = ctx.executor().schedule(() -> onResponseTimeout(ex), timeouts.backendResponseMs(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * No response head within {@link HttpTimeouts#backendResponseMs}: {@code 504} in order, the
+     * backend connection closed (its response may still come, so it is never pooled), a failure
+     * for the dispatcher. Not sent again even when idempotent: the backend may be carrying it out,
+     * and a backend that hangs would make every retry wait as long again.
+     */
+    private void onResponseTimeout(HttpExchange ex) {
+        ex.responseTimer = null;
+        if (ex.backend == null || ex.responseHeadArrived) {
+            return;
+        }
+        Channel backend = detach(ex);
+        backend.close();
+        ex.closeTicket("no response head from " + backend.remoteAddress() + " within " + timeouts.backendResponseMs() + " ms");
+        ex.releaseBody();
+        if (ex.abandoned) {
+            return;
+        }
+        answer(ex, ErrorResponses.of(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within "
+                + timeouts.backendResponseMs() + " ms; the request may or may not have been carried out"));
     }
 
     private void writeToBackend(Channel backend, HttpContent part) {
@@ -337,6 +403,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     private Channel detach(HttpExchange ex) {
         Channel backend = ex.backend;
         ex.backend = null;
+        ex.cancelResponseTimer();
         backend.pipeline().get(BackendHandler.class).assign(null, null);
         return backend;
     }
@@ -357,6 +424,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     /** The backend connection died while {@code ex} was on it (it is closed or closing). */
     void onBackendFailed(HttpExchange ex, String why) {
         ex.backend = null;
+        ex.cancelResponseTimer();
         if (ex.responseStarted) {
             ex.closeTicket(why);
             ctx.close(); // part of the response went out: the client can only learn of the failure by the close
@@ -382,6 +450,8 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
 
     /** The head of {@code ex}'s response arrived from its backend. */
     void onResponseHead(HttpExchange ex, HttpResponse response) {
+        ex.responseHeadArrived = true;
+        ex.cancelResponseTimer();
         HttpHeaders h = response.headers();
         if (response.status().code() == 421 && h.contains(MOVED_HEADER)) {
             ex.discardingResponse = true;
@@ -459,6 +529,11 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
 
     /** Answers {@code ex} (or a new exchange for input that is not a request) with {@code status}, then reads no more. */
     private void answerAndStop(HttpResponseStatus status, HttpExchange ex) {
+        answerAndStop(status, ex, "request rejected (" + status.reasonPhrase()
+                + "): send well-formed HTTP/1.1 within the switch's limits");
+    }
+
+    private void answerAndStop(HttpResponseStatus status, HttpExchange ex, String line) {
         closing = true;
         stopped = true;
         upload = null;
@@ -468,8 +543,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
             target = new HttpExchange(null, null, null, false);
             inOrder.add(target);
         }
-        answer(target, ErrorResponses.of(status, "request rejected (" + status.reasonPhrase()
-                + "): send well-formed HTTP/1.1 within the switch's limits"));
+        answer(target, ErrorResponses.of(status, line));
     }
 
     /** Gives {@code ex} the switch's own complete answer (never after part of another was written). */
@@ -499,6 +573,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
             if (last) {
                 inOrder.pollFirst();
                 writeReady();
+                onMaybeIdle();
             }
         } else {
             ex.holdResponse(part);
@@ -511,7 +586,7 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
     private void writeToClient(HttpExchange ex, HttpObject part, boolean last) {
         ex.responseStarted = true;
         if (last && !ex.clientKeepAlive || last && stopped && inOrder.size() == 1) {
-            ctx.writeAndFlush(part).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(part).addListener(stopped ? lingerThenClose : ChannelFutureListener.CLOSE);
             needsFlush = false;
             return;
         }
@@ -520,6 +595,24 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         if (!last && ex.backend != null && !ctx.channel().isWritable()) {
             ex.backend.config().setAutoRead(false); // resumed in channelWritabilityChanged
         }
+    }
+
+    /**
+     * After the switch's last answer to a client it stopped reading (malformed, oversized or too
+     * slow input): the client may still be sending, and closing a socket with unread input sends
+     * a reset, which can destroy the answer before the client reads it. So the switch only shuts
+     * its output (FIN), reads and drops what still comes, and closes when the client does or
+     * after {@link HttpLimits#LINGER_MS} (Apache's and HAProxy's lingering close).
+     */
+    private void lingerThenClose(ChannelFuture written) {
+        Channel ch = written.channel();
+        if (!written.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+            ch.close();
+            return;
+        }
+        duplex.shutdownOutput();
+        ch.config().setAutoRead(true); // what arrives is dropped: nothing is accepted once stopped
+        ctx.executor().schedule(() -> ch.close(), HttpLimits.LINGER_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Writes what the exchanges now at the head of the queue hold, in order, until one is still in progress. */
@@ -573,10 +666,89 @@ final class HttpClientSession extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * Called by {@link ClientBytesTap} before the codec sees the bytes. The codec does not say
+     * where one request ends inside a read, so a head whose first bytes came in the same read as
+     * the end of the previous request is timed from its next read (or, with nothing in flight,
+     * by the idle timer): late by one read, never early.
+     */
+    void onClientBytes() {
+        if (awaitingHead()) {
+            headBytesSeen = true;
+            if (!headClockRunning) {
+                headClockRunning = true;
+                headSinceNs = System.nanoTime();
+            }
+        }
+    }
+
+    /** Between requests: no body is being read and further requests are accepted. */
+    private boolean awaitingHead() {
+        return upload == null && !closing && !stopped;
+    }
+
+    /** Starts the idle clock if nothing is in flight now and no next request has begun. */
+    private void onMaybeIdle() {
+        if (inOrder.isEmpty() && awaitingHead() && !headClockRunning) {
+            idleSinceNs = System.nanoTime();
+            armClientTimer(idleSinceNs + idleTimeoutNs);
+        }
+    }
+
+    /** The deadline the client's state calls for now, or {@link Long#MAX_VALUE} for none. */
+    private long clientDeadlineNs() {
+        if (!awaitingHead()) {
+            return Long.MAX_VALUE; // a body is read (its backend's timer bounds the exchange) or the connection ends
+        }
+        if (headClockRunning) {
+            return headSinceNs + headTimeoutNs;
+        }
+        return inOrder.isEmpty() ? idleSinceNs + idleTimeoutNs : Long.MAX_VALUE;
+    }
+
+    /**
+     * Makes the timer fire by {@code deadlineNs}. A timer already due sooner is kept: it re-checks
+     * the state when it fires, so a keep-alive connection schedules about once per idle timeout,
+     * not once per request.
+     */
+    private void armClientTimer(long deadlineNs) {
+        if (clientTimer != null) {
+            if (clientTimerDeadlineNs - deadlineNs <= 0) {
+                return;
+            }
+            clientTimer.cancel(false);
+        }
+        clientTimerDeadlineNs = deadlineNs;
+        clientTimer = ctx.executor().schedule(onClientTimer, Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void onClientTimer() {
+        clientTimer = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        long deadline = clientDeadlineNs();
+        if (deadline == Long.MAX_VALUE) {
+            return; // re-armed when the connection next becomes idle or a head begins
+        }
+        if (deadline - System.nanoTime() > 0) {
+            armClientTimer(deadline);
+        } else if (headClockRunning && headBytesSeen) {
+            answerAndStop(HttpResponseStatus.REQUEST_TIMEOUT, null, "the request head did not arrive within "
+                    + timeouts.requestHeadMs() + " ms; send the whole head at once");
+        } else {
+            ctx.close(); // an idle keep-alive connection, or one that never sent a byte: no response
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         frontend.onClientClosed();
         upload = null;
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
         HttpExchange ex;
         while ((ex = inOrder.pollFirst()) != null) {
             ex.abandoned = true;

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code 414}/{@code 431}/{@code 413} over a limit (then the connection is closed; other
  * clients are unaffected; a {@code 413} waits for the responses to earlier pipelined requests); {@code 503} with {@code Retry-After: 1} when no route matches or no
  * backend is eligible, {@code 503} when the dispatch queue is full or timed out; {@code 502} when
- * the backend failed after a non-idempotent request was sent, or could not be reached three times.
+ * the backend failed after a non-idempotent request was sent, or could not be reached three times;
+ * {@code 504} when it sent no response head in time, {@code 408} (then close) for a request head
+ * that did not arrive in time; idle keep-alive connections are closed ({@link HttpTimeouts}).
  * {@code X-Forwarded-For} and {@code Forwarded} (RFC 7239) are added to every request;
  * {@code Connection: close} from the client closes after its response, from a backend closes
  * only that backend connection.
@@ -50,6 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HttpContentFrontend implements Frontend {
     private final FrontendSpec spec;
     private final SwitchEventLoops loops;
+    private final HttpTimeouts timeouts;
     private final Dispatcher[] dispatchers;
     private final Channel serverChannel;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -59,17 +62,24 @@ public final class HttpContentFrontend implements Frontend {
     private final LongAdder refused = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A front end with the default {@link HttpTimeouts#DEFAULTS timeouts}; see the four-argument constructor. */
+    public HttpContentFrontend(FrontendSpec spec, SwitchContext context, SwitchEventLoops loops) {
+        this(spec, context, loops, HttpTimeouts.DEFAULTS);
+    }
+
     /**
+     * @param timeouts the backend response, client idle and request head timers of every connection
      * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT for a spec that is not CONTENT over HTTP;
      *         UNAVAILABLE when the listen address cannot be bound
      */
-    public HttpContentFrontend(FrontendSpec spec, SwitchContext context, SwitchEventLoops loops) {
+    public HttpContentFrontend(FrontendSpec spec, SwitchContext context, SwitchEventLoops loops, HttpTimeouts timeouts) {
         if (spec.mode() != DispatchMode.CONTENT || spec.protocol() != FrontendProtocol.HTTP) {
             throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name() + " is " + spec.mode() + " over "
                     + spec.protocol() + ", not content-aware HTTP");
         }
         this.spec = spec;
         this.loops = loops;
+        this.timeouts = timeouts;
         this.dispatchers = new Dispatcher[spec.routes().size()];
         for (int i = 0; i < dispatchers.length; i++) {
             dispatchers[i] = context.dispatcher(spec, spec.routes().get(i));
@@ -87,10 +97,11 @@ public final class HttpContentFrontend implements Frontend {
                             return;
                         }
                         clients.add(ch);
-                        ch.pipeline().addLast(
+                        HttpClientSession session = new HttpClientSession(HttpContentFrontend.this);
+                        ch.pipeline().addLast(new ClientBytesTap(session),
                                 new HttpServerCodec(HttpLimits.MAX_INITIAL_LINE_BYTES, HttpLimits.MAX_HEADER_BYTES,
                                         HttpLimits.MAX_CHUNK_BYTES),
-                                new HttpClientSession(HttpContentFrontend.this));
+                                session);
                     }
                 });
         ChannelFuture bound = b.bind(spec.listen()).awaitUninterruptibly();
@@ -104,6 +115,10 @@ public final class HttpContentFrontend implements Frontend {
     BackendConnectionPool poolFor(EventLoop loop) {
         BackendConnectionPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop, l -> new BackendConnectionPool(l, loops.socketChannelClass()));
+    }
+
+    HttpTimeouts timeouts() {
+        return timeouts;
     }
 
     Dispatcher dispatcher(int route) {

@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One request of a client connection, from its head to the last byte of its response: its
@@ -51,6 +52,10 @@ final class HttpExchange {
     Channel backend;
     /** The request's head reached a backend connection's socket (its fate is unknown if that connection dies). */
     boolean written;
+    /** Bounds the wait for the response head of the current send (null: not waiting, or not armed yet). */
+    ScheduledFuture<?> responseTimer;
+    /** The current send's backend sent its response head (a {@code 421} one included). */
+    boolean responseHeadArrived;
     /** The one retry after a written request failed was used. */
     boolean retried;
     int unsentAttempts;
@@ -100,6 +105,14 @@ final class HttpExchange {
         if (ticket != null) {
             ticket.close();
             ticket = null;
+        }
+    }
+
+    /** Stops the response timer, if it runs. */
+    void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
         }
     }
 

@@ -31,6 +31,28 @@ public final class HttpLimits {
     public static final int MAX_MOVED_HOPS = 3;
     /** Dispatches of one request whose backend could not be reached before it was sent. */
     public static final int MAX_UNSENT_ATTEMPTS = 3;
+    /**
+     * After a final answer to a client whose input the switch stopped reading (400, 408, 413,
+     * 414, 431), how long it keeps reading and dropping that client's bytes, output shut, before
+     * it closes (so that a reset does not destroy the answer).
+     */
+    public static final long LINGER_MS = 2_000;
+    /**
+     * Default {@link HttpTimeouts#backendResponseMs}: from the last byte of a request handed to its
+     * backend connection to the response head (HAProxy {@code timeout server}); over it → 504.
+     */
+    public static final long BACKEND_RESPONSE_TIMEOUT_MS = 30_000;
+    /**
+     * Default {@link HttpTimeouts#clientIdleMs}: a keep-alive connection with nothing in flight and
+     * no byte of a next request is closed after it (HAProxy {@code timeout http-keep-alive}).
+     */
+    public static final long CLIENT_IDLE_TIMEOUT_MS = 60_000;
+    /**
+     * Default {@link HttpTimeouts#requestHeadMs}: a request head must be complete within it of its
+     * first byte (of the accept, for a connection's first request); over it → 408 and close
+     * (HAProxy {@code timeout http-request}: slowloris).
+     */
+    public static final long REQUEST_HEAD_TIMEOUT_MS = 10_000;
 
     private HttpLimits() {
     }
