@@ -69,8 +69,9 @@ public final class BenchSwitchCommand implements Callable<Integer> {
     @Option(names = "--replicas", defaultValue = "3", description = "replicas of the HTTP sample (default: ${DEFAULT-VALUE})")
     int replicas;
 
-    @Option(names = "--wrk-threads", defaultValue = "2",
-            description = "wrk threads through a balancer; direct uses one per replica (default: ${DEFAULT-VALUE})")
+    @Option(names = "--wrk-threads", defaultValue = "0",
+            description = "wrk threads through a balancer; direct uses one per replica (default: as many as replicas,"
+                    + " so every path is driven by the same load generator)")
     int wrkThreads;
 
     @Option(names = "--haproxy-threads", paramLabel = "N",
@@ -193,6 +194,9 @@ public final class BenchSwitchCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (wrkThreads == 0) {
+            wrkThreads = replicas;
+        }
         if (seconds < 1 || rounds < 1 || replicas < 1 || replicas > 64 || wrkThreads < 1 || respRequests < 1
                 || respPipelinedRequests < 1 || respClients < 1 || !(rateFraction > 0 && rateFraction <= 1)
                 || (haproxyThreads != null && (haproxyThreads < 1 || haproxyThreads > 64))) {

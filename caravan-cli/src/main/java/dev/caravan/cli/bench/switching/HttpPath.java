@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param name       short name, also the JSON key ({@link #DIRECT}, {@link #HAPROXY}, ...)
  * @param targets    where clients connect: the replicas themselves (direct) or the balancer
- * @param wrkThreads wrk threads: 2 through a balancer; one per replica direct (each wrk thread
- *                   connects to one address)
+ * @param wrkThreads wrk threads: one per replica direct (each wrk thread connects to one address), and by
+ *                   default as many through a balancer, so that every path has the same generator
  */
 public record HttpPath(String name, String description, List<InetSocketAddress> targets, int wrkThreads) {
     public static final String DIRECT = "direct";
