@@ -67,7 +67,7 @@ public final class Main implements Runnable {
             }
             if (t instanceof DaemonOptions.UsageException u) {
                 // 'caravan naming' and 'caravan node' parse their own options: bad usage all the same.
-                cmd.getErr().println("caravan: " + u.getMessage() + " (see 'caravan " + cmd.getCommandName() + " --help')");
+                cmd.getErr().println("caravan: " + u.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
                 return 2;
             }
             cmd.getErr().println("caravan: unexpected failure: " + t);
@@ -75,8 +75,8 @@ public final class Main implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("caravan: " + ex.getMessage() + " (see 'caravan "
-                    + ex.getCommandLine().getCommandName() + " --help')");
+            ex.getCommandLine().getErr().println("caravan: " + ex.getMessage() + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         return cl.execute(args);

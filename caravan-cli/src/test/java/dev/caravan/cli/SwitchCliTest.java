@@ -82,7 +82,7 @@ class SwitchCliTest {
         Console.Result taken = Console.run("switch", "add", "shop", "--listen", "127.0.0.1:0", "--protocol", "tcp", "--mode", "transport",
                 "--backends", "name:x", "--switch", admin);
         assertThat(taken.exitCode()).isEqualTo(1);
-        assertThat(taken.err().strip()).isEqualTo("caravan: front end shop already exists; delete it first [ALREADY_EXISTS]");
+        assertThat(taken.err().strip()).isEqualTo("caravan: front end shop already exists; remove it first ('caravan switch remove shop') [ALREADY_EXISTS]");
 
         Console.Result removed = Console.run("switch", "remove", "shop", "--switch", admin, "--json");
         assertThat(removed.exitCode()).as(removed.err()).isZero();
@@ -97,7 +97,7 @@ class SwitchCliTest {
         Console.Result selector = Console.run("switch", "add", "x", "--listen", "127.0.0.1:0", "--protocol", "tcp", "--mode", "transport",
                 "--backends", "web", "--switch", "127.0.0.1:1");
         assertThat(selector.exitCode()).isEqualTo(1);
-        assertThat(selector.err().strip()).startsWith("caravan: caravan switch add: backends: backend selector 'web' not understood")
+        assertThat(selector.err().strip()).startsWith("caravan: options: backends: backend selector 'web' not understood")
                 .endsWith("[INVALID_ARGUMENT]").doesNotContain("\n");
         Console.Result affinity = Console.run("switch", "add", "x", "--listen", "127.0.0.1:0", "--protocol", "http", "--mode", "content",
                 "--backends", "prefix:x", "--affinity", "cookie", "--switch", "127.0.0.1:1");

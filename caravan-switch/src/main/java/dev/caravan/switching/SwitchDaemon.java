@@ -221,7 +221,7 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
                 throw ErrorCode.UNAVAILABLE.exception("switch " + config.id() + " is stopping");
             }
             if (frontends.containsKey(spec.name())) {
-                throw ErrorCode.ALREADY_EXISTS.exception("front end " + spec.name() + " already exists; delete it first");
+                throw ErrorCode.ALREADY_EXISTS.exception("front end " + spec.name() + " already exists; remove it first ('caravan switch remove " + spec.name() + "')");
             }
             Frontend f;
             try {

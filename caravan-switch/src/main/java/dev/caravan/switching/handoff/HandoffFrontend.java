@@ -108,8 +108,7 @@ public final class HandoffFrontend implements Frontend {
             address = (InetSocketAddress) listener.getLocalAddress();
         } catch (IOException e) {
             sender.close();
-            throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on " + spec.listen() + ": "
-                    + HandoffSender.describe(e));
+            throw dev.caravan.switching.BindFailure.of(spec.name(), spec.listen(), e);
         }
         acceptor = Thread.ofPlatform().daemon(true).name("handoff-" + spec.name() + "-accept").start(this::acceptLoop);
     }

@@ -106,8 +106,7 @@ public final class HttpContentFrontend implements Frontend {
                 });
         ChannelFuture bound = b.bind(spec.listen()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on " + spec.listen()
-                    + ": " + bound.cause().getMessage() + "; choose a free address");
+            throw dev.caravan.switching.BindFailure.of(spec.name(), spec.listen(), bound.cause());
         }
         this.serverChannel = bound.channel();
     }

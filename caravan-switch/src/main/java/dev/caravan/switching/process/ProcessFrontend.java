@@ -80,8 +80,7 @@ public final class ProcessFrontend implements Frontend {
                     ServerOptions.defaults().withBind(spec.listen()).withName("switch-" + spec.name()));
         } catch (UncheckedIOException e) {
             forwarder.close();
-            throw ErrorCode.UNAVAILABLE.exception("front end " + spec.name() + " cannot listen on "
-                    + spec.listen().getHostString() + ":" + spec.listen().getPort() + ": " + e.getCause().getMessage());
+            throw dev.caravan.switching.BindFailure.of(spec.name(), spec.listen(), e.getCause());
         }
     }
 

@@ -76,7 +76,7 @@ public final class SwitchAddCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ObjectNode spec = config != null ? FrontendArgs.fromFile(config, name, routeOptionsGiven())
                 : FrontendArgs.fromOptions(name, listen, protocol, mode, backends, policy, affinity, limits());
-        FrontendSpecJson.parse(spec, config != null ? config.toString() : "caravan switch add", "");
+        FrontendSpecJson.parse(spec, config != null ? config.toString() : "options", "");
         JsonNode reply = target.client().post("/frontends", spec.toString());
         if (target.json) {
             SwitchTarget.printJson(reply);

@@ -39,7 +39,7 @@ public final class SwitchBackendCommands {
         }
     }
 
-    @Command(name = "weight", mixinStandardHelpOptions = true, description = "Set a backend's weight (1..256) in every route that has it.")
+    @Command(name = "weight", mixinStandardHelpOptions = true, description = "Set a backend's weight (1..256) in every route that has it; round robin and affinity ignore weights.")
     public static final class Weight extends Action {
         @Parameters(index = "1", paramLabel = "N", description = "the new weight, 1..256")
         int weight;
@@ -51,7 +51,9 @@ public final class SwitchBackendCommands {
 
         @Override
         String describe(JsonNode reply) {
-            return "backend " + backend + ": weight " + reply.path("weight").asInt();
+            return "backend " + backend + ": weight " + reply.path("weight").asInt()
+                    + " (used by weighted-round-robin, least-connections, power-of-two and the load bound of consistent-hash;"
+                    + " round robin and affinity ignore weights)";
         }
     }
 
