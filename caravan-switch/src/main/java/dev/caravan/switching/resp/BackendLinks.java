@@ -48,7 +48,7 @@ final class BackendLinks implements AutoCloseable {
     private Optional<InetSocketAddress> where(String id) {
         try {
             return context.naming().lookup("process/" + id).map(BackendLinks::address);
-        } catch (CaravanException | UnsupportedOperationException e) {
+        } catch (CaravanException e) {
             // Naming unreachable for now: the address the member had when the forwarder was made.
             return Optional.empty();
         }
