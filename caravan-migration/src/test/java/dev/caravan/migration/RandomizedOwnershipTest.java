@@ -191,9 +191,10 @@ class RandomizedOwnershipTest {
             stopped.clear();
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<String>> running = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
             for (Op op : ops) {
                 CompletableFuture<String> f = new CompletableFuture<>();
-                Thread.ofVirtual().name("op-" + op.kind()).start(() -> {
+                threads.add(Thread.ofVirtual().name("op " + op).start(() -> {
                     try {
                         go.await();
                         long startNs = System.nanoTime();
@@ -203,7 +204,7 @@ class RandomizedOwnershipTest {
                     } catch (Throwable t) {
                         f.complete(op + " → threw " + t);
                     }
-                });
+                }));
                 running.add(f);
             }
             AckedWrites.Background writer = writes.writeContinuously(ops.getFirst().name());
@@ -215,13 +216,29 @@ class RandomizedOwnershipTest {
                         outcomes.add(f.get(30, TimeUnit.SECONDS));
                     } catch (TimeoutException e) {
                         throw new AssertionError("seed " + seed + ": an operation hung (reproduce with -D" + SEED_PROPERTY + "="
-                                + seed + "): " + ops + "\nsequence:\n  " + String.join("\n  ", history));
+                                + seed + "): " + ops + "\nsequence:\n  " + String.join("\n  ", history)
+                                + "\nwhere the unfinished operations were:\n" + stacks(threads));
                     }
                 }
             } finally {
                 writer.stop();
             }
             return outcomes;
+        }
+
+        /** The stacks of the threads still alive, so that a hang names where it waits. */
+        private static String stacks(List<Thread> threads) {
+            StringBuilder b = new StringBuilder();
+            for (Thread t : threads) {
+                if (!t.isAlive()) {
+                    continue;
+                }
+                b.append("  ").append(t.getName()).append(" (").append(t.getState()).append(")\n");
+                for (StackTraceElement e : t.getStackTrace()) {
+                    b.append("      at ").append(e).append('\n');
+                }
+            }
+            return b.toString();
         }
 
         private String perform(Op op) throws Exception {

@@ -1,6 +1,7 @@
 package dev.caravan.migration.testkit;
 
 import dev.caravan.naming.NamingEntry;
+import dev.caravan.naming.Watch;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.RespConnection;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AckedWrites {
     private static final int MAX_REDIRECTS = 3;
+    /** How often a writer waiting for its process to be registered looks whether it was stopped. */
+    private static final long STOP_CHECK_MS = 50;
 
     private final TestCluster cluster;
     private final Map<String, Map<String, String>> acked = new ConcurrentHashMap<>();
@@ -81,7 +86,10 @@ public final class AckedWrites {
         return 0;
     }
 
-    /** Writes one key at a time until stopped, on a virtual thread. */
+    /**
+     * Writes one key at a time until stopped, on a virtual thread; while naming has no owner for
+     * the process it waits for naming to change instead of asking again at once.
+     */
     public Background writeContinuously(String name) {
         return new Background(name);
     }
@@ -93,11 +101,26 @@ public final class AckedWrites {
         private final Thread thread;
 
         private Background(String name) {
+            Semaphore changed = new Semaphore(0);
+            Watch watch = cluster.naming().watch("process/" + name, event -> changed.release());
             thread = Thread.ofVirtual().name("writer-" + name).start(() -> {
-                while (!stopped.get()) {
-                    long n = sequence.incrementAndGet();
-                    send(name, List.<String[]>of(new String[] {"k" + n, "v" + n}), stopped);
-                    attempts.incrementAndGet();
+                try (watch) {
+                    while (!stopped.get()) {
+                        if (cluster.owner(name).isEmpty()) {
+                            // Nothing to write to: wait for naming to change rather than spin on its lock,
+                            // which starved a concurrent deploy's registration on a loaded 2-core run.
+                            changed.drainPermits();
+                            if (cluster.owner(name).isEmpty()) {
+                                changed.tryAcquire(STOP_CHECK_MS, TimeUnit.MILLISECONDS);
+                            }
+                            continue;
+                        }
+                        long n = sequence.incrementAndGet();
+                        send(name, List.<String[]>of(new String[] {"k" + n, "v" + n}), stopped);
+                        attempts.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
         }
