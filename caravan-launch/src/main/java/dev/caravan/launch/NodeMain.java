@@ -33,6 +33,8 @@ public final class NodeMain {
                     + NamingMain.DEFAULT_PORT + ")")
             .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
+            .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
+                    + "free one, -1 opens none")
             .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")
             .value("--lease-ms", "MS", "3000", "naming lease; the node stops answering if it cannot renew it for this long")
             .repeatable("--device", "TYPE=PATH", "a node-local device (path under DATA-DIR/resources) that processes "
@@ -187,7 +189,8 @@ public final class NodeMain {
                 NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
                 4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
                 chunkPoolConfig(options.value("--prefault-reserve"), options.value("--memory-pool-max")),
-                MigrationSettings.defaults(), respLimits(options), processMemoryBytes(options.value("--process-memory")));
+                MigrationSettings.defaults(), respLimits(options), processMemoryBytes(options.value("--process-memory")),
+                options.intValue("--admin-port"));
     }
 
     private static long processMemoryBytes(String value) {

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param migration        the migration engine's deadlines and bounds
  * @param respLimits       request limits of the processes' data and stable endpoints (a deployment
  *                         may override them with settings of the same names, see {@link RespLimits#with})
+ * @param adminPort        the admin port (metrics, events, logs over HTTP, see ObserveServer): 0 picks a free
+ *                         one, -1 opens none
  * @param processMemoryBytes the node's process-memory capacity: the sum of the paged-memory capacities
  *                         ({@code deploy --memory}) of the processes it may host. Free memory, by which
  *                         deploys and drains place processes, is this minus the capacities of the
@@ -36,7 +38,7 @@ import java.util.regex.Pattern;
 public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir,
                          long leaseTtlMs, String token, int mailboxCapacity, java.util.Map<String, String> devices,
                          long stopDeadlineMs, ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration,
-                         RespLimits respLimits, long processMemoryBytes) {
+                         RespLimits respLimits, long processMemoryBytes, int adminPort) {
     /** The stop deadline unless told otherwise. */
     public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
     /** The smallest process-memory capacity accepted. */
@@ -63,9 +65,22 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
         if (stopDeadlineMs < 100 || stopDeadlineMs > 600_000) {
             throw ErrorCode.INVALID_ARGUMENT.exception("stop deadline must be 100..600000 ms, got " + stopDeadlineMs);
         }
+        if (adminPort < -1 || adminPort > 65535) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--admin-port must be a TCP port (0 picks a free one, -1 opens none), got "
+                    + adminPort);
+        }
         if (processMemoryBytes < MIN_PROCESS_MEMORY_BYTES) {
             throw ErrorCode.INVALID_ARGUMENT.exception("--process-memory must be at least 1m, got " + processMemoryBytes + " bytes");
         }
+    }
+
+    /** A node whose admin port is any free one. */
+    public NodeConfig(String nodeId, String bindHost, int controlPort, InetSocketAddress naming, Path dataDir, long leaseTtlMs,
+                      String token, int mailboxCapacity, java.util.Map<String, String> devices, long stopDeadlineMs,
+                      ChunkPool.Config chunkPool, dev.caravan.migration.MigrationSettings migration, RespLimits respLimits,
+                      long processMemoryBytes) {
+        this(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, stopDeadlineMs,
+                chunkPool, migration, respLimits, processMemoryBytes, 0);
     }
 
     /** A node whose process-memory capacity is the machine's ({@link #defaultProcessMemoryBytes}). */
@@ -107,31 +122,37 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
     /** The same settings with another stop deadline. */
     public NodeConfig withStopDeadlineMs(long ms) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices, ms,
-                chunkPool, migration, respLimits, processMemoryBytes);
+                chunkPool, migration, respLimits, processMemoryBytes, adminPort);
     }
 
     /** The same settings with another memory pool. */
     public NodeConfig withChunkPool(ChunkPool.Config pool) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, pool, migration, respLimits, processMemoryBytes);
+                stopDeadlineMs, pool, migration, respLimits, processMemoryBytes, adminPort);
     }
 
     /** The same settings with other migration settings. */
     public NodeConfig withMigration(dev.caravan.migration.MigrationSettings settings) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, settings, respLimits, processMemoryBytes);
+                stopDeadlineMs, chunkPool, settings, respLimits, processMemoryBytes, adminPort);
     }
 
     /** The same settings with other request limits for the processes' endpoints. */
     public NodeConfig withRespLimits(RespLimits limits) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, migration, limits, processMemoryBytes);
+                stopDeadlineMs, chunkPool, migration, limits, processMemoryBytes, adminPort);
     }
 
     /** The same settings with another process-memory capacity. */
     public NodeConfig withProcessMemoryBytes(long bytes) {
         return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
-                stopDeadlineMs, chunkPool, migration, respLimits, bytes);
+                stopDeadlineMs, chunkPool, migration, respLimits, bytes, adminPort);
+    }
+
+    /** The same settings with another admin port (0: any free one, -1: none). */
+    public NodeConfig withAdminPort(int port) {
+        return new NodeConfig(nodeId, bindHost, controlPort, naming, dataDir, leaseTtlMs, token, mailboxCapacity, devices,
+                stopDeadlineMs, chunkPool, migration, respLimits, processMemoryBytes, port);
     }
 
     /** Defaults for a loopback node. */

@@ -84,6 +84,12 @@ public final class NodeDaemon implements AutoCloseable {
     /** Cordoned: takes no new process (deploy or arrival) until uncordoned. Changed under {@link #lifecycleLock}. */
     private volatile boolean cordoned;
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This node's events (lifecycle steps of the node and its processes), served on the admin port. */
+    private final dev.caravan.observe.EventLog events;
+    /** This node's meters, scraped at the admin port's /metrics. */
+    private final dev.caravan.observe.DaemonMetrics metrics;
+    /** The admin port (null when the configuration opens none). */
+    private volatile dev.caravan.observe.ObserveServer observe;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
         this.config = config;
@@ -97,6 +103,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.lease = new LeaseKeeper(naming, "node/" + config.nodeId(), config.leaseTtlMs(), clock, this::reregister);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("node-" + config.nodeId() + "-ticker").daemon(true).factory());
+        this.events = new dev.caravan.observe.EventLog(config.nodeId());
+        this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -117,6 +125,10 @@ public final class NodeDaemon implements AutoCloseable {
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration());
             node.startHandoff();
+            if (config.adminPort() >= 0) {
+                node.observe = dev.caravan.observe.ObserveServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()),
+                        config.token(), node.metrics, node.events, dev.caravan.observe.LogLines.shared());
+            }
             node.registerSelfAtStart();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
@@ -171,6 +183,22 @@ public final class NodeDaemon implements AutoCloseable {
         return control.address();
     }
 
+    /** The admin port's address (metrics, events, logs), empty when the node opens none. */
+    public java.util.Optional<InetSocketAddress> adminAddress() {
+        dev.caravan.observe.ObserveServer o = observe;
+        return o == null ? java.util.Optional.empty() : java.util.Optional.of(o.address());
+    }
+
+    /** This node's event ring: publish lifecycle steps here. */
+    public dev.caravan.observe.EventLog events() {
+        return events;
+    }
+
+    /** This node's meter registry. */
+    public dev.caravan.observe.DaemonMetrics metrics() {
+        return metrics;
+    }
+
     /** Free memory this node keeps warm for arriving processes (its chunk pool), in bytes. */
     long warmBytes() {
         return chunkPool.pooledBytes();
@@ -186,6 +214,9 @@ public final class NodeDaemon implements AutoCloseable {
                 "schedulable", String.valueOf(!cordoned)));
         if (handoff != null) {
             attributes.put("handoff", handoff.path().toString());
+        }
+        if (observe != null) {
+            attributes.put("admin", config.bindHost() + ":" + observe.address().getPort());
         }
         naming.register(leaseId, new NamingEntry("node/" + config.nodeId(), config.nodeId(), config.bindHost(),
                 control.port(), 0, attributes, leaseId));
@@ -780,6 +811,8 @@ public final class NodeDaemon implements AutoCloseable {
         peerLinks.values().forEach(all::close);
         all.run(bundles::close);
         all.run(chunkPool::close);
+        all.close(observe);
+        all.run(metrics::close);
         if (started) {
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopped");
         }

@@ -1,0 +1,68 @@
+package dev.caravan.observe;
+
+import java.util.Locale;
+
+/**
+ * What happened, for every lifecycle step a daemon reports. The label ({@code migration-phase})
+ * is what JSON, the CLI and the dashboard show; it is part of the event format (version 1) and
+ * never changes meaning. New kinds may be added; readers must accept kinds they do not know.
+ */
+public enum EventKind {
+    /** A daemon started (subject: its id). */
+    DAEMON_STARTED,
+    /** A daemon is stopping; the message says why (SIGTERM, shutdown request, critical failure). */
+    DAEMON_STOPPING,
+    /** A node's lease was lost: it stops answering for its processes. */
+    LEASE_LOST,
+    /** A node registered with naming (seen by naming or a watcher). */
+    NODE_JOINED,
+    /** A node's registration went away: lease expired or closed. */
+    NODE_LOST,
+    /** A node was cordoned: it takes no new process. */
+    NODE_CORDONED,
+    /** A node was made schedulable again. */
+    NODE_UNCORDONED,
+    /** A drain began; the message says how many processes are to move. */
+    NODE_DRAIN_BEGUN,
+    /** A drain ended; fields say how many moved and how many failed. */
+    NODE_DRAINED,
+    /** A process was deployed (created from a bundle) on a node. */
+    PROCESS_DEPLOYED,
+    /** A process started running (its start hook returned). */
+    PROCESS_STARTED,
+    /** A process was stopped on request. */
+    PROCESS_STOPPED,
+    /** A process failed; the message says why. */
+    PROCESS_FAILED,
+    /** A migration or clone began: fields {@code mode}, {@code to}. */
+    MIGRATION_BEGUN,
+    /** A migration entered a phase: fields {@code phase}, {@code round}, {@code bytes}. */
+    MIGRATION_PHASE,
+    /** A migration committed: fields {@code downtimeMs}, {@code bytes}, {@code rounds}. */
+    MIGRATION_COMMITTED,
+    /** A migration rolled back; the message says why and where the process runs now. */
+    MIGRATION_ROLLED_BACK,
+    /** A clone finished: the copy runs under its new name. */
+    PROCESS_CLONED,
+    /** A checkpoint was written. */
+    PROCESS_CHECKPOINTED,
+    /** A process was restored from a checkpoint. */
+    PROCESS_RESTORED,
+    /** Anything else worth an operator's notice; the message says what. */
+    NOTICE;
+
+    /** The kind as written in the event format: lower case with dashes ({@code migration-phase}). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The kind of a label, or {@link #NOTICE} for a label this version does not know. */
+    public static EventKind ofLabel(String label) {
+        for (EventKind k : values()) {
+            if (k.label().equals(label)) {
+                return k;
+            }
+        }
+        return NOTICE;
+    }
+}
