@@ -50,6 +50,7 @@ public final class LocalCluster implements AutoCloseable {
     private InetSocketAddress switchAdmin;
     private final List<ChildJvm> retiredNamings = new ArrayList<>();
     private InetSocketAddress namingAddress;
+    private InetSocketAddress namingAdmin;
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
 
@@ -164,6 +165,7 @@ public final class LocalCluster implements AutoCloseable {
     private void startNaming(int port) throws IOException, InterruptedException {
         naming = startNamingJvm("naming", port);
         namingAddress = HostPort.parse(naming.awaitReady("address", 60_000));
+        namingAdmin = HostPort.parse(naming.awaitReady("admin", 60_000));
     }
 
     private ChildJvm startNamingJvm(String name, int port) throws IOException {
@@ -248,6 +250,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public InetSocketAddress namingAddress() {
         return namingAddress;
+    }
+
+    /** The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs). */
+    public InetSocketAddress namingAdmin() {
+        return namingAdmin;
     }
 
     /** Node id → control endpoint, in start order. */

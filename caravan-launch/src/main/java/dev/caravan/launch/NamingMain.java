@@ -1,5 +1,13 @@
 package dev.caravan.launch;
 
+import dev.caravan.naming.Watch;
+import dev.caravan.observe.DaemonMetrics;
+import dev.caravan.observe.EventKind;
+import dev.caravan.observe.EventLog;
+import dev.caravan.observe.LogLines;
+import dev.caravan.observe.ObserveServer;
+import dev.caravan.wire.CloseAll;
+
 import dev.caravan.naming.LocalNamingService;
 import dev.caravan.naming.NamingServer;
 import dev.caravan.wire.net.Hello;
@@ -22,6 +30,8 @@ public final class NamingMain {
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan naming", SUMMARY)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to listen on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
+            .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
+                    + "free one, -1 opens none")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NamingMain() {
@@ -43,12 +53,31 @@ public final class NamingMain {
             return 0;
         }
         String bind = options.required("--bind");
+        int adminPort = options.intValue("--admin-port");
+        if (adminPort < -1 || adminPort > 65535) {
+            throw new DaemonOptions.UsageException("--admin-port: " + adminPort + " is not a TCP port (0 picks a free one, -1 opens none)");
+        }
         LocalNamingService service = new LocalNamingService(InstantSource.system());
         NamingServer server = new NamingServer(service, new InetSocketAddress(bind, options.intValue("--port")),
                 Hello.tokenFromEnvironment());
-        System.err.println("naming service listening on " + bind + ":" + server.port());
-        Daemon.announce("{\"role\":\"naming\",\"address\":\"" + bind + ":" + server.port() + "\"}");
-        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), server::close);
+        EventLog events = new EventLog("naming");
+        DaemonMetrics metrics = new DaemonMetrics("naming", "naming");
+        Watch nodes = service.watch("node/", new NodeMembershipEvents(events));
+        ObserveServer observe = adminPort < 0 ? null : ObserveServer.start(new InetSocketAddress(bind, adminPort),
+                Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());
+        String admin = observe == null ? "" : bind + ":" + observe.address().getPort();
+        System.err.println("naming service listening on " + bind + ":" + server.port()
+                + (observe == null ? "" : ", admin (metrics, events, logs) on http://" + admin));
+        events.publish(EventKind.DAEMON_STARTED, "naming", "naming service listening on " + bind + ":" + server.port());
+        Daemon.announce("{\"role\":\"naming\",\"address\":\"" + bind + ":" + server.port() + "\",\"admin\":\"" + admin + "\"}");
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), () -> {
+            CloseAll all = new CloseAll();
+            all.close(nodes);
+            all.close(observe);
+            all.run(metrics::close);
+            all.close(server);
+            all.throwIfFailed("closing the naming service");
+        });
         return 0;
     }
 
