@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * Renders a migration's, clone's or checkpoint's progress on standard error (standard output
  * holds only the result). On a terminal: one line redrawn in place ({@code \r}, at most ten times
  * a second, the phase in colour unless {@code NO_COLOR} is set). Otherwise: plain lines, one per
- * phase change and at most one every half second within a phase; {@link #finish} prints the last
- * figures if they were skipped. Commands with {@code --json} do not create one.
+ * phase or round and at most one every half second within one; {@link #finish} prints the last
+ * figures if they were held back. Commands with {@code --json} do not create one.
  *
  * <p>Fields: phase, bytes and pages sent, the average rate since the first page, pages left; the
  * pre-copy rounds add round, dirty pages and throttle; post-copy and hybrid, once committed, add
@@ -37,6 +37,7 @@ final class ProgressBar implements Consumer<MigrationProgress> {
     private final Clock clock;
     private long lastPrintNs;
     private MigrationPhase lastPhase;
+    private int lastRound = -1;
     private MigrationProgress unprinted;
     private boolean printed;
 
@@ -57,8 +58,8 @@ final class ProgressBar implements Consumer<MigrationProgress> {
     @Override
     public synchronized void accept(MigrationProgress p) {
         long now = clock.nanoTime();
-        boolean phaseChanged = p.phase() != lastPhase;
-        if (!phaseChanged && printed && now - lastPrintNs < (terminal ? TERMINAL_REDRAW_NS : LINE_EVERY_NS)) {
+        boolean stepChanged = p.phase() != lastPhase || p.round() != lastRound;
+        if (!stepChanged && printed && now - lastPrintNs < (terminal ? TERMINAL_REDRAW_NS : LINE_EVERY_NS)) {
             unprinted = p;
             return;
         }
@@ -79,6 +80,7 @@ final class ProgressBar implements Consumer<MigrationProgress> {
     private void print(MigrationProgress p, long now) {
         lastPrintNs = now;
         lastPhase = p.phase();
+        lastRound = p.round();
         unprinted = null;
         printed = true;
         String line = line(p);
