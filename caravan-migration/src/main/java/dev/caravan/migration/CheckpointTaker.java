@@ -6,6 +6,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.CheckpointFormat;
+import dev.caravan.wire.node.MigrationPhase;
 import dev.caravan.wire.node.MigrationProgress;
 import dev.caravan.wire.node.MigrationReport;
 
@@ -65,13 +66,14 @@ final class CheckpointTaker {
             }));
             byte[] buf = new byte[pageSize];
             long statePages = PageBits.count(toWrite);
+            long pagesWritten = 0;
             while (true) {
-                long n = writePages(w, memory, toWrite, buf);
+                pagesWritten += writePages(w, memory, toWrite, buf);
                 rounds++;
                 toWrite = await(runner.onProcessThread(memory::takeDirtyPages));
                 long dirty = PageBits.count(toWrite);
-                progress.accept(new MigrationProgress(dev.caravan.wire.node.MigrationPhase.CHECKPOINT, rounds, n, statePages, w.bytesWritten(), dirty, 0, 0, dirty,
-                        TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), 0));
+                progress.accept(checkpointProgress(MigrationPhase.CHECKPOINT, rounds, pagesWritten, statePages,
+                        w.bytesWritten(), dirty, start));
                 if (dirty <= SMALL_ENOUGH_PAGES || rounds >= MAX_ROUNDS) {
                     break;
                 }
@@ -84,7 +86,7 @@ final class CheckpointTaker {
                 for (int i = 0; i < last.length; i++) {
                     last[i] |= toWrite[i];
                 }
-                writePages(w, memory, last, buf);
+                pagesWritten += writePages(w, memory, last, buf);
                 byte[] state = await(runner.onProcessThread(() -> {
                     BodyWriter sw = new BodyWriter();
                     runner.process().writeState(sw);
@@ -98,6 +100,7 @@ final class CheckpointTaker {
             downtimeMicros = TimeUnit.NANOSECONDS.toMicros(clock.nanoTime() - freezeNs);
             w.finish();
             written = w.bytesWritten();
+            progress.accept(checkpointProgress(MigrationPhase.DONE, rounds, pagesWritten, statePages, written, 0, start));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;
@@ -108,6 +111,15 @@ final class CheckpointTaker {
                 TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - start), downtimeMicros, memory.allocatedBytes(), written, rounds,
                 dev.caravan.wire.node.PreCopyStop.NONE, 0, 0, freezeAtMs, 0, 0, 0, MigrationReport.FaultStats.NONE,
                 MigrationReport.SwitchOverTimes.NONE, MigrationReport.DestinationCosts.NONE, target.toString());
+    }
+
+    /** Progress of a checkpoint: pages and bytes written so far, at the average rate since it started. */
+    private MigrationProgress checkpointProgress(MigrationPhase phase, int rounds, long pagesWritten, long statePages,
+                                                 long bytesWritten, long dirty, long startNs) {
+        long elapsedNs = Math.max(TimeUnit.MILLISECONDS.toNanos(1), clock.nanoTime() - startNs);
+        long rate = bytesWritten == 0 ? 0 : (long) Math.max(1, bytesWritten * 1e9 / elapsedNs);
+        return new MigrationProgress(phase, rounds, pagesWritten, statePages, bytesWritten, dirty, 0, rate, dirty,
+                TimeUnit.NANOSECONDS.toMillis(elapsedNs), 0, 0, 0, 0);
     }
 
     private static long writePages(CheckpointFormat.Writer w, PagedMemory memory, long[] pages, byte[] buf) throws IOException {

@@ -47,6 +47,7 @@ final class PostCopyPusher {
     private long remainingCount;
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong fetchedBytes = new AtomicLong();
+    private final AtomicLong faultsServed = new AtomicLong();
     private volatile long pushed;
     private volatile long pushedBytes;
     private volatile long hint = -1;
@@ -87,10 +88,12 @@ final class PostCopyPusher {
             memory.readPage(send[i], buf);
             w.i64(send[i]).bytes(buf);
         }
+        byte[] answer = w.toBytes();
         fetched.addAndGet(n);
-        fetchedBytes.addAndGet((long) n * buf.length);
+        fetchedBytes.addAndGet(answer.length);
+        faultsServed.incrementAndGet();
         hint = send[n - 1] + 1;
-        return w.toBytes();
+        return answer;
     }
 
     /** Clears page {@code p}; true if it was still missing. Caller holds the lock. */
@@ -194,11 +197,17 @@ final class PostCopyPusher {
         return pushed;
     }
 
+    /** Pages sent in answer to faults (each fault's page and its pre-paged neighbours). */
     long fetched() {
         return fetched.get();
     }
 
-    /** Bytes that crossed the link after resume: pushed frames and fetched pages. */
+    /** Fault requests answered. */
+    long faultsServed() {
+        return faultsServed.get();
+    }
+
+    /** Bytes that crossed the link after resume: pushed frames and fault answers, as encoded. */
     long bytesAfterResume() {
         return pushedBytes + fetchedBytes.get();
     }

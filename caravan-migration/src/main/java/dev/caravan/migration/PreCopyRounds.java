@@ -23,6 +23,7 @@ final class PreCopyRounds {
     private final Clock clock;
     private int rounds;
     private long lastDirty;
+    private long roundPages;
     private double dirtyPagesPerSec;
     private int maxThrottlePercent;
     private PreCopyStop stop = PreCopyStop.NONE;
@@ -49,7 +50,8 @@ final class PreCopyRounds {
         int notShrinking = 0;
         while (true) {
             long roundStart = clock.nanoTime();
-            pages.send(toSend, p -> false, n -> session.progress(0));
+            roundPages = PageBits.count(toSend);
+            pages.send(toSend, p -> false, session::progress);
             rounds++;
             session.afterRound(rounds);
             long[] dirty = session.onProcess(memory::takeDirtyPages);
@@ -58,6 +60,7 @@ final class PreCopyRounds {
             double roundSecs = Math.max(1e-6, (clock.nanoTime() - roundStart) / 1e9);
             dirtyPagesPerSec = lastDirty / roundSecs;
             toSend = dirty;
+            roundPages = lastDirty;
             session.progress(0);
             double budgetBytes = pages.bandwidthBytesPerSec() * maxDowntimeMs / 1000.0;
             long statePages = Math.max(1, memory.allocatedPages());
@@ -86,6 +89,11 @@ final class PreCopyRounds {
 
     int rounds() {
         return rounds;
+    }
+
+    /** Pages of the round being sent; between rounds, of the next one (the pages just found dirty). */
+    long roundPages() {
+        return roundPages;
     }
 
     long lastDirty() {

@@ -73,6 +73,7 @@ final class SourceSession {
     private long[] unsentDirty = new long[0];
     private long statePages;
     private long freezeNs = -1;
+    private long firstPageNs = -1;
     private long resumedNs = -1;
     private MigrationOutcome outcome;
     private String detail = "";
@@ -171,6 +172,7 @@ final class SourceSession {
     }
 
     private void onRounds() throws InterruptedException {
+        firstPageGoes();
         rounds = new PreCopyRounds(this, strategy, request.maxDowntimeMs(), clock);
         unsentDirty = rounds.run(pages, process.runner(), process.memory());
         transition(MigrationPhase.FREEZE);
@@ -190,6 +192,7 @@ final class SourceSession {
     }
 
     private void onLastPages() {
+        firstPageGoes();
         switchOver.sendLastPages(pages);
         faultPoint(MigrationPhase.LAST_PAGES);
         transition(MigrationPhase.SWITCH_OVER);
@@ -197,6 +200,8 @@ final class SourceSession {
 
     private void onSwitchOver() throws InterruptedException {
         if (strategy.pushesAfterCommit()) {
+            // From here the destination may fault pages in (it can run as soon as the commit is out).
+            firstPageGoes();
             pusher = new PostCopyPusher(host, link, targetName, process.memory(), faults, switchOver.missing(),
                     settings.pushAckTimeoutMs());
             engine.servePageFaults(targetName, pusher);
@@ -409,32 +414,58 @@ final class SourceSession {
         statePages = pagesNow;
     }
 
+    /**
+     * Reports progress; {@code pagesThisStep} is how many pages of the current send (a round,
+     * the last pages) have gone so far.
+     */
     void progress(long pagesThisStep) {
-        PageStreamSender s = pages;
-        long sent = (s == null ? 0 : s.pagesSent()) + (pusher == null ? 0 : pusher.pushed());
-        long bytes = (s == null ? 0 : s.bytesSent()) + (pusher == null ? 0 : pusher.bytesAfterResume());
-        long bandwidth = s == null ? 0 : (long) s.bandwidthBytesPerSec();
+        long bytes = bytesSent();
+        long pushed = pusher == null ? 0 : pusher.pushed();
+        long fetched = pusher == null ? 0 : pusher.fetched();
+        long sent = (pages == null ? 0 : pages.pagesSent()) + pushed + fetched;
+        long now = clock.nanoTime();
+        long bandwidth = firstPageNs < 0 || bytes == 0 ? 0
+                : (long) Math.max(1, bytes * 1e9 / Math.max(TimeUnit.MILLISECONDS.toNanos(1), now - firstPageNs));
         long lastDirty = rounds == null ? 0 : rounds.lastDirty();
-        long remaining = switch (state) {
-            case ROUNDS -> lastDirty;
-            case PUSHING -> pusher == null ? 0 : pusher.remaining();
-            case LAST_PAGES -> Math.max(0, PageBits.count(switchOver == null ? new long[0] : switchOver.missing())
-                    - pagesThisStep);
+        progress.accept(new MigrationProgress(state, rounds == null ? 0 : rounds.rounds(), sent, statePages, bytes, lastDirty,
+                rounds == null ? 0 : (long) rounds.dirtyPagesPerSec(), bandwidth, remainingPages(pagesThisStep),
+                TimeUnit.NANOSECONDS.toMillis(now - startNs), process.runner().throttlePercent(), pushed, fetched,
+                pusher == null ? 0 : pusher.faultsServed()));
+    }
+
+    /** Pages known to be still missing at the destination, in the current state. */
+    private long remainingPages(long pagesThisStep) {
+        return switch (state) {
             case BEGIN -> statePages;
-            // Frozen, switching over or done: nothing is left to send before the commit (post-copy's
-            // pages are counted in PUSHING).
+            case ROUNDS -> Math.max(0, rounds == null ? statePages : rounds.roundPages() - pagesThisStep);
+            // Entering the freeze: what the last round left (plus what the freeze will find dirty).
+            case FREEZE -> strategy.iterates() ? PageBits.count(unsentDirty) : statePages;
+            case LAST_PAGES -> Math.max(0, PageBits.count(switchOver.missing()) - pagesThisStep);
+            // Post-copy's missing pages go after the commit; the others went in LAST_PAGES.
+            case SWITCH_OVER -> strategy.pushesAfterCommit() ? PageBits.count(switchOver.missing()) : 0;
+            // After the commit only post-copy has pages to send; a failed push leaves some unsent.
+            case COMMITTED, PUSHING, DONE -> pusher == null ? 0 : pusher.remaining();
             default -> 0;
         };
-        progress.accept(new MigrationProgress(state, rounds == null ? 0 : rounds.rounds(), sent, statePages, bytes, lastDirty,
-                rounds == null ? 0 : (long) rounds.dirtyPagesPerSec(), bandwidth, remaining,
-                TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNs), process.runner().throttlePercent()));
+    }
+
+    /** The bandwidth's clock starts when the first page may go: round 0, the stop-and-copy, or post-copy's commit. */
+    private void firstPageGoes() {
+        if (firstPageNs < 0) {
+            firstPageNs = clock.nanoTime();
+        }
+    }
+
+    /** Bytes that left this node for the destination: the page stream, push frames and fault answers. */
+    private long bytesSent() {
+        return (pages == null ? 0 : pages.bytesSent()) + (pusher == null ? 0 : pusher.bytesAfterResume());
     }
 
     private MigrationReport report() {
         PagedMemory memory = process.memory();
         long downtimeMicros = freezeNs < 0 ? 0
                 : TimeUnit.NANOSECONDS.toMicros((resumedNs < 0 ? clock.nanoTime() : resumedNs) - freezeNs);
-        long bytes = (pages == null ? 0 : pages.bytesSent()) + (pusher == null ? 0 : pusher.bytesAfterResume());
+        long bytes = bytesSent();
         String stopNote = rounds != null && rounds.stop() != PreCopyStop.NONE ? "pre-copy stopped: " + rounds.stop().reason() : "";
         String full = String.join("; ", java.util.stream.Stream.of(detail, stopNote,
                 switchOver == null ? "" : switchOver.times().toString()).filter(x -> !x.isEmpty()).toList());

@@ -133,7 +133,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
                 Thread.sleep(2000);
                 results = new ArrayList<>();
                 for (MigrationMode mode : MODES) {
-                    ProgressBar bar = new ProgressBar(System.err);
+                    ProgressBar bar = new ProgressBar(System.err, mode);
                     results.add(tour.migrate(mode, bar));
                     bar.finish();
                 }

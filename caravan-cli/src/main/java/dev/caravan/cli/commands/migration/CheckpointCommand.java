@@ -40,7 +40,7 @@ public final class CheckpointCommand implements Callable<Integer> {
             Location at = client.locate(process);
             Path file = dir.toAbsolutePath().resolve(process + "-epoch" + at.epoch() + "-"
                     + Clock.now() + ".ckpt");
-            ProgressBar bar = new ProgressBar(System.out);
+            ProgressBar bar = new ProgressBar(System.err, null);
             MigrationReport r;
             try (FrameClient c = FrameClient.connect(at.control(), new Hello("cli", cluster.token()), Duration.ofSeconds(30),
                     f -> bar.accept(MigrationProgress.readFrom(f.reader())))) {

@@ -28,6 +28,9 @@ public final class MigrateCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "PROCESS", description = "process name")
     String process;
 
@@ -68,7 +71,12 @@ public final class MigrateCommand implements Callable<Integer> {
         if (to == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required option: '--to=<to>'");
         }
-        MigrationRequest request = new MigrationRequest(process, to, MigrationMode.parse(mode), maxDowntimeMs, maxRounds,
+        MigrationMode m = MigrationMode.parse(mode);
+        if (m != MigrationMode.PRE_COPY && spec.commandLine().getParseResult().hasMatchedOption("--max-downtime")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-downtime is pre-copy's budget; "
+                    + m.label() + " does not aim at a downtime (use --mode pre-copy, or drop --max-downtime)");
+        }
+        MigrationRequest request = new MigrationRequest(process, to, m, maxDowntimeMs, maxRounds,
                 hybridRounds, false, "", fault);
         return run(cluster, request, json, System.out);
     }
@@ -76,7 +84,7 @@ public final class MigrateCommand implements Callable<Integer> {
     static int run(ClusterOptions cluster, MigrationRequest request, boolean json, PrintStream out) throws Exception {
         try (CaravanClient client = cluster.client()) {
             Location at = client.locate(request.name());
-            ProgressBar bar = new ProgressBar(System.err);
+            ProgressBar bar = new ProgressBar(System.err, request.mode());
             // Ctrl-C while the move runs cancels it (before its commit) instead of leaving it running unseen.
             java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
             Thread cancelOnInterrupt = new Thread(() -> {
@@ -105,13 +113,21 @@ public final class MigrateCommand implements Callable<Integer> {
             }
             bar.finish();
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING).writeValueAsString(r));
+                out.println(json(r));
             } else {
                 out.println(summary(r));
             }
             return r.outcome().succeeded() ? 0 : 1;
         }
+    }
+
+    /** The report as JSON, with {@code downtimeBudgetMissed} (pre-copy's downtime over {@code --max-downtime}). */
+    static String json(MigrationReport r) throws com.fasterxml.jackson.core.JsonProcessingException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(r);
+        tree.put("downtimeBudgetMissed", r.overBudget());
+        return mapper.writeValueAsString(tree);
     }
 
     static String summary(MigrationReport r) {
@@ -125,8 +141,9 @@ public final class MigrateCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
                 r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
         if (r.overBudget()) {
-            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms went over the %d ms budget: the rounds stopped because %s,"
-                    + " and the rest of the downtime is the switch-over (%s)", r.downtimeMicros() / 1000.0, r.maxDowntimeMs(),
+            // Pre-copy freezes once its rounds stop, whatever is left: it never waits, retries or gives up for the budget.
+            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms — over the %d ms budget: the rounds stopped because %s"
+                    + " and the process was frozen anyway; %s", r.downtimeMicros() / 1000.0, r.maxDowntimeMs(),
                     r.stopReason().reason(), r.switchOver()));
         }
         if (r.destination().allocationMs() > 0) {
