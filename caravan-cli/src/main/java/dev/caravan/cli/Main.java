@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
                 dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
+                dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
  * {@code caravan test}: the whole test suite. The {@code ./caravan} launcher runs it directly
  * (installing test packages first); from a JVM this command does the same through the wrapper.
  */
-@Command(name = "test", mixinStandardHelpOptions = true, description = "Run the whole test suite (./mvnw verify).")
+@Command(name = "test", mixinStandardHelpOptions = true, description = "Run the whole test suite (./mvnw install: every module is installed in ~/.m2 before the system tests build a generated process project against it).")
 public final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
