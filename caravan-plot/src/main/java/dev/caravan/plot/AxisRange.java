@@ -67,17 +67,14 @@ public record AxisRange(double min, double max, boolean log) {
         };
     }
 
-    /** Decades between the smallest and largest value; 0 if any value is zero or negative (NaN ignored). */
+    /** Decades between the smallest and largest positive value (zero, negative and NaN values ignored). */
     public static double spansDecades(double[]... values) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = 0;
         for (double[] vs : values) {
             for (double v : vs) {
-                if (Double.isNaN(v)) {
+                if (Double.isNaN(v) || v <= 0) {
                     continue;
-                }
-                if (v <= 0) {
-                    return 0;
                 }
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);

@@ -99,8 +99,10 @@ public final class Charts {
             ys.add(s.y());
             filledYs.add(s.pick(s.y(), false));
         }
-        boolean xLog = AxisRange.isLog(xScale, xs.toArray(double[][]::new));
-        boolean yLog = AxisRange.isLog(yScale, filledYs.toArray(double[][]::new));
+        boolean xLog = AxisRange.isLog(xScale, xs.toArray(double[][]::new))
+                && (xScale == Scale.LOG || xs.stream().flatMapToDouble(java.util.Arrays::stream).allMatch(v -> v > 0));
+        boolean yLog = AxisRange.isLog(yScale, filledYs.toArray(double[][]::new))
+                && (yScale == Scale.LOG || filledYs.stream().flatMapToDouble(java.util.Arrays::stream).allMatch(v -> v > 0));
         AxisRange xr = AxisRange.fit(xLog, false, xs.toArray(double[][]::new));
         AxisRange yr = AxisRange.fit(yLog, false, ys.toArray(double[][]::new));
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel.apply(xLog))

@@ -8,7 +8,8 @@ public enum Scale {
     LOG,
     /**
      * {@link #LOG} when the positive values drawn on the axis span more than
-     * {@link AxisRange#DECADES_FOR_LOG} decades and none is zero or negative, else {@link #LINEAR}.
+     * {@link AxisRange#DECADES_FOR_LOG} decades, else {@link #LINEAR}. Bars that are zero are then
+     * left out; a line chart with a zero or negative point stays linear, as the point would vanish.
      */
     AUTO
 }

@@ -43,7 +43,8 @@ class AxisRangeTest {
     void shouldPickALogAxisOnlyForPositiveValuesSpanningMoreThanTwoDecades() {
         assertThat(AxisRange.isLog(Scale.AUTO, new double[] {1, 32})).isFalse();
         assertThat(AxisRange.isLog(Scale.AUTO, new double[] {0.5, 300})).isTrue();
-        assertThat(AxisRange.isLog(Scale.AUTO, new double[] {0, 0.5, 300})).as("a zero cannot be drawn on a log axis").isFalse();
+        assertThat(AxisRange.isLog(Scale.AUTO, new double[] {0, 0.5, 300})).as("zeros are left out of the span").isTrue();
+        assertThat(AxisRange.isLog(Scale.AUTO, new double[] {0, 5, 30})).isFalse();
         assertThat(AxisRange.isLog(Scale.LOG, new double[] {1, 2})).isTrue();
         assertThat(AxisRange.spansDecades(new double[] {10, 10_000})).isEqualTo(3);
     }

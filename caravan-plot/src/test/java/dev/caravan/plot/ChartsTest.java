@@ -79,6 +79,13 @@ class ChartsTest {
     }
 
     @Test
+    void shouldKeepALineChartLinearWhenAPointIsZero() {
+        XYChart chart = Charts.lineChart(new LinePlot("t", Axis.linear("working set", "KiB"), Axis.auto("cost", "µs"),
+                List.of(new Series("threads", new double[] {1, 2, 3}, new double[] {0, 0.5, 300})), List.of(), "", List.of()));
+        assertThat(chart.getStyler().isYAxisLogarithmic()).as("a zero would vanish from a log axis").isFalse();
+    }
+
+    @Test
     void shouldRefuseALegendThatIsABareUnit() {
         assertThatThrownBy(() -> new BarPlot("creation", Axis.log("creation cost", "µs"), List.of("JVM"), List.of("µs"),
                 List.of(new double[] {1}), List.of()))
