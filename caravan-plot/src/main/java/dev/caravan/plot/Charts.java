@@ -33,6 +33,7 @@ import java.util.function.Function;
 public final class Charts {
     static final int WIDTH = 1000;
     static final int HEIGHT = 560;
+    private static final String PLAIN = "#,##0.###";
     private static final Color[] MARKER_COLORS = {new Color(255, 200, 0, 70), new Color(220, 0, 0, 70), new Color(0, 120, 255, 50)};
     private static final Color[] SERIES_COLORS = {new Color(31, 119, 180), new Color(230, 120, 0), new Color(44, 160, 44),
         new Color(200, 30, 40), new Color(140, 90, 190), new Color(120, 80, 60), new Color(220, 100, 180), new Color(90, 90, 90)};
@@ -112,6 +113,13 @@ public final class Charts {
         chart.getStyler().setXAxisLogarithmic(xLog);
         chart.getStyler().setYAxisLogarithmic(yLog);
         chart.getStyler().setXAxisMin(xr.min()).setXAxisMax(xr.max()).setYAxisMin(yr.min()).setYAxisMax(yr.max());
+        // Log ticks read 10,000 and 0.01, not 1E4 (a custom formatter would make XChart place linear ticks).
+        if (xLog) {
+            chart.getStyler().setXAxisDecimalPattern(PLAIN);
+        }
+        if (yLog) {
+            chart.getStyler().setYAxisDecimalPattern(PLAIN);
+        }
         int i = 0;
         for (Marker m : markers) {
             XYSeries band = chart.addSeries(m.label(), new double[] {m.fromX(), m.fromX(), m.toX(), m.toX()},
@@ -125,10 +133,16 @@ public final class Charts {
         int c = 0;
         for (Series s : series) {
             Color color = SERIES_COLORS[c++ % SERIES_COLORS.length];
-            double[] fx = s.pick(s.x(), false);
-            double[] fy = s.pick(s.y(), false);
-            if (fx.length > 0 || !s.anyHollow()) {
-                XYSeries xy = chart.addSeries(s.name(), fx.length == 0 ? new double[] {xr.min()} : fx,
+            double[] fy = s.y();
+            if (s.anyHollow()) {
+                // A gap (NaN) where a point is hollow: the line joins only neighbours that were both measured.
+                fy = fy.clone();
+                for (int k = 0; k < fy.length; k++) {
+                    fy[k] = s.hollow()[k] ? Double.NaN : fy[k];
+                }
+            }
+            if (s.x().length > 0 && s.pick(s.x(), false).length > 0 || !s.anyHollow()) {
+                XYSeries xy = chart.addSeries(s.name(), s.x().length == 0 ? new double[] {xr.min()} : s.x(),
                         fy.length == 0 ? new double[] {yr.min()} : fy);
                 xy.setXYSeriesRenderStyle(joined ? XYSeries.XYSeriesRenderStyle.Line : XYSeries.XYSeriesRenderStyle.Scatter);
                 xy.setMarker(SeriesMarkers.CIRCLE);
@@ -163,6 +177,9 @@ public final class Charts {
         chart.getStyler().setYAxisLogarithmic(yLog);
         // On a log axis bars grow from the axis minimum, which is below the smallest positive value.
         chart.getStyler().setYAxisMin(yr.min()).setYAxisMax(yr.max());
+        if (yLog) {
+            chart.getStyler().setYAxisDecimalPattern(PLAIN);
+        }
         chart.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
         chart.getStyler().setSeriesColors(SERIES_COLORS);
         for (int s = 0; s < seriesNames.size(); s++) {
