@@ -33,7 +33,7 @@ public final class Plots {
         List<String> n = new ArrayList<>(List.of(notes));
         double[][] all = values.toArray(double[][]::new);
         if (AxisRange.isLog(y.scale(), all) && hasNonPositive(all)) {
-            n.add("No bar: 0 (nothing measured above the clock's resolution) - a log axis cannot draw 0; see the table.");
+            n.add("No bar: the value is 0 (a log axis cannot draw 0); see the table.");
         }
         return write(title, file, n, png -> Charts.bars(png, new BarPlot(title, y, cats, series, values, captions(n))));
     }
