@@ -21,7 +21,7 @@ class PlotsTest {
         Plots plots = new Plots(dir, RunInfo.of("caravan lab sync", new LabSettings(dir, 200, 0.1), 0));
         Figure f = plots.bars("w.png", "waits", Axis.log("wait", "µs"), List.of("a", "b"), List.of("p99 wait"),
                 List.of(new double[] {0, 400}));
-        assertThat(f.notes()).singleElement().asString().startsWith("No bar: 0");
+        assertThat(f.notes()).singleElement().asString().startsWith("No bar: the value is 0");
         assertThat(ImageIO.read(dir.resolve(f.file()).toFile()).getHeight()).as("chart plus caption lines").isGreaterThan(560 + 3 * 13);
 
         Figure g = plots.line("l.png", "cost", Axis.log("working set", "KiB"), Axis.linear("cost", "µs"),
