@@ -1,6 +1,8 @@
 package dev.caravan.lab;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How big and where a lab run is. Validated on construction, before any experiment starts.
@@ -22,6 +24,18 @@ public record LabSettings(Path outDir, long durationMs, double size) {
     /** {@code n} scaled by {@link #size}, at least {@code min}. */
     public int scaled(int n, int min) {
         return (int) Math.max(min, Math.round(n * size));
+    }
+
+    /**
+     * Every setting by the name of the {@code caravan lab} option that sets it, with its value as
+     * typed there ({@code --duration} in ms), in the order {@code --help} lists them.
+     */
+    public Map<String, String> options() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--out", outDir.toString());
+        m.put("--duration", Long.toString(durationMs));
+        m.put("--size", java.math.BigDecimal.valueOf(size).stripTrailingZeros().toPlainString());
+        return m;
     }
 
     /** The file for {@code name} in the output directory. */

@@ -33,8 +33,8 @@ public final class HtmlReport {
         }
         h.append("</ul>");
         for (LabResult r : results) {
-            h.append("<h2 id=\"").append(esc(r.id())).append("\">").append(esc(r.title())).append("</h2><p class=\"host\">")
-                    .append(esc(r.host())).append(", started ").append(java.time.Instant.ofEpochMilli(r.startedMs())).append("</p>");
+            h.append("<h2 id=\"").append(esc(r.id())).append("\">").append(esc(r.title())).append("</h2>");
+            appendRun(h, r);
             for (Section s : r.sections()) {
                 h.append("<h3>").append(esc(s.title())).append("</h3>");
                 appendText(h, s.text());
@@ -43,7 +43,9 @@ public final class HtmlReport {
                 }
                 for (Figure f : s.figures()) {
                     h.append("<figure><img alt=\"").append(esc(f.title())).append("\" src=\"").append(dataUri(dir.resolve(f.file())))
-                            .append("\"><figcaption>").append(esc(f.title())).append("</figcaption></figure>");
+                            .append("\"><figcaption>").append(esc(f.title()));
+                    f.notes().forEach(n -> h.append("<br>").append(esc(n)));
+                    h.append("</figcaption></figure>");
                 }
             }
         }
@@ -56,6 +58,18 @@ public final class HtmlReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The command line, every option and the machine; results from before runs were recorded show their host line. */
+    private static void appendRun(StringBuilder h, LabResult r) {
+        if (r.run() == null) {
+            h.append("<p class=\"host\">").append(esc(r.host())).append(", started ")
+                    .append(java.time.Instant.ofEpochMilli(r.startedMs())).append(" (options not recorded)</p>");
+            return;
+        }
+        RunInfo run = r.run();
+        h.append("<p class=\"host\">Run: <code>").append(esc(run.commandLine())).append("</code>, started ")
+                .append(esc(run.startedAt())).append("<br>Machine: ").append(esc(run.machine().describe())).append("</p>");
     }
 
     private static void appendText(StringBuilder h, String text) {

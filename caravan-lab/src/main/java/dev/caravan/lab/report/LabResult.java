@@ -8,19 +8,18 @@ import java.util.List;
  *
  * @param id        file stem: {@code threads}, {@code tlp} or {@code sync}
  * @param title     heading
- * @param host      where it ran (cores, JVM, OS)
+ * @param host      where it ran, one line ({@link Machine#describe()})
  * @param startedMs wall-clock start
+ * @param run       the command, its options and the machine (null in results written before it was recorded)
  * @param sections  the experiments, in order
  */
-public record LabResult(String id, String title, String host, long startedMs, List<Section> sections) {
+public record LabResult(String id, String title, String host, long startedMs, RunInfo run, List<Section> sections) {
     public LabResult {
         sections = List.copyOf(sections);
     }
 
-    /** A one-line description of this machine and JVM. */
-    public static String describeHost() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version() + " ("
-                + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch");
+    /** A result of {@code run}: its host line and start are the run's. */
+    public static LabResult of(String id, String title, RunInfo run, long startedMs, List<Section> sections) {
+        return new LabResult(id, title, run.machine().describe(), startedMs, run, sections);
     }
 }

@@ -15,8 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * nanoseconds per round trip; call from one driving thread at a time.
  */
 public final class PingPong {
+    /** The rounds are cut into this many blocks; the spread of their mean touch times is the noise of the mean. */
+    static final int BLOCKS = 5;
+
     private final Clock clock;
     private double lastTouchNs;
+    private double lastTouchSpreadNs;
 
     public PingPong(Clock clock) {
         this.clock = clock;
@@ -32,16 +36,16 @@ public final class PingPong {
         Thread pinger = builder.unstarted(() -> {
             h.pinger = Thread.currentThread();
             long t0 = clock.nanoTime();
-            long touchNs = 0;
+            long[] blockNs = new long[BLOCKS];
             for (int i = 0; i < rounds; i++) {
                 long a = clock.nanoTime();
                 mine.touch();
-                touchNs += clock.nanoTime() - a;
+                blockNs[block(i, rounds)] += clock.nanoTime() - a;
                 h.pass(1);
                 h.awaitTurn(0);
             }
             elapsed[0] = clock.nanoTime() - t0;
-            lastTouchNs = (double) touchNs / rounds;
+            recordTouches(blockNs, rounds);
             h.pass(-1);
         });
         Thread ponger = builder.unstarted(() -> {
@@ -75,16 +79,18 @@ public final class PingPong {
                 // Closing stdin is how the peer learns to exit.
                 try (OutputStream out = p.getOutputStream(); InputStream in = p.getInputStream()) {
                     long t0 = 0;
-                    long touchNs = 0;
+                    long[] blockNs = new long[BLOCKS];
                     int warmup = Math.max(10, rounds / 5);
                     for (int i = -warmup; i < rounds; i++) {
                         if (i == 0) {
                             t0 = clock.nanoTime();
-                            touchNs = 0;
                         }
                         long a = clock.nanoTime();
                         mine.touch();
-                        touchNs += clock.nanoTime() - a;
+                        long touched = clock.nanoTime() - a;
+                        if (i >= 0) {
+                            blockNs[block(i, rounds)] += touched;
+                        }
                         out.write(1);
                         out.flush();
                         if (in.read() < 0) {
@@ -92,7 +98,7 @@ public final class PingPong {
                         }
                     }
                     ns = (double) (clock.nanoTime() - t0) / rounds;
-                    lastTouchNs = (double) touchNs / rounds;
+                    recordTouches(blockNs, rounds);
                 }
                 p.waitFor();
                 return ns;
@@ -116,9 +122,37 @@ public final class PingPong {
         return lastTouchNs;
     }
 
+    /**
+     * Half the spread of the mean touch-after-switch time between the {@link #BLOCKS} blocks of
+     * rounds of the last ping-pong: how much that mean moves from run to run (its noise).
+     */
+    public double lastTouchSpreadNs() {
+        return lastTouchSpreadNs;
+    }
+
+    private static int block(int round, int rounds) {
+        return (int) ((long) round * BLOCKS / rounds);
+    }
+
+    private void recordTouches(long[] blockNs, int rounds) {
+        long total = 0;
+        double[] means = new double[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) {
+            total += blockNs[b];
+            long inBlock = (long) (b + 1) * rounds / BLOCKS - (long) b * rounds / BLOCKS;
+            means[b] = inBlock == 0 ? Double.NaN : (double) blockNs[b] / inBlock;
+        }
+        lastTouchNs = (double) total / rounds;
+        lastTouchSpreadNs = dev.caravan.lab.report.Estimate.halfRange(means);
+    }
+
     /** One thread touching a cache-warm working set: the work a switch adds, without the switch. */
     public double warmTouchNs(int wsBytes, int reps) {
-        WorkingSet ws = new WorkingSet(wsBytes);
+        return warmTouchNs(new WorkingSet(wsBytes), reps);
+    }
+
+    /** {@link #warmTouchNs(int, int)} on a given set, so that repeated runs measure the same memory. */
+    public double warmTouchNs(WorkingSet ws, int reps) {
         for (int i = 0; i < Math.max(3, reps / 5); i++) {
             ws.touch();
         }

@@ -6,10 +6,15 @@ import dev.caravan.core.time.Clock;
  * Runs ping-pongs in a fresh JVM so the lab can pin it (and its echo child) to one CPU with
  * {@code taskset}: then every handoff is a real context switch on that CPU rather than a wake-up
  * on another core. Usage: {@code SwitchBench <process|platform|virtual|touch> <rounds> <wsBytes>...};
- * prints one line {@code <wsBytes> <nsPerRoundTrip> <touchAfterSwitchNs>} per size (for {@code touch}:
- * ns per warm touch).
+ * prints one line {@code <wsBytes> <nsPerRoundTrip> <touchAfterSwitchNs> <touchSpreadNs>} per size,
+ * where the spread is half the range of the mean touch time between blocks of rounds (its noise).
+ * For {@code touch} the first two numbers are both the ns per warm touch (median of
+ * {@link #TOUCH_RUNS} repeated runs) and the spread is half the range of those runs.
  */
 public final class SwitchBench {
+    /** Repeated runs of the warm-touch baseline, whose spread is its noise floor. */
+    static final int TOUCH_RUNS = 5;
+
     private SwitchBench() {
     }
 
@@ -35,10 +40,22 @@ public final class SwitchBench {
                     pp.threadsNsPerRoundTrip(true, Math.max(10, r / 5), ws);
                     yield pp.threadsNsPerRoundTrip(true, r, ws);
                 }
-                case "touch" -> pp.warmTouchNs(ws, r);
+                case "touch" -> {
+                    double[] runs = new double[TOUCH_RUNS];
+                    WorkingSet set = new WorkingSet(ws);
+                    for (int k = 0; k < runs.length; k++) {
+                        runs[k] = pp.warmTouchNs(set, r);
+                    }
+                    double spread = dev.caravan.lab.report.Estimate.halfRange(runs);
+                    java.util.Arrays.sort(runs);
+                    System.out.println(ws + " " + runs[runs.length / 2] + " " + runs[runs.length / 2] + " " + spread);
+                    yield Double.NaN;
+                }
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
             };
-            System.out.println(ws + " " + ns + " " + pp.lastTouchAfterSwitchNs());
+            if (!mode.equals("touch")) {
+                System.out.println(ws + " " + ns + " " + pp.lastTouchAfterSwitchNs() + " " + pp.lastTouchSpreadNs());
+            }
         }
     }
 

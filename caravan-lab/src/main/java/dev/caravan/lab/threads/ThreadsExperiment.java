@@ -2,13 +2,16 @@ package dev.caravan.lab.threads;
 
 import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
+import dev.caravan.lab.report.Estimate;
 import dev.caravan.lab.report.Figure;
 import dev.caravan.lab.report.Fmt;
 import dev.caravan.lab.report.LabResult;
+import dev.caravan.lab.report.Plots;
 import dev.caravan.lab.report.Progress;
+import dev.caravan.lab.report.RunInfo;
 import dev.caravan.lab.report.Section;
 import dev.caravan.lab.report.Table;
-import dev.caravan.plot.Charts;
+import dev.caravan.plot.Axis;
 import dev.caravan.plot.Series;
 
 import java.io.IOException;
@@ -28,7 +31,7 @@ public final class ThreadsExperiment {
     private final LabSettings settings;
     private final Progress progress;
     private final Clock clock;
-    private double[] lastTouchAfterSwitch = new double[0];
+    private Plots plots;
 
     public ThreadsExperiment(LabSettings settings, Progress progress, Clock clock) {
         this.settings = settings;
@@ -38,12 +41,14 @@ public final class ThreadsExperiment {
 
     public LabResult run() {
         long started = clock.nowMs();
+        RunInfo run = RunInfo.of("caravan lab threads", settings, started);
+        plots = new Plots(settings.outDir(), run);
         List<Section> sections = new ArrayList<>();
         sections.add(creation());
         sections.add(directSwitch());
         sections.add(indirectSwitch());
         sections.add(sharedVariable());
-        return new LabResult("threads", "Threads and processes", LabResult.describeHost(), started, sections);
+        return LabResult.of("threads", "Threads and processes", run, started, sections);
     }
 
     private Section creation() {
@@ -62,8 +67,9 @@ public final class ThreadsExperiment {
         for (int i = 0; i < ns.length; i++) {
             t.row(names[i], ns[i] / 1000, ns[i] / virt);
         }
-        Figure f = bars("threads-creation.png", "Creation cost (median, start to exit)", "µs", List.of(names),
-                List.of("µs"), List.of(scale(ns, 1e-3)));
+        Figure f = plots.bars("threads-creation.png", "Creation cost (median, start to exit)",
+                Axis.auto("creation cost, start to exit", "µs"), List.of(names), List.of("median creation cost (µs)"),
+                List.of(scale(ns, 1e-3)));
         return new Section("Creation cost", "A unit of execution is created, started, and waited for until it exits. A process costs "
                 + "a fork/exec and an address space; a JVM adds its own start-up; a platform thread is a kernel thread (clone); "
                 + "a virtual thread is a user-level thread: a heap object scheduled by the JVM on carrier threads.",
@@ -79,7 +85,7 @@ public final class ThreadsExperiment {
         PingPong pp = new PingPong(clock);
         for (int k = 0; k < 3; k++) {
             progress.step("switch: " + names[k] + ", pinned to one CPU, " + rounds + " round trips");
-            pinned[k] = bench(kinds[k], rounds, 0)[0] / 2;
+            pinned[k] = bench(kinds[k], rounds, "0").ns()[0] / 2;
             progress.step("switch: " + names[k] + ", free to use all CPUs, " + rounds + " round trips");
             free[k] = switch (k) {
                 case 0 -> pp.processesNsPerRoundTrip(rounds, 0, false);
@@ -93,8 +99,10 @@ public final class ThreadsExperiment {
         for (int k = 0; k < 3; k++) {
             t.row(names[k], pinned[k], free[k], pinned[k] / pinned[2]);
         }
-        Figure f = bars("threads-switch.png", "Context switch cost (ping-pong)", "ns per switch", List.of(names),
-                List.of("one CPU", "all CPUs"), List.of(pinned, free), true);
+        Figure f = plots.bars("threads-switch.png", "Context switch cost (ping-pong)",
+                Axis.auto("direct cost of a switch (half a round trip)", "ns"), List.of(names),
+                List.of(ChildJvm.tasksetAvailable() ? "pinned to one CPU" : "meant to be pinned (taskset missing)", "free on all CPUs"),
+                List.of(pinned, free));
         return new Section("Context switch: direct cost", "Two parties pass a token back and forth; one round trip is two "
                 + "switches. Processes use two pipes (a child's stdin and stdout) and trap to the kernel on every hop; platform "
                 + "threads park/unpark through the kernel (futex) without changing address space; virtual threads switch in user "
@@ -110,41 +118,45 @@ public final class ThreadsExperiment {
         for (int i = 0; i < ws.length; i++) {
             wsArgs[i] = Integer.toString(ws[i]);
         }
-        progress.step("indirect: warm touch of each working set (no switch), sizes 0..16 MiB");
-        double[] touch = bench("touch", settings.scaled(200, 20), wsArgs);
+        progress.step("indirect: warm touch of each working set (no switch), " + SwitchBench.TOUCH_RUNS + " runs per size 0..16 MiB");
+        BenchLines touch = bench("touch", settings.scaled(200, 20), wsArgs);
         progress.step("indirect: platform-thread ping-pong touching each working set, pinned");
-        double[] threads = bench("platform", rounds, wsArgs);
-        double[] threadTouch = lastTouchAfterSwitch;
+        BenchLines threads = bench("platform", rounds, wsArgs);
         progress.step("indirect: process ping-pong touching each working set, pinned");
-        double[] procs = bench("process", rounds, wsArgs);
-        double[] procTouch = lastTouchAfterSwitch;
-        double[] x = new double[ws.length];
-        double[] thr = new double[ws.length];
-        double[] prc = new double[ws.length];
+        BenchLines procs = bench("process", rounds, wsArgs);
+        Estimate[] thr = IndirectCost.perSwitchUs(touch.touchAfter(), touch.spread(), threads.touchAfter(), threads.spread());
+        Estimate[] prc = IndirectCost.perSwitchUs(touch.touchAfter(), touch.spread(), procs.touchAfter(), procs.spread());
         Table.Builder t = new Table.Builder("Context switch, indirect (cache) cost per switch", "working set per side",
                 "warm touch µs", "threads: touch after switch µs", "threads: indirect µs", "threads: round trip µs",
                 "processes: touch after switch µs", "processes: indirect µs", "processes: round trip µs");
         for (int i = 0; i < ws.length; i++) {
-            x[i] = ws[i] / 1024.0;
-            thr[i] = (threadTouch[i] - touch[i]) / 1000;
-            prc[i] = (procTouch[i] - touch[i]) / 1000;
-            t.row(kib(ws[i]), touch[i] / 1000, threadTouch[i] / 1000, thr[i], threads[i] / 1000, procTouch[i] / 1000, prc[i],
-                    procs[i] / 1000);
+            t.row(kib(ws[i]), touch.touchAfter()[i] / 1000, threads.touchAfter()[i] / 1000, thr[i].format("µs"),
+                    threads.ns()[i] / 1000, procs.touchAfter()[i] / 1000, prc[i].format("µs"), procs.ns()[i] / 1000);
         }
-        Figure f;
-        try {
-            f = new Figure("Indirect cost of a switch vs working set",
-                    Charts.line(settings.file("threads-indirect.png"), "Indirect cost per switch (cache refill), pinned to one CPU",
-                            "working set per side (KiB)", "µs per switch", List.of(new Series("2 platform threads", x, thr),
-                                    new Series("2 processes", x, prc)), List.of(), false).getFileName().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The log axis has no 0 B: that size is the reference (its indirect cost is noise alone), kept in the table.
+        int from = ws[0] == 0 ? 1 : 0;
+        double[] x = new double[ws.length - from];
+        for (int i = from; i < ws.length; i++) {
+            x[i - from] = ws[i] / 1024.0;
         }
+        Figure f = plots.line("threads-indirect.png", "Indirect cost per switch (cache refill), pinned to one CPU",
+                Axis.log("working set per side", "KiB"), Axis.linear("indirect cost per switch", "µs"),
+                List.of(IndirectCost.series("2 platform threads", x, thr, from), IndirectCost.series("2 processes", x, prc, from)),
+                "below noise, drawn at 0",
+                "Open circles at 0: the cost is within its noise floor (half the spread of " + SwitchBench.TOUCH_RUNS
+                        + " repeated warm-touch runs + half the spread of the touch-after-switch mean between "
+                        + PingPong.BLOCKS + " blocks of rounds); the table gives each floor.",
+                "The 0 B working set (the reference, not drawable on a log axis): threads " + thr[0].format("µs")
+                        + ", processes " + prc[0].format("µs") + ".");
         return new Section("Context switch: indirect cost", "Each side touches its own working set (one read and write per "
                 + "64-byte line) whenever it gets the token, and times that touch. Indirect cost per switch = (touch time right "
                 + "after the other side ran − touch time of the same set when the cache is warm, measured without switches): "
-                + "the time spent refilling the cache the other side evicted, as in the chapter's LRU figure. It stays near zero while both sets fit in L1/L2 and grows once they "
-                + "do not. This machine: L1d 48 KiB/core, L2 1 MiB/core, L3 shared (see lscpu).",
+                + "the time spent refilling the cache the other side evicted, as in the chapter's LRU figure. It stays near zero "
+                + "while both sets fit in L1/L2 and grows once they do not.\n\nBoth timings are noisy, and so is their "
+                + "difference: its noise floor is half the spread of " + SwitchBench.TOUCH_RUNS + " repeated warm-touch runs plus "
+                + "half the spread of the touch-after-switch mean between " + PingPong.BLOCKS + " blocks of the ping-pong's "
+                + "rounds. A difference within its floor (a negative one included) was not measured and reads 'below noise'. "
+                + "Cache sizes of this machine: see lscpu.",
                 List.of(t.build()), List.of(f));
     }
 
@@ -164,9 +176,13 @@ public final class ThreadsExperiment {
         return new Section("Processes vs threads: the shared variable", text.toString(), List.of(t.build()), List.of());
     }
 
-    private double[] bench(String mode, int rounds, String... wsBytes) {
+    /** What a {@link SwitchBench} child printed, one entry per working-set size. */
+    private record BenchLines(double[] ns, double[] touchAfter, double[] spread) {
+    }
+
+    private BenchLines bench(String mode, int rounds, String... wsBytes) {
         List<String> args = new ArrayList<>(List.of(mode, Integer.toString(rounds)));
-        args.addAll(List.of(wsBytes.length == 0 ? new String[] {"0"} : wsBytes));
+        args.addAll(List.of(wsBytes));
         List<String> cmd = ChildJvm.pinnedToOneCpu(ChildJvm.command(SwitchBench.class, args.toArray(String[]::new)));
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -174,8 +190,7 @@ public final class ThreadsExperiment {
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("SwitchBench " + args + " failed: " + out);
             }
-            lastTouchAfterSwitch = out.lines().mapToDouble(l -> Double.parseDouble(l.split(" ")[2])).toArray();
-            return out.lines().mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).toArray();
+            return new BenchLines(column(out, 1), column(out, 2), column(out, 3));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -184,22 +199,13 @@ public final class ThreadsExperiment {
         }
     }
 
-    private double[] bench(String mode, int rounds, int wsBytes) {
-        return bench(mode, rounds, Integer.toString(wsBytes));
+    private static double[] column(String out, int k) {
+        return out.lines().mapToDouble(l -> Double.parseDouble(l.split(" ")[k])).toArray();
     }
 
     private static double warm(java.util.function.DoubleSupplier run) {
         run.getAsDouble();
         return run.getAsDouble();
-    }
-
-    private Figure bars(String file, String title, String yLabel, List<String> cats, List<String> series, List<double[]> values) {
-        return bars(file, title, yLabel, cats, series, values, true);
-    }
-
-    private Figure bars(String file, String title, String yLabel, List<String> cats, List<String> series, List<double[]> values,
-                        boolean logY) {
-        return dev.caravan.lab.report.Plots.bars(settings.outDir(), file, title, yLabel, cats, series, values, logY);
     }
 
     private static double[] scale(double[] v, double k) {

@@ -4,14 +4,14 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Figure;
 import dev.caravan.lab.report.LabResult;
+import dev.caravan.lab.report.Plots;
 import dev.caravan.lab.report.Progress;
+import dev.caravan.lab.report.RunInfo;
 import dev.caravan.lab.report.Section;
 import dev.caravan.lab.report.Table;
-import dev.caravan.plot.Charts;
+import dev.caravan.plot.Axis;
 import dev.caravan.plot.Series;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +36,8 @@ public final class TlpExperiment {
 
     public LabResult run() {
         long started = clock.nowMs();
+        RunInfo run = RunInfo.of("caravan lab tlp", settings, started);
+        Plots plots = new Plots(settings.outDir(), run);
         int resources = settings.scaled(32, 8);
         long delayMs = 40;
         int bodyBytes = 64 << 10;
@@ -73,35 +75,31 @@ public final class TlpExperiment {
                     wall[k] = wallMs;
                     tlpCpu[k] = r.tlpOnCpu();
                     tlpRun[k] = r.tlpRunnable();
-                    t.row(threads, wallMs, base / wallMs, o.sumLatencyNs() / 1e6, o.sumLatencyNs() / 1e6 - wallMs,
+                    double hiddenMs = o.sumLatencyNs() / 1e6 - wallMs;
+                    // Σ latency − wall is negative when nothing overlaps (the render time is in the wall time only): none hidden.
+                    t.row(threads, wallMs, base / wallMs, o.sumLatencyNs() / 1e6, hiddenMs > 0 ? (Object) hiddenMs : "none",
                             tlpCpu[k], tlpRun[k], r.idleFraction(), r.samples());
                 }
             }
             List<Figure> figures = new ArrayList<>();
-            figures.add(line("tlp-wall.png", "Page load time vs fetch threads", "fetch threads", "wall time (ms)",
-                    List.of(new Series("wall time", x, wall))));
-            figures.add(line("tlp-tlp.png", "Thread-level parallelism vs fetch threads", "fetch threads", "TLP",
-                    List.of(new Series("TLP (on CPU)", x, tlpCpu), new Series("TLP (JVM state RUNNABLE)", x, tlpRun))));
+            Axis threadsAxis = Axis.log("fetch threads", "threads");
+            figures.add(plots.line("tlp-wall.png", "Page load time vs fetch threads", threadsAxis, Axis.auto("page load time", "ms"),
+                    List.of(new Series("page load time, wall (ms)", x, wall)), ""));
+            figures.add(plots.line("tlp-tlp.png", "Thread-level parallelism vs fetch threads", threadsAxis,
+                    Axis.linear("TLP, mean threads active when any is", "threads"),
+                    List.of(new Series("TLP on CPU", x, tlpCpu), new Series("TLP in JVM state RUNNABLE", x, tlpRun)), ""));
             String text = "Each fetch is a blocking HTTP/1.0 GET over loopback to a server that answers after " + delayMs
                     + " ms, followed by CPU work (rendering). One thread waits for every response in turn; k threads overlap the "
-                    + "waits, which is the latency hidden (Σ per-fetch latency − wall time). TLP = Σ i·cᵢ / (1 − c₀) from 1 ms samples "
+                    + "waits, which is the latency hidden (Σ per-fetch latency − wall time; 'none' when that is not positive, as "
+                    + "with one thread, whose wall time also holds the rendering). TLP = Σ i·cᵢ / (1 − c₀) from 1 ms samples "
                     + "of the fetch threads. 'On CPU' counts a thread when its CPU time advanced by half the interval: it stays low "
                     + "(1–2 on this 2-core machine, like the chapter's browsers at 1.5–2.5): the threads mostly wait, so they organize "
                     + "the program and hide latency rather than run in parallel. 'RUNNABLE' is the JVM's state, which also counts a "
                     + "thread blocked in a socket read (it is in native code), and so grows with the thread count.";
-            return new LabResult("tlp", "Thread-level parallelism", LabResult.describeHost(), started,
+            return LabResult.of("tlp", "Thread-level parallelism", run, started,
                     List.of(new Section("The multithreaded browser", text, List.of(t.build()), figures)));
         } finally {
             servers.forEach(SlowServer::close);
-        }
-    }
-
-    private Figure line(String file, String title, String xLabel, String yLabel, List<Series> series) {
-        try {
-            return new Figure(title, Charts.line(settings.file(file), title, xLabel, yLabel, series, List.of(), false)
-                    .getFileName().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

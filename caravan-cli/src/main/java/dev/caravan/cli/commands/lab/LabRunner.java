@@ -21,17 +21,25 @@ final class LabRunner {
         return what -> err.printf("[lab %6.1fs] %s%n", (Clock.system().nanoTime() - t0) / 1e9, what);
     }
 
-    /** Prints every section and writes {@code <id>.json}; returns the JSON path. */
+    /** Prints the run (command line, options, machine), every section, and writes {@code <id>.json}; returns the JSON path. */
     static Path publish(LabResult result, Path outDir, PrintStream out) {
         out.println();
-        out.println("== " + result.title() + " (" + result.host() + ")");
+        out.println("== " + result.title());
+        if (result.run() != null) {
+            result.run().captionLines().forEach(l -> out.println("   " + l));
+        } else {
+            out.println("   machine: " + result.host());
+        }
         for (Section s : result.sections()) {
             out.println();
             out.println("-- " + s.title());
             for (Table t : s.tables()) {
                 out.println(t.render());
             }
-            s.figures().forEach(f -> out.println("  plot: " + outDir.resolve(f.file())));
+            s.figures().forEach(f -> {
+                out.println("  plot: " + outDir.resolve(f.file()));
+                f.notes().forEach(n -> out.println("        " + n));
+            });
         }
         Path json = new ResultStore(outDir).write(result);
         out.println("  json: " + json);

@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.BoundedBuffer;
 import dev.caravan.lab.sync.measure.LoadRun;
@@ -44,7 +45,7 @@ public final class BoundedBufferProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         List<String> names = List.of("BoundedBuffer (semaphores)", "ArrayBlockingQueue");
         Table.Builder t = new Table.Builder("Bounded buffer: capacity " + CAPACITY + ", " + PRODUCERS + " producers, "
                 + CONSUMERS + " consumers", "buffer", "items/s", "items lost", "put p99 µs", "put max µs", "take p99 µs",
@@ -61,17 +62,17 @@ public final class BoundedBufferProblem extends Problem {
             long lost = produced.sum() - consumed.sum();
             t.row(names.get(i), takes.ops() / (durationNs() / 1e9), lost, us(puts.p99WaitNs()), us(puts.maxWaitNs()),
                     us(takes.p99WaitNs()), us(takes.maxWaitNs()), puts.starvedThreads() + takes.starvedThreads());
-            v[0][i] = pos(us(puts.p99WaitNs()));
-            v[1][i] = pos(us(puts.maxWaitNs()));
-            v[2][i] = pos(us(takes.p99WaitNs()));
-            v[3][i] = pos(us(takes.maxWaitNs()));
+            v[0][i] = us(puts.p99WaitNs());
+            v[1][i] = us(puts.maxWaitNs());
+            v[2][i] = us(takes.p99WaitNs());
+            v[3][i] = us(takes.maxWaitNs());
         }
         return new Section("Bounded buffer (producer/consumer)",
                 "put: wait(empty); wait(mutex); add; signal(mutex); signal(full). take: wait(full); wait(mutex); remove; "
                         + "signal(mutex); signal(empty). 'items lost' compares the sum of produced and consumed item numbers "
                         + "(plus what is left in the buffer): it must be 0.",
-                List.of(t.build()), List.of(bars("sync-bounded-buffer-waits.png", "Bounded buffer: waits", "µs",
-                new ArrayList<>(names), List.of("put p99", "put max", "take p99", "take max"), List.of(v), true)));
+                List.of(t.build()), List.of(bars("sync-bounded-buffer-waits.png", "Bounded buffer: waits", Axis.auto("wait", "µs"),
+                new ArrayList<>(names), List.of("put p99 wait", "put max wait", "take p99 wait", "take max wait"), List.of(v))));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.CasLock;
 import dev.caravan.lab.sync.JdkLock;
@@ -40,7 +41,7 @@ public final class CriticalSectionProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         List<Mutex> locks = List.of(new NoLock(), new PetersonLock(), new TasLock(), new CasLock(), new SemaphoreLock(),
                 new JdkLock(false));
         Table.Builder t = new Table.Builder("Critical section: 2 threads, count = count + 1 inside, " + settings.durationMs() + " ms each",
@@ -71,8 +72,8 @@ public final class CriticalSectionProblem extends Problem {
                     r.get(0).ops() + " : " + r.get(1).ops(), s.starvedThreads());
             names.add(m.name());
             tput[i] = s.perSecond() / 1e6;
-            p99[i] = pos(us(s.p99WaitNs()));
-            max[i] = pos(us(s.maxWaitNs()));
+            p99[i] = us(s.p99WaitNs());
+            max[i] = us(s.maxWaitNs());
         }
         return new Section("Critical section: race, Peterson, TAS, CAS, semaphore",
                 "Two threads increment a shared plain long, each increment inside lock/unlock. Without a lock increments are "
@@ -82,9 +83,9 @@ public final class CriticalSectionProblem extends Problem {
                         + "'wait' is the time from calling lock to entering. A thread is starved when it completed less than a tenth "
                         + "of the mean per thread.",
                 List.of(t.build()),
-                List.of(bars("sync-critical-section-throughput.png", "Critical section throughput (2 threads)", "M ops/s", names,
-                                List.of("M ops/s"), List.of(tput), false),
-                        bars("sync-critical-section-waits.png", "Critical section: wait to enter", "µs", names,
-                                List.of("p99", "max"), List.of(p99, max), true)));
+                List.of(bars("sync-critical-section-throughput.png", "Critical section throughput (2 threads)",
+                                Axis.auto("throughput", "M ops/s"), names, List.of("throughput (M ops/s)"), List.of(tput)),
+                        bars("sync-critical-section-waits.png", "Critical section: wait to enter", Axis.auto("wait to enter", "µs"),
+                                names, List.of("p99 wait", "max wait"), List.of(p99, max))));
     }
 }

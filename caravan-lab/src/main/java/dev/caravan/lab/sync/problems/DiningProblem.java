@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.dining.AsymmetricTable;
 import dev.caravan.lab.sync.dining.BothOrNoneTable;
@@ -51,7 +52,7 @@ public final class DiningProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         DiningRun run = new DiningRun(clock);
         List<DiningRun.Outcome> outcomes = new ArrayList<>();
         progress.step("sync dining: naive table, no forcing, up to " + settings.durationMs() + " ms, JVM deadlock check every 5 ms");
@@ -77,7 +78,7 @@ public final class DiningProblem extends Problem {
                     o.deadlocked() ? String.format(java.util.Locale.ROOT, "%.1f", o.timeToDeadlockNs() / 1e6) : "none",
                     o.recovered() ? "yes" : "NO", o.deadlocked() ? "-" : Long.toString(starved));
             names.add(name);
-            tput[i] = pos(o.totalMeals() / (o.elapsedNs() / 1e9));
+            tput[i] = o.totalMeals() / (o.elapsedNs() / 1e9);
             if (o.deadlocked()) {
                 cycles.append("\n\nJVM-reported cycle (").append(name).append("):\n");
                 o.cycle().forEach(e -> cycles.append("    ").append(e).append('\n'));
@@ -89,7 +90,7 @@ public final class DiningProblem extends Problem {
                         + "who release what they hold and leave (recovery). Remedies: at most n-1 seated (a counting semaphore), "
                         + "both chopsticks or none inside one critical section, and asymmetric order (odd left-first, even "
                         + "right-first). 'starved' counts philosophers with under a tenth of the mean meals." + cycles,
-                List.of(tb.build()), List.of(bars("sync-dining-throughput.png", "Dining philosophers: meals per second", "meals/s",
-                names, List.of("meals/s"), List.of(tput), true)));
+                List.of(tb.build()), List.of(bars("sync-dining-throughput.png", "Dining philosophers: meals per second",
+                Axis.auto("meal rate", "meals/s"), names, List.of("meal rate (meals/s)"), List.of(tput))));
     }
 }

@@ -9,11 +9,9 @@ import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.PrioritySimulator;
 import dev.caravan.lab.sync.PrioritySimulator.Protocol;
 import dev.caravan.lab.sync.PrioritySimulator.Task;
-import dev.caravan.plot.Charts;
+import dev.caravan.plot.Axis;
 import dev.caravan.plot.Series;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,7 +48,7 @@ public final class PriorityInversionProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         progress.step("sync priority-inversion: simulated 1-CPU priority scheduler, 0.." + MAX_MEDIUM + " medium tasks");
         Table.Builder t = new Table.Builder("Priority inversion: H's response time in ticks (H needs 2 ticks in the mutex; "
                 + "L holds it for 4 from tick 0; H arrives at 1, medium tasks of " + MEDIUM_WORK + " ticks at 2)",
@@ -64,15 +62,9 @@ public final class PriorityInversionProblem extends Problem {
             inh[m] = highResponseTicks(m, Protocol.INHERITANCE);
             t.row(m, (long) none[m], (long) inh[m], (long) (none[m] - inh[m]));
         }
-        Figure f;
-        try {
-            f = new Figure("Priority inversion", Charts.line(settings.file("sync-priority-inversion.png"),
-                    "Priority inversion: high-priority task's response time", "medium-priority tasks", "ticks",
-                    List.of(new Series("no protocol", x, none), new Series("priority inheritance", x, inh)), List.of(), false)
-                    .getFileName().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Figure f = plots().line("sync-priority-inversion.png", "Priority inversion: high-priority task's response time",
+                Axis.linear("medium-priority tasks", "tasks"), Axis.linear("response time of H", "ticks"),
+                List.of(new Series("no protocol", x, none), new Series("priority inheritance", x, inh)), "");
         return new Section("Priority inversion",
                 "Java thread priorities are hints: HotSpot on Linux ignores them unless started with "
                         + "-XX:ThreadPriorityPolicy=1 as root, and even then the kernel's fair scheduler does not run threads "

@@ -6,6 +6,7 @@ import dev.caravan.lab.report.Figure;
 import dev.caravan.lab.report.Plots;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 
 import java.util.List;
 
@@ -17,6 +18,7 @@ public abstract class Problem {
     protected final LabSettings settings;
     protected final Progress progress;
     protected final Clock clock;
+    private Plots plots;
 
     protected Problem(LabSettings settings, Progress progress, Clock clock) {
         this.settings = settings;
@@ -27,7 +29,17 @@ public abstract class Problem {
     /** The name used on the command line ({@code caravan lab sync NAME}). */
     public abstract String id();
 
-    public abstract Section run();
+    /** Measures the problem, drawing its figures with {@code figures} (which captions them with the run). */
+    public final Section run(Plots figures) {
+        this.plots = figures;
+        return measure();
+    }
+
+    protected abstract Section measure();
+
+    protected Plots plots() {
+        return plots;
+    }
 
     protected long durationNs() {
         return settings.durationMs() * 1_000_000L;
@@ -38,17 +50,12 @@ public abstract class Problem {
         return Math.max(10_000_000L, durationNs() / 20);
     }
 
-    protected Figure bars(String file, String title, String yLabel, List<String> cats, List<String> series,
-                          List<double[]> values, boolean logY) {
-        return Plots.bars(settings.outDir(), file, title, yLabel, cats, series, values, logY);
+    protected Figure bars(String file, String title, Axis y, List<String> cats, List<String> series, List<double[]> values,
+                          String... notes) {
+        return plots.bars(file, title, y, cats, series, values, notes);
     }
 
     protected static double us(double ns) {
         return ns / 1000;
-    }
-
-    /** For log axes: a zero would vanish, so show it as a tiny positive value. */
-    protected static double pos(double v) {
-        return Double.isNaN(v) || v <= 0 ? 1e-3 : v;
     }
 }

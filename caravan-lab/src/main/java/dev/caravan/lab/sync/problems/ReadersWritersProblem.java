@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.FairRwLock;
 import dev.caravan.lab.sync.ReaderPreferringRwLock;
@@ -37,7 +38,7 @@ public final class ReadersWritersProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         List<RwLock> locks = List.of(new ReaderPreferringRwLock(), new WriterPreferringRwLock(), new FairRwLock());
         Table.Builder t = new Table.Builder("Readers-writers: " + READERS + " readers (200 µs reads, back to back), " + WRITERS
                 + " writers (50 µs writes, 1 ms apart); starvation threshold " + starveNs() / 1_000_000 + " ms",
@@ -87,15 +88,15 @@ public final class ReadersWritersProblem extends Problem {
             t.row(l.name(), rd.perSecond(), wr.perSecond(), rd.p99WaitNs() / 1e6, rd.maxWaitNs() / 1e6, wr.p99WaitNs() / 1e6,
                     wr.maxWaitNs() / 1e6, rd.longWaits(), wr.longWaits(), rd.starvedThreads() + wr.starvedThreads());
             names.add(l.name());
-            v[0][i] = pos(rd.maxWaitNs() / 1e6);
-            v[1][i] = pos(wr.maxWaitNs() / 1e6);
+            v[0][i] = rd.maxWaitNs() / 1e6;
+            v[1][i] = wr.maxWaitNs() / 1e6;
         }
         return new Section("Readers-writers and starvation",
                 "Reader-preferring (the slides): the first reader locks writers out and the last lets them in; readers that keep "
                         + "overlapping never let the count reach zero, so writers wait until the readers stop: their max wait "
                         + "approaches the run length. Writer-preferring: a waiting writer shuts the gate for new readers. Fair: "
                         + "everyone queues at one FIFO semaphore first. Each reader checks it never sees a half-done write.",
-                List.of(t.build()), List.of(bars("sync-readers-writers-waits.png", "Readers-writers: longest wait", "ms",
-                names, List.of("reader max wait", "writer max wait"), List.of(v), true)));
+                List.of(t.build()), List.of(bars("sync-readers-writers-waits.png", "Readers-writers: longest wait",
+                Axis.auto("longest wait", "ms"), names, List.of("reader max wait", "writer max wait"), List.of(v))));
     }
 }

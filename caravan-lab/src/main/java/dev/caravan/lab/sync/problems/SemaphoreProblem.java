@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.lab.LabSettings;
 import dev.caravan.lab.report.Progress;
 import dev.caravan.lab.report.Section;
+import dev.caravan.plot.Axis;
 import dev.caravan.lab.report.Table;
 import dev.caravan.lab.sync.QueueSemaphore;
 import dev.caravan.lab.sync.measure.LoadRun;
@@ -41,7 +42,7 @@ public final class SemaphoreProblem extends Problem {
     }
 
     @Override
-    public Section run() {
+    protected Section measure() {
         QueueSemaphore ours = new QueueSemaphore(PERMITS);
         Semaphore jdk = new Semaphore(PERMITS, true);
         List<String> names = List.of("QueueSemaphore (ours)", "j.u.c.Semaphore (fair)");
@@ -86,14 +87,14 @@ public final class SemaphoreProblem extends Problem {
             Stats s = Stats.of(r, null, durationNs(), starveNs());
             t.row(names.get(i), s.perSecond(), maxHolders.get(), us(s.meanWaitNs()), us(s.p99WaitNs()), us(s.maxWaitNs()),
                     s.minThreadOps() + " : " + s.maxThreadOps(), s.starvedThreads());
-            p99[i] = pos(us(s.p99WaitNs()));
-            max[i] = pos(us(s.maxWaitNs()));
+            p99[i] = us(s.p99WaitNs());
+            max[i] = us(s.maxWaitNs());
         }
         return new Section("Counting semaphore with a waiting queue",
                 "wait() decrements the value and, if it went negative, queues the caller and parks it; signal() increments it "
                         + "and, if anyone waits, hands the permit to the longest waiter and unparks it. No busy waiting: only the "
                         + "few instructions of wait/signal run under a monitor. 'max holders seen' must not exceed the permits.",
-                List.of(t.build()), List.of(bars("sync-semaphore-waits.png", "Counting semaphore: wait to acquire", "µs",
-                new ArrayList<>(names), List.of("p99", "max"), List.of(p99, max), true)));
+                List.of(t.build()), List.of(bars("sync-semaphore-waits.png", "Counting semaphore: wait to acquire",
+                Axis.auto("wait to acquire", "µs"), new ArrayList<>(names), List.of("p99 wait", "max wait"), List.of(p99, max))));
     }
 }
