@@ -37,21 +37,22 @@ final class NodeMeters implements AutoCloseable {
         this.registry = registry;
         this.hosted = hosted;
         this.clock = clock;
+        // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these suppliers.
         Gauge.builder("caravan.node.processes", status, s -> s.get().processCount())
-                .description("Processes hosted on the node").register(registry);
+                .description("Processes hosted on the node").strongReference(true).register(registry);
         Gauge.builder("caravan.node.process.memory.capacity", status, s -> s.get().processMemoryBytes())
                 .description("The node's process-memory capacity (sum of paged-memory capacities it admits)").baseUnit("bytes")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("caravan.node.process.memory.reserved", status, s -> s.get().reservedBytes())
-                .description("Paged-memory capacity reserved by the processes hosted").baseUnit("bytes").register(registry);
+                .description("Paged-memory capacity reserved by the processes hosted").baseUnit("bytes").strongReference(true).register(registry);
         Gauge.builder("caravan.node.process.memory.allocated", status, s -> s.get().allocatedBytes())
-                .description("Off-heap bytes the hosted processes' paged memories hold").baseUnit("bytes").register(registry);
+                .description("Off-heap bytes the hosted processes' paged memories hold").baseUnit("bytes").strongReference(true).register(registry);
         Gauge.builder("caravan.node.schedulable", status, s -> s.get().schedulable() ? 1 : 0)
-                .description("1 when the node takes new processes, 0 while cordoned").register(registry);
+                .description("1 when the node takes new processes, 0 while cordoned").strongReference(true).register(registry);
         Gauge.builder("caravan.node.lease.owned", lease, l -> l.owns() ? 1 : 0)
-                .description("1 while the node holds a live naming lease and answers for its processes").register(registry);
+                .description("1 while the node holds a live naming lease and answers for its processes").strongReference(true).register(registry);
         Gauge.builder("caravan.node.lease.renewal.age", lease, l -> l.renewalAgeNs() / 1e9)
-                .description("Time since the last successful lease renewal was sent").baseUnit("seconds").register(registry);
+                .description("Time since the last successful lease renewal was sent").baseUnit("seconds").strongReference(true).register(registry);
         FunctionCounter.builder("caravan.node.lease.renewal.failures", lease, LeaseKeeper::renewalFailures)
                 .description("Lease renewals or re-acquisitions that failed").register(registry);
     }

@@ -76,9 +76,9 @@ final class ProcessMeters implements AutoCloseable {
         meters.add(FunctionCounter.builder("caravan.process.pages.dirtied", this, m -> m.snapshot.pagesDirtied())
                 .description("Clean pages made dirty (a page counts again after a migration round cleared it)").tags(tags)
                 .register(registry));
-        meters.add(Gauge.builder("caravan.process.dirty.pages.rate", this, m -> m.snapshot.dirtyPagesPerSecond())
+        meters.add(Gauge.builder("caravan.process.dirty.pages.per.second", this, m -> m.snapshot.dirtyPagesPerSecond())
                 .description("Clean pages made dirty per second over the last refresh interval").tags(tags)
-                .baseUnit("pages_per_second").register(registry));
+                .register(registry));
         meters.add(Gauge.builder("caravan.process.memory", this, m -> m.snapshot.memoryBytes())
                 .description("Off-heap bytes the process's paged memory holds").tags(tags).baseUnit("bytes").register(registry));
         meters.add(Gauge.builder("caravan.process.memory.capacity", process, p -> p.spec().memoryBytes())
