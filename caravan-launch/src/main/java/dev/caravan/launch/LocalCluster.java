@@ -53,6 +53,8 @@ public final class LocalCluster implements AutoCloseable {
     private InetSocketAddress namingAdmin;
     private final Map<String, ChildJvm> nodes = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
+    private final Map<String, InetSocketAddress> nodeAdmins = new LinkedHashMap<>();
+    private InetSocketAddress switchMetrics;
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
                          int switches, List<String> switchJvmOptions) {
@@ -194,6 +196,8 @@ public final class LocalCluster implements AutoCloseable {
         switchJvm = ChildJvm.start(name, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
                 workDir.resolve("logs"));
         switchAdmin = HostPort.parse(switchJvm.awaitReady("admin", 60_000));
+        String metrics = switchJvm.awaitReady("metrics", 60_000);
+        switchMetrics = metrics.isEmpty() ? null : HostPort.parse(metrics);
     }
 
     /**
@@ -245,6 +249,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         for (ChildJvm n : started) {
             controls.put(n.name(), HostPort.parse(n.awaitReady("control", 60_000)));
+            String admin = n.awaitReady("admin", 60_000);
+            if (!admin.isEmpty()) {
+                nodeAdmins.put(n.name(), HostPort.parse(admin));
+            }
         }
     }
 
@@ -255,6 +263,19 @@ public final class LocalCluster implements AutoCloseable {
     /** The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs). */
     public InetSocketAddress namingAdmin() {
         return namingAdmin;
+    }
+
+    /** Node id → admin port (HTTP: /metrics, /events, /logs), in start order; nodes started without one are absent. */
+    public Map<String, InetSocketAddress> nodeAdmins() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodeAdmins));
+    }
+
+    /** The switch's observation port (HTTP: /metrics, /events, /logs). @throws IllegalStateException when there is none */
+    public InetSocketAddress switchMetrics() {
+        if (switchMetrics == null) {
+            throw new IllegalStateException("this cluster runs no switch with a metrics port");
+        }
+        return switchMetrics;
     }
 
     /** Node id → control endpoint, in start order. */

@@ -62,6 +62,7 @@ public final class NamingMain {
                 Hello.tokenFromEnvironment());
         EventLog events = new EventLog("naming");
         DaemonMetrics metrics = new DaemonMetrics("naming", "naming");
+        NamingMeters.register(metrics.registry(), service, server);
         Watch nodes = service.watch("node/", new NodeMembershipEvents(events));
         ObserveServer observe = adminPort < 0 ? null : ObserveServer.start(new InetSocketAddress(bind, adminPort),
                 Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());

@@ -132,7 +132,8 @@ public final class NodeMain {
             throw e;
         }
         Daemon.announce("{\"role\":\"node\",\"id\":\"" + config.nodeId() + "\",\"control\":\"" + config.bindHost() + ":"
-                + node.controlAddress().getPort() + "\"}");
+                + node.controlAddress().getPort() + "\",\"admin\":\""
+                + node.adminAddress().map(a -> config.bindHost() + ":" + a.getPort()).orElse("") + "\"}");
         Thread.ofPlatform().daemon(true).name("node-closed-watch").start(() -> {
             try {
                 node.awaitClosed();

@@ -2,6 +2,11 @@ package dev.caravan.launch;
 
 import dev.caravan.core.time.Clock;
 import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.observe.DaemonMetrics;
+import dev.caravan.observe.EventKind;
+import dev.caravan.observe.EventLog;
+import dev.caravan.observe.LogLines;
+import dev.caravan.observe.ObserveServer;
 import dev.caravan.switching.Frontend;
 import dev.caravan.switching.FrontendSpec;
 import dev.caravan.switching.SwitchDaemon;
@@ -11,6 +16,8 @@ import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.net.Hello;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +43,8 @@ public final class SwitchMain {
             .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none)")
             .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic front ends")
             .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
+            .value("--metrics-port", "PORT", "0", "observation port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a"
+                    + " free one, -1 opens none")
             .value("--state-dir", "DIR", null, "what survives a restart: the automatic front ends' ports (default: .caravan/switches/ID)")
             .value("--lease-ms", "MS", "3000", "naming lease; the switch's entries vanish this long after it dies")
             .flag("--no-process-fronts", "no automatic front ends (one per RESP process, one per HTTP service)")
@@ -106,14 +115,50 @@ public final class SwitchMain {
             }
             throw e;
         }
+        DaemonMetrics metrics = new DaemonMetrics("switch", config.id());
+        ObserveServer observe;
+        try {
+            observe = openObserve(options, config, daemon, metrics);
+        } catch (IOException | RuntimeException e) {
+            CloseAll.closeAll("closing switch " + config.id(), metrics, daemon, naming);
+            throw e;
+        }
+        String metricsAt = observe == null ? "" : config.bindHost() + ":" + observe.address().getPort();
         System.out.println("admin " + daemon.adminHostPort());
+        if (observe != null) {
+            System.out.println("metrics http://" + metricsAt + "/metrics");
+        }
         for (Frontend f : daemon.frontends()) {
             System.out.println(frontendLine(f));
         }
-        Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort() + "\"}");
+        Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort()
+                + "\",\"metrics\":\"" + metricsAt + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
-                () -> CloseAll.closeAll("closing switch " + config.id(), daemon, naming));
+                () -> CloseAll.closeAll("closing switch " + config.id(), observe, metrics, daemon, naming));
         return 0;
+    }
+
+    /**
+     * The switch's observation port: an {@link ObserveServer} of its own rather than routes on the
+     * admin API's server, whose two request threads a watcher's event stream would hold.
+     */
+    private static ObserveServer openObserve(DaemonOptions.Parsed options, SwitchConfig config, SwitchDaemon daemon,
+                                             DaemonMetrics metrics) throws IOException {
+        int port = options.intValue("--metrics-port");
+        if (port < -1 || port > 65535) {
+            throw new DaemonOptions.UsageException("--metrics-port: " + port + " is not a TCP port (0 picks a free one, -1 opens none)");
+        }
+        SwitchMeters meters = new SwitchMeters(metrics.registry(), daemon);
+        metrics.beforeScrape(meters::sync);
+        if (port < 0) {
+            return null;
+        }
+        EventLog events = new EventLog(config.id());
+        ObserveServer observe = ObserveServer.start(new InetSocketAddress(config.bindHost(), port), config.token(), metrics, events,
+                LogLines.shared());
+        events.publish(EventKind.DAEMON_STARTED, "switch/" + config.id(), "switch " + config.id() + " serving its admin API on "
+                + daemon.adminHostPort());
+        return observe;
     }
 
     /** {@code frontend NAME HOST:PORT PROTOCOL MODE}, as the switch prints it when it starts. */

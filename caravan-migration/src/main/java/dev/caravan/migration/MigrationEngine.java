@@ -51,6 +51,7 @@ public final class MigrationEngine implements AutoCloseable {
     private final Map<String, PostCopyPusher> pageFaultServers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pulling = new ConcurrentHashMap<>();
     private final Object claims = new Object();
+    private final java.util.List<MigrationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings) {
         this.host = host;
@@ -88,12 +89,36 @@ public final class MigrationEngine implements AutoCloseable {
                         + o.node() + "; choose another name for the clone");
             });
         }
-        SourceSession session = new SourceSession(this, process, request, progress);
+        SourceSession session = new SourceSession(this, process, request, p -> {
+            tell(l -> l.onProgress(request, p));
+            progress.accept(p);
+        });
         claim(request.name(), () -> outgoing.putIfAbsent(request.name(), session) == null);
+        tell(l -> l.onStarted(request));
+        MigrationReport report = null;
         try {
-            return session.run(dest);
+            report = session.run(dest);
+            return report;
         } finally {
             outgoing.remove(request.name(), session);
+            MigrationReport ended = report;
+            tell(l -> l.onEnded(request, ended));
+        }
+    }
+
+    /** Adds a listener told about every outgoing migration and clone from now on. */
+    public void addListener(MigrationListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tell(Consumer<MigrationListener> call) {
+        for (MigrationListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                System.getLogger(MigrationEngine.class.getName()).log(System.Logger.Level.WARNING,
+                        "a migration listener failed (ignored): " + e);
+            }
         }
     }
 

@@ -243,6 +243,13 @@ public final class LocalNamingService implements NamingService {
         }
     }
 
+    /** Number of registered entries (for metrics and status pages). */
+    public int entryCount() {
+        synchronized (lock) {
+            return entries.size();
+        }
+    }
+
     /** Number of open watches (for tests and status pages). */
     public int watchCount() {
         return watches.size();

@@ -23,14 +23,42 @@ final class NamingRequestHandler implements FrameHandler {
     private static final String WATCHES = "naming.watches";
     private static final byte[] EMPTY = new byte[0];
 
+    /** Requests served, by frame type (the op's code); read by {@link NamingServer#requestCounts}. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.LongAdder> requests =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final NamingService service;
 
     NamingRequestHandler(NamingService service) {
         this.service = service;
     }
 
+    /** Requests received so far, by op label (ping, lookup, register, ...; "other" for unknown ops). */
+    java.util.Map<String, Long> requestCounts() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        requests.forEach((type, n) -> out.merge(opLabel(type), n.sum(), Long::sum));
+        return out;
+    }
+
+    static String opLabel(int type) {
+        return switch (type) {
+            case Op.PING -> "ping";
+            case Op.NAMING_OPEN_LEASE -> "open-lease";
+            case Op.NAMING_RENEW_LEASE -> "renew-lease";
+            case Op.NAMING_CLOSE_LEASE -> "close-lease";
+            case Op.NAMING_REGISTER -> "register";
+            case Op.NAMING_UNREGISTER -> "unregister";
+            case Op.NAMING_LOOKUP -> "lookup";
+            case Op.NAMING_LIST -> "list";
+            case Op.NAMING_WATCH -> "watch";
+            case Op.NAMING_UNWATCH -> "unwatch";
+            default -> "other";
+        };
+    }
+
     @Override
     public Frame onFrame(FrameConnection connection, Frame request) {
+        requests.computeIfAbsent(opLabel(request.type()).equals("other") ? -1 : request.type(),
+                t -> new java.util.concurrent.atomic.LongAdder()).increment();
         BodyReader r = request.reader();
         long id = request.requestId();
         switch (request.type()) {

@@ -40,6 +40,7 @@ public final class NamingServer implements AutoCloseable {
 
     private final NamingService service;
     private final FrameServer server;
+    private final NamingRequestHandler handler;
 
     /**
      * Binds and starts serving. A {@link LocalNamingService} gets its reaper started, since a
@@ -56,7 +57,8 @@ public final class NamingServer implements AutoCloseable {
         if (service instanceof LocalNamingService local) {
             local.startReaper();
         }
-        this.server = new FrameServer("naming", bind, new NamingRequestHandler(service), token,
+        this.handler = new NamingRequestHandler(service);
+        this.server = new FrameServer("naming", bind, handler, token,
                 MAX_CONNECTIONS, MAX_FRAME_BYTES);
     }
 
@@ -71,6 +73,11 @@ public final class NamingServer implements AutoCloseable {
 
     public NamingService service() {
         return service;
+    }
+
+    /** Requests received so far by op label (ping, open-lease, renew-lease, register, lookup, watch, ...). Any thread. */
+    public java.util.Map<String, Long> requestCounts() {
+        return handler.requestCounts();
     }
 
     /** Stops accepting, closes every connection and cancels their watches. Idempotent. */

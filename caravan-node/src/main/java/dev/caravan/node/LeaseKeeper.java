@@ -30,6 +30,7 @@ final class LeaseKeeper {
     private volatile long leaseId = -1;
     private volatile boolean owns;
     private volatile long lastGoodSentNs;
+    private final java.util.concurrent.atomic.AtomicLong renewalFailures = new java.util.concurrent.atomic.AtomicLong();
 
     LeaseKeeper(NamingService naming, String holder, long ttlMs, Clock clock, Reregistration reregistration) {
         this.naming = naming;
@@ -61,6 +62,16 @@ final class LeaseKeeper {
         return owns && clock.nanoTime() - lastGoodSentNs < TimeUnit.MILLISECONDS.toNanos(ttlMs) * 9 / 10;
     }
 
+    /** Nanoseconds since the last successful renewal (or opening) was sent: the lease's health. Any thread. */
+    long renewalAgeNs() {
+        return clock.nanoTime() - lastGoodSentNs;
+    }
+
+    /** Renewals (and re-acquisitions) that failed since the node started. Any thread. */
+    long renewalFailures() {
+        return renewalFailures.get();
+    }
+
     /** Renews, fences or re-acquires; call every ttl/4 or so. */
     void onTick() {
         long sent = clock.nanoTime();
@@ -83,12 +94,14 @@ final class LeaseKeeper {
             owns = true;
             LOG.log(System.Logger.Level.INFO, holder + ": new naming lease " + lease.id() + "; answering again");
         } catch (CaravanException e) {
+            renewalFailures.incrementAndGet();
             LOG.log(System.Logger.Level.INFO, holder + ": naming lease renewal failed: " + e);
             if (e.code() == dev.caravan.wire.ErrorCode.LEASE_EXPIRED && owns) {
                 owns = false;
                 LOG.log(System.Logger.Level.WARNING, holder + ": naming lease expired; no longer answering for hosted processes");
             }
         } catch (Exception e) {
+            renewalFailures.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, holder + ": re-registration failed: " + e);
         }
     }

@@ -88,6 +88,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final dev.caravan.observe.EventLog events;
     /** This node's meters, scraped at the admin port's /metrics. */
     private final dev.caravan.observe.DaemonMetrics metrics;
+    /** Node, process and migration meters in {@link #metrics}, kept in step with the books by the ticker. */
+    private final NodeMeters meters;
     /** The admin port (null when the configuration opens none). */
     private volatile dev.caravan.observe.ObserveServer observe;
 
@@ -105,6 +107,7 @@ public final class NodeDaemon implements AutoCloseable {
                 Thread.ofPlatform().name("node-" + config.nodeId() + "-ticker").daemon(true).factory());
         this.events = new dev.caravan.observe.EventLog(config.nodeId());
         this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
+        this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -124,6 +127,7 @@ public final class NodeDaemon implements AutoCloseable {
                     node::readRemoteResource);
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration());
+            node.migration.addListener(new MigrationMeters(node.metrics.registry()));
             node.startHandoff();
             if (config.adminPort() >= 0) {
                 node.observe = dev.caravan.observe.ObserveServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()),
@@ -325,6 +329,7 @@ public final class NodeDaemon implements AutoCloseable {
         for (HostedProcess p : processes.values()) {
             p.runner().tick();
         }
+        meters.onTick();
     }
 
     /** Stores a bundle pushed to this node and advertises it. */

@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class DaemonMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final java.util.List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param daemon naming, node or switch
@@ -43,8 +44,23 @@ public final class DaemonMetrics implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Runs {@code hook} before each scrape (for example to add and remove meters of things that
+     * come and go); a hook that throws is ignored for that scrape. Hooks run on the scraping thread.
+     */
+    public void beforeScrape(Runnable hook) {
+        beforeScrape.add(hook);
+    }
+
     /** Every meter in the Prometheus text exposition format (version 0.0.4). */
     public String scrape() {
+        for (Runnable hook : beforeScrape) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                System.getLogger(DaemonMetrics.class.getName()).log(System.Logger.Level.WARNING, "a metrics hook failed: " + e);
+            }
+        }
         return registry.scrape();
     }
 

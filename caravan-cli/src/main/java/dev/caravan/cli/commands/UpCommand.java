@@ -61,9 +61,12 @@ public final class UpCommand implements Callable<Integer> {
             cluster.close();
             stopped.countDown();
         }, "up-shutdown"));
-        System.out.println("naming  " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort());
+        System.out.println("naming  " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort()
+                + metricsAt(cluster.namingAdmin()));
+        java.util.Map<String, InetSocketAddress> admins = cluster.nodeAdmins();
         cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
-                System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()));
+                System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()
+                        + metricsAt(admins.get(e.getKey()))));
         if (switches > 0) {
             printSwitch(cluster);
         }
@@ -82,10 +85,15 @@ public final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The switch's admin port and each of its front ends' ports. */
+    /** "  metrics http://HOST:PORT/metrics" for a daemon's admin (observation) port, "" when it has none. */
+    private static String metricsAt(InetSocketAddress admin) {
+        return admin == null ? "" : "  metrics http://" + admin.getHostString() + ":" + admin.getPort() + "/metrics";
+    }
+
+    /** The switch's admin port, its metrics port and each of its front ends' ports. */
     private static void printSwitch(LocalCluster cluster) {
         InetSocketAddress admin = cluster.switchAdmin();
-        System.out.println("switch  s1  admin " + admin.getHostString() + ":" + admin.getPort());
+        System.out.println("switch  s1  admin " + admin.getHostString() + ":" + admin.getPort() + metricsAt(cluster.switchMetrics()));
         JsonNode frontends = new AdminClient(admin, Hello.tokenFromEnvironment(), Duration.ofSeconds(10)).get("/frontends");
         for (JsonNode f : frontends.get("frontends")) {
             System.out.println("switch  s1  frontend " + f.get("name").asText() + " " + f.get("address").asText() + " ("

@@ -68,6 +68,8 @@ public final class PagedMemory implements AutoCloseable {
     private final MemorySegment[] chunks;
     private final long[] dirty;
     private long dirtyCount;
+    /** Clean pages made dirty since the memory was created; never reset (the dirty-page rate's counter). */
+    private long pagesDirtied;
     /** Read by every access: true while pages are missing and after close (both rare), so the common case costs one volatile read. */
     private volatile boolean slowPath;
     private AtomicLongArray missing;
@@ -277,6 +279,7 @@ public final class PagedMemory implements AutoCloseable {
             if ((dirty[word] & bit) == 0) {
                 dirty[word] |= bit;
                 dirtyCount++;
+                pagesDirtied++;
             }
         }
     }
@@ -501,6 +504,14 @@ public final class PagedMemory implements AutoCloseable {
     /** Number of pages written since their dirty bit was last cleared. */
     public long dirtyPageCount() {
         return dirtyCount;
+    }
+
+    /**
+     * Pages that went from clean to dirty since this memory was created (a counter, never reset):
+     * a page counts again only after a migration round cleared its dirty bit. Process thread only.
+     */
+    public long pagesDirtiedTotal() {
+        return pagesDirtied;
     }
 
     public boolean isDirty(long page) {

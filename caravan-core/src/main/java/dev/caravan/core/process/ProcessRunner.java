@@ -60,6 +60,7 @@ public final class ProcessRunner implements ProcessContext {
     private volatile long commandsServed;
     private volatile long commandsFailed;
     private volatile int throttlePercent;
+    private volatile CommandTimer commandTimer = CommandTimer.NONE;
     private volatile Map<String, String> resourceUris = Map.of();
     private volatile ResourceOpener resourceOpener = uri -> {
         throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
@@ -461,6 +462,8 @@ public final class ProcessRunner implements ProcessContext {
         boolean timed = throttlePercent > 0;
         Command[] commands = b.commands();
         long startNs = busy(commands.length == 0 ? "an empty batch" : commands[0].name());
+        CommandTimer timer = commandTimer;
+        long commandStartNs = startNs;
         Reply[] replies = new Reply[commands.length];
         for (int i = 0; i < commands.length; i++) {
             if (i > 0 && replies[i - 1] instanceof Reply.Closing) {
@@ -487,6 +490,9 @@ public final class ProcessRunner implements ProcessContext {
                 b.completion().complete(replies);
                 throw e;
             }
+            long doneNs = clock.nanoTime();
+            timer.onCommandDone(doneNs - commandStartNs);
+            commandStartNs = doneNs;
             if (replies[i] instanceof Reply.Blocked blocked) {
                 commandsServed += i + 1;
                 idle();
@@ -778,6 +784,14 @@ public final class ProcessRunner implements ProcessContext {
 
     public int throttlePercent() {
         return throttlePercent;
+    }
+
+    /**
+     * Installs what is told each command's service time ({@link CommandTimer#NONE} to stop);
+     * takes effect from the next batch. Any thread.
+     */
+    public void commandTimer(CommandTimer timer) {
+        this.commandTimer = java.util.Objects.requireNonNull(timer, "timer");
     }
 
     /** Commands waiting in the mailbox. */
