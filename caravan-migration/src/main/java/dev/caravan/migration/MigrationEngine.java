@@ -51,11 +51,18 @@ public final class MigrationEngine implements AutoCloseable {
     private final Map<String, PostCopyPusher> pageFaultServers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pulling = new ConcurrentHashMap<>();
     private final Object claims = new Object();
+    private final MigrationListener listener;
 
     public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings) {
+        this(host, resources, settings, MigrationListener.NONE);
+    }
+
+    /** An engine that reports each operation's steps to {@code listener} (see {@link MigrationListener}). */
+    public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings, MigrationListener listener) {
         this.host = host;
         this.resources = resources;
         this.settings = settings.validate();
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
         this.incoming = new IncomingMigrations(this);
     }
 
@@ -88,13 +95,41 @@ public final class MigrationEngine implements AutoCloseable {
                         + o.node() + "; choose another name for the clone");
             });
         }
-        SourceSession session = new SourceSession(this, process, request, progress);
+        SourceSession session = new SourceSession(this, process, request, phasesTo(request).andThen(progress));
         claim(request.name(), () -> outgoing.putIfAbsent(request.name(), session) == null);
         try {
-            return session.run(dest);
+            tell(() -> listener.onOutgoingBegun(request));
+            MigrationReport report = session.run(dest);
+            tell(() -> listener.onOutgoingEnded(request, report));
+            return report;
         } finally {
             outgoing.remove(request.name(), session);
         }
+    }
+
+    /** A progress consumer that tells the listener once per (phase, round). */
+    private Consumer<MigrationProgress> phasesTo(MigrationRequest request) {
+        long[] last = {-1};
+        return p -> {
+            long key = ((long) p.phase().value() << 32) | (p.round() & 0xffffffffL);
+            if (key != last[0]) {
+                last[0] = key;
+                tell(() -> listener.onOutgoingPhase(request, p));
+            }
+        };
+    }
+
+    /** Runs a listener call; what it throws must not disturb the operation it reports. */
+    void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            System.getLogger(MigrationEngine.class.getName()).log(System.Logger.Level.DEBUG, "migration listener failed: " + e);
+        }
+    }
+
+    MigrationListener listener() {
+        return listener;
     }
 
     /**
@@ -154,7 +189,9 @@ public final class MigrationEngine implements AutoCloseable {
         MovableProcess process = readySource(name);
         claim(name, () -> checkpointing.putIfAbsent(name, Boolean.TRUE) == null);
         try {
-            return new CheckpointTaker(host.nodeId(), host.clock(), settings).take(process, path, progress);
+            MigrationReport report = new CheckpointTaker(host.nodeId(), host.clock(), settings).take(process, path, progress);
+            tell(() -> listener.onCheckpointed(name, path, report));
+            return report;
         } catch (IOException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
