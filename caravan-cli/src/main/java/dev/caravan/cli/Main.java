@@ -35,6 +35,8 @@ import picocli.CommandLine.Command;
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
                 dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
+                dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
+                dev.caravan.cli.commands.observe.LogsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
