@@ -36,6 +36,8 @@ import picocli.CommandLine.Command;
                 BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
                 dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
                 dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
+                dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
+                dev.caravan.cli.commands.observe.LogsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

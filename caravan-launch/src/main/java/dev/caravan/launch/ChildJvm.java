@@ -144,6 +144,11 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Completes with the JVM's exit code when it has exited, however it ended (128 + signal when killed by one). */
+    public java.util.concurrent.CompletableFuture<Integer> exited() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
     /** Kills the JVM at once (SIGKILL), as a crash would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -65,6 +65,18 @@ public final class Daemon {
      * then runs {@code shutdown} once.
      */
     public static void runUntilStopped(boolean exitOnStdinEof, Runnable shutdown) throws InterruptedException {
+        runUntilStopped(exitOnStdinEof, why -> shutdown.run());
+    }
+
+    /**
+     * As {@link #runUntilStopped(boolean, Runnable)}, telling {@code shutdown} what asked the daemon
+     * to stop, as it reads after "node n1 ": {@code got SIGTERM}, {@code got SIGINT},
+     * {@code lost its launcher (standard input closed)} or {@code was asked to stop}.
+     */
+    public static void runUntilStopped(boolean exitOnStdinEof, java.util.function.Consumer<String> shutdown)
+            throws InterruptedException {
+        StopSignals.install();
+        java.util.concurrent.atomic.AtomicReference<String> why = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -87,6 +99,7 @@ public final class Daemon {
                 } catch (IOException ignored) {
                     // A broken pipe means the same as EOF: the launcher is gone.
                 }
+                why.compareAndSet(null, "lost its launcher (standard input closed)");
                 stop.countDown();
             });
         }
@@ -94,7 +107,8 @@ public final class Daemon {
             stop.await();
         } finally {
             try {
-                shutdown.run();
+                String signal = StopSignals.received();
+                shutdown.accept(!signal.isEmpty() ? "got " + signal : why.get() != null ? why.get() : "was asked to stop");
             } finally {
                 done.countDown();
             }

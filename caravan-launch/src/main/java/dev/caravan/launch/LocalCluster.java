@@ -287,6 +287,15 @@ public final class LocalCluster implements AutoCloseable {
         return List.copyOf(nodes.keySet());
     }
 
+    /**
+     * Calls {@code listener} with a node's id and exit code when its JVM exits, for every node
+     * started so far (a supervisor such as {@code caravan up} reports it). Called on a JDK thread;
+     * also for nodes stopped on purpose, so the caller ignores exits it caused.
+     */
+    public void onNodeExit(java.util.function.BiConsumer<String, Integer> listener) {
+        nodes.forEach((id, jvm) -> jvm.exited().thenAccept(code -> listener.accept(id, code)));
+    }
+
     public ChildJvm node(String id) {
         ChildJvm n = nodes.get(id);
         if (n == null) {

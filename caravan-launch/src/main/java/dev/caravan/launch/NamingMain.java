@@ -70,10 +70,12 @@ public final class NamingMain {
         System.err.println("naming service listening on " + bind + ":" + server.port()
                 + (observe == null ? "" : ", admin (metrics, events, logs) on http://" + admin));
         events.publish(EventKind.DAEMON_STARTED, "naming", "naming service listening on " + bind + ":" + server.port());
+        AdminEntry adminEntry = observe == null ? null : AdminEntry.register(service, bind, server.port(), admin);
         Daemon.announce("{\"role\":\"naming\",\"address\":\"" + bind + ":" + server.port() + "\",\"admin\":\"" + admin + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), () -> {
             CloseAll all = new CloseAll();
             all.close(nodes);
+            all.close(adminEntry);
             all.close(observe);
             all.run(metrics::close);
             all.close(server);

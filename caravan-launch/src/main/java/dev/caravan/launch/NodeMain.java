@@ -143,11 +143,11 @@ public final class NodeMain {
                 // JVM is exiting anyway.
             }
         });
-        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), () -> {
+        Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), why -> {
             // Not a static field: that would start java.util.logging before LogSetup chose its manager.
             System.Logger log = System.getLogger(NodeMain.class.getName());
             try {
-                node.drainBeforeShutdown(drainGraceMs);
+                node.drainBeforeShutdown(drainGraceMs, why);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 log.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopping: drain interrupted; stopping its processes");

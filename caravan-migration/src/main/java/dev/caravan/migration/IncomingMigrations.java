@@ -103,6 +103,7 @@ final class IncomingMigrations {
             throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is already arriving on node " + host.nodeId());
         }
         scheduleIdleCheck(a);
+        engine.tell(() -> engine.listener().onArrivalBegun(name, b.sourceNode(), b.epoch()));
         new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
     }
 
@@ -147,7 +148,7 @@ final class IncomingMigrations {
                         + quietMs + " ms; discarding what arrived");
                 // Off the node's scheduler: aborting waits for the page-stream reader to stop.
                 Thread.ofVirtual().name("abort-" + a.name()).start(() -> {
-                    abort(a.name());
+                    abort(a.name(), "no word from its source for " + quietMs + " ms");
                     a.connection.close();
                 });
             } else {
@@ -206,7 +207,7 @@ final class IncomingMigrations {
         MigrationMessages.Commit c = MigrationMessages.Commit.decode(in);
         Arrival pending = arrivals.get(c.name());
         if (pending != null && pending.faults.hit(Faults.Role.DEST, MigrationPhase.SWITCH_OVER, host)) {
-            abort(c.name());
+            abort(c.name(), "link cut before commit (fault injection)");
             pending.connection.close();
             throw ErrorCode.UNAVAILABLE.exception("migration link cut before commit (fault injection)");
         }
@@ -272,8 +273,10 @@ final class IncomingMigrations {
                 f.close();
             }
             host.discard(process);
+            engine.tell(() -> engine.listener().onArrivalAborted(c.name(), a.sourceNode, "its commit failed here: " + e.getMessage()));
             throw e;
         }
+        engine.tell(() -> engine.listener().onArrivalCommitted(c.name(), a.sourceNode, a.epoch));
         if (a.faults.hit(Faults.Role.DEST, MigrationPhase.COMMITTED, host)) {
             a.connection.close();
         }
@@ -303,6 +306,10 @@ final class IncomingMigrations {
 
     /** MIG_ABORT, the source's connection closed, or the idle deadline: drops what arrived. */
     void abort(String name) {
+        abort(name, "its source aborted it");
+    }
+
+    private void abort(String name, String why) {
         Arrival a = arrivals.remove(name);
         if (a != null) {
             a.state = Arrival.State.ABORTED;
@@ -313,13 +320,14 @@ final class IncomingMigrations {
             engine.resources().discardInstalled(name, a.transfers);
             host.discard(a.process);
             LOG.log(System.Logger.Level.INFO, "migration of " + name + " aborted; discarded what had arrived");
+            engine.tell(() -> engine.listener().onArrivalAborted(name, a.sourceNode, why));
         }
     }
 
     void onConnectionClosed(long connectionId) {
         for (Arrival a : arrivals.values()) {
             if (a.connection.id() == connectionId) {
-                abort(a.name());
+                abort(a.name(), "its source's connection closed");
             }
         }
         pushLinks.forEach((name, id) -> {
@@ -357,7 +365,7 @@ final class IncomingMigrations {
     /** Drops every arrival (node closing). */
     void closeAll() {
         for (String name : arrivals.keySet()) {
-            abort(name);
+            abort(name, "this node is closing");
         }
         fetchers.values().forEach(SourcePageFetcher::close);
         fetchers.clear();

@@ -52,11 +52,20 @@ public final class MigrationEngine implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> pulling = new ConcurrentHashMap<>();
     private final Object claims = new Object();
     private final java.util.List<MigrationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final MigrationListener fanOut = new FanOutListener(listeners);
 
     public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings) {
+        this(host, resources, settings, MigrationListener.NONE);
+    }
+
+    /** An engine that reports each operation's steps to {@code listener} (see {@link MigrationListener}). */
+    public MigrationEngine(MigrationHost host, ResourceMigrator resources, MigrationSettings settings, MigrationListener listener) {
         this.host = host;
         this.resources = resources;
         this.settings = settings.validate();
+        if (java.util.Objects.requireNonNull(listener, "listener") != MigrationListener.NONE) {
+            listeners.add(listener);
+        }
         this.incoming = new IncomingMigrations(this);
     }
 
@@ -89,37 +98,52 @@ public final class MigrationEngine implements AutoCloseable {
                         + o.node() + "; choose another name for the clone");
             });
         }
-        SourceSession session = new SourceSession(this, process, request, p -> {
-            tell(l -> l.onProgress(request, p));
+        SourceSession session = new SourceSession(this, process, request, phasesTo(request).andThen(p -> {
+            fanOut.onOutgoingProgress(request, p);
             progress.accept(p);
-        });
+        }));
         claim(request.name(), () -> outgoing.putIfAbsent(request.name(), session) == null);
-        tell(l -> l.onStarted(request));
+        fanOut.onOutgoingBegun(request);
         MigrationReport report = null;
         try {
             report = session.run(dest);
             return report;
         } finally {
             outgoing.remove(request.name(), session);
-            MigrationReport ended = report;
-            tell(l -> l.onEnded(request, ended));
+            fanOut.onOutgoingEnded(request, report);
         }
     }
 
-    /** Adds a listener told about every outgoing migration and clone from now on. */
+    /** Adds a listener told about every operation from now on (see {@link MigrationListener}). */
     public void addListener(MigrationListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
-    private void tell(Consumer<MigrationListener> call) {
-        for (MigrationListener l : listeners) {
-            try {
-                call.accept(l);
-            } catch (RuntimeException e) {
-                System.getLogger(MigrationEngine.class.getName()).log(System.Logger.Level.WARNING,
-                        "a migration listener failed (ignored): " + e);
+
+    /** A progress consumer that tells the listener once per (phase, round). */
+    private Consumer<MigrationProgress> phasesTo(MigrationRequest request) {
+        long[] last = {-1};
+        return p -> {
+            long key = ((long) p.phase().value() << 32) | (p.round() & 0xffffffffL);
+            if (key != last[0]) {
+                last[0] = key;
+                fanOut.onOutgoingPhase(request, p);
             }
+        };
+    }
+
+    /** Runs a listener call; what it throws must not disturb the operation it reports. */
+    void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            System.getLogger(MigrationEngine.class.getName()).log(System.Logger.Level.DEBUG, "migration listener failed: " + e);
         }
+    }
+
+    /** Every listener at once: what one throws is logged and does not keep the others from hearing. */
+    MigrationListener listener() {
+        return fanOut;
     }
 
     /**
@@ -179,7 +203,9 @@ public final class MigrationEngine implements AutoCloseable {
         MovableProcess process = readySource(name);
         claim(name, () -> checkpointing.putIfAbsent(name, Boolean.TRUE) == null);
         try {
-            return new CheckpointTaker(host.nodeId(), host.clock(), settings).take(process, path, progress);
+            MigrationReport report = new CheckpointTaker(host.nodeId(), host.clock(), settings).take(process, path, progress);
+            fanOut.onCheckpointed(name, path, report);
+            return report;
         } catch (IOException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied"

@@ -46,7 +46,7 @@ final class MigrationMeters implements MigrationListener {
     }
 
     @Override
-    public void onStarted(MigrationRequest r) {
+    public void onOutgoingBegun(MigrationRequest r) {
         Counter.builder("caravan.migrations.started").description("Migrations and clones started from this node")
                 .tags(totals(r)).register(registry).increment();
         Running run = new Running();
@@ -69,7 +69,7 @@ final class MigrationMeters implements MigrationListener {
     }
 
     @Override
-    public void onProgress(MigrationRequest r, MigrationProgress p) {
+    public void onOutgoingProgress(MigrationRequest r, MigrationProgress p) {
         Running run = running.get(r.name());
         if (run == null) {
             return;
@@ -88,7 +88,7 @@ final class MigrationMeters implements MigrationListener {
     }
 
     @Override
-    public void onEnded(MigrationRequest r, MigrationReport report) {
+    public void onOutgoingEnded(MigrationRequest r, MigrationReport report) {
         Running run = running.remove(r.name());
         if (run != null) {
             run.gauges.forEach(registry::remove);

@@ -92,6 +92,12 @@ public final class NodeDaemon implements AutoCloseable {
     private final NodeMeters meters;
     /** The admin port (null when the configuration opens none). */
     private volatile dev.caravan.observe.ObserveServer observe;
+    /** Publishes this node's lifecycle steps into {@link #events}. */
+    private final NodeEvents nodeEvents;
+    /** Processes whose failure was published (the ticker notices failures). */
+    private final java.util.Set<HostedProcess> reportedFailed = ConcurrentHashMap.newKeySet();
+    /** Whether the node answered for its processes at the last tick (lease loss is published once). */
+    private boolean ownedAtLastTick = true;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
         this.config = config;
@@ -108,6 +114,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.events = new dev.caravan.observe.EventLog(config.nodeId());
         this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
         this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
+        this.nodeEvents = new NodeEvents(events, config.nodeId());
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -126,7 +133,7 @@ public final class NodeDaemon implements AutoCloseable {
                     config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
                     node::readRemoteResource);
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
-                    config.migration());
+                    config.migration(), node.nodeEvents);
             node.migration.addListener(new MigrationMeters(node.metrics.registry()));
             node.startHandoff();
             if (config.adminPort() >= 0) {
@@ -136,6 +143,8 @@ public final class NodeDaemon implements AutoCloseable {
             node.registerSelfAtStart();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
+            node.nodeEvents.started(config.bindHost() + ":" + node.control.port(),
+                    node.observe == null ? "" : config.bindHost() + ":" + node.observe.address().getPort());
             node.started = true;
             return node;
         } catch (Exception | Error e) {
@@ -328,6 +337,19 @@ public final class NodeDaemon implements AutoCloseable {
     private void tickProcesses() {
         for (HostedProcess p : processes.values()) {
             p.runner().tick();
+            if (p.runner().state() == dev.caravan.core.process.ProcessState.FAILED && reportedFailed.add(p)) {
+                nodeEvents.failed(p.spec().name(), p.runner().failureReason());
+            }
+        }
+        reportedFailed.removeIf(p -> !processes.containsValue(p));
+        boolean owns = lease.owns();
+        if (owns != ownedAtLastTick) {
+            ownedAtLastTick = owns;
+            if (owns) {
+                nodeEvents.leaseRegained();
+            } else {
+                nodeEvents.leaseLost(config.leaseTtlMs());
+            }
         }
         meters.onTick();
     }
@@ -345,6 +367,23 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
+        try {
+            ProcessInfo info = startProcessHere(spec);
+            nodeEvents.deployed(spec, info.dataHost() + ":" + info.dataPort(), info.front());
+            return info;
+        } catch (CaravanException e) {
+            // A name in use is about another process: no event under its name.
+            if (e.code() != ErrorCode.ALREADY_EXISTS) {
+                nodeEvents.startFailed(spec.name(), e.getMessage());
+            }
+            throw e;
+        } catch (Exception e) {
+            nodeEvents.startFailed(spec.name(), String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private ProcessInfo startProcessHere(ProcessSpec spec) throws Exception {
         synchronized (lifecycleLock) {
             requireOwnership();
             requireSchedulable("start " + spec.name());
@@ -609,6 +648,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     private void onStopped(HostedProcess p, dev.caravan.wire.node.StopReply reply) {
         String name = p.spec().name();
+        nodeEvents.stopped(name, reply);
         if (reply.stopped()) {
             LOG.log(System.Logger.Level.INFO, "stopped process " + name);
             return;
@@ -697,6 +737,7 @@ public final class NodeDaemon implements AutoCloseable {
             if (cordoned == schedulable) {
                 cordoned = !schedulable;
                 registerSelf(lease.leaseId());
+                nodeEvents.schedulable(schedulable);
                 LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + (schedulable ? " uncordoned: takes new processes again"
                         : " cordoned: takes no new processes"));
             }
@@ -748,11 +789,13 @@ public final class NodeDaemon implements AutoCloseable {
         try {
             LOG.log(System.Logger.Level.INFO, "draining node " + config.nodeId() + ": " + processes.size() + " process(es), "
                     + request.mode() + ", timeout " + request.timeoutMs() + " ms");
+            nodeEvents.drainBegun(processes.size(), request.mode().toString(), request.timeoutMs());
             Evacuator evacuator = new Evacuator(new NodeEvacuationHost(this), request, clock, step -> {
                 LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
                 progress.accept(step);
             });
             dev.caravan.wire.node.DrainReport report = evacuator.run();
+            nodeEvents.drained(report);
             LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + (report.drained() ? ": node is empty"
                     : ": failed, " + report.stayed().size() + " process(es) stay: " + report.detail()) + " (cordoned)");
             return report;
@@ -763,11 +806,22 @@ public final class NodeDaemon implements AutoCloseable {
 
     /**
      * What a node does before it stops on SIGTERM: moves its processes to other nodes within
-     * {@code graceMs} when another schedulable node exists (0 disables), and logs at INFO what it
-     * did — each process moved where, or why it is stopped with the node.
+     * {@code graceMs} when another schedulable node exists (0 disables), and logs at INFO and
+     * publishes ({@code daemon-stopping}) what it did — each process moved where, or why it is
+     * stopped with the node.
+     *
+     * @param why what asked the node to stop, for the log and the event ("got SIGTERM")
      */
+    public void drainBeforeShutdown(long graceMs, String why) throws InterruptedException {
+        new ShutdownDrain(this, LOG, why).run(graceMs);
+    }
+
     public void drainBeforeShutdown(long graceMs) throws InterruptedException {
-        new ShutdownDrain(this, LOG).run(graceMs);
+        drainBeforeShutdown(graceMs, "is stopping");
+    }
+
+    NodeEvents nodeEvents() {
+        return nodeEvents;
     }
 
     private void requireOwnership() {

@@ -12,59 +12,66 @@ import java.util.Map;
 
 /**
  * What a node does on SIGTERM before it stops: drain itself when the cluster has room (another
- * schedulable node answers), within a grace period, and log every outcome at INFO — each process
- * moved where, or why the processes are stopped with the node. Runs once, on the shutdown thread.
+ * schedulable node answers), within a grace period, and say every outcome — logged at INFO and
+ * published as a {@code daemon-stopping} event: each process moved where, or why the processes
+ * are stopped with the node. Runs once, on the shutdown thread.
  */
 final class ShutdownDrain {
     private final NodeDaemon node;
     private final System.Logger log;
+    private final String why;
 
-    ShutdownDrain(NodeDaemon node, System.Logger log) {
+    /** @param why what asked the node to stop, as it reads after "node n1 " ("got SIGTERM") */
+    ShutdownDrain(NodeDaemon node, System.Logger log, String why) {
         this.node = node;
         this.log = log;
+        this.why = why;
     }
 
     void run(long graceMs) throws InterruptedException {
         Map<String, Long> hosted = node.hostedCapacities();
-        String id = node.nodeId();
+        String names = String.join(", ", hosted.keySet());
         if (hosted.isEmpty()) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: no processes to move");
+            say("no processes to move", 0);
             return;
         }
         if (graceMs <= 0) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: drain on shutdown is off (--drain-grace 0): stopping "
-                    + hosted.size() + " process(es): " + String.join(", ", hosted.keySet()));
+            say("drain on shutdown is off (--drain-grace 0): stopping " + hosted.size() + " process(es): " + names, hosted.size());
             return;
         }
         List<NodeStatus> peers;
         try {
             peers = new NodeEvacuationHost(node).peers();
         } catch (CaravanException e) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: cannot see the cluster (" + e.getMessage()
-                    + "); no room: stopping " + hosted.size() + " process(es): " + String.join(", ", hosted.keySet()));
+            say("cannot see the cluster (" + e.getMessage() + "); no room: stopping " + hosted.size() + " process(es): " + names,
+                    hosted.size());
             return;
         }
         if (peers.stream().noneMatch(NodeStatus::schedulable)) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: no other schedulable node; no room: stopping "
-                    + hosted.size() + " process(es): " + String.join(", ", hosted.keySet()));
+            say("no other schedulable node; no room: stopping " + hosted.size() + " process(es): " + names, hosted.size());
             return;
         }
-        log.log(System.Logger.Level.INFO, "node " + id + " stopping: draining " + hosted.size() + " process(es) first, within "
-                + graceMs + " ms");
+        say("draining " + hosted.size() + " process(es) first (" + names + "), within " + graceMs + " ms", hosted.size());
         DrainReport report;
         try {
             report = node.drain(new DrainRequest(MigrationMode.PRE_COPY, 50, graceMs, 2), step -> { });
         } catch (CaravanException e) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: could not drain (" + e.getMessage() + "); stopping "
-                    + node.hostedCapacities().size() + " process(es)");
+            int left = node.hostedCapacities().size();
+            say("could not drain (" + e.getMessage() + "); stopping " + left + " process(es)", left);
             return;
         }
         List<DrainStep> stayed = report.stayed();
         if (report.drained()) {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: drained, every process runs elsewhere");
+            say("drained, every process runs elsewhere", 0);
         } else {
-            log.log(System.Logger.Level.INFO, "node " + id + " stopping: no room for " + stayed.size() + " process(es): stopping "
-                    + String.join(", ", stayed.stream().map(DrainStep::name).toList()));
+            say("no room for " + stayed.size() + " process(es): stopping " + String.join(", ", stayed.stream().map(DrainStep::name)
+                    .toList()), stayed.size());
         }
+    }
+
+    private void say(String what, int processes) {
+        String line = "node " + node.nodeId() + " " + why + ": " + what;
+        log.log(System.Logger.Level.INFO, line);
+        node.nodeEvents().stopping(line, processes);
     }
 }

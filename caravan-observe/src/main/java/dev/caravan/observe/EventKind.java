@@ -42,6 +42,11 @@ public enum EventKind {
     MIGRATION_COMMITTED,
     /** A migration rolled back; the message says why and where the process runs now. */
     MIGRATION_ROLLED_BACK,
+    /**
+     * A moved, cloned or restored process committed at its destination and runs there now, as the
+     * destination saw it: fields {@code from} (a node, or {@code checkpoint}), {@code epoch}.
+     */
+    PROCESS_ARRIVED,
     /** A clone finished: the copy runs under its new name. */
     PROCESS_CLONED,
     /** A checkpoint was written. */

@@ -108,8 +108,8 @@ class DrainTest {
             c.node("n1").stop(60_000);
             assertThat(c.client().resolve("kv4").orElseThrow().node()).isIn("n2", "n3");
             assertThat(c.client().call("kv4", "GET", "survivor")).isEqualTo(new Reply.Bulk("yes".getBytes()));
-            awaitLog(c, "n1", "n1 stopping: draining 1 process(es) first", "drain n1: kv4 moved to",
-                    "n1 stopping: drained, every process runs elsewhere", "node n1 stopped");
+            awaitLog(c, "n1", "n1 got SIGTERM: draining 1 process(es) first", "drain n1: kv4 moved to",
+                    "n1 got SIGTERM: drained, every process runs elsewhere", "node n1 stopped");
         }
     }
 
@@ -129,7 +129,7 @@ class DrainTest {
 
             // n1 stays cordoned; n2 is schedulable but full: SIGTERM on n1 finds no room and says so.
             c.node("n1").stop(60_000);
-            awaitLog(c, "n1", "n1 stopping: no room for 1 process(es): stopping kv-a");
+            awaitLog(c, "n1", "n1 got SIGTERM: no room for 1 process(es): stopping kv-a");
             assertThat(c.client().naming().lookup("process/kv-a")).isEmpty();
         }
     }
@@ -140,7 +140,7 @@ class DrainTest {
             c.control("n1").start(new ProcessSpec("kv-z", "kv", "", "", CaravanCluster.PROCESS_MEMORY_BYTES, Map.of()));
             statusCall(c, "n2", Op.NODE_CORDON);
             c.node("n1").stop(60_000);
-            awaitLog(c, "n1", "n1 stopping: no other schedulable node; no room: stopping 1 process(es): kv-z", "node n1 stopped");
+            awaitLog(c, "n1", "n1 got SIGTERM: no other schedulable node; no room: stopping 1 process(es): kv-z", "node n1 stopped");
             assertThat(c.control("n2").list()).isEmpty();
         }
     }

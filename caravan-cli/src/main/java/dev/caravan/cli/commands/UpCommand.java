@@ -56,7 +56,15 @@ public final class UpCommand implements Callable<Integer> {
                 + "...");
         LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        cluster.onNodeExit((id, code) -> {
+            if (!stopping.get()) {
+                System.err.println("caravan up: node " + id + " exited (" + exitMeaning(code) + "); naming reports it lost when its"
+                        + " lease ends; its log: " + workDir.resolve("logs").resolve(id + ".log").toAbsolutePath());
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             System.out.println("\nstopping the cluster...");
             cluster.close();
             stopped.countDown();
@@ -88,6 +96,17 @@ public final class UpCommand implements Callable<Integer> {
     /** "  metrics http://HOST:PORT/metrics" for a daemon's admin (observation) port, "" when it has none. */
     private static String metricsAt(InetSocketAddress admin) {
         return admin == null ? "" : "  metrics http://" + admin.getHostString() + ":" + admin.getPort() + "/metrics";
+    }
+
+    /** An exit code as people read it: {@code code 137, killed by SIGKILL}. */
+    static String exitMeaning(int code) {
+        return "code " + code + switch (code) {
+            case 0 -> ", a clean stop";
+            case 137 -> ", killed by SIGKILL";
+            case 143 -> ", stopped by SIGTERM";
+            case 130 -> ", stopped by SIGINT";
+            default -> code > 128 ? ", killed by signal " + (code - 128) : ", an error: see its log";
+        };
     }
 
     /** The switch's admin port, its metrics port and each of its front ends' ports. */

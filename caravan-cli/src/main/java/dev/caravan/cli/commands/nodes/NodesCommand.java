@@ -18,12 +18,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code caravan nodes}: every registered node with its control endpoint, whether it is
- * schedulable, its processes, free process memory and CPU load. A node that does not answer is
- * listed as UNREACHABLE and the exit code is 1.
+ * {@code caravan nodes}: every registered node with its control endpoint, its STATE (ready,
+ * cordoned, draining — a drain began and has not ended, per the node's events — or unreachable),
+ * its processes, free process memory, memory allocated of its capacity, CPU load and admin port.
+ * A node that naming saw leave (its {@code node-lost} event, from naming's admin port) and that has
+ * not come back is listed as {@code lost} with the time, for as long as naming keeps the event. A
+ * node that does not answer is listed as UNREACHABLE and the exit code is 1. JSON field names are
+ * the columns' in lowerCamel, with the numbers in bytes.
  */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "List nodes: control endpoint, schedulable (cordoned or not), processes, free process memory, CPU load.")
+        description = "List nodes: state (ready, cordoned, draining, unreachable, lost), processes, memory, CPU load, admin port.")
 public final class NodesCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -31,17 +35,31 @@ public final class NodesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
+    private static String state(NodeCalls.Answer a, NodeHistory history) {
+        if (a.status() == null) {
+            return "unreachable";
+        }
+        if (history.draining(a.node())) {
+            return "draining";
+        }
+        return a.status().schedulable() ? "ready" : "cordoned";
+    }
+
     @Override
     public Integer call() throws Exception {
         try (CaravanClient client = cluster.client()) {
             List<NodeCalls.Answer> answers = NodeCalls.statusAll(client, cluster.token());
             boolean allAnswered = answers.stream().allMatch(a -> a.status() != null);
+            Map<String, String> admins = dev.caravan.cli.commands.observe.AdminClient.daemons(client);
+            NodeHistory history = NodeHistory.read(client, cluster.token());
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (NodeCalls.Answer a : answers) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("node", a.node());
                     m.put("control", a.control().getHostString() + ":" + a.control().getPort());
+                    m.put("state", state(a, history));
+                    m.put("admin", admins.getOrDefault(a.node(), ""));
                     if (a.status() == null) {
                         m.put("unreachable", a.unreachable());
                     } else {
@@ -56,10 +74,18 @@ public final class NodesCommand implements Callable<Integer> {
                     }
                     rows.add(m);
                 }
+                for (NodeHistory.Lost l : history.lost(answers.stream().map(NodeCalls.Answer::node).toList())) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("node", l.node());
+                    m.put("control", l.control());
+                    m.put("state", "lost");
+                    m.put("lostAtMs", l.timeMs());
+                    rows.add(m);
+                }
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             } else {
-                System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %9s %10s %10s %6s%n", "NODE", "CONTROL", "SCHEDULABLE",
-                        "PROCESSES", "FREE", "CAPACITY", "LOAD");
+                String row = "%-12s %-22s %-11s %9s %10s %21s %6s  %s%n";
+                System.out.printf(Locale.ROOT, row, "NODE", "CONTROL", "STATE", "PROCESSES", "FREE", "MEMORY", "LOAD", "ADMIN");
                 for (NodeCalls.Answer a : answers) {
                     String control = a.control().getHostString() + ":" + a.control().getPort();
                     if (a.status() == null) {
@@ -67,10 +93,15 @@ public final class NodesCommand implements Callable<Integer> {
                         continue;
                     }
                     NodeStatus s = a.status();
-                    System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %9d %10s %10s %6s%n", a.node(), control,
-                            s.schedulable() ? "yes" : "cordoned", s.processCount(), Sizes.human(s.freeBytes()),
-                            Sizes.human(s.processMemoryBytes()),
-                            s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100));
+                    System.out.printf(Locale.ROOT, row, a.node(), control, state(a, history), s.processCount(),
+                            Sizes.human(s.freeBytes()), Sizes.human(s.allocatedBytes()) + "/" + Sizes.human(s.processMemoryBytes()),
+                            s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100),
+                            admins.getOrDefault(a.node(), "-"));
+                }
+                for (NodeHistory.Lost l : history.lost(answers.stream().map(NodeCalls.Answer::node).toList())) {
+                    System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %s%n", l.node(), l.control(), "lost",
+                            "naming lost it at " + dev.caravan.cli.commands.observe.EventsCommand.TIME.format(
+                                    java.time.Instant.ofEpochMilli(l.timeMs())) + ": " + l.message());
                 }
             }
             return allAnswered ? 0 : 1;

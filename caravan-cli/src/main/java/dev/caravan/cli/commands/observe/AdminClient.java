@@ -1,0 +1,160 @@
+package dev.caravan.cli.commands.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.naming.NamingEntry;
+import dev.caravan.observe.Event;
+import dev.caravan.wire.ErrorCode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The CLI's client of the daemons' admin ports ({@link dev.caravan.observe.ObserveServer}): finds
+ * them through naming — every node's {@code node/<id>} attribute {@code admin}, and naming's own
+ * entry {@code daemon/naming} (attribute {@code admin}) — and reads {@code /events} and
+ * {@code /logs}, once or as server-sent-event streams. Sends the cluster token as a Bearer token.
+ * Errors are {@link dev.caravan.wire.CaravanException}s (UNAVAILABLE: the port does not answer;
+ * UNAUTHENTICATED: the token is wrong). Thread-safe.
+ */
+public final class AdminClient {
+    /** Naming's entry that names its admin port. */
+    public static final String NAMING_ENTRY = "daemon/naming";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String token;
+
+    public AdminClient(String token) {
+        this.token = token;
+    }
+
+    /** Every daemon with an admin port: its name ({@code naming} or a node id) → host:port, naming first, then nodes by id. */
+    public static Map<String, String> daemons(CaravanClient client) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        client.naming().lookup(NAMING_ENTRY).map(e -> e.attributes().get("admin")).filter(a -> a != null && !a.isEmpty())
+                .ifPresent(a -> out.put("naming", a));
+        Map<String, String> nodes = new TreeMap<>();
+        for (NamingEntry e : client.naming().list("node/")) {
+            String admin = e.attributes().get("admin");
+            if (admin != null && !admin.isEmpty()) {
+                nodes.put(e.node(), admin);
+            }
+        }
+        out.putAll(nodes);
+        return out;
+    }
+
+    /** The kept events of one daemon after {@code since}, about {@code subject} if not null. */
+    public List<Event> events(String admin, long since, String subject) {
+        Map<?, ?> body = getJson(admin, "/events?since=" + since + param("subject", subject));
+        List<Event> out = new ArrayList<>();
+        if (body.get("events") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    out.add(Event.fromJson(m));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The kept log lines of one daemon after {@code since}; only those of {@code process} if not null. */
+    public List<Map<String, Object>> logs(String admin, long since, String process) {
+        Map<?, ?> body = getJson(admin, "/logs?since=" + since + param("process", process));
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (body.get("lines") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    Map<String, Object> line = new java.util.LinkedHashMap<>();
+                    m.forEach((k, v) -> line.put(String.valueOf(k), v));
+                    out.add(line);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Follows a server-sent-event stream ({@code /events?watch=true} or {@code /logs?follow=true}),
+     * handing each {@code data:} object to {@code onData}, until the stream ends or the thread is
+     * interrupted.
+     */
+    public void stream(String admin, String pathAndQuery, Consumer<Map<?, ?>> onData) throws InterruptedException {
+        HttpResponse<Stream<String>> r;
+        try {
+            r = http.send(request(admin, pathAndQuery).build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " does not answer: " + e.getMessage());
+        }
+        check(admin, r.statusCode(), "");
+        try (Stream<String> lines = r.body()) {
+            var it = lines.iterator();
+            while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
+                String line = it.next();
+                if (line.startsWith("data: ")) {
+                    try {
+                        onData.accept(JSON.readValue(line.substring(6), Map.class));
+                    } catch (IOException e) {
+                        // Not an object this version reads: skipped, the stream goes on.
+                    }
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            // The daemon went away: the stream ends.
+        }
+    }
+
+    private Map<?, ?> getJson(String admin, String pathAndQuery) {
+        try {
+            HttpResponse<InputStream> r = http.send(request(admin, pathAndQuery).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                byte[] bytes = in.readAllBytes();
+                check(admin, r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+                return JSON.readValue(bytes, Map.class);
+            }
+        } catch (IOException e) {
+            throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " does not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.UNAVAILABLE.exception("interrupted while asking " + admin);
+        }
+    }
+
+    private HttpRequest.Builder request(String admin, String pathAndQuery) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + admin + pathAndQuery)).GET();
+        if (!token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private static void check(String admin, int status, String body) {
+        if (status == 401) {
+            throw ErrorCode.UNAUTHENTICATED.exception("admin port " + admin + " refused the cluster token; set CARAVAN_TOKEN"
+                    + " to the cluster's token");
+        }
+        if (status != 200) {
+            throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " answered HTTP " + status + " " + body.strip());
+        }
+    }
+
+    private static String param(String name, String value) {
+        return value == null ? "" : "&" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

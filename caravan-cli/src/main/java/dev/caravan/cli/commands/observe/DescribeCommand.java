@@ -1,0 +1,140 @@
+package dev.caravan.cli.commands.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.commands.nodes.NodeCalls;
+import dev.caravan.client.CaravanClient;
+import dev.caravan.client.CaravanClient.NodeListing;
+import dev.caravan.launch.Sizes;
+import dev.caravan.observe.Event;
+import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.node.ProcessInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code caravan describe PROCESS|NODE}, as {@code kubectl describe}: for a process, its state,
+ * id, epoch, node, endpoints, memory, pages and commands served; for a node, its status and the
+ * processes on it; then, for both, the recent events about it from every daemon (naming's and
+ * every node's), oldest first. A name that is both a node and a process describes the node.
+ * {@code --json}: the same fields in lowerCamel, with {@code events} in their version-1 shape.
+ */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show a process or a node in detail, with its recent events from every daemon.")
+public final class DescribeCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(paramLabel = "PROCESS|NODE", description = "a process name or a node id")
+    String name;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "20", description = "recent events shown (default: ${DEFAULT-VALUE})")
+    int eventCount;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CaravanClient client = cluster.client()) {
+            List<NodeListing> listings = client.listAll(Duration.ofSeconds(2));
+            Map<String, Object> d = new LinkedHashMap<>();
+            NodeListing node = listings.stream().filter(n -> n.node().equals(name)).findFirst().orElse(null);
+            ProcessInfo process = listings.stream().flatMap(n -> n.processes().stream()).filter(p -> p.name().equals(name))
+                    .findFirst().orElse(null);
+            List<Event> events;
+            try (EventStreams streams = new EventStreams(client, new AdminClient(cluster.token()), p -> { })) {
+                events = streams.snapshot(0, name, e -> true);
+            }
+            events = events.subList(Math.max(0, events.size() - Math.max(0, eventCount)), events.size());
+            if (node != null) {
+                describeNode(client, node, d);
+            } else if (process != null) {
+                describeProcess(process, d);
+            } else if (events.isEmpty()) {
+                throw ErrorCode.NOT_FOUND.exception("no process or node named '" + name + "'; see 'caravan ps' and 'caravan nodes'");
+            } else {
+                d.put("kind", "gone");
+                d.put("name", name);
+                d.put("state", "not running (only its events are left)");
+            }
+            d.put("events", events.stream().map(Event::toJson).toList());
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(d));
+            } else {
+                print(d, events);
+            }
+            return 0;
+        }
+    }
+
+    private void describeNode(CaravanClient client, NodeListing node, Map<String, Object> d) {
+        d.put("kind", "node");
+        d.put("name", node.node());
+        d.put("control", node.control().getHostString() + ":" + node.control().getPort());
+        d.put("admin", AdminClient.daemons(client).getOrDefault(node.node(), ""));
+        try {
+            var s = NodeCalls.statusCall(node.control(), cluster.token(), dev.caravan.wire.Op.NODE_STATUS);
+            d.put("state", s.schedulable() ? "ready" : "cordoned");
+            d.put("memory", Sizes.human(s.allocatedBytes()) + " allocated, " + Sizes.human(s.reservedBytes()) + " reserved of "
+                    + Sizes.human(s.processMemoryBytes()));
+            d.put("load", s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100));
+        } catch (RuntimeException e) {
+            d.put("state", "unreachable: " + e.getMessage());
+        }
+        List<String> processes = new ArrayList<>();
+        node.processes().forEach(p -> processes.add(p.name() + " (" + p.state() + ", epoch " + p.epoch() + ")"));
+        d.put("processes", processes);
+    }
+
+    private static void describeProcess(ProcessInfo p, Map<String, Object> d) {
+        d.put("kind", "process");
+        d.put("name", p.name());
+        d.put("id", p.id());
+        d.put("state", p.state() + (p.stateDetail().isEmpty() ? "" : " (" + p.stateDetail() + ")"));
+        d.put("epoch", p.epoch());
+        d.put("node", p.node());
+        d.put("dataEndpoint", p.dataEndpoint());
+        d.put("front", p.front().isEmpty() ? "-" : p.front());
+        d.put("code", !p.bundle().isEmpty() ? "bundle " + p.bundle() + " " + p.className() : p.className());
+        d.put("memory", Sizes.human(p.memoryBytes()));
+        d.put("pages", p.allocatedPages() + " allocated, " + p.dirtyPages() + " dirty");
+        d.put("commands", p.commandsServed() + " served");
+    }
+
+    private static void print(Map<String, Object> d, List<Event> events) {
+        d.forEach((k, v) -> {
+            if (k.equals("events")) {
+                return;
+            }
+            if (v instanceof List<?> list) {
+                System.out.println(label(k) + ":" + (list.isEmpty() ? " (none)" : ""));
+                list.forEach(x -> System.out.println("  " + x));
+            } else {
+                System.out.printf(Locale.ROOT, "%-15s %s%n", label(k) + ":", v);
+            }
+        });
+        System.out.println("Events:" + (events.isEmpty() ? " (none kept)" : ""));
+        for (Event e : events) {
+            System.out.printf(Locale.ROOT, "  %-12s %-8s %-22s %s%n", EventsCommand.TIME.format(Instant.ofEpochMilli(e.timeMs())),
+                    e.source(), e.kind().label(), e.message());
+        }
+    }
+
+    private static String label(String key) {
+        String spaced = key.replaceAll("([A-Z])", " $1").toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.caravan.cli.commands.observe;
+
+import dev.caravan.client.CaravanClient;
+import dev.caravan.naming.NamingEvent;
+import dev.caravan.naming.Watch;
+import dev.caravan.observe.Event;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The events of every daemon of a cluster, merged: read once ({@link #snapshot}) or followed live
+ * ({@link #follow}: one server-sent-event stream per admin port, and a naming watch that starts a
+ * stream for every node that joins). A daemon whose admin port does not answer is skipped and
+ * reported to {@code onProblem}. Thread-safe; {@link #close} ends every stream.
+ */
+public final class EventStreams implements AutoCloseable {
+    /** Events in time order; ties by source and sequence number. */
+    public static final Comparator<Event> BY_TIME = Comparator.comparingLong(Event::timeMs).thenComparing(Event::source)
+            .thenComparingLong(Event::seq);
+
+    private final CaravanClient client;
+    private final AdminClient admin;
+    private final Consumer<String> onProblem;
+    private final Set<String> following = ConcurrentHashMap.newKeySet();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Watch watch;
+    private volatile boolean closed;
+
+    public EventStreams(CaravanClient client, AdminClient admin, Consumer<String> onProblem) {
+        this.client = client;
+        this.admin = admin;
+        this.onProblem = onProblem;
+    }
+
+    /** The kept events of every daemon after {@code since} (per daemon) that pass {@code filter}, in time order. */
+    public List<Event> snapshot(long since, String subject, Predicate<Event> filter) {
+        List<Event> all = new ArrayList<>();
+        for (Map.Entry<String, String> d : AdminClient.daemons(client).entrySet()) {
+            try {
+                admin.events(d.getValue(), since, subject).stream().filter(filter).forEach(all::add);
+            } catch (RuntimeException e) {
+                onProblem.accept(d.getKey() + ": " + e.getMessage());
+            }
+        }
+        all.sort(BY_TIME);
+        return all;
+    }
+
+    /**
+     * Prints nothing itself: hands every event published from now on (after {@code since} per
+     * daemon, 0: everything kept) to {@code sink}, from every daemon, including nodes that join
+     * later. {@code sink} is called from several threads, one at a time.
+     */
+    public void follow(long since, Predicate<Event> filter, Consumer<Event> sink) {
+        Consumer<Event> serial = e -> {
+            if (filter.test(e)) {
+                synchronized (this) {
+                    sink.accept(e);
+                }
+            }
+        };
+        watch = client.naming().watch("node/", (NamingEvent ev) -> {
+            String a = ev.entry().attributes().get("admin");
+            if (ev.kind() == NamingEvent.Kind.PUT && a != null && !a.isEmpty()) {
+                start(ev.entry().node(), a, since, serial);
+            }
+        });
+        AdminClient.daemons(client).forEach((name, a) -> start(name, a, since, serial));
+    }
+
+    private void start(String name, String adminAddress, long since, Consumer<Event> sink) {
+        if (closed || !following.add(name + "@" + adminAddress)) {
+            return;
+        }
+        threads.add(Thread.ofVirtual().name("events-" + name).start(() -> {
+            try {
+                admin.stream(adminAddress, "/events?watch=true&since=" + since, data -> sink.accept(Event.fromJson(data)));
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    onProblem.accept(name + ": " + e.getMessage());
+                }
+            }
+            // The stream ended (the daemon stopped): a node that comes back re-registers and is followed anew.
+            following.remove(name + "@" + adminAddress);
+        }));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Watch w = watch;
+        if (w != null) {
+            w.close();
+        }
+        threads.forEach(Thread::interrupt);
+    }
+}
