@@ -127,6 +127,9 @@ public final class DashboardServer implements AutoCloseable {
                 case "/api/state" -> sendJson(e, 200, state(samples.from(clockMs.getAsLong() - HISTORY_MS)));
                 case "/api/stream" -> stream(e);
                 case "/healthz" -> send(e, 200, "text/plain; charset=utf-8", "ok\n".getBytes(StandardCharsets.UTF_8));
+                case "/favicon.ico" -> {
+                    e.sendResponseHeaders(204, -1); // no icon: browsers ask anyway
+                }
                 default -> asset(e, path);
             }
         } catch (IOException ignored) {

@@ -49,7 +49,12 @@ public final class NodeEventFeeds implements AutoCloseable {
             return;
         }
         for (String a : admins) {
-            feeds.computeIfAbsent(a, addr -> Thread.ofVirtual().name("events-" + addr).start(() -> read(addr)));
+            // Registered before it starts: a feed runs while it is the one registered for its address.
+            Thread[] started = new Thread[1];
+            feeds.computeIfAbsent(a, addr -> started[0] = Thread.ofVirtual().name("events-" + addr).unstarted(() -> read(addr)));
+            if (started[0] != null) {
+                started[0].start();
+            }
         }
         feeds.entrySet().removeIf(e -> {
             if (admins.contains(e.getKey())) {

@@ -48,7 +48,12 @@ public final class ResponseProbe implements AutoCloseable {
             return;
         }
         for (String p : processes) {
-            probes.computeIfAbsent(p, name -> Thread.ofVirtual().name("probe-" + name).start(() -> probe(name)));
+            // Registered before it starts: a probe runs while it is the one registered for its process.
+            Thread[] started = new Thread[1];
+            probes.computeIfAbsent(p, name -> started[0] = Thread.ofVirtual().name("probe-" + name).unstarted(() -> probe(name)));
+            if (started[0] != null) {
+                started[0].start();
+            }
         }
         probes.keySet().removeIf(p -> !processes.contains(p));
     }

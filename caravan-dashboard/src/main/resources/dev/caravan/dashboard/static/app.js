@@ -86,7 +86,7 @@ function renderNodes(c) {
     }
     const cap = Math.max(1, n.processMemoryBytes);
     card.append(h('div', { class: 'meter' }, h('span', {}, 'memory'),
-      h('span', {}, `${human(n.allocatedBytes)} used · ${human(n.reservedBytes)} reserved / ${human(n.processMemoryBytes)}`)));
+      h('span', {}, `${human(n.allocatedBytes)} used · ${human(n.reservedBytes)} reserved of ${human(n.processMemoryBytes)}`)));
     const mem = h('div', { class: 'bar', title: 'allocated (dark) and reserved (light) of the process-memory capacity' });
     mem.append(h('i', { class: 'reserved', style: `width:${Math.min(100, 100 * n.reservedBytes / cap)}%` }),
       h('i', { style: `width:${Math.min(100, 100 * n.allocatedBytes / cap)}%` }));
@@ -171,6 +171,10 @@ function renderActions(s) {
 }
 
 function renderEvents(s) {
+  if (!s.events.length) {
+    $('#events').replaceChildren(h('li', { class: 'empty' }, 'no events yet (each node publishes its lifecycle events on its admin port)'));
+    return;
+  }
   $('#events').replaceChildren(...s.events.slice().reverse().map(e => h('li', {},
     h('time', {}, clock(e.timeMs)), h('span', { class: 'kind' }, e.kind), `${e.source}: ${e.message}`)));
 }
@@ -218,6 +222,7 @@ function wireForms() {
   $('#form-clone').addEventListener('submit', ev => { ev.preventDefault(); post('clone', formData(ev.target)); });
   $('#form-checkpoint').addEventListener('submit', ev => { ev.preventDefault(); post('checkpoint', formData(ev.target)); });
   $('#form-drain').addEventListener('submit', ev => { ev.preventDefault(); post('drain', formData(ev.target)); });
+  $('#token-form').addEventListener('submit', ev => ev.preventDefault());
   const saved = sessionStorage.getItem('caravan-token');
   if (saved) $('#token').value = saved;
   $('#token').addEventListener('change', ev => sessionStorage.setItem('caravan-token', ev.target.value));

@@ -71,18 +71,19 @@ function drawFigure(svg, view) {
     const x0 = x(Math.max(m.startMs, view.fromMs)), x1 = x(m.endMs > 0 ? m.endMs : view.toMs);
     svg.appendChild(el('rect', { x: x0, y: FIG.top, width: Math.max(2, x1 - x0), height: ph, class: 'migration-span',
       'data-start-ms': m.startMs, 'data-end-ms': m.endMs }));
-    svg.appendChild(el('text', { x: x0 + 4, y: FIG.top + 12, class: 'mark' },
-      m.mode + ' ' + m.from + ' → ' + m.to + (m.outcome ? ' (' + m.outcome + ')' : ' …')));
+    // Labels go on the side of the marks with more room, so that none runs off the plot.
+    const right = x0 < FIG.left + pw * 0.6;
+    const label = (xx, yy, text) => svg.appendChild(el('text', { x: right ? xx + 4 : xx - 4, y: yy, class: 'mark',
+      'text-anchor': right ? 'start' : 'end' }, text));
+    label(right ? x0 : Math.min(x0, x1), FIG.top + 12, m.mode + ' ' + m.from + ' → ' + m.to + (m.outcome ? ' (' + m.outcome + ')' : ' …'));
     if (m.freezeMs > 0) {
       const downMs = m.downtimeMs > 0 ? m.downtimeMs : (m.endMs > 0 ? 0 : view.toMs - m.freezeMs);
       const dx0 = x(m.freezeMs), dx1 = x(m.freezeMs + downMs);
       svg.appendChild(el('rect', { x: dx0, y: FIG.top, width: Math.max(3, dx1 - dx0), height: ph, class: 'downtime',
         'data-downtime-ms': m.downtimeMs }));
-      if (m.downtimeMs >= 0) {
-        svg.appendChild(el('text', { x: dx1 + 4, y: FIG.top + 26, class: 'mark' }, 'downtime ' + fmtMs(m.downtimeMs)));
-      }
+      if (m.downtimeMs >= 0) label(right ? dx1 : dx0, FIG.top + 26, 'downtime ' + fmtMs(m.downtimeMs));
     } else if (m.downtimeMs >= 0 && m.endMs > 0) {
-      svg.appendChild(el('text', { x: x0 + 4, y: FIG.top + 26, class: 'mark' }, 'downtime ' + fmtMs(m.downtimeMs)));
+      label(x0, FIG.top + 26, 'downtime ' + fmtMs(m.downtimeMs));
     }
   }
 
