@@ -1,5 +1,5 @@
 // The demo's picture: migrates PROCESS to NODE from the dashboard's own form and takes a screenshot of the page
-// while the figure shows it (a few seconds after the commit, so that points after the migration are drawn too).
+// while the figure shows it (5 s after the commit, so that the response times after the migration are drawn too).
 //   node dashboard-shot.js URL PROCESS NODE OUT.png [--mode pre-copy] [--token T]
 // Prints one line: the file written, or why not (exit code 1).
 'use strict';
@@ -31,7 +31,7 @@ async function main() {
     if (await page.getAttribute('#action-status', 'data-state') === 'error') {
       throw new Error(await page.textContent('#action-status'));
     }
-    await page.waitForFunction(() => +document.querySelector('#figure').getAttribute('data-points-after-migration') >= 30,
+    await page.waitForFunction(() => +document.querySelector('#figure').getAttribute('data-points-after-migration') >= 50,
       null, { timeout: 20000 });
     await page.screenshot({ path: out, fullPage: true });
     console.log(`wrote ${out} (${(await page.textContent('#migration')).trim()})`);

@@ -136,7 +136,9 @@ function renderChoices(c) {
 function renderFigure(s, process) {
   const m = process ? currentMigration(s, process) : null;
   const now = s.timeMs;
-  let from = now - WINDOW_MS;
+  // The last minute, or less when the probe has not been running that long (an empty plot says nothing).
+  const pts = page.samples.get(process) || [];
+  let from = Math.max(now - WINDOW_MS, Math.min(now - 15000, pts.length ? pts[0][0] - 1000 : now));
   const recent = m && now - m.startMs < 5 * 60 * 1000 ? m : null;
   if (recent) from = Math.min(from, recent.startMs - 5000);
   $('#figure-title').textContent = process ? `Client response time of ${process}` : 'Client response time';
