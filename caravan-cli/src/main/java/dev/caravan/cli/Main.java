@@ -2,6 +2,7 @@ package dev.caravan.cli;
 
 import dev.caravan.cli.commands.BenchCommand;
 import dev.caravan.cli.commands.CallCommand;
+import dev.caravan.cli.commands.DashboardCommand;
 import dev.caravan.cli.commands.DemoCommand;
 import dev.caravan.cli.commands.DnsCommand;
 import dev.caravan.cli.commands.DeployCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Command;
         subcommands = {NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
                 CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
                 CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
+                BenchCommand.class, TestCommand.class, DnsCommand.class, DashboardCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
                 dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
                 dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
                 dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,

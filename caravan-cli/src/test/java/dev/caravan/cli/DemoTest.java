@@ -30,14 +30,17 @@ class DemoTest {
                 .filter(p -> !before.contains(p.pid())).forEach(p -> started.putIfAbsent(p.pid(), p)), 0, 20, TimeUnit.MILLISECONDS);
         Console.Result demo;
         try {
-            demo = Console.run("demo", "--keys", "2000", "--requests", "5000", "--work-dir", workDir.toString());
+            demo = Console.run("demo", "--keys", "2000", "--requests", "5000", "--work-dir", workDir.toString(),
+                    "--screenshot", workDir.resolve("dashboard-migration.png").toString());
         } finally {
             sampler.shutdownNow();
         }
 
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         assertThat(demo.out()).contains("deployed the Redis-compatible process kv1").contains("done in")
-                .contains("clients connect through the switch at 127.0.0.1:");
+                .contains("clients connect through the switch at 127.0.0.1:").contains("dashboard http://127.0.0.1:");
+        assertThat(workDir.resolve("dashboard-migration.png")).as("the dashboard's screenshot during a migration:%n%s", demo.out())
+                .isNotEmptyFile();
         assertThat(started).as("naming and three node JVMs were seen running").hasSizeGreaterThanOrEqualTo(4);
         await("every JVM the demo started has exited").atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(started.values()).noneMatch(ProcessHandle::isAlive));

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A naming service, N nodes and (by default) one switch on loopback, each in its own JVM running
- * {@link NamingMain}, {@link NodeMain} or {@link SwitchMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
+ * A naming service, N nodes, (by default) one switch and (if asked) the web dashboard on loopback, each in its own JVM running
+ * {@link NamingMain}, {@link NodeMain}, {@link SwitchMain} or {@link DashboardMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
  * the cluster harness in caravan-test-support builds on.
  *
  * <pre>
@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * options that way).
  *
  * <p>The switch starts after the nodes, keeps its state in {@code workDir/switches/s1} and opens a
- * front end for every process ({@link #switchAdmin()} finds its admin API).
+ * front end for every process ({@link #switchAdmin()} finds its admin API). The dashboard, when
+ * asked for ({@link Builder#dashboards}), starts last ({@link #dashboardAddress()}).
  *
- * <p>Closing stops every JVM (switch, then nodes), cleanly, and kills any that does not stop in time.
+ * <p>Closing stops every JVM (dashboard, switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -44,6 +45,9 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> nodeArgs;
     private final int switches;
     private final List<String> switchJvmOptions;
+    private final int dashboards;
+    private ChildJvm dashboardJvm;
+    private InetSocketAddress dashboardAddress;
     private ChildJvm naming;
     private ChildJvm switchJvm;
     private final List<ChildJvm> retiredSwitches = new ArrayList<>();
@@ -57,8 +61,9 @@ public final class LocalCluster implements AutoCloseable {
     private InetSocketAddress switchMetrics;
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
-                         int switches, List<String> switchJvmOptions) {
+                         int switches, List<String> switchJvmOptions, int dashboards) {
         this.workDir = workDir;
+        this.dashboards = dashboards;
         this.switches = switches;
         this.switchJvmOptions = switchJvmOptions;
         this.namingJvmOptions = namingJvmOptions;
@@ -82,6 +87,17 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> nodeArgs = List.of();
         private int switches = 1;
         private List<String> switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, List.of());
+        private int dashboards;
+        private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
+
+        /** How many dashboards: 0 (the default) none, 1 starts {@link DashboardMain} on a free port last. */
+        public Builder dashboards(int n) {
+            if (n < 0 || n > 1) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("dashboards must be 0 or 1, got " + n);
+            }
+            this.dashboards = n;
+            return this;
+        }
 
         /** How many switches: 1 (the default) starts {@link SwitchMain} after the nodes, 0 none. */
         public Builder switches(int n) {
@@ -123,6 +139,7 @@ public final class LocalCluster implements AutoCloseable {
         public Builder daemonJvm(String nodeHeap, List<String> extraOptions) {
             this.namingJvmOptions = DaemonJvm.options(DaemonJvm.NAMING_HEAP, extraOptions);
             this.switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, extraOptions);
+            this.dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, extraOptions);
             this.jvmOptions = DaemonJvm.options(nodeHeap, extraOptions);
             return this;
         }
@@ -131,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
         public Builder jvmOptions(List<String> options) {
             this.namingJvmOptions = List.copyOf(options);
             this.switchJvmOptions = List.copyOf(options);
+            this.dashboardJvmOptions = List.copyOf(options);
             this.jvmOptions = List.copyOf(options);
             return this;
         }
@@ -145,7 +163,8 @@ public final class LocalCluster implements AutoCloseable {
             if (nodes < 0 || nodes > 64) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
-            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions);
+            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
+                    dashboards);
             try {
                 c.startNaming(namingPort);
                 List<String> ids = new ArrayList<>();
@@ -155,6 +174,9 @@ public final class LocalCluster implements AutoCloseable {
                 c.startNodes(ids);
                 if (switches > 0) {
                     c.startSwitch(0);
+                }
+                if (dashboards > 0) {
+                    c.startDashboard(dashboardJvmOptions);
                 }
                 return c;
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -223,6 +245,20 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("this cluster runs no switch");
         }
         return switchAdmin;
+    }
+
+    private void startDashboard(List<String> options) throws IOException, InterruptedException {
+        dashboardJvm = ChildJvm.start("dashboard", options, DashboardMain.class, List.of("--naming",
+                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0"), workDir.resolve("logs"));
+        dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
+    }
+
+    /** The web dashboard's address (http://HOST:PORT/). @throws IllegalStateException when the cluster runs none */
+    public InetSocketAddress dashboardAddress() {
+        if (dashboardAddress == null) {
+            throw new IllegalStateException("this cluster runs no dashboard; start it with LocalCluster.builder().dashboards(1)");
+        }
+        return dashboardAddress;
     }
 
     /** The switch JVM started last, or null when the cluster runs none. */
@@ -309,7 +345,7 @@ public final class LocalCluster implements AutoCloseable {
         return naming;
     }
 
-    /** Every JVM of the cluster, naming first, then nodes, then switches (killed ones before the one running now). */
+    /** Every JVM of the cluster, naming first, then nodes, then switches (killed ones before the one running now), then the dashboard. */
     public List<ChildJvm> jvms() {
         List<ChildJvm> all = new ArrayList<>(retiredNamings);
         if (naming != null) {
@@ -319,6 +355,9 @@ public final class LocalCluster implements AutoCloseable {
         all.addAll(retiredSwitches);
         if (switchJvm != null) {
             all.add(switchJvm);
+        }
+        if (dashboardJvm != null) {
+            all.add(dashboardJvm);
         }
         return all;
     }
@@ -376,6 +415,9 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         cordonAll();
+        if (dashboardJvm != null) {
+            dashboardJvm.close();
+        }
         if (switchJvm != null) {
             switchJvm.close();
         }

@@ -68,6 +68,13 @@ public final class CaravanCluster implements AutoCloseable {
         private List<String> jvmOptions = FAST_JVM_OPTIONS;
         private List<String> nodeArgs = List.of();
         private int switches;
+        private int dashboards;
+
+        /** Starts the web dashboard too (its own JVM, last; see {@link LocalCluster#dashboardAddress()}). Off by default. */
+        public Builder withDashboard() {
+            this.dashboards = 1;
+            return this;
+        }
 
         /**
          * Starts the cluster's switch too (its own JVM, after the nodes; see
@@ -109,7 +116,7 @@ public final class CaravanCluster implements AutoCloseable {
         public CaravanCluster start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("caravan-st-");
             LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
-                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).start();
+                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards).start();
             return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
         }
     }

@@ -2,6 +2,7 @@ package dev.caravan.cli.commands;
 
 import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.cli.bench.KvLoad;
+import dev.caravan.cli.bench.migration.DashboardScreenshot;
 import dev.caravan.cli.bench.migration.MigrationDemo;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.KvFiller;
@@ -31,8 +32,8 @@ import java.util.concurrent.Callable;
  * load runs, and a per-mode table; and a clean shutdown (also on Ctrl-C).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start naming + 3 nodes + a switch (separate JVMs), deploy the Redis-compatible process, load it, run a load, "
-                + "migrate it in each mode under load, print the tables, shut down.")
+        description = "Start naming + 3 nodes + a switch + the dashboard (separate JVMs), deploy the Redis-compatible process, load it, "
+                + "run a load, migrate it in each mode under load, print the tables, screenshot the dashboard during a migration, shut down.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "100000", description = "keys to load (default: ${DEFAULT-VALUE})")
     int keys;
@@ -46,17 +47,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".caravan/demo", description = "logs and node data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
+    @Option(names = "--screenshot", defaultValue = "bench-results/dashboard-migration.png",
+            description = "where the picture of the dashboard during a migration goes (default: ${DEFAULT-VALUE})")
+    Path screenshot;
+
     @Override
     public Integer call() throws Exception {
         long t0 = Clock.system().nanoTime();
-        step("starting a naming service, 3 nodes and a switch on loopback (separate JVMs)...");
-        LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(3).workDir(workDir)).start();
+        step("starting a naming service, 3 nodes, a switch and the dashboard on loopback (separate JVMs)...");
+        LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(3).workDir(workDir)).dashboards(1).start();
         Thread hook = new Thread(() -> {
             cluster.close();
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (CaravanClient client = CaravanClient.connect(cluster.namingAddress(), "", Duration.ofSeconds(10))) {
             step("naming at " + addr(cluster.namingAddress()) + "; nodes " + cluster.nodeIds());
+            step("dashboard http://" + addr(cluster.dashboardAddress()) + " (open it to watch the migrations below)");
             InetSocketAddress n2 = cluster.nodeControls().get("n2");
             ProcessInfo kv = client.node(n2).start(new ProcessSpec("kv1", "kv", "", "", 2L << 30, Map.of()));
             step("deployed the Redis-compatible process kv1 on " + kv.node() + ", data endpoint " + kv.dataEndpoint());
@@ -86,6 +92,10 @@ public final class DemoCommand implements Callable<Integer> {
                     msg -> step(msg));
             System.out.println();
             System.out.println(moved.table());
+            String at = client.resolve("kv1").orElseThrow().node();
+            String to = cluster.nodeIds().stream().filter(n -> !n.equals(at)).findFirst().orElseThrow();
+            step("migrating kv1 " + at + " -> " + to + " from the dashboard's page in a headless Chromium, for a screenshot...");
+            step(DashboardScreenshot.take(cluster.dashboardAddress(), "kv1", to, screenshot));
             if (!moved.clean()) {
                 System.err.println("a migration under load failed a request, lost an acknowledged write or did not commit");
                 return 1;

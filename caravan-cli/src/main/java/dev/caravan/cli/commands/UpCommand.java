@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code caravan up}: naming, N nodes and a switch on loopback until interrupted. */
+/** {@code caravan up}: naming, N nodes, a switch and the dashboard on loopback until interrupted. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start a naming service, N nodes and a switch on loopback (separate JVMs); stay up until Ctrl-C.")
+        description = "Start a naming service, N nodes, a switch and the web dashboard on loopback (separate JVMs); stay up until Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -51,7 +51,7 @@ public final class UpCommand implements Callable<Integer> {
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
         LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
-                .switches(switches));
+                .switches(switches).dashboards(1));
         System.out.println("starting naming on 127.0.0.1:" + port + ", " + nodes + " node(s)" + (switches > 0 ? " and a switch" : "")
                 + "...");
         LocalCluster cluster = builder.start();
@@ -78,6 +78,8 @@ public final class UpCommand implements Callable<Integer> {
         if (switches > 0) {
             printSwitch(cluster);
         }
+        System.out.println("dashboard http://" + cluster.dashboardAddress().getHostString() + ":"
+                + cluster.dashboardAddress().getPort());
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
         if (port != NamingMain.DEFAULT_PORT) {
             System.out.println("tip     export CARAVAN_NAMING=127.0.0.1:" + cluster.namingAddress().getPort());
