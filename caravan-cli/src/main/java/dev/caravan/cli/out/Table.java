@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 public final class Table {
     private static final Pattern UNIT = Pattern.compile("(Bytes|Ms|Micros|Seconds)$");
 
-    /** One column: the field it shows, its header, how a value reads, whether it is a coloured state. */
-    public record Column(String field, String header, Function<Object, String> format, boolean state) {
+    /** One column: the field it shows, its header, how its cell reads (from the whole row), whether it is a coloured state. */
+    public record Column(String field, String header, Function<Map<String, Object>, String> format, boolean state) {
         /** A state column: coloured by {@link Style#state}. */
         public Column asState() {
             return new Column(field, header, format, true);
@@ -46,12 +46,17 @@ public final class Table {
 
     /** A column showing {@code field} as text. */
     public static Column col(String field) {
-        return new Column(field, header(field), String::valueOf, false);
+        return new Column(field, header(field), row -> row.get(field) == null ? "" : String.valueOf(row.get(field)), false);
     }
 
     /** A column showing {@code field} through {@code format} (for example {@code Sizes::human} on bytes). */
     public static <T> Column col(String field, Class<T> type, Function<T, String> format) {
-        return new Column(field, header(field), v -> format.apply(type.cast(v)), false);
+        return new Column(field, header(field), row -> row.get(field) == null ? "" : format.apply(type.cast(row.get(field))), false);
+    }
+
+    /** A column showing {@code field} as computed from its whole row (for example "gone" for an address that does not answer). */
+    public static Column colOfRow(String field, Function<Map<String, Object>, String> format) {
+        return new Column(field, header(field), format, false);
     }
 
     /** The header of {@code field}: {@code memoryBytes} → {@code MEMORY}, {@code dataEndpoint} → {@code DATA ENDPOINT}. */
@@ -94,9 +99,8 @@ public final class Table {
         for (Map<String, Object> row : rows) {
             String[] line = new String[columns.size()];
             for (int c = 0; c < columns.size(); c++) {
-                Object v = row.get(columns.get(c).field());
-                String text = v == null ? "-" : columns.get(c).format().apply(v);
-                line[c] = text.isEmpty() ? "-" : text;
+                String text = columns.get(c).format().apply(row);
+                line[c] = text == null || text.isEmpty() ? "-" : text;
                 widths[c] = Math.max(widths[c], line[c].length());
             }
             cells.add(line);

@@ -1,14 +1,12 @@
 package dev.caravan.cli.commands.nodes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.out.Table;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.node.NodeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code caravan nodes}: every registered node with its control endpoint, whether it is
- * schedulable, its processes, free process memory and CPU load. A node that does not answer is
+ * schedulable (STATE READY) or cordoned (CORDONED), its processes, free process memory and CPU load. A node that does not answer is
  * listed as UNREACHABLE and the exit code is 1.
  */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
@@ -28,50 +26,44 @@ public final class NodesCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
 
     @Override
     public Integer call() throws Exception {
         try (CaravanClient client = cluster.client()) {
             List<NodeCalls.Answer> answers = NodeCalls.statusAll(client, cluster.token());
             boolean allAnswered = answers.stream().allMatch(a -> a.status() != null);
-            if (json) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (NodeCalls.Answer a : answers) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("node", a.node());
-                    m.put("control", a.control().getHostString() + ":" + a.control().getPort());
-                    if (a.status() == null) {
-                        m.put("unreachable", a.unreachable());
-                    } else {
-                        NodeStatus s = a.status();
-                        m.put("schedulable", s.schedulable());
-                        m.put("processes", s.processCount());
-                        m.put("processMemoryBytes", s.processMemoryBytes());
-                        m.put("reservedBytes", s.reservedBytes());
-                        m.put("freeBytes", s.freeBytes());
-                        m.put("allocatedBytes", s.allocatedBytes());
-                        m.put("cpuLoad", s.cpuLoad());
-                    }
-                    rows.add(m);
-                }
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
-            } else {
-                System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %9s %10s %10s %6s%n", "NODE", "CONTROL", "SCHEDULABLE",
-                        "PROCESSES", "FREE", "CAPACITY", "LOAD");
-                for (NodeCalls.Answer a : answers) {
-                    String control = a.control().getHostString() + ":" + a.control().getPort();
-                    if (a.status() == null) {
-                        System.out.printf(Locale.ROOT, "%-12s %-22s UNREACHABLE %s%n", a.node(), control, a.unreachable());
-                        continue;
-                    }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (NodeCalls.Answer a : answers) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", a.node());
+                m.put("control", a.control().getHostString() + ":" + a.control().getPort());
+                if (a.status() == null) {
+                    m.put("state", "UNREACHABLE");
+                    m.put("stateDetail", a.unreachable());
+                } else {
                     NodeStatus s = a.status();
-                    System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %9d %10s %10s %6s%n", a.node(), control,
-                            s.schedulable() ? "yes" : "cordoned", s.processCount(), Sizes.human(s.freeBytes()),
-                            Sizes.human(s.processMemoryBytes()),
-                            s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100));
+                    m.put("state", s.schedulable() ? "READY" : "CORDONED");
+                    m.put("schedulable", s.schedulable());
+                    m.put("processes", s.processCount());
+                    m.put("freeBytes", s.freeBytes());
+                    m.put("processMemoryBytes", s.processMemoryBytes());
+                    m.put("reservedBytes", s.reservedBytes());
+                    m.put("allocatedBytes", s.allocatedBytes());
+                    m.put("cpuLoad", s.cpuLoadPermille() < 0 ? null : s.cpuLoad());
                 }
+                rows.add(m);
+            }
+            if (output.json) {
+                dev.caravan.cli.out.Json.print(rows);
+            } else {
+                Table.of(Table.col("node"), Table.col("control"), Table.col("state").asState(), Table.col("processes"),
+                        Table.col("freeBytes", Number.class, n -> Sizes.human(n.longValue())),
+                        Table.col("processMemoryBytes", Number.class, n -> Sizes.human(n.longValue())),
+                        Table.col("cpuLoad", Number.class, l -> String.format(Locale.ROOT, "%.0f%%", l.doubleValue() * 100)),
+                        Table.col("stateDetail"))
+                        .rows(rows).print(System.out, dev.caravan.cli.out.Style.forOutput(false));
             }
             return allAnswered ? 0 : 1;
         }
