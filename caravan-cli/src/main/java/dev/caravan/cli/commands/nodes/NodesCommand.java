@@ -52,6 +52,7 @@ public final class NodesCommand implements Callable<Integer> {
                     m.put("reservedBytes", s.reservedBytes());
                     m.put("allocatedBytes", s.allocatedBytes());
                     m.put("cpuLoad", s.cpuLoadPermille() < 0 ? null : s.cpuLoad());
+                    m.put("stateDetail", "");
                 }
                 rows.add(m);
             }
