@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /** Options every client-side command shares: where naming is, and the token. */
 public final class ClusterOptions {
-    @Option(names = "--naming", paramLabel = "HOST:PORT",
+    @Option(names = "--naming", paramLabel = "HOST:PORT", converter = dev.caravan.cli.options.HostPortConverter.class,
             description = "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:" + NamingMain.DEFAULT_PORT + ")")
     String naming;
 

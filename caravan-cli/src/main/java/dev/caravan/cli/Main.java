@@ -19,15 +19,14 @@ import dev.caravan.cli.commands.migration.MigrateCommand;
 import dev.caravan.cli.commands.migration.RestoreCommand;
 import dev.caravan.cli.commands.servers.SuperserverCommand;
 import dev.caravan.cli.commands.switching.SwitchCommand;
-import dev.caravan.launch.DaemonOptions;
 import dev.caravan.launch.LogSetup;
-import dev.caravan.wire.CaravanException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code caravan} command. Exit codes: 0 success, 1 a Caravan error (the message says what
- * to do), 2 bad usage, 130 interrupted.
+ * to do) or a partial answer, 2 bad usage, 130 interrupted. Every failure is one line on stderr
+ * ({@link UsageErrors}, {@link CliFailures}); every command with subcommands has {@code help}.
  */
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
@@ -39,7 +38,16 @@ import picocli.CommandLine.Command;
                 dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
                 dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
                 dev.caravan.cli.commands.observe.LogsCommand.class,
-                CommandLine.HelpCommand.class})
+                CompletionCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done",
+                "1:a Caravan error (the message says what to do), or a partial answer (a node did not answer, a process"
+                        + " did not move)",
+                "2:bad usage (unknown command or option, missing or bad value)",
+                "130:interrupted (Ctrl-C)"},
+        footerHeading = "%n",
+        footer = {"Run 'caravan help COMMAND' or 'caravan COMMAND --help' for a command's options; --json prints JSON"
+                + " whose fields are the table's columns. NO_COLOR=1 turns colour off."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,33 +64,26 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (used by tests in-process too). */
     public static int run(String... args) {
         LogSetup.configure();
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree with Caravan's error handlers and a {@code help} subcommand under every command that has subcommands. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            Throwable t = e;
-            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-                t = t.getCause();
+        addHelp(cl);
+        cl.setExecutionExceptionHandler(new CliFailures());
+        cl.setParameterExceptionHandler(new UsageErrors());
+        return cl;
+    }
+
+    private static void addHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getSubcommands().isEmpty()) {
+                addHelp(sub);
             }
-            if (t instanceof CaravanException ce) {
-                cmd.getErr().println("caravan: " + ce.getMessage() + " [" + ce.code() + "]");
-                return 1;
-            }
-            if (t instanceof InterruptedException) {
-                return 130;
-            }
-            if (t instanceof DaemonOptions.UsageException u) {
-                // 'caravan naming' and 'caravan node' parse their own options: bad usage all the same.
-                cmd.getErr().println("caravan: " + u.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
-                return 2;
-            }
-            cmd.getErr().println("caravan: unexpected failure: " + t);
-            t.printStackTrace(cmd.getErr());
-            return 1;
-        });
-        cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("caravan: " + ex.getMessage() + " (see '"
-                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-            return 2;
-        });
-        return cl.execute(args);
+        }
+        if (!cl.getSubcommands().isEmpty() && !cl.getSubcommands().containsKey("help")) {
+            cl.addSubcommand("help", new CommandLine.HelpCommand());
+        }
     }
 }

@@ -79,9 +79,9 @@ class ObserveCliTest {
             // A killed node stays in the listing as lost.
             c.killNode("n2");
             await().atMost(BOUND).until(() -> Console.run("nodes", "--naming", naming).out().lines()
-                    .anyMatch(l -> l.startsWith("n2 ") && l.contains(" lost ")));
+                    .anyMatch(l -> l.startsWith("n2 ") && l.contains(" LOST ")));
             JsonNode rows = new ObjectMapper().readTree(Console.run("nodes", "--json", "--naming", naming).out());
-            assertThat(rows.findValuesAsText("state")).contains("lost");
+            assertThat(rows.findValuesAsText("state")).contains("LOST");
         }
     }
 }

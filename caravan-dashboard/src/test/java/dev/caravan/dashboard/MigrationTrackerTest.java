@@ -50,7 +50,7 @@ class MigrationTrackerTest {
     void shouldNotShowAMigrationItStartedTwiceWhenTheNodeReportsItToo() {
         long id = tracker.begin("kv1", "n1", "n2", "pre-copy", false);
         now.set(10_200);
-        tracker.onProgress(id, new MigrationProgress(MigrationPhase.FREEZE, 2, 10, 20, 40_960, 0, 0, 1 << 20, 5, 200, 0));
+        tracker.onProgress(id, new MigrationProgress(MigrationPhase.FREEZE, 2, 10, 20, 40_960, 0, 0, 1 << 20, 5, 200, 0, 0, 0, 0));
         tracker.onEvent(event(EventKind.MIGRATION_BEGUN, 10_000, Map.of("to", "n2", "mode", "pre-copy")));
         tracker.onEvent(event(EventKind.MIGRATION_COMMITTED, 10_300, Map.of("downtimeMs", "1")));
 

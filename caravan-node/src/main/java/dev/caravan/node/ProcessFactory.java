@@ -42,12 +42,34 @@ final class ProcessFactory {
         if (!CaravanProcess.class.isAssignableFrom(cls)) {
             throw ErrorCode.CLASS_LOAD_FAILED.exception(className + " does not implement " + CaravanProcess.class.getName());
         }
+        return instantiate(cls);
+    }
+
+    /**
+     * A new instance through the public no-argument constructor. CLASS_LOAD_FAILED says which
+     * of the two went wrong: there is no such constructor (or the class is abstract), or the
+     * constructor itself threw, with that exception's type and message.
+     */
+    static CaravanProcess instantiate(Class<?> cls) {
+        String className = cls.getName();
+        java.lang.reflect.Constructor<?> constructor;
         try {
-            return (CaravanProcess) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            constructor = cls.getConstructor();
+        } catch (NoSuchMethodException e) {
             throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot instantiate " + className
-                    + " (it needs a public no-argument constructor): " + cause);
+                    + ": it needs a public no-argument constructor");
+        }
+        if (java.lang.reflect.Modifier.isAbstract(cls.getModifiers())) {
+            throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot instantiate " + className + ": it is abstract");
+        }
+        try {
+            return (CaravanProcess) constructor.newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw ErrorCode.CLASS_LOAD_FAILED.exception("the constructor of " + className + " threw "
+                    + cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot instantiate " + className + ": " + e);
         }
     }
 }

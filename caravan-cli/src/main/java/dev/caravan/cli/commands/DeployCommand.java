@@ -3,8 +3,6 @@ package dev.caravan.cli.commands;
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.launch.Sizes;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
@@ -156,8 +154,8 @@ public final class DeployCommand implements Callable<Integer> {
                 }
             }
             if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(Map.of("processes", started)));
+                // The same fields as 'caravan ps --json' (PsCommand.row).
+                dev.caravan.cli.out.Json.print(Map.of("processes", started.stream().map(PsCommand::row).toList()));
             }
             return 0;
         }

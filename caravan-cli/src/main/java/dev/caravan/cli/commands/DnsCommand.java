@@ -56,7 +56,7 @@ public final class DnsCommand implements Runnable {
                 description = "the zone served (default: ${DEFAULT-VALUE})")
         String zone;
 
-        @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DnsServerConfig.DEFAULT_PORT,
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DnsServerConfig.DEFAULT_PORT, converter = dev.caravan.cli.options.PortConverter.class,
                 description = "UDP and TCP port (default: ${DEFAULT-VALUE}, unprivileged; 0 picks a free one)")
         int port;
 

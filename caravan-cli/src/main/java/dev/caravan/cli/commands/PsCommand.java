@@ -1,21 +1,24 @@
 package dev.caravan.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.out.Json;
+import dev.caravan.cli.out.JsonOption;
+import dev.caravan.cli.out.Style;
+import dev.caravan.cli.out.Table;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.CaravanClient.NodeListing;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.node.ProcessInfo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -31,15 +34,32 @@ import java.util.concurrent.Callable;
  * {@value #FRONT_PROBE_MS} ms) and one that does not answer is shown as {@code gone} (JSON:
  * {@code "frontReachable": false}) rather than as an address nobody serves.
  * A node that does not answer in time is listed as UNREACHABLE and the exit code is 1.
+ *
+ * <p>The table's columns are the JSON fields of {@link #row} (see {@link Table}); {@code --watch}
+ * redraws the table every {@code --interval} seconds until Ctrl-C (exit code 130, from the JVM's
+ * SIGINT handling: nothing to clean up).
  */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = "List processes: node, state (BUSY, STUCK, FAILED with the reason), switch address, endpoints, pages.")
 public final class PsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOption output;
+
+    @Option(names = {"-w", "--watch"}, description = "redraw the table every --interval seconds until Ctrl-C")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+            description = "seconds between redraws with --watch, 1..3600 (default: ${DEFAULT-VALUE})")
+    int intervalSeconds;
+
+    @Option(names = "--watch-count", hidden = true, defaultValue = "0", description = "stop after this many redraws (tests)")
+    int watchCount;
 
     @Option(names = "--node-timeout-ms", defaultValue = "2000",
             description = "how long to wait for each node (default: ${DEFAULT-VALUE})")
@@ -73,61 +93,106 @@ public final class PsCommand implements Callable<Integer> {
         return reachable;
     }
 
+    /** A process as ps shows it: its {@link ProcessInfo} fields plus {@code dataEndpoint}; also what {@code deploy --json} prints. */
+    public static Map<String, Object> row(ProcessInfo p) {
+        Map<String, Object> row = Json.fields(p);
+        row.put("dataEndpoint", p.dataEndpoint());
+        return row;
+    }
+
+    static Table table() {
+        return Table.of(Table.col("name"), Table.col("id"), Table.col("node"), Table.col("state").asState(), Table.col("epoch"),
+                Table.col("switch"), Table.colOfRow("front", r -> "".equals(r.get("front")) ? "-"
+                        : Boolean.TRUE.equals(r.get("frontReachable")) ? String.valueOf(r.get("front")) : "gone"),
+                Table.col("dataEndpoint"), Table.col("allocatedPages"), Table.col("dirtyPages"),
+                Table.col("memoryBytes", Number.class, n -> Sizes.human(n.longValue())), Table.col("commandsServed"),
+                Table.col("stateDetail"));
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (intervalSeconds < 1 || intervalSeconds > 3600) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be 1..3600 seconds, got " + intervalSeconds);
+        }
+        if (watch && output.json) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--watch redraws a table; it does not go with --json");
+        }
+        Style style = Style.forOutput(output.json);
         try (CaravanClient client = cluster.client()) {
-            List<ProcessInfo> all = new ArrayList<>();
-            List<NodeListing> unreachable = new ArrayList<>();
-            for (NodeListing n : client.listAll(Duration.ofMillis(Math.max(1, nodeTimeoutMs)))) {
-                all.addAll(n.processes());
-                if (!n.reachable()) {
-                    unreachable.add(n);
+            if (!watch) {
+                return list(client, System.out, style);
+            }
+            boolean clear = style.coloured();
+            for (int drawn = 1; ; drawn++) {
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+                try (PrintStream out = new PrintStream(frame, true, java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.println("Every " + intervalSeconds + " s: caravan ps    " + java.time.LocalTime.now().withNano(0));
+                    list(client, out, style);
                 }
-            }
-            all.sort((a, b) -> a.name().compareTo(b.name()));
-            Map<String, String> switchAddresses = new java.util.HashMap<>();
-            client.naming().list("front/").forEach(e -> switchAddresses.put(e.name().substring("front/".length()),
-                    e.host() + ":" + e.port()));
-            java.util.Set<String> liveFronts = reachableFronts(all);
-            if (json) {
-                List<Map<String, String>> nodes = new ArrayList<>();
-                for (NodeListing n : unreachable) {
-                    Map<String, String> m = new LinkedHashMap<>();
-                    m.put("node", n.node());
-                    m.put("control", n.control().getHostString() + ":" + n.control().getPort());
-                    m.put("reason", n.unreachable());
-                    nodes.add(m);
+                System.out.print((clear ? "\u001b[H\u001b[2J" : drawn > 1 ? System.lineSeparator() : "")
+                        + frame.toString(java.nio.charset.StandardCharsets.UTF_8));
+                System.out.flush();
+                if (watchCount > 0 && drawn >= watchCount) {
+                    return 0;
                 }
-                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-                List<Map<String, Object>> processes = new ArrayList<>();
-                for (ProcessInfo p : all) {
-                    Map<String, Object> row = m.convertValue(p, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
-                    row.put("switch", switchAddresses.getOrDefault(p.name(), ""));
-                    row.put("frontReachable", !p.front().isEmpty() && liveFronts.contains(p.front()));
-                    processes.add(row);
-                }
-                System.out.println(m.writeValueAsString(Map.of("processes", processes, "unreachableNodes", nodes)));
-                return unreachable.isEmpty() ? 0 : 1;
+                Thread.sleep(Duration.ofSeconds(intervalSeconds));
             }
-            String row = "%-16s %-17s %-6s %-11s %5s %-21s %-21s %-21s %8s %8s %10s %10s  %s%n";
-            System.out.printf(Locale.ROOT, row, "NAME", "ID", "NODE", "STATE", "EPOCH", "SWITCH", "FRONT", "DATA ENDPOINT",
-                    "PAGES", "DIRTY", "MEMORY", "SERVED", "DETAIL");
-            for (ProcessInfo p : all) {
-                System.out.printf(Locale.ROOT, row, p.name(), p.id(), p.node(), p.state(), p.epoch(),
-                        switchAddresses.getOrDefault(p.name(), "-"), p.front().isEmpty() ? "-" : liveFronts.contains(p.front()) ? p.front() : "gone", p.dataEndpoint(), p.allocatedPages(), p.dirtyPages(),
-                        Sizes.human(p.memoryBytes()), p.commandsServed(), p.stateDetail());
+        }
+    }
+
+    private int list(CaravanClient client, PrintStream out, Style style) throws Exception {
+        List<ProcessInfo> all = new ArrayList<>();
+        List<NodeListing> unreachable = new ArrayList<>();
+        for (NodeListing n : client.listAll(Duration.ofMillis(Math.max(1, nodeTimeoutMs)))) {
+            all.addAll(n.processes());
+            if (!n.reachable()) {
+                unreachable.add(n);
             }
-            for (NodeListing n : unreachable) {
-                System.out.printf(Locale.ROOT, row, "?", "-", n.node(), "UNREACHABLE", "-", "-", "-",
-                        n.control().getHostString() + ":" + n.control().getPort(), "-", "-", "-", "-", n.unreachable());
-            }
-            if (all.isEmpty() && unreachable.isEmpty()) {
-                System.out.println("(no processes; start one with 'caravan deploy --sample kv --name kv1')");
-            }
-            for (NodeListing n : unreachable) {
-                System.err.println("caravan: node " + n.node() + " does not answer: " + n.unreachable());
-            }
+        }
+        all.sort((a, b) -> a.name().compareTo(b.name()));
+        Map<String, String> switchAddresses = new java.util.HashMap<>();
+        client.naming().list("front/").forEach(e -> switchAddresses.put(e.name().substring("front/".length()),
+                e.host() + ":" + e.port()));
+        java.util.Set<String> liveFronts = reachableFronts(all);
+        List<Map<String, Object>> processes = new ArrayList<>();
+        for (ProcessInfo p : all) {
+            Map<String, Object> row = row(p);
+            row.put("switch", switchAddresses.getOrDefault(p.name(), ""));
+            row.put("frontReachable", !p.front().isEmpty() && liveFronts.contains(p.front()));
+            processes.add(row);
+        }
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (NodeListing n : unreachable) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", n.node());
+            m.put("control", n.control().getHostString() + ":" + n.control().getPort());
+            m.put("reason", n.unreachable());
+            nodes.add(m);
+        }
+        if (output.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("processes", processes);
+            doc.put("unreachableNodes", nodes);
+            Json.print(out, doc);
             return unreachable.isEmpty() ? 0 : 1;
         }
+        Table table = table().rows(processes);
+        for (Map<String, Object> n : nodes) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", "?");
+            row.put("node", n.get("node"));
+            row.put("state", "UNREACHABLE");
+            row.put("dataEndpoint", n.get("control"));
+            row.put("stateDetail", n.get("reason"));
+            table.row(row);
+        }
+        table.print(out, style);
+        if (all.isEmpty() && unreachable.isEmpty()) {
+            out.println("(no processes; start one with 'caravan deploy --sample kv --name kv1')");
+        }
+        for (NodeListing n : unreachable) {
+            System.err.println("caravan: node " + n.node() + " does not answer: " + n.unreachable());
+        }
+        return unreachable.isEmpty() ? 0 : 1;
     }
 }

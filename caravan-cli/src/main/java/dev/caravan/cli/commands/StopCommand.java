@@ -24,6 +24,23 @@ public final class StopCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROCESS", description = "process name")
     String process;
 
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
+
+    /** Prints one outcome: a line, or with --json {@code {"name", "node", "stopped", "detail"}} per copy stopped. */
+    private void report(String node, boolean stopped, String detail, String text) {
+        if (output.json) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", process);
+            m.put("node", node);
+            m.put("stopped", stopped);
+            m.put("detail", detail);
+            dev.caravan.cli.out.Json.print(m);
+        } else {
+            System.out.println(text);
+        }
+    }
+
     @Override
     public Integer call() {
         try (CaravanClient client = cluster.client()) {
@@ -33,10 +50,10 @@ public final class StopCommand implements Callable<Integer> {
             Location at = client.locate(process);
             StopReply reply = client.node(at.control()).stop(process);
             if (reply.stopped()) {
-                System.out.println("stopped " + process + " on " + at.node());
+                report(at.node(), true, "", "stopped " + process + " on " + at.node());
                 return 0;
             }
-            System.out.println("abandoned " + process + " on " + at.node() + ": " + reply.detail());
+            report(at.node(), false, reply.detail(), "abandoned " + process + " on " + at.node() + ": " + reply.detail());
             return 1;
         }
     }
@@ -53,10 +70,11 @@ public final class StopCommand implements Callable<Integer> {
                 found++;
                 StopReply reply = client.node(n.control()).stop(process);
                 if (reply.stopped()) {
-                    System.out.println("stopped " + process + " on " + n.node() + " (it was not registered: failed or stuck)");
+                    report(n.node(), true, "it was not registered: failed or stuck",
+                            "stopped " + process + " on " + n.node() + " (it was not registered: failed or stuck)");
                 } else {
                     abandoned++;
-                    System.out.println("abandoned " + process + " on " + n.node() + ": " + reply.detail());
+                    report(n.node(), false, reply.detail(), "abandoned " + process + " on " + n.node() + ": " + reply.detail());
                 }
             }
         }

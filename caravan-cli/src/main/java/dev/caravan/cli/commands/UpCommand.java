@@ -21,10 +21,16 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start a naming service, N nodes, a switch and the web dashboard on loopback (separate JVMs); stay up until Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
+    /** The most nodes {@link LocalCluster} starts. */
+    static final int MAX_NODES = 64;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "how many nodes, 0..64 (default: ${DEFAULT-VALUE})")
     int nodes;
 
-    @Option(names = "--port", defaultValue = "" + NamingMain.DEFAULT_PORT,
+    @Option(names = "--port", defaultValue = "" + NamingMain.DEFAULT_PORT, converter = dev.caravan.cli.options.PortConverter.class,
             description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
     int port;
 
@@ -44,6 +50,15 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Everything is checked before the first line is printed or the first JVM starts.
+        if (nodes < 0 || nodes > MAX_NODES) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nodes must be 0.." + MAX_NODES
+                    + ", got " + nodes);
+        }
+        if (switches < 0 || switches > 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--switches must be 0 or 1, got " + switches);
+        }
+        dev.caravan.cli.options.PortCheck.free("127.0.0.1", port, "naming");
         java.util.List<String> nodeArgs = new java.util.ArrayList<>();
         if (prefaultReserve != null) {
             // A bad size is refused here, before any JVM starts, not in each node's log.

@@ -31,6 +31,9 @@ public final class CheckpointCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROCESS", description = "process name")
     String process;
 
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
+
     @Option(names = "--to", defaultValue = ".caravan/checkpoints", description = "directory (default: ${DEFAULT-VALUE})")
     Path dir;
 
@@ -43,11 +46,20 @@ public final class CheckpointCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, null);
             MigrationReport r;
             try (FrameClient c = FrameClient.connect(at.control(), new Hello("cli", cluster.token()), Duration.ofSeconds(30),
-                    f -> bar.accept(MigrationProgress.readFrom(f.reader())))) {
+                    f -> {
+                        MigrationProgress p = MigrationProgress.readFrom(f.reader());
+                        if (!output.json) {
+                            bar.accept(p);
+                        }
+                    })) {
                 r = MigrationReport.readFrom(c.call(Op.NODE_CHECKPOINT,
                         new BodyWriter().string(process).string(file.toString()).toBytes(), Duration.ofMinutes(30)).expectOk());
             }
             bar.finish();
+            if (output.json) {
+                dev.caravan.cli.out.Json.print(r);
+                return 0;
+            }
             System.out.printf(Locale.ROOT, "checkpointed %s on %s to %s%n  %s of memory, %s written in %d ms, frozen %.3f ms%n",
                     r.name(), r.fromNode(), r.detail(), Sizes.human(r.stateBytes()), Sizes.human(r.bytesSent()), r.totalMs(),
                     r.downtimeMicros() / 1000.0);

@@ -29,6 +29,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--node", required = true, description = "node to run it on")
     String node;
 
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
+
     @Option(names = "--name", description = "run it under a new name (default: the checkpoint's; it must not be running)")
     String name;
 
@@ -44,6 +47,10 @@ public final class RestoreCommand implements Callable<Integer> {
                 throw ErrorCode.NOT_FOUND.exception("no node '" + node + "'; nodes: " + nodes.keySet());
             }
             MigrationReport r = new CheckpointRestorer(client, cluster.token()).restore(file, node, control, name);
+            if (output.json) {
+                dev.caravan.cli.out.Json.print(r);
+                return 0;
+            }
             System.out.printf("restored %s on %s (epoch %d) from %s in %d ms%n", r.name(), node, r.epoch(), file, r.totalMs());
             return 0;
         }

@@ -1,15 +1,19 @@
 package dev.caravan.cli.commands.nodes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.commands.observe.AdminClient;
+import dev.caravan.cli.commands.observe.EventsCommand;
+import dev.caravan.cli.out.Json;
+import dev.caravan.cli.out.JsonOption;
+import dev.caravan.cli.out.Style;
+import dev.caravan.cli.out.Table;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.node.NodeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +22,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code caravan nodes}: every registered node with its control endpoint, its STATE (ready,
- * cordoned, draining — a drain began and has not ended, per the node's events — or unreachable),
+ * {@code caravan nodes}: every registered node with its control endpoint, its STATE (READY,
+ * CORDONED, DRAINING — a drain began and has not ended, per the node's events — or UNREACHABLE),
  * its processes, free process memory, memory allocated of its capacity, CPU load and admin port.
  * A node that naming saw leave (its {@code node-lost} event, from naming's admin port) and that has
- * not come back is listed as {@code lost} with the time, for as long as naming keeps the event. A
- * node that does not answer is listed as UNREACHABLE and the exit code is 1. JSON field names are
- * the columns' in lowerCamel, with the numbers in bytes.
+ * not come back is listed as LOST with the time, for as long as naming keeps the event. A node that
+ * does not answer is listed as UNREACHABLE and the exit code is 1. JSON field names are the
+ * columns' (see docs/DEV-GUIDELINES.md), with the numbers in bytes.
  */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
         description = "List nodes: state (ready, cordoned, draining, unreachable, lost), processes, memory, CPU load, admin port.")
@@ -32,17 +36,17 @@ public final class NodesCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     private static String state(NodeCalls.Answer a, NodeHistory history) {
         if (a.status() == null) {
-            return "unreachable";
+            return "UNREACHABLE";
         }
         if (history.draining(a.node())) {
-            return "draining";
+            return "DRAINING";
         }
-        return a.status().schedulable() ? "ready" : "cordoned";
+        return a.status().schedulable() ? "READY" : "CORDONED";
     }
 
     @Override
@@ -50,59 +54,50 @@ public final class NodesCommand implements Callable<Integer> {
         try (CaravanClient client = cluster.client()) {
             List<NodeCalls.Answer> answers = NodeCalls.statusAll(client, cluster.token());
             boolean allAnswered = answers.stream().allMatch(a -> a.status() != null);
-            Map<String, String> admins = dev.caravan.cli.commands.observe.AdminClient.daemons(client);
+            Map<String, String> admins = AdminClient.daemons(client);
             NodeHistory history = NodeHistory.read(client, cluster.token());
-            if (json) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (NodeCalls.Answer a : answers) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("node", a.node());
-                    m.put("control", a.control().getHostString() + ":" + a.control().getPort());
-                    m.put("state", state(a, history));
-                    m.put("admin", admins.getOrDefault(a.node(), ""));
-                    if (a.status() == null) {
-                        m.put("unreachable", a.unreachable());
-                    } else {
-                        NodeStatus s = a.status();
-                        m.put("schedulable", s.schedulable());
-                        m.put("processes", s.processCount());
-                        m.put("processMemoryBytes", s.processMemoryBytes());
-                        m.put("reservedBytes", s.reservedBytes());
-                        m.put("freeBytes", s.freeBytes());
-                        m.put("allocatedBytes", s.allocatedBytes());
-                        m.put("cpuLoad", s.cpuLoad());
-                    }
-                    rows.add(m);
-                }
-                for (NodeHistory.Lost l : history.lost(answers.stream().map(NodeCalls.Answer::node).toList())) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("node", l.node());
-                    m.put("control", l.control());
-                    m.put("state", "lost");
-                    m.put("lostAtMs", l.timeMs());
-                    rows.add(m);
-                }
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
-            } else {
-                String row = "%-12s %-22s %-11s %9s %10s %21s %6s  %s%n";
-                System.out.printf(Locale.ROOT, row, "NODE", "CONTROL", "STATE", "PROCESSES", "FREE", "MEMORY", "LOAD", "ADMIN");
-                for (NodeCalls.Answer a : answers) {
-                    String control = a.control().getHostString() + ":" + a.control().getPort();
-                    if (a.status() == null) {
-                        System.out.printf(Locale.ROOT, "%-12s %-22s UNREACHABLE %s%n", a.node(), control, a.unreachable());
-                        continue;
-                    }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (NodeCalls.Answer a : answers) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", a.node());
+                m.put("control", a.control().getHostString() + ":" + a.control().getPort());
+                m.put("state", state(a, history));
+                if (a.status() == null) {
+                    m.put("stateDetail", a.unreachable());
+                } else {
                     NodeStatus s = a.status();
-                    System.out.printf(Locale.ROOT, row, a.node(), control, state(a, history), s.processCount(),
-                            Sizes.human(s.freeBytes()), Sizes.human(s.allocatedBytes()) + "/" + Sizes.human(s.processMemoryBytes()),
-                            s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100),
-                            admins.getOrDefault(a.node(), "-"));
+                    m.put("schedulable", s.schedulable());
+                    m.put("processes", s.processCount());
+                    m.put("freeBytes", s.freeBytes());
+                    m.put("allocatedBytes", s.allocatedBytes());
+                    m.put("processMemoryBytes", s.processMemoryBytes());
+                    m.put("reservedBytes", s.reservedBytes());
+                    m.put("cpuLoad", s.cpuLoadPermille() < 0 ? null : s.cpuLoad());
+                    m.put("stateDetail", "");
                 }
-                for (NodeHistory.Lost l : history.lost(answers.stream().map(NodeCalls.Answer::node).toList())) {
-                    System.out.printf(Locale.ROOT, "%-12s %-22s %-11s %s%n", l.node(), l.control(), "lost",
-                            "naming lost it at " + dev.caravan.cli.commands.observe.EventsCommand.TIME.format(
-                                    java.time.Instant.ofEpochMilli(l.timeMs())) + ": " + l.message());
-                }
+                m.put("admin", admins.getOrDefault(a.node(), ""));
+                rows.add(m);
+            }
+            for (NodeHistory.Lost l : history.lost(answers.stream().map(NodeCalls.Answer::node).toList())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", l.node());
+                m.put("control", l.control());
+                m.put("state", "LOST");
+                m.put("lostAtMs", l.timeMs());
+                m.put("stateDetail", "naming lost it at " + EventsCommand.TIME.format(Instant.ofEpochMilli(l.timeMs())) + ": "
+                        + l.message());
+                rows.add(m);
+            }
+            if (output.json) {
+                Json.print(rows);
+            } else {
+                Table.of(Table.col("node"), Table.col("control"), Table.col("state").asState(), Table.col("processes"),
+                        Table.col("freeBytes", Number.class, n -> Sizes.human(n.longValue())),
+                        Table.col("allocatedBytes", Number.class, n -> Sizes.human(n.longValue())),
+                        Table.col("processMemoryBytes", Number.class, n -> Sizes.human(n.longValue())),
+                        Table.col("cpuLoad", Number.class, l -> String.format(Locale.ROOT, "%.0f%%", l.doubleValue() * 100)),
+                        Table.col("admin"), Table.col("stateDetail"))
+                        .rows(rows).print(System.out, Style.forOutput(false));
             }
             return allAnswered ? 0 : 1;
         }

@@ -20,10 +20,17 @@ public final class UncordonCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NODE", description = "node id")
     String node;
 
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
+
     @Override
     public Integer call() {
         try (CaravanClient client = cluster.client()) {
             NodeStatus s = NodeCalls.statusCall(NodeCalls.controlOf(client, node), cluster.token(), Op.NODE_UNCORDON);
+            if (output.json) {
+                dev.caravan.cli.out.Json.print(s);
+                return 0;
+            }
             System.out.println("uncordoned " + s.nodeId() + ": schedulable, " + (s.freeBytes() >> 20) + " MiB process memory free");
             return 0;
         }

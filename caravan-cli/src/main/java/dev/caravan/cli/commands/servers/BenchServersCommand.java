@@ -29,7 +29,8 @@ public final class BenchServersCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "16 and 1024 connections only, shorter windows")
     boolean quick;
 
-    @Option(names = "--models", split = ",", description = "models to run (default: all): ${COMPLETION-CANDIDATES}")
+    @Option(names = "--models", split = ",", completionCandidates = ModelNames.class,
+            description = "models to run, comma-separated: ${COMPLETION-CANDIDATES} (default: all)")
     List<String> models;
 
     @Option(names = "--protocols", split = ",", description = "binary, http (default: both)")
@@ -91,5 +92,13 @@ public final class BenchServersCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("==> wrote " + json + ", " + String.join(", ", Arrays.asList(pngs.get(0).toString(), pngs.get(1).toString())));
         return 0;
+    }
+
+    /** The server models' command-line names, for the help text and shell completion. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Arrays.stream(ServerModel.values()).map(ServerModel::cliName).iterator();
+        }
     }
 }

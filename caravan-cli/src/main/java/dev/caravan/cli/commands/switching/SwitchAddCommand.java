@@ -33,7 +33,7 @@ public final class SwitchAddCommand implements Callable<Integer> {
             description = "the front end's name (1..64 letters, digits, '-', '_', '.'); with --config, taken from the file")
     String name;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to bind; port 0 takes a free one")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = dev.caravan.cli.options.HostPortConverter.class, description = "address to bind; port 0 takes a free one")
     String listen;
 
     @Option(names = "--protocol", paramLabel = "P", description = "what clients speak: tcp, http or resp")

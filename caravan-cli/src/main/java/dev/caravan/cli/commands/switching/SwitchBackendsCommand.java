@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.Locale;
+import dev.caravan.cli.out.Json;
+import dev.caravan.cli.out.Style;
+import dev.caravan.cli.out.Table;
 import java.util.concurrent.Callable;
 
 /** {@code caravan switch backends [FRONTEND]}: every backend of every route, with its state and load. */
@@ -25,15 +27,14 @@ public final class SwitchBackendsCommand implements Callable<Integer> {
             SwitchTarget.printJson(reply);
             return 0;
         }
-        String row = "%-20s %-16s %-21s %-6s %-8s %-7s %6s %9s %6s %10s %8s%n";
-        System.out.printf(Locale.ROOT, row, "FRONTEND", "BACKEND", "ADDRESS", "NODE", "ADMIN", "HEALTHY", "WEIGHT", "EFFECTIVE",
-                "ACTIVE", "SERVED", "FAILED");
+        // Columns are the admin API's fields (the same names as --json): see dev.caravan.cli.out.Table.
+        Table table = Table.of(Table.col("frontend"), Table.col("id"), Table.col("address"), Table.col("node"),
+                Table.col("admin").asState(), Table.col("healthy", Boolean.class, h -> h ? "yes" : "no"), Table.col("weight"),
+                Table.col("effectiveWeight"), Table.col("active"), Table.col("served"), Table.col("failed"));
         for (JsonNode b : reply.get("backends")) {
-            System.out.printf(Locale.ROOT, row, b.get("frontend").asText(), b.get("id").asText(), b.get("address").asText(),
-                    b.get("node").asText(), b.get("admin").asText(), b.get("healthy").asBoolean() ? "yes" : "no",
-                    b.get("weight").asInt(), b.get("effectiveWeight").asInt(), b.get("active").asInt(), b.get("served").asLong(),
-                    b.get("failed").asLong());
+            table.row(Json.fields(b));
         }
+        table.print(System.out, Style.forOutput(false));
         if (reply.get("backends").isEmpty()) {
             System.out.println("(no backends)");
         }

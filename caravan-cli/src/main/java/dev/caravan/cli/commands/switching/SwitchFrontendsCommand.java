@@ -6,7 +6,9 @@ import picocli.CommandLine.Mixin;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import dev.caravan.cli.out.Json;
+import dev.caravan.cli.out.Style;
+import dev.caravan.cli.out.Table;
 import java.util.concurrent.Callable;
 
 /** {@code caravan switch frontends}: the switch's front ends, where they listen, and their counters. */
@@ -22,15 +24,17 @@ public final class SwitchFrontendsCommand implements Callable<Integer> {
             SwitchTarget.printJson(reply);
             return 0;
         }
-        String row = "%-20s %-21s %-8s %-9s %7s %10s %8s  %s%n";
-        System.out.printf(Locale.ROOT, row, "NAME", "ADDRESS", "PROTOCOL", "MODE", "CLIENTS", "DISPATCHED", "REFUSED", "BACKENDS");
+        // Columns are the admin API's fields (the same names as --json); ROUTES shows spec.routes as "backends policy".
+        Table table = Table.of(Table.col("name"), Table.col("address"), Table.col("protocol"), Table.col("mode"),
+                Table.col("clientConnections"), Table.col("dispatched"), Table.col("refused"), Table.col("routes"));
         for (JsonNode f : reply.get("frontends")) {
             List<String> selectors = new ArrayList<>();
             f.path("spec").path("routes").forEach(r -> selectors.add(r.path("backends").asText() + " " + r.path("policy").asText()));
-            System.out.printf(Locale.ROOT, row, f.get("name").asText(), f.get("address").asText(), f.get("protocol").asText(),
-                    f.get("mode").asText(), f.get("clientConnections").asInt(), f.get("dispatched").asLong(),
-                    f.get("refused").asLong(), String.join(", ", selectors));
+            java.util.Map<String, Object> row = Json.fields(f);
+            row.put("routes", String.join(", ", selectors));
+            table.row(row);
         }
+        table.print(System.out, Style.forOutput(false));
         if (reply.get("frontends").isEmpty()) {
             System.out.println("(no front ends; declare them in the config file, see docs/switch.md)");
         }

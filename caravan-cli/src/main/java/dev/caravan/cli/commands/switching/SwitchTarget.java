@@ -19,7 +19,7 @@ public final class SwitchTarget {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--switch", paramLabel = "HOST:PORT", description = "the switch's admin API (default: found in naming)")
+    @Option(names = "--switch", paramLabel = "HOST:PORT", converter = dev.caravan.cli.options.HostPortConverter.class, description = "the switch's admin API (default: found in naming)")
     String address;
 
     @Option(names = "--id", paramLabel = "ID", description = "which switch, when naming lists several")
