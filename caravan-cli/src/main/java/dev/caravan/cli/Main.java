@@ -24,19 +24,26 @@ import dev.caravan.wire.CaravanException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /**
  * The {@code caravan} command. Exit codes: 0 success, 1 a Caravan error (the message says what
  * to do), 2 bad usage, 130 interrupted.
  */
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
-        description = "Server processes that move between machines while they run.",
-        subcommands = {NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
-                CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
-                CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
-                dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Server processes that move between machines while they run.")
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order {@code --help} lists them; registered by {@link LazySubcommands}
+     * so that a command line builds the model of the command it runs only.
+     */
+    static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class,
+            DeployCommand.class, PsCommand.class, CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
+            CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
+            BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
+            dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +59,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (used by tests in-process too). */
     public static int run(String... args) {
         LogSetup.configure();
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = LazySubcommands.register(new CommandLine(new Main()), COMMANDS, args);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable t = e;
             if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
