@@ -43,6 +43,9 @@ public final class OldClassUpgrade {
 
     public static void main(String[] jars) throws IOException {
         for (String jar : jars) {
+            if (!Files.isRegularFile(Path.of(jar))) {
+                continue; // an unmatched glob of the launcher: nothing to upgrade
+            }
             int rewritten = upgrade(Path.of(jar));
             if (rewritten > 0) {
                 System.out.println(jar + ": " + rewritten + " class files rewritten as version " + TARGET_VERSION);

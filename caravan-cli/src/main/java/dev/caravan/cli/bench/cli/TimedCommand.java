@@ -42,15 +42,16 @@ public record TimedCommand(String name, List<String> argv, int exitCode, Predica
     }
 
     /**
-     * Runs the command once in {@code workDir} (its output in {@code workDir/<index>.out|err}).
+     * Runs the command once in {@code workDir} (its output in {@code workDir/<name>-<index>.out|err}).
      *
      * @return the wall time in nanoseconds
      * @throws dev.caravan.wire.CaravanException INTERNAL when the run times out, ends with another
      *         exit code or fails its check (the message quotes its stderr)
      */
     public long runOnce(Path workDir, int index) throws IOException, InterruptedException {
-        Path out = workDir.resolve(index + ".out");
-        Path err = workDir.resolve(index + ".err");
+        String file = name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + index;
+        Path out = workDir.resolve(file + ".out");
+        Path err = workDir.resolve(file + ".err");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         long t0 = System.nanoTime();
