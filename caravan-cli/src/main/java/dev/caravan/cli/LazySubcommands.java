@@ -28,14 +28,31 @@ final class LazySubcommands {
     static CommandLine register(CommandLine top, List<Class<?>> commands, String... args) {
         List<String> run = commandsRun(args);
         for (Class<?> command : commands) {
-            Command c = command.getAnnotation(Command.class);
-            if (c == null) {
-                throw new IllegalArgumentException(command.getName() + " has no @Command annotation");
-            }
+            Command c = annotation(command);
             boolean runs = run.contains(c.name()) || Arrays.stream(c.aliases()).anyMatch(run::contains);
             top.addSubcommand(c.name(), runs ? new CommandLine(command, top.getFactory()) : stub(c), c.aliases());
         }
         return top;
+    }
+
+    /**
+     * Adds every one of {@code commands} in full, as picocli's {@code subcommands} attribute did: for
+     * what needs the whole tree (a completion script, a test comparing with the lazy one).
+     */
+    static CommandLine registerAll(CommandLine top, List<Class<?>> commands) {
+        for (Class<?> command : commands) {
+            Command c = annotation(command);
+            top.addSubcommand(c.name(), new CommandLine(command, top.getFactory()), c.aliases());
+        }
+        return top;
+    }
+
+    private static Command annotation(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        if (c == null) {
+            throw new IllegalArgumentException(command.getName() + " has no @Command annotation");
+        }
+        return c;
     }
 
     private static List<String> commandsRun(String... args) {

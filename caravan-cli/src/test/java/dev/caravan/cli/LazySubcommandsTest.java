@@ -10,12 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LazySubcommandsTest {
     /** The model picocli built before: every subcommand in full. */
     private static CommandLine eager() {
-        CommandLine top = new CommandLine(new Main());
-        for (Class<?> c : Main.COMMANDS) {
-            CommandLine sub = new CommandLine(c);
-            top.addSubcommand(sub.getCommandName(), sub);
-        }
-        return top;
+        return LazySubcommands.registerAll(new CommandLine(new Main()), Main.COMMANDS);
+    }
+
+    @Test
+    void shouldBuildTheWholeTreeWhenAskedForAll() {
+        CommandLine all = eager();
+
+        assertThat(all.getSubcommands()).hasSize(Main.COMMANDS.size());
+        assertThat(all.getSubcommands().get("migrate").getCommandSpec().findOption("--to")).isNotNull();
+        assertThat(all.getSubcommands().get("bench").getSubcommands()).containsKey("cli");
     }
 
     @Test
