@@ -18,7 +18,7 @@ import java.util.Map;
  * {@link #TARGET_MS} ms. JSON layout:
  * <pre>
  * {"schema": "caravan.bench.cli/1", "benchmark": "cli", "targetMs": 500, "runs": 10,
- *  "machine": {"cores": 2, "os": "Linux 6.1", "java": "25.0.3", "loadAverageBefore": 0.4, "loadAverageAfter": 0.6},
+ *  "machine": {"cores": 2, "os": "Linux 6.1", "java": "25.0.3", "loadAverageBefore": 0.4, "daemonCpuFractionBeforeRuns": 0.02, "loadAverageAfter": 0.6},
  *  "launcher": "/path/caravan", "results": [{"command": "caravan --help", "argv": [...], "medianMs": 312.0,
  *  "minMs": 290.1, "maxMs": 350.2, "samplesMs": [...], "reference": "redis-cli --version", "ratio": 41.2, "met": true}, ...],
  *  "allTargetsMet": true}
