@@ -104,10 +104,10 @@ public final class BenchCliCommand implements Callable<Integer> {
             CliBenchReport report = new CliBenchReport(timings);
             System.out.println();
             System.out.print(report.table());
-            double load = Math.max(loadBefore, loadAverage());
-            if (load > Runtime.getRuntime().availableProcessors()) {
-                System.out.printf(Locale.ROOT, "note: the machine was busy (load average %.1f on %d cores): these are not an idle "
-                        + "machine's figures%n", load, Runtime.getRuntime().availableProcessors());
+            // Before this command's own cluster started: the load of everything else on the machine.
+            if (loadBefore > Runtime.getRuntime().availableProcessors()) {
+                System.out.printf(Locale.ROOT, "note: the machine was busy (load average %.1f on %d cores before the run): these are "
+                        + "not an idle machine's figures%n", loadBefore, Runtime.getRuntime().availableProcessors());
             }
             report.writeJson(json, runs, caravan, machine);
             System.out.println("JSON written to " + json.toAbsolutePath());
