@@ -28,7 +28,7 @@ final class CompletionCommand implements Callable<Integer> {
         if (!shell.equals("bash") && !shell.equals("zsh")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no completion for shell '" + shell + "'; give bash or zsh");
         }
-        System.out.print(AutoComplete.bash("caravan", spec.root().commandLine()));
+        System.out.print(AutoComplete.bash("caravan", Main.commandLine()));
         return 0;
     }
 }

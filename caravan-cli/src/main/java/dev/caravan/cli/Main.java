@@ -23,6 +23,8 @@ import dev.caravan.launch.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /**
  * The {@code caravan} command. Exit codes: 0 success, 1 a Caravan error (the message says what
  * to do) or a partial answer, 2 bad usage, 130 interrupted. Every failure is one line on stderr
@@ -30,15 +32,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "caravan", mixinStandardHelpOptions = true, version = "caravan 0.1.0",
         description = "Server processes that move between machines while they run.",
-        subcommands = {NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class, DeployCommand.class, PsCommand.class,
-                CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
-                CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class, DnsCommand.class, DashboardCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
-                dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
-                dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
-                dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
-                dev.caravan.cli.commands.observe.LogsCommand.class,
-                CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done",
                 "1:a Caravan error (the message says what to do), or a partial answer (a node did not answer, a process"
@@ -49,6 +42,19 @@ import picocli.CommandLine.Command;
         footer = {"Run 'caravan help COMMAND' or 'caravan COMMAND --help' for a command's options; --json prints JSON"
                 + " whose fields are the table's columns. NO_COLOR=1 turns colour off."})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order {@code --help} lists them; registered by {@link LazySubcommands}
+     * so that a command line builds the model of the command it runs only.
+     */
+    static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class,
+            DeployCommand.class, PsCommand.class, CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
+            CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
+            BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
+            dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
+            DashboardCommand.class, dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
+            dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
+            dev.caravan.cli.commands.observe.LogsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,12 +70,18 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (used by tests in-process too). */
     public static int run(String... args) {
         LogSetup.configure();
-        return commandLine().execute(args);
+        return configure(LazySubcommands.register(new CommandLine(new Main()), COMMANDS, args)).execute(args);
     }
 
-    /** The whole command tree with Caravan's error handlers and a {@code help} subcommand under every command that has subcommands. */
+    /**
+     * The whole command tree, every command's full model (for completion scripts and tests), with
+     * Caravan's error handlers and a {@code help} subcommand under every command that has subcommands.
+     */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(LazySubcommands.registerAll(new CommandLine(new Main()), COMMANDS));
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         addHelp(cl);
         cl.setExecutionExceptionHandler(new CliFailures());
         cl.setParameterExceptionHandler(new UsageErrors());
