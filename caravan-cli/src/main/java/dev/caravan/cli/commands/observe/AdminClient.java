@@ -95,23 +95,49 @@ public final class AdminClient {
      * interrupted.
      */
     public void stream(String admin, String pathAndQuery, Consumer<Map<?, ?>> onData) throws InterruptedException {
+        stream(admin, pathAndQuery, -1, (type, data) -> onData.accept(data));
+    }
+
+    /** One server-sent event's type ({@code event:}; "message" when none) and its {@code data:} object. */
+    @FunctionalInterface
+    public interface SseListener {
+        void onEvent(String type, Map<?, ?> data);
+    }
+
+    /**
+     * Follows a server-sent-event stream, handing each event's type and {@code data:} object to
+     * {@code listener}, until the stream ends or the thread is interrupted.
+     *
+     * @param lastEventId sent as {@code Last-Event-ID} when 0 or more: the server resumes after that
+     *                    sequence number (a reconnecting watcher's last seen event)
+     */
+    public void stream(String admin, String pathAndQuery, long lastEventId, SseListener listener) throws InterruptedException {
+        HttpRequest.Builder request = request(admin, pathAndQuery);
+        if (lastEventId >= 0) {
+            request.header("Last-Event-ID", String.valueOf(lastEventId));
+        }
         HttpResponse<Stream<String>> r;
         try {
-            r = http.send(request(admin, pathAndQuery).build(), HttpResponse.BodyHandlers.ofLines());
+            r = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
             throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " does not answer: " + e.getMessage());
         }
         check(admin, r.statusCode(), "");
         try (Stream<String> lines = r.body()) {
             var it = lines.iterator();
+            String type = "message";
             while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
                 String line = it.next();
-                if (line.startsWith("data: ")) {
+                if (line.startsWith("event: ")) {
+                    type = line.substring(7).strip();
+                } else if (line.startsWith("data: ")) {
                     try {
-                        onData.accept(JSON.readValue(line.substring(6), Map.class));
+                        listener.onEvent(type, JSON.readValue(line.substring(6), Map.class));
                     } catch (IOException e) {
                         // Not an object this version reads: skipped, the stream goes on.
                     }
+                } else if (line.isEmpty()) {
+                    type = "message";
                 }
             }
         } catch (java.io.UncheckedIOException e) {
