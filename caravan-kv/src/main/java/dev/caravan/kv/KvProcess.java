@@ -103,7 +103,7 @@ public final class KvProcess implements CaravanProcess {
         this.stats = new KvStats(clock.nowMs(), random);
         flush();
         context.log().log(System.Logger.Level.INFO, context.name() + " serving " + store.keys() + " keys in "
-                + context.memory().capacityBytes() + " bytes of paged memory");
+                + (context.memory().capacityBytes() >> 20) + " MiB of paged memory");
     }
 
     @Override

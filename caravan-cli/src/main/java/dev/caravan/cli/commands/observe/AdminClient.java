@@ -73,6 +73,23 @@ public final class AdminClient {
         return out;
     }
 
+    /**
+     * Naming's leases ({@code GET /leases} on naming's admin port): every entry held under a live
+     * lease → ms since that lease was last renewed.
+     */
+    public Map<String, Long> leaseAges(String namingAdmin) {
+        Map<?, ?> body = getJson(namingAdmin, "/leases");
+        Map<String, Long> out = new TreeMap<>();
+        if (body.get("leases") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("ageMs") instanceof Number age && m.get("entries") instanceof List<?> names) {
+                    names.forEach(n -> out.put(String.valueOf(n), age.longValue()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The kept log lines of one daemon after {@code since}; only those of {@code process} if not null. */
     public List<Map<String, Object>> logs(String admin, long since, String process) {
         Map<?, ?> body = getJson(admin, "/logs?since=" + since + param("process", process));
