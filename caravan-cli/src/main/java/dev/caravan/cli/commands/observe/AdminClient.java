@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * The CLI's client of the daemons' admin ports ({@link dev.caravan.observe.ObserveServer}): finds
- * them through naming — every node's {@code node/<id>} attribute {@code admin}, and naming's own
- * entry {@code daemon/naming} (attribute {@code admin}) — and reads {@code /events} and
+ * them through naming — every node's {@code node/<id>} attribute {@code admin}, naming's own
+ * entry {@code daemon/naming} (attribute {@code admin}), every switch's {@code switch/<id>}
+ * attribute {@code metrics} — and reads {@code /events} and
  * {@code /logs}, once or as server-sent-event streams. Sends the cluster token as a Bearer token.
  * Errors are {@link dev.caravan.wire.CaravanException}s (UNAVAILABLE: the port does not answer;
  * UNAUTHENTICATED: the token is wrong). Thread-safe.
@@ -43,7 +44,11 @@ public final class AdminClient {
         this.token = token;
     }
 
-    /** Every daemon with an admin port: its name ({@code naming} or a node id) → host:port, naming first, then nodes by id. */
+    /**
+     * Every daemon with an admin port: its name ({@code naming}, a node id, {@code switch/<id>}) →
+     * host:port, naming first, then nodes by id, then switches (their observation port: attribute
+     * {@code metrics} of {@code switch/<id>}).
+     */
     public static Map<String, String> daemons(CaravanClient client) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         client.naming().lookup(NAMING_ENTRY).map(e -> e.attributes().get("admin")).filter(a -> a != null && !a.isEmpty())
@@ -56,6 +61,12 @@ public final class AdminClient {
             }
         }
         out.putAll(nodes);
+        for (NamingEntry e : client.naming().list("switch/")) {
+            String metrics = e.attributes().get("metrics");
+            if (metrics != null && !metrics.isEmpty()) {
+                out.put(e.name(), metrics);
+            }
+        }
         return out;
     }
 
