@@ -23,6 +23,14 @@ import static org.awaitility.Awaitility.await;
 class ObserveCliTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
 
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(line, e);
+        }
+    }
+
     @Test
     void shouldFollowAMigrationLiveDescribeItAndReportStoppedAndKilledNodes() throws Exception {
         try (CaravanCluster c = CaravanCluster.aCluster().withNodes(2).start();
@@ -30,6 +38,9 @@ class ObserveCliTest {
              EventStreams streams = new EventStreams(client, new AdminClient(""), p -> { })) {
             String naming = c.namingHostPort();
             assertThat(Console.run("deploy", "--sample", "kv", "--name", "kv1", "--node", "n1", "--naming", naming).exitCode()).isZero();
+            assertThat(Console.run("deploy", "--sample", "kv", "--name", "kv2", "--node", "n2", "--naming", naming).exitCode()).isZero();
+            assertThat(Console.run("call", "--naming", naming, "kv1", "SET", "a", "1").exitCode()).isZero();
+            assertThat(Console.run("call", "--naming", naming, "kv1", "SET", "b", "2").exitCode()).isZero();
             List<Event> seen = new CopyOnWriteArrayList<>();
             streams.follow(0, e -> true, seen::add);
             await().atMost(BOUND).until(() -> seen.stream().anyMatch(e -> e.kind() == EventKind.PROCESS_STARTED));
@@ -69,6 +80,23 @@ class ObserveCliTest {
             Console.Result processLog = Console.run("logs", "kv1", "--json", "--naming", naming);
             assertThat(processLog.exitCode()).as(processLog.err()).isZero();
             assertThat(processLog.out()).doesNotContain("started process kv1");
+            // kv1's own log() lines: the one it logged on n1 when it started, then the one on n2 when it arrived, in time order.
+            List<JsonNode> kv1Lines = processLog.out().lines().map(ObserveCliTest::json).toList();
+            assertThat(kv1Lines).allSatisfy(l -> assertThat(l.get("process").asText()).isEqualTo("kv1"));
+            List<String> texts = kv1Lines.stream().map(l -> l.get("source").asText() + ": " + l.get("text").asText()).toList();
+            int served = texts.indexOf("n1: kv1 serving 0 keys in 1024 MiB of paged memory");
+            int arrived = java.util.stream.IntStream.range(0, texts.size())
+                    .filter(i -> texts.get(i).startsWith("n2: kv1 arrived with 2 keys (epoch ")).findFirst().orElse(-1);
+            assertThat(served).as("%s", texts).isNotNegative();
+            assertThat(arrived).as("%s", texts).isGreaterThan(served);
+            assertThat(kv1Lines).extracting(l -> l.get("timeMs").asLong()).isSorted();
+            assertThat(processLog.out()).doesNotContain("kv2");
+            assertThat(Console.run("logs", "kv2", "--naming", naming).out()).contains("[kv2] kv2 serving 0 keys").doesNotContain("kv1");
+
+            // Lease ages: naming's view of each node's last renewal (renewed every quarter lease, 3 s here).
+            assertThat(Console.run("nodes", "--naming", naming).out().lines().findFirst().orElseThrow()).contains("LEASE AGE");
+            JsonNode live = new ObjectMapper().readTree(Console.run("nodes", "--json", "--naming", naming).out());
+            assertThat(live.findValues("leaseAgeMs")).hasSize(2).allSatisfy(age -> assertThat(age.asLong()).isBetween(0L, 3000L));
 
             // SIGTERM: n1 says so as it stops, in its log and to watchers.
             c.node("n1").stop(60_000);

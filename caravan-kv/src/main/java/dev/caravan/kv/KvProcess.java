@@ -102,6 +102,8 @@ public final class KvProcess implements CaravanProcess {
         this.random = new java.util.SplittableRandom(context.id().value() ^ clock.nowMs());
         this.stats = new KvStats(clock.nowMs(), random);
         flush();
+        context.log().log(System.Logger.Level.INFO, context.name() + " serving " + store.keys() + " keys in "
+                + (context.memory().capacityBytes() >> 20) + " MiB of paged memory");
     }
 
     @Override
@@ -114,6 +116,9 @@ public final class KvProcess implements CaravanProcess {
         heap = PagedHeap.attach(context.memory());
         DataTypes types = new DataTypes(heap, random);
         bind(KvStore.attach(heap, types::free), types);
+        // The node's log shows where a process's keys went: caravan logs NAME reads these lines from every node it ran on.
+        context.log().log(System.Logger.Level.INFO, context.name() + " arrived with " + store.keys() + " keys (epoch "
+                + context.epoch() + ")");
     }
 
     private void flush() {

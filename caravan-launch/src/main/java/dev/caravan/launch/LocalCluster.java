@@ -59,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, InetSocketAddress> controls = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> nodeAdmins = new LinkedHashMap<>();
     private InetSocketAddress switchMetrics;
+    private final List<java.util.function.BiConsumer<String, Integer>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
                          int switches, List<String> switchJvmOptions, int dashboards) {
@@ -281,6 +282,7 @@ public final class LocalCluster implements AutoCloseable {
             args.addAll(nodeArgs);
             ChildJvm n = ChildJvm.start(id, jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
             nodes.put(id, n);
+            n.exited().thenAccept(code -> exitListeners.forEach(l -> l.accept(id, code)));
             started.add(n);
         }
         for (ChildJvm n : started) {
@@ -325,11 +327,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Calls {@code listener} with a node's id and exit code when its JVM exits, for every node
-     * started so far (a supervisor such as {@code caravan up} reports it). Called on a JDK thread;
-     * also for nodes stopped on purpose, so the caller ignores exits it caused.
+     * started so far and every node {@link #startNodes} starts later (a supervisor such as
+     * {@code caravan up} reports it). Called on a JDK thread; also for nodes stopped on purpose, so
+     * the caller ignores exits it caused. A node that exited before the call is reported at once.
      */
     public void onNodeExit(java.util.function.BiConsumer<String, Integer> listener) {
-        nodes.forEach((id, jvm) -> jvm.exited().thenAccept(code -> listener.accept(id, code)));
+        Map<String, ChildJvm> known = new LinkedHashMap<>(nodes);
+        exitListeners.add((id, code) -> {
+            if (!known.containsKey(id)) {
+                listener.accept(id, code);
+            }
+        });
+        known.forEach((id, jvm) -> jvm.exited().thenAccept(code -> listener.accept(id, code)));
     }
 
     public ChildJvm node(String id) {

@@ -30,7 +30,7 @@ public final class NamingMain {
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan naming", SUMMARY)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to listen on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
-            .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
+            .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs, /leases); 0 picks a "
                     + "free one, -1 opens none")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
@@ -66,6 +66,9 @@ public final class NamingMain {
         Watch nodes = service.watch("node/", new NodeMembershipEvents(events));
         ObserveServer observe = adminPort < 0 ? null : ObserveServer.start(new InetSocketAddress(bind, adminPort),
                 Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());
+        if (observe != null) {
+            observe.route("/leases", true, new LeasesRoute(service));
+        }
         String admin = observe == null ? "" : bind + ":" + observe.address().getPort();
         System.err.println("naming service listening on " + bind + ":" + server.port()
                 + (observe == null ? "" : ", admin (metrics, events, logs) on http://" + admin));

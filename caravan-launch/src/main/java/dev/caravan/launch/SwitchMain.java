@@ -116,14 +116,22 @@ public final class SwitchMain {
             throw e;
         }
         DaemonMetrics metrics = new DaemonMetrics("switch", config.id());
+        EventLog events = new EventLog("switch/" + config.id());
         ObserveServer observe;
+        SwitchEvents switchEvents;
+        String metricsAt;
         try {
-            observe = openObserve(options, config, daemon, metrics);
+            observe = openObserve(options, config, daemon, metrics, events);
+            metricsAt = observe == null ? "" : config.bindHost() + ":" + observe.address().getPort();
+            if (observe != null) {
+                // Clients (caravan events, logs) find the observation port in naming, as they find every node's.
+                daemon.announce("metrics", metricsAt);
+            }
+            switchEvents = observe == null ? null : new SwitchEvents(daemon, events).start();
         } catch (IOException | RuntimeException e) {
             CloseAll.closeAll("closing switch " + config.id(), metrics, daemon, naming);
             throw e;
         }
-        String metricsAt = observe == null ? "" : config.bindHost() + ":" + observe.address().getPort();
         System.out.println("admin " + daemon.adminHostPort());
         if (observe != null) {
             System.out.println("metrics http://" + metricsAt + "/metrics");
@@ -134,7 +142,7 @@ public final class SwitchMain {
         Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort()
                 + "\",\"metrics\":\"" + metricsAt + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
-                () -> CloseAll.closeAll("closing switch " + config.id(), observe, metrics, daemon, naming));
+                () -> CloseAll.closeAll("closing switch " + config.id(), switchEvents, observe, metrics, daemon, naming));
         return 0;
     }
 
@@ -143,7 +151,7 @@ public final class SwitchMain {
      * admin API's server, whose two request threads a watcher's event stream would hold.
      */
     private static ObserveServer openObserve(DaemonOptions.Parsed options, SwitchConfig config, SwitchDaemon daemon,
-                                             DaemonMetrics metrics) throws IOException {
+                                             DaemonMetrics metrics, EventLog events) throws IOException {
         int port = options.intValue("--metrics-port");
         if (port < -1 || port > 65535) {
             throw new DaemonOptions.UsageException("--metrics-port: " + port + " is not a TCP port (0 picks a free one, -1 opens none)");
@@ -153,7 +161,6 @@ public final class SwitchMain {
         if (port < 0) {
             return null;
         }
-        EventLog events = new EventLog(config.id());
         ObserveServer observe = ObserveServer.start(new InetSocketAddress(config.bindHost(), port), config.token(), metrics, events,
                 LogLines.shared());
         events.publish(EventKind.DAEMON_STARTED, "switch/" + config.id(), "switch " + config.id() + " serving its admin API on "

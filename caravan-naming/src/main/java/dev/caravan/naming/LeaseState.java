@@ -9,6 +9,8 @@ final class LeaseState {
     final String holder;
     final long ttlMs;
     long expiresAtMs;
+    /** When it was opened or last renewed. */
+    long renewedAtMs;
     /** Sorted, so that expiry removes entries (and fires events) in a repeatable order. */
     final Set<String> names = new TreeSet<>();
 
@@ -17,6 +19,7 @@ final class LeaseState {
         this.holder = holder;
         this.ttlMs = ttlMs;
         this.expiresAtMs = nowMs + ttlMs;
+        this.renewedAtMs = nowMs;
     }
 
     boolean expiredAt(long nowMs) {

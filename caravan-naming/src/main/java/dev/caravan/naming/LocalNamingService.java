@@ -135,8 +135,22 @@ public final class LocalNamingService implements NamingService {
     public void renew(long leaseId) {
         synchronized (lock) {
             LeaseState l = liveLease(leaseId);
-            l.expiresAtMs = clock.millis() + l.ttlMs;
+            l.renewedAtMs = clock.millis();
+            l.expiresAtMs = l.renewedAtMs + l.ttlMs;
         }
+    }
+
+    /** Every live lease (expired ones the reaper has not removed yet included), by id; a snapshot. */
+    public List<LeaseInfo> leases() {
+        synchronized (lock) {
+            return leases.values().stream().sorted(java.util.Comparator.comparingLong(l -> l.id))
+                    .map(l -> new LeaseInfo(l.id, l.holder, l.ttlMs, l.renewedAtMs, l.expiresAtMs, List.copyOf(l.names))).toList();
+        }
+    }
+
+    /** The service's clock, on which {@link LeaseInfo} times are read. */
+    public InstantSource clock() {
+        return clock;
     }
 
     @Override

@@ -64,6 +64,28 @@ class LocalNamingServiceTest {
     }
 
     @Test
+    void shouldReportEachLeasesLastRenewalAndItsEntries() {
+        long opened = clock.millis();
+        Lease lease = naming.openLease("node/n1", 1000);
+        naming.register(lease.id(), entry("node/n1", 1));
+        naming.register(lease.id(), entry("process/a", 1));
+        clock.advanceMs(400);
+        assertThat(naming.leases()).singleElement().satisfies(l -> {
+            assertThat(l.holder()).isEqualTo("node/n1");
+            assertThat(l.renewedAtMs()).isEqualTo(opened);
+            assertThat(l.expiresAtMs()).isEqualTo(opened + 1000);
+            assertThat(l.names()).containsExactly("node/n1", "process/a");
+        });
+
+        naming.renew(lease.id());
+
+        assertThat(naming.leases().getFirst().renewedAtMs()).isEqualTo(opened + 400);
+        assertThat(naming.leases().getFirst().expiresAtMs()).isEqualTo(opened + 1400);
+        naming.closeLease(lease.id());
+        assertThat(naming.leases()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseRenewOfLeasePastTtlEvenBeforeReaperRuns() {
         Lease lease = naming.openLease("n1", 1000);
         naming.register(lease.id(), entry("process/a", 1));

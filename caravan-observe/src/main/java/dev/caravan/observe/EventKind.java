@@ -53,6 +53,24 @@ public enum EventKind {
     PROCESS_CHECKPOINTED,
     /** A process was restored from a checkpoint. */
     PROCESS_RESTORED,
+    /** A switch opened a front end (subject: its name): fields {@code address}, {@code protocol}, {@code mode}. */
+    FRONTEND_ADDED,
+    /** A switch closed a front end. */
+    FRONTEND_REMOVED,
+    /** A backend joined a switch route (subject: the backend id): fields {@code frontend}, {@code address}, {@code node}. */
+    BACKEND_ADDED,
+    /** A backend left a switch route. */
+    BACKEND_REMOVED,
+    /** A backend's health checks pass again. */
+    BACKEND_UP,
+    /** A backend's health checks fail: the switch sends it nothing. */
+    BACKEND_DOWN,
+    /** A backend was set to drain: no new clients, the connected ones stay. */
+    BACKEND_DRAINED,
+    /** A backend's admin state became ready or disabled: field {@code admin}. */
+    BACKEND_ADMIN_CHANGED,
+    /** A backend's weight changed: fields {@code weight}, {@code previous}. */
+    BACKEND_WEIGHT_CHANGED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

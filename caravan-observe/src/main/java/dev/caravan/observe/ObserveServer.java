@@ -53,6 +53,8 @@ public final class ObserveServer implements AutoCloseable {
     private final EventLog events;
     private final LogLines logs;
     private volatile boolean closed;
+    /** Raised by {@link #endStreams}: a stream opened in an older generation ends. */
+    private final java.util.concurrent.atomic.AtomicLong streamGeneration = new java.util.concurrent.atomic.AtomicLong();
 
     private ObserveServer(HttpServer server, String token, DaemonMetrics metrics, EventLog events, LogLines logs) {
         this.server = server;
@@ -192,9 +194,10 @@ public final class ObserveServer implements AutoCloseable {
             sendJson(e, 200, body);
             return;
         }
+        long generation = streamGeneration.get();
         try (Subscription sub = events.subscribe(since); OutputStream out = startStream(e)) {
             long lastWrite = System.nanoTime();
-            while (!closed && !sub.closed()) {
+            while (!closed && !sub.closed() && generation == streamGeneration.get()) {
                 Event ev = sub.next(1000);
                 if (ev == null) {
                     if (System.nanoTime() - lastWrite > KEEPALIVE_MS * 1_000_000L) {
@@ -328,6 +331,14 @@ public final class ObserveServer implements AutoCloseable {
         public BadRequest(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * Ends every open {@code /events} stream within a second, as a dropped connection would (its
+     * watchers resume with {@code Last-Event-ID}); the port keeps serving. For fault tests.
+     */
+    public void endStreams() {
+        streamGeneration.incrementAndGet();
     }
 
     @Override

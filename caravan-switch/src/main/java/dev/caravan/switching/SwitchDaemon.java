@@ -55,6 +55,8 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
     private final Map<PoolKey, PoolEntry> poolsByRoute = new ConcurrentHashMap<>();
     /** front/<process> entries this switch holds: process → port. */
     private final Map<String, Integer> frontEntries = new ConcurrentHashMap<>();
+    /** Attributes added to {@code switch/<id>} after start ({@link #announce}). */
+    private final Map<String, String> announced = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private SwitchLease lease;
     private AdminServer admin;
@@ -303,8 +305,23 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
 
     private void registerSelf(long leaseId) {
         String admin = adminHostPort();
+        Map<String, String> attributes = new java.util.TreeMap<>(announced);
+        attributes.put("admin", admin);
+        attributes.put("role", "switch");
         naming.register(leaseId, new NamingEntry("switch/" + config.id(), "", config.bindHost(), this.admin.address().getPort(),
-                startEpoch, Map.of("admin", admin, "role", "switch")));
+                startEpoch, attributes));
+    }
+
+    /**
+     * Adds an attribute to this switch's naming entry {@code switch/<id>} and registers it again (for
+     * example {@code metrics=host:port}, its observation port, opened after the switch started);
+     * kept when the entry is registered anew under a new lease.
+     *
+     * @throws CaravanException from naming
+     */
+    public void announce(String key, String value) {
+        announced.put(key, value);
+        registerSelf(lease.leaseId());
     }
 
     /**

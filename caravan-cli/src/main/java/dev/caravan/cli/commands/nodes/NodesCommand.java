@@ -24,14 +24,18 @@ import java.util.concurrent.Callable;
 /**
  * {@code caravan nodes}: every registered node with its control endpoint, its STATE (READY,
  * CORDONED, DRAINING — a drain began and has not ended, per the node's events — or UNREACHABLE),
- * its processes, free process memory, memory allocated of its capacity, CPU load and admin port.
+ * its processes, free process memory, memory allocated of its capacity, CPU load, LEASE AGE (time
+ * since naming last saw its lease renewed, from naming's admin port {@code /leases}; a node renews
+ * every quarter of {@code --lease-ms}, so an age near the lease means it is about to be dropped) and
+ * admin port.
  * A node that naming saw leave (its {@code node-lost} event, from naming's admin port) and that has
  * not come back is listed as LOST with the time, for as long as naming keeps the event. A node that
  * does not answer is listed as UNREACHABLE and the exit code is 1. JSON field names are the
  * columns' (see docs/DEV-GUIDELINES.md), with the numbers in bytes.
  */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "List nodes: state (ready, cordoned, draining, unreachable, lost), processes, memory, CPU load, admin port.")
+        description = "List nodes: state (ready, cordoned, draining, unreachable, lost), processes, memory, CPU load, lease age, "
+                + "admin port.")
 public final class NodesCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -49,6 +53,19 @@ public final class NodesCommand implements Callable<Integer> {
         return a.status().schedulable() ? "READY" : "CORDONED";
     }
 
+    /** Entry name → ms since its lease's last renewal, from naming's admin port; empty when it does not answer. */
+    private Map<String, Long> leaseAges(String namingAdmin) {
+        if (namingAdmin == null) {
+            return Map.of();
+        }
+        try {
+            return new AdminClient(cluster.token()).leaseAges(namingAdmin);
+        } catch (RuntimeException e) {
+            System.err.println("caravan: lease ages unknown: " + e.getMessage());
+            return Map.of();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         try (CaravanClient client = cluster.client()) {
@@ -56,6 +73,7 @@ public final class NodesCommand implements Callable<Integer> {
             boolean allAnswered = answers.stream().allMatch(a -> a.status() != null);
             Map<String, String> admins = AdminClient.daemons(client);
             NodeHistory history = NodeHistory.read(client, cluster.token());
+            Map<String, Long> leaseAges = leaseAges(admins.get("naming"));
             List<Map<String, Object>> rows = new ArrayList<>();
             for (NodeCalls.Answer a : answers) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -75,6 +93,7 @@ public final class NodesCommand implements Callable<Integer> {
                     m.put("cpuLoad", s.cpuLoadPermille() < 0 ? null : s.cpuLoad());
                     m.put("stateDetail", "");
                 }
+                m.put("leaseAgeMs", leaseAges.get("node/" + a.node()));
                 m.put("admin", admins.getOrDefault(a.node(), ""));
                 rows.add(m);
             }
@@ -96,6 +115,7 @@ public final class NodesCommand implements Callable<Integer> {
                         Table.col("allocatedBytes", Number.class, n -> Sizes.human(n.longValue())),
                         Table.col("processMemoryBytes", Number.class, n -> Sizes.human(n.longValue())),
                         Table.col("cpuLoad", Number.class, l -> String.format(Locale.ROOT, "%.0f%%", l.doubleValue() * 100)),
+                        Table.col("leaseAgeMs", Number.class, ms -> String.format(Locale.ROOT, "%.1fs", ms.doubleValue() / 1000)),
                         Table.col("admin"), Table.col("stateDetail"))
                         .rows(rows).print(System.out, Style.forOutput(false));
             }

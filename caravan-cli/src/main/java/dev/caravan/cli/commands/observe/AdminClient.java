@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * The CLI's client of the daemons' admin ports ({@link dev.caravan.observe.ObserveServer}): finds
- * them through naming — every node's {@code node/<id>} attribute {@code admin}, and naming's own
- * entry {@code daemon/naming} (attribute {@code admin}) — and reads {@code /events} and
+ * them through naming — every node's {@code node/<id>} attribute {@code admin}, naming's own
+ * entry {@code daemon/naming} (attribute {@code admin}), every switch's {@code switch/<id>}
+ * attribute {@code metrics} — and reads {@code /events} and
  * {@code /logs}, once or as server-sent-event streams. Sends the cluster token as a Bearer token.
  * Errors are {@link dev.caravan.wire.CaravanException}s (UNAVAILABLE: the port does not answer;
  * UNAUTHENTICATED: the token is wrong). Thread-safe.
@@ -43,7 +44,11 @@ public final class AdminClient {
         this.token = token;
     }
 
-    /** Every daemon with an admin port: its name ({@code naming} or a node id) → host:port, naming first, then nodes by id. */
+    /**
+     * Every daemon with an admin port: its name ({@code naming}, a node id, {@code switch/<id>}) →
+     * host:port, naming first, then nodes by id, then switches (their observation port: attribute
+     * {@code metrics} of {@code switch/<id>}).
+     */
     public static Map<String, String> daemons(CaravanClient client) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         client.naming().lookup(NAMING_ENTRY).map(e -> e.attributes().get("admin")).filter(a -> a != null && !a.isEmpty())
@@ -56,6 +61,12 @@ public final class AdminClient {
             }
         }
         out.putAll(nodes);
+        for (NamingEntry e : client.naming().list("switch/")) {
+            String metrics = e.attributes().get("metrics");
+            if (metrics != null && !metrics.isEmpty()) {
+                out.put(e.name(), metrics);
+            }
+        }
         return out;
     }
 
@@ -67,6 +78,23 @@ public final class AdminClient {
             for (Object o : list) {
                 if (o instanceof Map<?, ?> m) {
                     out.add(Event.fromJson(m));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Naming's leases ({@code GET /leases} on naming's admin port): every entry held under a live
+     * lease → ms since that lease was last renewed.
+     */
+    public Map<String, Long> leaseAges(String namingAdmin) {
+        Map<?, ?> body = getJson(namingAdmin, "/leases");
+        Map<String, Long> out = new TreeMap<>();
+        if (body.get("leases") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("ageMs") instanceof Number age && m.get("entries") instanceof List<?> names) {
+                    names.forEach(n -> out.put(String.valueOf(n), age.longValue()));
                 }
             }
         }
@@ -95,23 +123,49 @@ public final class AdminClient {
      * interrupted.
      */
     public void stream(String admin, String pathAndQuery, Consumer<Map<?, ?>> onData) throws InterruptedException {
+        stream(admin, pathAndQuery, -1, (type, data) -> onData.accept(data));
+    }
+
+    /** One server-sent event's type ({@code event:}; "message" when none) and its {@code data:} object. */
+    @FunctionalInterface
+    public interface SseListener {
+        void onEvent(String type, Map<?, ?> data);
+    }
+
+    /**
+     * Follows a server-sent-event stream, handing each event's type and {@code data:} object to
+     * {@code listener}, until the stream ends or the thread is interrupted.
+     *
+     * @param lastEventId sent as {@code Last-Event-ID} when 0 or more: the server resumes after that
+     *                    sequence number (a reconnecting watcher's last seen event)
+     */
+    public void stream(String admin, String pathAndQuery, long lastEventId, SseListener listener) throws InterruptedException {
+        HttpRequest.Builder request = request(admin, pathAndQuery);
+        if (lastEventId >= 0) {
+            request.header("Last-Event-ID", String.valueOf(lastEventId));
+        }
         HttpResponse<Stream<String>> r;
         try {
-            r = http.send(request(admin, pathAndQuery).build(), HttpResponse.BodyHandlers.ofLines());
+            r = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
             throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " does not answer: " + e.getMessage());
         }
         check(admin, r.statusCode(), "");
         try (Stream<String> lines = r.body()) {
             var it = lines.iterator();
+            String type = "message";
             while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
                 String line = it.next();
-                if (line.startsWith("data: ")) {
+                if (line.startsWith("event: ")) {
+                    type = line.substring(7).strip();
+                } else if (line.startsWith("data: ")) {
                     try {
-                        onData.accept(JSON.readValue(line.substring(6), Map.class));
+                        listener.onEvent(type, JSON.readValue(line.substring(6), Map.class));
                     } catch (IOException e) {
                         // Not an object this version reads: skipped, the stream goes on.
                     }
+                } else if (line.isEmpty()) {
+                    type = "message";
                 }
             }
         } catch (java.io.UncheckedIOException e) {

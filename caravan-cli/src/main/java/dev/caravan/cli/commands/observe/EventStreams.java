@@ -18,7 +18,9 @@ import java.util.function.Predicate;
  * The events of every daemon of a cluster, merged: read once ({@link #snapshot}) or followed live
  * ({@link #follow}: one server-sent-event stream per admin port, and a naming watch that starts a
  * stream for every node that joins). A daemon whose admin port does not answer is skipped and
- * reported to {@code onProblem}. Thread-safe; {@link #close} ends every stream.
+ * reported to {@code onProblem}. A followed stream that breaks while its daemon is still
+ * registered resumes with {@code Last-Event-ID}; a server's {@code overflow} is reported to
+ * {@code onProblem} and resumed the same way ({@link DaemonEventStream}). Thread-safe; {@link #close} ends every stream.
  */
 public final class EventStreams implements AutoCloseable {
     /** Events in time order; ties by source and sequence number. */
@@ -30,6 +32,7 @@ public final class EventStreams implements AutoCloseable {
     private final Consumer<String> onProblem;
     private final Set<String> following = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<DaemonEventStream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Watch watch;
     private volatile boolean closed;
 
@@ -79,17 +82,18 @@ public final class EventStreams implements AutoCloseable {
         if (closed || !following.add(name + "@" + adminAddress)) {
             return;
         }
+        DaemonEventStream stream = new DaemonEventStream(admin, name, adminAddress, since, sink, onProblem,
+                () -> !closed && adminAddress.equals(AdminClient.daemons(client).get(name)));
+        streams.add(stream);
         threads.add(Thread.ofVirtual().name("events-" + name).start(() -> {
             try {
-                admin.stream(adminAddress, "/events?watch=true&since=" + since, data -> sink.accept(Event.fromJson(data)));
-            } catch (InterruptedException e) {
-                return;
+                stream.run();
             } catch (RuntimeException e) {
                 if (!closed) {
                     onProblem.accept(name + ": " + e.getMessage());
                 }
             }
-            // The stream ended (the daemon stopped): a node that comes back re-registers and is followed anew.
+            // Gone from naming: a node that comes back re-registers and is followed anew.
             following.remove(name + "@" + adminAddress);
         }));
     }
@@ -97,6 +101,7 @@ public final class EventStreams implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        streams.forEach(DaemonEventStream::close);
         Watch w = watch;
         if (w != null) {
             w.close();

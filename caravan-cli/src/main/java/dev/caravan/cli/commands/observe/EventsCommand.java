@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 /**
- * {@code caravan events}: the events of naming and every node, merged in time order (each daemon
+ * {@code caravan events}: the events of naming, every node and every switch, merged in time order (each daemon
  * keeps its last events in a ring; see docs/operating.md, "Events"). With {@code --watch}, then
  * every new one as it happens, from every daemon, nodes that join included, until Ctrl-C.
  * Columns: TIME (local, ms), SOURCE, KIND, SUBJECT, MESSAGE; {@code --json} prints the events in
@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * object per line. A daemon whose admin port does not answer is named on stderr and the exit code is 1.
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Show the cluster's events (naming's and every node's), oldest first; --watch follows them live.")
+        description = "Show the cluster's events (naming's, every node's and switch's), oldest first; --watch follows them live.")
 public final class EventsCommand implements Callable<Integer> {
     /** How event and log times are shown: local time of day, to the ms. */
     public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
@@ -47,7 +47,7 @@ public final class EventsCommand implements Callable<Integer> {
             description = "only events after this sequence number of their daemon (default: all kept)")
     long since;
 
-    @Option(names = "--node", paramLabel = "NODE", description = "only events published by this daemon (a node id, or naming)")
+    @Option(names = "--node", paramLabel = "NODE", description = "only events published by this daemon (a node id, naming, or switch/ID)")
     String node;
 
     @Option(names = "--process", paramLabel = "NAME", description = "only events about this process (or node)")
