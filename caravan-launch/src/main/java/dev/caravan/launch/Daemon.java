@@ -46,12 +46,34 @@ public final class Daemon {
             code = 1;
         } catch (InterruptedException e) {
             code = 130;
+        } catch (java.net.BindException e) {
+            System.err.println(command + ": cannot listen: " + e.getMessage() + "; another process holds a port given by an "
+                    + "option (--port, --admin-port, ...): choose another port, or 0 for any free one");
+            code = 1;
+        } catch (IllegalArgumentException e) {
+            // What the JDK says of a value no check caught first, e.g. "port out of range:99999".
+            System.err.println(command + ": " + e.getMessage() + " (see --help)");
+            code = 2;
         } catch (Exception e) {
-            System.err.println(command + ": unexpected failure: " + e);
-            e.printStackTrace();
+            System.err.println(command + ": unexpected failure: " + e + "; this is a bug: " + traceFile(command, e));
             code = 1;
         }
         System.exit(code);
+    }
+
+    /** Writes the trace to {@code $TMPDIR/<command>-<pid>.trace} (and to the log with CARAVAN_LOG=debug); says where. */
+    private static String traceFile(String command, Throwable t) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(trace));
+        System.getLogger(Daemon.class.getName()).log(System.Logger.Level.DEBUG, trace.toString());
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                command.replace(' ', '-') + "-" + ProcessHandle.current().pid() + ".trace");
+        try {
+            java.nio.file.Files.writeString(file, trace.toString());
+            return "the full trace is in " + file;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "run with CARAVAN_LOG=debug to see the trace";
+        }
     }
 
     /** Prints the ready line. */

@@ -186,6 +186,17 @@ public final class NodeMain {
         String id = options.required("--id");
         String dataDir = options.value("--data-dir");
         Path dir = dataDir != null ? Path.of(dataDir) : Path.of(".caravan", "nodes", id);
+        try {
+            return newConfig(options, id, dir);
+        } catch (CaravanException e) {
+            if (e.code() == ErrorCode.INVALID_ARGUMENT) {
+                throw new DaemonOptions.UsageException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static NodeConfig newConfig(DaemonOptions.Parsed options, String id, Path dir) {
         return new NodeConfig(id, options.required("--bind"), options.intValue("--port"),
                 NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
                 4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
