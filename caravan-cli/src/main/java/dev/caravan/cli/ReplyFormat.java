@@ -38,6 +38,49 @@ public final class ReplyFormat {
         }
     }
 
+    /**
+     * The reply as a JSON value ({@code call --json}): a simple string, bulk string or verbatim
+     * string is a string (bytes read as UTF-8), an integer or finite double a number, nil and null
+     * {@code null}, a boolean a boolean, an array or set a list, a map an object (keys as text), a
+     * big number or an infinite double a string, an error {@code {"error":"…"}}, an off-heap value
+     * {@code {"bytes":N}}.
+     */
+    public static Object toJson(Reply r) {
+        return switch (r) {
+            case Reply.Simple s -> s.text();
+            case Reply.Error e -> java.util.Map.of("error", e.text());
+            case Reply.Int i -> i.value();
+            case Reply.Bulk bulk -> new String(bulk.value(), StandardCharsets.UTF_8);
+            case Reply.OffHeapBulk bulk -> java.util.Map.of("bytes", bulk.value().length());
+            case Reply.Nil n -> null;
+            case Reply.NilArray n -> null;
+            case Reply.Null n -> null;
+            case Reply.Array a -> a.items().stream().map(ReplyFormat::toJson).toList();
+            case Reply.Set st -> st.items().stream().map(ReplyFormat::toJson).toList();
+            case Reply.Map m -> {
+                java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+                for (int i = 0; i + 1 < m.keysAndValues().size(); i += 2) {
+                    o.put(String.valueOf(toJson(m.keysAndValues().get(i))), toJson(m.keysAndValues().get(i + 1)));
+                }
+                yield o;
+            }
+            case Reply.Double d -> {
+                try {
+                    double v = java.lang.Double.parseDouble(d.text());
+                    yield java.lang.Double.isFinite(v) ? (Object) v : d.text();
+                } catch (NumberFormatException e) {
+                    yield d.text();
+                }
+            }
+            case Reply.Bool bool -> bool.value();
+            case Reply.BigNumber n -> n.digits();
+            case Reply.Verbatim v -> new String(v.text(), StandardCharsets.UTF_8);
+            case Reply.Suppressed n -> null;
+            case Reply.Closing c -> toJson(c.reply());
+            case Reply.Blocked blocked -> null;
+        };
+    }
+
     private static void list(StringBuilder b, java.util.List<Reply> items, String indent) {
         if (items.isEmpty()) {
             b.append("(empty array)");

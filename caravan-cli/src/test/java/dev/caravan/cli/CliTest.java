@@ -55,6 +55,11 @@ class CliTest {
         assertThat(set.out().strip()).isEqualTo("OK");
         assertThat(get.exitCode()).isZero();
         assertThat(get.out().strip()).isEqualTo("\"1\"");
+        Console.Result getJson = Console.run("call", "--json", "--naming", naming, "x", "GET", "a");
+        assertThat(getJson.exitCode()).as(getJson.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(getJson.out()).get("reply").asText()).isEqualTo("1");
+        Console.Result missingJson = Console.run("call", "--json", "--naming", naming, "x", "GET", "nope");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(missingJson.out()).get("reply").isNull()).isTrue();
 
         Console.Result stop = Console.run("stop", "--naming", naming, "x");
         assertThat(stop.exitCode()).as(stop.err()).isZero();

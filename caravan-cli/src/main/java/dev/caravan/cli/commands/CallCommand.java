@@ -19,6 +19,9 @@ public final class CallCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    dev.caravan.cli.out.JsonOption output;
+
     @Option(names = "--read-only", description = "the command only reads; may be retried after a timeout")
     boolean readOnly;
 
@@ -32,7 +35,14 @@ public final class CallCommand implements Callable<Integer> {
     public Integer call() {
         try (CaravanClient client = cluster.client()) {
             Reply r = client.call(process, Command.of(args.toArray(String[]::new)), readOnly);
-            System.out.println(ReplyFormat.format(r));
+            if (output.json) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("process", process);
+                m.put("reply", ReplyFormat.toJson(r));
+                dev.caravan.cli.out.Json.print(m);
+            } else {
+                System.out.println(ReplyFormat.format(r));
+            }
             return r instanceof Reply.Error ? 1 : 0;
         }
     }
