@@ -42,6 +42,11 @@ final class IncomingMigrations {
         this.host = engine.host();
     }
 
+    /** True while {@code name} is arriving here: begun and not yet committed or dropped. */
+    boolean isArriving(String name) {
+        return arrivals.containsKey(name) || committing.contains(name);
+    }
+
     /** MIG_BEGIN: prepares memory, runner, data endpoint and page stream; answers {@link MigrationMessages.BeginReply}. */
     void begin(FrameConnection connection, BodyReader in, BodyWriter out) throws Exception {
         MigrationMessages.Begin b = MigrationMessages.Begin.decode(in);

@@ -192,6 +192,11 @@ public final class MigrationEngine implements AutoCloseable {
         return "";
     }
 
+    /** True while a migration, clone or restore of {@code name} is arriving here and has not committed or been dropped. */
+    public boolean isArriving(String name) {
+        return incoming.isArriving(name);
+    }
+
     /** Whether a process is being moved, cloned or checkpointed right now. */
     public boolean isMoving(String name) {
         return outgoing.containsKey(name) || checkpointing.containsKey(name);

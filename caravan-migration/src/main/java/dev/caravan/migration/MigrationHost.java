@@ -76,7 +76,9 @@ public interface MigrationHost {
 
     /**
      * The commit point of an arriving process: registers it in naming with its epoch (refused if
-     * naming holds an equal or higher one, so exactly one owner wins), then starts it.
+     * naming holds an equal or higher one, so exactly one owner wins), then starts it. Refused with
+     * ALREADY_EXISTS when another process of the same name started on this node meanwhile (a
+     * deploy while it arrived): the arrival is then dropped.
      */
     void commitArrival(MovableProcess process) throws Exception;
 

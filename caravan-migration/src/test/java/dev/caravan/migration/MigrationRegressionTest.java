@@ -291,6 +291,34 @@ class MigrationRegressionTest {
         OwnershipCheck.assertHolds(cluster, writes, "after a restore raced a clone's commit");
     }
 
+    /**
+     * A deploy of a name that is arriving on the same node (here: while a clone of that name
+     * commits there) is refused: the randomized test once found a deploy and a restore of one
+     * name both succeed on one node, two processes under one name.
+     */
+    @Test
+    void shouldRefuseADeployOfANameThatIsArrivingOnTheSameNode() throws Exception {
+        deploy("kv1", n1);
+        CompletableFuture<String> deploy = new CompletableFuture<>();
+        n2.duringNextCommit(() -> {
+            try {
+                n2.deploy("copy", 4 << 20);
+                deploy.complete("deployed");
+            } catch (CaravanException e) {
+                deploy.complete(e.code().name());
+            } catch (InterruptedException e) {
+                deploy.complete(e.toString());
+            }
+        });
+
+        MigrationReport r = n1.migrate(Requests.copy("kv1", "n2", "copy", MigrationMode.STOP_AND_COPY));
+
+        assertThat(deploy.get(5, TimeUnit.SECONDS)).isEqualTo("ALREADY_EXISTS");
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(MigrationOutcome.CLONED);
+        writes.inherit("copy", writes.expected("kv1"));
+        OwnershipCheck.assertHolds(cluster, writes, "after a deploy raced a clone's arrival");
+    }
+
     /** (e) A rolled-back migration reports how long the process was frozen. */
     @Test
     void shouldReportTheFrozenIntervalAsTheDowntimeOfARolledBackMigration() throws Exception {

@@ -390,6 +390,10 @@ public final class NodeDaemon implements AutoCloseable {
             if (processes.containsKey(spec.name())) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " already runs on this node");
             }
+            if (migration.isArriving(spec.name())) {
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " is arriving on this node (a migration, "
+                        + "clone or restore); wait for it, or choose another name");
+            }
             Optional<NamingEntry> existing = naming.lookup("process/" + spec.name());
             if (existing.isPresent()) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " already runs on node "
@@ -527,6 +531,12 @@ public final class NodeDaemon implements AutoCloseable {
     void commitArrival(HostedProcess hosted) throws Exception {
         synchronized (lifecycleLock) {
             requireOwnership();
+            HostedProcess here = processes.get(hosted.spec().name());
+            if (here != null && here != hosted) {
+                // Deployed here while it was arriving: exactly one process may bear the name.
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + hosted.spec().name() + " was started on node "
+                        + config.nodeId() + " while it was arriving; the arrival is dropped");
+            }
             registerProcess(lease.leaseId(), hosted);
             processes.put(hosted.spec().name(), hosted);
         }

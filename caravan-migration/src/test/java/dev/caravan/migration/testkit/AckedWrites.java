@@ -32,6 +32,14 @@ public final class AckedWrites {
 
     private final TestCluster cluster;
     private final Map<String, Map<String, String>> acked = new ConcurrentHashMap<>();
+    /**
+     * Per name, how many times it was created anew or forgotten ({@link #reset}, {@link #forget}): a
+     * write is recorded only if no reset came between its send and its acknowledgement, because an
+     * acknowledgement from the process a reset replaced (stopped, then deployed again) says nothing
+     * about the new one. Guarded by {@code acked}'s entries being replaced under {@link #ledger}.
+     */
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final Object ledger = new Object();
     private final AtomicLong sequence = new AtomicLong();
 
     public AckedWrites(TestCluster cluster) {
@@ -59,6 +67,7 @@ public final class AckedWrites {
     }
 
     private int send(String name, List<String[]> kv, AtomicBoolean stopped) {
+        long generation = generations.getOrDefault(name, 0L);
         Optional<NamingEntry> owner = cluster.owner(name);
         for (int attempt = 0; attempt < MAX_REDIRECTS && owner.isPresent(); attempt++) {
             InetSocketAddress at = new InetSocketAddress(owner.get().host(), owner.get().port());
@@ -70,12 +79,17 @@ public final class AckedWrites {
             }
             int ok = 0;
             boolean moved = false;
-            for (int i = 0; i < replies.length; i++) {
-                if (replies[i].equals(Reply.OK)) {
-                    acked.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).put(kv.get(i)[0], kv.get(i)[1]);
-                    ok++;
-                } else if (replies[i] instanceof Reply.Error e && e.text().startsWith("MOVED")) {
-                    moved = true;
+            synchronized (ledger) {
+                boolean sameIncarnation = generations.getOrDefault(name, 0L) == generation;
+                for (int i = 0; i < replies.length; i++) {
+                    if (replies[i].equals(Reply.OK)) {
+                        if (sameIncarnation) {
+                            acked.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).put(kv.get(i)[0], kv.get(i)[1]);
+                        }
+                        ok++;
+                    } else if (replies[i] instanceof Reply.Error e && e.text().startsWith("MOVED")) {
+                        moved = true;
+                    }
                 }
             }
             if (!moved || ok > 0 || (stopped != null && stopped.get())) {
@@ -165,17 +179,25 @@ public final class AckedWrites {
 
     /** The process died legitimately (with its node, stopped, or lost its post-copy pages): nothing is expected of it. */
     public void forget(String name) {
-        acked.remove(name);
+        synchronized (ledger) {
+            generations.merge(name, 1L, Long::sum);
+            acked.remove(name);
+        }
     }
 
     /** A process of this name was created anew (deploy, clone, restore): it owes exactly {@code writes}. */
     public void reset(String name, Map<String, String> writes) {
-        acked.put(name, new ConcurrentHashMap<>(writes));
+        synchronized (ledger) {
+            generations.merge(name, 1L, Long::sum);
+            acked.put(name, new ConcurrentHashMap<>(writes));
+        }
     }
 
     /** A copy (clone, restore) must hold at least {@code writes}, acknowledged to the original before it was taken. */
     public void inherit(String copy, Map<String, String> writes) {
-        acked.computeIfAbsent(copy, k -> new ConcurrentHashMap<>()).putAll(writes);
+        synchronized (ledger) {
+            acked.computeIfAbsent(copy, k -> new ConcurrentHashMap<>()).putAll(writes);
+        }
     }
 
     /**

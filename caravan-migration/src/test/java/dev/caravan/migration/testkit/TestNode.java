@@ -157,6 +157,9 @@ public final class TestNode implements MigrationHost {
             if (processes.containsKey(name)) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " already runs on node " + id);
             }
+            if (engine.isArriving(name)) {
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " is arriving on node " + id);
+            }
             naming.lookup("process/" + name).ifPresent(e -> {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + name + " already runs on node " + e.node());
             });
@@ -340,6 +343,11 @@ public final class TestNode implements MigrationHost {
         TestProcess p = own(process);
         synchronized (lifecycleLock) {
             checkAlive();
+            TestProcess here = processes.get(p.name());
+            if (here != null && here != p) {
+                throw ErrorCode.ALREADY_EXISTS.exception("process " + p.name() + " was started on node " + id
+                        + " while it was arriving; the arrival is dropped");
+            }
             register(p);
             processes.put(p.name(), p);
         }
