@@ -13,8 +13,8 @@ import java.util.List;
  * {@code caravan} command starts with the classes these commands loaded and linked already
  * parsed and linked. It runs what people type most: the help pages, {@code ps} and {@code nodes}
  * (with and without {@code --json}) against an address where no cluster answers, a call, and a
- * usage error. A cluster cannot be assumed at build time; the classes {@code ps} needs to read a
- * real answer that the failed connect did not reach are loaded as usual.
+ * usage error; then the common commands against a one-node cluster it starts for the purpose (child
+ * JVMs in a temporary directory), so that reading real answers is trained too.
  *
  * <p>Single-threaded; the commands print to this JVM's stdout and stderr (the launcher keeps them
  * in {@code caravan-cli/target/caravan-cli.aot.log}). Always exits 0: a command's exit code is not
@@ -40,8 +40,54 @@ public final class StartupTraining {
                 new String[] {"ps", "--no-such-option"},
                 new String[] {"frobnicate"});
         for (String[] command : commands) {
-            System.out.println("$ caravan " + String.join(" ", command));
-            System.out.println("exit " + Main.run(command));
+            run(command);
+        }
+        trainAgainstACluster();
+    }
+
+    private static void run(String... command) {
+        System.out.println("$ caravan " + String.join(" ", command));
+        System.out.println("exit " + Main.run(command));
+    }
+
+    /**
+     * The same commands against a one-node cluster with a switch (child JVMs, a temporary directory), so
+     * that what reading a real answer loads — the client's replies, the switch's admin JSON, the admin
+     * ports' events and logs — is in the cache too. Best effort: without it the cache still covers the rest.
+     */
+    private static void trainAgainstACluster() {
+        java.nio.file.Path dir = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("caravan-training");
+            try (dev.caravan.launch.LocalCluster cluster = dev.caravan.launch.LocalCluster.builder().nodes(1).switches(1)
+                    .dashboards(0).namingPort(0).workDir(dir).start()) {
+                String naming = cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort();
+                run("deploy", "--naming", naming, "--sample", "kv", "--name", "training", "--memory", "4m");
+                run("ps", "--naming", naming);
+                run("ps", "--json", "--naming", naming);
+                run("nodes", "--naming", naming);
+                run("nodes", "--json", "--naming", naming);
+                run("call", "--naming", naming, "training", "SET", "k", "v");
+                run("call", "--json", "--naming", naming, "training", "GET", "k");
+                run("describe", "--naming", naming, "training");
+                run("events", "--naming", naming);
+                run("logs", "--naming", naming, "training");
+                run("stop", "--naming", naming, "training");
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.out.println("no cluster to train against: " + e);
+        } finally {
+            if (dir != null) {
+                deleteQuietly(dir);
+            }
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.out.println("could not delete " + dir + ": " + e);
         }
     }
 
