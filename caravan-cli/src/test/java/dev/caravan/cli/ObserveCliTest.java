@@ -43,6 +43,10 @@ class ObserveCliTest {
             assertThat(Console.run("call", "--naming", naming, "kv1", "SET", "b", "2").exitCode()).isZero();
             List<Event> seen = new CopyOnWriteArrayList<>();
             streams.follow(0, e -> true, seen::add);
+            // The kept events of every daemon come first, merged in time order (not daemon by daemon).
+            List<Event> backlog = List.copyOf(seen);
+            assertThat(backlog).extracting(Event::source).contains("naming", "n1", "n2");
+            assertThat(backlog).isSortedAccordingTo(EventStreams.BY_TIME);
             await().atMost(BOUND).until(() -> seen.stream().anyMatch(e -> e.kind() == EventKind.PROCESS_STARTED));
 
             Console.Result migrated = Console.run("migrate", "kv1", "--to", "n2", "--mode", "pre-copy", "--naming", naming);
@@ -103,6 +107,20 @@ class ObserveCliTest {
             await().atMost(BOUND).until(() -> seen.stream().anyMatch(e -> e.source().equals("n1")
                     && e.kind() == EventKind.DAEMON_STOPPING && e.message().startsWith("node n1 got SIGTERM: ")));
             assertThat(c.node("n1").tail(200)).contains("node n1 got SIGTERM: no processes to move");
+
+            // kv1's lines on n1 went with n1: said on stderr, naming n1; its lines on n2 are still shown.
+            await().atMost(BOUND).until(() -> !AdminClient.daemons(client).containsKey("n1"));
+            Console.Result afterStop = Console.run("logs", "kv1", "--naming", naming);
+            assertThat(afterStop.exitCode()).as(afterStop.err()).isZero();
+            assertThat(afterStop.err()).contains("caravan: node n1 (where kv1 ran) is gone; its kept lines went with it")
+                    .contains("logs/n1.log");
+            assertThat(afterStop.out()).contains("n2 [kv1] kv1 arrived with 2 keys").doesNotContain("n1 [kv1]");
+            // Naming publishes node-lost from its watch, just after the entry went.
+            await().atMost(BOUND).until(() -> Console.run("logs", "n1", "--naming", naming).err().contains(" is LOST "));
+            Console.Result lostLog = Console.run("logs", "n1", "--naming", naming);
+            assertThat(lostLog.exitCode()).isNotZero();
+            assertThat(lostLog.err()).contains("node n1 is LOST (naming lost it at ").contains("its kept lines went with it")
+                    .doesNotContain("no node or process named");
 
             // A killed node stays in the listing as lost.
             c.killNode("n2");

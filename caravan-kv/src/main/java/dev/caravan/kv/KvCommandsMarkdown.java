@@ -33,6 +33,24 @@ public final class KvCommandsMarkdown {
                 .toList();
     }
 
+    /**
+     * One command as the document's table shows it: {@code command} (subcommands as {@code CONFIG GET}),
+     * {@code group} (words separated by spaces), {@code arguments} (after the name; {@code ≥ n}: at least n),
+     * {@code readOnly}, {@code summary} (redis-server 7.0.15's {@code COMMAND DOCS}).
+     */
+    public record Row(String command, String group, String arguments, boolean readOnly, String summary) {
+    }
+
+    /** Every command's row, subcommands after their container, in the table's order. */
+    public static List<Row> rows() {
+        List<Row> out = new java.util.ArrayList<>();
+        for (CommandTable.Spec s : CommandTable.SPECS.values()) {
+            out.add(row(s));
+            s.subcommands().values().forEach(sub -> out.add(row(sub)));
+        }
+        return out;
+    }
+
     /** The whole document, ending in a newline. */
     public static String render() {
         StringBuilder b = new StringBuilder();
@@ -46,11 +64,10 @@ public final class KvCommandsMarkdown {
                 .append(" after a failure without asking; their replies are the same as redis-server's (`docs/kv.md`).\n\n")
                 .append("| command | group | arguments | read-only | summary |\n")
                 .append("|---|---|---|---|---|\n");
-        for (CommandTable.Spec s : CommandTable.SPECS.values()) {
-            row(b, s);
-            for (CommandTable.Spec sub : s.subcommands().values()) {
-                row(b, sub);
-            }
+        for (Row r : rows()) {
+            b.append("| `").append(r.command()).append("` | ").append(r.group()).append(" | ").append(r.arguments())
+                    .append(" | ").append(r.readOnly() ? "yes" : "no").append(" | ").append(r.summary().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return b.toString();
     }
@@ -59,10 +76,8 @@ public final class KvCommandsMarkdown {
         return names().size();
     }
 
-    private static void row(StringBuilder b, CommandTable.Spec s) {
-        b.append("| `").append(s.name().replace('|', ' ')).append("` | ").append(doc(s, "group").replace('_', ' '))
-                .append(" | ").append(arguments(s)).append(" | ").append(s.readOnly() ? "yes" : "no").append(" | ")
-                .append(doc(s, "summary").replace("|", "\\|")).append(" |\n");
+    private static Row row(CommandTable.Spec s) {
+        return new Row(s.name().replace('|', ' '), doc(s, "group").replace('_', ' '), arguments(s), s.readOnly(), doc(s, "summary"));
     }
 
     /** Redis arity (the name included; negative: at least) as a count of arguments after the name. */

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A switch's events (see docs/operating.md, "Events"): front ends added and removed, backends
- * added, removed, up, down, drained, enabled or disabled, and weights changed. It reads what the
+ * added, removed, moved (a new address: its process migrated), up, down, drained, enabled or
+ * disabled, and weights changed. It reads what the
  * admin API reads ({@link SwitchAdmin#frontends()}, {@link SwitchAdmin#backends}) every
  * {@value #PERIOD_MS} ms and publishes what changed since the last look, so a state that lasts
  * less than that (a backend down and up again in 200 ms) may go unseen; nothing on the data path
@@ -97,6 +98,16 @@ final class SwitchEvents implements AutoCloseable {
             events.publish(EventKind.BACKEND_ADDED, id, "backend " + id + " (" + now.address() + ") joined front end " + fe
                     + (now.healthy() ? "" : ", failing its health checks"), f);
             return;
+        }
+        // A process front end's backend has no address while naming has no entry for it (mid-move): not a move yet.
+        if (!was.address().equals(now.address()) && !now.address().isEmpty()) {
+            Map<String, String> m = new LinkedHashMap<>(f);
+            m.put("previous", was.address());
+            m.put("previousNode", was.node() == null ? "" : was.node());
+            String node = now.node() == null || now.node().isEmpty() ? "" : " on " + now.node();
+            String from = was.address().isEmpty() ? "(no address)" : was.address();
+            events.publish(EventKind.BACKEND_MOVED, id, "backend " + id + " of " + fe + " moved: " + from + " → " + now.address() + node,
+                    m);
         }
         if (was.healthy() != now.healthy()) {
             events.publish(now.healthy() ? EventKind.BACKEND_UP : EventKind.BACKEND_DOWN, id, "backend " + id + " of " + fe

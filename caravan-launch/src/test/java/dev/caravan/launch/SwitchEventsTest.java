@@ -62,6 +62,24 @@ class SwitchEventsTest {
         assertThat(log.since(0)).noneMatch(e -> e.kind() == EventKind.NOTICE);
     }
 
+    @Test
+    void shouldPublishABackendMovedWithOldAndNewAddressWhenItsAddressChanges() {
+        sw.frontends.add(frontend("kv", 6380));
+        sw.backends.put("kv1", new BackendStatus("kv1", "127.0.0.1:7001", "n1", AdminState.READY, true, 1, 1, 0, 0, 0));
+        events.poll();
+
+        sw.backends.put("kv1", new BackendStatus("kv1", "127.0.0.1:7002", "n2", AdminState.READY, true, 1, 1, 0, 0, 0));
+        events.poll();
+
+        assertThat(kinds()).containsExactly("frontend-added kv", "backend-added kv1", "backend-moved kv1");
+        Event moved = log.since(0).get(2);
+        assertThat(moved.fields()).containsEntry("address", "127.0.0.1:7002").containsEntry("previous", "127.0.0.1:7001")
+                .containsEntry("node", "n2").containsEntry("previousNode", "n1").containsEntry("frontend", "kv");
+        assertThat(moved.message()).isEqualTo("backend kv1 of kv moved: 127.0.0.1:7001 → 127.0.0.1:7002 on n2");
+        events.poll();
+        assertThat(kinds()).as("the same address again is no move").hasSize(3);
+    }
+
     private List<String> kinds() {
         return log.since(0).stream().map(e -> e.kind().label() + " " + e.subject()).toList();
     }

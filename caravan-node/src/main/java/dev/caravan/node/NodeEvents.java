@@ -41,8 +41,8 @@ final class NodeEvents implements MigrationListener {
         log.publish(EventKind.PROCESS_DEPLOYED, spec.name(), spec.name() + " deployed on " + nodeId + " (" + code + ", "
                         + mib(spec.memoryBytes()) + " memory)",
                 fields("node", nodeId, "code", code, "memoryBytes", spec.memoryBytes()));
-        log.publish(EventKind.PROCESS_STARTED, spec.name(), spec.name() + " started on " + nodeId + ": data endpoint " + dataAddress
-                + ", stable endpoint " + front, fields("node", nodeId, "data", dataAddress, "front", front));
+        log.publish(EventKind.PROCESS_STARTED, spec.name(), spec.name() + " started on " + nodeId + ": DATA ENDPOINT " + dataAddress
+                + ", FRONT " + (front.isEmpty() ? "-" : front), fields("node", nodeId, "data", dataAddress, "front", front));
     }
 
     void startFailed(String name, String why) {

@@ -51,6 +51,18 @@ class NodeEventsTest {
     }
 
     @Test
+    void shouldNameTheEndpointsOfAStartedProcessAsPsDoes() throws Exception {
+        NodeDaemon n1 = start("n1");
+        n1.startProcess(new ProcessSpec("kv1", "kv", "", "", 8 * MIB, Map.of()));
+
+        Event started = n1.events().about("kv1", 100).stream().filter(e -> e.kind() == EventKind.PROCESS_STARTED).findFirst()
+                .orElseThrow();
+        assertThat(started.message()).isEqualTo("kv1 started on n1: DATA ENDPOINT " + started.fields().get("data") + ", FRONT "
+                + started.fields().get("front")).doesNotContain("stable");
+        assertThat(started.fields().get("front")).isNotEmpty();
+    }
+
+    @Test
     void shouldPublishAMigrationsStepsInOrderAtBothEnds() throws Exception {
         NodeDaemon n1 = start("n1");
         NodeDaemon n2 = start("n2");

@@ -61,6 +61,11 @@ public enum EventKind {
     BACKEND_ADDED,
     /** A backend left a switch route. */
     BACKEND_REMOVED,
+    /**
+     * A backend's address changed (its process migrated): fields {@code address} (new), {@code previous}
+     * (old), {@code node}, {@code previousNode}.
+     */
+    BACKEND_MOVED,
     /** A backend's health checks pass again. */
     BACKEND_UP,
     /** A backend's health checks fail: the switch sends it nothing. */

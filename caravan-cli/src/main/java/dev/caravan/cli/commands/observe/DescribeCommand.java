@@ -8,6 +8,7 @@ import dev.caravan.client.CaravanClient;
 import dev.caravan.client.CaravanClient.NodeListing;
 import dev.caravan.launch.Sizes;
 import dev.caravan.observe.Event;
+import dev.caravan.observe.EventKind;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import picocli.CommandLine.Command;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code caravan describe PROCESS|NODE}, as {@code kubectl describe}: for a process, its state,
  * id, epoch, node, endpoints, memory, pages and commands served; for a node, its status and the
- * processes on it; then, for both, the recent events about it from every daemon (naming's and
+ * processes on it (its state in the words of {@code caravan nodes}: READY, CORDONED, DRAINING,
+ * UNREACHABLE); then, for both, the recent events about it from every daemon (naming's and
  * every node's), oldest first. A name that is both a node and a process describes the node.
  * {@code --json}: the same fields in lowerCamel, with {@code events} in their version-1 shape.
  */
@@ -58,9 +60,10 @@ public final class DescribeCommand implements Callable<Integer> {
             try (EventStreams streams = new EventStreams(client, new AdminClient(cluster.token()), p -> { })) {
                 events = streams.snapshot(0, name, e -> true);
             }
+            boolean draining = draining(events);
             events = events.subList(Math.max(0, events.size() - Math.max(0, eventCount)), events.size());
             if (node != null) {
-                describeNode(client, node, d);
+                describeNode(client, node, d, draining);
             } else if (process != null) {
                 describeProcess(process, d);
             } else if (events.isEmpty()) {
@@ -80,19 +83,33 @@ public final class DescribeCommand implements Callable<Integer> {
         }
     }
 
-    private void describeNode(CaravanClient client, NodeListing node, Map<String, Object> d) {
+    /** Whether the node's last drain event (of those kept) is a begun one without its end, as {@code caravan nodes} reads it. */
+    private static boolean draining(List<Event> events) {
+        boolean draining = false;
+        for (Event e : events) {
+            if (e.kind() == EventKind.NODE_DRAIN_BEGUN) {
+                draining = true;
+            } else if (e.kind() == EventKind.NODE_DRAINED) {
+                draining = false;
+            }
+        }
+        return draining;
+    }
+
+    private void describeNode(CaravanClient client, NodeListing node, Map<String, Object> d, boolean draining) {
         d.put("kind", "node");
         d.put("name", node.node());
         d.put("control", node.control().getHostString() + ":" + node.control().getPort());
         d.put("admin", AdminClient.daemons(client).getOrDefault(node.node(), ""));
         try {
             var s = NodeCalls.statusCall(node.control(), cluster.token(), dev.caravan.wire.Op.NODE_STATUS);
-            d.put("state", s.schedulable() ? "ready" : "cordoned");
+            // The state words of 'caravan nodes'.
+            d.put("state", draining ? "DRAINING" : s.schedulable() ? "READY" : "CORDONED");
             d.put("memory", Sizes.human(s.allocatedBytes()) + " allocated, " + Sizes.human(s.reservedBytes()) + " reserved of "
                     + Sizes.human(s.processMemoryBytes()));
             d.put("load", s.cpuLoadPermille() < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", s.cpuLoad() * 100));
         } catch (RuntimeException e) {
-            d.put("state", "unreachable: " + e.getMessage());
+            d.put("state", "UNREACHABLE (" + e.getMessage() + ")");
         }
         List<String> processes = new ArrayList<>();
         node.processes().forEach(p -> processes.add(p.name() + " (" + p.state() + ", epoch " + p.epoch() + ")"));

@@ -57,9 +57,11 @@ public final class EventStreams implements AutoCloseable {
     }
 
     /**
-     * Prints nothing itself: hands every event published from now on (after {@code since} per
-     * daemon, 0: everything kept) to {@code sink}, from every daemon, including nodes that join
-     * later. {@code sink} is called from several threads, one at a time.
+     * Prints nothing itself: hands {@code sink} first the kept events of every daemon after
+     * {@code since} (per daemon; 0: everything kept), merged in time order ({@link #BY_TIME}), then
+     * every event published from then on, from every daemon, including nodes that join later (those
+     * from {@code since}). Live events come as they arrive. {@code sink} is called from several
+     * threads, one at a time.
      */
     public void follow(long since, Predicate<Event> filter, Consumer<Event> sink) {
         Consumer<Event> serial = e -> {
@@ -69,13 +71,30 @@ public final class EventStreams implements AutoCloseable {
                 }
             }
         };
+        // The backlog: read from every daemon, merged, handed on before any stream starts.
+        Map<String, String> daemons = AdminClient.daemons(client);
+        Map<String, Long> after = new java.util.HashMap<>();
+        List<Event> backlog = new ArrayList<>();
+        for (Map.Entry<String, String> d : daemons.entrySet()) {
+            try {
+                List<Event> kept = admin.events(d.getValue(), since, null);
+                after.put(d.getKey(), kept.stream().mapToLong(Event::seq).max().orElse(since));
+                backlog.addAll(kept);
+            } catch (RuntimeException e) {
+                // Its stream (below) retries while it is registered, from since.
+                after.put(d.getKey(), since);
+            }
+        }
+        backlog.sort(BY_TIME);
+        backlog.forEach(serial);
         watch = client.naming().watch("node/", (NamingEvent ev) -> {
             String a = ev.entry().attributes().get("admin");
             if (ev.kind() == NamingEvent.Kind.PUT && a != null && !a.isEmpty()) {
-                start(ev.entry().node(), a, since, serial);
+                String node = ev.entry().node();
+                start(node, a, a.equals(daemons.get(node)) ? after.getOrDefault(node, since) : since, serial);
             }
         });
-        AdminClient.daemons(client).forEach((name, a) -> start(name, a, since, serial));
+        daemons.forEach((name, a) -> start(name, a, after.getOrDefault(name, since), serial));
     }
 
     private void start(String name, String adminAddress, long since, Consumer<Event> sink) {

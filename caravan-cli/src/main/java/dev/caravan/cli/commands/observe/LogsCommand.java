@@ -61,11 +61,21 @@ public final class LogsCommand implements Callable<Integer> {
             Map<String, String> daemons = AdminClient.daemons(client);
             String process = null;
             Set<String> sources = new LinkedHashSet<>();
+            List<Event> history;
+            try (EventStreams streams = new EventStreams(client, admin, p -> { })) {
+                history = streams.snapshot(0, name, e -> WHERE_IT_RAN.contains(e.kind()) || e.kind() == EventKind.NODE_LOST
+                        || e.kind() == EventKind.NODE_JOINED);
+            }
             if (daemons.containsKey(name)) {
                 sources.add(name);
             } else {
+                Event lost = lostNode(history);
+                if (lost != null) {
+                    throw ErrorCode.NOT_FOUND.exception("node " + name + " is LOST (naming lost it at "
+                            + EventsCommand.TIME.format(Instant.ofEpochMilli(lost.timeMs())) + "); " + goneLines(name));
+                }
                 process = name;
-                sources.addAll(nodesItRanOn(client, admin));
+                sources.addAll(nodesItRanOn(client, history));
                 if (sources.isEmpty()) {
                     throw ErrorCode.NOT_FOUND.exception("no node or process named '" + name
                             + "'; see 'caravan nodes' and 'caravan ps'");
@@ -75,7 +85,7 @@ public final class LogsCommand implements Callable<Integer> {
             for (String s : sources) {
                 String at = daemons.get(s);
                 if (at == null) {
-                    System.err.println("caravan: node " + s + " (where " + name + " ran) is gone; its lines are lost with it");
+                    System.err.println("caravan: node " + s + " (where " + name + " ran) is gone; " + goneLines(s));
                     continue;
                 }
                 for (Map<String, Object> l : admin.logs(at, since, process)) {
@@ -107,16 +117,46 @@ public final class LogsCommand implements Callable<Integer> {
         }
     }
 
-    /** The nodes the process ran on, oldest first, per the cluster's events, then where naming says it runs now. */
-    private Set<String> nodesItRanOn(CaravanClient client, AdminClient admin) {
-        Set<String> out = new LinkedHashSet<>();
-        try (EventStreams streams = new EventStreams(client, admin, p -> { })) {
-            for (Event e : streams.snapshot(0, name, e -> WHERE_IT_RAN.contains(e.kind()))) {
-                if (e.kind() == EventKind.MIGRATION_BEGUN && !"source".equals(e.fields().get("role"))) {
-                    continue;
-                }
-                out.add(e.source());
+    /**
+     * What is said of a gone node's lines: they went with it. Its log file is not named: only the
+     * {@code caravan up} that started it knows its work dir (it names the file when the node exits).
+     */
+    private static String goneLines(String node) {
+        return "its kept lines went with it (a node 'caravan up' started also logged to <work-dir>/logs/" + node + ".log)";
+    }
+
+    /** Naming's last membership event about {@code name} when it is a loss (the node is gone), else null. */
+    private static Event lostNode(List<Event> history) {
+        Event last = null;
+        for (Event e : history) {
+            if ((e.kind() == EventKind.NODE_LOST || e.kind() == EventKind.NODE_JOINED) && e.source().equals("naming")) {
+                last = e;
             }
+        }
+        return last != null && last.kind() == EventKind.NODE_LOST ? last : null;
+    }
+
+    /**
+     * The nodes the process ran on, oldest first, per the cluster's events (a surviving node's
+     * arrival names the node it came from, so a gone source is still named), then where naming says
+     * it runs now.
+     */
+    private Set<String> nodesItRanOn(CaravanClient client, List<Event> history) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Event e : history) {
+            if (!WHERE_IT_RAN.contains(e.kind())) {
+                continue;
+            }
+            String from = e.fields().get("from");
+            boolean arriving = e.kind() == EventKind.PROCESS_ARRIVED
+                    || e.kind() == EventKind.MIGRATION_BEGUN && "destination".equals(e.fields().get("role"));
+            if (arriving && from != null && !from.isEmpty() && !from.equals("checkpoint")) {
+                out.add(from);
+            }
+            if (e.kind() == EventKind.MIGRATION_BEGUN && !"source".equals(e.fields().get("role"))) {
+                continue;
+            }
+            out.add(e.source());
         }
         client.naming().lookup("process/" + name).ifPresent(e -> out.add(e.node()));
         return out;
