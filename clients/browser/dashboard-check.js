@@ -54,7 +54,10 @@ async function main() {
   await check('page', async () => {
     await page.goto(o.url);
     await page.waitForSelector('#conn[data-state="live"]', { timeout: 15000 });
-    if (o.token) await page.fill('#token', o.token);
+    if (o.token) {
+      await page.fill('#token', o.token);
+      await page.waitForSelector('#token-note[data-token="set"]', { timeout: 5000 });
+    }
     return 'stream live';
   });
 

@@ -38,6 +38,7 @@ public final class ClusterPoller implements AutoCloseable {
     private final Map<InetSocketAddress, FrameClient> links = new ConcurrentHashMap<>();
     private final RateTracker requests = new RateTracker();
     private final RateTracker dirtying = new RateTracker();
+    private final RateTracker probing = new RateTracker();
 
     /**
      * @param token   the cluster token ("" for none)
@@ -94,12 +95,14 @@ public final class ClusterPoller implements AutoCloseable {
                 keys.add(key);
                 processes.add(new ClusterSnapshot.ProcessView(p.name(), e.node(), p.state(), p.epoch(), p.front(), p.memoryBytes(),
                         p.allocatedPages(), p.dirtyPages(), p.commandsServed(), p.queuedCommands(),
-                        requests.rate(key, p.commandsServed(), nowNs), dirtying.rate(key, p.dirtyPages(), nowNs),
+                        clientRate(requests.rate(key, p.commandsServed(), nowNs), probing.rate(key, samples.answered(p.name()), nowNs)),
+                        dirtying.rate(key, p.dirtyPages(), nowNs),
                         samples.medianMs(p.name(), nowMs - 1000), p.stateDetail()));
             }
         }
         requests.retain(keys);
         dirtying.retain(keys);
+        probing.retain(keys);
         links.entrySet().removeIf(l -> {
             if (live.contains(l.getKey())) {
                 return false;
@@ -110,6 +113,18 @@ public final class ClusterPoller implements AutoCloseable {
         nodes.sort(Comparator.comparing(ClusterSnapshot.NodeView::id));
         processes.sort(Comparator.comparing(ClusterSnapshot.ProcessView::name).thenComparing(ClusterSnapshot.ProcessView::node));
         return new ClusterSnapshot(nowMs, List.copyOf(nodes), List.copyOf(processes));
+    }
+
+    /**
+     * The requests per second the clients sent: what the process served, less the dashboard's own
+     * probe calls in the same interval (-1 when the served rate is not known yet; never below 0:
+     * a probe answer counted just before the poll may be served just after it).
+     */
+    static double clientRate(double servedPerSec, double probedPerSec) {
+        if (servedPerSec < 0) {
+            return -1;
+        }
+        return Math.max(0, servedPerSec - Math.max(0, probedPerSec));
     }
 
     private Answer ask(InetSocketAddress control) {

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The dashboard daemon's parts, wired: a {@link ClusterPoller} every {@code tickMs} (its snapshot
- * is what the page shows), a {@link ResponseProbe} on every process listed, a
+ * is what the page shows), a {@link ResponseProbe} on the processes the open pages draw and those
+ * that migrate ({@link #probeTargets}), a
  * {@link NodeEventFeeds} on every node's admin port (migrations started elsewhere), the
  * {@link ControlActions} for the page's forms, and the {@link DashboardServer}.
  *
@@ -35,6 +36,7 @@ public final class Dashboard implements AutoCloseable {
 
     private final CaravanClient client;
     private final ProbeSamples samples = new ProbeSamples(50_000);
+    private final ShownProcesses shown = new ShownProcesses();
     private final ResponseProbe probe;
     private final ClusterPoller poller;
     private final MigrationTracker migrations;
@@ -54,7 +56,7 @@ public final class Dashboard implements AutoCloseable {
         this.feeds = new NodeEventFeeds(token, migrations::onEvent);
         ControlActions actions = new ControlActions(client, token, migrations, checkpointDir, clock::nowMs);
         this.server = DashboardServer.start(bind, token, TICK_MS, () -> latest, migrations, actions, feeds::recent, samples,
-                clock::nowMs);
+                clock::nowMs, shown);
         this.loop = Thread.ofVirtual().name("dashboard-poll").unstarted(this::run);
     }
 
@@ -83,8 +85,7 @@ public final class Dashboard implements AutoCloseable {
             try {
                 ClusterSnapshot s = poller.poll();
                 latest = s;
-                probe.watch(s.processes().stream().filter(p -> "RUNNING".equals(p.state()) || "BUSY".equals(p.state()))
-                        .map(ClusterSnapshot.ProcessView::name).collect(Collectors.toSet()));
+                probe.watch(probeTargets(s, shown.shown(), migrations.snapshot()));
                 Set<String> admins = s.nodes().stream().map(ClusterSnapshot.NodeView::admin).filter(a -> !a.isEmpty())
                         .collect(Collectors.toSet());
                 feeds.follow(admins);
@@ -103,6 +104,18 @@ public final class Dashboard implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The processes to probe: those an open page draws, and those that migrate now (a page follows
+     * a running migration), if they run or are busy. No other process is called, so that an idle
+     * process stays idle in {@code caravan ps} and in its metrics.
+     */
+    static Set<String> probeTargets(ClusterSnapshot s, Set<String> shown, java.util.List<MigrationView> migrations) {
+        Set<String> wanted = new java.util.HashSet<>(shown);
+        migrations.stream().filter(MigrationView::running).map(MigrationView::process).forEach(wanted::add);
+        return s.processes().stream().filter(p -> "RUNNING".equals(p.state()) || "BUSY".equals(p.state()))
+                .map(ClusterSnapshot.ProcessView::name).filter(wanted::contains).collect(Collectors.toSet());
     }
 
     /** The server's address. */

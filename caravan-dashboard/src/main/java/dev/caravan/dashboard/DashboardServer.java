@@ -28,9 +28,11 @@ import java.util.function.Supplier;
  *   <li>{@code GET /} and {@code GET /static/…} — the page: hand-written HTML, CSS and JavaScript
  *       from this jar (nothing is fetched from elsewhere).</li>
  *   <li>{@code GET /api/state} — the {@linkplain #state state} as one JSON object.</li>
- *   <li>{@code GET /api/stream} — server-sent events: {@code event: state} with the state every
+ *   <li>{@code GET /api/stream[?show=NAME]} — server-sent events: {@code event: state} with the state every
  *       {@code tickMs}; its {@code samples} hold only the probe samples taken since the previous
- *       message of this stream (the first message: the last {@value #HISTORY_MS} ms).</li>
+ *       message of this stream (the first message: the last {@value #HISTORY_MS} ms). {@code show}
+ *       names the process the page draws: while the stream is open, the dashboard probes it
+ *       ({@link ShownProcesses}); the page reconnects when it draws another.</li>
  *   <li>{@code POST /api/migrate} {@code {"process","to","mode"}}, {@code /api/clone}
  *       {@code {"process","to","name","mode"}}, {@code /api/checkpoint} {@code {"process"}},
  *       {@code /api/drain} {@code {"node","mode"}} — start an action, answer 202
@@ -65,11 +67,12 @@ public final class DashboardServer implements AutoCloseable {
     private final Supplier<List<Event>> events;
     private final ProbeSamples samples;
     private final LongSupplier clockMs;
+    private final ShownProcesses shown;
     private volatile boolean closed;
 
     private DashboardServer(HttpServer server, String token, long tickMs, Supplier<ClusterSnapshot> cluster,
                             MigrationTracker migrations, Actions actions, Supplier<List<Event>> events, ProbeSamples samples,
-                            LongSupplier clockMs) {
+                            LongSupplier clockMs, ShownProcesses shown) {
         this.server = server;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.tickMs = tickMs;
@@ -79,6 +82,7 @@ public final class DashboardServer implements AutoCloseable {
         this.events = events;
         this.samples = samples;
         this.clockMs = clockMs;
+        this.shown = shown;
     }
 
     /**
@@ -87,13 +91,14 @@ public final class DashboardServer implements AutoCloseable {
      * @param bind   address and port (0: any free port)
      * @param token  the cluster token, "" for none (then actions are open)
      * @param tickMs how often the stream sends the state
+     * @param shown  where each stream registers the process its page draws ({@code ?show=NAME})
      * @throws IOException if the address cannot be bound
      */
     public static DashboardServer start(InetSocketAddress bind, String token, long tickMs, Supplier<ClusterSnapshot> cluster,
                                         MigrationTracker migrations, Actions actions, Supplier<List<Event>> events,
-                                        ProbeSamples samples, LongSupplier clockMs) throws IOException {
+                                        ProbeSamples samples, LongSupplier clockMs, ShownProcesses shown) throws IOException {
         HttpServer http = HttpServer.create(bind, 64);
-        DashboardServer s = new DashboardServer(http, token, tickMs, cluster, migrations, actions, events, samples, clockMs);
+        DashboardServer s = new DashboardServer(http, token, tickMs, cluster, migrations, actions, events, samples, clockMs, shown);
         http.setExecutor(s.executor);
         http.createContext("/", s::onRequest);
         http.start();
@@ -160,6 +165,35 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void stream(HttpExchange e) throws IOException, InterruptedException {
+        String show = query(e, "show");
+        if (show == null || show.isEmpty()) {
+            streamState(e);
+            return;
+        }
+        ShownProcesses.Showing showing = shown.show(show);
+        try {
+            streamState(e);
+        } finally {
+            showing.close();
+        }
+    }
+
+    /** The value of {@code name} in the request's query, decoded, or null. */
+    private static String query(HttpExchange e, String name) {
+        String q = e.getRequestURI().getRawQuery();
+        if (q == null) {
+            return null;
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private void streamState(HttpExchange e) throws IOException, InterruptedException {
         e.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         e.getResponseHeaders().set("Cache-Control", "no-store");
         e.sendResponseHeaders(200, 0);

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The migrations the dashboard knows of, from two sources: those it started itself, followed
- * through the control API's progress stream and final report, and those any node reports on its
- * admin port's event stream (migration-begun, -phase, -committed, -rolled-back). A process has at
+ * The migrations and clones the dashboard knows of, from two sources: those it started itself,
+ * followed through the control API's progress stream and final report, and those any source node
+ * reports on its admin port's event stream (see {@link #onEvent}). A restore from a checkpoint is
+ * not a migration and is not listed. A process has at
  * most one running migration; node events about a migration the dashboard started and follows
  * itself are ignored, so that nothing is shown twice. Keeps the last {@value #KEEP}.
  *
@@ -92,14 +93,25 @@ public final class MigrationTracker {
                 m.downtimeMs(), clockMs.getAsLong(), "failed", why));
     }
 
-    /** An event from a node's /events stream; kinds other than migration-* are ignored. */
+    /**
+     * An event from a node's /events stream (docs/operating.md, "Events"). Only the source's side
+     * of a migration or clone is followed: its {@code migration-begun} ({@code role=source}) opens
+     * it, its phases update it, and {@code migration-committed}, {@code process-cloned},
+     * {@code migration-rolled-back} or {@code process-failed} (each {@code role=source}) end it. The
+     * destination's events ({@code role=destination}: a copy arriving, a restore from
+     * {@code from=checkpoint}, an arrival dropped) and {@code process-arrived} /
+     * {@code process-restored} are not a migration of their own and are ignored. Other kinds are ignored.
+     */
     public synchronized void onEvent(Event e) {
-        MigrationView m = runningFor(e.subject());
         Map<String, String> f = e.fields();
+        if ("destination".equals(f.get("role"))) {
+            return;
+        }
+        MigrationView m = runningFor(e.subject());
         switch (e.kind()) {
             case MIGRATION_BEGUN -> {
-                if (m == null) {
-                    add(e.subject(), e.source(), f.getOrDefault("to", "?"), f.getOrDefault("mode", "?"),
+                if (m == null && !"checkpoint".equals(f.get("from"))) {
+                    add(e.subject(), f.getOrDefault("from", e.source()), f.getOrDefault("to", "?"), f.getOrDefault("mode", "?"),
                             Boolean.parseBoolean(f.getOrDefault("clone", "false")), "events", e.timeMs());
                 }
             }
@@ -110,27 +122,36 @@ public final class MigrationTracker {
                     put(new MigrationView(m.id(), m.process(), m.from(), m.to(), m.mode(), m.cloning(), m.origin(), phase,
                             (int) number(f.get("round"), m.round()), number(f.get("bytes"), m.bytesSent()),
                             number(f.get("remainingPages"), m.remainingPages()), number(f.get("statePages"), m.statePages()),
-                            m.bandwidthBytesPerSec(), m.startMs(), m.freezeMs() < 0 && frozen ? e.timeMs() : m.freezeMs(),
-                            m.downtimeMs(), -1, "", ""));
+                            number(f.get("bandwidthBytesPerSec"), m.bandwidthBytesPerSec()), m.startMs(),
+                            m.freezeMs() < 0 && frozen ? e.timeMs() : m.freezeMs(), m.downtimeMs(), -1, "", ""));
                 }
             }
-            case MIGRATION_COMMITTED, MIGRATION_ROLLED_BACK -> {
-                if (m != null && m.origin().equals("events")) {
-                    boolean committed = e.kind() == dev.caravan.observe.EventKind.MIGRATION_COMMITTED;
-                    double downtime = f.containsKey("downtimeMs") ? number(f.get("downtimeMs"), -1) : m.downtimeMs();
-                    if (f.containsKey("downtimeMicros")) {
-                        downtime = number(f.get("downtimeMicros"), -1) / 1000.0;
-                    }
-                    put(new MigrationView(m.id(), m.process(), m.from(), m.to(), m.mode(), m.cloning(), m.origin(),
-                            committed ? "done" : "rolled-back", (int) number(f.get("rounds"), m.round()),
-                            number(f.get("bytes"), m.bytesSent()), 0, m.statePages(), m.bandwidthBytesPerSec(), m.startMs(),
-                            m.freezeMs(), downtime, e.timeMs(), committed ? "committed" : "rolled-back", e.message()));
+            case MIGRATION_COMMITTED, PROCESS_CLONED -> end(m, e, "committed");
+            case MIGRATION_ROLLED_BACK -> end(m, e, "rolled-back");
+            case PROCESS_FAILED -> {
+                if (f.containsKey("to")) { // a migration that ended in-doubt or failed, not a failed start
+                    end(m, e, "failed");
                 }
             }
             default -> {
-                // Not about a migration.
+                // Not about a migration's source side.
             }
         }
+    }
+
+    private void end(MigrationView m, Event e, String outcome) {
+        if (m == null || !m.origin().equals("events")) {
+            return;
+        }
+        Map<String, String> f = e.fields();
+        double downtime = f.containsKey("downtimeMs") ? number(f.get("downtimeMs"), -1) : m.downtimeMs();
+        if (f.containsKey("downtimeMicros")) {
+            downtime = number(f.get("downtimeMicros"), -1) / 1000.0;
+        }
+        put(new MigrationView(m.id(), m.process(), m.from(), m.to(), m.mode(), m.cloning(), m.origin(),
+                outcome.equals("committed") ? "done" : outcome, (int) number(f.get("rounds"), m.round()),
+                number(f.get("bytes"), m.bytesSent()), 0, m.statePages(), m.bandwidthBytesPerSec(), m.startMs(),
+                m.freezeMs(), downtime, e.timeMs(), outcome, e.message()));
     }
 
     private static long number(String s, long dflt) {

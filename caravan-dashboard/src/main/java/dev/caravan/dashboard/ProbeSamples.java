@@ -25,6 +25,7 @@ public final class ProbeSamples {
 
     private final int capacity;
     private final Deque<Sample> ring = new ArrayDeque<>();
+    private final java.util.Map<String, Long> answered = new java.util.HashMap<>();
     private long lastSeq;
 
     /** @param capacity samples kept, at least 1; the oldest go first */
@@ -41,6 +42,9 @@ public final class ProbeSamples {
             ring.removeFirst();
         }
         ring.addLast(new Sample(++lastSeq, process, timeMs, latencyMs, ok));
+        if (ok) {
+            answered.merge(process, 1L, Long::sum);
+        }
         return lastSeq;
     }
 
@@ -60,6 +64,15 @@ public final class ProbeSamples {
     /** The samples taken at or after {@code fromMs}. */
     public synchronized List<Sample> from(long fromMs) {
         return ring.stream().filter(s -> s.timeMs() >= fromMs).toList();
+    }
+
+    /**
+     * How many probe calls {@code process} has answered since this dashboard started (never
+     * decreases; the samples that left the ring still count): the commands the process served
+     * for the probe, which the page's requests/s leaves out.
+     */
+    public synchronized long answered(String process) {
+        return answered.getOrDefault(process, 0L);
     }
 
     public synchronized long lastSeq() {

@@ -26,6 +26,7 @@ class DashboardServerTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ProbeSamples samples = new ProbeSamples(100);
     private final FakeActions actions = new FakeActions();
+    private final ShownProcesses shown = new ShownProcesses();
     private DashboardServer server;
 
     /** Records what the page asked for; refuses process "ghost" as the real actions would. */
@@ -69,7 +70,7 @@ class DashboardServerTest {
         ClusterSnapshot cluster = new ClusterSnapshot(1, List.of(new ClusterSnapshot.NodeView("n1", "127.0.0.1:1", "", "", true,
                 1 << 30, 0, 0, 0.1, List.of("kv1"))), List.of());
         server = DashboardServer.start(new InetSocketAddress("127.0.0.1", 0), token, 50, () -> cluster,
-                new MigrationTracker(now::get), actions, List::of, samples, now::get);
+                new MigrationTracker(now::get), actions, List::of, samples, now::get, shown);
         return URI.create("http://127.0.0.1:" + server.address().getPort());
     }
 
@@ -185,6 +186,25 @@ class DashboardServerTest {
             assertThat(next.get("samples")).as("only what is new").hasSize(1);
             assertThat(next.get("samples").get(0).get(2).asDouble()).isEqualTo(80.0);
             assertThat(nextState(r).get("samples")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRegisterTheProcessAPageDrawsWhileItsStreamIsOpen() throws Exception {
+        URI base = start("");
+        HttpResponse<java.io.InputStream> resp = http.send(HttpRequest.newBuilder(base.resolve("/api/stream?show=kv%2D1")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+            nextState(r);
+            assertThat(shown.shown()).containsExactly("kv-1");
+        }
+        org.awaitility.Awaitility.await().atMost(5, java.util.concurrent.TimeUnit.SECONDS)
+                .until(() -> shown.shown().isEmpty());
+
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(http.send(HttpRequest.newBuilder(
+                base.resolve("/api/stream")).build(), HttpResponse.BodyHandlers.ofInputStream()).body(), StandardCharsets.UTF_8))) {
+            nextState(r);
+            assertThat(shown.shown()).as("a stream that names no process asks for no probe").isEmpty();
         }
     }
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cluster of three nodes and the dashboard. The script checks that the page shows the three nodes
  * and the process; that a migration started from the page's form commits and is drawn (points
  * after it, its span and its downtime marked in the figure); and that the node drained from the
- * page empties. Screenshots of failed checks go to {@code target/dashboard-screenshots}.
+ * page empties; and that an idle second process the page does not draw gets no call from the
+ * dashboard (its commands served do not rise). Screenshots of failed checks go to {@code target/dashboard-screenshots}.
  */
 class DashboardBrowserTest {
     private static final long SCRIPT_TIMEOUT_S = 300;
@@ -38,6 +39,10 @@ class DashboardBrowserTest {
         Files.createDirectories(screenshots);
         try (CaravanCluster cluster = CaravanCluster.aCluster().withNodes(3).withDashboard().start()) {
             cluster.deployKv("kv1", "n1");
+            // Idle, never drawn (the page draws kv1) and never moved (kv1 goes to n2, then n2 is drained):
+            // the dashboard must not call it.
+            cluster.deployKv("kv2", "n3");
+            long kv2Served = served(cluster, "n3", "kv2");
             String url = "http://" + cluster.local().dashboardAddress().getHostString() + ":"
                     + cluster.local().dashboardAddress().getPort() + "/";
 
@@ -68,7 +73,14 @@ class DashboardBrowserTest {
             String drained = lines.stream().filter(l -> l.startsWith("PASS drain ")).findFirst().orElseThrow().split(" ")[2];
             assertThat(cluster.control(drained).list()).as("what the drained node %s still hosts, asked directly", drained).isEmpty();
             assertThat(cluster.client().resolve("kv1").orElseThrow().node()).as("where kv1 runs now").isNotEqualTo(drained);
+            assertThat(served(cluster, "n3", "kv2")).as("commands kv2 served while the page drew kv1: the dashboard's probe "
+                    + "calls only the process drawn").isEqualTo(kv2Served);
         }
+    }
+
+    private static long served(CaravanCluster cluster, String node, String process) {
+        return cluster.control(node).list().stream().filter(p -> p.name().equals(process)).findFirst().orElseThrow()
+                .commandsServed();
     }
 
     private static Path clientsDir() throws IOException {

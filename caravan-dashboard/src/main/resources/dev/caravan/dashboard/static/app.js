@@ -5,7 +5,7 @@
 
 const KEEP_MS = 10 * 60 * 1000;          // probe points kept per process in the page
 const WINDOW_MS = 60 * 1000;             // the figure shows at least the last minute
-const page = { state: null, samples: new Map(), selected: null, followed: null, lastAction: 0 };
+const page = { state: null, samples: new Map(), selected: null, followed: null, lastAction: 0, stream: null, shown: null };
 
 const $ = sel => document.querySelector(sel);
 
@@ -62,14 +62,26 @@ function render() {
   const s = page.state;
   const c = s.cluster;
   $('#summary').textContent = `${c.nodes.length} node(s), ${new Set(c.processes.map(p => p.name)).size} process(es)`;
-  $('#token-note').textContent = s.actionsNeedToken ? 'actions need the cluster token' : 'this cluster has no token: actions are open';
+  renderTokenNote();
   renderNodes(c);
   const process = pickProcess(s);
+  // The dashboard probes only what a page draws: tell it (a new stream) when that changes.
+  if (process !== page.shown) connect(process);
   renderProcesses(c, process);
   renderChoices(c);
   renderFigure(s, process);
   renderActions(s);
   renderEvents(s);
+}
+
+function renderTokenNote() {
+  const s = page.state;
+  if (!s) return;
+  const typed = $('#token').value.trim() !== '';
+  const note = $('#token-note');
+  note.setAttribute('data-token', !s.actionsNeedToken ? 'none' : typed ? 'set' : 'missing');
+  note.textContent = !s.actionsNeedToken ? 'this cluster has no token: actions are open'
+    : typed ? 'token set: actions send it (the dashboard checks it)' : 'actions need the cluster token';
 }
 
 function renderNodes(c) {
@@ -228,11 +240,16 @@ function wireForms() {
   const saved = sessionStorage.getItem('caravan-token');
   if (saved) $('#token').value = saved;
   $('#token').addEventListener('change', ev => sessionStorage.setItem('caravan-token', ev.target.value));
+  $('#token').addEventListener('input', renderTokenNote);
 }
 
-function connect() {
+// One stream at a time; ?show= names the process the figure draws, the only one the dashboard probes for this page.
+function connect(show) {
   const conn = $('#conn');
-  const es = new EventSource('/api/stream');
+  if (page.stream) page.stream.close();
+  page.shown = show;
+  const es = new EventSource('/api/stream' + (show ? '?show=' + encodeURIComponent(show) : ''));
+  page.stream = es;
   let fresh = true;
   es.addEventListener('open', () => { fresh = true; });
   es.addEventListener('state', ev => {
@@ -248,4 +265,4 @@ function connect() {
 }
 
 wireForms();
-connect();
+connect(null);
