@@ -142,6 +142,33 @@ class LauncherIT {
         assertThat(broken.out()).startsWith("Usage: caravan").doesNotContain("[aot]", "[cds]");
     }
 
+    @Test
+    void shouldPrintTheJdkItFoundWithoutBuildingOrStartingAJvm() throws Exception {
+        Path jdk17 = home.resolve("jdk-17");
+        for (String tool : new String[] {"java", "javac"}) {
+            Path exe = Files.createDirectories(jdk17.resolve("bin")).resolve(tool);
+            Files.writeString(exe, "#!/usr/bin/env bash\necho 'a JVM started' > '" + home.resolve("jvm-started") + "'\n");
+            exe.toFile().setExecutable(true);
+        }
+        Files.writeString(jdk17.resolve("release"), "JAVA_VERSION=\"17.0.12\"\n");
+        Files.writeString(source, "class A { int edited; }\n");
+
+        Run run = caravan(Map.of("JAVA_HOME", jdk17.toString()), "java-home");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines().toList()).as("one line: a directory").hasSize(1);
+        Path found = Path.of(run.out().strip());
+        assertThat(found).as("not the JDK 17 in JAVA_HOME").isNotEqualTo(jdk17);
+        assertThat(found.resolve("bin/java")).isExecutable();
+        assertThat(found.resolve("bin/javac")).isExecutable();
+        String release = Files.readString(found.resolve("release"));
+        int feature = Integer.parseInt(release.replaceAll("(?s).*JAVA_VERSION=\"([0-9]+).*", "$1"));
+        assertThat(feature).as("the JDK's feature version").isGreaterThanOrEqualTo(25);
+        assertThat(builds()).as("answered before building").isZero();
+        assertThat(home.resolve("jvm-started")).doesNotExist();
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -45,7 +45,10 @@ class ProcessProjectWriterTest {
         assertThat(Files.readString(dir.resolve("README.md"))).contains(
                 "./caravan deploy $P/target/hit-board.jar --name hit-board --class org.acme.board.HitBoardProcess",
                 "P=" + dir, "./caravan migrate hit-board --to n2", "./caravan clone hit-board",
-                "./caravan checkpoint hit-board");
+                "./caravan checkpoint hit-board", "./caravan logs hit-board",
+                "export JAVA_HOME=\"$(./caravan java-home)\"");
+        assertThat(Files.readString(dir.resolve("README.md"))).as("logs through caravan logs, not a node's file")
+                .doesNotContain(".caravan/logs/");
 
         List<String> errors = compile(dir);
         assertThat(errors).as("javac -Xlint:all -Werror on the generated sources").isEmpty();

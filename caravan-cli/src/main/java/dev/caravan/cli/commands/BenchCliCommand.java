@@ -9,6 +9,7 @@ import dev.caravan.cli.bench.cli.TimedCommand;
 import dev.caravan.client.NodeControl;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.node.ProcessSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,10 +76,13 @@ public final class BenchCliCommand implements Callable<Integer> {
         machine.put("java", System.getProperty("java.version"));
         double loadBefore = loadAverage();
         machine.put("loadAverageBefore", loadBefore);
+        // One token for all: the cluster's JVMs inherit $CARAVAN_TOKEN, this command's own connection and the timed
+        // caravan commands are given the same one (a cluster with a token refuses a client without it).
+        String token = Hello.tokenFromEnvironment();
         step("starting redis-server (reference) and a 3-node Caravan cluster with one kv process...");
         try (RedisServer redis = RedisServer.start(workDir.resolve("redis-server.log"));
              LocalCluster cluster = LocalCluster.builder().nodes(3).switches(0).workDir(workDir).start()) {
-            try (NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench-cli", "", Duration.ofSeconds(30))) {
+            try (NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench-cli", token, Duration.ofSeconds(30))) {
                 n1.start(new ProcessSpec("bench-cli-kv", "kv", "", "", 64L << 20, Map.of()));
             }
             step("waiting for the cluster's JVMs to finish starting (at most 30 s)...");
@@ -86,7 +90,7 @@ public final class BenchCliCommand implements Callable<Integer> {
             machine.put("daemonCpuFractionBeforeRuns", daemonCpu);
             InetSocketAddress naming = cluster.namingAddress();
             List<TimedCommand> commands = commands(caravan, naming.getHostString() + ":" + naming.getPort(),
-                    "127.0.0.1:" + closedPort(), redisCli, redis.port());
+                    "127.0.0.1:" + closedPort(), redisCli, redis.port(), token);
             List<CliTimings> timings = new ArrayList<>();
             commands.forEach(c -> timings.add(new CliTimings(c)));
             Path outputs = Files.createDirectories(workDir.resolve("outputs"));
@@ -115,17 +119,22 @@ public final class BenchCliCommand implements Callable<Integer> {
         }
     }
 
-    /** The commands in the order they take turns; each caravan command names its reference. */
-    static List<TimedCommand> commands(String caravan, String naming, String nowhere, String redisCli, int redisPort) {
+    /**
+     * The commands in the order they take turns; each caravan command names its reference and runs with
+     * {@code $CARAVAN_TOKEN} set to {@code token}, the token of the cluster this command started.
+     */
+    static List<TimedCommand> commands(String caravan, String naming, String nowhere, String redisCli, int redisPort,
+                                       String token) {
+        Map<String, String> withToken = Map.of(Hello.TOKEN_ENV, token);
         return List.of(
                 new TimedCommand("caravan --help", List.of(caravan, "--help"), 0,
                         o -> o.out().startsWith("Usage: caravan") && o.errLines().isEmpty(), "the usage on stdout, nothing on stderr",
-                        "redis-cli --version"),
+                        "redis-cli --version", withToken),
                 new TimedCommand("caravan ps", List.of(caravan, "ps", "--naming", naming), 0,
                         o -> o.out().contains("bench-cli-kv") && o.errLines().isEmpty(), "the kv process listed, nothing on stderr",
-                        "redis-cli ping"),
+                        "redis-cli ping", withToken),
                 new TimedCommand("caravan ps (no cluster)", List.of(caravan, "ps", "--naming", nowhere), 1,
-                        o -> o.out().isEmpty() && o.errLines().size() == 1, "one line on stderr", "redis-cli ping"),
+                        o -> o.out().isEmpty() && o.errLines().size() == 1, "one line on stderr", "redis-cli ping", withToken),
                 new TimedCommand("redis-cli --version", List.of(redisCli, "--version"), 0,
                         o -> o.out().startsWith("redis-cli"), "its version", null),
                 new TimedCommand("redis-cli ping", List.of(redisCli, "-p", String.valueOf(redisPort), "ping"), 0,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -22,10 +23,11 @@ import java.util.function.Predicate;
  * @param exitCode  the exit code it must end with
  * @param check     what its stdout and stderr must satisfy (a one-line description in {@code checkText})
  * @param checkText the check, for the error message when a run fails it
- * @param reference the name of the reference command it is compared with, or null when it is one
+ * @param reference   the name of the reference command it is compared with, or null when it is one
+ * @param environment variables set in its environment on top of this JVM's (e.g. the cluster token)
  */
 public record TimedCommand(String name, List<String> argv, int exitCode, Predicate<Output> check, String checkText,
-                           String reference) {
+                           String reference, Map<String, String> environment) {
     /** A bound on one run; a command that takes longer is a failure, not a sample. */
     static final long RUN_TIMEOUT_SECONDS = 60;
 
@@ -39,6 +41,13 @@ public record TimedCommand(String name, List<String> argv, int exitCode, Predica
 
     public TimedCommand {
         argv = List.copyOf(argv);
+        environment = Map.copyOf(environment);
+    }
+
+    /** A command run in this JVM's environment as it is. */
+    public TimedCommand(String name, List<String> argv, int exitCode, Predicate<Output> check, String checkText,
+                        String reference) {
+        this(name, argv, exitCode, check, checkText, reference, Map.of());
     }
 
     /**
@@ -54,6 +63,7 @@ public record TimedCommand(String name, List<String> argv, int exitCode, Predica
         Path err = workDir.resolve(file + ".err");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().putAll(environment);
         long t0 = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -3,6 +3,7 @@ package dev.caravan.cli.commands.migration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.options.MillisConverter;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.Location;
 import dev.caravan.client.NodeControl;
@@ -10,6 +11,7 @@ import dev.caravan.launch.Sizes;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
+import dev.caravan.wire.node.PreCopyStop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +45,8 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "pre-copy", description = "stop-and-copy | pre-copy | post-copy | hybrid (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--max-downtime", defaultValue = "50", description = "pre-copy's downtime budget in ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-downtime", defaultValue = "50", paramLabel = "DURATION", converter = MillisConverter.class,
+            description = "pre-copy's downtime budget: milliseconds, or a number with ms or s (50, 50ms, 0.5s; default: ${DEFAULT-VALUE} ms)")
     long maxDowntimeMs;
 
     @Option(names = "--max-rounds", defaultValue = "30", description = "pre-copy rounds at most (default: ${DEFAULT-VALUE})")
@@ -140,11 +143,24 @@ public final class MigrateCommand implements Callable<Integer> {
                 Sizes.human(r.stateBytes()), r.bytesRatio()));
         b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
                 r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
+        MigrationReport.SwitchOverTimes so = r.switchOver();
+        String parts = String.format(Locale.ROOT, "freeze %.1f, last pages %.1f, resources %.1f, state %.1f, commit %.1f ms",
+                so.freezeMicros() / 1e3, so.lastPagesMicros() / 1e3, so.resourcesMicros() / 1e3, so.stateMicros() / 1e3,
+                so.commitMicros() / 1e3);
+        boolean switchedOver = !so.equals(MigrationReport.SwitchOverTimes.NONE);
         if (r.overBudget()) {
             // Pre-copy freezes once its rounds stop, whatever is left: it never waits, retries or gives up for the budget.
-            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms — over the %d ms budget: the rounds stopped because %s"
-                    + " and the process was frozen anyway; %s", r.downtimeMicros() / 1000.0, r.maxDowntimeMs(),
-                    r.stopReason().reason(), r.switchOver()));
+            b.append(String.format(Locale.ROOT, "%n  downtime %.1f ms — over the %d ms budget: %s; the switch-over took %.1f ms%s",
+                    r.downtimeMicros() / 1000.0, r.maxDowntimeMs(), whyTheRoundsStopped(r.stopReason())
+                            + (r.stopReason() == PreCopyStop.WITHIN_BUDGET ? "" : " and the process was frozen anyway"),
+                    switchOverMicros(so) / 1000.0, switchedOver ? " (" + parts + ")" : ""));
+        } else {
+            if (r.stopReason() != PreCopyStop.NONE) {
+                b.append(String.format(Locale.ROOT, "%n  %s", whyTheRoundsStopped(r.stopReason())));
+            }
+            if (switchedOver) {
+                b.append(String.format(Locale.ROOT, "%n  the switch-over took %.1f ms (%s)", switchOverMicros(so) / 1000.0, parts));
+            }
         }
         if (r.destination().allocationMs() > 0) {
             b.append(String.format(Locale.ROOT, "%n  destination spent %d ms allocating memory (summed over its threads)%s",
@@ -157,9 +173,34 @@ public final class MigrateCommand implements Callable<Integer> {
                     + " max %.2f ms)", r.faults().faults(), r.faults().pagesPerFault(), r.faults().p50Micros() / 1000.0,
                     r.faults().p99Micros() / 1000.0, r.faults().maxMicros() / 1000.0));
         }
-        if (!r.detail().isEmpty()) {
-            b.append(String.format("%n  %s", r.detail()));
+        String rest = restOfDetail(r);
+        if (!rest.isEmpty()) {
+            b.append(String.format("%n  %s", rest));
         }
         return b.toString();
+    }
+
+    /**
+     * Why pre-copy's rounds stopped, truthfully: {@link PreCopyStop#WITHIN_BUDGET} is the source's
+     * estimate (what was left, at the bandwidth it measured), not a promise about the downtime.
+     */
+    static String whyTheRoundsStopped(PreCopyStop stop) {
+        return switch (stop) {
+            case WITHIN_BUDGET -> "the rounds stopped when what was left was estimated to fit the downtime budget";
+            case NONE -> "there were no pre-copy rounds";
+            default -> "the rounds stopped because " + stop.reason();
+        };
+    }
+
+    private static long switchOverMicros(MigrationReport.SwitchOverTimes so) {
+        return so.freezeMicros() + so.lastPagesMicros() + so.resourcesMicros() + so.stateMicros() + so.commitMicros();
+    }
+
+    /** The report's detail without the stop reason and switch-over times the source also puts there (said above). */
+    private static String restOfDetail(MigrationReport r) {
+        String stopNote = "pre-copy stopped: " + r.stopReason().reason();
+        String times = r.switchOver().toString();
+        return String.join("; ", java.util.Arrays.stream(r.detail().split("; "))
+                .filter(x -> !x.isEmpty() && !x.equals(stopNote) && !x.equals(times)).toList());
     }
 }

@@ -3,6 +3,7 @@ package dev.caravan.cli.commands.nodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.options.MillisConverter;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.DrainReport;
@@ -40,7 +41,9 @@ public final class DrainCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10m", description = "the whole drain's deadline, e.g. 90s, 10m (default: ${DEFAULT-VALUE})")
     String timeout;
 
-    @Option(names = "--max-downtime", defaultValue = "50", description = "pre-copy's downtime budget per process in ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-downtime", defaultValue = "50", paramLabel = "DURATION", converter = MillisConverter.class,
+            description = "pre-copy's downtime budget per process: milliseconds, or a number with ms or s (50, 50ms, 0.5s; "
+                    + "default: ${DEFAULT-VALUE} ms)")
     long maxDowntimeMs;
 
     @Option(names = "--parallel", defaultValue = "2", description = "processes moved at once, 1 or 2 (default: ${DEFAULT-VALUE})")

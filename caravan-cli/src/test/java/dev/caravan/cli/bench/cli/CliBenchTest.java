@@ -68,6 +68,10 @@ class CliBenchTest {
                 o -> o.out().equals("hello\n") && o.errLines().equals(List.of("oops")), "hello and oops", null);
         assertThat(echo.runOnce(dir, 1)).isPositive();
 
+        TimedCommand withToken = new TimedCommand("token", List.of("sh", "-c", "echo \"$CARAVAN_TOKEN\""), 0,
+                o -> o.out().equals("s3cret\n"), "the token", null, Map.of("CARAVAN_TOKEN", "s3cret"));
+        assertThat(withToken.runOnce(dir, 1)).as("its environment reaches the command").isPositive();
+
         TimedCommand wrongExit = new TimedCommand("false", List.of("false"), 0, o -> true, "anything", null);
         assertThatThrownBy(() -> wrongExit.runOnce(dir, 1)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("'false' exited 1 (expected 0");
