@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.caravan.observe.Event;
+import dev.caravan.observe.HttpReplies;
 import dev.caravan.wire.CaravanException;
 
 import java.io.IOException;
@@ -194,10 +195,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void streamState(HttpExchange e) throws IOException, InterruptedException {
-        e.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        e.getResponseHeaders().set("Cache-Control", "no-store");
-        e.sendResponseHeaders(200, 0);
-        OutputStream out = e.getResponseBody();
+        OutputStream out = HttpReplies.startEventStream(e);
         long seen = samples.lastSeq();
         List<ProbeSamples.Sample> first = samples.from(clockMs.getAsLong() - HISTORY_MS);
         out.write(("retry: 1000\nevent: state\ndata: " + JSON.writeValueAsString(state(first)) + "\n\n")
@@ -318,24 +316,15 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange e, int status, Object body) throws IOException {
-        send(e, status, "application/json", (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));
+        HttpReplies.sendJson(e, status, body);
     }
 
     private static void error(HttpExchange e, int status, String message) throws IOException {
-        sendJson(e, status, Map.of("error", message));
+        HttpReplies.error(e, status, message);
     }
 
     private static void send(HttpExchange e, int status, String type, byte[] bytes) throws IOException {
-        e.getResponseHeaders().set("Content-Type", type);
-        e.getResponseHeaders().set("Cache-Control", "no-store");
-        e.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        boolean head = "HEAD".equals(e.getRequestMethod());
-        e.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = e.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        HttpReplies.send(e, status, type, bytes);
     }
 
     @Override

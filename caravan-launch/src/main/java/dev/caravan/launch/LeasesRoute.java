@@ -3,6 +3,7 @@ package dev.caravan.launch;
 import com.sun.net.httpserver.HttpExchange;
 import dev.caravan.naming.LeaseInfo;
 import dev.caravan.naming.LocalNamingService;
+import dev.caravan.observe.HttpReplies;
 import dev.caravan.observe.ObserveServer;
 
 import java.io.IOException;
@@ -48,6 +49,6 @@ final class LeasesRoute implements ObserveServer.Route {
         body.put("version", 1);
         body.put("nowMs", now);
         body.put("leases", leases);
-        ObserveServer.sendJson(exchange, 200, body);
+        HttpReplies.sendJson(exchange, 200, body);
     }
 }

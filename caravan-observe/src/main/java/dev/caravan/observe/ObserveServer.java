@@ -81,7 +81,7 @@ public final class ObserveServer implements AutoCloseable {
         http.setExecutor(s.executor);
         http.createContext("/", s::dispatchUnknown);
         http.createContext("/metrics", exchange -> s.handle(exchange, false, s::metrics));
-        http.createContext("/healthz", exchange -> s.handle(exchange, false, e -> send(e, 200, "text/plain; charset=utf-8", "ok\n")));
+        http.createContext("/healthz", exchange -> s.handle(exchange, false, e -> HttpReplies.send(e, 200, "text/plain; charset=utf-8", "ok\n")));
         http.createContext("/events", exchange -> s.handle(exchange, true, s::events));
         http.createContext("/logs", exchange -> s.handle(exchange, true, s::logs));
         http.start();
@@ -172,7 +172,7 @@ public final class ObserveServer implements AutoCloseable {
     }
 
     private void metrics(HttpExchange e) throws IOException {
-        send(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        HttpReplies.send(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
     }
 
     private void events(HttpExchange e) throws IOException, InterruptedException {
@@ -191,7 +191,7 @@ public final class ObserveServer implements AutoCloseable {
             body.put("source", events.source());
             body.put("lastSeq", events.lastSeq());
             body.put("events", list);
-            sendJson(e, 200, body);
+            HttpReplies.sendJson(e, 200, body);
             return;
         }
         long generation = streamGeneration.get();
@@ -231,7 +231,7 @@ public final class ObserveServer implements AutoCloseable {
             body.put("version", 1);
             body.put("lastSeq", logs.lastSeq());
             body.put("lines", logs.since(since, process).stream().map(LogLine::toJson).toList());
-            sendJson(e, 200, body);
+            HttpReplies.sendJson(e, 200, body);
             return;
         }
         try (OutputStream out = startStream(e)) {
@@ -254,36 +254,14 @@ public final class ObserveServer implements AutoCloseable {
     }
 
     private static OutputStream startStream(HttpExchange e) throws IOException {
-        e.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        e.getResponseHeaders().set("Cache-Control", "no-store");
-        e.sendResponseHeaders(200, 0);
-        OutputStream out = e.getResponseBody();
+        OutputStream out = HttpReplies.startEventStream(e);
         out.write(": stream\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
         return out;
     }
 
-    /** Sends {@code body} as JSON with {@code status}. */
-    public static void sendJson(HttpExchange e, int status, Object body) throws IOException {
-        send(e, status, "application/json", JSON.writeValueAsString(body) + "\n");
-    }
-
-    /** Sends a complete text response. */
-    public static void send(HttpExchange e, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        e.getResponseHeaders().set("Content-Type", contentType);
-        e.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(e.getRequestMethod());
-        e.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = e.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     private static void error(HttpExchange e, int status, String message) throws IOException {
-        sendJson(e, status, Map.of("error", message));
+        HttpReplies.error(e, status, message);
     }
 
     /** The decoded query parameters (the last value wins). */
