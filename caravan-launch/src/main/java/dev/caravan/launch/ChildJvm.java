@@ -48,9 +48,20 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args, Path logDir)
             throws IOException {
+        return start(name, List.of(), jvmOptions, mainClass, args, logDir);
+    }
+
+    /**
+     * As {@link #start(String, List, Class, List, Path)}, with {@code commandPrefix} before the
+     * {@code java} command: for example {@code ip netns exec h2}, which runs the JVM inside a test
+     * host's network namespace. The prefix must exec the JVM (not fork it), so that {@link #pid()},
+     * {@link #kill()} and the stdin pipe reach the JVM itself.
+     */
+    public static ChildJvm start(String name, List<String> commandPrefix, List<String> jvmOptions, Class<?> mainClass,
+                                 List<String> args, Path logDir) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(commandPrefix);
         cmd.add(javaBinary());
         // TCP handoff: a node wraps passed client sockets in JDK channels, a switch finds their descriptors.
         cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
