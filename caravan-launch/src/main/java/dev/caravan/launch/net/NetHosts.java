@@ -80,8 +80,11 @@ public final class NetHosts implements AutoCloseable {
         NetHosts net = new NetHosts(SubnetLease.acquire(NetHosts::deleteLeftovers));
         Runtime.getRuntime().addShutdownHook(net.shutdownHook);
         try {
-            NetCommands.run("ip", "link", "add", net.bridge, "type", "bridge");
-            TestHost.quietRootInterface(net.bridge);
+            // A bridge's MAC otherwise follows its lowest port MAC, and changes when a port goes down or
+            // leaves (cutLink, addLatency): hosts' ARP entries for the bridge address would go stale.
+            NetCommands.run("ip", "link", "add", net.bridge, "address",
+                    String.format("02:ca:72:76:%02x:01", net.lease.index()), "type", "bridge");
+            TestHost.disableIpv6(net.bridge);
             NetCommands.run("ip", "addr", "add", net.lease.address(1) + "/24", "dev", net.bridge);
             NetCommands.run("ip", "link", "set", net.bridge, "up");
             long pid = ProcessHandle.current().pid();

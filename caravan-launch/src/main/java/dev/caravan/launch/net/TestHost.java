@@ -231,6 +231,11 @@ public final class TestHost {
      */
     static void quietRootInterface(String link) throws IOException {
         writeSysctl(Path.of("/proc/sys/net/ipv4/conf", link, "arp_ignore"), "8");
+        disableIpv6(link);
+    }
+
+    /** The test network is IPv4 only; no neighbour discovery or DAD chatter on it. */
+    static void disableIpv6(String link) throws IOException {
         writeSysctl(Path.of("/proc/sys/net/ipv6/conf", link, "disable_ipv6"), "1");
     }
 
