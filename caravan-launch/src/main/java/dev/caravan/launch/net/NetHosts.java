@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class NetHosts implements AutoCloseable {
     private static final Pattern NAMESPACE = Pattern.compile("caravan-(\\d+)-(\\w+)(?:-.*)?");
+    private static final Pattern OUR_LINK = Pattern.compile("cvb(\\d+)|cv(\\d+)[hlm]\\d+");
     private static final Object PROBE_LOCK = new Object();
     private static String unavailable;
     private static boolean probed;
@@ -77,6 +80,7 @@ public final class NetHosts implements AutoCloseable {
             throw new IOException(reason);
         }
         deleteNamespacesOfDeadPids();
+        deleteInterfacesOfDeadFixtures();
         NetHosts net = new NetHosts(SubnetLease.acquire(NetHosts::deleteLeftovers));
         Runtime.getRuntime().addShutdownHook(net.shutdownHook);
         try {
@@ -188,15 +192,40 @@ public final class NetHosts implements AutoCloseable {
         }
     }
 
+    /** Interfaces of a network whose lock is free belong to a crashed JVM (the kernel dropped its lock). */
+    private static void deleteInterfacesOfDeadFixtures() throws IOException {
+        Set<Integer> indexes = new TreeSet<>();
+        for (String link : rootLinks()) {
+            Matcher m = OUR_LINK.matcher(link);
+            if (m.matches()) {
+                indexes.add(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)));
+            }
+        }
+        for (int index : indexes) {
+            SubnetLease lease = SubnetLease.tryLock(index);
+            if (lease != null) {
+                try (lease) {
+                    deleteLeftovers(index);
+                }
+            }
+        }
+    }
+
+    private static List<String> rootLinks() throws IOException {
+        List<String> links = new ArrayList<>();
+        for (String line : NetCommands.run("ip", "-o", "link", "show").lines().toList()) {
+            String[] fields = line.split(": ", 3);
+            if (fields.length >= 2) {
+                links.add(fields[1].split("@", 2)[0]);
+            }
+        }
+        return links;
+    }
+
     /** Called with network {@code index} locked by this JVM: whatever still uses it belongs to a dead fixture. */
     private static void deleteLeftovers(int index) throws IOException {
         Pattern ours = Pattern.compile("cvb" + index + "|cv" + index + "[hlm]\\d+");
-        for (String line : NetCommands.run("ip", "-o", "link", "show").lines().toList()) {
-            String[] fields = line.split(": ", 3);
-            if (fields.length < 2) {
-                continue;
-            }
-            String link = fields[1].split("@", 2)[0];
+        for (String link : rootLinks()) {
             if (ours.matcher(link).matches() && Files.exists(Path.of("/sys/class/net", link))) {
                 NetCommands.run("ip", "link", "del", link);
             }

@@ -17,7 +17,7 @@ import java.net.Socket;
  * back; {@code k} swallows everything and, at end of input, answers the byte count as a long;
  * {@code s} sends zeros until the peer closes.
  *
- * <p>{@code ping ADDRESS PORT}: connects, checks one echo round trip, prints {@code ok}.
+ * <p>{@code ping ADDRESS PORT TIMEOUT_MS}: connects, checks one echo round trip, prints {@code ok}.
  */
 public final class NetProbeMain {
     private NetProbeMain() {
@@ -26,8 +26,9 @@ public final class NetProbeMain {
     public static void main(String[] args) throws IOException {
         if (args[0].equals("ping")) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(args[1], Integer.parseInt(args[2])), 5000);
-                s.setSoTimeout(5000);
+                int timeoutMs = Integer.parseInt(args[3]);
+                s.connect(new InetSocketAddress(args[1], Integer.parseInt(args[2])), timeoutMs);
+                s.setSoTimeout(timeoutMs);
                 s.getOutputStream().write(new byte[] {'e', 42});
                 System.out.println(s.getInputStream().read() == 42 ? "ok" : "bad echo");
             }
