@@ -121,6 +121,14 @@ class NetHostsTest {
             assertThat(rtt).as("RTT µs through a 10 ms one-way emulator").isBetween(20_000L, 40_000L - 1);
             assertThat(pingFrom(net.host(2), h1.address(), port1)).isEqualTo("ok");
 
+            h1.cutLink();
+            try {
+                assertThatThrownBy(() -> connect(h1.address(), port1, 'e')).isInstanceOf(SocketTimeoutException.class);
+            } finally {
+                h1.restoreLink();
+            }
+            assertThat(roundTripMicros(h1.address(), port1, 5)).as("RTT µs after a cut with the emulator").isBetween(20_000L, 40_000L - 1);
+
             h1.addLatency(Duration.ofMillis(3));
             assertThat(roundTripMicros(h1.address(), port1, 11)).isBetween(6_000L, 19_999L);
 
@@ -158,6 +166,34 @@ class NetHostsTest {
         assertThatThrownBy(host::cutLink).isInstanceOf(IllegalStateException.class);
         // the first fixture is untouched
         assertThat(roundTripMicros(net.host(1).address(), port1, 3)).isPositive();
+    }
+
+    @Test
+    void shouldDeleteWhatACrashedFixtureLeftBehind() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        assertThat(dead.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        int index = 250;
+        while (true) {
+            SubnetLease free = SubnetLease.tryLock(index);
+            if (free != null) {
+                free.close();
+                break;
+            }
+            index--;
+        }
+        String namespace = "caravan-" + dead.pid() + "-" + index + "-h1";
+        String bridge = "cvb" + index;
+        String strayVeth = "cv" + index + "l1";
+        NetCommands.run("ip", "netns", "add", namespace);
+        NetCommands.run("ip", "link", "add", bridge, "type", "bridge");
+        NetCommands.run("ip", "link", "add", strayVeth, "type", "veth", "peer", "name", "cv" + index + "m1");
+        try {
+            NetHosts.create(1).close();
+        } finally {
+            assertThat(NetCommands.run("ip", "netns", "list")).doesNotContain(namespace);
+            assertThat(Files.exists(Path.of("/sys/class/net", bridge))).isFalse();
+            assertThat(Files.exists(Path.of("/sys/class/net", strayVeth))).isFalse();
+        }
     }
 
     private static int startServer(TestHost host) throws IOException {
