@@ -53,6 +53,7 @@ public final class TestHost {
         NetCommands.run("ip", "-n", name, "addr", "add", address + "/24", "dev", "eth0");
         NetCommands.run("ip", "-n", name, "link", "set", "eth0", "up");
         NetCommands.run("ip", "-n", name, "link", "set", "lo", "up");
+        LinkState.awaitForwarding(linkName);
     }
 
     /** 1-based number of this host in its fixture (h1 is 1). */
@@ -106,6 +107,8 @@ public final class TestHost {
     public synchronized void restoreLink() throws IOException {
         checkOpen();
         NetCommands.run("ip", "link", "set", linkName, "up");
+        LinkState.awaitUp(linkName);
+        LinkState.awaitForwarding(emulator == null ? linkName : bridgeSide);
     }
 
     /**
@@ -163,6 +166,8 @@ public final class TestHost {
         NetCommands.run("ip", "link", "set", linkName, "nomaster");
         emulator = LinkEmulator.start(linkName, emulatorSide, oneWay);
         NetCommands.run("ip", "link", "set", bridgeSide, "master", fixture.bridgeName(), "up");
+        LinkState.awaitUp(emulatorSide);
+        LinkState.awaitForwarding(bridgeSide);
     }
 
     private void removeEmulator() throws IOException {
@@ -173,6 +178,7 @@ public final class TestHost {
         emulator = null;
         NetCommands.run("ip", "link", "del", emulatorSide);
         NetCommands.run("ip", "link", "set", linkName, "master", fixture.bridgeName());
+        LinkState.awaitForwarding(linkName);
     }
 
     /** Stops the emulator, kills what still runs inside, deletes the links and the namespace. */

@@ -113,6 +113,25 @@ class NetHostsTest {
     }
 
     @Test
+    void shouldHoldTheCapThroughTheLatencyEmulator() throws Exception {
+        TestHost h2 = net.host(2);
+        long capBitsPerSecond = 40_000_000;
+        h2.limitBandwidth(capBitsPerSecond);
+        h2.addLatency(Duration.ofMillis(10));
+        try {
+            double towardHost = bitsPerSecondToward(h2.address(), port2, Duration.ofMillis(2000));
+            double fromHost = bitsPerSecondFrom(h2.address(), port2, Duration.ofMillis(1500));
+            System.out.printf("40 Mbit/s cap + 10 ms: %.1f Mbit/s toward the host, %.1f Mbit/s from it%n",
+                    towardHost / 1e6, fromHost / 1e6);
+            assertThat(towardHost).as("toward the host, bit/s").isBetween(0.75 * capBitsPerSecond, 1.25 * capBitsPerSecond);
+            assertThat(fromHost).as("from the host, bit/s").isBetween(0.75 * capBitsPerSecond, 1.25 * capBitsPerSecond);
+        } finally {
+            h2.addLatency(Duration.ZERO);
+            h2.limitBandwidth(0);
+        }
+    }
+
+    @Test
     void shouldDelayFramesBothWaysAndRemoveTheDelay() throws Exception {
         TestHost h1 = net.host(1);
         h1.addLatency(Duration.ofMillis(10));
