@@ -24,10 +24,16 @@ import java.util.regex.Pattern;
  * {@code 10.213.N.(i+1)}. Names: namespaces {@code caravan-<pid>-<N>-h<i>}, bridge {@code cvbN},
  * veths {@code cvNh<i>} (all at most 15 characters).
  *
+ * <p>Running a daemon inside a host: {@code ChildJvm.start(name, host.execPrefix(), …)} with
+ * {@code --bind host.address()}; a test in this JVM connects to {@code host.address()}.
+ *
  * <p>{@link #create(int)} first deletes what crashed fixtures left behind (namespaces whose pid is
  * dead, interfaces of a network whose lock is free). {@link #close()} (also run by a JVM shutdown
  * hook) kills processes still running inside the hosts and deletes namespaces, veths, emulators and
  * the bridge. Needs root and iproute2: see {@link #available()}.
+ *
+ * <p>Thread-safety: {@link #create(int)} and {@link #close()} may run concurrently with other
+ * fixtures (of this or other JVMs); a fixture's hosts may be driven from several threads.
  */
 public final class NetHosts implements AutoCloseable {
     private static final Pattern NAMESPACE = Pattern.compile("caravan-(\\d+)-(\\w+)(?:-.*)?");

@@ -141,8 +141,10 @@ public final class TestHost {
      * Delays every frame to and from this host by {@code oneWay} (so a round trip to any other host
      * takes at least twice that); {@link Duration#ZERO} removes the delay. A user-space emulator, a
      * child process of this JVM, relays the frames between this host's veth and a second veth pair
-     * into the bridge, FIFO per direction. It carries about 100 MB/s here; it exits with this JVM.
-     * Changing a non-zero delay keeps the emulator and the order of frames in flight.
+     * into the bridge, FIFO per direction; TSO/GSO super-frames pass whole, so one TCP stream gets
+     * well over 100 MB/s through it (measured here: ~125 MB/s at 10 ms, ~300 MB/s at 3 ms). It exits
+     * with this JVM. Changing a non-zero delay keeps the emulator and the order of frames in flight.
+     * Returns once the new path forwards.
      */
     public synchronized void addLatency(Duration oneWay) throws IOException {
         checkOpen();
