@@ -161,7 +161,8 @@ public final class FrontendConfigReplicator implements AutoCloseable {
     }
 
     /**
-     * Publishes the removal of {@code name} (a tombstone), so that every switch stops it.
+     * Publishes the removal of {@code name} (a tombstone), so that every switch stops it, this
+     * one first (through the applier).
      *
      * @return false when no live version of it is shared (nothing published)
      * @throws CaravanException ALREADY_EXISTS when another switch changed it at the same time, and naming's errors
@@ -176,8 +177,9 @@ public final class FrontendConfigReplicator implements AutoCloseable {
             publishAt(f);
             applied.put(name, f.epoch());
             failedHere.remove(name);
-            return true;
         }
+        applier.withdraw(name);
+        return true;
     }
 
     /** Whether {@code spec} listens on this switch's bind address (it then listens on each switch's own). */
