@@ -196,8 +196,8 @@ class FrontTierTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            stop();
+        public void close() {
+            running.set(false);
         }
     }
 }
