@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 public final class LocalCluster implements AutoCloseable {
     /** A log line at ERROR level ({@link LogSetup}'s format): an unexpected error in a daemon. */
     public static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
+    /** The most switches a local cluster starts (each on its own loopback address 127.0.0.i). */
+    public static final int MAX_SWITCHES = 8;
 
     private final Path workDir;
     private final List<String> namingJvmOptions;
@@ -51,6 +53,9 @@ public final class LocalCluster implements AutoCloseable {
     private ChildJvm naming;
     private ChildJvm switchJvm;
     private final List<ChildJvm> retiredSwitches = new ArrayList<>();
+    /** Switches s2..sN of a front tier, by id. */
+    private final Map<String, ChildJvm> extraSwitches = new LinkedHashMap<>();
+    private final Map<String, InetSocketAddress> extraSwitchAdmins = new LinkedHashMap<>();
     private InetSocketAddress switchAdmin;
     private final List<ChildJvm> retiredNamings = new ArrayList<>();
     private InetSocketAddress namingAddress;
@@ -100,10 +105,14 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
-        /** How many switches: 1 (the default) starts {@link SwitchMain} after the nodes, 0 none. */
+        /**
+         * How many switches: 1 (the default) starts {@link SwitchMain} after the nodes, 0 none; more
+         * start a front tier ({@value #MAX_SWITCHES} at most): switch {@code s<i>} binds 127.0.0.i, so
+         * every switch serves the shared front ends on the same port of its own address.
+         */
         public Builder switches(int n) {
-            if (n < 0 || n > 1) {
-                throw ErrorCode.INVALID_ARGUMENT.exception("switches must be 0 or 1, got " + n);
+            if (n < 0 || n > MAX_SWITCHES) {
+                throw ErrorCode.INVALID_ARGUMENT.exception("switches must be 0.." + MAX_SWITCHES + ", got " + n);
             }
             this.switches = n;
             return this;
@@ -176,6 +185,9 @@ public final class LocalCluster implements AutoCloseable {
                 if (switches > 0) {
                     c.startSwitch(0);
                 }
+                for (int i = 2; i <= switches; i++) {
+                    c.startExtraSwitch(i);
+                }
                 if (dashboards > 0) {
                     c.startDashboard(dashboardJvmOptions);
                 }
@@ -238,6 +250,38 @@ public final class LocalCluster implements AutoCloseable {
         retiredSwitches.add(switchJvm);
         startSwitch(switchAdmin.getPort());
         return switchJvm;
+    }
+
+    /** Starts switch {@code s<i>} of a front tier on 127.0.0.i. */
+    private void startExtraSwitch(int i) throws IOException, InterruptedException {
+        String id = "s" + i;
+        List<String> args = List.of("--id", id, "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+                "--bind", "127.0.0." + i, "--admin-port", "0", "--state-dir", workDir.resolve("switches").resolve(id).toString(),
+                "--lease-ms", String.valueOf(leaseMs));
+        ChildJvm jvm = ChildJvm.start(id, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
+                workDir.resolve("logs"));
+        extraSwitches.put(id, jvm);
+        extraSwitchAdmins.put(id, HostPort.parse(jvm.awaitReady("admin", 60_000)));
+    }
+
+    /** Every switch's JVM by id ({@code s1} first), the one running now for s1. */
+    public Map<String, ChildJvm> switchJvms() {
+        Map<String, ChildJvm> all = new LinkedHashMap<>();
+        if (switchJvm != null) {
+            all.put("s1", switchJvm);
+        }
+        all.putAll(extraSwitches);
+        return all;
+    }
+
+    /** Every switch's admin API address by id ({@code s1} first). */
+    public Map<String, InetSocketAddress> switchAdmins() {
+        Map<String, InetSocketAddress> all = new LinkedHashMap<>();
+        if (switchAdmin != null) {
+            all.put("s1", switchAdmin);
+        }
+        all.putAll(extraSwitchAdmins);
+        return all;
     }
 
     /** The switch's admin API address. @throws IllegalStateException when the cluster runs no switch */
@@ -365,6 +409,7 @@ public final class LocalCluster implements AutoCloseable {
         if (switchJvm != null) {
             all.add(switchJvm);
         }
+        all.addAll(extraSwitches.values());
         if (dashboardJvm != null) {
             all.add(dashboardJvm);
         }
@@ -430,6 +475,7 @@ public final class LocalCluster implements AutoCloseable {
         if (switchJvm != null) {
             switchJvm.close();
         }
+        extraSwitches.values().forEach(ChildJvm::close);
         List<Thread> stoppers = new ArrayList<>();
         for (ChildJvm n : nodes.values()) {
             stoppers.add(Thread.ofVirtual().start(n::close));

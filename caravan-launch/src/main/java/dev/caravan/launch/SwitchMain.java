@@ -40,7 +40,8 @@ public final class SwitchMain {
             .value("--id", "ID", "s1", "switch id, unique in the cluster (naming entry switch/ID)")
             .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
                     + NamingMain.DEFAULT_PORT + ")")
-            .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none)")
+            .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none); shared with"
+                    + " every switch of the cluster when newer than naming's versions")
             .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic front ends")
             .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
             .value("--metrics-port", "PORT", "0", "observation port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a"
@@ -106,7 +107,7 @@ public final class SwitchMain {
                 new Hello("switch/" + config.id(), config.token()), Duration.ofSeconds(5));
         SwitchDaemon daemon;
         try {
-            daemon = SwitchDaemon.start(config, naming, Clock.system());
+            daemon = SwitchDaemon.start(config, configEpochMs(options), naming, Clock.system());
         } catch (Exception e) {
             try {
                 naming.close();
@@ -173,6 +174,22 @@ public final class SwitchMain {
         FrontendSpec s = f.spec();
         return "frontend " + s.name() + " " + f.address().getHostString() + ":" + f.address().getPort() + " "
                 + s.protocol().name().toLowerCase(Locale.ROOT) + " " + s.mode().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The version of the config file's front ends in the cluster's shared configuration: the file's
+     * modification time in ms (-1, the switch's start, without a file).
+     */
+    static long configEpochMs(DaemonOptions.Parsed options) {
+        String file = options.value("--config");
+        if (file == null) {
+            return -1;
+        }
+        try {
+            return java.nio.file.Files.getLastModifiedTime(Path.of(file)).toMillis();
+        } catch (IOException e) {
+            throw new DaemonOptions.UsageException(file + ": cannot be read: " + e.getMessage());
+        }
     }
 
     static SwitchConfig config(DaemonOptions.Parsed options) {

@@ -6,6 +6,8 @@ import dev.caravan.naming.NamingService;
 import dev.caravan.switching.admin.AdminServer;
 import dev.caravan.switching.admin.SwitchAdmin;
 import dev.caravan.switching.config.SwitchConfig;
+import dev.caravan.switching.shared.FrontendApplier;
+import dev.caravan.switching.shared.FrontendConfigReplicator;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
@@ -29,13 +31,16 @@ import java.util.concurrent.TimeUnit;
  * naming); and, unless switched off, runs the automatic front ends — one per RESP process, one
  * per HTTP service ({@link ProcessFronts}).
  *
+ * <p>Declared front ends (config file, admin API) are shared with every switch of the cluster
+ * through naming ({@link FrontendConfigReplicator}); the automatic ones are each switch's own.
+ *
  * <p>Entries the switch registers carry the epoch {@code startEpoch} (its start time in ms), so a
  * restarted switch replaces the entries that the lease of its dead predecessor still holds.
  *
  * <p>Threading: thread-safe. Lease renewal and the process front ends run on one task thread;
  * admin requests on the admin server's threads; front ends on their own.
  */
-public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoCloseable {
+public final class SwitchDaemon implements SwitchContext, SwitchAdmin, FrontendApplier, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SwitchDaemon.class.getName());
 
     private record PoolKey(String frontend, Route route) {
@@ -50,6 +55,7 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
     private final Frontends.Starter starter;
     private final RoutePool.Factory pools;
     private final long startEpoch;
+    private final long configEpochMs;
     private final ScheduledExecutorService tasks;
     private final Map<String, Frontend> frontends = new ConcurrentHashMap<>();
     private final Map<PoolKey, PoolEntry> poolsByRoute = new ConcurrentHashMap<>();
@@ -61,18 +67,20 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
     private SwitchLease lease;
     private AdminServer admin;
     private ProcessFronts processFronts;
+    private FrontendConfigReplicator shared;
     private volatile boolean closed;
     /** Created when the first Netty front end starts; closed after every front end. */
     private dev.caravan.switching.transport.SwitchEventLoops eventLoops;
 
     private SwitchDaemon(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
-                         RoutePool.Factory pools) {
+                         RoutePool.Factory pools, long configEpochMs) {
         this.config = config;
         this.naming = naming;
         this.clock = clock;
         this.starter = starter;
         this.pools = pools;
         this.startEpoch = clock.nowMs();
+        this.configEpochMs = configEpochMs < 0 ? startEpoch : configEpochMs;
         this.tasks = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
                 .name("switch-" + config.id() + "-tasks").unstarted(r));
     }
@@ -83,6 +91,15 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
     }
 
     /**
+     * Starts a switch with the front ends of this build, its config file's front ends being the
+     * version of {@code configEpochMs} (the file's modification time, in ms) in the cluster's shared
+     * configuration ({@link FrontendConfigReplicator}).
+     */
+    public static SwitchDaemon start(SwitchConfig config, long configEpochMs, NamingService naming, Clock clock) throws Exception {
+        return start(config, naming, clock, Frontends::start, Dispatchers::create, configEpochMs);
+    }
+
+    /**
      * Starts a switch: lease, declared front ends, admin API, {@code switch/<id>}, process front
      * ends. A failure stops what started and is thrown.
      *
@@ -90,7 +107,16 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
      */
     public static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
                                      RoutePool.Factory pools) throws Exception {
-        SwitchDaemon d = new SwitchDaemon(config, naming, clock, starter, pools);
+        return start(config, naming, clock, starter, pools, -1);
+    }
+
+    /**
+     * As {@link #start(SwitchConfig, NamingService, Clock, Frontends.Starter, RoutePool.Factory)}, the config
+     * file's front ends being the version {@code configEpochMs} (negative: the switch's start time).
+     */
+    public static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
+                                     RoutePool.Factory pools, long configEpochMs) throws Exception {
+        SwitchDaemon d = new SwitchDaemon(config, naming, clock, starter, pools, configEpochMs);
         try {
             d.onStart();
             return d;
@@ -108,9 +134,9 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
         lease = new SwitchLease(naming, "switch/" + config.id(), config.leaseMs(), this::registerAll);
         long period = Math.max(10, config.leaseMs() / 3);
         tasks.scheduleWithFixedDelay(lease::onTick, period, period, TimeUnit.MILLISECONDS);
-        for (FrontendSpec spec : config.frontends()) {
-            declare(spec);
-        }
+        shared = new FrontendConfigReplicator(naming, config.id(), config.bindHost(), lease::leaseId, clock, this, tasks);
+        shared.start(config.frontends(), configEpochMs);
+        tasks.scheduleWithFixedDelay(shared::resync, config.leaseMs(), config.leaseMs(), TimeUnit.MILLISECONDS);
         admin = AdminServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()), this, config.token());
         registerSelf(lease.leaseId());
         if (config.processFronts()) {
@@ -216,8 +242,69 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
         return out;
     }
 
+    /**
+     * Starts a front end here and, unless it is an automatic one, publishes it to every switch of
+     * the cluster.
+     *
+     * @throws CaravanException ALREADY_EXISTS for a name in use here or changed on another switch at
+     *                          the same time, UNAVAILABLE when its address cannot be bound
+     */
     @Override
     public Frontend declare(FrontendSpec spec) {
+        Frontend f = startLocal(spec);
+        if (!SwitchConfig.isAutomatic(spec.name())) {
+            try {
+                FrontendSpec bound = new FrontendSpec(spec.name(), new InetSocketAddress(spec.listen().getAddress(),
+                        f.address().getPort()), spec.protocol(), spec.mode(), spec.routes(), spec.limits());
+                shared.publish(bound, shared.ownHost(spec));
+            } catch (RuntimeException e) {
+                stopLocal(spec.name());
+                throw e;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Stops a front end here and, unless it is an automatic one, publishes its removal to every
+     * switch of the cluster (also when it does not run here).
+     *
+     * @throws CaravanException NOT_FOUND when neither this switch nor the cluster has it
+     */
+    @Override
+    public void remove(String name) {
+        boolean published = !SwitchConfig.isAutomatic(name) && shared != null && shared.publishRemoval(name);
+        if (!stopLocal(name) && !published) {
+            throw ErrorCode.NOT_FOUND.exception("no front end " + name + "; see caravan switch frontends");
+        }
+    }
+
+    // ---- FrontendApplier: the shared configuration acting on this switch ----
+
+    @Override
+    public int adopt(FrontendSpec spec) {
+        synchronized (lifecycle) {
+            Frontend running = frontends.get(spec.name());
+            if (running != null) {
+                FrontendSpec r = running.spec();
+                FrontendSpec asBound = new FrontendSpec(r.name(), new InetSocketAddress(r.listen().getAddress(),
+                        running.address().getPort()), r.protocol(), r.mode(), r.routes(), r.limits());
+                if (r.equals(spec) || asBound.equals(spec)) {
+                    return running.address().getPort();
+                }
+                stopLocal(spec.name());
+            }
+            return startLocal(spec).address().getPort();
+        }
+    }
+
+    @Override
+    public void withdraw(String name) {
+        stopLocal(name);
+    }
+
+    private Frontend startLocal(FrontendSpec spec) {
+        Frontend started;
         synchronized (lifecycle) {
             if (closed) {
                 throw ErrorCode.UNAVAILABLE.exception("switch " + config.id() + " is stopping");
@@ -235,18 +322,20 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
             frontends.put(spec.name(), f);
             LOG.log(System.Logger.Level.INFO, "front end " + spec.name() + " (" + spec.protocol() + ", " + spec.mode()
                     + ") listening on " + f.address().getHostString() + ":" + f.address().getPort());
-            return f;
+            started = f;
         }
+        onServingChanged(spec.name());
+        return started;
     }
 
-    @Override
-    public void remove(String name) {
+    /** Stops the front end {@code name} here; false when it does not run here. */
+    private boolean stopLocal(String name) {
         Frontend f;
         synchronized (lifecycle) {
             f = frontends.remove(name);
         }
         if (f == null) {
-            throw ErrorCode.NOT_FOUND.exception("no front end " + name + "; see caravan switch frontends");
+            return false;
         }
         try {
             f.close();
@@ -254,6 +343,41 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
             closePools(name);
         }
         LOG.log(System.Logger.Level.INFO, "front end " + name + " closed");
+        onServingChanged(name);
+        return true;
+    }
+
+    /** Keeps {@code switch/<id>}'s {@code frontends} attribute (the declared front ends served here) current. */
+    private void onServingChanged(String frontend) {
+        if (SwitchConfig.isAutomatic(frontend) || admin == null || closed) {
+            return;
+        }
+        try {
+            registerSelf(lease.leaseId());
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.INFO, "cannot update switch/" + config.id() + " in naming yet: " + e.getMessage());
+        }
+    }
+
+    /** The declared (non-automatic) front ends served here, comma-separated, within an attribute's size. */
+    private String servedList() {
+        StringBuilder b = new StringBuilder();
+        for (String name : new java.util.TreeSet<>(frontends.keySet())) {
+            if (SwitchConfig.isAutomatic(name)) {
+                continue;
+            }
+            if (b.length() + name.length() + 2 > NamingEntry.MAX_VALUE_BYTES - 4) {
+                b.append(",...");
+                break;
+            }
+            b.append(b.isEmpty() ? "" : ",").append(name);
+        }
+        return b.toString();
+    }
+
+    /** The cluster's shared front-end configuration as this switch holds it. */
+    public FrontendConfigReplicator sharedFrontends() {
+        return shared;
     }
 
     private void closePools(String frontend) {
@@ -308,6 +432,7 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
         Map<String, String> attributes = new java.util.TreeMap<>(announced);
         attributes.put("admin", admin);
         attributes.put("role", "switch");
+        attributes.put("frontends", servedList());
         naming.register(leaseId, new NamingEntry("switch/" + config.id(), "", config.bindHost(), this.admin.address().getPort(),
                 startEpoch, attributes));
     }
@@ -351,6 +476,9 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
 
     private void registerAll(long leaseId) {
         registerSelf(leaseId);
+        if (shared != null) {
+            shared.requestResync();
+        }
         frontEntries.forEach((process, port) -> {
             try {
                 naming.register(leaseId, frontEntry(process, port));
@@ -382,11 +510,12 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, AutoClose
             closed = true;
         }
         CloseAll all = new CloseAll();
+        all.close(shared);
         all.close(processFronts);
         all.run(tasks::shutdownNow);
         all.close(admin);
         for (String name : List.copyOf(frontends.keySet())) {
-            all.run(() -> remove(name));
+            all.run(() -> stopLocal(name));
         }
         for (PoolKey k : List.copyOf(poolsByRoute.keySet())) {
             all.run(() -> closePools(k.frontend()));

@@ -86,6 +86,12 @@ public final class CaravanCluster implements AutoCloseable {
             return this;
         }
 
+        /** Starts a front tier of {@code n} switches (s1 on 127.0.0.1, s2 on 127.0.0.2, …; {@link LocalCluster#switchAdmins()}). */
+        public Builder withSwitches(int n) {
+            this.switches = n;
+            return this;
+        }
+
         /** Extra arguments for every node daemon. */
         public Builder withNodeArgs(String... args) {
             this.nodeArgs = List.of(args);

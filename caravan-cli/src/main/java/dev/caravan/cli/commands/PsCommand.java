@@ -169,9 +169,11 @@ public final class PsCommand implements Callable<Integer> {
             m.put("reason", n.unreachable());
             nodes.add(m);
         }
+        List<Map<String, Object>> frontends = sharedFrontends(client.naming());
         if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("processes", processes);
+            doc.put("frontends", frontends);
             doc.put("unreachableNodes", nodes);
             Json.print(out, doc);
             return unreachable.isEmpty() ? 0 : 1;
@@ -190,9 +192,52 @@ public final class PsCommand implements Callable<Integer> {
         if (all.isEmpty() && unreachable.isEmpty()) {
             out.println("(no processes; start one with 'caravan deploy --sample kv --name kv1')");
         }
+        if (!frontends.isEmpty()) {
+            out.println();
+            Table.of(Table.col("frontend"), Table.col("port"), Table.col("protocol"), Table.col("mode"), Table.col("backends"),
+                    Table.col("switches")).rows(frontends).print(out, style);
+        }
         for (NodeListing n : unreachable) {
             System.err.println("caravan: node " + n.node() + " does not answer: " + n.unreachable());
         }
         return unreachable.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The front ends the switches share ({@code switchconfig/frontend/}), each once, with the
+     * switches that serve it now ({@code switch/<id>}'s {@code frontends} attribute); removed and
+     * unreadable ones are left out.
+     */
+    static List<Map<String, Object>> sharedFrontends(dev.caravan.naming.NamingService naming) {
+        Map<String, List<String>> servedBy = new java.util.HashMap<>();
+        for (dev.caravan.naming.NamingEntry s : naming.list("switch/")) {
+            String served = s.attribute("frontends");
+            if (served != null && !served.isEmpty()) {
+                for (String f : served.split(",")) {
+                    servedBy.computeIfAbsent(f, k -> new ArrayList<>()).add(s.name().substring("switch/".length()));
+                }
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (dev.caravan.naming.NamingEntry e : naming.list(dev.caravan.switching.shared.SharedFrontendCodec.PREFIX)) {
+            dev.caravan.switching.shared.SharedFrontend f;
+            try {
+                f = dev.caravan.switching.shared.SharedFrontendCodec.decode(e);
+            } catch (dev.caravan.wire.CaravanException bad) {
+                continue;
+            }
+            if (f.removed()) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("frontend", f.name());
+            row.put("port", f.spec().listen().getPort());
+            row.put("protocol", f.spec().protocol().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("mode", f.spec().mode().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("backends", String.join(", ", f.spec().routes().stream().map(r -> r.backends().toString()).toList()));
+            row.put("switches", String.join(",", servedBy.getOrDefault(f.name(), List.of())));
+            rows.add(row);
+        }
+        return rows;
     }
 }

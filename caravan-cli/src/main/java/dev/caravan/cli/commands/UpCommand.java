@@ -35,7 +35,8 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--switches", defaultValue = "1",
-            description = "switches in front of the nodes: 1 or 0 (default: ${DEFAULT-VALUE}); processes are reachable through it by name")
+            description = "switches in front of the nodes, 0.." + LocalCluster.MAX_SWITCHES + " (default: ${DEFAULT-VALUE}); processes are"
+                    + " reachable through them by name; with 2 or more, switch sI binds 127.0.0.I and they share their front ends")
     int switches;
 
     @Mixin
@@ -55,8 +56,9 @@ public final class UpCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nodes must be 0.." + MAX_NODES
                     + ", got " + nodes);
         }
-        if (switches < 0 || switches > 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--switches must be 0 or 1, got " + switches);
+        if (switches < 0 || switches > LocalCluster.MAX_SWITCHES) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--switches must be 0.." + LocalCluster.MAX_SWITCHES
+                    + ", got " + switches);
         }
         dev.caravan.cli.options.PortCheck.free("127.0.0.1", port, "naming");
         java.util.List<String> nodeArgs = new java.util.ArrayList<>();
@@ -67,7 +69,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
                 .switches(switches).dashboards(1));
-        System.out.println("starting naming on 127.0.0.1:" + port + ", " + nodes + " node(s)" + (switches > 0 ? " and a switch" : "")
+        System.out.println("starting naming on 127.0.0.1:" + port + ", " + nodes + " node(s)" + (switches == 1 ? " and a switch" : switches > 1 ? " and " + switches + " switches" : "")
                 + "...");
         LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -126,14 +128,22 @@ public final class UpCommand implements Callable<Integer> {
         };
     }
 
-    /** The switch's admin port, its metrics port and each of its front ends' ports. */
+    /** Each switch's admin port, s1's metrics port and each of its front ends' ports. */
     private static void printSwitch(LocalCluster cluster) {
-        InetSocketAddress admin = cluster.switchAdmin();
-        System.out.println("switch  s1  admin " + admin.getHostString() + ":" + admin.getPort() + metricsAt(cluster.switchMetrics()));
-        JsonNode frontends = new AdminClient(admin, Hello.tokenFromEnvironment(), Duration.ofSeconds(10)).get("/frontends");
-        for (JsonNode f : frontends.get("frontends")) {
-            System.out.println("switch  s1  frontend " + f.get("name").asText() + " " + f.get("address").asText() + " ("
-                    + f.get("protocol").asText() + ", " + f.get("mode").asText() + ")");
+        for (java.util.Map.Entry<String, InetSocketAddress> s : cluster.switchAdmins().entrySet()) {
+            InetSocketAddress admin = s.getValue();
+            String id = s.getKey();
+            System.out.println("switch  " + id + "  admin " + admin.getHostString() + ":" + admin.getPort()
+                    + (id.equals("s1") ? metricsAt(cluster.switchMetrics()) : ""));
+            JsonNode frontends = new AdminClient(admin, Hello.tokenFromEnvironment(), Duration.ofSeconds(10)).get("/frontends");
+            for (JsonNode f : frontends.get("frontends")) {
+                System.out.println("switch  " + id + "  frontend " + f.get("name").asText() + " " + f.get("address").asText() + " ("
+                        + f.get("protocol").asText() + ", " + f.get("mode").asText() + ")");
+            }
+        }
+        if (cluster.switchAdmins().size() > 1) {
+            System.out.println("tip     front ends added on any switch run on every switch; 'caravan dns serve' answers"
+                    + " switch.caravan.internal with every live switch");
         }
     }
 }

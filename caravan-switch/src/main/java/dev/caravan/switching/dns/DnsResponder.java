@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  * {@code _<service>._tcp} has SRV for every replica, closest first, priority = rank, weight 1,
  * target {@code <process>.<zone>} (its address in the additional section);
  * {@code <process>} has A/AAAA of that process. A service name shadows a process of the same name.
+ * {@code switch} (the front tier) has A/AAAA of every live switch, with a TTL of at most
+ * {@value #FRONT_TIER_TTL_SECONDS} s: a dead switch leaves the answer when its naming lease ends,
+ * so an answer is at most lease + TTL stale; it shadows a service or process called {@code switch}.
  *
  * <p>Threading: thread-safe; each call reads the current {@link ZoneSnapshot} once.
  */
@@ -64,6 +67,8 @@ public final class DnsResponder {
     public static final int MAX_TCP_MESSAGE = 65535;
     static final int HEADER_BYTES = 12;
     private static final int BADVERS = 16;
+    /** The longest TTL of the front tier's answer ({@code switch}): clients re-ask soon after a switch dies. */
+    public static final long FRONT_TIER_TTL_SECONDS = 1;
 
     private final Supplier<ZoneSnapshot> zone;
     private final Topology topology;
@@ -165,6 +170,15 @@ public final class DnsResponder {
             }
         } else if (rel.equals("ns")) {
             addresses(qname, serverAddress, type, answers);
+        } else if (rel.equals(ZoneSnapshot.FRONT_TIER_NAME) && !z.switches().isEmpty()) {
+            long ttl = Math.min(ttlSeconds, FRONT_TIER_TTL_SECONDS);
+            for (InetAddress a : z.switches()) {
+                if (a instanceof Inet4Address v4 && (type == Type.A || any)) {
+                    answers.add(new ARecord(qname, DClass.IN, ttl, v4));
+                } else if (a instanceof Inet6Address v6 && (type == Type.AAAA || any)) {
+                    answers.add(new AAAARecord(qname, DClass.IN, ttl, v6));
+                }
+            }
         } else if (rel.startsWith("_") && rel.endsWith("._tcp") && z.services().containsKey(rel.substring(1, rel.length() - 5))) {
             if (type == Type.SRV || any) {
                 List<Replica> ordered = topology.order(client, z.services().get(rel.substring(1, rel.length() - 5)));

@@ -30,9 +30,14 @@ import java.util.function.Function;
  * @param processes process name → its replica
  * @param emptyNonTerminals names that exist only as ancestors of other names ({@code _tcp}); they
  *                  answer NODATA, not NXDOMAIN (RFC 8020)
+ * @param switches  the addresses of the live switches (naming's {@code switch/<id>} entries whose
+ *                  host is a specific address), in id order: the front tier, {@value #FRONT_TIER_NAME}
  */
 public record ZoneSnapshot(Name zone, long serial, Map<String, List<Replica>> services, Map<String, Replica> processes,
-                           Set<String> emptyNonTerminals) {
+                           Set<String> emptyNonTerminals, List<InetAddress> switches) {
+    /** The name (relative to the zone) that answers with every live switch; it shadows a service or process of that name. */
+    public static final String FRONT_TIER_NAME = "switch";
+
     /** The label under which a process's service is published in naming ({@code label.service}). */
     public static final String SERVICE_ATTRIBUTE = "label.service";
 
@@ -40,6 +45,13 @@ public record ZoneSnapshot(Name zone, long serial, Map<String, List<Replica>> se
         services = Map.copyOf(services);
         processes = Map.copyOf(processes);
         emptyNonTerminals = Set.copyOf(emptyNonTerminals);
+        switches = List.copyOf(switches);
+    }
+
+    /** A snapshot with no switches. */
+    public ZoneSnapshot(Name zone, long serial, Map<String, List<Replica>> services, Map<String, Replica> processes,
+                        Set<String> emptyNonTerminals) {
+        this(zone, serial, services, processes, emptyNonTerminals, List.of());
     }
 
     /** An empty zone. */
@@ -56,7 +68,15 @@ public record ZoneSnapshot(Name zone, long serial, Map<String, List<Replica>> se
                                      Function<String, InetAddress> resolver) {
         Map<String, List<Replica>> services = new HashMap<>();
         Map<String, Replica> processes = new HashMap<>();
+        java.util.TreeMap<String, InetAddress> switches = new java.util.TreeMap<>();
         for (NamingEntry e : entries) {
+            if (e.name().startsWith("switch/") && !e.host().isEmpty()) {
+                InetAddress address = resolver.apply(e.host());
+                if (address != null && !address.isAnyLocalAddress()) {
+                    switches.put(e.name(), address);
+                }
+                continue;
+            }
             if (!e.name().startsWith("process/") || e.port() == 0 || e.host().isEmpty()) {
                 continue;
             }
@@ -86,7 +106,7 @@ public record ZoneSnapshot(Name zone, long serial, Map<String, List<Replica>> se
             }
         }
         ancestors.removeAll(names);
-        return new ZoneSnapshot(zone, serial, services, processes, ancestors);
+        return new ZoneSnapshot(zone, serial, services, processes, ancestors, List.copyOf(switches.values()));
     }
 
     /** Whether {@code relative} is a valid name under {@code zone} (labels ≤ 63, name ≤ 255 bytes). */

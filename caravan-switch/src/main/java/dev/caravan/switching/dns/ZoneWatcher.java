@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps a {@link ZoneSnapshot} of naming's {@code process/} entries current: a naming watch
+ * Keeps a {@link ZoneSnapshot} of naming's {@code process/} and {@code switch/} entries current: a naming watch
  * applies every change to a table and asks for a rebuild; one thread ({@code dns-zone}) rebuilds
  * the snapshot (coalescing bursts of changes) and publishes it through a volatile field, which
  * the responder reads per query — no naming round trip per query.
@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ZoneWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ZoneWatcher.class.getName());
     private static final String PREFIX = "process/";
+    /** The switches' entries: the front tier's addresses. */
+    private static final String SWITCHES = "switch/";
 
     private final NamingService naming;
     private final Name zone;
@@ -43,6 +45,7 @@ public final class ZoneWatcher implements AutoCloseable {
             Thread.ofPlatform().name("dns-zone").daemon(true).factory());
     private volatile ZoneSnapshot current;
     private volatile Watch watch;
+    private volatile Watch switchWatch;
 
     private ZoneWatcher(NamingService naming, Name zone) {
         this.naming = naming;
@@ -59,7 +62,9 @@ public final class ZoneWatcher implements AutoCloseable {
         ZoneWatcher w = new ZoneWatcher(naming, zone);
         try {
             w.watch = naming.watch(PREFIX, w::onEvent);
+            w.switchWatch = naming.watch(SWITCHES, w::onEvent);
             naming.list(PREFIX).forEach(w::put);
+            naming.list(SWITCHES).forEach(w::put);
             w.current = w.build();
             w.thread.scheduleWithFixedDelay(w::resync, resyncMs, resyncMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
@@ -104,6 +109,7 @@ public final class ZoneWatcher implements AutoCloseable {
         try {
             Map<String, NamingEntry> listed = new java.util.HashMap<>();
             naming.list(PREFIX).forEach(e -> listed.put(e.name(), e));
+            naming.list(SWITCHES).forEach(e -> listed.put(e.name(), e));
             entries.keySet().retainAll(listed.keySet());
             listed.values().forEach(this::put);
             current = build();
@@ -128,9 +134,10 @@ public final class ZoneWatcher implements AutoCloseable {
     /** Stops watching; the last snapshot stays readable. Idempotent. */
     @Override
     public void close() {
-        Watch w = watch;
-        if (w != null) {
-            w.close();
+        for (Watch w : new Watch[] {watch, switchWatch}) {
+            if (w != null) {
+                w.close();
+            }
         }
         thread.shutdownNow();
     }

@@ -12,14 +12,15 @@ import dev.caravan.cli.out.Table;
 import java.util.concurrent.Callable;
 
 /** {@code caravan switch frontends}: the switch's front ends, where they listen, and their counters. */
-@Command(name = "frontends", mixinStandardHelpOptions = true, description = "List the switch's front ends.")
+@Command(name = "frontends", mixinStandardHelpOptions = true, description = "List the switch's front ends (with several switches, any of them unless --id or --switch picks one: they share their declared front ends).")
 public final class SwitchFrontendsCommand implements Callable<Integer> {
     @Mixin
     SwitchTarget target;
 
     @Override
     public Integer call() throws Exception {
-        JsonNode reply = target.client().get("/frontends");
+        // The declared front ends are shared by every switch of a front tier: any switch shows them.
+        JsonNode reply = target.clientOfAnySwitch().get("/frontends");
         if (target.json) {
             SwitchTarget.printJson(reply);
             return 0;

@@ -33,6 +33,25 @@ public final class SwitchTarget {
         return new AdminClient(adminAddress(), cluster.token(), Duration.ofSeconds(10));
     }
 
+    /**
+     * A client for the chosen switch, or — when none is chosen and several are registered — the
+     * first of them by id: for what every switch of a front tier shares (its front ends).
+     */
+    AdminClient clientOfAnySwitch() {
+        if (address != null || id != null) {
+            return client();
+        }
+        try (RemoteNamingService naming = new RemoteNamingService(cluster.namingAddress(),
+                new Hello("cli", cluster.token()), Duration.ofSeconds(5))) {
+            java.util.List<dev.caravan.naming.NamingEntry> switches = naming.list("switch/");
+            if (switches.size() <= 1) {
+                return new AdminClient(AdminClient.find(naming, null), cluster.token(), Duration.ofSeconds(10));
+            }
+            dev.caravan.naming.NamingEntry first = switches.getFirst();
+            return new AdminClient(new InetSocketAddress(first.host(), first.port()), cluster.token(), Duration.ofSeconds(10));
+        }
+    }
+
     private InetSocketAddress adminAddress() {
         if (address != null) {
             return HostPort.parse(address);
