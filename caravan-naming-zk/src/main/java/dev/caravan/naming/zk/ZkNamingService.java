@@ -55,7 +55,8 @@ import java.util.function.Consumer;
  * its own pings and moves it to another server when its server fails; {@link #renew} is one
  * round trip on the session ({@code exists} of its marker), and a watchdog of this service
  * closes a lease whose holder has not called {@code renew} for its TTL, so silence ends a
- * lease here as it does in {@link LocalNamingService}. An expired session is never replaced:
+ * lease here as it does in {@link LocalNamingService}; so does a disconnection longer than the
+ * timeout, after which the ensemble may have expired the session unheard (Curator's rule). An expired session is never replaced:
  * a new session is a new lease, which the holder opens and registers again. {@link #closeLease}
  * closes the session, and ZooKeeper deletes its entries with it. Leases are held by the
  * service that opened them: another process's lease id is unknown here (LEASE_EXPIRED).
@@ -465,15 +466,21 @@ public final class ZkNamingService implements NamingService {
                 if (s.ended()) {
                     leases.remove(s.id(), s);
                 } else if (now - s.renewedAtNanos() > TimeUnit.MILLISECONDS.toNanos(s.negotiatedTimeoutMs())) {
-                    LOG.log(System.Logger.Level.INFO, "lease " + s.id() + " of " + s.holder() + " was not renewed for "
-                            + s.negotiatedTimeoutMs() + " ms; closing its ZooKeeper session and its entries");
-                    leases.remove(s.id(), s);
-                    Thread.ofVirtual().name("zk-naming-close").start(() -> s.close((int) timeoutMs));
+                    endInBackground(s, "was not renewed for " + s.negotiatedTimeoutMs() + " ms; closing its ZooKeeper session and its entries");
+                } else if (s.disconnectedPastTimeout(now)) {
+                    endInBackground(s, "has had no ZooKeeper server for more than its " + s.negotiatedTimeoutMs()
+                            + " ms timeout; the ensemble may have expired it, so it ends here too");
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "lease watchdog failed on lease " + s.id(), e);
             }
         }
+    }
+
+    private void endInBackground(LeaseSession s, String why) {
+        LOG.log(System.Logger.Level.INFO, "lease " + s.id() + " of " + s.holder() + " " + why);
+        leases.remove(s.id(), s);
+        Thread.ofVirtual().name("zk-naming-close").start(() -> s.close((int) timeoutMs));
     }
 
     private long deadline() {

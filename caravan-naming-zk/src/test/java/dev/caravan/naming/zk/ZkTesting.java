@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** ZooKeeper servers for tests: short tick times so that session timeouts of a few hundred ms are allowed. */
 final class ZkTesting {
-    /** Sessions of 2..20 ticks: 200 ms .. 4 s. */
+    /** Sessions of 1..20 ticks (Curator's test servers set minSessionTimeout to one tick): 200 ms .. 4 s. */
     static final int TICK_MS = 200;
 
     private ZkTesting() {
