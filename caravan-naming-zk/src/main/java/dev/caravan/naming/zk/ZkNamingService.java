@@ -43,6 +43,7 @@ import java.util.function.Consumer;
  * <pre>
  *   /entries/&lt;name, percent-encoded into one znode name ({@link ZnodeNames})&gt;   EPHEMERAL, owned by the lease's session
  *   /leases/&lt;leaseId&gt;                                                        EPHEMERAL: holder, ttlMs, opened-at
+ *   /fences/&lt;name, encoded the same way&gt;                                    PERSISTENT, empty: every write to the entry passes it
  * </pre>
  *
  * <p><b>A lease is a ZooKeeper session.</b> {@link #openLease} opens a plain ZooKeeper handle of
@@ -63,13 +64,18 @@ import java.util.function.Consumer;
  *
  * <p><b>An entry is an ephemeral znode</b> of its lease's session, holding the entry (epoch and
  * lease id inside). {@link #register} is a fenced conditional write on the lease's session:
- * sync, read data and stat, apply the contract (STALE_EPOCH for a lower epoch; ALREADY_EXISTS at
- * the same epoch while another live lease owns the znode), then create it, or
- * {@code setData(version)} when this session owns it, or {@code multi(delete(version), create)}
- * to move it to this lease. A lost race (BadVersion, NodeExists, NoNode) reads again and
- * decides again, at most {@value #MAX_RACES} times, so a stale epoch never wins a race. A
- * connection loss or request timeout in the middle is retried the same way until the call's
- * timeout. {@link #unregister} is the same read then {@code delete(version)}.
+ * sync, read the name's fence version, read the entry's data and stat, apply the contract
+ * (STALE_EPOCH for a lower epoch; ALREADY_EXISTS at the same epoch while another live lease owns
+ * the znode), then one {@code multi}: {@code setData(fence, fenceVersion)} and either
+ * {@code create}, or {@code setData(entry, version)} when this session owns it, or
+ * {@code delete(entry, version), create} to move it to this lease. The fence is what makes the
+ * write conditional: an entry's own version starts again at 0 when it is deleted and created
+ * anew (a move), so a writer that read version 0 of the old znode could overwrite the new one
+ * (a stale epoch winning, seen in the race test); the fence is never deleted, so its version
+ * only grows. (It costs one empty persistent znode per name ever registered.) A lost race
+ * (BadVersion, NodeExists, NoNode) reads again and decides again, at most {@value #MAX_RACES}
+ * times. A connection loss or request timeout in the middle is retried the same way until the
+ * call's timeout. {@link #unregister} is the same read then {@code multi(setData(fence), delete(entry, version))}.
  *
  * <p><b>Reads</b> ({@link #lookup}, {@link #list}, {@link #leases}) go through one shared Curator
  * client after a {@code sync}, so they see every write acknowledged before they began, whichever
@@ -85,6 +91,8 @@ import java.util.function.Consumer;
 public final class ZkNamingService implements NamingService {
     static final String ENTRIES = "/entries";
     static final String LEASES = "/leases";
+    static final String FENCES = "/fences";
+    private static final byte[] NO_DATA = new byte[0];
     static final int MAX_RACES = 16;
     /** Asked for the shared client's session; the server clamps it to its own bounds. */
     private static final int SHARED_SESSION_TIMEOUT_MS = 30_000;
@@ -138,7 +146,7 @@ public final class ZkNamingService implements NamingService {
                 throw ErrorCode.UNAVAILABLE.exception("naming zk://" + connectString + chroot + ": no ZooKeeper server answered within "
                         + timeoutMs + " ms; check --naming and that the ensemble runs");
             }
-            for (String path : List.of(ENTRIES, LEASES)) {
+            for (String path : List.of(ENTRIES, LEASES, FENCES)) {
                 try {
                     client.create().creatingParentsIfNeeded().forPath(path);
                 } catch (KeeperException.NodeExistsException e) {
@@ -244,18 +252,22 @@ public final class ZkNamingService implements NamingService {
         Objects.requireNonNull(entry, "entry");
         String what = "registering " + entry.name();
         LeaseSession s = liveLease(leaseId, what);
-        String path = ENTRIES + "/" + ZnodeNames.encode(entry.name());
+        String znode = ZnodeNames.encode(entry.name());
+        String path = ENTRIES + "/" + znode;
+        String fence = FENCES + "/" + znode;
         byte[] data = ZnodeData.entry(entry.withLeaseId(leaseId));
         long deadline = deadline();
         for (int race = 0; race < MAX_RACES; ) {
             try {
                 s.awaitConnected(deadline, what);
+                int fenceVersion = readFence(s, fence);
                 Stat stat = new Stat();
                 byte[] oldData;
                 try {
-                    oldData = syncedRead(s, path, stat);
+                    oldData = s.zk().getData(path, false, stat);
                 } catch (KeeperException.NoNodeException e) {
-                    s.zk().create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                    s.zk().multi(List.of(passFence(fence, fenceVersion),
+                            Op.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL)));
                     return;
                 }
                 NamingEntry old = ZnodeData.entry(oldData);
@@ -265,7 +277,7 @@ public final class ZkNamingService implements NamingService {
                 }
                 long owner = stat.getEphemeralOwner();
                 if (owner == leaseId) {
-                    s.zk().setData(path, data, stat.getVersion());
+                    s.zk().multi(List.of(passFence(fence, fenceVersion), Op.setData(path, data, stat.getVersion())));
                     return;
                 }
                 if (old.epoch() == entry.epoch()) {
@@ -276,7 +288,7 @@ public final class ZkNamingService implements NamingService {
                                 + old.host() + ":" + old.port() + ") under another live lease at the same epoch " + old.epoch());
                     }
                 }
-                s.zk().multi(List.of(Op.delete(path, stat.getVersion()),
+                s.zk().multi(List.of(passFence(fence, fenceVersion), Op.delete(path, stat.getVersion()),
                         Op.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL)));
                 return;
             } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
@@ -298,16 +310,19 @@ public final class ZkNamingService implements NamingService {
         Objects.requireNonNull(name, "name");
         String what = "unregistering " + name;
         LeaseSession s = liveLease(leaseId, what);
-        String path = ENTRIES + "/" + ZnodeNames.encode(name);
+        String znode = ZnodeNames.encode(name);
+        String path = ENTRIES + "/" + znode;
+        String fence = FENCES + "/" + znode;
         long deadline = deadline();
         boolean maybeDone = false;
         for (int race = 0; race < MAX_RACES; ) {
             try {
                 s.awaitConnected(deadline, what);
+                int fenceVersion = readFence(s, fence);
                 Stat stat = new Stat();
                 NamingEntry old;
                 try {
-                    old = ZnodeData.entry(syncedRead(s, path, stat));
+                    old = ZnodeData.entry(s.zk().getData(path, false, stat));
                 } catch (KeeperException.NoNodeException e) {
                     if (maybeDone) {
                         return;
@@ -318,7 +333,7 @@ public final class ZkNamingService implements NamingService {
                     throw ErrorCode.STALE_EPOCH.exception(name + " is at epoch " + old.epoch()
                             + ", refusing to remove it at epoch " + epoch);
                 }
-                s.zk().delete(path, stat.getVersion());
+                s.zk().multi(List.of(passFence(fence, fenceVersion), Op.delete(path, stat.getVersion())));
                 return;
             } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
                 race++;
@@ -511,10 +526,31 @@ public final class ZkNamingService implements NamingService {
         s.close((int) timeoutMs);
     }
 
-    /** A sync then a read, pipelined on the lease's session: the read sees every write the leader committed before. */
-    private static byte[] syncedRead(LeaseSession s, String path, Stat stat) throws KeeperException, InterruptedException {
+    /**
+     * The version of the name's fence, created if absent, after a sync pipelined on the lease's
+     * session (so this read, and the entry's read after it, see every write the leader committed
+     * before the call).
+     */
+    private static int readFence(LeaseSession s, String fence) throws KeeperException, InterruptedException {
         s.zk().sync(ENTRIES, (rc, p, ctx) -> { }, null);
-        return s.zk().getData(path, false, stat);
+        Stat stat = s.zk().exists(fence, false);
+        if (stat == null) {
+            try {
+                s.zk().create(fence, NO_DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } catch (KeeperException.NodeExistsException e) {
+                // Another writer made it first.
+            }
+            stat = s.zk().exists(fence, false);
+            if (stat == null) {
+                throw KeeperException.create(KeeperException.Code.NONODE, fence);
+            }
+        }
+        return stat.getVersion();
+    }
+
+    /** The first op of every write to an entry: fails (BadVersion) if any write passed the fence since it was read. */
+    private static Op passFence(String fence, int version) {
+        return Op.setData(fence, NO_DATA, version);
     }
 
     /** The holder of {@code owner}'s lease if that session is live ({@code /leases/<owner>} exists), else null. */
