@@ -17,6 +17,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 
 import java.io.IOException;
@@ -134,12 +135,14 @@ public final class ZkNamingService implements NamingService {
         if (timeoutMs < 1 || timeoutMs > Integer.MAX_VALUE) {
             throw ErrorCode.INVALID_ARGUMENT.exception("naming timeout must be 1 ms..24 days, got " + timeout);
         }
-        int halfMs = (int) Math.max(1, timeoutMs / 2);
-        // Curator waits up to connectionTimeout for a connection, then retries until the elapsed
-        // bound: about the timeout in all.
+        int thirdMs = (int) Math.max(1, timeoutMs / 3);
+        // Curator starts attempts for a third of the timeout, each waiting up to a third for a
+        // connection and a third for the answer: the timeout in all.
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(thirdMs));
         this.client = CuratorFrameworkFactory.builder().connectString(connectString).namespace(chroot.substring(1))
-                .sessionTimeoutMs(SHARED_SESSION_TIMEOUT_MS).connectionTimeoutMs(halfMs)
-                .retryPolicy(new RetryUntilElapsed(halfMs, 50)).ensembleTracker(false).build();
+                .sessionTimeoutMs(SHARED_SESSION_TIMEOUT_MS).connectionTimeoutMs(thirdMs).zkClientConfig(config)
+                .retryPolicy(new RetryUntilElapsed(thirdMs, 50)).ensembleTracker(false).build();
         try {
             client.start();
             if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {
@@ -181,7 +184,7 @@ public final class ZkNamingService implements NamingService {
         String what = "opening a lease for " + holder;
         LeaseSession s;
         try {
-            s = new LeaseSession(connectString + chroot, (int) ttlMs, timeoutMs, holder);
+            s = new LeaseSession(connectString + chroot, (int) ttlMs, requestTimeoutMs(), holder);
         } catch (IOException | IllegalArgumentException e) {
             throw ErrorCode.UNAVAILABLE.exception("naming: cannot start a ZooKeeper session for " + holder + ": " + e.getMessage());
         }
@@ -498,8 +501,17 @@ public final class ZkNamingService implements NamingService {
         Thread.ofVirtual().name("zk-naming-close").start(() -> s.close((int) timeoutMs));
     }
 
+    /**
+     * When a lease call stops starting new attempts: half the timeout from now, so that an
+     * attempt begun just before it, bounded by {@link #requestTimeoutMs}, ends within the timeout.
+     */
     private long deadline() {
-        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs());
+    }
+
+    /** Bound of one request on a lease's session (zookeeper.request.timeout). */
+    private long requestTimeoutMs() {
+        return Math.max(1, timeoutMs / 2);
     }
 
     private void ensureOpen() {
