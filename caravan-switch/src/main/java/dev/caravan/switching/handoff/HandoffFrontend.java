@@ -210,7 +210,7 @@ public final class HandoffFrontend implements Frontend {
         }
     }
 
-    /** A mode seen for a node: kept for {@link #backendMode}, logged once when it changes. */
+    /** A mode seen for a node (serving a client, or asked by the admin API): kept for {@link #backendMode}, logged when it changes. */
     private void onMode(NodeLocator.Found outcome) {
         String node = outcome.node();
         String before = nodeModes.put(node, outcome.mode());
@@ -274,7 +274,7 @@ public final class HandoffFrontend implements Frontend {
             return known;
         }
         NodeLocator.Found found = nodes.find(node == null ? "" : node);
-        nodeModes.putIfAbsent(found.node(), found.mode());
+        onMode(found);
         return found.mode();
     }
 
