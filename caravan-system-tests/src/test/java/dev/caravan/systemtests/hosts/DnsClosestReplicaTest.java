@@ -29,14 +29,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * DNS dispatch by the asking client's host, across network namespaces: the DNS dispatcher runs on
  * h1 (with naming); replicas {@code kv-a} (node n1, on h2) and {@code kv-b} (n2, on h3) of the
- * service {@code kv}; {@code dig} runs inside h2, h3 and h4. The topology gives each host with a
- * replica its own /32 rule and the rest of the test subnet a fallback order (n2, then n1):
+ * service {@code kv}; {@code dig} runs inside h2, h3 and h4. The topology gives h2 a per-host
+ * /32 rule, and the rest of the test subnet the rule "a replica on the client's own address
+ * first, then n1, then n2" — so h3 gets kv-b only by {@code same-host}, and h4 (no replica) n1's:
  * <pre>
  *   &lt;h2&gt;/32        n1
- *   &lt;h3&gt;/32        n2
- *   &lt;subnet&gt;/24    n2 n1
+ *   &lt;subnet&gt;/24    same-host n1 n2
  * </pre>
- * Each host's clients get their own host's replica first, h4 (no replica) the fallback order; under
+ * Each host's clients get their own host's replica first, h4 the fallback order; under
  * load, redis-benchmark in h2 and h3 uses the replica it was answered and every request lands
  * there; when n2 dies its replica drops out of the answers.
  */
@@ -64,11 +64,10 @@ class DnsClosestReplicaTest {
         deployKv("kv-b", "n2");
         String a = h1.address();
         Path topology = Files.writeString(tmp.resolve("topology"), """
-                # one rule per host with a replica; the rest of the test network: n2 first, then n1
+                # h2 by a per-host rule; every other host: its own replica, else n1, then n2
                 %s/32 n1
-                %s/32 n2
-                %s/24 n2 n1
-                """.formatted(hosts.host(2).address(), hosts.host(3).address(), a.substring(0, a.lastIndexOf('.')) + ".0"));
+                %s/24 same-host n1 n2
+                """.formatted(hosts.host(2).address(), a.substring(0, a.lastIndexOf('.')) + ".0"));
         dns = ChildJvm.start("dns", h1.execPrefix(), CaravanCluster.FAST_JVM_OPTIONS, DnsDispatcherMain.class,
                 List.of(cluster.namingHostPort(), a, topology.toString()), cluster.workDir().resolve("logs"));
         port = dns.awaitReady("port", 60_000);
@@ -112,14 +111,17 @@ class DnsClosestReplicaTest {
         TestHost h3 = hosts.host(3);
         assertThat(closest(h2)).isEqualTo(h2.address());
         assertThat(closest(h3)).isEqualTo(h3.address());
-        assertThat(closest(hosts.host(4))).as("no replica on h4: n2 first").isEqualTo(h3.address());
-        // SRV priority is the rank: 0 for the closest. From h2, kv-a first; from h4, kv-b then kv-a.
+        assertThat(closest(hosts.host(4))).as("no replica on h4: n1 first").isEqualTo(h2.address());
+        // SRV priority is the rank (the index of the matching preference): 0 for the closest.
         assertThat(dig(h2, "_kv._tcp." + ZONE, "SRV")).satisfiesExactly(
                 first -> assertThat(first).startsWith("0 1 ").endsWith(" kv-a." + ZONE + "."),
                 second -> assertThat(second).startsWith("1 1 ").endsWith(" kv-b." + ZONE + "."));
-        assertThat(dig(hosts.host(4), "_kv._tcp." + ZONE, "SRV")).satisfiesExactly(
+        assertThat(dig(h3, "_kv._tcp." + ZONE, "SRV")).as("same-host, then n1").satisfiesExactly(
                 first -> assertThat(first).startsWith("0 1 ").endsWith(" kv-b." + ZONE + "."),
                 second -> assertThat(second).startsWith("1 1 ").endsWith(" kv-a." + ZONE + "."));
+        assertThat(dig(hosts.host(4), "_kv._tcp." + ZONE, "SRV")).as("n1, then n2").satisfiesExactly(
+                first -> assertThat(first).startsWith("1 1 ").endsWith(" kv-a." + ZONE + "."),
+                second -> assertThat(second).startsWith("2 1 ").endsWith(" kv-b." + ZONE + "."));
     }
 
     @Test
