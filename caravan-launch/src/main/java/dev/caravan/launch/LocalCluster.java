@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A naming service, N nodes, (by default) one switch and (if asked) the web dashboard on loopback, each in its own JVM running
+ * A naming service, N nodes, (by default) one switch and (if asked) the web dashboard, each in its own JVM running
  * {@link NamingMain}, {@link NodeMain}, {@link SwitchMain} or {@link DashboardMain}: what {@code caravan up}, {@code caravan demo} and the benchmarks run, and what
  * the cluster harness in caravan-test-support builds on.
  *
@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * <p>The switch starts after the nodes, keeps its state in {@code workDir/switches/s1} and opens a
  * front end for every process ({@link #switchAdmin()} finds its admin API). The dashboard, when
  * asked for ({@link Builder#dashboards}), starts last ({@link #dashboardAddress()}).
+ *
+ * <p>By default every daemon runs on 127.0.0.1 of this machine. {@link Builder#placement} runs each
+ * one elsewhere: with a command prefix (e.g. {@code ip netns exec h2}, a network-namespace test host)
+ * and {@code --bind} its address, so that every address the cluster advertises (naming entries,
+ * control, data and front endpoints, migration page streams) is that host's.
  *
  * <p>Closing stops every JVM (dashboard, switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
@@ -48,6 +53,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int switches;
     private final List<String> switchJvmOptions;
     private final int dashboards;
+    private final Placement placement;
+    private final Map<String, DaemonPlace> nodePlaces = new LinkedHashMap<>();
     private ChildJvm dashboardJvm;
     private InetSocketAddress dashboardAddress;
     private ChildJvm naming;
@@ -67,8 +74,9 @@ public final class LocalCluster implements AutoCloseable {
     private final List<java.util.function.BiConsumer<String, Integer>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
-                         int switches, List<String> switchJvmOptions, int dashboards) {
+                         int switches, List<String> switchJvmOptions, int dashboards, Placement placement) {
         this.workDir = workDir;
+        this.placement = placement;
         this.dashboards = dashboards;
         this.switches = switches;
         this.switchJvmOptions = switchJvmOptions;
@@ -95,6 +103,16 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, List.of());
         private int dashboards;
         private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
+        private Placement placement = Placement.LOCAL;
+
+        /**
+         * Where each daemon runs ({@link Placement}: a command prefix and a bind address per daemon);
+         * {@link Placement#LOCAL} (the default) runs every one on 127.0.0.1 of this machine.
+         */
+        public Builder placement(Placement placement) {
+            this.placement = java.util.Objects.requireNonNull(placement, "placement");
+            return this;
+        }
 
         /** How many dashboards: 0 (the default) none, 1 starts {@link DashboardMain} on a free port last. */
         public Builder dashboards(int n) {
@@ -174,7 +192,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
-                    dashboards);
+                    dashboards, placement);
             try {
                 c.startNaming(namingPort);
                 List<String> ids = new ArrayList<>();
@@ -206,7 +224,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private ChildJvm startNamingJvm(String name, int port) throws IOException {
-        return ChildJvm.start(name, namingJvmOptions, NamingMain.class, List.of("--port", String.valueOf(port)), workDir.resolve("logs"));
+        DaemonPlace at = placement.naming();
+        return ChildJvm.start(name, at.commandPrefix(), namingJvmOptions, NamingMain.class,
+                List.of("--port", String.valueOf(port), "--bind", at.bindAddress()), workDir.resolve("logs"));
     }
 
     /**
@@ -227,9 +247,9 @@ public final class LocalCluster implements AutoCloseable {
         String name = "s1" + (retiredSwitches.isEmpty() ? "" : "-" + (retiredSwitches.size() + 1));
         List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
-                "--lease-ms", String.valueOf(leaseMs));
-        switchJvm = ChildJvm.start(name, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
-                workDir.resolve("logs"));
+                "--lease-ms", String.valueOf(leaseMs), "--bind", placement.switchPlace().bindAddress());
+        switchJvm = ChildJvm.start(name, placement.switchPlace().commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions),
+                SwitchMain.class, args, workDir.resolve("logs"));
         switchAdmin = HostPort.parse(switchJvm.awaitReady("admin", 60_000));
         String metrics = switchJvm.awaitReady("metrics", 60_000);
         switchMetrics = metrics.isEmpty() ? null : HostPort.parse(metrics);
@@ -293,8 +313,10 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startDashboard(List<String> options) throws IOException, InterruptedException {
-        dashboardJvm = ChildJvm.start("dashboard", options, DashboardMain.class, List.of("--naming",
-                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0"), workDir.resolve("logs"));
+        DaemonPlace at = placement.dashboard();
+        dashboardJvm = ChildJvm.start("dashboard", at.commandPrefix(), options, DashboardMain.class, List.of("--naming",
+                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0", "--bind", at.bindAddress()),
+                workDir.resolve("logs"));
         dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
     }
 
@@ -323,9 +345,12 @@ public final class LocalCluster implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
                     namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
                     "--lease-ms", String.valueOf(leaseMs)));
+            DaemonPlace at = placement.node(nodes.size() + 1);
+            args.addAll(List.of("--bind", at.bindAddress()));
             args.addAll(nodeArgs);
-            ChildJvm n = ChildJvm.start(id, jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
+            ChildJvm n = ChildJvm.start(id, at.commandPrefix(), jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
             nodes.put(id, n);
+            nodePlaces.put(id, at);
             n.exited().thenAccept(code -> exitListeners.forEach(l -> l.accept(id, code)));
             started.add(n);
         }
@@ -336,6 +361,20 @@ public final class LocalCluster implements AutoCloseable {
                 nodeAdmins.put(n.name(), HostPort.parse(admin));
             }
         }
+    }
+
+    /** Where each daemon runs ({@link Builder#placement}). */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** The place node {@code id} runs in. @throws dev.caravan.wire.CaravanException NOT_FOUND for an unknown node */
+    public DaemonPlace nodePlace(String id) {
+        DaemonPlace at = nodePlaces.get(id);
+        if (at == null) {
+            throw ErrorCode.NOT_FOUND.exception("no node " + id);
+        }
+        return at;
     }
 
     public InetSocketAddress namingAddress() {

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A switch's events (see docs/operating.md, "Events"): front ends added and removed, backends
  * added, removed, moved (a new address: its process migrated), up, down, drained, enabled or
- * disabled, and weights changed. It reads what the
+ * disabled, weights changed, and modes changed (a handoff front end splicing a backend's clients, for
+ * example because its node is on another host: published when first seen, too). It reads what the
  * admin API reads ({@link SwitchAdmin#frontends()}, {@link SwitchAdmin#backends}) every
  * {@value #PERIOD_MS} ms and publishes what changed since the last look, so a state that lasts
  * less than that (a backend down and up again in 200 ms) may go unseen; nothing on the data path
@@ -32,6 +33,8 @@ final class SwitchEvents implements AutoCloseable {
     private final Map<String, Frontend> frontends = new HashMap<>();
     /** frontend/route/backend id → its last status. */
     private final Map<String, BackendStatus> backends = new HashMap<>();
+    /** frontend/route/backend id → its last mode ({@link SwitchAdmin.RouteBackend#mode()}). */
+    private final Map<String, String> modes = new HashMap<>();
     private ScheduledExecutorService scheduler;
 
     SwitchEvents(SwitchAdmin sw, EventLog events) {
@@ -59,12 +62,14 @@ final class SwitchEvents implements AutoCloseable {
     void poll() {
         Map<String, Frontend> nowFrontends = new LinkedHashMap<>();
         Map<String, BackendStatus> nowBackends = new LinkedHashMap<>();
+        Map<String, String> nowModes = new HashMap<>();
         Map<String, String> frontendOf = new HashMap<>();
         for (Frontend f : sw.frontends()) {
             nowFrontends.put(f.spec().name(), f);
             for (SwitchAdmin.RouteBackend b : sw.backends(f.spec().name())) {
                 String key = b.frontend() + "/" + b.route() + "/" + b.status().id();
                 nowBackends.put(key, b.status());
+                nowModes.put(key, b.mode());
                 frontendOf.put(key, b.frontend());
             }
         }
@@ -84,11 +89,33 @@ final class SwitchEvents implements AutoCloseable {
         });
         frontends.keySet().stream().filter(n -> !nowFrontends.containsKey(n)).sorted().forEach(name ->
                 events.publish(EventKind.FRONTEND_REMOVED, name, "front end " + name + " closed"));
-        nowBackends.forEach((key, now) -> changed(frontendOf.get(key), backends.get(key), now));
+        nowBackends.forEach((key, now) -> {
+            changed(frontendOf.get(key), backends.get(key), now);
+            modeChanged(frontendOf.get(key), now, modes.get(key), nowModes.get(key));
+        });
         frontends.clear();
         frontends.putAll(nowFrontends);
         backends.clear();
         backends.putAll(nowBackends);
+        modes.clear();
+        modes.putAll(nowModes);
+    }
+
+    /**
+     * A mode that changed; a new backend's only when it is a splice (a handoff front end not handing off: worth
+     * an operator's notice), not when it is the front end's ordinary mode.
+     */
+    private void modeChanged(String fe, BackendStatus now, String was, String mode) {
+        if (mode == null || mode.isEmpty() || mode.equals(was) || (was == null && !mode.startsWith("splice ("))) {
+            return;
+        }
+        Map<String, String> m = new LinkedHashMap<>(fields(fe, now));
+        m.put("mode", mode);
+        m.put("previous", was == null ? "" : was);
+        String node = now.node() == null || now.node().isEmpty() ? "" : " on " + now.node();
+        events.publish(EventKind.BACKEND_MODE_CHANGED, now.id(), "backend " + now.id() + node + " of " + fe + ": clients "
+                + (mode.startsWith("splice (") ? "are spliced by the switch, not handed off: " + mode : "are served by " + mode)
+                + (was == null || was.isEmpty() ? "" : " (was " + was + ")"), m);
     }
 
     private void changed(String fe, BackendStatus was, BackendStatus now) {

@@ -80,6 +80,32 @@ class SwitchEventsTest {
         assertThat(kinds()).as("the same address again is no move").hasSize(3);
     }
 
+    @Test
+    void shouldPublishABackendSplicedInsteadOfHandedOffAndBackAgain() {
+        sw.frontends.add(frontend("web", 8080));
+        sw.backends.put("web-1", status("web-1", AdminState.READY, true, 1));
+        sw.modes.put("web-1", "handoff");
+        sw.backends.put("web-2", status("web-2", AdminState.READY, true, 1));
+        sw.modes.put("web-2", "splice (other host)");
+        events.poll();
+        assertThat(kinds()).as("a new backend's ordinary mode is no news; a splice is").containsExactly("frontend-added web",
+                "backend-added web-1", "backend-added web-2", "backend-mode-changed web-2");
+        Event spliced = log.since(0).get(3);
+        assertThat(spliced.fields()).containsEntry("mode", "splice (other host)").containsEntry("previous", "")
+                .containsEntry("node", "n1").containsEntry("frontend", "web");
+        assertThat(spliced.message()).isEqualTo(
+                "backend web-2 on n1 of web: clients are spliced by the switch, not handed off: splice (other host)");
+
+        sw.modes.put("web-1", "splice (refused by node)");
+        sw.modes.put("web-2", "handoff");
+        events.poll();
+        assertThat(kinds().subList(4, kinds().size())).containsExactly("backend-mode-changed web-1", "backend-mode-changed web-2");
+        assertThat(log.since(0).get(5).message()).isEqualTo("backend web-2 on n1 of web: clients are served by handoff"
+                + " (was splice (other host))");
+        events.poll();
+        assertThat(kinds()).as("unchanged modes publish nothing").hasSize(6);
+    }
+
     private List<String> kinds() {
         return log.since(0).stream().map(e -> e.kind().label() + " " + e.subject()).toList();
     }
@@ -128,6 +154,7 @@ class SwitchEventsTest {
     private static final class FakeSwitch implements SwitchAdmin {
         final List<Frontend> frontends = new ArrayList<>();
         final Map<String, BackendStatus> backends = new LinkedHashMap<>();
+        final Map<String, String> modes = new LinkedHashMap<>();
 
         @Override
         public List<Frontend> frontends() {
@@ -136,7 +163,8 @@ class SwitchEventsTest {
 
         @Override
         public List<RouteBackend> backends(String frontend) {
-            return backends.values().stream().map(b -> new RouteBackend(frontend, 0, "prefix:web", b)).toList();
+            return backends.values().stream().map(b -> new RouteBackend(frontend, 0, "prefix:web", b,
+                    modes.getOrDefault(b.id(), ""))).toList();
         }
 
         @Override

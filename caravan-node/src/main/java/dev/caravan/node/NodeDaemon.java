@@ -228,6 +228,11 @@ public final class NodeDaemon implements AutoCloseable {
         if (handoff != null) {
             attributes.put("handoff", handoff.path().toString());
         }
+        // Switches hand off only to a node with their own host identity (one machine AND one network namespace).
+        String hostId = dev.caravan.servers.handoff.HostIdentity.local();
+        if (!hostId.isEmpty()) {
+            attributes.put(dev.caravan.servers.handoff.HostIdentity.ATTRIBUTE, hostId);
+        }
         if (observe != null) {
             attributes.put("admin", config.bindHost() + ":" + observe.address().getPort());
         }

@@ -181,6 +181,12 @@ class HandoffReceiverTest {
     }
 
     @Test
+    void nodeAdvertisesItsHostIdentitySoSwitchesHandOffOnlyOnItsHost() {
+        assertThat(naming.lookup("node/n1").orElseThrow().attribute(dev.caravan.servers.handoff.HostIdentity.ATTRIBUTE))
+                .isEqualTo(dev.caravan.servers.handoff.HostIdentity.local()).isNotEmpty();
+    }
+
+    @Test
     void shouldRefuseAWrongClusterTokenAndKeepServing() throws IOException {
         try (HandoffSender sender = new HandoffSender(BOUND)) {
             assertRefused(sender, "not-the-token", "web-a", 0, ErrorCode.UNAUTHENTICATED);

@@ -76,6 +76,12 @@ public enum EventKind {
     BACKEND_ADMIN_CHANGED,
     /** A backend's weight changed: fields {@code weight}, {@code previous}. */
     BACKEND_WEIGHT_CHANGED,
+    /**
+     * How a front end serves a backend's clients changed — a handoff front end splices them itself instead
+     * of handing them off (its node is on another host, has no handoff socket, or refused), or hands them
+     * off again: fields {@code mode} ({@code handoff}, {@code splice (other host)}, …), {@code previous}.
+     */
+    BACKEND_MODE_CHANGED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

@@ -27,6 +27,18 @@ public interface Frontend extends AutoCloseable {
     /** Dispatches refused (no backend, queue full) so far. */
     long refused();
 
+    /**
+     * How this front end serves the clients of one of its backends, as {@code caravan switch backends}
+     * shows it: by default its dispatch mode in lower case ({@code transport}, {@code content},
+     * {@code process}); a handoff front end says {@code handoff} or {@code splice (<why>)}, for example
+     * {@code splice (other host)} when the backend's node runs on another host. May ask naming; never blocks on a client.
+     *
+     * @param node the node the backend runs on now ("" when unknown)
+     */
+    default String backendMode(String backendId, String node) {
+        return spec().mode().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override
     void close();
 }

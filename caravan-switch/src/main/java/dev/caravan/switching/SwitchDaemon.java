@@ -226,15 +226,17 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, FrontendA
             List<Route> routes = f.spec().routes();
             if (f.spec().mode() == DispatchMode.PROCESS) {
                 // No pool: the front end follows its one process through naming; show where it runs now.
-                out.add(new RouteBackend(f.spec().name(), 0, routes.getFirst().backends().toString(),
-                        ProcessFronts.status(f, naming)));
+                BackendStatus s = ProcessFronts.status(f, naming);
+                out.add(new RouteBackend(f.spec().name(), 0, routes.getFirst().backends().toString(), s,
+                        f.backendMode(s.id(), s.node())));
                 continue;
             }
             for (int i = 0; i < routes.size(); i++) {
                 PoolEntry e = poolsByRoute.get(new PoolKey(f.spec().name(), routes.get(i)));
                 if (e != null) {
                     for (BackendStatus s : e.pool().control().status()) {
-                        out.add(new RouteBackend(f.spec().name(), i, routes.get(i).backends().toString(), s));
+                        out.add(new RouteBackend(f.spec().name(), i, routes.get(i).backends().toString(), s,
+                                f.backendMode(s.id(), s.node())));
                     }
                 }
             }

@@ -3,7 +3,10 @@ package dev.caravan.testsupport;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.client.NodeControl;
 import dev.caravan.launch.ChildJvm;
+import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.LocalCluster;
+import dev.caravan.launch.Placement;
+import dev.caravan.launch.net.NetHosts;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -69,6 +72,25 @@ public final class CaravanCluster implements AutoCloseable {
         private List<String> nodeArgs = List.of();
         private int switches;
         private int dashboards;
+        private Placement placement = Placement.LOCAL;
+
+        /**
+         * Runs the daemons inside a fixture's network-namespace hosts ({@link Placement#onHosts}):
+         * naming and the switch on h1, the nodes on h2..hN round-robin. The caller owns {@code hosts}
+         * and closes it after the cluster.
+         */
+        public Builder onHosts(NetHosts hosts) {
+            return withPlacement(Placement.onHosts(hosts));
+        }
+
+        /**
+         * Runs each daemon where {@code placement} says (a command prefix and a bind address per
+         * daemon); every daemon on 127.0.0.1 by default.
+         */
+        public Builder withPlacement(Placement placement) {
+            this.placement = placement;
+            return this;
+        }
 
         /** Starts the web dashboard too (its own JVM, last; see {@link LocalCluster#dashboardAddress()}). Off by default. */
         public Builder withDashboard() {
@@ -122,7 +144,8 @@ public final class CaravanCluster implements AutoCloseable {
         public CaravanCluster start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("caravan-st-");
             LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
-                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards).start();
+                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards)
+                    .placement(placement).start();
             return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
         }
     }
@@ -160,6 +183,11 @@ public final class CaravanCluster implements AutoCloseable {
     /** The control connection to a node (shared through {@link #client()}). */
     public NodeControl control(String nodeId) {
         return client().node(controlAddress(nodeId));
+    }
+
+    /** Where node {@code nodeId} runs (its command prefix and bind address). */
+    public DaemonPlace nodePlace(String nodeId) {
+        return cluster.nodePlace(nodeId);
     }
 
     /** Starts the built-in Redis-compatible process on a node. */

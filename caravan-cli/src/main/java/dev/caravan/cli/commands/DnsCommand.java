@@ -46,7 +46,8 @@ public final class DnsCommand implements Runnable {
                 "Try: dig @127.0.0.1 -p 5353 web.caravan.internal A +short"},
             footer = {"", "Topology file (--topology), one statement a line, '#' comments:",
                 "  zone <zone-name> <node-id> [<node-id> ...]",
-                "  <client subnet, e.g. 10.1.0.0/16> <node-id | zone:<zone-name>> [...]   (closest first)",
+                "  <client subnet, e.g. 10.1.0.0/16> <node-id | zone:<zone-name> | same-host> [...]   (closest first;",
+                "  same-host: a replica on the client's own address)",
                 "The longest matching subnet applies; without a match every replica is equally close."})
     public static final class Serve implements Callable<Integer> {
         @Mixin

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.switching.BackendStatus;
 import dev.caravan.switching.Frontend;
 import dev.caravan.switching.config.FrontendSpecJson;
+import dev.caravan.switching.handoff.HandoffFrontend;
 
 import java.util.Locale;
 
@@ -12,8 +13,12 @@ import java.util.Locale;
  * The admin API's JSON shapes (the CLI's {@code --json} prints them as they are):
  * <pre>
  * frontend: {"name", "address": "host:port", "protocol", "mode", "clientConnections", "dispatched", "refused", "spec": {…}}
- * backend:  {"frontend", "route", "selector", "id", "address", "node", "admin": "ready|drain|disabled",
+ * backend:  {"frontend", "route", "selector", "id", "address", "node", "mode", "admin": "ready|drain|disabled",
  *            "healthy", "weight", "effectiveWeight", "active", "served", "failed"}
+ *   mode: how the front end serves the backend's clients — "handoff", "splice (other host)",
+ *         "splice (no handoff socket)", … for a handoff front end, else its mode ("transport", "content", "process")
+ * a handoff front end adds to its frontend object:
+ *           "handedOff", "splicedFallback" (counters), "backendModes": {"&lt;backend id&gt;": "&lt;mode&gt;", …}
  * error:    {"error": "one line", "code": "NOT_FOUND"}
  * </pre>
  */
@@ -32,6 +37,10 @@ public final class AdminJson {
         o.put("clientConnections", f.clientConnections());
         o.put("dispatched", f.dispatched());
         o.put("refused", f.refused());
+        if (f instanceof HandoffFrontend h) {
+            o.put("handedOff", h.handedOff());
+            o.put("splicedFallback", h.fallenBack());
+        }
         o.set("spec", FrontendSpecJson.toJson(f.spec()));
         return o;
     }
@@ -45,6 +54,7 @@ public final class AdminJson {
         o.put("id", s.id());
         o.put("address", s.address());
         o.put("node", s.node());
+        o.put("mode", rb.mode());
         o.put("admin", s.admin().name().toLowerCase(Locale.ROOT));
         o.put("healthy", s.healthy());
         o.put("weight", s.weight());

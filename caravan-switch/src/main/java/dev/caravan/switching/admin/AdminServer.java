@@ -11,6 +11,7 @@ import dev.caravan.switching.Frontend;
 import dev.caravan.switching.FrontendSpec;
 import dev.caravan.switching.config.FrontendSpecJson;
 import dev.caravan.switching.config.SwitchConfig;
+import dev.caravan.switching.handoff.HandoffFrontend;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 
@@ -137,7 +138,14 @@ public final class AdminServer implements AutoCloseable {
             return switch (method) {
                 case "GET" -> {
                     ArrayNode list = reply.putArray("frontends");
-                    admin.frontends().forEach(f -> list.add(AdminJson.frontend(f)));
+                    for (Frontend f : admin.frontends()) {
+                        ObjectNode o = AdminJson.frontend(f);
+                        if (f instanceof HandoffFrontend) {
+                            ObjectNode modes = o.putObject("backendModes");
+                            admin.backends(f.spec().name()).forEach(b -> modes.put(b.status().id(), b.mode()));
+                        }
+                        list.add(o);
+                    }
                     yield 200;
                 }
                 case "POST" -> {

@@ -17,8 +17,17 @@ public interface SwitchAdmin {
     /** The running front ends, sorted by name. */
     List<Frontend> frontends();
 
-    /** One backend of one route of one front end. */
-    record RouteBackend(String frontend, int route, String selector, BackendStatus status) {
+    /**
+     * One backend of one route of one front end.
+     *
+     * @param mode how the front end serves its clients ({@link Frontend#backendMode}): {@code handoff},
+     *             {@code splice (other host)}, {@code transport}, … ("" when not known)
+     */
+    record RouteBackend(String frontend, int route, String selector, BackendStatus status, String mode) {
+        /** A backend whose mode is not known. */
+        public RouteBackend(String frontend, int route, String selector, BackendStatus status) {
+            this(frontend, route, selector, status, "");
+        }
     }
 
     /**

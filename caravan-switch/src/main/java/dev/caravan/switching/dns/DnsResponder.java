@@ -184,7 +184,7 @@ public final class DnsResponder {
                 List<Replica> ordered = topology.order(client, z.services().get(rel.substring(1, rel.length() - 5)));
                 for (Replica r : ordered) {
                     Name target = name(r.process(), z);
-                    answers.add(new SRVRecord(qname, DClass.IN, ttlSeconds, topology.rank(client, r.node()), 1, r.port(), target));
+                    answers.add(new SRVRecord(qname, DClass.IN, ttlSeconds, topology.rank(client, r), 1, r.port(), target));
                     addresses(target, r.address(), Type.ANY, additional);
                 }
             }

@@ -25,20 +25,25 @@ import java.util.Set;
  *   &lt;subnet&gt; &lt;preference&gt; [&lt;preference&gt; ...]          # a client rule
  *
  *   subnet:     ADDRESS/BITS (IPv4 or IPv6, host bits zero) or a bare ADDRESS (/32, /128)
- *   preference: a node id (n1) or zone:&lt;zone-name&gt;; the first is the closest
+ *   preference: a node id (n1), zone:&lt;zone-name&gt;, or same-host; the first is the closest
  * </pre>
+ * {@value #SAME_HOST} matches a replica whose data endpoint address is the asking client's own
+ * address: a client on a host that runs a replica gets it first, with one rule for every host
+ * ({@code 10.0.0.0/8 same-host zone:eu}) instead of one {@code /32} rule per host. It compares
+ * addresses only: a host whose clients leave by another address than its replicas listen on needs
+ * explicit rules.
  * Example:
  * <pre>
  *   zone eu n1 n2
  *   zone us n3
  *   127.0.0.2/32  n1 zone:us
- *   10.0.0.0/8    zone:eu zone:us
+ *   10.0.0.0/8    same-host zone:eu zone:us
  * </pre>
  *
  * <p>Ranking: the rule whose subnet contains the client with the longest prefix applies (as in IP
  * routing). A replica's rank is the index of the first preference that names its node or the
- * zone of its node; a replica matching none ranks after all of them, as does every replica when
- * no rule applies. Replicas of equal rank are ordered by a hash of (client address, process)
+ * zone of its node, or is {@value #SAME_HOST} while the replica is on the client's address; a
+ * replica matching none ranks after all of them, as does every replica when no rule applies. Replicas of equal rank are ordered by a hash of (client address, process)
  * (rendezvous hashing): one client keeps getting the same replica, different clients spread.
  *
  * <p>Validation (all at load, with file and line): unknown statements, bad subnets, a subnet
@@ -50,6 +55,8 @@ import java.util.Set;
 public final class Topology {
     /** No rules: every replica is equally close; ties broken by the client hash. */
     public static final Topology NONE = new Topology(List.of(), Map.of());
+    /** The preference that matches a replica on the client's own address. */
+    public static final String SAME_HOST = "same-host";
 
     private record Rule(Cidr subnet, List<String> preferences) {
     }
@@ -146,15 +153,25 @@ public final class Topology {
         return rules.size();
     }
 
-    /** The rank of {@code node} for {@code client}: 0 is closest; see the class comment. */
+    /** The rank of a replica on {@code node} for {@code client}, by node and zone only ({@value #SAME_HOST} never matches). */
     public int rank(InetAddress client, String node) {
+        return rank(client, node, null);
+    }
+
+    /** The rank of {@code replica} for {@code client}: 0 is closest; see the class comment. */
+    public int rank(InetAddress client, Replica replica) {
+        return rank(client, replica.node(), replica.address());
+    }
+
+    private int rank(InetAddress client, String node, InetAddress replicaAddress) {
         for (Rule r : rules) {
             if (r.subnet().contains(client)) {
                 List<String> prefs = r.preferences();
                 String zone = zoneOfNode.get(node);
                 for (int i = 0; i < prefs.size(); i++) {
                     String p = prefs.get(i);
-                    if (p.equals(node) || (zone != null && p.equals("zone:" + zone))) {
+                    if (p.equals(node) || (zone != null && p.equals("zone:" + zone))
+                            || (p.equals(SAME_HOST) && client.equals(replicaAddress))) {
                         return i;
                     }
                 }
@@ -171,7 +188,7 @@ public final class Topology {
         byte[] who = client.getAddress();
         List<Ranked> ranked = new ArrayList<>(replicas.size());
         for (Replica r : replicas) {
-            ranked.add(new Ranked(r, rank(client, r.node()), rendezvous(who, r.process())));
+            ranked.add(new Ranked(r, rank(client, r), rendezvous(who, r.process())));
         }
         ranked.sort(Comparator.comparingInt(Ranked::rank).thenComparingLong(Ranked::hash)
                 .thenComparing(x -> x.replica().process()));

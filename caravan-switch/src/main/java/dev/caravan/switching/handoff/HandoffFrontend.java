@@ -4,6 +4,7 @@ import dev.caravan.naming.NamingEntry;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffSender;
 import dev.caravan.servers.handoff.HandoffUnansweredException;
+import dev.caravan.servers.handoff.HostIdentity;
 import dev.caravan.switching.Backend;
 import dev.caravan.switching.DispatchMode;
 import dev.caravan.switching.Dispatcher;
@@ -26,6 +27,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,10 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes its own copy of the descriptor at once and has left the data path; the ticket is closed
  * when the node acknowledged the handoff.
  *
- * <p>Fallback: when the node is on another host (no {@code handoff} attribute, or its
- * {@code host} is not an address of this machine), its socket cannot be reached, or it refuses,
- * the switch splices the connection itself ({@link Splice}), logs
- * {@code handoff unavailable for <node>: <why>; splicing} and counts it. A node that was asked
+ * <p>Fallback: when the node is on another host (the host rule of {@link NodeLocator}: same
+ * machine and network namespace, by {@link dev.caravan.servers.handoff.HostIdentity}), advertises
+ * no handoff socket, its socket cannot be reached, or it refuses, the switch splices the
+ * connection itself ({@link Splice}) and counts it. Each node's mode ({@link #backendMode}:
+ * {@code handoff}, {@code splice (other host)}, …) is kept; when it changes the switch logs
+ * {@code front end <name>: clients of <node> are spliced, not handed off: <why>} once (each
+ * connection only at DEBUG), and the admin API shows it per backend. A node that was asked
  * but did not answer (within the sender's timeout) may have adopted the connection: the switch
  * then lets the client go without splicing ({@link #unanswered()}), so that a connection never
  * has two owners.
@@ -78,6 +83,8 @@ public final class HandoffFrontend implements Frontend {
     private final AtomicLong unanswered = new AtomicLong();
     private final AtomicLong firstRequestBytes = new AtomicLong();
     private final AtomicLong splicedBytes = new AtomicLong();
+    /** node id → how its backends' clients were served last (a {@link NodeLocator} mode label). */
+    private final Map<String, String> nodeModes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -87,18 +94,21 @@ public final class HandoffFrontend implements Frontend {
      *                          when it cannot be bound
      */
     public HandoffFrontend(FrontendSpec spec, SwitchContext context) {
-        this(spec, context, HANDOFF_TIMEOUT);
+        this(spec, context, HANDOFF_TIMEOUT, HostIdentity.local());
     }
 
-    /** As {@link #HandoffFrontend(FrontendSpec, SwitchContext)}, waiting {@code handoffTimeout} for a node's answer (tests). */
-    HandoffFrontend(FrontendSpec spec, SwitchContext context, Duration handoffTimeout) {
+    /**
+     * As {@link #HandoffFrontend(FrontendSpec, SwitchContext)}, waiting {@code handoffTimeout} for a node's answer,
+     * as a switch whose {@link HostIdentity} is {@code localHostId} (tests).
+     */
+    HandoffFrontend(FrontendSpec spec, SwitchContext context, Duration handoffTimeout, String localHostId) {
         if (spec.mode() != DispatchMode.HANDOFF) {
             throw ErrorCode.INVALID_ARGUMENT.exception("front end " + spec.name() + " is " + spec.mode() + ", not handoff");
         }
         this.spec = spec;
         this.context = context;
         this.dispatcher = context.dispatcher(spec, spec.routes().getFirst());
-        this.nodes = new NodeLocator(context.naming());
+        this.nodes = new NodeLocator(context.naming(), localHostId);
         this.sender = new HandoffSender(handoffTimeout);
         try {
             // The family is chosen, not left dual-stack, so that the node is told the passed socket's real family.
@@ -171,9 +181,9 @@ public final class HandoffFrontend implements Frontend {
         try (ticket) {
             Backend backend = ticket.backend();
             long startNs = context.clock().nanoTime();
-            String why;
+            NodeLocator.Found outcome;
             try {
-                why = tryHandOff(ch, backend, first);
+                outcome = tryHandOff(ch, backend, first);
             } catch (HandoffUnansweredException e) {
                 // The node may own the client now: splicing as well would give it two owners. Let go.
                 unanswered.incrementAndGet();
@@ -182,13 +192,14 @@ public final class HandoffFrontend implements Frontend {
                         + "; the switch let the client connection go (the node may serve it)");
                 return;
             }
-            if (why == null) {
+            onMode(outcome);
+            if (outcome.socket() != null) {
                 handedOff.incrementAndGet();
                 ticket.onSuccess(context.clock().nanoTime() - startNs);
                 return; // serve()'s caller closes the switch's copy; the node's stays open
             }
             fallenBack.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, "handoff unavailable for " + nodeName(backend) + ": " + why + "; splicing");
+            LOG.log(System.Logger.Level.DEBUG, "handoff unavailable for " + nodeName(backend) + ": " + outcome.whyNot() + "; splicing");
             try {
                 Splice.run(ch, first, backend.address(), splicedBytes);
                 ticket.onSuccess(context.clock().nanoTime() - startNs);
@@ -199,23 +210,40 @@ public final class HandoffFrontend implements Frontend {
         }
     }
 
+    /** A mode seen for a node (serving a client, or asked by the admin API): kept for {@link #backendMode}, logged when it changes. */
+    private void onMode(NodeLocator.Found outcome) {
+        String node = outcome.node();
+        String before = nodeModes.put(node, outcome.mode());
+        if (outcome.mode().equals(before)) {
+            return;
+        }
+        if (outcome.socket() != null) {
+            LOG.log(System.Logger.Level.INFO, "front end " + spec.name() + ": clients of " + node + " are handed off"
+                    + (before == null ? "" : " again (was " + before + ")"));
+        } else {
+            LOG.log(System.Logger.Level.INFO, "front end " + spec.name() + ": clients of " + node
+                    + " are spliced, not handed off: " + outcome.whyNot());
+        }
+    }
+
     /**
-     * Null when the node adopted the connection; otherwise why not (the client is still ours).
+     * The outcome for one client: {@link NodeLocator.Found#socket()} set when the node adopted the connection;
+     * otherwise the splice mode and why (the client is still ours).
      *
      * @throws HandoffUnansweredException when the node was asked but did not answer: the client is no longer only ours
      */
-    private String tryHandOff(SocketChannel ch, Backend backend, byte[] first) throws HandoffUnansweredException {
+    private NodeLocator.Found tryHandOff(SocketChannel ch, Backend backend, byte[] first) throws HandoffUnansweredException {
         Optional<NamingEntry> process;
         try {
             process = context.naming().lookup("process/" + backend.id());
         } catch (CaravanException e) {
-            return "naming lookup failed: " + e.getMessage();
+            return NodeLocator.Found.splice(backend.node(), NodeLocator.SPLICE_NAMING, "naming lookup failed: " + e.getMessage());
         }
         String node = process.map(NamingEntry::node).orElse(backend.node());
         long epoch = process.map(NamingEntry::epoch).orElse(0L);
         NodeLocator.Found found = nodes.find(node);
         if (found.socket() == null) {
-            return found.whyNot();
+            return found;
         }
         Path socket = found.socket();
         HandoffReply reply;
@@ -224,13 +252,30 @@ public final class HandoffFrontend implements Frontend {
         } catch (HandoffUnansweredException e) {
             throw e;
         } catch (IOException | CaravanException e) {
-            return "cannot hand off through " + socket + ": " + HandoffSender.describe(e);
+            return NodeLocator.Found.splice(node, NodeLocator.SPLICE_UNREACHABLE,
+                    "cannot hand off through " + socket + ": " + HandoffSender.describe(e));
         }
         if (!reply.adopted()) {
             refusedByNodes.incrementAndGet();
-            return "refused (" + reply.error() + "): " + reply.message();
+            return NodeLocator.Found.splice(node, NodeLocator.SPLICE_REFUSED, "refused (" + reply.error() + "): " + reply.message());
         }
-        return null;
+        return found;
+    }
+
+    /**
+     * How this front end serves the clients of a backend on {@code node}: {@code handoff}, or
+     * {@code splice (<why>)} — {@code other host}, {@code no handoff socket}, {@code refused by node}, … — as
+     * the last client of that node was served, or as the host rule says when none was yet (one naming lookup).
+     */
+    @Override
+    public String backendMode(String backendId, String node) {
+        String known = nodeModes.get(node == null ? "" : node);
+        if (known != null) {
+            return known;
+        }
+        NodeLocator.Found found = nodes.find(node == null ? "" : node);
+        onMode(found);
+        return found.mode();
     }
 
     private static String nodeName(Backend b) {

@@ -46,7 +46,7 @@ class AdminServerTest {
                 throw ErrorCode.NOT_FOUND.exception("no front end " + frontend);
             }
             return List.of(new RouteBackend("web", 0, "name:kv1",
-                    new BackendStatus("kv1", "127.0.0.1:7001", "n1", AdminState.READY, true, 3, 3, 1, 10, 0)));
+                    new BackendStatus("kv1", "127.0.0.1:7001", "n1", AdminState.READY, true, 3, 3, 1, 10, 0), "splice (other host)"));
         }
 
         @Override
@@ -117,6 +117,7 @@ class AdminServerTest {
         assertThat(b.get("id").asText()).isEqualTo("kv1");
         assertThat(b.get("address").asText()).isEqualTo("127.0.0.1:7001");
         assertThat(b.get("admin").asText()).isEqualTo("ready");
+        assertThat(b.get("mode").asText()).isEqualTo("splice (other host)");
         assertThat(b.get("weight").asInt()).isEqualTo(3);
         assertThat(b.get("served").asLong()).isEqualTo(10);
         assertThat(send("GET", "/backends?frontend=nope").status()).isEqualTo(404);

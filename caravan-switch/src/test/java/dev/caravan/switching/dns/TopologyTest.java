@@ -46,6 +46,23 @@ class TopologyTest {
         assertThat(distinctFirsts).as("clients spread over equally close replicas").isEqualTo(3);
     }
 
+    @Test
+    void shouldRankAReplicaOnTheClientsOwnAddressFirstWithSameHost() throws UnknownHostException {
+        Topology t = Topology.parse("10.213.7.0/24 same-host n1 n2\n", "t");
+        Replica onH2 = new Replica("a", "n1", ip("10.213.7.3"), 7001);
+        Replica onH3 = new Replica("b", "n2", ip("10.213.7.4"), 7001);
+        List<Replica> both = List.of(onH2, onH3);
+
+        assertThat(t.order(ip("10.213.7.4"), both)).as("h3's client: its own host's replica, though n1 is preferred")
+                .containsExactly(onH3, onH2);
+        assertThat(t.rank(ip("10.213.7.4"), onH3)).isZero();
+        assertThat(t.rank(ip("10.213.7.4"), onH2)).isEqualTo(1);
+        assertThat(t.order(ip("10.213.7.3"), both)).containsExactly(onH2, onH3);
+        assertThat(t.order(ip("10.213.7.9"), both)).as("no replica on the client's host: the order after it").containsExactly(onH2, onH3);
+        assertThat(t.rank(ip("10.213.7.9"), onH3)).isEqualTo(2);
+        assertThat(t.rank(ip("10.213.7.4"), "n2")).as("by node alone, same-host never matches").isEqualTo(2);
+    }
+
     private static InetAddress ipUnchecked(String s) {
         try {
             return ip(s);

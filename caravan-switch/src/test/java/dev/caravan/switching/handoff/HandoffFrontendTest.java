@@ -6,6 +6,7 @@ import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingService;
 import dev.caravan.servers.handoff.HandoffCodec;
 import dev.caravan.servers.handoff.HandoffReply;
+import dev.caravan.servers.handoff.HostIdentity;
 import dev.caravan.switching.Backend;
 import dev.caravan.switching.BackendSelector;
 import dev.caravan.switching.DispatchMode;
@@ -60,6 +61,7 @@ class HandoffFrontendTest {
     private ServerSocketChannel backend;
     private final AtomicInteger backendConnections = new AtomicInteger();
     private final List<SocketChannel> held = new CopyOnWriteArrayList<>();
+    private long lease;
 
     @BeforeEach
     void start() throws IOException {
@@ -68,7 +70,7 @@ class HandoffFrontendTest {
         backend = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread.ofPlatform().daemon(true).start(this::serveBackend);
         naming = new LocalNamingService();
-        long lease = naming.openLease("n1", 60_000).id();
+        lease = naming.openLease("n1", 60_000).id();
         naming.register(lease, new NamingEntry("node/n1", "n1", "127.0.0.1", 1, 0, Map.of("handoff", socket.toString())));
         naming.register(lease, new NamingEntry("process/b0", "n1", "127.0.0.1", backendPort(), 1, Map.of()));
     }
@@ -123,6 +125,11 @@ class HandoffFrontendTest {
     }
 
     private HandoffFrontend frontend(Duration handoffTimeout) throws IOException {
+        return frontend(handoffTimeout, "");
+    }
+
+    /** A handoff front end of a switch whose host identity is {@code switchHostId}. */
+    private HandoffFrontend frontend(Duration handoffTimeout, String switchHostId) throws IOException {
         Route route = new Route(Route.RouteMatch.ANY, BackendSelector.parse("name:b0"), PolicyKind.ROUND_ROBIN, null);
         FrontendSpec spec = new FrontendSpec("h", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 FrontendProtocol.HTTP, DispatchMode.HANDOFF, List.of(route), null);
@@ -154,7 +161,7 @@ class HandoffFrontendTest {
             public String switchId() {
                 return "s-test";
             }
-        }, handoffTimeout);
+        }, handoffTimeout, switchHostId);
     }
 
     private static Socket request(HandoffFrontend f) throws IOException {
@@ -199,6 +206,44 @@ class HandoffFrontendTest {
             assertThat(f.refusedByNodes()).isEqualTo(1);
             assertThat(f.unanswered()).isZero();
             assertThat(backendConnections.get()).isEqualTo(1);
+        }
+    }
+
+    /** Registers node n1 again with a host identity (as a node does), keeping its handoff socket. */
+    private void nodeOnHost(String hostId) {
+        naming.register(lease, new NamingEntry("node/n1", "n1", "127.0.0.1", 1, 0, Map.of("handoff",
+                tmp.resolve("handoff.sock").toString(), HostIdentity.ATTRIBUTE, hostId)));
+    }
+
+    @Test
+    void shouldSpliceWithoutAskingANodeOnAnotherHostAndSaySo() throws IOException {
+        // Same machine, same 127.0.0.1, the socket path reachable: only the host identity tells them apart.
+        nodeOnHost("bbbbbbbbbbbbbbbb");
+        try (HandoffFrontend f = frontend(Duration.ofSeconds(20), "aaaaaaaaaaaaaaaa");
+             Socket client = request(f)) {
+            assertThat(f.backendMode("b0", "n1")).isEqualTo("splice (other host)");
+            byte[] answer = client.getInputStream().readNBytes(45);
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).endsWith("spliced");
+            assertThat(f.fallenBack()).isEqualTo(1);
+            assertThat(f.handedOff()).isZero();
+            assertThat(f.refusedByNodes()).isZero();
+            assertThat(backendConnections.get()).isEqualTo(1);
+            assertThat(f.backendMode("b0", "n1")).isEqualTo("splice (other host)");
+        }
+    }
+
+    @Test
+    void shouldHandOffToANodeOnTheSameHost() throws IOException {
+        nodeOnHost("aaaaaaaaaaaaaaaa");
+        fakeNodeAnswers(HandoffReply.ADOPTED);
+        try (HandoffFrontend f = frontend(Duration.ofSeconds(20), "aaaaaaaaaaaaaaaa");
+             Socket client = request(f)) {
+            assertThat(f.backendMode("b0", "n1")).isEqualTo("handoff");
+            org.awaitility.Awaitility.await().atMost(Duration.ofMillis(BOUND_MS)).until(() -> f.handedOff() == 1);
+            assertThat(f.fallenBack()).isZero();
+            // The fake node did not keep the passed descriptor: once the switch let go of its copy, the client sees the end.
+            assertThat(readToEnd(client)).isEmpty();
+            assertThat(backendConnections.get()).as("no splice").isZero();
         }
     }
 }

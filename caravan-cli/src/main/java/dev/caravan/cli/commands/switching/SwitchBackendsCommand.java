@@ -28,7 +28,7 @@ public final class SwitchBackendsCommand implements Callable<Integer> {
             return 0;
         }
         // Columns are the admin API's fields (the same names as --json): see dev.caravan.cli.out.Table.
-        Table table = Table.of(Table.col("frontend"), Table.col("id"), Table.col("address"), Table.col("node"),
+        Table table = Table.of(Table.col("frontend"), Table.col("id"), Table.col("address"), Table.col("node"), Table.col("mode"),
                 Table.col("admin").asState(), Table.col("healthy", Boolean.class, h -> h ? "yes" : "no"), Table.col("weight"),
                 Table.col("effectiveWeight"), Table.col("active"), Table.col("served"), Table.col("failed"));
         for (JsonNode b : reply.get("backends")) {
