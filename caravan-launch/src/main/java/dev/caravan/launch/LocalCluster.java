@@ -1,5 +1,6 @@
 package dev.caravan.launch;
 
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * front end for every process ({@link #switchAdmin()} finds its admin API). The dashboard, when
  * asked for ({@link Builder#dashboards}), starts last ({@link #dashboardAddress()}).
  *
+ * <p>With {@link Builder#naming(NamingSpec)} the cluster uses a naming service that runs elsewhere
+ * (a ZooKeeper ensemble, {@code zk://…}) and starts no naming JVM; {@link #namingSpec()} says where
+ * naming is either way.
+ *
  * <p>Closing stops every JVM (dashboard, switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
  */
@@ -46,6 +51,7 @@ public final class LocalCluster implements AutoCloseable {
     private final int switches;
     private final List<String> switchJvmOptions;
     private final int dashboards;
+    private final NamingSpec externalNaming;
     private ChildJvm dashboardJvm;
     private InetSocketAddress dashboardAddress;
     private ChildJvm naming;
@@ -62,8 +68,9 @@ public final class LocalCluster implements AutoCloseable {
     private final List<java.util.function.BiConsumer<String, Integer>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
-                         int switches, List<String> switchJvmOptions, int dashboards) {
+                         int switches, List<String> switchJvmOptions, int dashboards, NamingSpec externalNaming) {
         this.workDir = workDir;
+        this.externalNaming = externalNaming;
         this.dashboards = dashboards;
         this.switches = switches;
         this.switchJvmOptions = switchJvmOptions;
@@ -90,6 +97,16 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, List.of());
         private int dashboards;
         private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
+        private NamingSpec naming;
+
+        /**
+         * Uses the naming service {@code spec} names, running elsewhere (for example a ZooKeeper
+         * ensemble, {@code zk://…}), instead of starting a naming JVM; null (the default) starts one.
+         */
+        public Builder naming(NamingSpec spec) {
+            this.naming = spec;
+            return this;
+        }
 
         /** How many dashboards: 0 (the default) none, 1 starts {@link DashboardMain} on a free port last. */
         public Builder dashboards(int n) {
@@ -165,9 +182,11 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
-                    dashboards);
+                    dashboards, naming);
             try {
-                c.startNaming(namingPort);
+                if (naming == null) {
+                    c.startNaming(namingPort);
+                }
                 List<String> ids = new ArrayList<>();
                 for (int i = 1; i <= nodes; i++) {
                     ids.add("n" + i);
@@ -202,6 +221,9 @@ public final class LocalCluster implements AutoCloseable {
      * it again — after the running one was killed. The old one's log stays in {@link #loggedErrors()}.
      */
     public ChildJvm restartNaming() throws IOException, InterruptedException {
+        if (naming == null) {
+            throw new IllegalStateException("this cluster runs no naming JVM: its naming is " + externalNaming);
+        }
         if (naming.isAlive()) {
             throw new IllegalStateException("naming is still running; kill it first");
         }
@@ -213,7 +235,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startSwitch(int adminPort) throws IOException, InterruptedException {
         String name = "s1" + (retiredSwitches.isEmpty() ? "" : "-" + (retiredSwitches.size() + 1));
-        List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+        List<String> args = List.of("--id", "s1", "--naming", namingSpec().toString(),
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
                 "--lease-ms", String.valueOf(leaseMs));
         switchJvm = ChildJvm.start(name, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
@@ -250,7 +272,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startDashboard(List<String> options) throws IOException, InterruptedException {
         dashboardJvm = ChildJvm.start("dashboard", options, DashboardMain.class, List.of("--naming",
-                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0"), workDir.resolve("logs"));
+                namingSpec().toString(), "--port", "0"), workDir.resolve("logs"));
         dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
     }
 
@@ -277,7 +299,7 @@ public final class LocalCluster implements AutoCloseable {
             Path data = workDir.resolve("nodes").resolve(id);
             Files.createDirectories(data);
             List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
-                    namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
+                    namingSpec().toString(), "--data-dir", data.toString(),
                     "--lease-ms", String.valueOf(leaseMs)));
             args.addAll(nodeArgs);
             ChildJvm n = ChildJvm.start(id, jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
@@ -294,11 +316,24 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Where the cluster's naming is: its naming JVM's address, or the external service it was built with. */
+    public NamingSpec namingSpec() {
+        return externalNaming != null ? externalNaming : NamingSpec.embedded(namingAddress);
+    }
+
+    /** The naming JVM's address. @throws IllegalStateException when naming is external (ZooKeeper): use {@link #namingSpec()} */
     public InetSocketAddress namingAddress() {
+        if (externalNaming != null) {
+            throw new IllegalStateException("this cluster's naming is " + externalNaming + ", not a Caravan naming daemon with an "
+                    + "address; use namingSpec()");
+        }
         return namingAddress;
     }
 
-    /** The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs). */
+    /**
+     * The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs);
+     * null when naming is external (ZooKeeper has none).
+     */
     public InetSocketAddress namingAdmin() {
         return namingAdmin;
     }
@@ -349,7 +384,7 @@ public final class LocalCluster implements AutoCloseable {
         return n;
     }
 
-    /** The naming JVM started last. */
+    /** The naming JVM started last; null when naming is external. */
     public ChildJvm namingJvm() {
         return naming;
     }

@@ -4,6 +4,7 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.naming.NamingConnections;
 import dev.caravan.naming.NamingService;
 import dev.caravan.naming.NamingSpec;
+import dev.caravan.naming.Watch;
 import dev.caravan.observe.DaemonMetrics;
 import dev.caravan.observe.EventKind;
 import dev.caravan.observe.EventLog;
@@ -120,6 +121,7 @@ public final class SwitchMain {
         EventLog events = new EventLog("switch/" + config.id());
         ObserveServer observe;
         SwitchEvents switchEvents;
+        Watch membership;
         String metricsAt;
         try {
             observe = openObserve(options, config, daemon, metrics, events);
@@ -129,6 +131,8 @@ public final class SwitchMain {
                 daemon.announce("metrics", metricsAt);
             }
             switchEvents = observe == null ? null : new SwitchEvents(daemon, events).start();
+            // ZooKeeper has no naming daemon to say which nodes joined and left: the switch says it.
+            membership = observe == null || !spec.isZooKeeper() ? null : NodeMembershipEvents.follow(naming, events);
         } catch (IOException | RuntimeException e) {
             CloseAll.closeAll("closing switch " + config.id(), metrics, daemon, naming);
             throw e;
@@ -143,7 +147,7 @@ public final class SwitchMain {
         Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort()
                 + "\",\"metrics\":\"" + metricsAt + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
-                () -> CloseAll.closeAll("closing switch " + config.id(), switchEvents, observe, metrics, daemon, naming));
+                () -> CloseAll.closeAll("closing switch " + config.id(), membership, switchEvents, observe, metrics, daemon, naming));
         return 0;
     }
 
