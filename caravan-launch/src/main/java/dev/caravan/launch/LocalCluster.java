@@ -324,8 +324,8 @@ public final class LocalCluster implements AutoCloseable {
     /** The naming JVM's address. @throws IllegalStateException when naming is external (ZooKeeper): use {@link #namingSpec()} */
     public InetSocketAddress namingAddress() {
         if (externalNaming != null) {
-            throw new IllegalStateException("this cluster's naming is " + externalNaming + ", not a Caravan naming daemon with an "
-                    + "address; use namingSpec()");
+            throw new IllegalStateException("this cluster's naming is " + (externalNaming.isZooKeeper() ? "ZooKeeper " : "")
+                    + externalNaming + ", not a naming JVM it started; use namingSpec()");
         }
         return namingAddress;
     }
