@@ -75,6 +75,12 @@ class ZkLeaseFenceTest {
                         .until(() -> call(resp, "GET", "k"), r -> r instanceof Reply.Bulk b && b.text().equals("v"));
                 assertThat(cluster.client().call("frozen", "GET", "k"))
                         .isInstanceOfSatisfying(Reply.Bulk.class, b -> assertThat(b.text()).isEqualTo("v"));
+                // No naming daemon on ZooKeeper: the switch said the node left.
+                InetSocketAddress sw = cluster.local().switchMetrics();
+                String events = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://" + sw.getHostString() + ":" + sw.getPort() + "/events?since=0")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(events).contains("node-lost").contains("node n1 left");
             }
         }
     }
