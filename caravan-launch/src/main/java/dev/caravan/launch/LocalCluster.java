@@ -1,5 +1,6 @@
 package dev.caravan.launch;
 
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
  * one elsewhere: with a command prefix (e.g. {@code ip netns exec h2}, a network-namespace test host)
  * and {@code --bind} its address, so that every address the cluster advertises (naming entries,
  * control, data and front endpoints, migration page streams) is that host's.
+ * <p>With {@link Builder#naming(NamingSpec)} the cluster uses a naming service that runs elsewhere
+ * (a ZooKeeper ensemble, {@code zk://…}) and starts no naming JVM; {@link #namingSpec()} says where
+ * naming is either way.
  *
  * <p>Closing stops every JVM (dashboard, switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
@@ -55,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     private final int dashboards;
     private final Placement placement;
     private final Map<String, DaemonPlace> nodePlaces = new LinkedHashMap<>();
+    private final NamingSpec externalNaming;
     private ChildJvm dashboardJvm;
     private InetSocketAddress dashboardAddress;
     private ChildJvm naming;
@@ -74,9 +79,10 @@ public final class LocalCluster implements AutoCloseable {
     private final List<java.util.function.BiConsumer<String, Integer>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
-                         int switches, List<String> switchJvmOptions, int dashboards, Placement placement) {
+                         int switches, List<String> switchJvmOptions, int dashboards, Placement placement, NamingSpec externalNaming) {
         this.workDir = workDir;
         this.placement = placement;
+        this.externalNaming = externalNaming;
         this.dashboards = dashboards;
         this.switches = switches;
         this.switchJvmOptions = switchJvmOptions;
@@ -111,6 +117,17 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder placement(Placement placement) {
             this.placement = java.util.Objects.requireNonNull(placement, "placement");
+            return this;
+        }
+
+        private NamingSpec naming;
+
+        /**
+         * Uses the naming service {@code spec} names, running elsewhere (for example a ZooKeeper
+         * ensemble, {@code zk://…}), instead of starting a naming JVM; null (the default) starts one.
+         */
+        public Builder naming(NamingSpec spec) {
+            this.naming = spec;
             return this;
         }
 
@@ -192,9 +209,11 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
-                    dashboards, placement);
+                    dashboards, placement, naming);
             try {
-                c.startNaming(namingPort);
+                if (naming == null) {
+                    c.startNaming(namingPort);
+                }
                 List<String> ids = new ArrayList<>();
                 for (int i = 1; i <= nodes; i++) {
                     ids.add("n" + i);
@@ -234,6 +253,9 @@ public final class LocalCluster implements AutoCloseable {
      * it again — after the running one was killed. The old one's log stays in {@link #loggedErrors()}.
      */
     public ChildJvm restartNaming() throws IOException, InterruptedException {
+        if (naming == null) {
+            throw new IllegalStateException("this cluster runs no naming JVM: its naming is " + externalNaming);
+        }
         if (naming.isAlive()) {
             throw new IllegalStateException("naming is still running; kill it first");
         }
@@ -245,7 +267,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startSwitch(int adminPort) throws IOException, InterruptedException {
         String name = "s1" + (retiredSwitches.isEmpty() ? "" : "-" + (retiredSwitches.size() + 1));
-        List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+        List<String> args = List.of("--id", "s1", "--naming", namingSpec().toString(),
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
                 "--lease-ms", String.valueOf(leaseMs), "--bind", placement.switchPlace().bindAddress());
         switchJvm = ChildJvm.start(name, placement.switchPlace().commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions),
@@ -275,7 +297,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts switch {@code s<i>} of a front tier on 127.0.0.i. */
     private void startExtraSwitch(int i) throws IOException, InterruptedException {
         String id = "s" + i;
-        List<String> args = List.of("--id", id, "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+        List<String> args = List.of("--id", id, "--naming", namingSpec().toString(),
                 "--bind", "127.0.0." + i, "--admin-port", "0", "--state-dir", workDir.resolve("switches").resolve(id).toString(),
                 "--lease-ms", String.valueOf(leaseMs));
         ChildJvm jvm = ChildJvm.start(id, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
@@ -315,8 +337,7 @@ public final class LocalCluster implements AutoCloseable {
     private void startDashboard(List<String> options) throws IOException, InterruptedException {
         DaemonPlace at = placement.dashboard();
         dashboardJvm = ChildJvm.start("dashboard", at.commandPrefix(), options, DashboardMain.class, List.of("--naming",
-                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0", "--bind", at.bindAddress()),
-                workDir.resolve("logs"));
+                namingSpec().toString(), "--port", "0", "--bind", at.bindAddress()), workDir.resolve("logs"));
         dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
     }
 
@@ -343,7 +364,7 @@ public final class LocalCluster implements AutoCloseable {
             Path data = workDir.resolve("nodes").resolve(id);
             Files.createDirectories(data);
             List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
-                    namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
+                    namingSpec().toString(), "--data-dir", data.toString(),
                     "--lease-ms", String.valueOf(leaseMs)));
             DaemonPlace at = placement.node(nodes.size() + 1);
             args.addAll(List.of("--bind", at.bindAddress()));
@@ -377,11 +398,24 @@ public final class LocalCluster implements AutoCloseable {
         return at;
     }
 
+    /** Where the cluster's naming is: its naming JVM's address, or the external service it was built with. */
+    public NamingSpec namingSpec() {
+        return externalNaming != null ? externalNaming : NamingSpec.embedded(namingAddress);
+    }
+
+    /** The naming JVM's address. @throws IllegalStateException when naming is external (ZooKeeper): use {@link #namingSpec()} */
     public InetSocketAddress namingAddress() {
+        if (externalNaming != null) {
+            throw new IllegalStateException("this cluster's naming is " + (externalNaming.isZooKeeper() ? "ZooKeeper " : "")
+                    + externalNaming + ", not a naming JVM it started; use namingSpec()");
+        }
         return namingAddress;
     }
 
-    /** The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs). */
+    /**
+     * The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs);
+     * null when naming is external (ZooKeeper has none).
+     */
     public InetSocketAddress namingAdmin() {
         return namingAdmin;
     }
@@ -432,7 +466,7 @@ public final class LocalCluster implements AutoCloseable {
         return n;
     }
 
-    /** The naming JVM started last. */
+    /** The naming JVM started last; null when naming is external. */
     public ChildJvm namingJvm() {
         return naming;
     }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
-import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.naming.NamingService;
 import dev.caravan.switching.admin.AdminClient;
 import dev.caravan.wire.net.HostPort;
-import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -41,8 +40,7 @@ public final class SwitchTarget {
         if (address != null || id != null) {
             return client();
         }
-        try (RemoteNamingService naming = new RemoteNamingService(cluster.namingAddress(),
-                new Hello("cli", cluster.token()), Duration.ofSeconds(5))) {
+        try (NamingService naming = cluster.naming("cli")) {
             java.util.List<dev.caravan.naming.NamingEntry> switches = naming.list("switch/");
             if (switches.size() <= 1) {
                 return new AdminClient(AdminClient.find(naming, null), cluster.token(), Duration.ofSeconds(10));
@@ -56,8 +54,7 @@ public final class SwitchTarget {
         if (address != null) {
             return HostPort.parse(address);
         }
-        try (RemoteNamingService naming = new RemoteNamingService(cluster.namingAddress(),
-                new Hello("cli", cluster.token()), Duration.ofSeconds(5))) {
+        try (NamingService naming = cluster.naming("cli")) {
             return AdminClient.find(naming, id);
         }
     }
