@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading.</b> Every method is thread-safe; one lock guards the table, and events are
  * queued to watches while it is held, so each watch sees changes in the order they happened.
- * Listeners run on virtual threads owned by their watch (see {@link LocalWatch}).
+ * Listeners run on virtual threads owned by their watch (see {@link QueuedWatch}).
  *
  * <p><b>Time.</b> All lease arithmetic reads the injected {@link InstantSource}. Nothing
  * expires on its own: {@link #expireLeases()} does, called by tests after advancing their clock
@@ -41,7 +41,7 @@ public final class LocalNamingService implements NamingService {
     private final Object lock = new Object();
     private final Map<Long, LeaseState> leases = new HashMap<>();
     private final TreeMap<String, NamingEntry> entries = new TreeMap<>();
-    private final List<LocalWatch> watches = new CopyOnWriteArrayList<>();
+    private final List<QueuedWatch> watches = new CopyOnWriteArrayList<>();
     private long nextLeaseId;
     private ScheduledExecutorService reaper;
     private boolean closed;
@@ -244,7 +244,7 @@ public final class LocalNamingService implements NamingService {
         Objects.requireNonNull(listener, "listener");
         synchronized (lock) {
             ensureOpen();
-            LocalWatch w = new LocalWatch(prefix, listener, watches::remove);
+            QueuedWatch w = new QueuedWatch(prefix, listener, watches::remove);
             watches.add(w);
             return w;
         }
@@ -282,7 +282,7 @@ public final class LocalNamingService implements NamingService {
             leases.clear();
             entries.clear();
         }
-        for (LocalWatch w : watches) {
+        for (QueuedWatch w : watches) {
             w.close();
         }
         if (r != null) {
@@ -337,7 +337,7 @@ public final class LocalNamingService implements NamingService {
     }
 
     private void publish(NamingEvent event) {
-        for (LocalWatch w : watches) {
+        for (QueuedWatch w : watches) {
             if (w.matches(event.entry().name())) {
                 w.offer(event);
             }

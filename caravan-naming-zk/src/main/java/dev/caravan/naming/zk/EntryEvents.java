@@ -2,6 +2,7 @@ package dev.caravan.naming.zk;
 
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingEvent;
+import dev.caravan.naming.QueuedWatch;
 import dev.caravan.naming.Watch;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
@@ -43,7 +44,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading.</b> ZooKeeper's event thread only hands notifications over; reads and the
  * comparison run on one service-owned platform thread ({@code zk-naming-events}), which queues
- * events to each {@link ZkWatch}; listeners run on the watch's own virtual thread.
+ * events to each {@link QueuedWatch}; listeners run on the watch's own virtual thread.
  */
 final class EntryEvents implements Watcher, ConnectionStateListener {
     private static final System.Logger LOG = System.getLogger(EntryEvents.class.getName());
@@ -55,7 +56,7 @@ final class EntryEvents implements Watcher, ConnectionStateListener {
     private final CuratorFramework client;
     private final ExecutorService events = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("zk-naming-events").daemon(true).factory());
-    private final List<ZkWatch> watches = new CopyOnWriteArrayList<>();
+    private final List<QueuedWatch> watches = new CopyOnWriteArrayList<>();
     /** Owned by the events thread. */
     private final Map<String, Seen> seen = new HashMap<>();
     private boolean started;
@@ -67,7 +68,7 @@ final class EntryEvents implements Watcher, ConnectionStateListener {
     /** Adds a watch once every change made before this call has been seen (bounded by {@code timeoutMs}). */
     Watch add(String prefix, Consumer<NamingEvent> listener, long timeoutMs) {
         start(timeoutMs);
-        ZkWatch w = new ZkWatch(prefix, listener, watches::remove);
+        QueuedWatch w = new QueuedWatch(prefix, listener, watches::remove);
         CompletableFuture<Void> added = new CompletableFuture<>();
         try {
             // A sync's answer comes after the notifications of every change the server applied
@@ -196,7 +197,7 @@ final class EntryEvents implements Watcher, ConnectionStateListener {
     }
 
     private void publish(NamingEvent event) {
-        for (ZkWatch w : watches) {
+        for (QueuedWatch w : watches) {
             if (w.matches(event.entry().name())) {
                 w.offer(event);
             }
@@ -226,7 +227,7 @@ final class EntryEvents implements Watcher, ConnectionStateListener {
 
     /** Cancels every watch and stops the events thread. */
     void close() {
-        for (ZkWatch w : watches) {
+        for (QueuedWatch w : watches) {
             w.close();
         }
         client.getConnectionStateListenable().removeListener(this);
