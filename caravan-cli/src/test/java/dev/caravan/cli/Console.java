@@ -7,12 +7,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Runs the CLI in-process with System.out and System.err captured. One run at a time per JVM. */
-final class Console {
+/**
+ * Runs the CLI in-process with System.out and System.err captured, and echoes each run to the
+ * real stdout for the test log. One run at a time per JVM. Shared with caravan-system-tests
+ * (this module's test-jar).
+ */
+public final class Console {
     /** Exit code and captured output of one CLI run. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         /** The non-blank lines of standard error. */
-        List<String> errLines() {
+        public List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).toList();
         }
     }
@@ -20,7 +24,7 @@ final class Console {
     private Console() {
     }
 
-    static synchronized Result run(String... args) {
+    public static synchronized Result run(String... args) {
         // Configure logging before swapping the streams, so the log handler keeps the real stderr.
         LogSetup.configure();
         PrintStream realOut = System.out;

@@ -1,5 +1,6 @@
 package dev.caravan.systemtests;
 
+import dev.caravan.cli.Console;
 import dev.caravan.client.KvFiller;
 import dev.caravan.client.NodeControl;
 import dev.caravan.testsupport.AckedWriter;
@@ -86,19 +87,19 @@ class ZkClusterTest {
         cluster.deployKv("zk-cli", "n2");
         String naming = cluster.namingSpec().toString();
 
-        CliRun.Result ps = CliRun.run("ps", "--naming", naming);
+        Console.Result ps = Console.run("ps", "--naming", naming);
         assertThat(ps.exitCode()).isZero();
         assertThat(ps.out()).contains("zk-cli").contains("n2");
 
-        CliRun.Result nodes = CliRun.run("nodes", "--naming", naming);
+        Console.Result nodes = Console.run("nodes", "--naming", naming);
         assertThat(nodes.exitCode()).isZero();
         assertThat(nodes.out()).contains("n1").contains("n2").contains("READY");
 
-        CliRun.Result call = CliRun.run("call", "--naming", naming, "zk-cli", "SET", "a", "1");
+        Console.Result call = Console.run("call", "--naming", naming, "zk-cli", "SET", "a", "1");
         assertThat(call.exitCode()).isZero();
-        assertThat(CliRun.run("describe", "--naming", naming, "zk-cli").exitCode()).isZero();
+        assertThat(Console.run("describe", "--naming", naming, "zk-cli").exitCode()).isZero();
 
-        CliRun.Result bad = CliRun.run("ps", "--naming", "zk://127.0.0.1:99999");
+        Console.Result bad = Console.run("ps", "--naming", "zk://127.0.0.1:99999");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err().lines().filter(l -> !l.isBlank()).toList()).hasSize(1).first().asString()
                 .contains("99999").contains("zk://");
