@@ -366,6 +366,16 @@ public final class ZkNamingService implements NamingService {
         }
     }
 
+    /** The entry name a znode under /entries stands for, or null (logged) for one Caravan cannot have written. */
+    private static String decodedOrNull(String znode) {
+        try {
+            return ZnodeNames.decode(znode);
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.WARNING, "naming: skipping " + ENTRIES + "/" + znode + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     @Override
     public List<NamingEntry> list(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
@@ -374,8 +384,8 @@ public final class ZkNamingService implements NamingService {
             client.sync().forPath(ENTRIES);
             TreeMap<String, String> byName = new TreeMap<>();
             for (String znode : client.getChildren().forPath(ENTRIES)) {
-                String name = ZnodeNames.decode(znode);
-                if (name.startsWith(prefix)) {
+                String name = decodedOrNull(znode);
+                if (name != null && name.startsWith(prefix)) {
                     byName.put(name, znode);
                 }
             }
@@ -385,6 +395,9 @@ public final class ZkNamingService implements NamingService {
                     out.add(ZnodeData.entry(client.getData().forPath(ENTRIES + "/" + znode)));
                 } catch (KeeperException.NoNodeException e) {
                     // Removed since the listing.
+                } catch (CaravanException e) {
+                    // Not written by Caravan (or by a newer format): one bad znode must not hide every other entry.
+                    LOG.log(System.Logger.Level.WARNING, "naming: skipping " + ENTRIES + "/" + znode + ": " + e.getMessage());
                 }
             }
             return out;
@@ -414,8 +427,9 @@ public final class ZkNamingService implements NamingService {
             Map<Long, List<String>> names = new HashMap<>();
             for (String znode : client.getChildren().forPath(ENTRIES)) {
                 Stat stat = client.checkExists().forPath(ENTRIES + "/" + znode);
-                if (stat != null) {
-                    names.computeIfAbsent(stat.getEphemeralOwner(), k -> new ArrayList<>()).add(ZnodeNames.decode(znode));
+                String name = decodedOrNull(znode);
+                if (stat != null && name != null) {
+                    names.computeIfAbsent(stat.getEphemeralOwner(), k -> new ArrayList<>()).add(name);
                 }
             }
             long nowMs = System.currentTimeMillis();

@@ -73,6 +73,26 @@ class ZkNamingServiceTest {
     }
 
     @Test
+    void shouldSkipZnodesCaravanCannotHaveWrittenAndKeepServingTheRest() throws Exception {
+        Lease lease = naming.openLease("node/n1", 2000);
+        naming.register(lease.id(), entry("process/good", 1));
+        EventRecorder events = new EventRecorder();
+        naming.watch("process/", events);
+        // Written by something else in the same chroot: a name that is not percent-encoding, and data of no known format.
+        naming.client().create().forPath("/entries/process%zz");
+        naming.client().create().forPath("/entries/process%2Fbad", new byte[]{(byte) 0x7f, 1, 2});
+        naming.client().create().forPath("/entries/process%2Fempty", new byte[0]);
+
+        assertThat(naming.list("process/")).extracting(NamingEntry::name).containsExactly("process/good");
+        assertThat(naming.leases()).singleElement().extracting(LeaseInfo::names).isEqualTo(java.util.List.of("process/good"));
+        assertCode(() -> naming.lookup("process/bad"), ErrorCode.UNSUPPORTED_VERSION);
+        assertCode(() -> naming.lookup("process/empty"), ErrorCode.MALFORMED);
+        naming.register(lease.id(), entry("process/after", 1));
+        await().atMost(WAIT).until(() -> events.summary().contains("PUT process/after@1"));
+        assertThat(events.summary()).containsExactly("PUT process/after@1");
+    }
+
+    @Test
     void shouldReportTheSessionTimeoutTheServerGrantedAsTheTtl() {
         // Ticks of 200 ms: the server grants 200..4000 ms (Curator's test server sets minSessionTimeout to one tick).
         assertThat(naming.openLease("short", 100).ttlMs()).isEqualTo(ZkTesting.TICK_MS);
