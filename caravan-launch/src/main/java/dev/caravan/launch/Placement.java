@@ -1,5 +1,7 @@
 package dev.caravan.launch;
 
+import dev.caravan.launch.net.NetHosts;
+import dev.caravan.launch.net.TestHost;
 import dev.caravan.wire.ErrorCode;
 
 import java.util.List;
@@ -43,6 +45,20 @@ public record Placement(DaemonPlace naming, DaemonPlace switchPlace, DaemonPlace
         }
         DaemonPlace first = hosts.getFirst();
         return new Placement(first, first, first, hosts.size() == 1 ? hosts : hosts.subList(1, hosts.size()));
+    }
+
+    /**
+     * {@link #spread} over a fixture's hosts: naming, switch and dashboard on h1, the nodes on h2..hN
+     * round-robin, each daemon launched with {@code ip netns exec <host>} and bound to the host's
+     * address.
+     */
+    public static Placement onHosts(NetHosts hosts) {
+        return spread(hosts.hosts().stream().map(Placement::place).toList());
+    }
+
+    /** A test host as a daemon place: its namespace's exec prefix and its address. */
+    public static DaemonPlace place(TestHost host) {
+        return new DaemonPlace(host.name(), host.execPrefix(), host.address());
     }
 
     /** The place of the {@code ordinal}-th node started (1-based), round-robin over {@link #nodes()}. */

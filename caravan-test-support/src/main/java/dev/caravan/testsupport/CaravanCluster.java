@@ -6,6 +6,7 @@ import dev.caravan.launch.ChildJvm;
 import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.Placement;
+import dev.caravan.launch.net.NetHosts;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -72,6 +73,15 @@ public final class CaravanCluster implements AutoCloseable {
         private int switches;
         private int dashboards;
         private Placement placement = Placement.LOCAL;
+
+        /**
+         * Runs the daemons inside a fixture's network-namespace hosts ({@link Placement#onHosts}):
+         * naming and the switch on h1, the nodes on h2..hN round-robin. The caller owns {@code hosts}
+         * and closes it after the cluster.
+         */
+        public Builder onHosts(NetHosts hosts) {
+            return withPlacement(Placement.onHosts(hosts));
+        }
 
         /**
          * Runs each daemon where {@code placement} says (a command prefix and a bind address per

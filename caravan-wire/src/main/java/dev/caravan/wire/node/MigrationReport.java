@@ -114,6 +114,15 @@ public record MigrationReport(String name, String fromNode, String toNode, Migra
         return stateBytes == 0 ? 0 : (double) bytesSent / stateBytes;
     }
 
+    /**
+     * The link's throughput as this migration used it: bytes sent ÷ total time, in bytes per second
+     * (0 when no time passed). Compare it with the raw bandwidth between the two nodes: it is below
+     * it by the time spent not sending (preparing, freezing, committing, waiting for faults).
+     */
+    public double throughputBytesPerSec() {
+        return totalMs <= 0 ? 0 : bytesSent * 1000.0 / totalMs;
+    }
+
     /** Whether a pre-copy's downtime went over the budget it aimed at. */
     public boolean overBudget() {
         return maxDowntimeMs > 0 && mode == MigrationMode.PRE_COPY && downtimeMicros > maxDowntimeMs * 1000;

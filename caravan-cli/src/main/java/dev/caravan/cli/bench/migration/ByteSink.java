@@ -8,9 +8,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * The receiving JVM of {@link LoopbackBandwidth}: accepts one connection on loopback, prints
- * {@code port N} when listening, reads and discards until EOF, then answers with the byte count
- * (8 bytes, big-endian) and exits.
+ * The receiving JVM of {@link LoopbackBandwidth} and {@link HostBandwidth}: accepts one connection
+ * on loopback (or on the address given as its one argument), prints {@code port N} when listening,
+ * reads and discards until EOF, then answers with the byte count (8 bytes, big-endian) and exits.
  */
 public final class ByteSink {
     private ByteSink() {
@@ -18,7 +18,7 @@ public final class ByteSink {
 
     public static void main(String[] args) throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.bind(new InetSocketAddress(args.length > 0 ? InetAddress.getByName(args[0]) : InetAddress.getLoopbackAddress(), 0));
             System.out.println("port " + ((InetSocketAddress) server.getLocalAddress()).getPort());
             System.out.flush();
             try (SocketChannel c = server.accept()) {

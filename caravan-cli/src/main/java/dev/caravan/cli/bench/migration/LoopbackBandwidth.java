@@ -1,6 +1,5 @@
 package dev.caravan.cli.bench.migration;
 
-import dev.caravan.core.time.Clock;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.BufferedReader;
@@ -8,9 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,30 +33,7 @@ public final class LoopbackBandwidth {
                 throw ErrorCode.UNAVAILABLE.exception("the byte sink JVM did not start: " + line);
             }
             int port = Integer.parseInt(line.substring(5).trim());
-            try (SocketChannel c = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-                long start = Clock.system().nanoTime();
-                long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
-                long sent = 0;
-                while (Clock.system().nanoTime() < end) {
-                    buf.clear();
-                    while (buf.hasRemaining()) {
-                        sent += c.write(buf);
-                    }
-                }
-                c.shutdownOutput();
-                ByteBuffer reply = ByteBuffer.allocate(8);
-                while (reply.hasRemaining() && c.read(reply) >= 0) {
-                    // Until the sink has counted everything.
-                }
-                long elapsed = Clock.system().nanoTime() - start;
-                long received = reply.flip().remaining() == 8 ? reply.getLong() : -1;
-                if (received != sent) {
-                    throw ErrorCode.INTERNAL.exception("the sink read " + received + " bytes of " + sent);
-                }
-                return received * 1e9 / elapsed;
-            }
+            return ByteSource.blast(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), durationMs);
         } finally {
             sink.destroy();
             if (!sink.waitFor(5, TimeUnit.SECONDS)) {
@@ -69,7 +42,7 @@ public final class LoopbackBandwidth {
         }
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

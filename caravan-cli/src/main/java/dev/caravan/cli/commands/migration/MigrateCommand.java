@@ -130,6 +130,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
         com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(r);
         tree.put("downtimeBudgetMissed", r.overBudget());
+        tree.put("throughputBytesPerSec", r.throughputBytesPerSec());
         return mapper.writeValueAsString(tree);
     }
 
@@ -139,8 +140,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 r.mode(), r.epoch()));
         b.append(String.format(Locale.ROOT, "  total %d ms, downtime %.3f ms, rounds %d%n", r.totalMs(), r.downtimeMicros() / 1000.0,
                 r.rounds()));
-        b.append(String.format(Locale.ROOT, "  sent %s for %s of state (x%.3f)%n", Sizes.human(r.bytesSent()),
-                Sizes.human(r.stateBytes()), r.bytesRatio()));
+        b.append(String.format(Locale.ROOT, "  sent %s for %s of state (x%.3f), %.1f MB/s (sent ÷ total time)%n",
+                Sizes.human(r.bytesSent()), Sizes.human(r.stateBytes()), r.bytesRatio(), r.throughputBytesPerSec() / 1e6));
         b.append(String.format(Locale.ROOT, "  pages fetched on demand %d, pushed after resume %d, queued commands forwarded %d",
                 r.pagesFetchedOnDemand(), r.pagesPushedAfterResume(), r.forwardedCommands()));
         MigrationReport.SwitchOverTimes so = r.switchOver();

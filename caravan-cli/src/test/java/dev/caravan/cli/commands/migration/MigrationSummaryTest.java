@@ -33,6 +33,16 @@ class MigrationSummaryTest {
     }
 
     @Test
+    void shouldShowTheLinkThroughputAsBytesSentOverTotalTime() throws Exception {
+        MigrationReport r = report(MigrationMode.PRE_COPY, 20_000, 50);
+
+        // 47 MiB in 900 ms = 54.8 MB/s
+        assertThat(MigrateCommand.summary(r)).contains("sent 47.0 MiB for 45.0 MiB of state (x1.044), 54.8 MB/s (sent ÷ total time)");
+        assertThat(new ObjectMapper().readTree(MigrateCommand.json(r)).get("throughputBytesPerSec").asDouble())
+                .isCloseTo((47 << 20) / 0.9, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
     void shouldSayOnceThatTheRoundsStoppedOnAnEstimateWhenTheBudgetWasMissedAnyway() {
         MigrationReport r = report(MigrationMode.PRE_COPY, 68_700, 1, PreCopyStop.WITHIN_BUDGET,
                 sourceDetail("throttled to 20%", PreCopyStop.WITHIN_BUDGET));
