@@ -15,6 +15,11 @@ interface LinkFault extends AutoCloseable {
 
     void restore(String nodeId) throws Exception;
 
+    /** What the network (or the JVMs) look like now, for failure messages; "" if nothing to say. */
+    default String diagnose() {
+        return "";
+    }
+
     /** Restores every node still cut; best effort. */
     @Override
     void close();
