@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,13 +24,20 @@ import java.util.regex.Pattern;
  * {@code 10.213.N.(i+1)}. Names: namespaces {@code caravan-<pid>-<N>-h<i>}, bridge {@code cvbN},
  * veths {@code cvNh<i>} (all at most 15 characters).
  *
+ * <p>Running a daemon inside a host: {@code ChildJvm.start(name, host.execPrefix(), …)} with
+ * {@code --bind host.address()}; a test in this JVM connects to {@code host.address()}.
+ *
  * <p>{@link #create(int)} first deletes what crashed fixtures left behind (namespaces whose pid is
  * dead, interfaces of a network whose lock is free). {@link #close()} (also run by a JVM shutdown
  * hook) kills processes still running inside the hosts and deletes namespaces, veths, emulators and
  * the bridge. Needs root and iproute2: see {@link #available()}.
+ *
+ * <p>Thread-safety: {@link #create(int)} and {@link #close()} may run concurrently with other
+ * fixtures (of this or other JVMs); a fixture's hosts may be driven from several threads.
  */
 public final class NetHosts implements AutoCloseable {
     private static final Pattern NAMESPACE = Pattern.compile("caravan-(\\d+)-(\\w+)(?:-.*)?");
+    private static final Pattern OUR_LINK = Pattern.compile("cvb(\\d+)|cv(\\d+)[hlm]\\d+");
     private static final Object PROBE_LOCK = new Object();
     private static String unavailable;
     private static boolean probed;
@@ -77,11 +86,15 @@ public final class NetHosts implements AutoCloseable {
             throw new IOException(reason);
         }
         deleteNamespacesOfDeadPids();
+        deleteInterfacesOfDeadFixtures();
         NetHosts net = new NetHosts(SubnetLease.acquire(NetHosts::deleteLeftovers));
         Runtime.getRuntime().addShutdownHook(net.shutdownHook);
         try {
-            NetCommands.run("ip", "link", "add", net.bridge, "type", "bridge");
-            TestHost.quietRootInterface(net.bridge);
+            // A bridge's MAC otherwise follows its lowest port MAC, and changes when a port goes down or
+            // leaves (cutLink, addLatency): hosts' ARP entries for the bridge address would go stale.
+            NetCommands.run("ip", "link", "add", net.bridge, "address",
+                    String.format("02:ca:72:76:%02x:01", net.lease.index()), "type", "bridge");
+            TestHost.disableIpv6(net.bridge);
             NetCommands.run("ip", "addr", "add", net.lease.address(1) + "/24", "dev", net.bridge);
             NetCommands.run("ip", "link", "set", net.bridge, "up");
             long pid = ProcessHandle.current().pid();
@@ -185,15 +198,40 @@ public final class NetHosts implements AutoCloseable {
         }
     }
 
+    /** Interfaces of a network whose lock is free belong to a crashed JVM (the kernel dropped its lock). */
+    private static void deleteInterfacesOfDeadFixtures() throws IOException {
+        Set<Integer> indexes = new TreeSet<>();
+        for (String link : rootLinks()) {
+            Matcher m = OUR_LINK.matcher(link);
+            if (m.matches()) {
+                indexes.add(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)));
+            }
+        }
+        for (int index : indexes) {
+            SubnetLease lease = SubnetLease.tryLock(index);
+            if (lease != null) {
+                try (lease) {
+                    deleteLeftovers(index);
+                }
+            }
+        }
+    }
+
+    private static List<String> rootLinks() throws IOException {
+        List<String> links = new ArrayList<>();
+        for (String line : NetCommands.run("ip", "-o", "link", "show").lines().toList()) {
+            String[] fields = line.split(": ", 3);
+            if (fields.length >= 2) {
+                links.add(fields[1].split("@", 2)[0]);
+            }
+        }
+        return links;
+    }
+
     /** Called with network {@code index} locked by this JVM: whatever still uses it belongs to a dead fixture. */
     private static void deleteLeftovers(int index) throws IOException {
         Pattern ours = Pattern.compile("cvb" + index + "|cv" + index + "[hlm]\\d+");
-        for (String line : NetCommands.run("ip", "-o", "link", "show").lines().toList()) {
-            String[] fields = line.split(": ", 3);
-            if (fields.length < 2) {
-                continue;
-            }
-            String link = fields[1].split("@", 2)[0];
+        for (String link : rootLinks()) {
             if (ours.matcher(link).matches() && Files.exists(Path.of("/sys/class/net", link))) {
                 NetCommands.run("ip", "link", "del", link);
             }

@@ -49,26 +49,15 @@ final class SubnetLease implements AutoCloseable {
      * network before its routes are checked, to delete what a crashed owner left behind.
      */
     static SubnetLease acquire(StaleCleaner onStale) throws IOException {
-        Files.createDirectories(LOCK_DIR);
         int start = (int) (ProcessHandle.current().pid() % 250);
         for (int k = 0; k < 250; k++) {
-            int index = 1 + (start + k) % 250;
-            FileChannel ch = FileChannel.open(LOCK_DIR.resolve("subnet-" + index + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by another fixture of this JVM
-            }
-            if (lock == null) {
-                ch.close();
+            SubnetLease lease = tryLock(1 + (start + k) % 250);
+            if (lease == null) {
                 continue;
             }
-            SubnetLease lease = new SubnetLease(index, ch, lock);
             try {
-                onStale.clean(index);
-                if (!overlapsMachineNetworks(index)) {
+                onStale.clean(lease.index);
+                if (!overlapsMachineNetworks(lease.index)) {
                     return lease;
                 }
             } catch (IOException | RuntimeException e) {
@@ -79,6 +68,27 @@ final class SubnetLease implements AutoCloseable {
         }
         throw new IOException("no free test network in " + PREFIX + "1-250.0/24: every one is locked under "
                 + LOCK_DIR + " or overlaps a route of this machine");
+    }
+
+    /** Locks network {@code index} if no fixture (of any JVM) holds it; {@code null} otherwise. */
+    static SubnetLease tryLock(int index) throws IOException {
+        Files.createDirectories(LOCK_DIR);
+        FileChannel ch = FileChannel.open(LOCK_DIR.resolve("subnet-" + index + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by another fixture of this JVM
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            return null;
+        }
+        return new SubnetLease(index, ch, lock);
     }
 
     /** Deletes what a dead fixture left behind on network {@code index}. */
