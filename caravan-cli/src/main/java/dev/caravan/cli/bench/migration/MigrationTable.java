@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code bench migration} and {@code demo}. Pure rendering; thread-safe.
  */
 public final class MigrationTable {
-    private static final String ROW = "%-14s %9s %8s %11s %8s %8s %7s %9s %7s %6s %8s %9s %9s %7s %9s %9s %6s%n";
+    private static final String ROW = "%-14s %9s %8s %11s %8s %8s %7s %7s %9s %7s %6s %8s %9s %9s %7s %9s %9s %6s%n";
 
     private MigrationTable() {
     }
@@ -23,16 +23,25 @@ public final class MigrationTable {
      * @param loopbackBytesPerSec the raw loopback bandwidth, NaN if not measured
      */
     public static String render(List<ModeResult> results, double loopbackBytesPerSec) {
+        return render(results, loopbackBytesPerSec, "raw loopback bandwidth");
+    }
+
+    /**
+     * @param referenceBytesPerSec the bandwidth the total times are held against, NaN if not measured
+     * @param referenceName        what it is, for the legend (e.g. {@code raw host-to-host bandwidth})
+     */
+    public static String render(List<ModeResult> results, double referenceBytesPerSec, String referenceName) {
         double sacDowntime = stopAndCopyDowntimeMs(results);
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, ROW, "MODE", "TOTAL S", "÷ REF", "DOWNTIME MS", "÷ S&C", "BYTES÷S", "ROUNDS",
+        b.append(String.format(Locale.ROOT, ROW, "MODE", "TOTAL S", "÷ REF", "DOWNTIME MS", "÷ S&C", "BYTES÷S", "MB/S", "ROUNDS",
                 "ALLOC MS", "FAULTS", "PG/FLT", "FLT P50", "FLT P99", "FLT MAX", "FAILED", "MAX MS", "P99 MS", "LOST"));
         for (ModeResult r : results) {
             var faults = r.report().faults();
             boolean pulled = faults.faults() > 0;
             b.append(String.format(Locale.ROOT, ROW, r.mode() + (r.committed() ? "" : "!"), f(r.totalSec(), 2),
-                    f(r.totalSec() / referenceSec(r, loopbackBytesPerSec), 2), f(r.downtimeMs(), 1),
-                    f(r.downtimeMs() / sacDowntime, 3), f(r.report().bytesRatio(), 3), r.report().rounds(),
+                    f(r.totalSec() / referenceSec(r, referenceBytesPerSec), 2), f(r.downtimeMs(), 1),
+                    f(r.downtimeMs() / sacDowntime, 3), f(r.report().bytesRatio(), 3),
+                    f(r.report().throughputBytesPerSec() / 1e6, 1), r.report().rounds(),
                     r.report().destination().allocationMs(), faults.faults(), pulled ? f(faults.pagesPerFault(), 1) : "-",
                     pulled ? f(faults.p50Micros() / 1000.0, 2) : "-", pulled ? f(faults.p99Micros() / 1000.0, 2) : "-",
                     pulled ? f(faults.maxMicros() / 1000.0, 2) : "-", r.failures().size(), f(r.latency().maxMs(), 1),
@@ -40,12 +49,12 @@ public final class MigrationTable {
         }
         if (!results.isEmpty()) {
             long state = results.getFirst().report().stateBytes();
-            b.append(String.format(Locale.ROOT, "state %s; ÷ REF = total ÷ (state ÷ raw loopback bandwidth%s); "
-                            + "÷ S&C = downtime ÷ stop-and-copy downtime; ALLOC MS = the destination allocating memory before"
+            b.append(String.format(Locale.ROOT, "state %s; ÷ REF = total ÷ (state ÷ %s%s); "
+                            + "÷ S&C = downtime ÷ stop-and-copy downtime; MB/S = bytes sent ÷ total time; ALLOC MS = the destination allocating memory before"
                             + " the commit; FAULTS, PG/FLT, FLT P50/P99/MAX = post-copy faults, pages each brought, service"
                             + " time in ms; MAX/P99 = client latency during the migration%n",
-                    Sizes.human(state), Double.isNaN(loopbackBytesPerSec) ? ", not measured here"
-                            : String.format(Locale.ROOT, " %.0f MB/s → %.2f s", loopbackBytesPerSec / 1e6, state / loopbackBytesPerSec)));
+                    Sizes.human(state), referenceName, Double.isNaN(referenceBytesPerSec) ? ", not measured here"
+                            : String.format(Locale.ROOT, " %.0f MB/s → %.2f s", referenceBytesPerSec / 1e6, state / referenceBytesPerSec)));
         }
         for (ModeResult r : results) {
             if (!r.committed()) {
@@ -86,6 +95,7 @@ public final class MigrationTable {
             m.put("stateBytes", r.report().stateBytes());
             m.put("bytesSent", r.report().bytesSent());
             m.put("bytesOverState", r.report().bytesRatio());
+            m.put("throughputBytesPerSec", r.report().throughputBytesPerSec());
             m.put("rounds", r.report().rounds());
             m.put("pagesFetchedOnDemand", r.report().pagesFetchedOnDemand());
             m.put("pagesPushedAfterResume", r.report().pagesPushedAfterResume());

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.bench.migration.DataSet;
 import dev.caravan.cli.bench.migration.DirtyingWriter;
 import dev.caravan.cli.bench.migration.FailureLog;
+import dev.caravan.cli.bench.migration.HostBandwidth;
 import dev.caravan.cli.bench.migration.LatencyPlot;
+import dev.caravan.cli.bench.migration.LinkShape;
 import dev.caravan.cli.bench.migration.LoopbackBandwidth;
 import dev.caravan.cli.bench.migration.MigrationTable;
 import dev.caravan.cli.bench.migration.MigrationTargets;
@@ -15,6 +17,9 @@ import dev.caravan.cli.bench.migration.SteadyClients;
 import dev.caravan.client.NodeControl;
 import dev.caravan.core.time.Clock;
 import dev.caravan.launch.LocalCluster;
+import dev.caravan.launch.Placement;
+import dev.caravan.launch.net.NetHosts;
+import dev.caravan.launch.net.TestHost;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
@@ -41,14 +46,19 @@ import java.util.concurrent.Callable;
  * data is migrated n1 → n2 → n3 → n1 → n2, once per mode (stop-and-copy, pre-copy, post-copy,
  * hybrid), keeping its data from one mode to the next, while a writer dirties its pages at
  * {@code --dirty-rate} and steady clients use it through its front endpoint. The reference, raw
- * loopback TCP bandwidth between two JVMs, is measured in the same run. Prints a table (with the
+ * loopback TCP bandwidth between two JVMs, is measured in the same run. With {@code --hosts N} the
+ * nodes run on N network-namespace hosts ({@link NetHosts}; naming on one more), their links shaped
+ * by {@code --latency} and {@code --bandwidth} ({@link LinkShape}) after the data is loaded, and the
+ * reference is raw TCP bandwidth between two of those hosts over the shaped links; the results go
+ * to {@code migration-hosts.json}. Prints a table (with the
  * destination's allocation time and, for post-copy and hybrid, the page faults: count, pages per
  * fault, p50/p99/max service time) and the engine's targets ({@link MigrationTargets}), writes
  * JSON and one latency figure per mode; exits 3 when a target is missed.
  */
 @Command(name = "migration", mixinStandardHelpOptions = true,
         description = {"Live migration in all four modes of a loaded, busy Redis-compatible process, against raw loopback bandwidth.",
-                "  caravan bench migration --state 256m"})
+                "  caravan bench migration --state 256m",
+                "  caravan bench migration --state 64m --hosts 3 --latency 1ms --bandwidth 200mbit   (as root)"})
 public final class BenchMigrationCommand implements Callable<Integer> {
     @Option(names = "--state", defaultValue = "1g", description = "data the process holds, in 64 KiB values (default: ${DEFAULT-VALUE})")
     String state;
@@ -71,6 +81,19 @@ public final class BenchMigrationCommand implements Callable<Integer> {
                     + " (default: the state + 25 %%; 0 to measure migrations into fresh memory)")
     String prefaultReserve;
 
+    @Option(names = "--hosts", paramLabel = "N", defaultValue = "0",
+            description = "run the nodes on N network-namespace hosts, one node each (2..8; naming on one more), instead of"
+                    + " loopback; the reference is then raw TCP bandwidth between two of them (needs root and ip netns)")
+    int hosts;
+
+    @Option(names = "--latency", paramLabel = "DELAY",
+            description = "with --hosts: emulated one-way delay between two hosts, e.g. 1ms or 10ms (default: none)")
+    String latency;
+
+    @Option(names = "--bandwidth", paramLabel = "RATE",
+            description = "with --hosts: cap on each host's link, each direction, e.g. 200mbit (default: none)")
+    String bandwidth;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for migration.json and the PNGs (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -87,20 +110,47 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         if (stateBytes < (1 << 20) || dirtyRate <= 0 || clients < 1 || rate <= 0 || maxDowntimeMs < 1) {
             throw ErrorCode.INVALID_ARGUMENT.exception("need --state ≥ 1m and positive --dirty-rate, --clients, --rate, --max-downtime");
         }
+        LinkShape link = LinkShape.parse(latency, bandwidth);
+        if (hosts == 0 && !link.equals(LinkShape.NONE)) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--latency and --bandwidth shape the links between hosts: add --hosts N");
+        }
+        if (hosts != 0 && (hosts < 2 || hosts > 8)) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--hosts must be 2..8 (one node on each), got " + hosts);
+        }
+        if (hosts != 0 && !NetHosts.available()) {
+            throw ErrorCode.UNAVAILABLE.exception("--hosts needs network namespaces: " + NetHosts.unavailableReason());
+        }
+        Files.createDirectories(workDir);
+        if (hosts == 0) {
+            return run(stateBytes, null, LinkShape.NONE);
+        }
+        step("creating " + (hosts + 1) + " network-namespace hosts on one bridge: naming on h1, one node on each of h2..h"
+                + (hosts + 1) + "...");
+        try (NetHosts net = NetHosts.create(hosts + 1)) {
+            return run(stateBytes, net, link);
+        }
+    }
+
+    private int run(long stateBytes, NetHosts net, LinkShape link) throws Exception {
         DataSet data = DataSet.ofState(stateBytes);
         double dirtyBytesPerSec = dirtyRate * data.valueBytes();
-        Files.createDirectories(workDir);
-        step(String.format(Locale.ROOT, "measuring raw loopback TCP bandwidth between two JVMs (3 s)..."));
-        double loopback = LoopbackBandwidth.measure(3000);
-        step(String.format(Locale.ROOT, "raw loopback bandwidth: %.0f MB/s (state ÷ bandwidth for %s: %.2f s)",
-                loopback / 1e6, Sizes.human(stateBytes), stateBytes / loopback));
-        step("starting naming and 3 nodes (separate JVMs)...");
+        String referenceName = net == null ? "raw loopback bandwidth" : "raw host-to-host bandwidth (" + link + ")";
+        double reference = Double.NaN;
+        if (net == null) {
+            step(String.format(Locale.ROOT, "measuring raw loopback TCP bandwidth between two JVMs (3 s)..."));
+            reference = LoopbackBandwidth.measure(3000);
+            step(String.format(Locale.ROOT, "raw loopback bandwidth: %.0f MB/s (state ÷ bandwidth for %s: %.2f s)",
+                    reference / 1e6, Sizes.human(stateBytes), stateBytes / reference));
+        }
+        int nodeCount = net == null ? 3 : hosts;
+        step("starting naming and " + nodeCount + " nodes (separate JVMs)...");
         long reserve = prefaultReserve == null ? stateBytes + stateBytes / 4 : Sizes.parse(prefaultReserve);
         List<String> nodeArgs = reserve == 0 ? List.of() : List.of("--prefault-reserve", Long.toString(reserve));
         step(reserve == 0 ? "nodes keep no memory warm: arriving processes fault in fresh memory"
                 : "each node keeps " + Sizes.human(reserve) + " warm for arriving processes (--prefault-reserve)");
-        try (LocalCluster cluster = LocalCluster.builder().nodes(3).workDir(workDir).switches(0).jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout"))
-                .nodeArgs(nodeArgs).start();
+        try (LocalCluster cluster = LocalCluster.builder().nodes(nodeCount).workDir(workDir).switches(0)
+                .jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout")).nodeArgs(nodeArgs)
+                .placement(net == null ? Placement.LOCAL : Placement.onHosts(net)).start();
              NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench", "", Duration.ofSeconds(30))) {
             warmUp(cluster);
             ProcessInfo kv = n1.start(new ProcessSpec(PROCESS, "kv", "", "", stateBytes * 2 + (256L << 20), Map.of()));
@@ -116,6 +166,9 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             ProcessInfo loaded = n1.inspect(PROCESS);
             step(String.format(Locale.ROOT, "loaded in %.1f s (%.0f MB/s); the process holds %s in %,d pages", loadSec,
                     data.valueTotalBytes() / loadSec / 1e6, Sizes.human(loaded.memoryBytes()), loaded.allocatedPages()));
+            if (net != null) {
+                reference = shapeLinks(net, link, stateBytes);
+            }
 
             FailureLog failures = new FailureLog();
             List<ModeResult> results;
@@ -124,9 +177,9 @@ public final class BenchMigrationCommand implements Callable<Integer> {
                 steady.start();
                 writer.start();
                 step(String.format(Locale.ROOT, "load on: %d steady clients at %.0f requests/s (GET/SET of small keys) and a writer "
-                                + "overwriting %.0f values/s = %.1f MB/s (%.1f MiB/s) of dirtied memory = %.1f%% of loopback bandwidth, "
+                                + "overwriting %.0f values/s = %.1f MB/s (%.1f MiB/s) of dirtied memory = %.1f%% of the reference bandwidth, "
                                 + "all through the front endpoint", clients, rate, dirtyRate, dirtyBytesPerSec / 1e6,
-                        dirtyBytesPerSec / (1 << 20), 100 * dirtyBytesPerSec / loopback));
+                        dirtyBytesPerSec / (1 << 20), 100 * dirtyBytesPerSec / reference));
                 MigrationTour tour = new MigrationTour(PROCESS, cluster.nodeControls(), cluster.nodeIds(), front, steady, writer,
                         failures, maxDowntimeMs, 2000, BenchMigrationCommand::step);
                 tour.markStart();
@@ -142,18 +195,26 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             }
 
             System.out.println();
-            System.out.println(MigrationTable.render(results, loopback));
-            List<MigrationTargets.Target> targets = MigrationTargets.check(results, loopback);
+            System.out.println(MigrationTable.render(results, reference, referenceName));
+            List<MigrationTargets.Target> targets = MigrationTargets.check(results, reference);
             System.out.println(MigrationTargets.render(targets));
             Files.createDirectories(out);
             double sac = results.getFirst().downtimeMs();
+            String prefix = net == null ? "migration" : "migration-hosts";
             for (ModeResult r : results) {
-                Path png = LatencyPlot.write(out.resolve("migration-" + r.mode() + ".png"), r, sac);
+                Path png = LatencyPlot.write(out.resolve(prefix + "-" + r.mode() + ".png"), r, sac);
                 System.out.println("figure: " + png.toAbsolutePath());
             }
-            Path json = out.resolve("migration.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
-                    json(stateBytes, data, loopback, dirtyBytesPerSec, results, targets));
+            Path json = out.resolve(prefix + ".json");
+            Map<String, Object> m = json(stateBytes, data, reference, dirtyBytesPerSec, results, targets);
+            if (net != null) {
+                m.put("hosts", hosts);
+                m.put("oneWayLatencyMs", link.oneWay().toNanos() / 1e6);
+                m.put("bandwidthCapBitsPerSec", link.bitsPerSecond());
+                m.remove("loopbackBytesPerSec");
+                m.put("hostToHostBytesPerSec", reference);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), m);
             System.out.println("JSON written to " + json.toAbsolutePath());
             if (!cluster.loggedErrors().isEmpty()) {
                 System.err.println("errors logged by the daemons:\n  " + String.join("\n  ", cluster.loggedErrors()));
@@ -182,6 +243,21 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         m.put("results", MigrationTable.rows(results, loopback));
         m.put("targets", MigrationTargets.rows(targets));
         return m;
+    }
+
+    /**
+     * Shapes every node host's link ({@link LinkShape#applyTo}), then measures the reference: raw
+     * TCP bandwidth from h2 to h3, a JVM in each, over the shaped links.
+     */
+    private static double shapeLinks(NetHosts net, LinkShape link, long stateBytes) throws Exception {
+        for (TestHost h : net.hosts().subList(1, net.hosts().size())) {
+            link.applyTo(h);
+        }
+        step("links between node hosts: " + link + "; measuring raw TCP bandwidth h2 → h3, a JVM in each (3 s)...");
+        double reference = HostBandwidth.measure(Placement.place(net.host(2)), Placement.place(net.host(3)), 3000);
+        step(String.format(Locale.ROOT, "raw host-to-host bandwidth: %.1f MB/s (state ÷ bandwidth for %s: %.2f s)",
+                reference / 1e6, Sizes.human(stateBytes), stateBytes / reference));
+        return reference;
     }
 
     /**
