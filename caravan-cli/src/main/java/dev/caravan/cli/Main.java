@@ -7,6 +7,7 @@ import dev.caravan.cli.commands.DemoCommand;
 import dev.caravan.cli.commands.DnsCommand;
 import dev.caravan.cli.commands.DeployCommand;
 import dev.caravan.cli.commands.NamingCommand;
+import dev.caravan.cli.commands.ZooKeeperCommand;
 import dev.caravan.cli.commands.NodeCommand;
 import dev.caravan.cli.commands.PsCommand;
 import dev.caravan.cli.commands.StopCommand;
@@ -46,7 +47,8 @@ public final class Main implements Runnable {
      * The subcommands, in the order {@code --help} lists them; registered by {@link LazySubcommands}
      * so that a command line builds the model of the command it runs only.
      */
-    static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, NodeCommand.class, SwitchCommand.class, UpCommand.class,
+    static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, ZooKeeperCommand.class, NodeCommand.class, SwitchCommand.class,
+            UpCommand.class,
             DeployCommand.class, PsCommand.class, CallCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
             CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
             BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,

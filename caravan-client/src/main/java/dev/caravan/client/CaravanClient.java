@@ -1,8 +1,10 @@
 package dev.caravan.client;
 
 import dev.caravan.core.time.Clock;
+import dev.caravan.naming.NamingConnections;
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingService;
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
@@ -67,11 +69,20 @@ public final class CaravanClient implements AutoCloseable {
         this.ownsNaming = ownsNaming;
     }
 
-    /** A client talking to the naming service at {@code namingAddress}. */
+    /** A client talking to the naming daemon at {@code namingAddress}. */
     public static CaravanClient connect(InetSocketAddress namingAddress, String token, Duration deadline) {
-        NamingService naming = new dev.caravan.naming.RemoteNamingService(namingAddress,
-                new dev.caravan.wire.net.Hello("client", token), Duration.ofSeconds(5));
-        return new CaravanClient(naming, token, deadline, Clock.system(), true);
+        return connect(NamingSpec.embedded(namingAddress), token, deadline);
+    }
+
+    /**
+     * A client talking to the naming service {@code naming} names (Caravan's naming daemon, or
+     * ZooKeeper when {@code caravan-naming-zk} is on the class path, see {@link NamingConnections}).
+     *
+     * @throws CaravanException UNAVAILABLE when no connector serves the spec's scheme, or (ZooKeeper) it cannot be reached
+     */
+    public static CaravanClient connect(NamingSpec naming, String token, Duration deadline) {
+        NamingService service = NamingConnections.connect(naming, "client", token, Duration.ofSeconds(5));
+        return new CaravanClient(service, token, deadline, Clock.system(), true);
     }
 
     public NamingService naming() {

@@ -67,8 +67,19 @@ public final class Dashboard implements AutoCloseable {
      * @throws IOException if {@code bind} cannot be bound
      */
     public static Dashboard start(InetSocketAddress namingAddress, String token, InetSocketAddress bind) throws IOException {
+        return start(dev.caravan.naming.NamingSpec.embedded(namingAddress), token, bind);
+    }
+
+    /**
+     * Connects to the naming service {@code naming} names (the embedded daemon or ZooKeeper) and
+     * serves the dashboard on {@code bind}.
+     *
+     * @param token the cluster token ("" for none): the dashboard's own calls use it, and the page's actions need it
+     * @throws IOException if {@code bind} cannot be bound
+     */
+    public static Dashboard start(dev.caravan.naming.NamingSpec naming, String token, InetSocketAddress bind) throws IOException {
         // The deadline of one call bounds what one probe point can show: a migration's downtime is far below it.
-        CaravanClient client = CaravanClient.connect(namingAddress, token, Duration.ofSeconds(20));
+        CaravanClient client = CaravanClient.connect(naming, token, Duration.ofSeconds(20));
         try {
             Dashboard d = new Dashboard(client, token, bind, Path.of(".caravan", "checkpoints"));
             d.loop.start();

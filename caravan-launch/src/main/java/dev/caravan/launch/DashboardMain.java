@@ -1,6 +1,7 @@
 package dev.caravan.launch;
 
 import dev.caravan.dashboard.Dashboard;
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
 
@@ -24,8 +25,7 @@ public final class DashboardMain {
     public static final String DEFAULT_HEAP = "256m";
 
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan dashboard", SUMMARY)
-            .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
-                    + NamingMain.DEFAULT_PORT + ")")
+            .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to serve the page on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to serve the page on; 0 picks a free one")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
@@ -53,7 +53,7 @@ public final class DashboardMain {
             throw new DaemonOptions.UsageException("--port: " + port + " is not a TCP port (0 picks a free one)");
         }
         String bind = options.required("--bind");
-        InetSocketAddress naming = NamingMain.address(options.value("--naming"));
+        NamingSpec naming = NamingMain.daemonSpec(options.value("--naming"));
         Dashboard dashboard;
         try {
             dashboard = Dashboard.start(naming, Hello.tokenFromEnvironment(), new InetSocketAddress(bind, port));
@@ -62,8 +62,7 @@ public final class DashboardMain {
                     + "); pick another with --port, or --port 0 for a free one");
         }
         String address = dashboard.hostPort();
-        System.out.println("dashboard http://" + address + "  (cluster at naming " + naming.getHostString() + ":"
-                + naming.getPort() + ")");
+        System.out.println("dashboard http://" + address + "  (cluster at naming " + naming + ")");
         Daemon.announce("{\"role\":\"dashboard\",\"address\":\"" + address + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF), dashboard::close);
         return 0;

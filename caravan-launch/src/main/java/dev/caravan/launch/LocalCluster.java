@@ -1,5 +1,6 @@
 package dev.caravan.launch;
 
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.HostPort;
 
@@ -36,6 +37,10 @@ import java.util.regex.Pattern;
  * and {@code --bind} its address, so that every address the cluster advertises (naming entries,
  * control, data and front endpoints, migration page streams) is that host's.
  *
+ * <p>With {@link Builder#naming(NamingSpec)} the cluster uses a naming service that runs elsewhere
+ * (a ZooKeeper ensemble, {@code zk://…}) and starts no naming JVM; {@link #namingSpec()} says where
+ * naming is either way.
+ *
  * <p>Closing stops every JVM (dashboard, switch, then nodes), cleanly, and kills any that does not stop in time.
  * Not thread-safe: one owner starts, inspects and closes it.
  */
@@ -53,6 +58,7 @@ public final class LocalCluster implements AutoCloseable {
     private final int dashboards;
     private final Placement placement;
     private final Map<String, DaemonPlace> nodePlaces = new LinkedHashMap<>();
+    private final NamingSpec externalNaming;
     private ChildJvm dashboardJvm;
     private InetSocketAddress dashboardAddress;
     private ChildJvm naming;
@@ -69,9 +75,11 @@ public final class LocalCluster implements AutoCloseable {
     private final List<java.util.function.BiConsumer<String, Integer>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalCluster(Path workDir, List<String> namingJvmOptions, List<String> jvmOptions, long leaseMs, List<String> nodeArgs,
-                         int switches, List<String> switchJvmOptions, int dashboards, Placement placement) {
+                         int switches, List<String> switchJvmOptions, int dashboards, Placement placement,
+                         NamingSpec externalNaming) {
         this.workDir = workDir;
         this.placement = placement;
+        this.externalNaming = externalNaming;
         this.dashboards = dashboards;
         this.switches = switches;
         this.switchJvmOptions = switchJvmOptions;
@@ -99,6 +107,7 @@ public final class LocalCluster implements AutoCloseable {
         private int dashboards;
         private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
         private Placement placement = Placement.LOCAL;
+        private NamingSpec naming;
 
         /**
          * Where each daemon runs ({@link Placement}: a command prefix and a bind address per daemon);
@@ -106,6 +115,15 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder placement(Placement placement) {
             this.placement = java.util.Objects.requireNonNull(placement, "placement");
+            return this;
+        }
+
+        /**
+         * Uses the naming service {@code spec} names, running elsewhere (for example a ZooKeeper
+         * ensemble, {@code zk://…}), instead of starting a naming JVM; null (the default) starts one.
+         */
+        public Builder naming(NamingSpec spec) {
+            this.naming = spec;
             return this;
         }
 
@@ -183,9 +201,11 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
-                    dashboards, placement);
+                    dashboards, placement, naming);
             try {
-                c.startNaming(namingPort);
+                if (naming == null) {
+                    c.startNaming(namingPort);
+                }
                 List<String> ids = new ArrayList<>();
                 for (int i = 1; i <= nodes; i++) {
                     ids.add("n" + i);
@@ -222,6 +242,9 @@ public final class LocalCluster implements AutoCloseable {
      * it again — after the running one was killed. The old one's log stays in {@link #loggedErrors()}.
      */
     public ChildJvm restartNaming() throws IOException, InterruptedException {
+        if (naming == null) {
+            throw new IllegalStateException("this cluster runs no naming JVM: its naming is " + externalNaming);
+        }
         if (naming.isAlive()) {
             throw new IllegalStateException("naming is still running; kill it first");
         }
@@ -233,7 +256,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startSwitch(int adminPort) throws IOException, InterruptedException {
         String name = "s1" + (retiredSwitches.isEmpty() ? "" : "-" + (retiredSwitches.size() + 1));
-        List<String> args = List.of("--id", "s1", "--naming", namingAddress.getHostString() + ":" + namingAddress.getPort(),
+        List<String> args = List.of("--id", "s1", "--naming", namingSpec().toString(),
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
                 "--lease-ms", String.valueOf(leaseMs), "--bind", placement.switchPlace().bindAddress());
         switchJvm = ChildJvm.start(name, placement.switchPlace().commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions),
@@ -271,8 +294,7 @@ public final class LocalCluster implements AutoCloseable {
     private void startDashboard(List<String> options) throws IOException, InterruptedException {
         DaemonPlace at = placement.dashboard();
         dashboardJvm = ChildJvm.start("dashboard", at.commandPrefix(), options, DashboardMain.class, List.of("--naming",
-                namingAddress.getHostString() + ":" + namingAddress.getPort(), "--port", "0", "--bind", at.bindAddress()),
-                workDir.resolve("logs"));
+                namingSpec().toString(), "--port", "0", "--bind", at.bindAddress()), workDir.resolve("logs"));
         dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
     }
 
@@ -299,7 +321,7 @@ public final class LocalCluster implements AutoCloseable {
             Path data = workDir.resolve("nodes").resolve(id);
             Files.createDirectories(data);
             List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
-                    namingAddress.getHostString() + ":" + namingAddress.getPort(), "--data-dir", data.toString(),
+                    namingSpec().toString(), "--data-dir", data.toString(),
                     "--lease-ms", String.valueOf(leaseMs)));
             DaemonPlace at = placement.node(nodes.size() + 1);
             args.addAll(List.of("--bind", at.bindAddress()));
@@ -333,11 +355,24 @@ public final class LocalCluster implements AutoCloseable {
         return at;
     }
 
+    /** Where the cluster's naming is: its naming JVM's address, or the external service it was built with. */
+    public NamingSpec namingSpec() {
+        return externalNaming != null ? externalNaming : NamingSpec.embedded(namingAddress);
+    }
+
+    /** The naming JVM's address. @throws IllegalStateException when naming is external (ZooKeeper): use {@link #namingSpec()} */
     public InetSocketAddress namingAddress() {
+        if (externalNaming != null) {
+            throw new IllegalStateException("this cluster's naming is " + (externalNaming.isZooKeeper() ? "ZooKeeper " : "")
+                    + externalNaming + ", not a naming JVM it started; use namingSpec()");
+        }
         return namingAddress;
     }
 
-    /** The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs). */
+    /**
+     * The naming daemon's admin port (HTTP: /metrics, /events — nodes joining and leaving —, /logs);
+     * null when naming is external (ZooKeeper has none).
+     */
     public InetSocketAddress namingAdmin() {
         return namingAdmin;
     }
@@ -388,7 +423,7 @@ public final class LocalCluster implements AutoCloseable {
         return n;
     }
 
-    /** The naming JVM started last. */
+    /** The naming JVM started last; null when naming is external. */
     public ChildJvm namingJvm() {
         return naming;
     }

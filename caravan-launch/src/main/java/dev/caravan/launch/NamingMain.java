@@ -10,6 +10,7 @@ import dev.caravan.wire.CloseAll;
 
 import dev.caravan.naming.LocalNamingService;
 import dev.caravan.naming.NamingServer;
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.net.HostPort;
 
@@ -87,9 +88,36 @@ public final class NamingMain {
         return 0;
     }
 
+    /** What a daemon's {@code --naming} option says of itself in {@code --help}. */
+    public static final String NAMING_OPTION_HELP = "where naming is: HOST:PORT of Caravan's naming daemon, or zk://HOST:PORT[,HOST:PORT…][/CHROOT] "
+            + "of a ZooKeeper ensemble (default: $CARAVAN_NAMING or 127.0.0.1:" + DEFAULT_PORT + ")";
+
     /** Where naming is: {@code explicit} if given, else {@code $CARAVAN_NAMING}, else 127.0.0.1:{@value #DEFAULT_PORT}. */
     public static InetSocketAddress address(String explicit) {
+        return HostPort.parse(specText(explicit));
+    }
+
+    /**
+     * Where naming is, as {@link NamingSpec#parse} reads it: {@code explicit} if given, else
+     * {@code $CARAVAN_NAMING}, else 127.0.0.1:{@value #DEFAULT_PORT}.
+     *
+     * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT, one line naming the accepted forms
+     */
+    public static NamingSpec spec(String explicit) {
+        return NamingSpec.parse(specText(explicit));
+    }
+
+    /** As {@link #spec}, for a daemon's {@code --naming}: a bad spec is a usage error. */
+    static NamingSpec daemonSpec(String explicit) {
+        try {
+            return spec(explicit);
+        } catch (dev.caravan.wire.CaravanException e) {
+            throw new DaemonOptions.UsageException("--naming: " + e.getMessage());
+        }
+    }
+
+    private static String specText(String explicit) {
         String n = explicit != null ? explicit : System.getenv("CARAVAN_NAMING");
-        return HostPort.parse(n != null && !n.isBlank() ? n : "127.0.0.1:" + DEFAULT_PORT);
+        return n != null && !n.isBlank() ? n : "127.0.0.1:" + DEFAULT_PORT;
     }
 }

@@ -3,7 +3,9 @@ package dev.caravan.launch;
 import dev.caravan.core.memory.ChunkPool;
 import dev.caravan.core.time.Clock;
 import dev.caravan.migration.MigrationSettings;
-import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.naming.NamingConnections;
+import dev.caravan.naming.NamingService;
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.node.NodeConfig;
 import dev.caravan.node.NodeDaemon;
 import dev.caravan.wire.CaravanException;
@@ -29,8 +31,7 @@ public final class NodeMain {
 
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan node", SUMMARY)
             .value("--id", "ID", null, "node id, unique in the cluster (required)")
-            .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
-                    + NamingMain.DEFAULT_PORT + ")")
+            .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
@@ -118,8 +119,8 @@ public final class NodeMain {
         }
         NodeConfig config = config(options);
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
-        RemoteNamingService naming = new RemoteNamingService(config.naming(), new Hello("node/" + config.nodeId(), config.token()),
-                Duration.ofSeconds(5));
+        NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
+                config.token(), Duration.ofSeconds(5));
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system());
@@ -197,12 +198,17 @@ public final class NodeMain {
     }
 
     private static NodeConfig newConfig(DaemonOptions.Parsed options, String id, Path dir) {
+        NamingSpec naming = NamingMain.daemonSpec(options.value("--naming"));
         return new NodeConfig(id, options.required("--bind"), options.intValue("--port"),
-                NamingMain.address(options.value("--naming")), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
+                naming.isZooKeeper() ? null : resolved(naming.embeddedAddress()), dir, options.longValue("--lease-ms"), Hello.tokenFromEnvironment(),
                 4096, devices(options.values("--device")), options.longValue("--stop-deadline-ms"),
                 chunkPoolConfig(options.value("--prefault-reserve"), options.value("--memory-pool-max")),
                 MigrationSettings.defaults(), respLimits(options), processMemoryBytes(options.value("--process-memory")),
                 options.intValue("--admin-port"));
+    }
+
+    private static java.net.InetSocketAddress resolved(java.net.InetSocketAddress a) {
+        return a.isUnresolved() ? new java.net.InetSocketAddress(a.getHostString(), a.getPort()) : a;
     }
 
     private static long processMemoryBytes(String value) {

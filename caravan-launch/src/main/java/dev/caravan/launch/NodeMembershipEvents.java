@@ -1,6 +1,9 @@
 package dev.caravan.launch;
 
+import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingEvent;
+import dev.caravan.naming.NamingService;
+import dev.caravan.naming.Watch;
 import dev.caravan.observe.EventKind;
 import dev.caravan.observe.EventLog;
 
@@ -12,7 +15,8 @@ import java.util.function.Consumer;
  * time is {@link EventKind#NODE_JOINED}, its removal (the node closed its lease, or the lease
  * expired because the node went silent) is {@link EventKind#NODE_LOST}. A re-registration of a
  * known node (its attributes changed, e.g. cordoned) is not a join. Called on naming's watch
- * thread.
+ * thread. The naming daemon publishes them; on ZooKeeper, which has no naming daemon, the switch
+ * does ({@link #follow}).
  */
 final class NodeMembershipEvents implements Consumer<NamingEvent> {
     private final EventLog events;
@@ -20,6 +24,20 @@ final class NodeMembershipEvents implements Consumer<NamingEvent> {
 
     NodeMembershipEvents(EventLog events) {
         this.events = events;
+    }
+
+    /**
+     * Publishes to {@code events} the membership changes {@code naming} shows from now on: nodes
+     * registered now are known (no join event for them); returns the watch to close.
+     */
+    static Watch follow(NamingService naming, EventLog events) {
+        NodeMembershipEvents m = new NodeMembershipEvents(events);
+        Watch w = naming.watch("node/", m);
+        // After the watch opened: a node that joins in between is seen twice, which is idempotent.
+        for (NamingEntry e : naming.list("node/")) {
+            m.known.add(e.node());
+        }
+        return w;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.caravan.launch;
 
 import dev.caravan.core.time.Clock;
-import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.naming.NamingConnections;
+import dev.caravan.naming.NamingService;
+import dev.caravan.naming.NamingSpec;
+import dev.caravan.naming.Watch;
 import dev.caravan.observe.DaemonMetrics;
 import dev.caravan.observe.EventKind;
 import dev.caravan.observe.EventLog;
@@ -38,8 +41,7 @@ public final class SwitchMain {
 
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan switch serve", SUMMARY)
             .value("--id", "ID", "s1", "switch id, unique in the cluster (naming entry switch/ID)")
-            .value("--naming", "HOST:PORT", null, "naming service address (default: $CARAVAN_NAMING or 127.0.0.1:"
-                    + NamingMain.DEFAULT_PORT + ")")
+            .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none)")
             .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic front ends")
             .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
@@ -102,8 +104,8 @@ public final class SwitchMain {
             return 0;
         }
         SwitchConfig config = config(options);
-        RemoteNamingService naming = new RemoteNamingService(NamingMain.address(options.value("--naming")),
-                new Hello("switch/" + config.id(), config.token()), Duration.ofSeconds(5));
+        NamingSpec spec = NamingMain.daemonSpec(options.value("--naming"));
+        NamingService naming = NamingConnections.connect(spec, "switch/" + config.id(), config.token(), Duration.ofSeconds(5));
         SwitchDaemon daemon;
         try {
             daemon = SwitchDaemon.start(config, naming, Clock.system());
@@ -119,6 +121,7 @@ public final class SwitchMain {
         EventLog events = new EventLog("switch/" + config.id());
         ObserveServer observe;
         SwitchEvents switchEvents;
+        Watch membership;
         String metricsAt;
         try {
             observe = openObserve(options, config, daemon, metrics, events);
@@ -128,6 +131,8 @@ public final class SwitchMain {
                 daemon.announce("metrics", metricsAt);
             }
             switchEvents = observe == null ? null : new SwitchEvents(daemon, events).start();
+            // ZooKeeper has no naming daemon to say which nodes joined and left: the switch says it.
+            membership = observe == null || !spec.isZooKeeper() ? null : NodeMembershipEvents.follow(naming, events);
         } catch (IOException | RuntimeException e) {
             CloseAll.closeAll("closing switch " + config.id(), metrics, daemon, naming);
             throw e;
@@ -142,7 +147,7 @@ public final class SwitchMain {
         Daemon.announce("{\"role\":\"switch\",\"id\":\"" + config.id() + "\",\"admin\":\"" + daemon.adminHostPort()
                 + "\",\"metrics\":\"" + metricsAt + "\"}");
         Daemon.runUntilStopped(options.flag(Daemon.EXIT_ON_STDIN_EOF),
-                () -> CloseAll.closeAll("closing switch " + config.id(), switchEvents, observe, metrics, daemon, naming));
+                () -> CloseAll.closeAll("closing switch " + config.id(), membership, switchEvents, observe, metrics, daemon, naming));
         return 0;
     }
 

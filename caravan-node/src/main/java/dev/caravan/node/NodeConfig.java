@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param nodeId           cluster-unique node name
  * @param bindHost         address the control and data endpoints bind to (loopback by default)
  * @param controlPort      control port; 0 picks a free one
- * @param naming           the naming service's address
+ * @param naming           the embedded naming daemon's address, null when naming is ZooKeeper (informational: the
+ *                         node is handed its {@link dev.caravan.naming.NamingService} by its launcher)
  * @param dataDir          where bundles are stored
  * @param leaseTtlMs       the naming lease; silence this long and the node stops answering
  * @param token            cluster token ("" for none)

@@ -7,6 +7,9 @@ import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.Placement;
 import dev.caravan.launch.net.NetHosts;
+import dev.caravan.launch.ZooKeeperMain;
+import dev.caravan.launch.zk.ZooKeeperEnsemble;
+import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
@@ -35,7 +38,11 @@ import java.util.stream.Stream;
  *   }
  * </pre>
  *
- * {@link #close()} stops every JVM and then fails with an {@link AssertionError} listing every
+ * With {@link Builder#withZooKeeper()} or {@link Builder#withZooKeeperEnsemble(int)} the cluster's
+ * naming is ZooKeeper, each server in a JVM of its own ({@link ZooKeeperEnsemble}), and no naming
+ * JVM runs: {@link #namingSpec()} says where naming is, {@link #namingAddress()} then fails.
+ *
+ * <p>{@link #close()} stops every JVM and then fails with an {@link AssertionError} listing every
  * ERROR line a daemon logged that no {@link Builder#expectingErrors expected pattern} matches.
  * Each cluster gets its own temporary work directory (logs, node data), deleted on a clean close
  * and kept (its path is in the failure message) otherwise.
@@ -48,13 +55,15 @@ public final class CaravanCluster implements AutoCloseable {
     public static final long PROCESS_MEMORY_BYTES = 64L << 20;
 
     private final LocalCluster cluster;
+    private final ZooKeeperEnsemble zooKeeper;
     private final Path workDir;
     private final List<Pattern> expectedErrors;
     private CaravanClient client;
     private boolean closed;
 
-    private CaravanCluster(LocalCluster cluster, Path workDir, List<Pattern> expectedErrors) {
+    private CaravanCluster(LocalCluster cluster, ZooKeeperEnsemble zooKeeper, Path workDir, List<Pattern> expectedErrors) {
         this.cluster = cluster;
+        this.zooKeeper = zooKeeper;
         this.workDir = workDir;
         this.expectedErrors = expectedErrors;
     }
@@ -73,6 +82,8 @@ public final class CaravanCluster implements AutoCloseable {
         private int switches;
         private int dashboards;
         private Placement placement = Placement.LOCAL;
+        private int zooKeepers;
+        private int zooKeeperTickMs;
 
         /**
          * Runs the daemons inside a fixture's network-namespace hosts ({@link Placement#onHosts}):
@@ -89,6 +100,26 @@ public final class CaravanCluster implements AutoCloseable {
          */
         public Builder withPlacement(Placement placement) {
             this.placement = placement;
+            return this;
+        }
+
+        /** Naming on one ZooKeeper server (its own JVM, {@link ZooKeeperMain}) instead of Caravan's naming JVM. */
+        public Builder withZooKeeper() {
+            return withZooKeeperEnsemble(1);
+        }
+
+        /** Naming on an ensemble of {@code size} ZooKeeper JVMs in a quorum on loopback (3 or 5 tolerate failures). */
+        public Builder withZooKeeperEnsemble(int size) {
+            this.zooKeepers = size;
+            return this;
+        }
+
+        /**
+         * ZooKeeper's tick (default: a quarter of the lease, 20..500 ms): ZooKeeper grants sessions,
+         * which are the leases, of 2..20 ticks only.
+         */
+        public Builder withZooKeeperTickMs(int ms) {
+            this.zooKeeperTickMs = ms;
             return this;
         }
 
@@ -137,10 +168,22 @@ public final class CaravanCluster implements AutoCloseable {
 
         public CaravanCluster start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("caravan-st-");
-            LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
-                    .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards)
-                    .placement(placement).start();
-            return new CaravanCluster(c, dir, List.copyOf(expectedErrors));
+            ZooKeeperEnsemble zk = null;
+            if (zooKeepers > 0) {
+                int tickMs = zooKeeperTickMs > 0 ? zooKeeperTickMs : Math.clamp(leaseMs / 4, 20, 500);
+                zk = ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir);
+            }
+            try {
+                LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
+                        .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards)
+                        .placement(placement).naming(zk == null ? null : zk.spec()).start();
+                return new CaravanCluster(c, zk, dir, List.copyOf(expectedErrors));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                if (zk != null) {
+                    zk.close();
+                }
+                throw e;
+            }
         }
     }
 
@@ -154,16 +197,50 @@ public final class CaravanCluster implements AutoCloseable {
 
     /** A fresh client the caller closes (for tests that count relocations from zero). */
     public CaravanClient newClient() {
-        return CaravanClient.connect(cluster.namingAddress(), "", Duration.ofSeconds(10));
+        return CaravanClient.connect(cluster.namingSpec(), "", Duration.ofSeconds(10));
     }
 
+    /** Where naming is: the naming JVM, or the ZooKeeper ensemble. */
+    public NamingSpec namingSpec() {
+        return cluster.namingSpec();
+    }
+
+    /** The naming JVM's address. @throws IllegalStateException on a ZooKeeper cluster: use {@link #namingSpec()} */
     public InetSocketAddress namingAddress() {
         return cluster.namingAddress();
     }
 
-    /** {@code host:port} of naming, as the CLI's {@code --naming} takes it. */
+    /** {@code host:port} of naming, as the CLI's {@code --naming} takes it. @throws IllegalStateException on ZooKeeper */
     public String namingHostPort() {
         return cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort();
+    }
+
+    /** The ZooKeeper ensemble. @throws IllegalStateException when naming is Caravan's naming JVM */
+    public ZooKeeperEnsemble zooKeeper() {
+        if (zooKeeper == null) {
+            throw new IllegalStateException("this cluster's naming is a naming JVM; build it withZooKeeper() for ZooKeeper");
+        }
+        return zooKeeper;
+    }
+
+    /** The ZooKeeper JVMs running now, by member (from 0). */
+    public List<ChildJvm> zooKeeperJvms() {
+        return zooKeeper().jvms();
+    }
+
+    /** Kills ZooKeeper member {@code i} (from 0) with SIGKILL. */
+    public void killZooKeeper(int i) throws InterruptedException {
+        zooKeeper().kill(i);
+    }
+
+    /** Starts ZooKeeper member {@code i} again on its ports and data; waits until the ensemble serves. */
+    public ChildJvm restartZooKeeper(int i) throws IOException, InterruptedException {
+        return zooKeeper().restart(i);
+    }
+
+    /** The ZooKeeper member (from 0) that leads now, per {@code srvr}'s "Mode: leader". */
+    public java.util.OptionalInt zooKeeperLeader() {
+        return zooKeeper().leader();
     }
 
     public InetSocketAddress controlAddress(String nodeId) {
@@ -214,13 +291,17 @@ public final class CaravanCluster implements AutoCloseable {
         return cluster.node(nodeId);
     }
 
+    /** The naming JVM. @throws IllegalStateException on a ZooKeeper cluster */
     public ChildJvm namingJvm() {
+        if (zooKeeper != null) {
+            throw new IllegalStateException("this cluster's naming is ZooKeeper (" + cluster.namingSpec() + "); see zooKeeperJvms()");
+        }
         return cluster.namingJvm();
     }
 
-    /** Kills the naming JVM with SIGKILL. */
+    /** Kills the naming JVM with SIGKILL. @throws IllegalStateException on a ZooKeeper cluster */
     public void killNaming() throws InterruptedException {
-        cluster.namingJvm().kill();
+        namingJvm().kill();
     }
 
     /**
@@ -263,6 +344,9 @@ public final class CaravanCluster implements AutoCloseable {
             client.close();
         }
         cluster.close();
+        if (zooKeeper != null) {
+            zooKeeper.close();
+        }
         List<String> errors;
         try {
             errors = unexpectedErrors();

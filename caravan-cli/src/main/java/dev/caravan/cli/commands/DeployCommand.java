@@ -105,7 +105,7 @@ public final class DeployCommand implements Callable<Integer> {
             Map<String, InetSocketAddress> nodes = client.nodes();
             if (nodes.isEmpty()) {
                 throw ErrorCode.UNAVAILABLE.exception("no nodes are registered with naming at "
-                        + cluster.namingAddress() + "; start some with 'caravan up'");
+                        + cluster.namingSpec() + "; start some with 'caravan up'");
             }
             long memoryBytes = Sizes.parse(memory);
             List<String> targets = node != null ? java.util.Collections.nCopies(names.size(), node)

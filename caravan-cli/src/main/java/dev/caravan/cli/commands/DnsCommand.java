@@ -3,7 +3,7 @@ package dev.caravan.cli.commands;
 import dev.caravan.cli.ClusterOptions;
 import dev.caravan.core.time.Clock;
 import dev.caravan.launch.Daemon;
-import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.naming.NamingService;
 import dev.caravan.switching.dns.DnsServer;
 import dev.caravan.switching.dns.DnsServerConfig;
 import dev.caravan.switching.dns.Topology;
@@ -11,7 +11,6 @@ import dev.caravan.switching.dns.ZoneSnapshot;
 import dev.caravan.switching.dns.ZoneWatcher;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
-import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code caravan dns}: the DNS dispatcher (see docs/switch.md, "DNS dispatch"). */
@@ -99,8 +97,7 @@ public final class DnsCommand implements Runnable {
             DnsServerConfig config = new DnsServerConfig(DnsServerConfig.parseZone(zone), new InetSocketAddress(address, port),
                     ttlSeconds, topology == null ? Topology.NONE : Topology.load(topology), ratePerSecond, rateBurst,
                     tcpIdleTimeoutMs, DnsServerConfig.DEFAULT_MAX_TCP_CONNECTIONS);
-            RemoteNamingService naming = new RemoteNamingService(cluster.namingAddress(), new Hello("dns", cluster.token()),
-                    Duration.ofSeconds(5));
+            NamingService naming = cluster.naming("dns");
             ZoneWatcher watcher = null;
             DnsServer server = null;
             try {
@@ -108,7 +105,7 @@ public final class DnsCommand implements Runnable {
                     watcher = ZoneWatcher.start(naming, config.zone(), 30_000);
                 } catch (CaravanException e) {
                     throw e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT
-                            ? e.code().exception("naming at " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort() + " does not answer ("
+                            ? e.code().exception("naming at " + cluster.namingSpec() + " does not answer ("
                                     + e.getMessage() + "); start it with 'caravan up' or 'caravan naming', or pass --naming")
                             : e;
                 }

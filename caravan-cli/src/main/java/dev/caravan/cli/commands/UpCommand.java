@@ -4,6 +4,7 @@ import dev.caravan.cli.DaemonJvmOptions;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.launch.NamingMain;
 import dev.caravan.launch.NodeMain;
+import dev.caravan.naming.NamingSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.switching.admin.AdminClient;
 import dev.caravan.wire.net.Hello;
@@ -17,7 +18,11 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code caravan up}: naming, N nodes, a switch and the dashboard on loopback until interrupted. */
+/**
+ * {@code caravan up}: naming, N nodes, a switch and the dashboard on loopback until interrupted.
+ * With {@code --naming SPEC} (for example the {@code zk://…} that {@code caravan zookeeper}
+ * prints) the daemons use that naming service and no naming JVM starts.
+ */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start a naming service, N nodes, a switch and the web dashboard on loopback (separate JVMs); stay up until Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
@@ -33,6 +38,11 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "" + NamingMain.DEFAULT_PORT, converter = dev.caravan.cli.options.PortConverter.class,
             description = "naming port (default: ${DEFAULT-VALUE}); other commands find it there by default")
     int port;
+
+    @Option(names = "--naming", paramLabel = "SPEC", converter = dev.caravan.cli.options.NamingSpecConverter.class,
+            description = "use this naming service instead of starting one: zk://HOST:PORT[,HOST:PORT...][/CHROOT] of ZooKeeper "
+                    + "(e.g. what 'caravan zookeeper' prints) or HOST:PORT of a running 'caravan naming' (default: start one on --port)")
+    String naming;
 
     @Option(names = "--switches", defaultValue = "1",
             description = "switches in front of the nodes: 1 or 0 (default: ${DEFAULT-VALUE}); processes are reachable through it by name")
@@ -58,7 +68,10 @@ public final class UpCommand implements Callable<Integer> {
         if (switches < 0 || switches > 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--switches must be 0 or 1, got " + switches);
         }
-        dev.caravan.cli.options.PortCheck.free("127.0.0.1", port, "naming");
+        NamingSpec external = naming == null ? null : NamingSpec.parse(naming);
+        if (external == null) {
+            dev.caravan.cli.options.PortCheck.free("127.0.0.1", port, "naming");
+        }
         java.util.List<String> nodeArgs = new java.util.ArrayList<>();
         if (prefaultReserve != null) {
             // A bad size is refused here, before any JVM starts, not in each node's log.
@@ -66,9 +79,9 @@ public final class UpCommand implements Callable<Integer> {
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
         LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
-                .switches(switches).dashboards(1));
-        System.out.println("starting naming on 127.0.0.1:" + port + ", " + nodes + " node(s)" + (switches > 0 ? " and a switch" : "")
-                + "...");
+                .switches(switches).dashboards(1).naming(external));
+        System.out.println((external == null ? "starting naming on 127.0.0.1:" + port : "using naming at " + external) + ", "
+                + nodes + " node(s)" + (switches > 0 ? " and a switch" : "") + "...");
         LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -84,8 +97,7 @@ public final class UpCommand implements Callable<Integer> {
             cluster.close();
             stopped.countDown();
         }, "up-shutdown"));
-        System.out.println("naming  " + cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort()
-                + metricsAt(cluster.namingAdmin()));
+        System.out.println("naming  " + cluster.namingSpec() + metricsAt(cluster.namingAdmin()));
         java.util.Map<String, InetSocketAddress> admins = cluster.nodeAdmins();
         cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
                 System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()
@@ -96,8 +108,8 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("dashboard http://" + cluster.dashboardAddress().getHostString() + ":"
                 + cluster.dashboardAddress().getPort());
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
-        if (port != NamingMain.DEFAULT_PORT) {
-            System.out.println("tip     export CARAVAN_NAMING=127.0.0.1:" + cluster.namingAddress().getPort());
+        if (external != null || port != NamingMain.DEFAULT_PORT) {
+            System.out.println("tip     export CARAVAN_NAMING=" + cluster.namingSpec());
         }
         System.out.println("next    caravan deploy --sample kv --name kv1   then   caravan ps"
                 + (switches > 0 ? "   (column SWITCH: the process's address through the switch)" : ""));

@@ -33,7 +33,8 @@ final class NodeHistory {
     private NodeHistory(List<Event> events) {
         for (Event e : events) {
             if (e.kind() == EventKind.NODE_JOINED || e.kind() == EventKind.NODE_LOST) {
-                if (e.source().equals("naming")) {
+                // Naming's daemon publishes them; on ZooKeeper a switch does (switch/<id>).
+                if (e.source().equals("naming") || e.source().startsWith("switch/")) {
                     lastMembership.put(e.subject(), e);
                 }
             } else {

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.caravan.cli.ClusterOptions;
-import dev.caravan.naming.RemoteNamingService;
+import dev.caravan.naming.NamingService;
 import dev.caravan.switching.admin.AdminClient;
 import dev.caravan.wire.net.HostPort;
-import dev.caravan.wire.net.Hello;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -37,8 +36,7 @@ public final class SwitchTarget {
         if (address != null) {
             return HostPort.parse(address);
         }
-        try (RemoteNamingService naming = new RemoteNamingService(cluster.namingAddress(),
-                new Hello("cli", cluster.token()), Duration.ofSeconds(5))) {
+        try (NamingService naming = cluster.naming("cli")) {
             return AdminClient.find(naming, id);
         }
     }
