@@ -66,7 +66,7 @@ class NamingPortAbuseTest {
         try (RemoteNamingService good = new RemoteNamingService(server.address(), new Hello("good", ""),
                 Duration.ofSeconds(2))) {
             Lease lease = good.openLease("n1", 1000);
-            good.register(lease.id(), LocalNamingServiceTest.entry("node/n1", 1));
+            good.register(lease.id(), NamingServiceContract.entry("node/n1", 1));
             assertThat(good.lookup("node/n1")).isPresent();
         }
     }

@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 
-import static dev.caravan.naming.LocalNamingServiceTest.assertCode;
-import static dev.caravan.naming.LocalNamingServiceTest.entry;
+import static dev.caravan.naming.NamingServiceContract.assertCode;
+import static dev.caravan.naming.NamingServiceContract.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

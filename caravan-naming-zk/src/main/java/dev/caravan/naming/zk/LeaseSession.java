@@ -24,6 +24,8 @@ final class LeaseSession implements Watcher {
     private final String holder;
     private final long openedAtMs;
     private Event.KeeperState state = Event.KeeperState.Disconnected;
+    /** When the handle lost its server (System.nanoTime), or 0 while connected. */
+    private long disconnectedAtNanos = System.nanoTime();
     /** The last time the holder called renew (or opened), on System.nanoTime; see the watchdog. */
     private volatile long renewedAtNanos;
     private volatile long renewedAtMs;
@@ -51,6 +53,11 @@ final class LeaseSession implements Watcher {
             synchronized (this) {
                 if (state != Event.KeeperState.Expired && state != Event.KeeperState.Closed) {
                     state = event.getState();
+                    if (state == Event.KeeperState.SyncConnected) {
+                        disconnectedAtNanos = 0;
+                    } else if (disconnectedAtNanos == 0) {
+                        disconnectedAtNanos = System.nanoTime();
+                    }
                 }
                 notifyAll();
             }
@@ -90,6 +97,16 @@ final class LeaseSession implements Watcher {
     void onRenew() {
         renewedAtNanos = System.nanoTime();
         renewedAtMs = System.currentTimeMillis();
+    }
+
+    /**
+     * Whether the handle has had no server for longer than the session timeout: the ensemble
+     * may have expired the session without the handle hearing of it (ZooKeeper tells a client
+     * only when it reconnects), so the holder must consider the lease gone, as Curator does.
+     */
+    synchronized boolean disconnectedPastTimeout(long nowNanos) {
+        return disconnectedAtNanos != 0 && state != Event.KeeperState.Expired && state != Event.KeeperState.Closed
+                && nowNanos - disconnectedAtNanos > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
     }
 
     /** Whether the session is over (expired or closed): the lease can never come back. */

@@ -17,6 +17,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ import java.util.function.Consumer;
  * <pre>
  *   /entries/&lt;name, percent-encoded into one znode name ({@link ZnodeNames})&gt;   EPHEMERAL, owned by the lease's session
  *   /leases/&lt;leaseId&gt;                                                        EPHEMERAL: holder, ttlMs, opened-at
+ *   /fences/&lt;name, encoded the same way&gt;                                    PERSISTENT, empty: every write to the entry passes it
  * </pre>
  *
  * <p><b>A lease is a ZooKeeper session.</b> {@link #openLease} opens a plain ZooKeeper handle of
@@ -55,20 +57,26 @@ import java.util.function.Consumer;
  * its own pings and moves it to another server when its server fails; {@link #renew} is one
  * round trip on the session ({@code exists} of its marker), and a watchdog of this service
  * closes a lease whose holder has not called {@code renew} for its TTL, so silence ends a
- * lease here as it does in {@link LocalNamingService}. An expired session is never replaced:
+ * lease here as it does in {@link LocalNamingService}; so does a disconnection longer than the
+ * timeout, after which the ensemble may have expired the session unheard (Curator's rule). An expired session is never replaced:
  * a new session is a new lease, which the holder opens and registers again. {@link #closeLease}
  * closes the session, and ZooKeeper deletes its entries with it. Leases are held by the
  * service that opened them: another process's lease id is unknown here (LEASE_EXPIRED).
  *
  * <p><b>An entry is an ephemeral znode</b> of its lease's session, holding the entry (epoch and
  * lease id inside). {@link #register} is a fenced conditional write on the lease's session:
- * sync, read data and stat, apply the contract (STALE_EPOCH for a lower epoch; ALREADY_EXISTS at
- * the same epoch while another live lease owns the znode), then create it, or
- * {@code setData(version)} when this session owns it, or {@code multi(delete(version), create)}
- * to move it to this lease. A lost race (BadVersion, NodeExists, NoNode) reads again and
- * decides again, at most {@value #MAX_RACES} times, so a stale epoch never wins a race. A
- * connection loss or request timeout in the middle is retried the same way until the call's
- * timeout. {@link #unregister} is the same read then {@code delete(version)}.
+ * sync, read the name's fence version, read the entry's data and stat, apply the contract
+ * (STALE_EPOCH for a lower epoch; ALREADY_EXISTS at the same epoch while another live lease owns
+ * the znode), then one {@code multi}: {@code setData(fence, fenceVersion)} and either
+ * {@code create}, or {@code setData(entry, version)} when this session owns it, or
+ * {@code delete(entry, version), create} to move it to this lease. The fence is what makes the
+ * write conditional: an entry's own version starts again at 0 when it is deleted and created
+ * anew (a move), so a writer that read version 0 of the old znode could overwrite the new one
+ * (a stale epoch winning, seen in the race test); the fence is never deleted, so its version
+ * only grows. (It costs one empty persistent znode per name ever registered.) A lost race
+ * (BadVersion, NodeExists, NoNode) reads again and decides again, at most {@value #MAX_RACES}
+ * times. A connection loss or request timeout in the middle is retried the same way until the
+ * call's timeout. {@link #unregister} is the same read then {@code multi(setData(fence), delete(entry, version))}.
  *
  * <p><b>Reads</b> ({@link #lookup}, {@link #list}, {@link #leases}) go through one shared Curator
  * client after a {@code sync}, so they see every write acknowledged before they began, whichever
@@ -84,6 +92,8 @@ import java.util.function.Consumer;
 public final class ZkNamingService implements NamingService {
     static final String ENTRIES = "/entries";
     static final String LEASES = "/leases";
+    static final String FENCES = "/fences";
+    private static final byte[] NO_DATA = new byte[0];
     static final int MAX_RACES = 16;
     /** Asked for the shared client's session; the server clamps it to its own bounds. */
     private static final int SHARED_SESSION_TIMEOUT_MS = 30_000;
@@ -125,19 +135,21 @@ public final class ZkNamingService implements NamingService {
         if (timeoutMs < 1 || timeoutMs > Integer.MAX_VALUE) {
             throw ErrorCode.INVALID_ARGUMENT.exception("naming timeout must be 1 ms..24 days, got " + timeout);
         }
-        int halfMs = (int) Math.max(1, timeoutMs / 2);
-        // Curator waits up to connectionTimeout for a connection, then retries until the elapsed
-        // bound: about the timeout in all.
+        int thirdMs = (int) Math.max(1, timeoutMs / 3);
+        // Curator starts attempts for a third of the timeout, each waiting up to a third for a
+        // connection and a third for the answer: the timeout in all.
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(thirdMs));
         this.client = CuratorFrameworkFactory.builder().connectString(connectString).namespace(chroot.substring(1))
-                .sessionTimeoutMs(SHARED_SESSION_TIMEOUT_MS).connectionTimeoutMs(halfMs)
-                .retryPolicy(new RetryUntilElapsed(halfMs, 50)).ensembleTracker(false).build();
+                .sessionTimeoutMs(SHARED_SESSION_TIMEOUT_MS).connectionTimeoutMs(thirdMs).zkClientConfig(config)
+                .retryPolicy(new RetryUntilElapsed(thirdMs, 50)).ensembleTracker(false).build();
         try {
             client.start();
             if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw ErrorCode.UNAVAILABLE.exception("naming zk://" + connectString + chroot + ": no ZooKeeper server answered within "
                         + timeoutMs + " ms; check --naming and that the ensemble runs");
             }
-            for (String path : List.of(ENTRIES, LEASES)) {
+            for (String path : List.of(ENTRIES, LEASES, FENCES)) {
                 try {
                     client.create().creatingParentsIfNeeded().forPath(path);
                 } catch (KeeperException.NodeExistsException e) {
@@ -172,7 +184,7 @@ public final class ZkNamingService implements NamingService {
         String what = "opening a lease for " + holder;
         LeaseSession s;
         try {
-            s = new LeaseSession(connectString + chroot, (int) ttlMs, timeoutMs, holder);
+            s = new LeaseSession(connectString + chroot, (int) ttlMs, requestTimeoutMs(), holder);
         } catch (IOException | IllegalArgumentException e) {
             throw ErrorCode.UNAVAILABLE.exception("naming: cannot start a ZooKeeper session for " + holder + ": " + e.getMessage());
         }
@@ -243,18 +255,22 @@ public final class ZkNamingService implements NamingService {
         Objects.requireNonNull(entry, "entry");
         String what = "registering " + entry.name();
         LeaseSession s = liveLease(leaseId, what);
-        String path = ENTRIES + "/" + ZnodeNames.encode(entry.name());
+        String znode = ZnodeNames.encode(entry.name());
+        String path = ENTRIES + "/" + znode;
+        String fence = FENCES + "/" + znode;
         byte[] data = ZnodeData.entry(entry.withLeaseId(leaseId));
         long deadline = deadline();
         for (int race = 0; race < MAX_RACES; ) {
             try {
                 s.awaitConnected(deadline, what);
+                int fenceVersion = readFence(s, fence);
                 Stat stat = new Stat();
                 byte[] oldData;
                 try {
-                    oldData = syncedRead(s, path, stat);
+                    oldData = s.zk().getData(path, false, stat);
                 } catch (KeeperException.NoNodeException e) {
-                    s.zk().create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                    s.zk().multi(List.of(passFence(fence, fenceVersion),
+                            Op.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL)));
                     return;
                 }
                 NamingEntry old = ZnodeData.entry(oldData);
@@ -264,7 +280,7 @@ public final class ZkNamingService implements NamingService {
                 }
                 long owner = stat.getEphemeralOwner();
                 if (owner == leaseId) {
-                    s.zk().setData(path, data, stat.getVersion());
+                    s.zk().multi(List.of(passFence(fence, fenceVersion), Op.setData(path, data, stat.getVersion())));
                     return;
                 }
                 if (old.epoch() == entry.epoch()) {
@@ -275,7 +291,7 @@ public final class ZkNamingService implements NamingService {
                                 + old.host() + ":" + old.port() + ") under another live lease at the same epoch " + old.epoch());
                     }
                 }
-                s.zk().multi(List.of(Op.delete(path, stat.getVersion()),
+                s.zk().multi(List.of(passFence(fence, fenceVersion), Op.delete(path, stat.getVersion()),
                         Op.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL)));
                 return;
             } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
@@ -297,16 +313,19 @@ public final class ZkNamingService implements NamingService {
         Objects.requireNonNull(name, "name");
         String what = "unregistering " + name;
         LeaseSession s = liveLease(leaseId, what);
-        String path = ENTRIES + "/" + ZnodeNames.encode(name);
+        String znode = ZnodeNames.encode(name);
+        String path = ENTRIES + "/" + znode;
+        String fence = FENCES + "/" + znode;
         long deadline = deadline();
         boolean maybeDone = false;
         for (int race = 0; race < MAX_RACES; ) {
             try {
                 s.awaitConnected(deadline, what);
+                int fenceVersion = readFence(s, fence);
                 Stat stat = new Stat();
                 NamingEntry old;
                 try {
-                    old = ZnodeData.entry(syncedRead(s, path, stat));
+                    old = ZnodeData.entry(s.zk().getData(path, false, stat));
                 } catch (KeeperException.NoNodeException e) {
                     if (maybeDone) {
                         return;
@@ -317,7 +336,7 @@ public final class ZkNamingService implements NamingService {
                     throw ErrorCode.STALE_EPOCH.exception(name + " is at epoch " + old.epoch()
                             + ", refusing to remove it at epoch " + epoch);
                 }
-                s.zk().delete(path, stat.getVersion());
+                s.zk().multi(List.of(passFence(fence, fenceVersion), Op.delete(path, stat.getVersion())));
                 return;
             } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
                 race++;
@@ -465,10 +484,10 @@ public final class ZkNamingService implements NamingService {
                 if (s.ended()) {
                     leases.remove(s.id(), s);
                 } else if (now - s.renewedAtNanos() > TimeUnit.MILLISECONDS.toNanos(s.negotiatedTimeoutMs())) {
-                    LOG.log(System.Logger.Level.INFO, "lease " + s.id() + " of " + s.holder() + " was not renewed for "
-                            + s.negotiatedTimeoutMs() + " ms; closing its ZooKeeper session and its entries");
-                    leases.remove(s.id(), s);
-                    Thread.ofVirtual().name("zk-naming-close").start(() -> s.close((int) timeoutMs));
+                    endInBackground(s, "was not renewed for " + s.negotiatedTimeoutMs() + " ms; closing its ZooKeeper session and its entries");
+                } else if (s.disconnectedPastTimeout(now)) {
+                    endInBackground(s, "has had no ZooKeeper server for more than its " + s.negotiatedTimeoutMs()
+                            + " ms timeout; the ensemble may have expired it, so it ends here too");
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "lease watchdog failed on lease " + s.id(), e);
@@ -476,8 +495,23 @@ public final class ZkNamingService implements NamingService {
         }
     }
 
+    private void endInBackground(LeaseSession s, String why) {
+        LOG.log(System.Logger.Level.INFO, "lease " + s.id() + " of " + s.holder() + " " + why);
+        leases.remove(s.id(), s);
+        Thread.ofVirtual().name("zk-naming-close").start(() -> s.close((int) timeoutMs));
+    }
+
+    /**
+     * When a lease call stops starting new attempts: half the timeout from now, so that an
+     * attempt begun just before it, bounded by {@link #requestTimeoutMs}, ends within the timeout.
+     */
     private long deadline() {
-        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs());
+    }
+
+    /** Bound of one request on a lease's session (zookeeper.request.timeout). */
+    private long requestTimeoutMs() {
+        return Math.max(1, timeoutMs / 2);
     }
 
     private void ensureOpen() {
@@ -504,10 +538,31 @@ public final class ZkNamingService implements NamingService {
         s.close((int) timeoutMs);
     }
 
-    /** A sync then a read, pipelined on the lease's session: the read sees every write the leader committed before. */
-    private static byte[] syncedRead(LeaseSession s, String path, Stat stat) throws KeeperException, InterruptedException {
+    /**
+     * The version of the name's fence, created if absent, after a sync pipelined on the lease's
+     * session (so this read, and the entry's read after it, see every write the leader committed
+     * before the call).
+     */
+    private static int readFence(LeaseSession s, String fence) throws KeeperException, InterruptedException {
         s.zk().sync(ENTRIES, (rc, p, ctx) -> { }, null);
-        return s.zk().getData(path, false, stat);
+        Stat stat = s.zk().exists(fence, false);
+        if (stat == null) {
+            try {
+                s.zk().create(fence, NO_DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } catch (KeeperException.NodeExistsException e) {
+                // Another writer made it first.
+            }
+            stat = s.zk().exists(fence, false);
+            if (stat == null) {
+                throw KeeperException.create(KeeperException.Code.NONODE, fence);
+            }
+        }
+        return stat.getVersion();
+    }
+
+    /** The first op of every write to an entry: fails (BadVersion) if any write passed the fence since it was read. */
+    private static Op passFence(String fence, int version) {
+        return Op.setData(fence, NO_DATA, version);
     }
 
     /** The holder of {@code owner}'s lease if that session is live ({@code /leases/<owner>} exists), else null. */
