@@ -22,7 +22,15 @@ final class KeptLogs {
     private KeptLogs() {
     }
 
-    /** Runs {@code body}; if it fails, copies the logs of {@code cluster} and adds their place to the failure. */
+    /** {@link #onFailure(CaravanCluster, LinkFault, String, Body)} with nothing to say about the network. */
+    static void onFailure(CaravanCluster cluster, String caseName, Body body) throws Exception {
+        onFailure(cluster, null, caseName, body);
+    }
+
+    /**
+     * Runs {@code body}; if it fails, copies the logs of {@code cluster}, thread dumps of its node
+     * JVMs and what {@code fault} says of the network, and adds their place to the failure.
+     */
     static void onFailure(CaravanCluster cluster, LinkFault fault, String caseName, Body body) throws Exception {
         try {
             body.run();
@@ -30,7 +38,9 @@ final class KeptLogs {
             Path to = Path.of("target", "fault-logs", caseName.replaceAll("[^A-Za-z0-9_.-]+", "_")).toAbsolutePath();
             try {
                 copy(cluster.workDir().resolve("logs"), to);
-                Files.writeString(to.resolve("network.txt"), fault.diagnose());
+                if (fault != null) {
+                    Files.writeString(to.resolve("network.txt"), fault.diagnose());
+                }
                 for (String node : cluster.local().nodeIds()) {
                     Files.writeString(to.resolve(node + ".threads.txt"), threadDump(cluster.node(node).pid()));
                 }
