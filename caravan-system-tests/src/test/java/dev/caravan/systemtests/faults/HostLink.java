@@ -9,10 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * {@link LinkFault} on network-namespace hosts: the link of the host a node runs on goes down
- * ({@link TestHost#cutLink}) and comes back; the node keeps running, alone.
+ * Cuts a node off from everything and brings it back: the link of the network-namespace host the
+ * node runs on goes down ({@link TestHost#cutLink}) and comes up again; the node keeps running,
+ * alone, and the test JVM cannot reach it either meanwhile. {@link #close} restores every link
+ * still cut. Not thread-safe.
  */
-final class HostLink implements LinkFault {
+final class HostLink implements AutoCloseable {
     private final CaravanCluster cluster;
     private final NetHosts hosts;
     private final Set<TestHost> cut = new LinkedHashSet<>();
@@ -29,20 +31,13 @@ final class HostLink implements LinkFault {
                 .orElseThrow(() -> new IllegalStateException("node " + nodeId + " runs on " + label + ", not on a test host"));
     }
 
-    @Override
-    public String kind() {
-        return "link cut";
-    }
-
-    @Override
-    public void cut(String nodeId) throws IOException {
+    void cut(String nodeId) throws IOException {
         TestHost h = hostOf(nodeId);
         h.cutLink();
         cut.add(h);
     }
 
-    @Override
-    public void restore(String nodeId) throws IOException {
+    void restore(String nodeId) throws IOException {
         TestHost h = hostOf(nodeId);
         h.restoreLink();
         cut.remove(h);
@@ -52,8 +47,7 @@ final class HostLink implements LinkFault {
      * The network as the kernel sees it now, for failure messages: the bridge's neighbours and
      * forwarding table, and each host's links, neighbours and routes.
      */
-    @Override
-    public String diagnose() {
+    String diagnose() {
         StringBuilder b = new StringBuilder();
         run(b, "ip", "-br", "link", "show", "master", hosts.bridgeName());
         run(b, "ip", "neigh", "show", "dev", hosts.bridgeName());

@@ -22,7 +22,7 @@ final class KeptLogs {
     private KeptLogs() {
     }
 
-    /** {@link #onFailure(CaravanCluster, LinkFault, String, Body)} with nothing to say about the network. */
+    /** {@link #onFailure(CaravanCluster, HostLink, String, Body)} with nothing to say about the network. */
     static void onFailure(CaravanCluster cluster, String caseName, Body body) throws Exception {
         onFailure(cluster, null, caseName, body);
     }
@@ -31,7 +31,7 @@ final class KeptLogs {
      * Runs {@code body}; if it fails, copies the logs of {@code cluster}, thread dumps of its node
      * JVMs and what {@code fault} says of the network, and adds their place to the failure.
      */
-    static void onFailure(CaravanCluster cluster, LinkFault fault, String caseName, Body body) throws Exception {
+    static void onFailure(CaravanCluster cluster, HostLink fault, String caseName, Body body) throws Exception {
         try {
             body.run();
         } catch (Exception | AssertionError e) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,25 +49,39 @@ class LinkCutDuringMigrationTest {
     private static final String SOURCE = "n1";
     private static final String DEST = "n2";
 
-    /** Where in the migration the link goes. */
+    /** Where in the migration the link goes, and what proves the cut came there. */
     enum CutPoint {
         /** Pre-copy, while the first round's pages are on their way. */
-        FIRST_ROUND(MigrationMode.PRE_COPY, "source:pause:rounds", MigrationRun.phase(MigrationPhase.ROUNDS)),
+        FIRST_ROUND(MigrationMode.PRE_COPY, "source:pause:rounds", MigrationPhase.ROUNDS),
         /** Stop-and-copy, the process frozen at the source, its pages not yet sent. */
-        HANDOVER(MigrationMode.STOP_AND_COPY, "source:pause:freeze", MigrationRun.phase(MigrationPhase.FREEZE)),
+        HANDOVER(MigrationMode.STOP_AND_COPY, "source:pause:freeze", MigrationPhase.FREEZE),
         /** The destination has registered the new epoch (the commit point); the source has not handed off yet. */
-        AFTER_COMMIT(MigrationMode.STOP_AND_COPY, "source:pause:committed", MigrationRun.phase(MigrationPhase.COMMITTED)),
+        AFTER_COMMIT(MigrationMode.STOP_AND_COPY, "source:pause:committed", MigrationPhase.COMMITTED),
         /** Post-copy: the process runs at the destination, faulting its missing pages in from the source. */
-        POST_COPY_FETCHING(MigrationMode.POST_COPY, "source:pause:pushing", MigrationRun.phase(MigrationPhase.PUSHING));
+        POST_COPY_FETCHING(MigrationMode.POST_COPY, "source:pause:pushing", MigrationPhase.PUSHING);
 
         final MigrationMode mode;
         final String hold;
-        final Predicate<MigrationProgress> trigger;
+        final MigrationPhase phase;
 
-        CutPoint(MigrationMode mode, String hold, Predicate<MigrationProgress> trigger) {
+        CutPoint(MigrationMode mode, String hold, MigrationPhase phase) {
             this.mode = mode;
             this.hold = hold;
-            this.trigger = trigger;
+            this.phase = phase;
+        }
+
+        /** Checks that the cut came where it should: the frame it came on and what naming said at that moment. */
+        void assertCutHere(MigrationProgress frame, Optional<Location> naming, long oldEpoch) {
+            String seen = "cut on " + frame + " with naming at " + naming;
+            switch (this) {
+                case FIRST_ROUND -> assertThat(frame.round()).as("in the first round: %s", seen).isZero();
+                case HANDOVER -> assertThat(naming).as("frozen, not committed: %s", seen).get()
+                        .extracting(Location::node, Location::epoch).containsExactly(SOURCE, oldEpoch);
+                case AFTER_COMMIT -> assertThat(naming).as("committed in naming: %s", seen).get()
+                        .extracting(Location::node, Location::epoch).containsExactly(DEST, oldEpoch + 1);
+                case POST_COPY_FETCHING -> assertThat(frame.remainingPages()).as("pages still at the source: %s", seen)
+                        .isPositive();
+            }
         }
     }
 
@@ -82,7 +97,7 @@ class LinkCutDuringMigrationTest {
     void shouldEndWithOneOwnerAndEveryAcknowledgedWriteWhenALinkIsCutMidMigration(CutPoint at, String cutNode) throws Exception {
         try (NetHosts hosts = NetHosts.create(3);
              CaravanCluster c = CaravanCluster.aCluster().onHosts(hosts).withNodes(2).withLeaseMs(LEASE_MS).start();
-             LinkFault fault = new HostLink(c, hosts)) {
+             HostLink fault = new HostLink(c, hosts)) {
             KeptLogs.onFailure(c, fault, "link-cut-" + at + "-" + cutNode, () -> {
                 ProcessInfo kv = c.deployKv("kv", SOURCE);
                 KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
@@ -90,9 +105,13 @@ class LinkCutDuringMigrationTest {
                 await("writers under way").atMost(10, TimeUnit.SECONDS).until(() -> writers.totalAcked() > 200);
 
                 MigrationRequest request = new MigrationRequest("kv", DEST, at.mode, 50, 30, 2, false, "", at.hold);
-                MigrationRun run = MigrationRun.start(c.controlAddress(SOURCE), request, at.trigger, () -> fault.cut(cutNode),
-                        Duration.ofSeconds(60));
+                AtomicReference<Optional<Location>> namingAtCut = new AtomicReference<>();
+                MigrationRun run = MigrationRun.start(c.controlAddress(SOURCE), request, MigrationRun.phase(at.phase), () -> {
+                    namingAtCut.set(c.client().resolve("kv"));
+                    fault.cut(cutNode);
+                }, Duration.ofSeconds(60));
                 MigrationProgress cutAt = run.triggered(Duration.ofSeconds(20));
+                at.assertCutHere(cutAt, namingAtCut.get(), kv.epoch());
 
                 // Longer than the lease: naming lets the cut node's lease go (its node entry vanishes).
                 await(cutNode + "'s lease expired in naming").atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
@@ -109,18 +128,17 @@ class LinkCutDuringMigrationTest {
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "; meanwhile " + probe.take("w:0:1"), e);
                 }
-                String what = "cut " + cutNode + " (" + fault.kind() + ") at " + cutAt.phase() + "; frames " + run.phases()
+                String what = "cut " + cutNode + "'s link at " + cutAt.phase() + "; frames " + run.phases()
                         + "; migration " + run.outcome();
                 OwnershipProbe.Snapshot one = probe.awaitExactlyOneOwner("w:0:1", Duration.ofSeconds(15));
                 String owner = one.owner().orElseThrow();
                 long epoch = one.naming().orElseThrow().epoch();
                 assertThat(epoch).as("owner's epoch; %s; %s", what, one).isIn(kv.epoch(), kv.epoch() + 1);
                 assertThat(owner).as("owner by epoch; %s; %s", what, one).isEqualTo(epoch == kv.epoch() ? SOURCE : DEST);
-                if (report != null) {
-                    assertThat(report.outcome()).as("report vs owner; %s; %s", what, one)
-                            .isEqualTo(owner.equals(DEST) ? MigrationOutcome.COMMITTED : MigrationOutcome.RESUMED_AT_SOURCE);
-                    assertThat(report.epoch()).as("report's epoch; %s", what).isEqualTo(epoch);
-                }
+                assertThat(report).as("a report; %s", what).isNotNull();
+                assertThat(report.outcome()).as("report vs owner; %s; %s", what, one)
+                        .isEqualTo(owner.equals(DEST) ? MigrationOutcome.COMMITTED : MigrationOutcome.RESUMED_AT_SOURCE);
+                assertThat(report.epoch()).as("report's epoch; %s", what).isEqualTo(epoch);
 
                 long before = writers.totalAcked();
                 await("writers go on after the restore (" + what + ")").atMost(10, TimeUnit.SECONDS)
