@@ -44,7 +44,9 @@ final class LinkEmulator implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         LinkEmulator emulator = new LinkEmulator(p);
         CompletableFuture<String> firstLine = new CompletableFuture<>();
-        Thread.ofVirtual().name("link-emulator-out").start(() -> pumpOutput(p.getInputStream(), firstLine));
+        // A platform thread: a virtual one would pin a carrier in the blocking pipe read for the emulator's whole life,
+        // and a few emulators starve every other virtual thread of the JVM on a small machine.
+        Thread.ofPlatform().daemon(true).name("link-emulator-out").start(() -> pumpOutput(p.getInputStream(), firstLine));
         try {
             String line = firstLine.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (!"ready".equals(line)) {
