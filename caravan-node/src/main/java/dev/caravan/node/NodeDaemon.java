@@ -318,6 +318,13 @@ public final class NodeDaemon implements AutoCloseable {
                 if (!ownedElsewhere(p, e)) {
                     throw e;
                 }
+                if (migration.isCommittingOut(p.spec().name())) {
+                    // Most likely its own destination's commit, whose answer has not arrived yet: the migration
+                    // hands the process off (post-copy still needs its pages here), or resumes it if naming says so.
+                    LOG.log(System.Logger.Level.INFO, "process " + p.spec().name() + " is registered elsewhere (" + e.getMessage()
+                            + ") while its migration from here commits; the migration decides");
+                    continue;
+                }
                 LOG.log(System.Logger.Level.WARNING, "process " + p.spec().name() + " is owned elsewhere now (" + e.getMessage()
                         + "); stopping the stale copy here");
                 processes.remove(p.spec().name());
