@@ -52,27 +52,39 @@ class LinkCutDuringMigrationTest {
     /** Where in the migration the link goes, and what proves the cut came there. */
     enum CutPoint {
         /** Pre-copy, while the first round's pages are on their way. */
-        FIRST_ROUND(MigrationMode.PRE_COPY, "source:pause:rounds", MigrationPhase.ROUNDS),
+        FIRST_ROUND(MigrationMode.PRE_COPY, "source:pause:rounds", MigrationPhase.ROUNDS, 0),
         /** Stop-and-copy, the process frozen at the source, its pages not yet sent. */
-        HANDOVER(MigrationMode.STOP_AND_COPY, "source:pause:freeze", MigrationPhase.FREEZE),
+        HANDOVER(MigrationMode.STOP_AND_COPY, "source:pause:freeze", MigrationPhase.FREEZE, 0),
         /** The destination has registered the new epoch (the commit point); the source has not handed off yet. */
-        AFTER_COMMIT(MigrationMode.STOP_AND_COPY, "source:pause:committed", MigrationPhase.COMMITTED),
+        AFTER_COMMIT(MigrationMode.STOP_AND_COPY, "source:pause:committed", MigrationPhase.COMMITTED, 0),
         /** Post-copy: the process runs at the destination, faulting its missing pages in from the source. */
-        POST_COPY_FETCHING(MigrationMode.POST_COPY, "source:pause:pushing", MigrationPhase.PUSHING);
+        POST_COPY_FETCHING(MigrationMode.POST_COPY, "source:pause:pushing", MigrationPhase.PUSHING, 0),
+        /**
+         * Post-copy: the destination registered the new epoch and holds its answer to MIG_COMMIT; the
+         * cut comes when naming shows the commit and lasts past the answer's release (2 s), so the source
+         * learns of the commit only well after the restore, when it has long been back in naming.
+         */
+        COMMIT_ANSWER_LOST(MigrationMode.POST_COPY, "dest:pause:committed", null, 5500);
 
         final MigrationMode mode;
         final String hold;
         final MigrationPhase phase;
+        /** The cut lasts at least this long (besides outlasting the lease): past a held answer's release. */
+        final long minCutMs;
 
-        CutPoint(MigrationMode mode, String hold, MigrationPhase phase) {
+        CutPoint(MigrationMode mode, String hold, MigrationPhase phase, long minCutMs) {
             this.mode = mode;
             this.hold = hold;
             this.phase = phase;
+            this.minCutMs = minCutMs;
         }
 
-        /** Checks that the cut came where it should: the frame it came on and what naming said at that moment. */
-        void assertCutHere(MigrationProgress frame, Optional<Location> naming, long oldEpoch) {
-            String seen = "cut on " + frame + " with naming at " + naming;
+        /**
+         * Checks that the cut came where it should: the frame it came on (none for a cut on naming's
+         * commit), what naming said at that moment, the frames until then.
+         */
+        void assertCutHere(MigrationRun run, MigrationProgress frame, Optional<Location> naming, long oldEpoch) {
+            String seen = "cut on " + frame + " with naming at " + naming + " after frames " + run.phases();
             switch (this) {
                 case FIRST_ROUND -> assertThat(frame.round()).as("in the first round: %s", seen).isZero();
                 case HANDOVER -> assertThat(naming).as("frozen, not committed: %s", seen).get()
@@ -81,6 +93,11 @@ class LinkCutDuringMigrationTest {
                         .extracting(Location::node, Location::epoch).containsExactly(DEST, oldEpoch + 1);
                 case POST_COPY_FETCHING -> assertThat(frame.remainingPages()).as("pages still at the source: %s", seen)
                         .isPositive();
+                case COMMIT_ANSWER_LOST -> {
+                    assertThat(naming).as("committed in naming: %s", seen).get()
+                            .extracting(Location::node, Location::epoch).containsExactly(DEST, oldEpoch + 1);
+                    assertThat(run.reached(MigrationPhase.COMMITTED)).as("the source had no answer yet: %s", seen).isFalse();
+                }
             }
         }
     }
@@ -106,16 +123,29 @@ class LinkCutDuringMigrationTest {
 
                 MigrationRequest request = new MigrationRequest("kv", DEST, at.mode, 50, 30, 2, false, "", at.hold);
                 AtomicReference<Optional<Location>> namingAtCut = new AtomicReference<>();
-                MigrationRun run = MigrationRun.start(c.controlAddress(SOURCE), request, MigrationRun.phase(at.phase), () -> {
+                MigrationRun.Action cut = () -> {
                     namingAtCut.set(c.client().resolve("kv"));
                     fault.cut(cutNode);
-                }, Duration.ofSeconds(60));
-                MigrationProgress cutAt = run.triggered(Duration.ofSeconds(20));
-                at.assertCutHere(cutAt, namingAtCut.get(), kv.epoch());
+                };
+                MigrationRun run;
+                MigrationProgress cutAt = null;
+                if (at.phase != null) {
+                    run = MigrationRun.start(c.controlAddress(SOURCE), request, MigrationRun.phase(at.phase), cut,
+                            Duration.ofSeconds(60));
+                    cutAt = run.triggered(Duration.ofSeconds(20));
+                } else {
+                    try (CommitTrigger commit = new CommitTrigger(c.client().naming(), "process/kv", kv.epoch() + 1, cut)) {
+                        run = MigrationRun.start(c.controlAddress(SOURCE), request, p -> false, () -> { }, Duration.ofSeconds(60));
+                        commit.fired(Duration.ofSeconds(20));
+                    }
+                }
+                at.assertCutHere(run, cutAt, namingAtCut.get(), kv.epoch());
 
                 // Longer than the lease: naming lets the cut node's lease go (its node entry vanishes).
+                long cutNs = System.nanoTime();
                 await(cutNode + "'s lease expired in naming").atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
-                        .until(() -> c.client().naming().lookup("node/" + cutNode).isEmpty());
+                        .until(() -> c.client().naming().lookup("node/" + cutNode).isEmpty()
+                                && System.nanoTime() - cutNs >= TimeUnit.MILLISECONDS.toNanos(at.minCutMs));
                 fault.restore(cutNode);
                 await(cutNode + " back in naming").atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
                         .until(() -> c.client().naming().lookup("node/" + cutNode).isPresent());
@@ -128,7 +158,7 @@ class LinkCutDuringMigrationTest {
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "; meanwhile " + probe.take("w:0:1"), e);
                 }
-                String what = "cut " + cutNode + "'s link at " + cutAt.phase() + "; frames " + run.phases()
+                String what = "cut " + cutNode + "'s link at " + at + "; frames " + run.phases()
                         + "; migration " + run.outcome();
                 OwnershipProbe.Snapshot one = probe.awaitExactlyOneOwner("w:0:1", Duration.ofSeconds(15));
                 String owner = one.owner().orElseThrow();

@@ -111,6 +111,11 @@ final class MigrationRun {
         }
     }
 
+    /** Whether a frame of {@code phase} has come so far. */
+    boolean reached(MigrationPhase phase) {
+        return frames.stream().anyMatch(p -> p.phase() == phase);
+    }
+
     /** The phases the frames went through, in order, with their rounds: {@code [begin, rounds#0, freeze, …]}. */
     String phases() {
         StringBuilder b = new StringBuilder("[");
