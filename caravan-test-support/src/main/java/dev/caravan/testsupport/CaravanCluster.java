@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 /**
  * A real cluster for multi-JVM tests: a naming JVM and N node JVMs on loopback (free ports), over
  * {@link LocalCluster}, so the daemons run their own entry points and no test needs the CLI.
+ * {@link Builder#onHosts} runs them in network-namespace test hosts instead (cross-host tests).
  *
  * <pre>
  *   try (CaravanCluster c = CaravanCluster.aCluster().withNodes(3).withLeaseMs(1500).start()) {

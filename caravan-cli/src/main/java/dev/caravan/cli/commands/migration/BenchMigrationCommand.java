@@ -183,6 +183,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
                 MigrationTour tour = new MigrationTour(PROCESS, cluster.nodeControls(), cluster.nodeIds(), front, steady, writer,
                         failures, maxDowntimeMs, 2000, BenchMigrationCommand::step);
                 tour.markStart();
+                long tourStartNs = Clock.system().nanoTime();
                 Thread.sleep(2000);
                 results = new ArrayList<>();
                 for (MigrationMode mode : MODES) {
@@ -192,6 +193,12 @@ public final class BenchMigrationCommand implements Callable<Integer> {
                 }
                 step(String.format(Locale.ROOT, "the writer's acknowledged writes: %,d; steady client requests: %,d",
                         writer.acknowledged(), steady.completed()));
+                double achieved = steady.completed() * 1e9 / (Clock.system().nanoTime() - tourStartNs);
+                if (achieved < 0.8 * rate) {
+                    step(String.format(Locale.ROOT, "note: the steady clients reached only %.0f of %.0f requests/s: each waits for "
+                            + "its reply, so over this link lower --rate or raise --clients; their latency columns count only "
+                            + "requests due during a migration", achieved, rate));
+                }
             }
 
             System.out.println();
