@@ -34,20 +34,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * lease, with writers running throughout: afterwards exactly one node owns the process (in
  * naming and in what answers), at the highest epoch, every acknowledged write is there, and the
  * migration's report says which way it went. The phase is hit exactly: the source holds it
- * ({@code source:pause:PHASE}) and the cut comes on its progress frame. Naming and the switch run on
+ * ({@code source:pause:PHASE}) and the cut comes on its progress frame, or the destination holds
+ * its answer to the commit and the cut comes when naming shows the commit ({@link CommitTrigger}),
+ * and each case checks that the cut came where it should. Naming and the switch run on
  * host h1, the source n1 on h2, the destination n2 on h3; the test JVM (the writers' side) reaches
  * them over the bridge, so a cut host is cut off from the writers too.
  */
 @Tag("slow")
 class LinkCutDuringMigrationTest {
+    private static final long LEASE_MS = 1500;
+    private static final String SOURCE = "n1";
+    private static final String DEST = "n2";
+
     @BeforeAll
     static void needsHosts() {
         assumeTrue(NetHosts.available(), NetHosts.unavailableReason());
     }
-
-    private static final long LEASE_MS = 1500;
-    private static final String SOURCE = "n1";
-    private static final String DEST = "n2";
 
     /** Where in the migration the link goes, and what proves the cut came there. */
     enum CutPoint {
