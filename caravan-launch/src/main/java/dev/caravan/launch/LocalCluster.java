@@ -110,6 +110,7 @@ public final class LocalCluster implements AutoCloseable {
         private int dashboards;
         private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
         private Placement placement = Placement.LOCAL;
+        private NamingSpec naming;
 
         /**
          * Where each daemon runs ({@link Placement}: a command prefix and a bind address per daemon);
@@ -119,8 +120,6 @@ public final class LocalCluster implements AutoCloseable {
             this.placement = java.util.Objects.requireNonNull(placement, "placement");
             return this;
         }
-
-        private NamingSpec naming;
 
         /**
          * Uses the naming service {@code spec} names, running elsewhere (for example a ZooKeeper

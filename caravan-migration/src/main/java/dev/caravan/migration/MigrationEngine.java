@@ -197,6 +197,17 @@ public final class MigrationEngine implements AutoCloseable {
         return incoming.isArriving(name);
     }
 
+    /**
+     * True while a move of {@code name} away from here has sent (or is sending) its commit and has
+     * not ended: the process is frozen here, and its migration — not a caller that finds a higher
+     * epoch in naming — decides whether it leaves (the destination registered it) or resumes. A
+     * node re-registering after a lost lease must leave such a process alone.
+     */
+    public boolean isCommittingOut(String name) {
+        SourceSession s = outgoing.get(name);
+        return s != null && s.commitOut();
+    }
+
     /** Whether a process is being moved, cloned or checkpointed right now. */
     public boolean isMoving(String name) {
         return outgoing.containsKey(name) || checkpointing.containsKey(name);

@@ -154,6 +154,17 @@ final class SourceSession {
         return state;
     }
 
+    /**
+     * Whether this is a move whose MIG_COMMIT has gone out (or is going): the process is frozen
+     * here and only this session can tell — from the destination's answer, or from naming — whether
+     * the destination owns it now. Any thread.
+     */
+    boolean commitOut() {
+        synchronized (this) {
+            return commitGoingOut && !request.cloning();
+        }
+    }
+
     // ---- states ------------------------------------------------------------------------------
 
     private void onBegin() throws java.io.IOException, InterruptedException {

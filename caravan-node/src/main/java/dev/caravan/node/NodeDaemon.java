@@ -320,8 +320,15 @@ public final class NodeDaemon implements AutoCloseable {
             try {
                 registerProcess(leaseId, p);
             } catch (CaravanException e) {
-                if (e.code() != ErrorCode.STALE_EPOCH) {
+                if (!ownedElsewhere(p, e)) {
                     throw e;
+                }
+                if (migration.isCommittingOut(p.spec().name())) {
+                    // Most likely its own destination's commit, whose answer has not arrived yet: the migration
+                    // hands the process off (post-copy still needs its pages here), or resumes it if naming says so.
+                    LOG.log(System.Logger.Level.INFO, "process " + p.spec().name() + " is registered elsewhere (" + e.getMessage()
+                            + ") while its migration from here commits; the migration decides");
+                    continue;
                 }
                 LOG.log(System.Logger.Level.WARNING, "process " + p.spec().name() + " is owned elsewhere now (" + e.getMessage()
                         + "); stopping the stale copy here");
@@ -337,6 +344,20 @@ public final class NodeDaemon implements AutoCloseable {
             }
         }
         fetcher.reregister(leaseId);
+    }
+
+    /**
+     * Whether naming refused re-registering {@code p} because another node owns the name now: a
+     * higher epoch (it moved on), or the same epoch under another node's live lease (it was started
+     * there while this node was cut off). Not when the holder is this node (naming may still hold
+     * this node's previous lease for the last tenth of its term): that clears by itself.
+     */
+    private boolean ownedElsewhere(HostedProcess p, CaravanException refusal) {
+        if (refusal.code() == ErrorCode.STALE_EPOCH) {
+            return true;
+        }
+        return refusal.code() == ErrorCode.ALREADY_EXISTS && naming.lookup("process/" + p.spec().name())
+                .map(holder -> !holder.node().equals(config.nodeId())).orElse(false);
     }
 
     private void tickProcesses() {

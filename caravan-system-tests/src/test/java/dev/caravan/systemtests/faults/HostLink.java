@@ -1,0 +1,87 @@
+package dev.caravan.systemtests.faults;
+
+import dev.caravan.launch.net.NetHosts;
+import dev.caravan.launch.net.TestHost;
+import dev.caravan.testsupport.CaravanCluster;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Cuts a node off from everything and brings it back: the link of the network-namespace host the
+ * node runs on goes down ({@link TestHost#cutLink}) and comes up again; the node keeps running,
+ * alone, and the test JVM cannot reach it either meanwhile. {@link #close} restores every link
+ * still cut. Not thread-safe.
+ */
+final class HostLink implements AutoCloseable {
+    private final CaravanCluster cluster;
+    private final NetHosts hosts;
+    private final Set<TestHost> cut = new LinkedHashSet<>();
+
+    HostLink(CaravanCluster cluster, NetHosts hosts) {
+        this.cluster = cluster;
+        this.hosts = hosts;
+    }
+
+    /** The host {@code nodeId} runs on. */
+    TestHost hostOf(String nodeId) {
+        String label = cluster.nodePlace(nodeId).label();
+        return hosts.hosts().stream().filter(h -> h.name().equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("node " + nodeId + " runs on " + label + ", not on a test host"));
+    }
+
+    void cut(String nodeId) throws IOException {
+        TestHost h = hostOf(nodeId);
+        h.cutLink();
+        cut.add(h);
+    }
+
+    void restore(String nodeId) throws IOException {
+        TestHost h = hostOf(nodeId);
+        h.restoreLink();
+        cut.remove(h);
+    }
+
+    /**
+     * The network as the kernel sees it now, for failure messages: the bridge's neighbours and
+     * forwarding table, and each host's links, neighbours and routes.
+     */
+    String diagnose() {
+        StringBuilder b = new StringBuilder();
+        run(b, "ip", "-br", "link", "show", "master", hosts.bridgeName());
+        run(b, "ip", "neigh", "show", "dev", hosts.bridgeName());
+        run(b, "bridge", "fdb", "show", "br", hosts.bridgeName());
+        for (TestHost h : hosts.hosts()) {
+            run(b, "ip", "-n", h.name(), "-br", "link");
+            run(b, "ip", "-n", h.name(), "neigh");
+            run(b, "ip", "-n", h.name(), "route");
+        }
+        return b.toString();
+    }
+
+    private static void run(StringBuilder b, String... command) {
+        b.append("$ ").append(String.join(" ", command)).append('\n');
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            b.append(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            b.append(e).append('\n');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (TestHost h : Set.copyOf(cut)) {
+            try {
+                h.restoreLink();
+            } catch (IOException | RuntimeException e) {
+                // The fixture may be closing already; it removes the link anyway.
+            }
+        }
+        cut.clear();
+    }
+}
