@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
 public final class LocalCluster implements AutoCloseable {
     /** A log line at ERROR level ({@link LogSetup}'s format): an unexpected error in a daemon. */
     public static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
-    /** The most switches a local cluster starts (each on its own loopback address 127.0.0.i). */
+    /** The most switches a local cluster starts (without a placement each on its own loopback address 127.0.0.i). */
     public static final int MAX_SWITCHES = 8;
 
     private final Path workDir;
@@ -141,8 +141,9 @@ public final class LocalCluster implements AutoCloseable {
 
         /**
          * How many switches: 1 (the default) starts {@link SwitchMain} after the nodes, 0 none; more
-         * start a front tier ({@value #MAX_SWITCHES} at most): switch {@code s<i>} binds 127.0.0.i, so
-         * every switch serves the shared front ends on the same port of its own address.
+         * start a front tier ({@value #MAX_SWITCHES} at most): switch {@code s<i>} runs in
+         * {@link Placement#switchPlace(int)} — by default on 127.0.0.i —, so every switch serves the
+         * shared front ends on the same port of its own address.
          */
         public Builder switches(int n) {
             if (n < 0 || n > MAX_SWITCHES) {
@@ -206,6 +207,10 @@ public final class LocalCluster implements AutoCloseable {
         public LocalCluster start() throws IOException, InterruptedException {
             if (nodes < 0 || nodes > 64) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("nodes must be 0..64, got " + nodes);
+            }
+            if (switches > placement.switches().size()) {
+                throw ErrorCode.INVALID_ARGUMENT.exception(switches + " switches need a place each, the placement has "
+                        + placement.switches().size() + "; give Placement one switch place per switch");
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
                     dashboards, placement, naming);
@@ -293,14 +298,15 @@ public final class LocalCluster implements AutoCloseable {
         return switchJvm;
     }
 
-    /** Starts switch {@code s<i>} of a front tier on 127.0.0.i. */
+    /** Starts switch {@code s<i>} of a front tier in its place ({@link Placement#switchPlace(int)}). */
     private void startExtraSwitch(int i) throws IOException, InterruptedException {
         String id = "s" + i;
+        DaemonPlace at = placement.switchPlace(i);
         List<String> args = List.of("--id", id, "--naming", namingSpec().toString(),
-                "--bind", "127.0.0." + i, "--admin-port", "0", "--state-dir", workDir.resolve("switches").resolve(id).toString(),
+                "--bind", at.bindAddress(), "--admin-port", "0", "--state-dir", workDir.resolve("switches").resolve(id).toString(),
                 "--lease-ms", String.valueOf(leaseMs));
-        ChildJvm jvm = ChildJvm.start(id, SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class, args,
-                workDir.resolve("logs"));
+        ChildJvm jvm = ChildJvm.start(id, at.commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class,
+                args, workDir.resolve("logs"));
         extraSwitches.put(id, jvm);
         extraSwitchAdmins.put(id, HostPort.parse(jvm.awaitReady("admin", 60_000)));
     }

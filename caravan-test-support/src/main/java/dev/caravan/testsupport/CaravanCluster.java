@@ -110,7 +110,10 @@ public final class CaravanCluster implements AutoCloseable {
             return withZooKeeperEnsemble(1);
         }
 
-        /** Naming on an ensemble of {@code size} ZooKeeper JVMs in a quorum on loopback (3 or 5 tolerate failures). */
+        /**
+         * Naming on an ensemble of {@code size} ZooKeeper JVMs in a quorum (3 or 5 tolerate failures),
+         * in the placement's naming place: loopback by default, naming's host with {@link #onHosts}.
+         */
         public Builder withZooKeeperEnsemble(int size) {
             this.zooKeepers = size;
             return this;
@@ -141,7 +144,10 @@ public final class CaravanCluster implements AutoCloseable {
             return this;
         }
 
-        /** Starts a front tier of {@code n} switches (s1 on 127.0.0.1, s2 on 127.0.0.2, …; {@link LocalCluster#switchAdmins()}). */
+        /**
+         * Starts a front tier of {@code n} switches, each in its place ({@link Placement#switchPlace(int)}:
+         * s1 on 127.0.0.1, s2 on 127.0.0.2, … without a placement; {@link LocalCluster#switchAdmins()}).
+         */
         public Builder withSwitches(int n) {
             this.switches = n;
             return this;
@@ -179,7 +185,8 @@ public final class CaravanCluster implements AutoCloseable {
             ZooKeeperEnsemble zk = null;
             if (zooKeepers > 0) {
                 int tickMs = zooKeeperTickMs > 0 ? zooKeeperTickMs : Math.clamp(leaseMs / 4, 20, 500);
-                zk = ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir);
+                // ZooKeeper runs where naming is placed, so daemons in every host reach it.
+                zk = ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
             }
             try {
                 LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)

@@ -84,6 +84,9 @@ public final class DnsCommand implements Runnable {
                 description = "close a TCP connection idle this long (default: ${DEFAULT-VALUE})")
         long tcpIdleTimeoutMs;
 
+        @Option(names = Daemon.EXIT_ON_STDIN_EOF, hidden = true, description = "exit when standard input closes (used by launchers)")
+        boolean exitOnStdinEof;
+
         @Override
         public Integer call() throws Exception {
             if (port < 0 || port > 65535) {
@@ -119,10 +122,12 @@ public final class DnsCommand implements Runnable {
             System.out.println("caravan dns: serving " + config.zone() + " on " + bind + ":" + server.port() + " (UDP and TCP), "
                     + z.services().size() + " services, " + z.processes().size() + " processes, ttl " + ttlSeconds + " s, "
                     + (topology == null ? "no topology" : "topology " + topology + " (" + config.topology().ruleCount() + " rules)"));
-            System.out.flush();
+            // The launcher's ready line (ChildJvm): where it serves, so that a harness may start it as a daemon JVM.
+            Daemon.announce("{\"role\":\"dns\",\"address\":\"" + bind + ":" + server.port() + "\",\"port\":\""
+                    + server.port() + "\"}");
             DnsServer running = server;
             ZoneWatcher watching = watcher;
-            Daemon.runUntilStopped(false, () -> closeAll(null, running, watching, naming));
+            Daemon.runUntilStopped(exitOnStdinEof, () -> closeAll(null, running, watching, naming));
             return 0;
         }
 

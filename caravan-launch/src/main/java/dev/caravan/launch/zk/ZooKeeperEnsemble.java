@@ -1,6 +1,7 @@
 package dev.caravan.launch.zk;
 
 import dev.caravan.launch.ChildJvm;
+import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.ZooKeeperMain;
 import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
@@ -17,7 +18,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One ZooKeeper server or an ensemble of them on loopback, each in its own JVM running
+ * One ZooKeeper server or an ensemble of them on loopback (or in another {@link DaemonPlace}, such
+ * as a network-namespace test host), each in its own JVM running
  * {@link ZooKeeperMain}: what the cluster harness uses for naming on ZooKeeper. Ports (client,
  * quorum, election) are picked free when it starts and kept, so a member killed and restarted
  * ({@link #kill}, {@link #restart}) comes back where the others and the clients look for it,
@@ -30,15 +32,18 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     private final List<String> jvmOptions;
     private final Path workDir;
+    private final DaemonPlace place;
     private final int tickMs;
     private final List<Integer> clientPorts;
     private final String ensemble;
     private final ChildJvm[] members;
     private final List<ChildJvm> retired = new ArrayList<>();
 
-    private ZooKeeperEnsemble(List<String> jvmOptions, Path workDir, int tickMs, List<Integer> clientPorts, String ensemble) {
+    private ZooKeeperEnsemble(List<String> jvmOptions, Path workDir, DaemonPlace place, int tickMs, List<Integer> clientPorts,
+                              String ensemble) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.workDir = workDir;
+        this.place = place;
         this.tickMs = tickMs;
         this.clientPorts = List.copyOf(clientPorts);
         this.ensemble = ensemble;
@@ -54,6 +59,16 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      */
     public static ZooKeeperEnsemble start(int size, int tickMs, List<String> jvmOptions, Path workDir)
             throws IOException, InterruptedException {
+        return start(size, tickMs, jvmOptions, workDir, DaemonPlace.LOOPBACK);
+    }
+
+    /**
+     * As {@link #start(int, int, List, Path)}, every member in {@code place}: launched with its
+     * command prefix and bound (client and quorum ports) to its address, which {@link #spec()} then
+     * names — so that daemons in other network-namespace hosts reach it.
+     */
+    public static ZooKeeperEnsemble start(int size, int tickMs, List<String> jvmOptions, Path workDir, DaemonPlace place)
+            throws IOException, InterruptedException {
         if (size < 1 || size > 9) {
             throw ErrorCode.INVALID_ARGUMENT.exception("a ZooKeeper ensemble has 1..9 members, got " + size);
         }
@@ -61,9 +76,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             clientPorts.add(freePort());
-            peers.add("127.0.0.1:" + freePort() + ":" + freePort());
+            peers.add(place.bindAddress() + ":" + freePort() + ":" + freePort());
         }
-        ZooKeeperEnsemble z = new ZooKeeperEnsemble(jvmOptions, workDir, tickMs, clientPorts, size == 1 ? null : String.join(",", peers));
+        ZooKeeperEnsemble z = new ZooKeeperEnsemble(jvmOptions, workDir, place, tickMs, clientPorts, size == 1 ? null : String.join(",", peers));
         try {
             for (int i = 0; i < size; i++) {
                 z.members[i] = z.startMember(i, "zookeeper-" + (i + 1));
@@ -80,14 +95,16 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     private ChildJvm startMember(int i, String name) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(clientPorts.get(i)), "--tick-ms", String.valueOf(tickMs),
+        List<String> args = new ArrayList<>(List.of("--bind", place.bindAddress(), "--port", String.valueOf(clientPorts.get(i)),
+                "--tick-ms", String.valueOf(tickMs),
                 "--data-dir", workDir.resolve("zookeeper").resolve(String.valueOf(i + 1)).toString()));
         if (ensemble != null) {
             args.addAll(List.of("--id", String.valueOf(i + 1), "--ensemble", ensemble));
         }
-        return ChildJvm.start(name, jvmOptions, ZooKeeperMain.class, args, workDir.resolve("logs"));
+        return ChildJvm.start(name, place.commandPrefix(), jvmOptions, ZooKeeperMain.class, args, workDir.resolve("logs"));
     }
 
+    /** A port free on this machine's loopback; a network-namespace host has every port free. */
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -98,7 +115,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     public NamingSpec spec() {
         StringBuilder b = new StringBuilder("zk://");
         for (int i = 0; i < clientPorts.size(); i++) {
-            b.append(i == 0 ? "" : ",").append("127.0.0.1:").append(clientPorts.get(i));
+            b.append(i == 0 ? "" : ",").append(place.bindAddress()).append(':').append(clientPorts.get(i));
         }
         return NamingSpec.parse(b.toString());
     }
@@ -109,7 +126,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     /** Member {@code i}'s client address. */
     public InetSocketAddress clientAddress(int i) {
-        return new InetSocketAddress("127.0.0.1", clientPorts.get(i));
+        return new InetSocketAddress(place.bindAddress(), clientPorts.get(i));
     }
 
     /** The JVMs running now, by member. */

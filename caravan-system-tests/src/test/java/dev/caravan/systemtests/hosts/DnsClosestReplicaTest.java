@@ -1,5 +1,6 @@
 package dev.caravan.systemtests.hosts;
 
+import dev.caravan.cli.Main;
 import dev.caravan.launch.ChildJvm;
 import dev.caravan.launch.Placement;
 import dev.caravan.launch.net.NetHosts;
@@ -27,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * DNS dispatch by the asking client's host, across network namespaces: the DNS dispatcher runs on
- * h1 (with naming); replicas {@code kv-a} (node n1, on h2) and {@code kv-b} (n2, on h3) of the
+ * DNS dispatch by the asking client's host, across network namespaces: the DNS dispatcher
+ * ({@code caravan dns serve}, the CLI's own, in a JVM) runs on h1 (with naming); replicas {@code kv-a} (node n1, on h2) and {@code kv-b} (n2, on h3) of the
  * service {@code kv}; {@code dig} runs inside h2, h3 and h4. The topology gives h2 a per-host
  * /32 rule, and the rest of the test subnet the rule "a replica on the client's own address
  * first, then n1, then n2" — so h3 gets kv-b only by {@code same-host}, and h4 (no replica) n1's:
@@ -68,8 +69,10 @@ class DnsClosestReplicaTest {
                 %s/32 n1
                 %s/24 same-host n1 n2
                 """.formatted(hosts.host(2).address(), a.substring(0, a.lastIndexOf('.')) + ".0"));
-        dns = ChildJvm.start("dns", h1.execPrefix(), CaravanCluster.FAST_JVM_OPTIONS, DnsDispatcherMain.class,
-                List.of(cluster.namingHostPort(), a, topology.toString()), cluster.workDir().resolve("logs"));
+        // TTL 1 s, so that the test sees changes quickly.
+        dns = ChildJvm.start("dns", h1.execPrefix(), CaravanCluster.FAST_JVM_OPTIONS, Main.class, List.of("dns", "serve",
+                "--naming", cluster.namingHostPort(), "--bind", a, "--port", "0", "--topology", topology.toString(), "--ttl", "1"),
+                cluster.workDir().resolve("logs"));
         port = dns.awaitReady("port", 60_000);
         server = a;
     }
