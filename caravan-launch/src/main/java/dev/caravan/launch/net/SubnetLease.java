@@ -24,6 +24,8 @@ final class SubnetLease implements AutoCloseable {
     private static final Pattern CIDR = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)(?:/(\\d+))?");
 
     private final int index;
+    /** Networks this JVM holds; guards every open and close of a lock file. */
+    private static final java.util.Set<Integer> HELD = new java.util.HashSet<>();
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -70,25 +72,38 @@ final class SubnetLease implements AutoCloseable {
                 + LOCK_DIR + " or overlaps a route of this machine");
     }
 
-    /** Locks network {@code index} if no fixture (of any JVM) holds it; {@code null} otherwise. */
+    /**
+     * Locks network {@code index} if no fixture (of any JVM) holds it; {@code null} otherwise.
+     *
+     * <p>A network this JVM holds is refused before its lock file is opened: the locks are POSIX
+     * record locks, which the kernel drops for the whole process when <em>any</em> descriptor of the
+     * file is closed, so opening and closing a second channel to ask would free the first fixture's
+     * network for another JVM to clean up under it.
+     */
     static SubnetLease tryLock(int index) throws IOException {
-        Files.createDirectories(LOCK_DIR);
-        FileChannel ch = FileChannel.open(LOCK_DIR.resolve("subnet-" + index + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by another fixture of this JVM
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+        synchronized (HELD) {
+            if (HELD.contains(index)) {
+                return null;
+            }
+            Files.createDirectories(LOCK_DIR);
+            FileChannel ch = FileChannel.open(LOCK_DIR.resolve("subnet-" + index + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // cannot happen while HELD is right; refuse rather than close another fixture's lock
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            if (lock == null) {
+                ch.close();
+                return null;
+            }
+            HELD.add(index);
+            return new SubnetLease(index, ch, lock);
         }
-        if (lock == null) {
-            ch.close();
-            return null;
-        }
-        return new SubnetLease(index, ch, lock);
     }
 
     /** Deletes what a dead fixture left behind on network {@code index}. */
@@ -127,9 +142,13 @@ final class SubnetLease implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (channel) {
-            if (lock.isValid()) {
-                lock.release();
+        synchronized (HELD) {
+            try (channel) {
+                if (lock.isValid()) {
+                    lock.release();
+                }
+            } finally {
+                HELD.remove(index);
             }
         }
     }
