@@ -103,6 +103,7 @@ public final class CaravanCluster implements AutoCloseable {
         }
 
         private int zooKeepers;
+        private List<DaemonPlace> zooKeeperPlaces;
         private int zooKeeperTickMs;
 
         /** Naming on one ZooKeeper server (its own JVM, {@link ZooKeeperMain}) instead of Caravan's naming JVM. */
@@ -116,6 +117,18 @@ public final class CaravanCluster implements AutoCloseable {
          */
         public Builder withZooKeeperEnsemble(int size) {
             this.zooKeepers = size;
+            this.zooKeeperPlaces = null;
+            return this;
+        }
+
+        /**
+         * Naming on an ensemble of one ZooKeeper JVM per place, member {@code i} (from 0) in
+         * {@code places.get(i)} ({@link ZooKeeperEnsemble#place(int)}): servers on hosts of their own,
+         * so that one server's host can be cut off alone.
+         */
+        public Builder withZooKeeperEnsembleOn(List<DaemonPlace> places) {
+            this.zooKeepers = places.size();
+            this.zooKeeperPlaces = List.copyOf(places);
             return this;
         }
 
@@ -185,8 +198,9 @@ public final class CaravanCluster implements AutoCloseable {
             ZooKeeperEnsemble zk = null;
             if (zooKeepers > 0) {
                 int tickMs = zooKeeperTickMs > 0 ? zooKeeperTickMs : Math.clamp(leaseMs / 4, 20, 500);
-                // ZooKeeper runs where naming is placed, so daemons in every host reach it.
-                zk = ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
+                // ZooKeeper runs where naming is placed (or in the places given), so daemons in every host reach it.
+                zk = zooKeeperPlaces != null ? ZooKeeperEnsemble.start(tickMs, jvmOptions, dir, zooKeeperPlaces)
+                        : ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
             }
             try {
                 LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)

@@ -32,18 +32,18 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     private final List<String> jvmOptions;
     private final Path workDir;
-    private final DaemonPlace place;
+    private final List<DaemonPlace> places;
     private final int tickMs;
     private final List<Integer> clientPorts;
     private final String ensemble;
     private final ChildJvm[] members;
     private final List<ChildJvm> retired = new ArrayList<>();
 
-    private ZooKeeperEnsemble(List<String> jvmOptions, Path workDir, DaemonPlace place, int tickMs, List<Integer> clientPorts,
-                              String ensemble) {
+    private ZooKeeperEnsemble(List<String> jvmOptions, Path workDir, List<DaemonPlace> places, int tickMs,
+                              List<Integer> clientPorts, String ensemble) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.workDir = workDir;
-        this.place = place;
+        this.places = List.copyOf(places);
         this.tickMs = tickMs;
         this.clientPorts = List.copyOf(clientPorts);
         this.ensemble = ensemble;
@@ -72,13 +72,31 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         if (size < 1 || size > 9) {
             throw ErrorCode.INVALID_ARGUMENT.exception("a ZooKeeper ensemble has 1..9 members, got " + size);
         }
+        return start(tickMs, jvmOptions, workDir, java.util.Collections.nCopies(size, place));
+    }
+
+    /**
+     * As {@link #start(int, int, List, Path)}, one member per place, member {@code i} in
+     * {@code places.get(i)}: an ensemble whose servers run on different network-namespace hosts (so
+     * that one server's host can be cut off alone). Each member binds its client and quorum ports to
+     * its own place's address, and {@link #spec()} names every member's address.
+     *
+     * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT for no place or more than 9
+     */
+    public static ZooKeeperEnsemble start(int tickMs, List<String> jvmOptions, Path workDir, List<DaemonPlace> places)
+            throws IOException, InterruptedException {
+        int size = places.size();
+        if (size < 1 || size > 9) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("a ZooKeeper ensemble has 1..9 members, got " + size);
+        }
         List<Integer> clientPorts = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             clientPorts.add(freePort());
-            peers.add(place.bindAddress() + ":" + freePort() + ":" + freePort());
+            peers.add(places.get(i).bindAddress() + ":" + freePort() + ":" + freePort());
         }
-        ZooKeeperEnsemble z = new ZooKeeperEnsemble(jvmOptions, workDir, place, tickMs, clientPorts, size == 1 ? null : String.join(",", peers));
+        ZooKeeperEnsemble z = new ZooKeeperEnsemble(jvmOptions, workDir, places, tickMs, clientPorts,
+                size == 1 ? null : String.join(",", peers));
         try {
             for (int i = 0; i < size; i++) {
                 z.members[i] = z.startMember(i, "zookeeper-" + (i + 1));
@@ -95,6 +113,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     private ChildJvm startMember(int i, String name) throws IOException {
+        DaemonPlace place = places.get(i);
         List<String> args = new ArrayList<>(List.of("--bind", place.bindAddress(), "--port", String.valueOf(clientPorts.get(i)),
                 "--tick-ms", String.valueOf(tickMs),
                 "--data-dir", workDir.resolve("zookeeper").resolve(String.valueOf(i + 1)).toString()));
@@ -115,7 +134,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     public NamingSpec spec() {
         StringBuilder b = new StringBuilder("zk://");
         for (int i = 0; i < clientPorts.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(place.bindAddress()).append(':').append(clientPorts.get(i));
+            b.append(i == 0 ? "" : ",").append(places.get(i).bindAddress()).append(':').append(clientPorts.get(i));
         }
         return NamingSpec.parse(b.toString());
     }
@@ -126,7 +145,12 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     /** Member {@code i}'s client address. */
     public InetSocketAddress clientAddress(int i) {
-        return new InetSocketAddress(place.bindAddress(), clientPorts.get(i));
+        return new InetSocketAddress(places.get(i).bindAddress(), clientPorts.get(i));
+    }
+
+    /** Where member {@code i} runs. */
+    public DaemonPlace place(int i) {
+        return places.get(i);
     }
 
     /** The JVMs running now, by member. */

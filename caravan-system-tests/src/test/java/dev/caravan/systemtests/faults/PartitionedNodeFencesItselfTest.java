@@ -7,11 +7,13 @@ import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.node.ProcessInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +26,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reach it — while naming lets its entries go. A process the operator starts elsewhere meanwhile
  * is not answered for by the node after it comes back; the process nobody took is served by it
  * again; no acknowledged write is lost. Naming on h1, n1 (the one cut off) on h2, n2 on h3.
+ *
+ * <p>Run on both namings: the embedded daemon and one ZooKeeper server (on h1). On ZooKeeper the
+ * lease is the node's session: the cut node's session must end at the server (its ephemeral
+ * entries vanish, seen by a watch from the test JVM), and the node must have refused before that
+ * moment — the safety property (nobody else can own its processes before naming lets them go).
+ * The first refusal is timed at the end of the question that got it (no earlier than the refusal),
+ * naming's removal at the watch's event (no earlier than the removal); both are printed.
  */
 @Tag("slow")
 class PartitionedNodeFencesItselfTest {
@@ -35,12 +44,23 @@ class PartitionedNodeFencesItselfTest {
         assumeTrue(NetHosts.available(), NetHosts.unavailableReason());
     }
 
-    @Test
-    void shouldStopAnsweringWithinItsLeaseWhenCutOffAndNotAnswerForWhatWasStartedElsewhereMeanwhile() throws Exception {
+    /** Which naming the cluster runs on. */
+    enum Naming {
+        EMBEDDED, ZOOKEEPER
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Naming.class)
+    void shouldStopAnsweringWithinItsLeaseWhenCutOffAndNotAnswerForWhatWasStartedElsewhereMeanwhile(Naming naming)
+            throws Exception {
+        CaravanCluster.Builder builder = CaravanCluster.aCluster().withNodes(2).withLeaseMs(LEASE_MS);
+        if (naming == Naming.ZOOKEEPER) {
+            builder.withZooKeeper();
+        }
         try (NetHosts hosts = NetHosts.create(3);
-             CaravanCluster c = CaravanCluster.aCluster().onHosts(hosts).withNodes(2).withLeaseMs(LEASE_MS).start();
+             CaravanCluster c = builder.onHosts(hosts).start();
              HostLink fault = new HostLink(c, hosts)) {
-            KeptLogs.onFailure(c, fault, "partitioned-node", () -> {
+            KeptLogs.onFailure(c, fault, "partitioned-node-" + naming, () -> {
                 ProcessInfo stays = c.deployKv("stays", "n1");
                 ProcessInfo taken = c.deployKv("taken", "n1");
                 InetSocketAddress staysAtN1 = CaravanCluster.dataAddress(stays);
@@ -51,6 +71,7 @@ class PartitionedNodeFencesItselfTest {
                 assertThat(InHostProbe.ask(n1Host, staysAtN1, ASK, "GET", "w:0:1")).as("asked inside %s before the cut", n1Host)
                         .isEqualTo("1");
 
+                VanishClock vanish = new VanishClock(c.client().naming(), Set.of("node/n1", "process/stays", "process/taken"));
                 long cutNs = System.nanoTime();
                 fault.cut("n1");
                 // Asked again and again from inside h2 until it refuses; no answer with data may come from a question
@@ -61,11 +82,12 @@ class PartitionedNodeFencesItselfTest {
                         .pollInterval(Duration.ofMillis(20)).until(() -> {
                             long startMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
                             String answer = InHostProbe.ask(n1Host, staysAtN1, ASK, "GET", "w:0:1");
-                            asked.add(startMs + " ms: " + answer);
+                            long endMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
+                            asked.add(startMs + ".." + endMs + " ms: " + answer);
                             assertThat(answer.startsWith("TRYAGAIN") || startMs < LEASE_MS)
                                     .as("answered after its lease term (%d ms): %s", LEASE_MS, asked).isTrue();
                             if (answer.startsWith("TRYAGAIN")) {
-                                fencedAfterMs[0] = startMs;
+                                fencedAfterMs[0] = endMs;
                                 return true;
                             }
                             return false;
@@ -73,7 +95,12 @@ class PartitionedNodeFencesItselfTest {
                 assertThat(InHostProbe.ask(n1Host, takenAtN1, ASK, "GET", "k")).as("the other process, inside %s", n1Host)
                         .startsWith("TRYAGAIN");
 
-                // No stale owner: naming lets the cut node's entries go with its lease.
+                // No stale owner: naming lets the cut node's entries go with its lease (on ZooKeeper: the server ends
+                // n1's session), and only after n1 refused.
+                long goneMs = vanish.awaitAllGoneMs(cutNs, Duration.ofSeconds(10));
+                vanish.close();
+                assertThat(fencedAfterMs[0]).as("n1 refused (%d ms after the cut) before naming let its entries go %s; asked %s",
+                        fencedAfterMs[0], vanish.removedMs(cutNs), asked).isLessThan(goneMs);
                 await("n1's entries expire in naming").atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
                         .until(() -> c.client().naming().lookup("node/n1").isEmpty() && c.client().resolve("stays").isEmpty()
                                 && c.client().resolve("taken").isEmpty());
@@ -104,8 +131,9 @@ class PartitionedNodeFencesItselfTest {
                 takenWriters.stop();
                 staysWriters.assertNothingLost(staysOwner.naming().orElseThrow().data());
                 takenWriters.assertNothingLost(takenOwner.naming().orElseThrow().data());
-                System.out.printf("n1 refused %d ms after its link was cut (lease %d ms); stays writers saw %s, taken writers saw %s%n",
-                        fencedAfterMs[0], LEASE_MS, staysWriters.seen(), takenWriters.seen());
+                System.out.printf("%s: n1 refused %d ms after its link was cut, naming let its entries go %d ms after (%s; lease %d ms);"
+                        + " stays writers saw %s, taken writers saw %s%n", naming, fencedAfterMs[0], goneMs, vanish.removedMs(cutNs),
+                        LEASE_MS, staysWriters.seen(), takenWriters.seen());
             });
         }
     }
