@@ -1,5 +1,6 @@
 package dev.caravan.systemtests.faults;
 
+import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.net.NetHosts;
 import dev.caravan.launch.net.TestHost;
 import dev.caravan.testsupport.CaravanCluster;
@@ -9,8 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Cuts a node off from everything and brings it back: the link of the network-namespace host the
- * node runs on goes down ({@link TestHost#cutLink}) and comes up again; the node keeps running,
+ * Cuts a node (or a ZooKeeper server) off from everything and brings it back: the link of the
+ * network-namespace host it runs on goes down ({@link TestHost#cutLink}) and comes up again; the node keeps running,
  * alone, and the test JVM cannot reach it either meanwhile. {@link #close} restores every link
  * still cut. Not thread-safe.
  */
@@ -26,19 +27,34 @@ final class HostLink implements AutoCloseable {
 
     /** The host {@code nodeId} runs on. */
     TestHost hostOf(String nodeId) {
-        String label = cluster.nodePlace(nodeId).label();
-        return hosts.hosts().stream().filter(h -> h.name().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("node " + nodeId + " runs on " + label + ", not on a test host"));
+        return host(cluster.nodePlace(nodeId), "node " + nodeId);
+    }
+
+    /** The host ZooKeeper member {@code member} (from 0) runs on. */
+    TestHost zooKeeperHost(int member) {
+        return host(cluster.zooKeeper().place(member), "ZooKeeper member " + (member + 1));
+    }
+
+    private TestHost host(DaemonPlace place, String who) {
+        return hosts.hosts().stream().filter(h -> h.name().equals(place.label())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(who + " runs on " + place.label() + ", not on a test host"));
     }
 
     void cut(String nodeId) throws IOException {
-        TestHost h = hostOf(nodeId);
+        cut(hostOf(nodeId));
+    }
+
+    void restore(String nodeId) throws IOException {
+        restore(hostOf(nodeId));
+    }
+
+    /** Cuts {@code h}'s link (whatever runs there: a node, a ZooKeeper server). */
+    void cut(TestHost h) throws IOException {
         h.cutLink();
         cut.add(h);
     }
 
-    void restore(String nodeId) throws IOException {
-        TestHost h = hostOf(nodeId);
+    void restore(TestHost h) throws IOException {
         h.restoreLink();
         cut.remove(h);
     }
