@@ -39,6 +39,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and each case checks that the cut came where it should. Naming and the switch run on
  * host h1, the source n1 on h2, the destination n2 on h3; the test JVM (the writers' side) reaches
  * them over the bridge, so a cut host is cut off from the writers too.
+ *
+ * <p>Every cut point runs on the embedded naming daemon; HANDOVER and AFTER_COMMIT (either side
+ * cut) run on one ZooKeeper server (on h1) too, where the cut node's lease is its ZooKeeper session
+ * and ends at the server.
  */
 @Tag("slow")
 class LinkCutDuringMigrationTest {
@@ -104,20 +108,37 @@ class LinkCutDuringMigrationTest {
         }
     }
 
-    static Stream<Arguments> cuts() {
-        // -Dfaults.only=AFTER_COMMIT:n1 runs one case (when chasing a failure).
-        String only = System.getProperty("faults.only", "");
-        return Stream.of(CutPoint.values()).flatMap(p -> Stream.of(Arguments.of(p, SOURCE), Arguments.of(p, DEST)))
-                .filter(a -> only.isEmpty() || only.equals(a.get()[0] + ":" + a.get()[1]));
+    /** Which naming the cluster runs on. */
+    enum Naming {
+        EMBEDDED, ZOOKEEPER
     }
 
-    @ParameterizedTest(name = "{0}, {1} cut off")
+    /** The cut points run on ZooKeeper naming too (the whole matrix runs on embedded naming). */
+    private static final List<CutPoint> ON_ZOOKEEPER = List.of(CutPoint.HANDOVER, CutPoint.AFTER_COMMIT);
+
+    static Stream<Arguments> cuts() {
+        // -Dfaults.only=AFTER_COMMIT:n1 (both namings), AFTER_COMMIT:n1:ZOOKEEPER or ZOOKEEPER (when chasing a failure).
+        String only = System.getProperty("faults.only", "");
+        Stream<Arguments> embedded = Stream.of(CutPoint.values())
+                .flatMap(p -> Stream.of(Arguments.of(p, SOURCE, Naming.EMBEDDED), Arguments.of(p, DEST, Naming.EMBEDDED)));
+        Stream<Arguments> zooKeeper = ON_ZOOKEEPER.stream()
+                .flatMap(p -> Stream.of(Arguments.of(p, SOURCE, Naming.ZOOKEEPER), Arguments.of(p, DEST, Naming.ZOOKEEPER)));
+        return Stream.concat(embedded, zooKeeper).filter(a -> only.isEmpty() || only.equals(a.get()[0] + ":" + a.get()[1])
+                || only.equals(a.get()[0] + ":" + a.get()[1] + ":" + a.get()[2]) || only.equals(a.get()[2].toString()));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} cut off, {2} naming")
     @MethodSource("cuts")
-    void shouldEndWithOneOwnerAndEveryAcknowledgedWriteWhenALinkIsCutMidMigration(CutPoint at, String cutNode) throws Exception {
+    void shouldEndWithOneOwnerAndEveryAcknowledgedWriteWhenALinkIsCutMidMigration(CutPoint at, String cutNode, Naming naming)
+            throws Exception {
+        CaravanCluster.Builder builder = CaravanCluster.aCluster().withNodes(2).withLeaseMs(LEASE_MS);
+        if (naming == Naming.ZOOKEEPER) {
+            builder.withZooKeeper();
+        }
         try (NetHosts hosts = NetHosts.create(3);
-             CaravanCluster c = CaravanCluster.aCluster().onHosts(hosts).withNodes(2).withLeaseMs(LEASE_MS).start();
+             CaravanCluster c = builder.onHosts(hosts).start();
              HostLink fault = new HostLink(c, hosts)) {
-            KeptLogs.onFailure(c, fault, "link-cut-" + at + "-" + cutNode, () -> {
+            KeptLogs.onFailure(c, fault, "link-cut-" + at + "-" + cutNode + "-" + naming, () -> {
                 ProcessInfo kv = c.deployKv("kv", SOURCE);
                 KvFiller.fill(CaravanCluster.dataAddress(kv), 20_000, 200);
                 RedirectingWriter writers = new RedirectingWriter(() -> c.client().resolve("kv").map(Location::data), 3);
@@ -160,7 +181,7 @@ class LinkCutDuringMigrationTest {
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "; meanwhile " + probe.take("w:0:1"), e);
                 }
-                String what = "cut " + cutNode + "'s link at " + at + "; frames " + run.phases()
+                String what = "cut " + cutNode + "'s link at " + at + " on " + naming + " naming; frames " + run.phases()
                         + "; migration " + run.outcome();
                 OwnershipProbe.Snapshot one = probe.awaitExactlyOneOwner("w:0:1", Duration.ofSeconds(15));
                 String owner = one.owner().orElseThrow();
