@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  * the lease's whole term (measured from when the last successful renewal was <em>sent</em>,
  * so the node always gives up no later than the naming service can expire it) the node is
  * fenced: it stops answering for its processes until it has a new lease and has re-registered
- * them. Runs on one scheduler thread; {@link #owns()} may be read from any thread.
+ * them. The term is the one naming granted when it is shorter than the one asked (ZooKeeper clamps
+ * a session timeout to its server's {@code maxSessionTimeout}): fencing on the asked term would let
+ * the node answer after naming expired its lease. Runs on one scheduler thread; {@link #owns()}
+ * may be read from any thread.
  */
 final class LeaseKeeper {
     private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
@@ -27,6 +30,7 @@ final class LeaseKeeper {
     private final long ttlMs;
     private final Clock clock;
     private final Reregistration reregistration;
+    private volatile long termMs;
     private volatile long leaseId = -1;
     private volatile boolean owns;
     private volatile long lastGoodSentNs;
@@ -36,6 +40,7 @@ final class LeaseKeeper {
         this.naming = naming;
         this.holder = holder;
         this.ttlMs = ttlMs;
+        this.termMs = ttlMs;
         this.clock = clock;
         this.reregistration = reregistration;
     }
@@ -45,8 +50,24 @@ final class LeaseKeeper {
         long sent = clock.nanoTime();
         Lease lease = naming.openLease(holder, ttlMs);
         leaseId = lease.id();
+        takeTerm(lease);
         lastGoodSentNs = sent;
         owns = true;
+    }
+
+    /** The term this node fences on: the asked TTL, or the granted one when naming granted less. */
+    private void takeTerm(Lease lease) {
+        long granted = lease.ttlMs() > 0 ? Math.min(ttlMs, lease.ttlMs()) : ttlMs;
+        if (granted < ttlMs && granted != termMs) {
+            LOG.log(System.Logger.Level.WARNING, holder + ": naming granted a lease of " + granted + " ms for the asked " + ttlMs
+                    + " ms; fencing on " + granted + " ms (raise the naming server's maximum session timeout, or ask less)");
+        }
+        termMs = granted;
+    }
+
+    /** The lease term the node fences on, in ms: the asked TTL or the shorter one naming granted. Any thread. */
+    long termMs() {
+        return termMs;
     }
 
     long leaseId() {
@@ -59,7 +80,7 @@ final class LeaseKeeper {
      * the next tick to notice the term has run out.
      */
     boolean owns() {
-        return owns && clock.nanoTime() - lastGoodSentNs < TimeUnit.MILLISECONDS.toNanos(ttlMs) * 9 / 10;
+        return owns && clock.nanoTime() - lastGoodSentNs < TimeUnit.MILLISECONDS.toNanos(termMs) * 9 / 10;
     }
 
     /** Nanoseconds since the last successful renewal (or opening) was sent: the lease's health. Any thread. */
@@ -77,7 +98,7 @@ final class LeaseKeeper {
         long sent = clock.nanoTime();
         if (owns && !owns()) {
             owns = false;
-            LOG.log(System.Logger.Level.WARNING, holder + ": naming lease not renewed for " + ttlMs
+            LOG.log(System.Logger.Level.WARNING, holder + ": naming lease not renewed for " + termMs
                     + " ms; no longer answering for hosted processes");
         }
         try {
@@ -89,6 +110,7 @@ final class LeaseKeeper {
             closeStaleLease();
             Lease lease = naming.openLease(holder, ttlMs);
             leaseId = lease.id();
+            takeTerm(lease);
             lastGoodSentNs = sent;
             reregistration.onNewLease(lease.id());
             owns = true;

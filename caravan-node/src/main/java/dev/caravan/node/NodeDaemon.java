@@ -124,7 +124,7 @@ public final class NodeDaemon implements AutoCloseable {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
             // handoff) can take longer than a lease on a loaded machine, and the first registration needs it alive.
-            long renewMs = Math.max(50, config.leaseTtlMs() / 4);
+            long renewMs = Math.max(50, node.lease.termMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),

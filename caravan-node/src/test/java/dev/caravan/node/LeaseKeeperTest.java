@@ -92,6 +92,69 @@ class LeaseKeeperTest {
         assertThat(k.leaseId()).isNotEqualTo(first);
     }
 
+    @Test
+    void shouldFenceOnTheShorterTermNamingGranted() throws Exception {
+        // ZooKeeper clamps a session timeout to its maxSessionTimeout: 1000 ms asked, 400 ms granted.
+        LeaseKeeper k = new LeaseKeeper(new Clamping(naming, 400), "node/t", 1000, clock, id -> reregistrations.incrementAndGet());
+        k.open();
+        assertThat(k.termMs()).isEqualTo(400);
+        reachable.set(false);
+        clock.advanceMs(370);
+        // Past 90% of the granted term: naming may expire the lease at 400 ms, the node must have stopped.
+        assertThat(k.owns()).isFalse();
+        assertThat(local.expireLeases()).isZero();
+        clock.advanceMs(60);
+        assertThat(local.expireLeases()).as("naming expires the granted term").isOne();
+    }
+
+    /** Grants at most {@code maxTtlMs}, as a ZooKeeper server with that maxSessionTimeout does. */
+    private record Clamping(NamingService inner, long maxTtlMs) implements NamingService {
+        @Override
+        public Lease openLease(String holder, long ttlMs) {
+            return inner.openLease(holder, Math.min(ttlMs, maxTtlMs));
+        }
+
+        @Override
+        public void renew(long leaseId) {
+            inner.renew(leaseId);
+        }
+
+        @Override
+        public void closeLease(long leaseId) {
+            inner.closeLease(leaseId);
+        }
+
+        @Override
+        public void register(long leaseId, NamingEntry entry) {
+            inner.register(leaseId, entry);
+        }
+
+        @Override
+        public void unregister(long leaseId, String name, long epoch) {
+            inner.unregister(leaseId, name, epoch);
+        }
+
+        @Override
+        public Optional<NamingEntry> lookup(String name) {
+            return inner.lookup(name);
+        }
+
+        @Override
+        public List<NamingEntry> list(String prefix) {
+            return inner.list(prefix);
+        }
+
+        @Override
+        public Watch watch(String prefix, Consumer<NamingEvent> listener) {
+            return inner.watch(prefix, listener);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
     /** A naming service that can be made unreachable. */
     private record Flaky(NamingService inner, AtomicBoolean reachable) implements NamingService {
         private void check() {
