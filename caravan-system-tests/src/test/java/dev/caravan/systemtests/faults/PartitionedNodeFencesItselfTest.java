@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is not answered for by the node after it comes back; the process nobody took is served by it
  * again; no acknowledged write is lost. Naming on h1, n1 (the one cut off) on h2, n2 on h3.
  *
- * <p>Run on both namings: the embedded daemon and one ZooKeeper server (on h1). On ZooKeeper the
+ * <p>Run on both namings: the embedded daemon and one ZooKeeper server (on h1), whose maximum
+ * session timeout is above the lease or (a 40 ms tick) below it. On ZooKeeper the
  * lease is the node's session: the cut node's session must end at the server (its ephemeral
  * entries vanish, seen by a watch from the test JVM), and the node must have refused before that
  * moment — the safety property (nobody else can own its processes before naming lets them go).
@@ -46,7 +47,13 @@ class PartitionedNodeFencesItselfTest {
 
     /** Which naming the cluster runs on. */
     enum Naming {
-        EMBEDDED, ZOOKEEPER
+        EMBEDDED,
+        ZOOKEEPER,
+        /**
+         * ZooKeeper with a 40 ms tick: its server grants sessions of at most 20 ticks, 800 ms, less than the
+         * asked lease; the node must fence on the granted term.
+         */
+        ZOOKEEPER_SHORT_SESSIONS
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,6 +63,8 @@ class PartitionedNodeFencesItselfTest {
         CaravanCluster.Builder builder = CaravanCluster.aCluster().withNodes(2).withLeaseMs(LEASE_MS);
         if (naming == Naming.ZOOKEEPER) {
             builder.withZooKeeper();
+        } else if (naming == Naming.ZOOKEEPER_SHORT_SESSIONS) {
+            builder.withZooKeeper().withZooKeeperTickMs(40);
         }
         try (NetHosts hosts = NetHosts.create(3);
              CaravanCluster c = builder.onHosts(hosts).start();
