@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * lease is the node's session: the cut node's session must end at the server (its ephemeral
  * entries vanish, seen by a watch from the test JVM), and the node must have refused before that
  * moment — the safety property (nobody else can own its processes before naming lets them go).
- * The first refusal is timed at the end of the question that got it (no earlier than the refusal),
- * naming's removal at the watch's event (no earlier than the removal); both are printed.
+ * The node is asked every 5 ms on one connection from inside its host ({@link InHostPoller}); its
+ * first refusal is timed when the answer came (no earlier than the refusal), naming's removal at the
+ * watch's event (no earlier than the removal); both are printed.
  */
 @Tag("slow")
 class PartitionedNodeFencesItselfTest {
@@ -81,26 +82,27 @@ class PartitionedNodeFencesItselfTest {
                         .isEqualTo("1");
 
                 VanishClock vanish = new VanishClock(c.client().naming(), Set.of("node/n1", "process/stays", "process/taken"));
-                long cutNs = System.nanoTime();
-                fault.cut("n1");
-                // Asked again and again from inside h2 until it refuses; no answer with data may come from a question
-                // asked once the lease term is over (naming may give the process to another node from then on).
-                List<String> asked = new java.util.ArrayList<>();
-                long[] fencedAfterMs = {-1};
-                await("n1 fences itself (asked from inside its host)").atMost(2 * LEASE_MS, TimeUnit.MILLISECONDS)
-                        .pollInterval(Duration.ofMillis(20)).until(() -> {
-                            long startMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
-                            String answer = InHostProbe.ask(n1Host, staysAtN1, ASK, "GET", "w:0:1");
-                            long endMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
-                            asked.add(startMs + ".." + endMs + " ms: " + answer);
-                            assertThat(answer.startsWith("TRYAGAIN") || startMs < LEASE_MS)
-                                    .as("answered after its lease term (%d ms): %s", LEASE_MS, asked).isTrue();
-                            if (answer.startsWith("TRYAGAIN")) {
-                                fencedAfterMs[0] = endMs;
-                                return true;
-                            }
-                            return false;
-                        });
+                // Asked every 5 ms from inside h2, on one connection, until it refuses; no answer with data may come from a
+                // question asked once the lease term is over (naming may give the process to another node from then on).
+                List<InHostPoller.Asked> asked;
+                long cutNs;
+                try (InHostPoller poller = InHostPoller.start(n1Host, staysAtN1, "w:0:1", Duration.ofMillis(5),
+                        Duration.ofMillis(3 * LEASE_MS))) {
+                    cutNs = System.nanoTime();
+                    fault.cut("n1");
+                    asked = poller.await();
+                }
+                List<String> seen = asked.stream().filter(a -> a.answeredNs() > cutNs - TimeUnit.MILLISECONDS.toNanos(50))
+                        .map(a -> a.since(cutNs)).toList();
+                InHostPoller.Asked refusal = InHostPoller.firstRefusal(asked).orElseThrow(() -> new AssertionError(
+                        "n1 did not refuse within " + 3 * LEASE_MS + " ms of the cut (asked inside " + n1Host + "): " + seen));
+                assertThat(refusal.answer()).as("n1's first refusal").startsWith("-TRYAGAIN");
+                long servedAfterLeaseNs = cutNs + TimeUnit.MILLISECONDS.toNanos(LEASE_MS);
+                assertThat(asked).as("answered after its lease term (%d ms): %s", LEASE_MS, seen)
+                        .noneMatch(a -> a.served() && a.sentNs() >= servedAfterLeaseNs);
+                long fencedAfterMs = TimeUnit.NANOSECONDS.toMillis(refusal.answeredNs() - cutNs);
+                long lastServedMs = asked.stream().filter(InHostPoller.Asked::served)
+                        .mapToLong(a -> TimeUnit.NANOSECONDS.toMillis(a.answeredNs() - cutNs)).max().orElse(Long.MIN_VALUE);
                 assertThat(InHostProbe.ask(n1Host, takenAtN1, ASK, "GET", "k")).as("the other process, inside %s", n1Host)
                         .startsWith("TRYAGAIN");
 
@@ -108,8 +110,8 @@ class PartitionedNodeFencesItselfTest {
                 // n1's session), and only after n1 refused.
                 long goneMs = vanish.awaitAllGoneMs(cutNs, Duration.ofSeconds(10));
                 vanish.close();
-                assertThat(fencedAfterMs[0]).as("n1 refused (%d ms after the cut) before naming let its entries go %s; asked %s",
-                        fencedAfterMs[0], vanish.removedMs(cutNs), asked).isLessThan(goneMs);
+                assertThat(fencedAfterMs).as("n1 refused (%d ms after the cut) before naming let its entries go %s; asked %s",
+                        fencedAfterMs, vanish.removedMs(cutNs), seen).isLessThan(goneMs);
                 await("n1's entries expire in naming").atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
                         .until(() -> c.client().naming().lookup("node/n1").isEmpty() && c.client().resolve("stays").isEmpty()
                                 && c.client().resolve("taken").isEmpty());
@@ -140,8 +142,9 @@ class PartitionedNodeFencesItselfTest {
                 takenWriters.stop();
                 staysWriters.assertNothingLost(staysOwner.naming().orElseThrow().data());
                 takenWriters.assertNothingLost(takenOwner.naming().orElseThrow().data());
-                System.out.printf("%s: n1 refused %d ms after its link was cut, naming let its entries go %d ms after (%s; lease %d ms);"
-                        + " stays writers saw %s, taken writers saw %s%n", naming, fencedAfterMs[0], goneMs, vanish.removedMs(cutNs),
+                System.out.printf("%s: n1 last served %d ms and first refused %d ms after its link was cut, naming let its entries go"
+                        + " %d ms after (%s; lease %d ms); stays writers saw %s, taken writers saw %s%n", naming, lastServedMs,
+                        fencedAfterMs, goneMs, vanish.removedMs(cutNs),
                         LEASE_MS, staysWriters.seen(), takenWriters.seen());
             });
         }
