@@ -108,6 +108,9 @@ final class LeaseKeeper {
                 return;
             }
             closeStaleLease();
+            // The new term runs from when it was asked for: closing the stale lease can take long (a ZooKeeper
+            // session whose server is unreachable), and counting that time fenced the node again right after.
+            sent = clock.nanoTime();
             Lease lease = naming.openLease(holder, ttlMs);
             leaseId = lease.id();
             takeTerm(lease);

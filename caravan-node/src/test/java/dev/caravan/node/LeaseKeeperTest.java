@@ -107,8 +107,38 @@ class LeaseKeeperTest {
         assertThat(local.expireLeases()).as("naming expires the granted term").isOne();
     }
 
+    @Test
+    void shouldCountANewTermFromWhenItWasAskedForNotFromASlowCloseOfTheStaleLease() throws Exception {
+        // Closing a ZooKeeper session whose server is unreachable can take longer than the whole term.
+        LeaseKeeper k = new LeaseKeeper(new Clamping(naming, 1000) {
+            @Override
+            public void closeLease(long leaseId) {
+                clock.advanceMs(1200);
+                super.closeLease(leaseId);
+            }
+        }, "node/t", 1000, clock, id -> reregistrations.incrementAndGet());
+        k.open();
+        reachable.set(false);
+        clock.advanceMs(1500);
+        k.onTick();
+        assertThat(k.owns()).isFalse();
+        local.expireLeases();
+        reachable.set(true);
+        k.onTick();
+        assertThat(k.owns()).as("answering right after taking a new lease").isTrue();
+        assertThat(reregistrations).hasValue(1);
+    }
+
     /** Grants at most {@code maxTtlMs}, as a ZooKeeper server with that maxSessionTimeout does. */
-    private record Clamping(NamingService inner, long maxTtlMs) implements NamingService {
+    private static class Clamping implements NamingService {
+        private final NamingService inner;
+        private final long maxTtlMs;
+
+        Clamping(NamingService inner, long maxTtlMs) {
+            this.inner = inner;
+            this.maxTtlMs = maxTtlMs;
+        }
+
         @Override
         public Lease openLease(String holder, long ttlMs) {
             return inner.openLease(holder, Math.min(ttlMs, maxTtlMs));

@@ -141,6 +141,23 @@ final class RedirectingWriter {
         }
     }
 
+    /**
+     * The owner's answer to {@code mget}. A node that has just taken a new lease after a healed partition may refuse
+     * for a moment (TRYAGAIN: it is re-registering); that is the fence working, so such a refusal is asked again for
+     * up to 10 s. Any other error fails at once.
+     */
+    private static Reply readAnswered(TimedResp c, String[] mget, InetSocketAddress endpoint) {
+        java.util.concurrent.atomic.AtomicReference<Reply> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await("MGET answered at " + endpoint).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    Reply r = c.call(mget);
+                    answer.set(r);
+                    return !(r instanceof Reply.Error e && e.text().startsWith("TRYAGAIN"));
+                });
+        assertThat(answer.get()).as("MGET at %s", endpoint).isInstanceOf(Reply.Array.class);
+        return answer.get();
+    }
+
     /** Every acknowledged write is readable at {@code endpoint} with the value that was acknowledged. */
     void assertNothingLost(InetSocketAddress endpoint) throws IOException {
         try (TimedResp c = new TimedResp(endpoint, Duration.ofSeconds(10))) {
@@ -154,8 +171,7 @@ final class RedirectingWriter {
                     for (long i = from; i <= to; i++) {
                         mget[(int) (i - from + 1)] = "w:" + t + ":" + i;
                     }
-                    Reply r = c.call(mget);
-                    assertThat(r).as("MGET at %s", endpoint).isInstanceOf(Reply.Array.class);
+                    Reply r = readAnswered(c, mget, endpoint);
                     List<Reply> values = ((Reply.Array) r).items();
                     for (long i = from; i <= to; i++) {
                         Reply v = values.get((int) (i - from));
