@@ -40,7 +40,7 @@ public final class DnsCommand implements Runnable {
                 "Serve the cluster's zone over UDP and TCP on one port, in the foreground (Ctrl-C stops it).",
                 "Names: <service>.<zone> A/AAAA (the closest replica of the processes labelled service=<service>),",
                 "_<service>._tcp.<zone> SRV (every replica, closest first, with its data port),",
-                "<process>.<zone> A/AAAA, and SOA/NS at the apex. Names outside the zone are REFUSED (no recursion).",
+                "<process>.<zone> A/AAAA, switch.<zone> A/AAAA (every live switch: the front tier), and SOA/NS at the apex. Names outside the zone are REFUSED (no recursion).",
                 "Try: dig @127.0.0.1 -p 5353 web.caravan.internal A +short"},
             footer = {"", "Topology file (--topology), one statement a line, '#' comments:",
                 "  zone <zone-name> <node-id> [<node-id> ...]",

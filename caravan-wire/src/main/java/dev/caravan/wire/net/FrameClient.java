@@ -91,7 +91,8 @@ public final class FrameClient implements AutoCloseable {
             } catch (IOException ignored) {
                 // Nothing more to release.
             }
-            throw new CaravanException(ErrorCode.UNAVAILABLE, "cannot reach " + address + ": " + e.getMessage(), e);
+            throw new CaravanException(ErrorCode.UNAVAILABLE, "cannot reach " + address.getHostString() + ":" + address.getPort()
+                    + ": " + e.getMessage(), e);
         } catch (CaravanException e) {
             try {
                 s.close();

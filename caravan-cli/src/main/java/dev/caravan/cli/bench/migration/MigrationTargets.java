@@ -23,6 +23,11 @@ public final class MigrationTargets {
     }
 
     public static List<Target> check(List<ModeResult> results, double loopbackBytesPerSec) {
+        return check(results, loopbackBytesPerSec, "raw loopback bandwidth");
+    }
+
+    /** As {@link #check(List, double)}, against the reference bandwidth called {@code referenceName} (e.g. host-to-host). */
+    public static List<Target> check(List<ModeResult> results, double loopbackBytesPerSec, String referenceName) {
         List<Target> out = new ArrayList<>();
         double sac = MigrationTable.stopAndCopyDowntimeMs(results);
         double pre = MigrationTable.find(results, "pre-copy").map(ModeResult::downtimeMs).orElse(Double.NaN);
@@ -30,7 +35,7 @@ public final class MigrationTargets {
                 String.format(Locale.ROOT, "%.1f ms vs %.1f ms ÷ 100 = %.1f ms", pre, sac, sac / 100)));
         MigrationTable.find(results, "pre-copy").ifPresent(r -> {
             double ref = MigrationTable.referenceSec(r, loopbackBytesPerSec);
-            out.add(target("pre-copy total time ≤ 2 × (state ÷ raw loopback bandwidth)", r.totalSec(), 2 * ref,
+            out.add(target("pre-copy total time ≤ 2 × (state ÷ " + referenceName + ")", r.totalSec(), 2 * ref,
                     String.format(Locale.ROOT, "%.2f s vs 2 × %.2f s = %.2f s", r.totalSec(), ref, 2 * ref)));
         });
         double preP99 = MigrationTable.find(results, "pre-copy").map(r -> r.latency().quantileMs(0.99)).orElse(Double.NaN);

@@ -100,6 +100,9 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".caravan/bench-migration", description = "logs and node data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private static final String PROCESS = "mig";
     private static final List<MigrationMode> MODES = List.of(MigrationMode.STOP_AND_COPY, MigrationMode.PRE_COPY,
             MigrationMode.POST_COPY, MigrationMode.HYBRID);
@@ -108,14 +111,19 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long stateBytes = Sizes.parse(state);
         if (stateBytes < (1 << 20) || dirtyRate <= 0 || clients < 1 || rate <= 0 || maxDowntimeMs < 1) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("need --state ≥ 1m and positive --dirty-rate, --clients, --rate, --max-downtime");
+            throw usage("need --state ≥ 1m and positive --dirty-rate, --clients, --rate, --max-downtime");
         }
-        LinkShape link = LinkShape.parse(latency, bandwidth);
+        LinkShape link;
+        try {
+            link = LinkShape.parse(latency, bandwidth);
+        } catch (dev.caravan.wire.CaravanException e) {
+            throw usage(e.getMessage());
+        }
         if (hosts == 0 && !link.equals(LinkShape.NONE)) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("--latency and --bandwidth shape the links between hosts: add --hosts N");
+            throw usage("--latency and --bandwidth shape the links between hosts: add --hosts N");
         }
         if (hosts != 0 && (hosts < 2 || hosts > 8)) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("--hosts must be 2..8 (one node on each), got " + hosts);
+            throw usage("--hosts must be 2..8 (one node on each), got " + hosts);
         }
         if (hosts != 0 && !NetHosts.available()) {
             throw ErrorCode.UNAVAILABLE.exception("--hosts needs network namespaces: " + NetHosts.unavailableReason());
@@ -129,6 +137,11 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         try (NetHosts net = NetHosts.create(hosts + 1)) {
             return run(stateBytes, net, link);
         }
+    }
+
+    /** A bad combination of options: exit 2 with the usage hint, as picocli's own checks. */
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private int run(long stateBytes, NetHosts net, LinkShape link) throws Exception {
@@ -203,7 +216,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
 
             System.out.println();
             System.out.println(MigrationTable.render(results, reference, referenceName));
-            List<MigrationTargets.Target> targets = MigrationTargets.check(results, reference);
+            List<MigrationTargets.Target> targets = MigrationTargets.check(results, reference, net == null ? "raw loopback bandwidth" : "raw host-to-host bandwidth");
             System.out.println(MigrationTargets.render(targets));
             Files.createDirectories(out);
             double sac = results.getFirst().downtimeMs();
