@@ -7,7 +7,6 @@ import dev.caravan.naming.NamingEntry;
 import dev.caravan.naming.NamingEvent;
 import dev.caravan.naming.NamingService;
 import dev.caravan.naming.Watch;
-import dev.caravan.wire.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -24,7 +23,7 @@ class LeaseKeeperTest {
     private final ManualClock clock = new ManualClock(1_000_000);
     private final LocalNamingService local = new LocalNamingService(() -> Instant.ofEpochMilli(clock.nowMs()));
     private final AtomicBoolean reachable = new AtomicBoolean(true);
-    private final NamingService naming = new Flaky(local, reachable);
+    private final NamingService naming = new GatedNaming(local, reachable);
     private final AtomicInteger reregistrations = new AtomicInteger();
 
     private LeaseKeeper keeper() throws Exception {
@@ -176,68 +175,6 @@ class LeaseKeeperTest {
 
         @Override
         public Watch watch(String prefix, Consumer<NamingEvent> listener) {
-            return inner.watch(prefix, listener);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
-    /** A naming service that can be made unreachable. */
-    private record Flaky(NamingService inner, AtomicBoolean reachable) implements NamingService {
-        private void check() {
-            if (!reachable.get()) {
-                throw ErrorCode.UNAVAILABLE.exception("naming unreachable (test)");
-            }
-        }
-
-        @Override
-        public Lease openLease(String holder, long ttlMs) {
-            check();
-            return inner.openLease(holder, ttlMs);
-        }
-
-        @Override
-        public void renew(long leaseId) {
-            check();
-            inner.renew(leaseId);
-        }
-
-        @Override
-        public void closeLease(long leaseId) {
-            check();
-            inner.closeLease(leaseId);
-        }
-
-        @Override
-        public void register(long leaseId, NamingEntry entry) {
-            check();
-            inner.register(leaseId, entry);
-        }
-
-        @Override
-        public void unregister(long leaseId, String name, long epoch) {
-            check();
-            inner.unregister(leaseId, name, epoch);
-        }
-
-        @Override
-        public Optional<NamingEntry> lookup(String name) {
-            check();
-            return inner.lookup(name);
-        }
-
-        @Override
-        public List<NamingEntry> list(String prefix) {
-            check();
-            return inner.list(prefix);
-        }
-
-        @Override
-        public Watch watch(String prefix, Consumer<NamingEvent> listener) {
-            check();
             return inner.watch(prefix, listener);
         }
 

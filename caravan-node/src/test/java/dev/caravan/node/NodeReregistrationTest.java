@@ -4,10 +4,6 @@ import dev.caravan.core.time.Clock;
 import dev.caravan.naming.Lease;
 import dev.caravan.naming.LocalNamingService;
 import dev.caravan.naming.NamingEntry;
-import dev.caravan.naming.NamingEvent;
-import dev.caravan.naming.NamingService;
-import dev.caravan.naming.Watch;
-import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationOutcome;
@@ -23,11 +19,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +56,7 @@ class NodeReregistrationTest {
     private NodeDaemon startCutOffable(String id) throws Exception {
         NodeConfig config = new NodeConfig(id, "127.0.0.1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id),
                 LEASE_MS, "", 4096, Map.of());
-        return NodeDaemon.start(config, new Gated(naming, reachable), Clock.system());
+        return NodeDaemon.start(config, new GatedNaming(naming, reachable), Clock.system());
     }
 
     /** Cuts the node off from naming until it is fenced and naming has let its lease go. */
@@ -137,67 +130,5 @@ class NodeReregistrationTest {
             }
         }
         assertThat(other.list()).filteredOn(p -> p.name().equals("kv")).extracting(ProcessInfo::state).containsExactly("RUNNING");
-    }
-
-    /** Naming that can be made unreachable for the node (the test still reaches the real one). */
-    private record Gated(NamingService inner, AtomicBoolean reachable) implements NamingService {
-        private void check() {
-            if (!reachable.get()) {
-                throw ErrorCode.UNAVAILABLE.exception("naming unreachable (test)");
-            }
-        }
-
-        @Override
-        public Lease openLease(String holder, long ttlMs) {
-            check();
-            return inner.openLease(holder, ttlMs);
-        }
-
-        @Override
-        public void renew(long leaseId) {
-            check();
-            inner.renew(leaseId);
-        }
-
-        @Override
-        public void closeLease(long leaseId) {
-            check();
-            inner.closeLease(leaseId);
-        }
-
-        @Override
-        public void register(long leaseId, NamingEntry entry) {
-            check();
-            inner.register(leaseId, entry);
-        }
-
-        @Override
-        public void unregister(long leaseId, String name, long epoch) {
-            check();
-            inner.unregister(leaseId, name, epoch);
-        }
-
-        @Override
-        public Optional<NamingEntry> lookup(String name) {
-            check();
-            return inner.lookup(name);
-        }
-
-        @Override
-        public List<NamingEntry> list(String prefix) {
-            check();
-            return inner.list(prefix);
-        }
-
-        @Override
-        public Watch watch(String prefix, Consumer<NamingEvent> listener) {
-            check();
-            return inner.watch(prefix, listener);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 }
