@@ -54,6 +54,15 @@ public enum ErrorCode {
      * process, by deploy or by migration; choose another node or {@code caravan uncordon} it.
      */
     UNSCHEDULABLE(20),
+    /**
+     * Code that Caravan will not run as asked, found when the bundle is loaded, before anything
+     * runs: a strong-mobility loop whose execution state could not be captured (a lambda on a
+     * suspending path, a value without a codec live at a suspension point, suspension inside
+     * {@code synchronized}); the message names the class, method and line.
+     */
+    CODE_REFUSED(21),
+    /** Shipped code (remote evaluation, an agent) used more time or memory than its budget allowed and was stopped. */
+    BUDGET_EXCEEDED(22),
     /** A bug or an unexpected failure on the remote side. */
     INTERNAL(99);
 

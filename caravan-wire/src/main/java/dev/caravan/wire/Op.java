@@ -50,6 +50,9 @@ public final class Op {
     public static final int NODE_UNCORDON = 0x020F;
     /** Cordons the node and moves every process off it: {@link dev.caravan.wire.node.DrainRequest}, EVENTs, report. */
     public static final int NODE_DRAIN = 0x0210;
+    // 0x0211-0x021F: code mobility (issue 13). Each is defined, with its body, where it is implemented:
+    // 0x0211-0x0212 remote evaluation, 0x0213-0x0214 code on demand, 0x0215-0x0218 mobile agents,
+    // 0x0219-0x021B load balancing, 0x021C-0x021D versions.
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;

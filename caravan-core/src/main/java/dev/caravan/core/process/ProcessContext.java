@@ -50,4 +50,25 @@ public interface ProcessContext {
 
     /** A logger named after the process. */
     System.Logger log();
+
+    /** The id of the node hosting the process now ({@code ""} where no node hosts it, as in unit tests). */
+    default String nodeId() {
+        return "";
+    }
+
+    /**
+     * Asks the hosting node to move this process to node {@code targetNode} — or, when
+     * {@code cloneName} is not null, to start a clone of it named {@code cloneName} there — as
+     * {@code caravan migrate} (or {@code caravan clone}) would, in the node's default mode. The
+     * process itself initiates it (the chapter's sender-initiated, self-directed migration of a
+     * mobile agent). Returns at once: the process keeps running until the migration freezes it
+     * at its next request boundary. The future completes on a node thread, never the process
+     * thread: normally when the move committed (the process then runs on the target and is
+     * gone from here), exceptionally with a {@link dev.caravan.wire.CaravanException} when it
+     * did not happen (the process keeps running here). The default refuses (NOT_SUPPORTED).
+     */
+    default java.util.concurrent.CompletableFuture<Void> requestMigration(String targetNode, String cloneName) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot move a process on its own request"));
+    }
 }
