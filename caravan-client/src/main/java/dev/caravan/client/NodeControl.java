@@ -67,6 +67,18 @@ public final class NodeControl implements AutoCloseable {
         return client.request(Op.NODE_GET_BUNDLE, new BodyWriter().string(hash).toBytes()).bytes();
     }
 
+    /**
+     * Code on demand: the client bundle {@code process} publishes (it must run on this node),
+     * without its bytes when {@code cachedHash} is current; a jar over {@code maxJarBytes} is refused
+     * before it is copied.
+     *
+     * @throws dev.caravan.wire.CaravanException NOT_HERE, NOT_FOUND (publishes none), TOO_LARGE
+     */
+    public dev.caravan.wire.node.ClientBundleProtocol.Reply clientBundle(String process, String cachedHash, int maxJarBytes) {
+        return dev.caravan.wire.node.ClientBundleProtocol.Reply.readFrom(client.request(Op.NODE_CLIENT_BUNDLE,
+                dev.caravan.wire.node.ClientBundleProtocol.request(process, cachedHash)), maxJarBytes);
+    }
+
     public ProcessInfo start(ProcessSpec spec) {
         BodyWriter w = new BodyWriter();
         spec.writeTo(w);

@@ -49,6 +49,7 @@ final class ControlHandler implements FrameHandler {
                 in.expectEnd();
                 out.bytes(node.getBundle(hash));
             }
+            case Op.NODE_CLIENT_BUNDLE -> node.clientBundles().onRequest(in, out);
             case Op.NODE_START -> {
                 ProcessSpec spec = ProcessSpec.readFrom(in);
                 in.expectEnd();

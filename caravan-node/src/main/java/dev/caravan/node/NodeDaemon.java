@@ -64,6 +64,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final BundleStore bundles;
     private final ProcessFactory factory;
     private final BundleFetcher fetcher;
+    /** Code on demand: the client bundles processes publish. */
+    private final ClientBundles clientBundles;
     /** Memory departed processes leave warm for arriving ones; lives as long as the node's JVM. */
     private final ChunkPool chunkPool;
     private final Map<String, HostedProcess> processes = new ConcurrentHashMap<>();
@@ -109,6 +111,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.chunkPool = new ChunkPool(PagedMemory.DEFAULT_PAGE_SIZE_BYTES, config.chunkPool(), clock);
         chunkPool.startPrefault();
         this.lease = new LeaseKeeper(naming, "node/" + config.nodeId(), config.leaseTtlMs(), clock, this::reregister);
+        this.clientBundles = new ClientBundles(bundles,
+                hash -> fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port()), this::hosted);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("node-" + config.nodeId() + "-ticker").daemon(true).factory());
         this.events = new dev.caravan.observe.EventLog(config.nodeId());
@@ -391,6 +395,10 @@ public final class NodeDaemon implements AutoCloseable {
         return bundles.get(hash);
     }
 
+    ClientBundles clientBundles() {
+        return clientBundles;
+    }
+
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
         try {
@@ -428,6 +436,7 @@ public final class NodeDaemon implements AutoCloseable {
             if (!spec.bundleHash().isEmpty() && !bundles.has(spec.bundleHash())) {
                 fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
             }
+            clientBundles.ensurePresent(spec);
             CaravanProcess code = factory.create(spec);
             FrontEndpoint front = newFront(spec);
             HostedProcess hosted;
@@ -515,6 +524,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (!spec.bundleHash().isEmpty() && !bundles.has(spec.bundleHash())) {
             fetcher.fetch(spec.bundleHash(), lease.leaseId(), config.bindHost(), control.port());
         }
+        clientBundles.ensurePresent(spec);
         return factory.create(spec);
     }
 
