@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 "  caravan deploy --sample kv --name NAME [--node N]   the built-in Redis-compatible process",
                 "  caravan deploy --sample http --name web --replicas 3 [--label k=v]...   web-1..web-3 (HTTP sample),"
                         + " spread over the nodes, labelled service=web",
-                "  ... --password-file FILE | --password-env VAR   clients must AUTH with that password"})
+                "  ... --password-file FILE | --password-env VAR   clients must AUTH with that password",
+                "  ... --client-bundle stub.jar [--client-class CLASS]   publish client code ('caravan use NAME' fetches it)"})
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -88,6 +89,15 @@ public final class DeployCommand implements Callable<Integer> {
             + " environment variable VAR; only its SHA-256 is sent")
     String passwordEnv;
 
+    @Option(names = "--client-bundle", paramLabel = "JAR", description = "client code the process publishes (code on"
+            + " demand): a jar whose entry class implements dev.caravan.client.cod.ClientCode; clients fetch it with"
+            + " 'caravan use NAME'")
+    Path clientBundle;
+
+    @Option(names = "--client-class", paramLabel = "CLASS", description = "the entry class of --client-bundle (default:"
+            + " the jar manifest's " + ClientBundleJar.MANIFEST_ATTRIBUTE + ")")
+    String clientClass;
+
     @Override
     public Integer call() throws Exception {
         int sources = (jar != null ? 1 : 0) + (sample != null ? 1 : 0) + (bundleHash != null ? 1 : 0);
@@ -131,6 +141,9 @@ public final class DeployCommand implements Callable<Integer> {
                     System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
                 }
             }
+            if (clientBundle != null || clientClass != null) {
+                publishClientCode(client, nodes, pushTo != null ? pushTo : target);
+            }
             if (model != null) {
                 settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
             }
@@ -158,6 +171,25 @@ public final class DeployCommand implements Callable<Integer> {
                 dev.caravan.cli.out.Json.print(Map.of("processes", started.stream().map(PsCommand::row).toList()));
             }
             return 0;
+        }
+    }
+
+    /** Pushes the client bundle next to the process's code and declares it in the deployment's settings. */
+    private void publishClientCode(CaravanClient client, Map<String, InetSocketAddress> nodes, String via) throws java.io.IOException {
+        if (clientBundle == null) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--client-class needs --client-bundle JAR");
+        }
+        ClientBundleJar stub = ClientBundleJar.read(clientBundle, clientClass);
+        InetSocketAddress viaControl = nodes.get(via);
+        if (viaControl == null) {
+            throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
+        }
+        String hash = client.node(viaControl).putBundle(stub.bytes());
+        settings.put(dev.caravan.wire.node.ClientBundleProtocol.BUNDLE_KEY, hash);
+        settings.put(dev.caravan.wire.node.ClientBundleProtocol.CLASS_KEY, stub.entryClass());
+        if (!json) {
+            System.out.println("pushed client code " + clientBundle.getFileName() + " (" + stub.entryClass() + ") to " + via
+                    + " as bundle " + hash);
         }
     }
 
