@@ -83,7 +83,7 @@ class CodeOnDemandSystemTest {
     }
 
     @Test
-    void shouldRunTheLedgersOwnClientCodeWhereTheGenericCallCannotSpeakItsProtocol() {
+    void shouldRunTheLedgersOwnClientCodeWhereTheGenericCallCannotSpeakItsProtocol() throws Exception {
         deployLedger("ledger1", "n1");
         String cache = files.resolve("cache-1").toString();
         String hash = BundleBuilder.sha256(clientJar);
@@ -108,6 +108,14 @@ class CodeOnDemandSystemTest {
         assertThat(balance.exitCode()).as(balance.err()).isZero();
         assertThat(balance.out().strip()).isEqualTo("13.25 EUR");
         assertThat(balance.err()).contains("verified and pinned");
+
+        Console.Result json = caravan("use", "ledger1", "show", "1", "--cache-dir", cache, "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(doc.get("hash").asText()).isEqualTo(hash);
+        assertThat(doc.get("verified").asBoolean()).isTrue();
+        assertThat(doc.get("ok").asBoolean()).isTrue();
+        assertThat(doc.get("output").asText()).isEqualTo("payment #1: 12.50 EUR coffee");
 
         Console.Result refused = caravan("use", "ledger1", "show", "7", "--cache-dir", cache);
         assertThat(refused.exitCode()).isEqualTo(1);
