@@ -25,15 +25,15 @@ final class ClientBundles {
 
     private final BundleStore bundles;
     private final Puller puller;
-    private final Function<String, HostedProcess> hosted;
+    private final Function<String, ProcessSpec> hostedSpec;
 
     /**
-     * @param hosted the process of that name that is here and serving (NOT_HERE otherwise)
+     * @param hostedSpec the spec of the process of that name that is here and serving (throws NOT_HERE otherwise)
      */
-    ClientBundles(BundleStore bundles, Puller puller, Function<String, HostedProcess> hosted) {
+    ClientBundles(BundleStore bundles, Puller puller, Function<String, ProcessSpec> hostedSpec) {
         this.bundles = bundles;
         this.puller = puller;
-        this.hosted = hosted;
+        this.hostedSpec = hostedSpec;
     }
 
     /**
@@ -60,7 +60,7 @@ final class ClientBundles {
         String process = in.string();
         String cachedHash = in.string();
         in.expectEnd();
-        ProcessSpec spec = hosted.apply(process).spec();
+        ProcessSpec spec = hostedSpec.apply(process);
         ClientBundleProtocol.Declaration declared = ClientBundleProtocol.declared(spec.config()).orElseThrow(() ->
                 ErrorCode.NOT_FOUND.exception("process " + process + " publishes no client code; deploy it with"
                         + " --client-bundle JAR --client-class CLASS"));

@@ -112,7 +112,7 @@ public final class NodeDaemon implements AutoCloseable {
         chunkPool.startPrefault();
         this.lease = new LeaseKeeper(naming, "node/" + config.nodeId(), config.leaseTtlMs(), clock, this::reregister);
         this.clientBundles = new ClientBundles(bundles,
-                hash -> fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port()), this::hosted);
+                hash -> fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port()), name -> hosted(name).spec());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("node-" + config.nodeId() + "-ticker").daemon(true).factory());
         this.events = new dev.caravan.observe.EventLog(config.nodeId());
