@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 "  caravan use ledger1 post 12.50 EUR tea  run one of its operations",
                 "The code is the jar the process was deployed with (--client-bundle); it is refused unless its bytes hash"
                         + " (SHA-256) to the hash the process announces and to --expect-hash when given. Its hash goes to"
-                        + " stderr, its output to stdout."})
+                        + " stderr, its output to stdout. Put -- before ARGs that start with '-'."})
 public final class UseCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
