@@ -88,8 +88,8 @@ public final class UseCommand implements Callable<Integer> {
     }
 
     private int list(LoadedClientCode loaded, Map<String, Object> json) {
-        String description = loaded.code().describe();
-        List<String> commands = List.copyOf(loaded.code().commands());
+        String description = guarded(loaded, () -> String.valueOf(loaded.code().describe()));
+        List<String> commands = guarded(loaded, () -> List.copyOf(loaded.code().commands()));
         if (output.json) {
             json.put("description", description);
             json.put("commands", commands);
@@ -103,8 +103,16 @@ public final class UseCommand implements Callable<Integer> {
 
     /** Runs the loaded code; a failure inside it (not a Caravan error) is one line naming the code. */
     private Result run(LoadedClientCode loaded, CaravanClient client) {
+        Result result = guarded(loaded, () -> loaded.code().run(CodeOnDemand.transport(client, process), List.copyOf(args)));
+        if (result == null) {
+            throw ErrorCode.INTERNAL.exception("the client code of " + process + " (" + loaded.entryClass() + ") returned no result");
+        }
+        return result;
+    }
+
+    private <T> T guarded(LoadedClientCode loaded, java.util.function.Supplier<T> call) {
         try {
-            return loaded.code().run(CodeOnDemand.transport(client, process), List.copyOf(args));
+            return call.get();
         } catch (CaravanException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
