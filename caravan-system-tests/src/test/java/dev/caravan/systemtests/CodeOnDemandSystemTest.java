@@ -149,6 +149,25 @@ class CodeOnDemandSystemTest {
     }
 
     @Test
+    void shouldServeTheSameClientCodeFromACloneWithItsCopiedPayments() {
+        deployLedger("ledger-src", "n1");
+        String cache = files.resolve("cache-clone").toString();
+        assertThat(caravan("use", "ledger-src", "post", "3.10", "USD", "--cache-dir", cache).exitCode()).isZero();
+
+        Console.Result cloned = caravan("clone", "ledger-src", "--to", "n2", "--name", "ledger-copy");
+        assertThat(cloned.exitCode()).as(cloned.err()).isZero();
+
+        Console.Result copy = caravan("use", "ledger-copy", "balance", "USD", "--cache-dir", cache);
+        assertThat(copy.exitCode()).as(copy.err()).isZero();
+        assertThat(copy.out().strip()).isEqualTo("3.10 USD");
+        assertThat(copy.err()).contains("client code of ledger-copy: ledger.client.LedgerClient from bundle "
+                + BundleBuilder.sha256(clientJar));
+        assertThat(caravan("use", "ledger-copy", "post", "1", "USD", "--cache-dir", cache).exitCode()).isZero();
+        assertThat(caravan("use", "ledger-src", "balance", "USD", "--cache-dir", cache).out().strip())
+                .as("the original is a separate ledger").isEqualTo("3.10 USD");
+    }
+
+    @Test
     void shouldFetchAndUseTheClientCodeAgainAfterTheServiceMovedAndItsOldNodeIsGone() throws Exception {
         deployLedger("ledger-moving", "n3");
         assertThat(caravan("use", "ledger-moving", "post", "40", "CHF", "rent", "--cache-dir",
