@@ -6,9 +6,11 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,11 +53,15 @@ public final class MobilityOverheadMain {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (use --quick, --out FILE)");
             }
         }
-        run(quick, out, System.out);
+        run(quick, out, System.out, System.err);
     }
 
-    /** Runs the benchmarks, prints the table to {@code console} and writes the JSON to {@code out}. */
-    public static List<Row> run(boolean quick, Path out, PrintStream console) throws RunnerException, IOException {
+    /**
+     * Runs the benchmarks, JMH's progress to {@code progress}, then prints the table to {@code console}
+     * and writes the JSON to {@code out}.
+     */
+    public static List<Row> run(boolean quick, Path out, PrintStream console, PrintStream progress)
+            throws RunnerException, IOException {
         OptionsBuilder builder = new OptionsBuilder();
         builder.include(MobilityOverheadBenchmark.class.getName() + ".*");
         if (quick) {
@@ -66,7 +72,8 @@ public final class MobilityOverheadMain {
                     .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1));
         }
         Options options = builder.shouldFailOnError(true).build();
-        Collection<RunResult> results = new Runner(options).run();
+        Collection<RunResult> results = new Runner(options,
+                OutputFormatFactory.createFormatInstance(progress, VerboseMode.NORMAL)).run();
         List<Row> rows = rows(results);
         console.println();
         console.printf("%-24s %14s %12s %10s%n", "loop iteration", "ns/iteration", "± (99.9%)", "× plain");
