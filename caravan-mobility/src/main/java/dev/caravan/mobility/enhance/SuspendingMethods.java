@@ -8,6 +8,7 @@ import net.tascalate.asmx.tree.MethodInsnNode;
 import net.tascalate.asmx.tree.MethodNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class SuspendingMethods {
     private final Map<String, ClassNode> classes;
     private final TypeHierarchy hierarchy;
     private final Set<MethodKey> suspending = new HashSet<>();
+    /** The suspending methods by name + descriptor, so a call looks only at its candidates. */
+    private final Map<String, List<MethodKey>> suspendingBySignature = new HashMap<>();
 
     private SuspendingMethods(Map<String, ClassNode> classes, TypeHierarchy hierarchy) {
         this.classes = classes;
@@ -85,10 +88,8 @@ final class SuspendingMethods {
             found.add(inherited);
         }
         if (call.getOpcode() == Opcodes.INVOKEVIRTUAL || call.getOpcode() == Opcodes.INVOKEINTERFACE) {
-            for (ClassNode cls : classes.values()) {
-                MethodKey key = new MethodKey(cls.name, call.name, call.desc);
-                if (!cls.name.equals(call.owner) && suspending.contains(key)
-                        && hierarchy.isAssignable(call.owner, cls.name)) {
+            for (MethodKey key : suspendingBySignature.getOrDefault(call.name + call.desc, List.of())) {
+                if (!key.owner().equals(call.owner) && hierarchy.isAssignable(call.owner, key.owner())) {
                     found.add(key);
                 }
             }
@@ -105,6 +106,7 @@ final class SuspendingMethods {
                     MethodKey key = new MethodKey(cls.name, method.name, method.desc);
                     if (!suspending.contains(key) && callsSuspending(method)) {
                         suspending.add(key);
+                        suspendingBySignature.computeIfAbsent(method.name + method.desc, k -> new ArrayList<>()).add(key);
                         changed = true;
                     }
                 }
