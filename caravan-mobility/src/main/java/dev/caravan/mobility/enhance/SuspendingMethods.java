@@ -123,20 +123,42 @@ final class SuspendingMethods {
         return false;
     }
 
-    /** The bundle method {@code owner} declares or inherits from a bundle superclass, or null. */
+    /**
+     * The bundle method {@code owner} declares or inherits — from a bundle superclass first, then
+     * (a default method) from a bundle interface — or null.
+     */
     private MethodKey declaredInBundleChain(String owner, String name, String desc) {
+        List<String> interfaces = new ArrayList<>();
         for (String current = owner; current != null; ) {
             ClassNode cls = classes.get(current);
             if (cls == null) {
-                return null;
+                break;
             }
-            for (MethodNode method : cls.methods) {
-                if (method.name.equals(name) && method.desc.equals(desc)) {
-                    return new MethodKey(cls.name, name, desc);
-                }
+            if (declares(cls, name, desc)) {
+                return new MethodKey(cls.name, name, desc);
             }
+            interfaces.addAll(cls.interfaces);
             current = cls.superName;
         }
+        Set<String> seen = new HashSet<>();
+        while (!interfaces.isEmpty()) {
+            ClassNode cls = classes.get(interfaces.removeFirst());
+            if (cls != null && seen.add(cls.name)) {
+                if (declares(cls, name, desc)) {
+                    return new MethodKey(cls.name, name, desc);
+                }
+                interfaces.addAll(cls.interfaces);
+            }
+        }
         return null;
+    }
+
+    private static boolean declares(ClassNode cls, String name, String desc) {
+        for (MethodNode method : cls.methods) {
+            if (method.name.equals(name) && method.desc.equals(desc)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

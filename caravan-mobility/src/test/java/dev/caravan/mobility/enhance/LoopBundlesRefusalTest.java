@@ -1,5 +1,6 @@
 package dev.caravan.mobility.enhance;
 
+import dev.caravan.mobility.enhance.fixtures.ConstructorLoop;
 import dev.caravan.mobility.enhance.fixtures.ForEachLoop;
 import dev.caravan.mobility.enhance.fixtures.LambdaLoop;
 import dev.caravan.mobility.enhance.fixtures.MethodRefLoop;
@@ -35,13 +36,15 @@ class LoopBundlesRefusalTest {
                 Arguments.of(SynchronizedMethodLoop.class, "step", "a synchronized method suspends (ctx.receive())"),
                 Arguments.of(ForEachLoop.class, "run",
                         "for-each over a collection holds an Iterator (java.util.Iterator) across ctx.sleep(): use an indexed loop"),
-                Arguments.of(RunnableLoop.class, "run", "a suspending call through java.lang.Runnable.run(), a JDK type"));
+                Arguments.of(RunnableLoop.class, "run", "a suspending call through java.lang.Runnable.run(), a JDK type"),
+                Arguments.of(ConstructorLoop.class, "$Greeting.<init>", "a constructor or static initializer suspends (ctx.receive())"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedConstructs")
     void shouldRefuseAtLoadNamingClassMethodAndLine(Class<?> fixture, String method, String why) {
-        String site = fixture.getName() + "." + method + "(" + fixture.getSimpleName() + ".java:"
+        // method: "run", or "$Nested.method" for a class nested in the fixture
+        String site = fixture.getName() + (method.startsWith("$") ? "" : ".") + method + "(" + fixture.getSimpleName() + ".java:"
                 + Fixtures.lineOf(fixture, "// REFUSED") + ")";
 
         assertThatThrownBy(() -> LoopBundles.enhance("b", Fixtures.bundleOf(fixture), getClass().getClassLoader()))
