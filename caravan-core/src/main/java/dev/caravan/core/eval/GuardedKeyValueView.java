@@ -1,0 +1,80 @@
+package dev.caravan.core.eval;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/** A process's {@link KeyValueView} behind an {@link EvalGuard}: every call enters the guard. */
+final class GuardedKeyValueView implements KeyValueView {
+    private final KeyValueView view;
+    private final EvalGuard guard;
+
+    GuardedKeyValueView(KeyValueView view, EvalGuard guard) {
+        this.view = view;
+        this.guard = guard;
+    }
+
+    @Override
+    public long size() {
+        guard.enter();
+        try {
+            return view.size();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public Iterator<byte[]> keys() {
+        Iterator<byte[]> inner;
+        guard.enter();
+        try {
+            inner = view.keys();
+        } finally {
+            guard.exit();
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                guard.enter();
+                try {
+                    return inner.hasNext();
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public byte[] next() {
+                guard.enter();
+                try {
+                    if (!inner.hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return inner.next();
+                } finally {
+                    guard.exit();
+                }
+            }
+        };
+    }
+
+    @Override
+    public String type(byte[] key) {
+        guard.enter();
+        try {
+            return view.type(key);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        guard.enter();
+        try {
+            return view.get(key);
+        } finally {
+            guard.exit();
+        }
+    }
+}
