@@ -71,6 +71,11 @@ public final class EvalGuard {
         return memoryBudgetBytes;
     }
 
+    /** Heap bytes the calling (function) thread may still allocate. */
+    long memoryLeftBytes() {
+        return Math.max(0, memoryBudgetBytes - allocatedSinceBegin());
+    }
+
     /** Enters a read: throws BUDGET_EXCEEDED when revoked or over budget. Pair with {@link #exit}. */
     void enter() {
         lock.readLock().lock();

@@ -240,7 +240,7 @@ public final class FunctionRunner {
 
         @Override
         public long memoryLeftBytes() {
-            return Math.max(0, guard.memoryBudgetBytes() - guard.allocatedSinceBegin());
+            return guard.memoryLeftBytes();
         }
 
         @Override

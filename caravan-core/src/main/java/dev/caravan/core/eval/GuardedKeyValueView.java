@@ -69,10 +69,26 @@ final class GuardedKeyValueView implements KeyValueView {
     }
 
     @Override
+    public long valueLength(byte[] key) {
+        guard.enter();
+        try {
+            return view.valueLength(key);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Checks the value's length against the memory budget left before copying it. */
+    @Override
     public byte[] get(byte[] key) {
         guard.enter();
         try {
-            return view.get(key);
+            long len = view.valueLength(key);
+            if (len > guard.memoryLeftBytes()) {
+                throw dev.caravan.wire.ErrorCode.BUDGET_EXCEEDED.exception("reading a value of " + len
+                        + " bytes would take the function over its memory budget of " + guard.memoryBudgetBytes() + " bytes");
+            }
+            return len < 0 ? null : view.get(key);
         } finally {
             guard.exit();
         }

@@ -21,6 +21,9 @@ public interface KeyValueView {
     /** The type of {@code key} as Redis's {@code TYPE} names it ("string", "hash", ...), or "none". */
     String type(byte[] key);
 
+    /** The length in bytes of string {@code key}'s value, or -1 when it is absent, expired or not a string. */
+    long valueLength(byte[] key);
+
     /** The value of string {@code key}, or null when it is absent, expired or not a string. */
     byte[] get(byte[] key);
 }

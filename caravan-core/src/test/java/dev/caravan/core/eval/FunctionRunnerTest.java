@@ -185,6 +185,12 @@ class FunctionRunnerTest {
         }
 
         @Override
+        public long valueLength(byte[] key) {
+            byte[] v = get(key);
+            return v == null ? -1 : v.length;
+        }
+
+        @Override
         public byte[] get(byte[] key) {
             String v = data.get(new String(key, StandardCharsets.UTF_8));
             return v == null ? null : v.getBytes(StandardCharsets.UTF_8);
