@@ -27,9 +27,12 @@ public final class LabCodeCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each approach, alternating (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--work-dir", hidden = true, defaultValue = ".caravan/lab-code", description = "Where the cluster keeps its files.")
+    Path workDir;
+
     @Override
     public Integer call() throws Exception {
-        CodeLab lab = new CodeLab(Sizes.parse(size), valueBytes, runs, out, Path.of(".caravan", "lab-code"));
+        CodeLab lab = new CodeLab(Sizes.parse(size), valueBytes, runs, out, workDir);
         var result = lab.run(LabRunner.progress(System.err));
         LabRunner.publish(result, out, System.out);
         return 0;
