@@ -91,7 +91,7 @@ public record CodeLab(long totalBytes, int valueBytes, int runs, Path outDir, Pa
                 }
             }
             Map<String, String> options = new LinkedHashMap<>();
-            options.put("--size", Sizes.human(totalBytes));
+            options.put("--size", String.valueOf(totalBytes));
             options.put("--value-bytes", String.valueOf(valueBytes));
             options.put("--runs", String.valueOf(runs));
             options.put("--out", outDir.toString());
