@@ -51,6 +51,7 @@ final class RemoteEvaluation {
         long limitMs = client.deadline().toMillis() + timeBudget.toMillis();
         long pauseMs = 10;
         CaravanException last;
+        boolean pushedAgain = false;
         while (true) {
             Location at = client.locate(process);
             try {
@@ -66,6 +67,12 @@ final class RemoteEvaluation {
                 }
                 return node.eval(request);
             } catch (CaravanException e) {
+                if (e.code() == ErrorCode.NOT_FOUND && jar != null && !pushedAgain) {
+                    // The node lost the bundle it was pushed (it restarted on a fresh data directory): push it again, once.
+                    pushedAgain = true;
+                    pushed.remove(at.control() + "/" + bundle);
+                    continue;
+                }
                 if (e.code() != ErrorCode.NOT_HERE && e.code() != ErrorCode.UNAVAILABLE) {
                     throw e;
                 }
