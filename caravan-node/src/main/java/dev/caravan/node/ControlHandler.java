@@ -82,9 +82,9 @@ final class ControlHandler implements FrameHandler {
                 CommandCodec.write(out, reply);
             }
             case Op.NODE_EVAL -> {
-                dev.caravan.wire.node.EvalRequest eval = dev.caravan.wire.node.EvalRequest.readFrom(in);
+                dev.caravan.wire.node.EvalRequest function = dev.caravan.wire.node.EvalRequest.readFrom(in);
                 in.expectEnd();
-                this.eval.onEval(eval).writeTo(out);
+                eval.onEval(function).writeTo(out);
                 if (out.size() > Frame.DEFAULT_MAX_FRAME_BYTES - 64) {
                     throw ErrorCode.TOO_LARGE.exception("the function's reply of " + out.size() + " bytes exceeds a frame");
                 }
