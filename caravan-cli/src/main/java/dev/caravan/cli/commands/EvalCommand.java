@@ -47,18 +47,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "BUNDLE.jar", description = "the jar holding the function's class (pushed to the node)")
     Path jar;
 
-    @Option(names = "--class", required = true, description = "the function's class (implements RemoteFunction)")
+    @Option(names = "--class", required = true, paramLabel = "CLASS", description = "the function's class (implements RemoteFunction)")
     String className;
 
     @Option(names = "--arg", paramLabel = "A", description = "an argument, as UTF-8 bytes; repeat for more")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "--time-budget", converter = MillisConverter.class, defaultValue = "2s",
+    @Option(names = "--time-budget", converter = MillisConverter.class, defaultValue = "2s", paramLabel = "DURATION",
             description = "wall time the function may run before it is stopped, e.g. 500ms, 2s (default: ${DEFAULT-VALUE})")
     long timeBudgetMs;
 
-    @Option(names = "--memory-budget", defaultValue = "64m",
-            description = "Java heap bytes the function may allocate before it is stopped, e.g. 512k, 64m (default: ${DEFAULT-VALUE})")
+    @Option(names = "--memory-budget", defaultValue = "64m", paramLabel = "SIZE",
+            description = "Java heap bytes the function may allocate in all (garbage included) before it is stopped, e.g. 512k, 64m"
+                    + " (default: ${DEFAULT-VALUE})")
     String memoryBudget;
 
     @Override
