@@ -255,6 +255,20 @@ class RemoteEvaluationTest {
     }
 
     @Test
+    void shouldReadPagesThatAPostCopyMoveHasNotDeliveredYet() throws Exception {
+        dev.caravan.wire.node.ProcessInfo info = cluster.deployKv("rev-postcopy", "n1");
+        dev.caravan.client.KvFiller.fill(CaravanCluster.dataAddress(info), 20_000, 1000);
+        try (CaravanClient client = cluster.newClient()) {
+            MigrationTest.migrate(cluster, "rev-postcopy", "n2", MigrationMode.POST_COPY, "");
+            EvalResult after = client.evaluate("rev-postcopy", jar, "rev.CountMatching",
+                    List.of("^v{1000}$".getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(30), 256 * MIB);
+
+            assertThat(after.reply()).isEqualTo(new Reply.Int(20_000));
+            assertThat(client.locate("rev-postcopy").node()).isEqualTo("n2");
+        }
+    }
+
+    @Test
     void shouldFollowTheProcessWhenItMoves() {
         cluster.deployKv("rev-mover", "n1");
         cluster.client().call("rev-mover", "SET", "k", "a match");
