@@ -50,7 +50,7 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, ZooKeeperCommand.class, NodeCommand.class, SwitchCommand.class,
             UpCommand.class,
             DeployCommand.class, PsCommand.class, CallCommand.class, dev.caravan.cli.commands.UseCommand.class,
-            StopCommand.class, MigrateCommand.class, CloneCommand.class,
+            dev.caravan.cli.commands.EvalCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
             CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,
             BenchCommand.class, TestCommand.class, DnsCommand.class, dev.caravan.cli.commands.nodes.DrainCommand.class,
             dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,

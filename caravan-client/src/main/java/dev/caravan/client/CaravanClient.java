@@ -54,6 +54,7 @@ public final class CaravanClient implements AutoCloseable {
     private final Map<String, Location> locations = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, NodeControl> nodes = new ConcurrentHashMap<>();
     private final AtomicLong relocations = new AtomicLong();
+    private final RemoteEvaluation evaluations = new RemoteEvaluation(this);
 
     /**
      * @param naming     the naming service to resolve names with
@@ -150,6 +151,35 @@ public final class CaravanClient implements AutoCloseable {
             pause(pauseMs);
             pauseMs = Math.min(500, pauseMs * 2);
         }
+    }
+
+    /**
+     * Remote evaluation: ships {@code className} from bundle {@code jar} to the node hosting
+     * {@code process} and runs it there beside the process's data within the budget (see
+     * {@link RemoteEvaluation}); follows the process when it moves, as {@link #call} does.
+     *
+     * @throws CaravanException BUDGET_EXCEEDED when it ran over budget, CLASS_LOAD_FAILED for a
+     *                          class that is missing or not a function, NOT_FOUND for no such process
+     */
+    public dev.caravan.wire.node.EvalResult evaluate(String process, byte[] jar, String className, List<byte[]> args,
+                                                   Duration timeBudget, long memoryBudgetBytes) {
+        return evaluations.evaluate(process, jar, null, className, args, timeBudget, memoryBudgetBytes);
+    }
+
+    /** As {@link #evaluate}, for a bundle already stored on the cluster under {@code bundleHash} (pulled by the node). */
+    public dev.caravan.wire.node.EvalResult evaluateBundle(String process, String bundleHash, String className, List<byte[]> args,
+                                                         Duration timeBudget, long memoryBudgetBytes) {
+        return evaluations.evaluate(process, null, bundleHash, className, args, timeBudget, memoryBudgetBytes);
+    }
+
+    /** Forgets {@code process}'s cached location if it is still {@code at} (after a NOT_HERE). */
+    void forget(String process, Location at) {
+        locations.remove(process, at);
+    }
+
+    /** This client's deadline for one call, retries included. */
+    Duration deadline() {
+        return deadline;
     }
 
     /** Throws what is not worth retrying; forgets the location of what is, and returns it. */

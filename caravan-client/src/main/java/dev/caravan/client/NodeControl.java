@@ -126,6 +126,19 @@ public final class NodeControl implements AutoCloseable {
     }
 
     /**
+     * Runs a shipped function beside a process this node hosts (remote evaluation); waits the
+     * time budget plus the node's own wait for the process thread.
+     *
+     * @throws dev.caravan.wire.CaravanException BUDGET_EXCEEDED, CLASS_LOAD_FAILED, NOT_FOUND (bundle), NOT_HERE
+     */
+    public dev.caravan.wire.node.EvalResult eval(dev.caravan.wire.node.EvalRequest request) {
+        BodyWriter w = new BodyWriter();
+        request.writeTo(w);
+        Duration wait = Duration.ofMillis(request.timeBudgetMs()).plusSeconds(35);
+        return dev.caravan.wire.node.EvalResult.readFrom(client.call(Op.NODE_EVAL, w.toBytes(), wait).expectOk());
+    }
+
+    /**
      * Asks the node hosting {@code request.name()} to migrate or clone it; {@code progress} gets
      * each progress report (on a reader thread; must not block). Uses its own connection.
      */

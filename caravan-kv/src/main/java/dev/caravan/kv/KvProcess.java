@@ -138,6 +138,12 @@ public final class KvProcess implements CaravanProcess {
         zsets = new ZSetCommands(kv, types, client);
     }
 
+    /** Read-only keys and string values for a shipped function (remote evaluation); never expires a key on read. */
+    @Override
+    public dev.caravan.core.eval.KeyValueView evalView() {
+        return new KvEvalView(store, clock.nowMs());
+    }
+
     /** A command without a client connection (as node CALL sends): {@link ClientRef#NONE}. */
     @Override
     public Reply onCommand(Command c) {

@@ -165,6 +165,35 @@ final class KvStore {
         return rec;
     }
 
+    /**
+     * The live record of {@code key}, or 0; unlike {@link #lookup} it never deletes an expired
+     * key: for readers that must not write (a shipped function's {@link KvEvalView}).
+     */
+    long peek(byte[] key, long nowMs) {
+        long slot = slotOf(key, KeyHash.hash(key));
+        if (slot < 0) {
+            return 0;
+        }
+        long rec = mem.getLong(table + slot * 16 + 8);
+        return live(rec, nowMs) ? rec : 0;
+    }
+
+    /** Whether record {@code rec} has not expired at {@code nowMs}. */
+    boolean live(long rec, long nowMs) {
+        long exp = mem.getLong(rec);
+        return exp == 0 || exp > nowMs;
+    }
+
+    /** How many slots the table has (a read-only walk goes over slots 0..slotCount-1). */
+    long slotCount() {
+        return capacity;
+    }
+
+    /** The record in slot {@code slot}, or 0 when the slot is empty. */
+    long recordAt(long slot) {
+        return mem.getLong(table + slot * 16 + 8);
+    }
+
     /** Slot index holding {@code key}, or {@code -(empty slot) - 1}. */
     private long slotOf(byte[] key, long hash) {
         long i = hash & mask;

@@ -23,9 +23,11 @@ import java.util.List;
  */
 final class ControlHandler implements FrameHandler {
     private final NodeDaemon node;
+    private final EvalHandler eval;
 
     ControlHandler(NodeDaemon node) {
         this.node = node;
+        this.eval = new EvalHandler(node);
     }
 
     @Override
@@ -79,6 +81,14 @@ final class ControlHandler implements FrameHandler {
                 in.expectEnd();
                 Reply reply = node.call(name, clientId, requestId, command);
                 CommandCodec.write(out, reply);
+            }
+            case Op.NODE_EVAL -> {
+                dev.caravan.wire.node.EvalRequest function = dev.caravan.wire.node.EvalRequest.readFrom(in);
+                in.expectEnd();
+                eval.onEval(function).writeTo(out);
+                if (out.size() > Frame.DEFAULT_MAX_FRAME_BYTES - 64) {
+                    throw ErrorCode.TOO_LARGE.exception("the function's reply of " + out.size() + " bytes exceeds a frame");
+                }
             }
             case Op.NODE_MIGRATE -> {
                 MigrationRequest m = MigrationRequest.readFrom(in);

@@ -399,6 +399,14 @@ public final class NodeDaemon implements AutoCloseable {
         return clientBundles;
     }
 
+    /** The class loader of bundle {@code hash}, pulled from another node first if this one lacks it (remote evaluation). */
+    ClassLoader bundleLoader(String hash) throws IOException {
+        if (!bundles.has(hash)) {
+            fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port());
+        }
+        return bundles.loader(hash);
+    }
+
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
         try {

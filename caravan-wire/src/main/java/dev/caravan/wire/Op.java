@@ -53,6 +53,8 @@ public final class Op {
     // 0x0211-0x021F: code mobility (issue 13). Each is defined, with its body, where it is implemented:
     // 0x0211-0x0212 remote evaluation, 0x0213-0x0214 code on demand, 0x0215-0x0218 mobile agents,
     // 0x0219-0x021B load balancing, 0x021C-0x021D versions.
+    /** Remote evaluation: runs a shipped function beside a process; {@link dev.caravan.wire.node.EvalRequest}, reply {@link dev.caravan.wire.node.EvalResult}. */
+    public static final int NODE_EVAL = 0x0211;
     /** Code on demand: a process's client bundle, {@link dev.caravan.wire.node.ClientBundleProtocol}. */
     public static final int NODE_CLIENT_BUNDLE = 0x0213;
 
@@ -89,6 +91,7 @@ public final class Op {
             case NODE_LIST -> "NODE_LIST";
             case NODE_INSPECT -> "NODE_INSPECT";
             case NODE_CALL -> "NODE_CALL";
+            case NODE_EVAL -> "NODE_EVAL";
             case NODE_SHUTDOWN -> "NODE_SHUTDOWN";
             case NODE_MIGRATE -> "NODE_MIGRATE";
             case NODE_CHECKPOINT -> "NODE_CHECKPOINT";

@@ -123,6 +123,17 @@ public interface CaravanProcess {
         return false;
     }
 
+    /**
+     * The read view a shipped function ({@link dev.caravan.core.eval.RemoteFunction}) gets of
+     * this process's keys and values, or null (the default) when it offers none. Called on the
+     * process thread just before the function runs; the view is then called from the function's
+     * thread while the process thread waits, so it must read only and must not change anything,
+     * not even lazily (no expiry on read).
+     */
+    default dev.caravan.core.eval.KeyValueView evalView() {
+        return null;
+    }
+
     /** The resources this process is bound to, for migration to treat per the chapter's table. */
     default List<ResourceBinding> resources() {
         return List.of();
