@@ -498,6 +498,12 @@ public final class NodeDaemon implements AutoCloseable {
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
         try {
+            runner.nodeServices(new HostedNodeServices(this, spec.config()));
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+        try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
@@ -540,6 +546,11 @@ public final class NodeDaemon implements AutoCloseable {
         if (f != null) {
             f.close();
         }
+    }
+
+    /** The processes on the books now (not the abandoned ones), in no order. */
+    List<HostedProcess> hostedProcesses() {
+        return List.copyOf(processes.values());
     }
 
     boolean hostsProcess(String name) {

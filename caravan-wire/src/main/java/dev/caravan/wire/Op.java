@@ -53,6 +53,8 @@ public final class Op {
     // 0x0211-0x021F: code mobility (issue 13). Each is defined, with its body, where it is implemented:
     // 0x0211-0x0212 remote evaluation, 0x0213-0x0214 code on demand, 0x0215-0x0218 mobile agents,
     // 0x0219-0x021B load balancing, 0x021C-0x021D versions.
+    /** Asks a hosted process (a mobile agent) to come home at its next hop: {@code string name}; empty reply. */
+    public static final int NODE_AGENT_RECALL = 0x0215;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -96,6 +98,7 @@ public final class Op {
             case NODE_CORDON -> "NODE_CORDON";
             case NODE_UNCORDON -> "NODE_UNCORDON";
             case NODE_DRAIN -> "NODE_DRAIN";
+            case NODE_AGENT_RECALL -> "NODE_AGENT_RECALL";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

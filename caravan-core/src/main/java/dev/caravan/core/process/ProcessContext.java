@@ -71,4 +71,45 @@ public interface ProcessContext {
         return java.util.concurrent.CompletableFuture.failedFuture(
                 dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot move a process on its own request"));
     }
+
+    /**
+     * The processes hosted on this node now, this one included, in name order: a read-only
+     * snapshot (what a mobile agent searches on each node it visits). Empty where no node hosts
+     * the process.
+     */
+    default java.util.List<LocalProcess> localProcesses() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Sends {@code command} to process {@code name} on this node, as a client with no session
+     * would, and returns its reply's future, completed on that process's thread. The command
+     * queues behind that process's own work, so waiting on the future blocks this process: wait
+     * with a bound (two processes waiting on each other would each time out). Where no node hosts
+     * the process, or for itself, it fails: NOT_SUPPORTED, NOT_HERE (no such process on this node),
+     * INVALID_ARGUMENT (itself).
+     */
+    default java.util.concurrent.CompletableFuture<dev.caravan.wire.command.Reply> callLocal(String name,
+            dev.caravan.wire.command.Command command) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime hosts no other processes to call"));
+    }
+
+    /**
+     * Publishes one line about what the process is doing now ({@code caravan ps} and
+     * {@code inspect} show it as the detail of a running process; a mobile agent's hop, for one).
+     * At most 200 characters, the rest cut; it stays on the node it was set on (set it again after
+     * a move). The default ignores it.
+     */
+    default void statusLine(String line) {
+    }
+
+    /**
+     * Whether someone asked this process, on this node, to come home ({@code caravan agent recall}):
+     * a mobile agent checks it at each hop and heads home. Like {@link #statusLine}, it is
+     * node-local (whoever recalls asks again where the process is now). The default: never.
+     */
+    default boolean recalled() {
+        return false;
+    }
 }
