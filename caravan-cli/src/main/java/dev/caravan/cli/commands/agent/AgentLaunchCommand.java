@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * it is seen, its clones too) until it is home and done, and prints its results.
  */
 @CommandLine.Command(name = "launch", mixinStandardHelpOptions = true,
-        description = {"Launch a mobile agent: a LoopProcess class in a bundle, started on its home node as agent-ID with",
-                "its itinerary; it visits the nodes in order (moving itself with its stack and locals), may clone itself,",
+        description = {"Launch a mobile agent: a LoopProcess class in a bundle, started on its home node as agent-ID.",
+                "It visits the nodes of its itinerary in order (moving itself with its stack and locals), may clone itself,",
                 "and brings results home. Prints the id, each hop as it happens, then the results (--detach: the id only).",
                 "  caravan agent launch search-agent.jar --class agents.SearchAgent --itinerary n1,n2,n3 --set match=kv"})
 public final class AgentLaunchCommand implements Callable<Integer> {

@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code caravan agent list}: every agent and clone registered now, where it is and how far it got. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the agents (and their clones): id, process, the node it is on now, hop i/n, state",
-                "(travelling, working, returning, home, done, failed; moving while in flight) and detail."})
+        description = {"List the agents and their clones: where each one is now, how far it got, what it does.",
+                "Columns: id, process, node, hop i/n, state (travelling, working, returning, home, done, failed; moving while",
+                "in flight) and detail."})
 public final class AgentListCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;

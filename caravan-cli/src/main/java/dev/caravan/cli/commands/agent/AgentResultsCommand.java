@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code caravan agent results ID}: what an agent brought home. */
 @picocli.CommandLine.Command(name = "results", mixinStandardHelpOptions = true,
-        description = {"Print what an agent brought home, one line per finding. It answers once it is home (state done);",
-                "before that this says where it is (wait, or 'caravan agent recall' it)."})
+        description = {"Print what an agent brought home, one line per finding.",
+                "It answers once it is home (state done); before that this says where it is (wait, or 'caravan agent recall'",
+                "it)."})
 public final class AgentResultsCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
