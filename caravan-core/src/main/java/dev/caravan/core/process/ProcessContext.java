@@ -57,6 +57,16 @@ public interface ProcessContext {
     }
 
     /**
+     * Whether the process is frozen for a migration, clone or checkpoint (SUSPENDED): runtime
+     * tasks and {@link CaravanProcess#onTick} still run then, commands do not, and the process must
+     * change nothing its object state holds (a strong-mobility loop must not be resumed). Read on
+     * the process thread, where the freeze begins and ends; the default: never frozen.
+     */
+    default boolean frozen() {
+        return false;
+    }
+
+    /**
      * Asks the hosting node to move this process to node {@code targetNode} — or, when
      * {@code cloneName} is not null, to start a clone of it named {@code cloneName} there — as
      * {@code caravan migrate} (or {@code caravan clone}) would, in the node's default mode. The

@@ -904,6 +904,11 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     @Override
+    public boolean frozen() {
+        return state == ProcessState.SUSPENDED;
+    }
+
+    @Override
     public System.Logger log() {
         return processLog;
     }

@@ -1,0 +1,64 @@
+package dev.caravan.mobility.enhance;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A strong-mobility bundle after {@link LoopBundles#enhance}: a class loader whose bundle classes are
+ * the JavaFlow-enhanced bytes, and what is live at each suspension point of each loop process.
+ * Immutable and safe to share between threads.
+ */
+public final class EnhancedBundle {
+    private final String name;
+    private final ClassLoader loader;
+    private final Map<String, List<LiveValue>> liveValuesByLoopClass;
+    private final Set<String> suspendingMethods;
+
+    EnhancedBundle(String name, ClassLoader loader, Map<String, List<LiveValue>> liveValuesByLoopClass,
+                   Set<String> suspendingMethods) {
+        this.name = name;
+        this.loader = loader;
+        this.liveValuesByLoopClass = Map.copyOf(liveValuesByLoopClass);
+        this.suspendingMethods = Set.copyOf(suspendingMethods);
+    }
+
+    /** The bundle's name, as given to {@code enhance}. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Loader of the bundle: bundle classes are defined from their enhanced bytes, resources are served
+     * as they are in the bundle, anything else is delegated to the parent given to {@code enhance}.
+     */
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    /** Binary names of the bundle's classes implementing {@code LoopProcess} (not abstract ones). */
+    public Set<String> loopProcessClasses() {
+        return liveValuesByLoopClass.keySet();
+    }
+
+    /**
+     * Every reference-typed value live at a suspension point reachable from
+     * {@code loopProcessClassName}'s {@code run} (duplicates of the same type at the same site
+     * removed), in bytecode order per method.
+     *
+     * @param loopProcessClassName binary name ({@code com.acme.Counter})
+     * @throws IllegalArgumentException if that class is not a loop process of this bundle
+     */
+    public List<LiveValue> liveValues(String loopProcessClassName) {
+        List<LiveValue> values = liveValuesByLoopClass.get(loopProcessClassName);
+        if (values == null) {
+            throw new IllegalArgumentException("not a LoopProcess of bundle " + name + ": " + loopProcessClassName);
+        }
+        return values;
+    }
+
+    /** Suspending methods as {@code internal/Owner.name(desc)}, for diagnostics and tests. */
+    public Set<String> suspendingMethods() {
+        return suspendingMethods;
+    }
+}
