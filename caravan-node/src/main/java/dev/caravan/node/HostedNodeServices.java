@@ -37,6 +37,8 @@ final class HostedNodeServices implements NodeServices {
     private static final long MAX_DOWNTIME_MS = 50;
     private static final int MAX_ROUNDS = 30;
     private static final int HYBRID_ROUNDS = 2;
+    /** How long a move asked for during the start hook waits for the node to take the process on its books (its onStart bound). */
+    private static final long START_WAIT_MS = 30_000;
 
     private final NodeDaemon node;
     private final MigrationMode mode;
@@ -67,12 +69,19 @@ final class HostedNodeServices implements NodeServices {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).name("self-migrate-" + process.name()).start(() -> run(request, done));
+        Thread.ofPlatform().daemon(true).name("self-migrate-" + process.name()).start(() -> run(request, process, done));
         return done;
     }
 
-    private void run(MigrationRequest request, CompletableFuture<Void> done) {
+    private void run(MigrationRequest request, ProcessContext process, CompletableFuture<Void> done) {
         try {
+            // Asked from its start hook (an agent's first hop), the process is not on the books yet.
+            if (process instanceof dev.caravan.core.process.ProcessRunner runner
+                    && !node.awaitHosted(request.name(), runner, START_WAIT_MS)) {
+                done.completeExceptionally(ErrorCode.NOT_HERE.exception("process " + request.name() + " did not get started on node "
+                        + node.nodeId() + " within " + START_WAIT_MS + " ms; it cannot move"));
+                return;
+            }
             MigrationReport r = node.migration().migrate(request, p -> { });
             MigrationOutcome wanted = request.cloning() ? MigrationOutcome.CLONED : MigrationOutcome.COMMITTED;
             if (r.outcome() == wanted) {

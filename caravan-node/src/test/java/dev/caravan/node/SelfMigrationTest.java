@@ -59,6 +59,12 @@ class SelfMigrationTest {
         @Override
         public void onStart(ProcessContext context, boolean restored) {
             ctx = context;
+            String target = context.config().get("go-at-start");
+            if (target != null) {
+                // As an agent's first hop does: asked before the node has the process on its books.
+                last = "pending";
+                context.requestMigration(target, null).whenComplete((ok, failure) -> last = failure == null ? "done" : "failed");
+            }
         }
 
         @Override
@@ -169,6 +175,16 @@ class SelfMigrationTest {
         await().atMost(BOUND).until(() -> ownerOf("mover").equals("n2") && !n1.hostsProcess("mover"));
         assertThat(text(call("mover", "WHERE"))).isEqualTo("n2");
         assertThat(call("mover", "INCR")).isEqualTo(Reply.integer(3));
+    }
+
+    @Test
+    void shouldMoveAProcessThatAsksToBeMovedFromItsStartHook() throws Exception {
+        NodeDaemon n1 = start("n1");
+        start("n2");
+        deploy(n1, "early", Map.of("go-at-start", "n2"));
+
+        await().atMost(BOUND).until(() -> ownerOf("early").equals("n2") && !n1.hostsProcess("early"));
+        assertThat(text(call("early", "WHERE"))).isEqualTo("n2");
     }
 
     @Test
