@@ -3,6 +3,7 @@ package dev.caravan.systemtests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.cli.Console;
+import dev.caravan.templates.AgentSamples;
 import dev.caravan.testsupport.CaravanCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Mobile agents from the command line on real node JVMs: {@code caravan agent launch | list |
- * recall | kill | results}, with an agent that moves itself ({@code ProcessContext.requestMigration})
- * from node to node, searches the processes hosted on each and brings what it found home. The
- * agent here is {@code agents.TickAgent}, written as a plain CaravanProcess (weak mobility); the
- * node side, the protocol and the CLI are those of every agent.
+ * recall | kill | results} with the sample agent {@code agents.SearchAgent}, an ordinary loop that
+ * moves itself with its stack and locals (strong mobility) from node to node, searches the
+ * processes hosted on each, may clone itself, and brings what it found home.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentTest {
@@ -52,8 +49,9 @@ class AgentTest {
         cluster.deployKv("kv-b", "n2");
         cluster.deployKv("other", "n2");
         cluster.deployKv("kv-c", "n3");
-        jar = dir.resolve("tick-agent.jar");
-        Files.write(jar, BundleBuilder.bundle().source("agents.TickAgent", source("agents/TickAgent.java")).build());
+        cluster.client().call("kv-b", "SET", "k", "v");
+        jar = dir.resolve("search-agent.jar");
+        Files.write(jar, BundleBuilder.bundle().source(AgentSamples.SEARCH_AGENT_CLASS, AgentSamples.searchAgentSource()).build());
     }
 
     @AfterAll
@@ -63,19 +61,24 @@ class AgentTest {
         }
     }
 
-    private static String source(String resource) {
-        try (InputStream in = AgentTest.class.getClassLoader().getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Console.Result agent(String... args) {
         List<String> all = new ArrayList<>(List.of("agent"));
         all.addAll(List.of(args));
         all.addAll(List.of("--naming", naming));
         return Console.run(all.toArray(String[]::new));
+    }
+
+    private static Console.Result launch(String itinerary, String... more) {
+        List<String> args = new ArrayList<>(List.of("launch", jar.toString(), "--class", AgentSamples.SEARCH_AGENT_CLASS,
+                "--itinerary", itinerary, "--home", "n1"));
+        args.addAll(List.of(more));
+        return agent(args.toArray(String[]::new));
+    }
+
+    /** "node process" of each process the agent reported (the rest of each line: class, state, memory, commands, keys). */
+    private static List<String> found(String results) {
+        return results.lines().filter(l -> l.matches("n\\d \\S+ dev\\..*")).map(l -> l.substring(0, l.indexOf(" dev.")))
+                .toList();
     }
 
     private static String launchedId(Console.Result r) {
@@ -96,36 +99,48 @@ class AgentTest {
 
     @Test
     @Order(1)
-    void shouldVisitEveryStopFindTheMatchingProcessesThereAndBringThemHome() throws Exception {
-        Console.Result r = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n2,n3",
-                "--home", "n1", "--set", "match=kv-");
+    void shouldCarryItsLoopFromNodeToNodeAndBringTheProcessesItFoundThereHome() throws Exception {
+        Console.Result r = launch("n2,n3,n1", "--set", "match=kv-");
 
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         String id = launchedId(r);
         // Progress is sampled (a stop may be visited between two looks): the results prove each visit.
         assertThat(r.out()).containsPattern("agent-" + id + " on n\\d: (travelling|working) hop")
-                .contains("agent-" + id + " on n1: done hop 2/2");
-        assertThat(r.out().lines().filter(l -> l.matches("n\\d \\S+"))).containsExactly("n2 kv-b", "n3 kv-c");
-        assertThat(agent("results", id).out()).isEqualTo("n2 kv-b\nn3 kv-c\n");
+                .contains("agent-" + id + " on n1: done hop 3/3");
+        assertThat(found(r.out())).containsExactly("n2 kv-b", "n3 kv-c", "n1 kv-a");
+        assertThat(r.out()).contains("n2 kv-b dev.caravan.kv.KvProcess RUNNING").contains("keys=1");
+        assertThat(agent("results", id).out()).isEqualTo(r.out().substring(r.out().indexOf("n2 kv-b")));
         JsonNode home = listed(id);
         assertThat(home.get("node").asText()).isEqualTo("n1");
         assertThat(home.get("state").asText()).isEqualTo("done");
-        assertThat(home.get("hop").asText()).isEqualTo("2/2");
+        assertThat(home.get("hop").asText()).isEqualTo("3/3");
         assertThat(agent("kill", id).exitCode()).isZero();
     }
 
     @Test
     @Order(2)
+    void shouldVisitHalfTheStopsWithACloneOfItselfAndMergeItsResultsAtHome() {
+        Console.Result r = launch("n2,n3", "--set", "match=kv-", "--set", "clone=true");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String id = launchedId(r);
+        assertThat(found(r.out())).containsExactly("n2 kv-b", "n3 kv-c");
+        assertThat(r.out()).containsPattern("agent-" + id + "\\.1 on n\\d");
+        assertThat(agent("kill", id).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(3)
     void shouldComeHomeWhenRecalledMidItineraryKeepingWhatItFound() throws Exception {
-        Console.Result r = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n2,n3,n2,n3,n2,n3",
-                "--home", "n1", "--set", "match=kv-", "--set", "dwell-ms=400", "--detach");
+        Console.Result r = launch("n2,n3,n2,n3,n2,n3", "--set", "match=kv-", "--set", "dwell-ms=400", "--detach");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String id = launchedId(r);
         await().atMost(BOUND).until(() -> {
             JsonNode a = listed(id);
             return a != null && a.get("state").asText().equals("working") && !a.get("hop").asText().startsWith("0/");
         });
-        assertThat(agent("results", id).err()).contains("agent " + id + " is working").contains("caravan agent recall " + id);
+        assertThat(agent("results", id).err()).containsPattern("agent " + id + " is (travelling|working) \\(hop \\d/6\\) on n[23]")
+                .contains("caravan agent recall " + id);
 
         Console.Result recalled = agent("recall", id);
 
@@ -137,15 +152,14 @@ class AgentTest {
         assertThat(listed(id).get("node").asText()).isEqualTo("n1");
         String results = agent("results", id).out();
         assertThat(results).contains("n2 kv-b").containsPattern("recalled after [1-5] of 6 stops");
-        assertThat(results.lines().filter(l -> l.matches("n\\d \\S+")).count()).isLessThan(6);
+        assertThat(found(results).size()).isLessThan(6);
         assertThat(agent("kill", id).exitCode()).isZero();
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldKillAnAgentWhereverItIs() throws Exception {
-        Console.Result r = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n2,n3",
-                "--home", "n1", "--set", "dwell-ms=60000", "--detach");
+        Console.Result r = launch("n2,n3", "--set", "dwell-ms=60000", "--detach");
         String id = launchedId(r);
         await().atMost(BOUND).until(() -> {
             JsonNode a = listed(id);
@@ -164,23 +178,20 @@ class AgentTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldSkipADownNodeOrComeHomeAsTheItinerarySays() throws Exception {
         cluster.killNode("n3");
 
-        Console.Result skip = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n3,n2",
-                "--home", "n1", "--on-down", "skip", "--set", "match=kv-");
+        Console.Result skip = launch("n3,n2", "--on-down", "skip", "--set", "match=kv-");
         assertThat(skip.exitCode()).as(skip.err()).isZero();
         assertThat(skip.out()).contains("n3 skipped: ").contains("n2 kv-b");
 
-        Console.Result home = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n3,n2",
-                "--home", "n1", "--on-down", "home", "--set", "match=kv-");
+        Console.Result home = launch("n3,n2", "--on-down", "home", "--set", "match=kv-");
         assertThat(home.exitCode()).as(home.err()).isZero();
         assertThat(home.out()).contains("n3 skipped: ").doesNotContain("n2 kv-b");
         assertThat(listed(launchedId(home)).get("node").asText()).isEqualTo("n1");
 
-        Console.Result bad = agent("launch", jar.toString(), "--class", "agents.TickAgent", "--itinerary", "n2",
-                "--on-down", "wait");
+        Console.Result bad = launch("n2", "--on-down", "wait");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("on-down must be skip, retry or home, got 'wait'");
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Settings: {@code match} (a substring of the process names to report; "" reports all but
  * agents), {@code clone=true} to visit the second half of the itinerary with a clone of itself,
- * in parallel; and the itinerary's own ({@link Itinerary}). One result line per process found:
+ * in parallel, {@code dwell-ms} to stay that long at each stop after its search (a sleep: the
+ * agent may be recalled meanwhile); and the itinerary's own ({@link Itinerary}). One result line per process found:
  * {@code node name class state memoryBytes commandsServed [keys=N]} (keys: DBSIZE, asked of
  * processes of the kv sample), and one line per stop skipped.
  *
@@ -37,6 +38,7 @@ public final class SearchAgent implements LoopProcess {
         Itinerary it = Itinerary.from(ctx.process().config());
         String match = setting(ctx, "match");
         boolean parallel = "true".equals(setting(ctx, "clone"));
+        long dwellMs = setting(ctx, "dwell-ms").isEmpty() ? 0 : Long.parseLong(setting(ctx, "dwell-ms"));
         String name = ctx.process().name();
         String cloneName = "";
         boolean isClone = false;
@@ -83,6 +85,9 @@ public final class SearchAgent implements LoopProcess {
             status(ctx, AgentStatus.State.WORKING, hop - first, end - first, "on " + stop);
             found = found.concat(search(ctx, match));
             hop++;
+            if (dwellMs > 0) {
+                ctx.sleep(dwellMs);
+            }
         }
         boolean recalled = ctx.process().recalled();
         while (!ctx.nodeId().equals(it.home())) {
@@ -115,6 +120,7 @@ public final class SearchAgent implements LoopProcess {
             if (command.equals(AgentProtocol.RESULTS)) {
                 ctx.reply(r, Reply.bulk(found));
             } else if (command.equals(AgentProtocol.STOP)) {
+                status(ctx, AgentStatus.State.DONE, hop - first, end - first, "results collected");
                 ctx.reply(r, Reply.OK);
                 return;
             } else {
