@@ -39,9 +39,15 @@ final class BundleClassLoader extends ClassLoader {
         }
     }
 
+    /**
+     * A bundle resource as it is in the bundle; for a bundle class ({@code a/b/C.class}) the bytes the
+     * class was defined from (enhanced); anything else from the parent.
+     */
     @Override
     public InputStream getResourceAsStream(String name) {
-        byte[] bytes = resources.get(name);
+        byte[] bytes = name.endsWith(".class")
+                ? classesByInternalName.get(name.substring(0, name.length() - ".class".length()))
+                : resources.get(name);
         if (bytes != null) {
             return new ByteArrayInputStream(bytes);
         }

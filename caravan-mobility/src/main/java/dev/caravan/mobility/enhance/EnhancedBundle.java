@@ -1,5 +1,8 @@
 package dev.caravan.mobility.enhance;
 
+import dev.caravan.core.mobility.LoopContext;
+import dev.caravan.core.mobility.LoopProcess;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,13 +17,37 @@ public final class EnhancedBundle {
     private final ClassLoader loader;
     private final Map<String, List<LiveValue>> liveValuesByLoopClass;
     private final Set<String> suspendingMethods;
+    private final Set<String> enhancedAtBuildTime;
 
     EnhancedBundle(String name, ClassLoader loader, Map<String, List<LiveValue>> liveValuesByLoopClass,
-                   Set<String> suspendingMethods) {
+                   Set<String> suspendingMethods, Set<String> enhancedAtBuildTime) {
         this.name = name;
         this.loader = loader;
         this.liveValuesByLoopClass = Map.copyOf(liveValuesByLoopClass);
         this.suspendingMethods = Set.copyOf(suspendingMethods);
+        this.enhancedAtBuildTime = Set.copyOf(enhancedAtBuildTime);
+    }
+
+    /**
+     * The bottom frame for {@code Continuation.startWith}: a {@link Runnable} (this bundle's enhanced
+     * copy of {@link LoopRunner}) that calls {@code process.run(ctx)}. It is the continuation's
+     * {@code Stack.runnable} and sits in its reference/object stacks: a continuation format writes it
+     * as a token and calls this again when rebuilding.
+     *
+     * @param process an instance of a loop process class of this bundle
+     */
+    public Runnable runner(LoopProcess process, LoopContext ctx) {
+        try {
+            return (Runnable) loader.loadClass(LoopRunner.class.getName())
+                    .getConstructor(LoopProcess.class, LoopContext.class).newInstance(process, ctx);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("bundle " + name + " has no enhanced LoopRunner", e);
+        }
+    }
+
+    /** Internal names of the classes JavaFlow had already enhanced at build time (verified, not enhanced again). */
+    public Set<String> enhancedAtBuildTime() {
+        return enhancedAtBuildTime;
     }
 
     /** The bundle's name, as given to {@code enhance}. */
