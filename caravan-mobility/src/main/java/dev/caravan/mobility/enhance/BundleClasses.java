@@ -23,11 +23,14 @@ record BundleClasses(Map<String, byte[]> classes, Map<String, byte[]> resources)
     static final String LOOP_PROCESS = "dev/caravan/core/mobility/LoopProcess";
     /** Largest class file or resource accepted from a bundle (checked before reading it). */
     static final long MAX_ENTRY_BYTES = 64L << 20;
+    /** Largest sum of entry sizes accepted from one bundle (checked before reading each entry). */
+    static final long MAX_BUNDLE_BYTES = 256L << 20;
 
     /** Reads every entry of {@code jar}: {@code .class} entries by internal class name, others by path. */
     static BundleClasses read(Path jar) {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         Map<String, byte[]> resources = new LinkedHashMap<>();
+        long total = 0;
         try (JarFile file = new JarFile(jar.toFile())) {
             for (JarEntry entry : file.stream().toList()) {
                 if (entry.isDirectory()) {
@@ -37,14 +40,16 @@ record BundleClasses(Map<String, byte[]> classes, Map<String, byte[]> resources)
                     throw new CaravanException(ErrorCode.INVALID_ARGUMENT,
                             "bundle entry " + entry.getName() + " is larger than " + MAX_ENTRY_BYTES + " bytes");
                 }
+                long allowed = Math.min(MAX_ENTRY_BYTES, MAX_BUNDLE_BYTES - total);
                 byte[] bytes;
                 try (InputStream in = file.getInputStream(entry)) {
-                    bytes = in.readNBytes((int) MAX_ENTRY_BYTES + 1);
+                    bytes = in.readNBytes((int) allowed + 1);
                 }
-                if (bytes.length > MAX_ENTRY_BYTES) {
-                    throw new CaravanException(ErrorCode.INVALID_ARGUMENT,
-                            "bundle entry " + entry.getName() + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+                if (bytes.length > allowed) {
+                    throw new CaravanException(ErrorCode.INVALID_ARGUMENT, "bundle " + jar.getFileName() + " is too large: entry "
+                            + entry.getName() + " passes " + MAX_ENTRY_BYTES + " bytes or the bundle " + MAX_BUNDLE_BYTES + " bytes");
                 }
+                total += bytes.length;
                 String name = entry.getName();
                 if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
                     classes.put(name.substring(0, name.length() - ".class".length()), bytes);

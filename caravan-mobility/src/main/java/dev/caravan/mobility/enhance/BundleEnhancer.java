@@ -205,8 +205,8 @@ final class BundleEnhancer {
                     String callee = suspending.isSuspensionPoint(call) ? "ctx." + call.name + "()"
                             : call.owner.substring(call.owner.lastIndexOf('/') + 1) + "." + call.name + "()";
                     problems.add(CaptureCheck.site(node, method, line) + ": " + callee
-                            + " was not enhanced at build time: mark the method @continuable and the LoopContext "
-                            + "parameter @ccs (docs/mobility.md, Enhancing at build time)");
+                            + " was not enhanced at build time: mark the method @continuable and call through a local "
+                            + "\"@ccs LoopContext c = ctx;\" (docs/mobility.md, Enhancing at build time)");
                 }
             }
         }

@@ -107,8 +107,12 @@ final class CaptureCheck {
         MethodKey key = new MethodKey(cls.name, method.name, method.desc);
         boolean isSuspending = suspending.isSuspending(key);
         int[] lines = lines(method);
+        if (isSuspending && (method.name.equals("<init>") || method.name.equals("<clinit>"))) {
+            problems.add(site(cls, method, firstSuspendingLine(method, lines)) + ": a constructor or static initializer suspends ("
+                    + firstSuspendingCall(method) + "); JavaFlow cannot capture such a frame: suspend before or after it");
+        }
         if (isSuspending && (method.access & Opcodes.ACC_SYNCHRONIZED) != 0) {
-            problems.add(site(cls, method, firstLine(lines)) + ": a synchronized method suspends ("
+            problems.add(site(cls, method, firstSuspendingLine(method, lines)) + ": a synchronized method suspends ("
                     + firstSuspendingCall(method) + "); a lock cannot move with the process: "
                     + "suspend outside synchronized code");
         }
@@ -165,6 +169,11 @@ final class CaptureCheck {
             if (!suspending.isSuspensionPoint(call) && isJdkOwner(call.owner)) {
                 problems.add(where + ": a suspending call through " + call.owner.replace('/', '.') + "." + call.name
                         + "(), a JDK type: JavaFlow never enhances calls to JDK types; call your own class or interface");
+            } else if (!suspending.isSuspensionPoint(call) && !classes.containsKey(call.owner)
+                    && !call.owner.equals(BundleClasses.LOOP_PROCESS)) {
+                problems.add(where + ": a suspending call through " + call.owner.replace('/', '.') + "." + call.name
+                        + "(), a type outside the bundle: JavaFlow only guards calls to the bundle's own types; "
+                        + "call your own class or interface");
             }
             if (monitorDepth[i] > 0) {
                 problems.add(where + ": " + callee + " inside a synchronized block; a lock cannot move with the "
@@ -250,6 +259,17 @@ final class CaptureCheck {
             }
         }
         return -1;
+    }
+
+    private int firstSuspendingLine(MethodNode method, int[] lines) {
+        int i = 0;
+        for (AbstractInsnNode insn : method.instructions) {
+            if (suspending.isSuspendingCall(insn)) {
+                return lines[i];
+            }
+            i++;
+        }
+        return firstLine(lines);
     }
 
     private String firstSuspendingCall(MethodNode method) {

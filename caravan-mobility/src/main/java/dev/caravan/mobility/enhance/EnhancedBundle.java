@@ -56,8 +56,10 @@ public final class EnhancedBundle {
     }
 
     /**
-     * Loader of the bundle: bundle classes are defined from their enhanced bytes, resources are served
-     * as they are in the bundle, anything else is delegated to the parent given to {@code enhance}.
+     * Loader of the bundle: bundle classes are defined from their enhanced bytes (child-first), anything
+     * else is delegated to the parent given to {@code enhance}. {@code getResourceAsStream} serves the
+     * bundle's resources as they are and, for {@code a/b/C.class}, the bytes C was defined from;
+     * {@code getResource} (URLs) does not see bundle resources.
      */
     public ClassLoader loader() {
         return loader;

@@ -8,6 +8,7 @@ import net.tascalate.asmx.tree.MethodInsnNode;
 import net.tascalate.asmx.tree.MethodNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class SuspendingMethods {
     private final Map<String, ClassNode> classes;
     private final TypeHierarchy hierarchy;
     private final Set<MethodKey> suspending = new HashSet<>();
+    /** The suspending methods by name + descriptor, so a call looks only at its candidates. */
+    private final Map<String, List<MethodKey>> suspendingBySignature = new HashMap<>();
 
     private SuspendingMethods(Map<String, ClassNode> classes, TypeHierarchy hierarchy) {
         this.classes = classes;
@@ -85,10 +88,8 @@ final class SuspendingMethods {
             found.add(inherited);
         }
         if (call.getOpcode() == Opcodes.INVOKEVIRTUAL || call.getOpcode() == Opcodes.INVOKEINTERFACE) {
-            for (ClassNode cls : classes.values()) {
-                MethodKey key = new MethodKey(cls.name, call.name, call.desc);
-                if (!cls.name.equals(call.owner) && suspending.contains(key)
-                        && hierarchy.isAssignable(call.owner, cls.name)) {
+            for (MethodKey key : suspendingBySignature.getOrDefault(call.name + call.desc, List.of())) {
+                if (!key.owner().equals(call.owner) && hierarchy.isAssignable(call.owner, key.owner())) {
                     found.add(key);
                 }
             }
@@ -105,6 +106,7 @@ final class SuspendingMethods {
                     MethodKey key = new MethodKey(cls.name, method.name, method.desc);
                     if (!suspending.contains(key) && callsSuspending(method)) {
                         suspending.add(key);
+                        suspendingBySignature.computeIfAbsent(method.name + method.desc, k -> new ArrayList<>()).add(key);
                         changed = true;
                     }
                 }
@@ -121,20 +123,42 @@ final class SuspendingMethods {
         return false;
     }
 
-    /** The bundle method {@code owner} declares or inherits from a bundle superclass, or null. */
+    /**
+     * The bundle method {@code owner} declares or inherits — from a bundle superclass first, then
+     * (a default method) from a bundle interface — or null.
+     */
     private MethodKey declaredInBundleChain(String owner, String name, String desc) {
+        List<String> interfaces = new ArrayList<>();
         for (String current = owner; current != null; ) {
             ClassNode cls = classes.get(current);
             if (cls == null) {
-                return null;
+                break;
             }
-            for (MethodNode method : cls.methods) {
-                if (method.name.equals(name) && method.desc.equals(desc)) {
-                    return new MethodKey(cls.name, name, desc);
-                }
+            if (declares(cls, name, desc)) {
+                return new MethodKey(cls.name, name, desc);
             }
+            interfaces.addAll(cls.interfaces);
             current = cls.superName;
         }
+        Set<String> seen = new HashSet<>();
+        while (!interfaces.isEmpty()) {
+            ClassNode cls = classes.get(interfaces.removeFirst());
+            if (cls != null && seen.add(cls.name)) {
+                if (declares(cls, name, desc)) {
+                    return new MethodKey(cls.name, name, desc);
+                }
+                interfaces.addAll(cls.interfaces);
+            }
+        }
         return null;
+    }
+
+    private static boolean declares(ClassNode cls, String name, String desc) {
+        for (MethodNode method : cls.methods) {
+            if (method.name.equals(name) && method.desc.equals(desc)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,6 +3,8 @@ package dev.caravan.mobility.enhance;
 import dev.caravan.core.mobility.LoopProcess;
 import dev.caravan.core.mobility.Request;
 import dev.caravan.core.process.ClientRef;
+import dev.caravan.mobility.enhance.fixtures.ConcatLoop;
+import dev.caravan.mobility.enhance.fixtures.DefaultMethodLoop;
 import dev.caravan.mobility.enhance.fixtures.StepLoop;
 import dev.caravan.mobility.enhance.fixtures.SummingLoop;
 import dev.caravan.wire.command.Command;
@@ -70,6 +72,29 @@ class LoopBundlesRunTest {
 
         assertThat(ctx.replies).containsExactly("101", "102");
         assertThat(bundle.suspendingMethods()).anyMatch(m -> m.contains("StepLoop$CountingStep.next"));
+    }
+
+    @Test
+    void shouldKeepAConcatenationOperandOnTheStackAcrossASuspension() throws Exception {
+        EnhancedBundle bundle = LoopBundles.enhance("concat", Fixtures.bundleOf(ConcatLoop.class), getClass().getClassLoader());
+        FakeLoopContext ctx = new FakeLoopContext();
+        Continuation c = Continuation.startWith(bundle.runner(newProcess(bundle, ConcatLoop.class), ctx));
+        c = c.resume(request("x"));
+        c = c.resume(request("x"));
+
+        assertThat(ctx.replies).containsExactly("n=1", "n=2");
+    }
+
+    @Test
+    void shouldSuspendInAnInheritedDefaultMethod() throws Exception {
+        EnhancedBundle bundle = LoopBundles.enhance("default", Fixtures.bundleOf(DefaultMethodLoop.class), getClass().getClassLoader());
+        FakeLoopContext ctx = new FakeLoopContext();
+        Continuation c = Continuation.startWith(bundle.runner(newProcess(bundle, DefaultMethodLoop.class), ctx));
+        c = c.resume(request("x"));
+        c = c.resume(request("x"));
+
+        assertThat(ctx.replies).containsExactly("1", "2");
+        assertThat(c.value()).isEqualTo("receive");
     }
 
     @Test
