@@ -179,12 +179,20 @@ class AgentTest {
 
     @Test
     @Order(5)
-    void shouldSkipADownNodeOrComeHomeAsTheItinerarySays() throws Exception {
+    void shouldSkipADownNodeRetryItOrComeHomeAsTheItinerarySays() throws Exception {
         cluster.killNode("n3");
 
         Console.Result skip = launch("n3,n2", "--on-down", "skip", "--set", "match=kv-");
         assertThat(skip.exitCode()).as(skip.err()).isZero();
         assertThat(skip.out()).contains("n3 skipped: ").contains("n2 kv-b");
+
+        long startNs = System.nanoTime();
+        Console.Result retry = launch("n3,n2", "--on-down", "retry", "--set", "retries=3", "--set", "retry-ms=300",
+                "--set", "match=kv-");
+        assertThat(retry.exitCode()).as(retry.err()).isZero();
+        assertThat(retry.out()).contains("n3 skipped: ").contains("n2 kv-b");
+        // Two waits of 300 ms between three attempts before it skipped n3.
+        assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
 
         Console.Result home = launch("n3,n2", "--on-down", "home", "--set", "match=kv-");
         assertThat(home.exitCode()).as(home.err()).isZero();
