@@ -1,5 +1,7 @@
 package dev.caravan.node;
 
+import dev.caravan.mobility.enhance.EnhancedBundle;
+import dev.caravan.mobility.enhance.LoopBundles;
 import dev.caravan.wire.ErrorCode;
 
 import java.io.IOException;
@@ -22,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BundleStore implements AutoCloseable {
     private final Path dir;
     private final ClassLoader parent;
-    private final Map<String, URLClassLoader> loaders = new ConcurrentHashMap<>();
+    private final Map<String, ClassLoader> loaders = new ConcurrentHashMap<>();
+    /** The strong-mobility bundles among them, enhanced when first loaded. */
+    private final Map<String, EnhancedBundle> enhanced = new ConcurrentHashMap<>();
 
     public BundleStore(Path dir, ClassLoader parent) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -78,18 +82,35 @@ public final class BundleStore implements AutoCloseable {
         return bytes;
     }
 
-    /** The class loader of a stored bundle: one per hash for the life of the node. */
+    /**
+     * The class loader of a stored bundle: one per hash for the life of the node. A bundle that
+     * holds {@code LoopProcess} classes gets the loader of its enhanced classes
+     * ({@link LoopBundles#enhance}).
+     *
+     * @throws dev.caravan.wire.CaravanException CODE_REFUSED when such a bundle holds code whose
+     *                                           execution state cannot be captured
+     */
     public ClassLoader loader(String hash) {
         if (!has(hash)) {
             throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on this node");
         }
         return loaders.computeIfAbsent(hash, h -> {
+            if (LoopBundles.hasLoopProcesses(path(h))) {
+                EnhancedBundle b = LoopBundles.enhance("bundle-" + h.substring(0, 12), path(h), parent);
+                enhanced.put(h, b);
+                return b.loader();
+            }
             try {
                 return new URLClassLoader("bundle-" + h.substring(0, 12), new URL[] {path(h).toUri().toURL()}, parent);
             } catch (IOException e) {
                 throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot open bundle " + h + ": " + e.getMessage());
             }
         });
+    }
+
+    /** The enhanced bundle of {@code hash} once {@link #loader} loaded it, or null for an ordinary bundle. */
+    public EnhancedBundle enhanced(String hash) {
+        return enhanced.get(hash);
     }
 
     private Path path(String hash) {
@@ -99,7 +120,10 @@ public final class BundleStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (URLClassLoader l : loaders.values()) {
+        for (ClassLoader loader : loaders.values()) {
+            if (!(loader instanceof java.io.Closeable l)) {
+                continue;
+            }
             try {
                 l.close();
             } catch (IOException e) {

@@ -150,6 +150,11 @@ final class ControlHandler implements FrameHandler {
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
                 }).writeTo(out);
             }
+            case Op.NODE_AGENT_RECALL -> {
+                String name = in.string();
+                in.expectEnd();
+                node.hosted(name).runner().recall();
+            }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();
                 connection.send(Frame.ok(request.requestId(), new byte[0]));

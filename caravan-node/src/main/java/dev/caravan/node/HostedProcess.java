@@ -148,6 +148,8 @@ final class HostedProcess implements MovableProcess {
         } else if (runner.parkedBatches() > 0) {
             int n = runner.parkedBatches();
             detail = n + (n == 1 ? " client" : " clients") + " blocked (BLPOP and the like)";
+        } else {
+            detail = runner.statusLine();
         }
         String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
         String cls = runner.process().getClass().getName();

@@ -463,6 +463,7 @@ public final class NodeDaemon implements AutoCloseable {
                 awaitStart(hosted.runner().start(false), spec.name());
                 registerProcess(lease.leaseId(), hosted);
                 processes.put(spec.name(), hosted);
+                lifecycleLock.notifyAll();
                 FrontEndpoint previous = fronts.put(spec.name(), front);
                 if (previous != null) {
                     previous.close();
@@ -515,6 +516,12 @@ public final class NodeDaemon implements AutoCloseable {
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
         try {
+            runner.nodeServices(new HostedNodeServices(this, spec.config()));
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+        try {
             DataEndpoint endpoint = new DataEndpoint(spec.name(), runner, lease::owns, config.bindHost(),
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
@@ -560,6 +567,29 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code runner}'s process is on the books, at most {@code timeoutMs}; whether it is.
+     * A process may ask to be moved from its start hook, before the node has registered it.
+     */
+    boolean awaitHosted(String name, ProcessRunner runner, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lifecycleLock) {
+            while (processes.get(name) == null || processes.get(name).runner() != runner) {
+                long leftNs = deadline - System.nanoTime();
+                if (leftNs <= 0 || runner.terminated().isDone()) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lifecycleLock, Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        }
+    }
+
+    /** The processes on the books now (not the abandoned ones), in no order. */
+    List<HostedProcess> hostedProcesses() {
+        return List.copyOf(processes.values());
+    }
+
     boolean hostsProcess(String name) {
         return processes.containsKey(name);
     }
@@ -583,6 +613,7 @@ public final class NodeDaemon implements AutoCloseable {
             }
             registerProcess(lease.leaseId(), hosted);
             processes.put(hosted.spec().name(), hosted);
+            lifecycleLock.notifyAll();
         }
         // Returns at once: onArrive runs on the process thread after the switch-over, ahead of any command.
         awaitStart(hosted.runner().start(true), hosted.spec().name());

@@ -1,6 +1,10 @@
 package dev.caravan.node;
 
+import dev.caravan.core.mobility.LoopProcess;
 import dev.caravan.core.process.CaravanProcess;
+import dev.caravan.mobility.enhance.EnhancedBundle;
+import dev.caravan.mobility.runtime.CodecCheck;
+import dev.caravan.mobility.runtime.LoopProcessHost;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessSpec;
 
@@ -39,10 +43,29 @@ final class ProcessFactory {
         } catch (ClassNotFoundException | LinkageError e) {
             throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot load " + className + ": " + e);
         }
+        if (LoopProcess.class.isAssignableFrom(cls)) {
+            return loopHost(spec, cls);
+        }
         if (!CaravanProcess.class.isAssignableFrom(cls)) {
-            throw ErrorCode.CLASS_LOAD_FAILED.exception(className + " does not implement " + CaravanProcess.class.getName());
+            throw ErrorCode.CLASS_LOAD_FAILED.exception(className + " does not implement " + CaravanProcess.class.getName()
+                    + " or " + LoopProcess.class.getName());
         }
         return instantiate(cls);
+    }
+
+    /**
+     * A loop process (strong mobility) runs in a {@link LoopProcessHost}; what its continuation
+     * must carry is checked here, at deploy and at every arrival, so that a process that could
+     * not be captured is refused before it runs (CODE_REFUSED).
+     */
+    private CaravanProcess loopHost(ProcessSpec spec, Class<?> cls) {
+        boolean sample = !spec.sample().isEmpty();
+        LoopProcessHost host = new LoopProcessHost((LoopProcess) construct(cls), sample ? "" : spec.bundleHash());
+        EnhancedBundle bundle = sample ? null : bundles.enhanced(spec.bundleHash());
+        if (bundle != null) {
+            CodecCheck.check(cls, host.codecs(), bundle.liveValues(cls.getName()));
+        }
+        return host;
     }
 
     /**
@@ -51,6 +74,11 @@ final class ProcessFactory {
      * constructor itself threw, with that exception's type and message.
      */
     static CaravanProcess instantiate(Class<?> cls) {
+        return (CaravanProcess) construct(cls);
+    }
+
+    /** {@link #instantiate} for any class (a {@link LoopProcess} is not a {@link CaravanProcess}). */
+    static Object construct(Class<?> cls) {
         String className = cls.getName();
         java.lang.reflect.Constructor<?> constructor;
         try {
@@ -63,7 +91,7 @@ final class ProcessFactory {
             throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot instantiate " + className + ": it is abstract");
         }
         try {
-            return (CaravanProcess) constructor.newInstance();
+            return constructor.newInstance();
         } catch (java.lang.reflect.InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw ErrorCode.CLASS_LOAD_FAILED.exception("the constructor of " + className + " threw "

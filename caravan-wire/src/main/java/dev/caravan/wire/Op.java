@@ -57,6 +57,8 @@ public final class Op {
     public static final int NODE_EVAL = 0x0211;
     /** Code on demand: a process's client bundle, {@link dev.caravan.wire.node.ClientBundleProtocol}. */
     public static final int NODE_CLIENT_BUNDLE = 0x0213;
+    /** Asks a hosted process (a mobile agent) to come home at its next hop: {@code string name}; empty reply. */
+    public static final int NODE_AGENT_RECALL = 0x0215;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -102,6 +104,7 @@ public final class Op {
             case NODE_UNCORDON -> "NODE_UNCORDON";
             case NODE_DRAIN -> "NODE_DRAIN";
             case NODE_CLIENT_BUNDLE -> "NODE_CLIENT_BUNDLE";
+            case NODE_AGENT_RECALL -> "NODE_AGENT_RECALL";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -57,6 +57,16 @@ public interface ProcessContext {
     }
 
     /**
+     * Whether the process is frozen for a migration, clone or checkpoint (SUSPENDED): runtime
+     * tasks and {@link CaravanProcess#onTick} still run then, commands do not, and the process must
+     * change nothing its object state holds (a strong-mobility loop must not be resumed). Read on
+     * the process thread, where the freeze begins and ends; the default: never frozen.
+     */
+    default boolean frozen() {
+        return false;
+    }
+
+    /**
      * Asks the hosting node to move this process to node {@code targetNode} — or, when
      * {@code cloneName} is not null, to start a clone of it named {@code cloneName} there — as
      * {@code caravan migrate} (or {@code caravan clone}) would, in the node's default mode. The
@@ -70,5 +80,46 @@ public interface ProcessContext {
     default java.util.concurrent.CompletableFuture<Void> requestMigration(String targetNode, String cloneName) {
         return java.util.concurrent.CompletableFuture.failedFuture(
                 dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot move a process on its own request"));
+    }
+
+    /**
+     * The processes hosted on this node now, this one included, in name order: a read-only
+     * snapshot (what a mobile agent searches on each node it visits). Empty where no node hosts
+     * the process.
+     */
+    default java.util.List<LocalProcess> localProcesses() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Sends {@code command} to process {@code name} on this node, as a client with no session
+     * would, and returns its reply's future, completed on that process's thread. The command
+     * queues behind that process's own work, so waiting on the future blocks this process: wait
+     * with a bound (two processes waiting on each other would each time out). Where no node hosts
+     * the process, or for itself, it fails: NOT_SUPPORTED, NOT_HERE (no such process on this node),
+     * INVALID_ARGUMENT (itself).
+     */
+    default java.util.concurrent.CompletableFuture<dev.caravan.wire.command.Reply> callLocal(String name,
+            dev.caravan.wire.command.Command command) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime hosts no other processes to call"));
+    }
+
+    /**
+     * Publishes one line about what the process is doing now ({@code caravan ps} and
+     * {@code inspect} show it as the detail of a running process; a mobile agent's hop, for one).
+     * At most 200 characters, the rest cut; it stays on the node it was set on (set it again after
+     * a move). The default ignores it.
+     */
+    default void statusLine(String line) {
+    }
+
+    /**
+     * Whether someone asked this process, on this node, to come home ({@code caravan agent recall}):
+     * a mobile agent checks it at each hop and heads home. Like {@link #statusLine}, it is
+     * node-local (whoever recalls asks again where the process is now). The default: never.
+     */
+    default boolean recalled() {
+        return false;
     }
 }

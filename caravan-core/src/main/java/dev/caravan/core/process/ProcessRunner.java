@@ -71,6 +71,9 @@ public final class ProcessRunner implements ProcessContext {
     private volatile long busySinceNs;
     private volatile long hookNanos;
     private volatile String failureReason = "";
+    private volatile NodeServices nodeServices = NodeServices.NONE;
+    private volatile String statusLine = "";
+    private volatile boolean recalled;
     private final CompletableFuture<Long> startHook = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Thread thread;
@@ -108,6 +111,8 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     private static final Command[] NO_COMMANDS = new Command[0];
+    /** The longest {@link #statusLine(String)} kept. */
+    public static final int MAX_STATUS_CHARS = 200;
 
     /**
      * @param mailboxCapacity commands queued before submitters block
@@ -899,8 +904,63 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     @Override
+    public boolean frozen() {
+        return state == ProcessState.SUSPENDED;
+    }
+
+    @Override
     public System.Logger log() {
         return processLog;
+    }
+
+    /** Installs what the hosting node lends the process (see {@link NodeServices}); call before start. */
+    public void nodeServices(NodeServices services) {
+        this.nodeServices = java.util.Objects.requireNonNull(services, "services");
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeServices.nodeId();
+    }
+
+    @Override
+    public CompletableFuture<Void> requestMigration(String targetNode, String cloneName) {
+        return nodeServices.requestMigration(this, targetNode, cloneName);
+    }
+
+    @Override
+    public List<LocalProcess> localProcesses() {
+        return nodeServices.localProcesses();
+    }
+
+    @Override
+    public CompletableFuture<Reply> callLocal(String name, Command command) {
+        if (name.equals(this.name)) {
+            return CompletableFuture.failedFuture(ErrorCode.INVALID_ARGUMENT.exception(
+                    "process " + name + " cannot call itself: it would wait on its own thread"));
+        }
+        return nodeServices.callLocal(this.name, name, command);
+    }
+
+    /** The process's own status line ("" if none), read from any thread. */
+    public String statusLine() {
+        return statusLine;
+    }
+
+    @Override
+    public void statusLine(String line) {
+        String l = line == null ? "" : line.replace('\n', ' ').replace('\r', ' ');
+        statusLine = l.length() > MAX_STATUS_CHARS ? l.substring(0, MAX_STATUS_CHARS) : l;
+    }
+
+    /** Asks the process to come home ({@link #recalled()}); any thread. */
+    public void recall() {
+        recalled = true;
+    }
+
+    @Override
+    public boolean recalled() {
+        return recalled;
     }
 
     /** A consistent reading of the process's counters, taken on its own thread. */

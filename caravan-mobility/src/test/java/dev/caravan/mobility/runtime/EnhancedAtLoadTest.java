@@ -1,0 +1,64 @@
+package dev.caravan.mobility.runtime;
+
+import dev.caravan.core.mobility.LoopProcess;
+import dev.caravan.mobility.enhance.EnhancedBundle;
+import dev.caravan.mobility.enhance.LoopBundles;
+import dev.caravan.wire.BodyReader;
+import dev.caravan.wire.BodyWriter;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+/** The host with a loop enhanced by the ENHANCE part at load (LoopBundles), as a node runs it. */
+class EnhancedAtLoadTest {
+    private static byte[] classBytes(String internalName) {
+        try (InputStream in = EnhancedAtLoadTest.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EnhancedBundle bundle() {
+        Map<String, byte[]> classes = new HashMap<>();
+        for (String c : new String[] {"SumLoop", "Point"}) {
+            classes.put("dev/caravan/mobility/fixtures/" + c, classBytes("dev/caravan/mobility/fixtures/" + c));
+        }
+        return LoopBundles.enhance("fixtures", classes, EnhancedAtLoadTest.class.getClassLoader());
+    }
+
+    private static LoopProcessHost host(EnhancedBundle b) {
+        try {
+            return new LoopProcessHost((LoopProcess) b.loader().loadClass("dev.caravan.mobility.fixtures.SumLoop")
+                    .getConstructor().newInstance(), "h");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldPassTheCodecCheckAndMoveMidLoopWithItsLocals() {
+        EnhancedBundle b = bundle();
+        LoopProcessHost host = host(b);
+        assertThatCode(() -> CodecCheck.check(host.loop().getClass(), host.codecs(),
+                b.liveValues("dev.caravan.mobility.fixtures.SumLoop"))).doesNotThrowAnyException();
+        host.onStart(new FakeContext("p", "n1"), false);
+        assertThat(LoopProcessHostTest.send(host, "ADD", "5")).isEqualTo("5:1:5:1:f");
+        assertThat(LoopProcessHostTest.send(host, "INNER", "2")).isEqualTo("inner 2");
+        assertThat(LoopProcessHostTest.send(host, "X")).isEqualTo("inner 1/2+5");
+        BodyWriter out = new BodyWriter();
+        host.writeState(out);
+        LoopProcessHost copy = host(bundle());
+        copy.readState(1, new BodyReader(out.toBytes()));
+        copy.onArrive(new FakeContext("p", "n2"));
+        assertThat(LoopProcessHostTest.send(copy, "X")).isEqualTo("inner 2/2+5");
+        assertThat(LoopProcessHostTest.send(copy, "ADD", "1")).isEqualTo("9:3:51:2:f");
+    }
+}
