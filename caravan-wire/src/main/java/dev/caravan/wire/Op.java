@@ -53,6 +53,12 @@ public final class Op {
     // 0x0211-0x021F: code mobility (issue 13). Each is defined, with its body, where it is implemented:
     // 0x0211-0x0212 remote evaluation, 0x0213-0x0214 code on demand, 0x0215-0x0218 mobile agents,
     // 0x0219-0x021B load balancing, 0x021C-0x021D versions.
+    /** A balancer's probe of a node's load: empty request, reply {@link dev.caravan.wire.node.LoadReport}. */
+    public static final int BALANCE_PROBE = 0x0219;
+    /** An idle node asks a loaded one to push it a process: {@link dev.caravan.wire.node.PullRequest}, reply {@link dev.caravan.wire.node.PullRequest.Reply}. */
+    public static final int BALANCE_PULL = 0x021A;
+    /** Sets (or, with "", reads) a node's balancing mode: {@code string mode} (off|push|pull|both), reply {@code string mode}. */
+    public static final int BALANCE_MODE = 0x021B;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -96,6 +102,9 @@ public final class Op {
             case NODE_CORDON -> "NODE_CORDON";
             case NODE_UNCORDON -> "NODE_UNCORDON";
             case NODE_DRAIN -> "NODE_DRAIN";
+            case BALANCE_PROBE -> "BALANCE_PROBE";
+            case BALANCE_PULL -> "BALANCE_PULL";
+            case BALANCE_MODE -> "BALANCE_MODE";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";
