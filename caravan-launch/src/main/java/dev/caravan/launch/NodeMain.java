@@ -143,9 +143,8 @@ public final class NodeMain {
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system());
-            if (balance.mode() != BalanceMode.OFF) {
-                node.startBalancer(balance);
-            }
+            // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
+            node.startBalancer(balance);
         } catch (Exception e) {
             try {
                 naming.close();

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
  * subcommand prints tables, writes JSON and PNG plots into {@code --out}, and reports progress
  * on stderr.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "The concurrency lab (threads, tlp, sync, report).",
-        subcommands = {LabThreadsCommand.class, LabTlpCommand.class, LabSyncCommand.class, LabReportCommand.class})
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "The concurrency lab (threads, tlp, sync, report) and the balancing lab (balance).",
+        subcommands = {LabThreadsCommand.class, LabTlpCommand.class, LabSyncCommand.class, LabReportCommand.class,
+                LabBalanceCommand.class})
 public final class LabCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
