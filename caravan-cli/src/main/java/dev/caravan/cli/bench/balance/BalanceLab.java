@@ -90,8 +90,11 @@ public final class BalanceLab {
             }
             progress.accept(settings.processes() + " KV processes deployed on " + first + "; warming up the clients and nodes "
                     + "(3 s, not measured)...");
-            try (PacedClients warmUp = new PacedClients(fronts, 50)) {
+            PacedClients warmUp = new PacedClients(fronts, 50);
+            try {
                 park(3000);
+            } finally {
+                warmUp.close();
             }
             List<BalanceRun> runs = new ArrayList<>();
             for (var level : settings.levels().entrySet()) {
