@@ -8,7 +8,7 @@ package dev.caravan.lab.balance;
  * @param offeredLoad   the processes' total load in nodes (1.0 = one full node)
  * @param moves         migrations seen
  * @param pingPongs     moves of a process back to the node it left within the cooldown
- * @param convergeMs    balancing on to the last move, the cluster then staying below the high threshold; -1 if it did not
+ * @param convergeMs    balancing on to the last move, when nothing moved in the run's last window after it; -1 if it did not settle
  * @param maxLoadAfter  the highest node load over the last window of the run
  * @param p50BeforeMs   client latency median with everything on one node, balancing off
  * @param p99BeforeMs   its 99th percentile

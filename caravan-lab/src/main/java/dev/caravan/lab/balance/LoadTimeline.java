@@ -59,15 +59,15 @@ public final class LoadTimeline {
     }
 
     /**
-     * When the cluster settled: the time of the last move, if from then on no node was above
-     * {@code high}; -1 when it did not settle within the run.
+     * When the cluster settled: the time of the last move, when nothing moved for at least
+     * {@code quietMs} after it until {@code endMs}; -1 when it did not settle (or nothing moved).
      */
-    public long convergedAtMs(double high) {
-        long lastMove = moves.isEmpty() ? 0 : moves.getLast().atMs();
-        boolean settled = samples.stream().filter(s -> s.atMs() > lastMove + 1000)
-                .allMatch(s -> s.loads().values().stream().allMatch(l -> l <= high));
-        boolean anyAfter = samples.stream().anyMatch(s -> s.atMs() > lastMove + 1000);
-        return settled && anyAfter && !moves.isEmpty() ? lastMove : -1;
+    public long convergedAtMs(long quietMs, long endMs) {
+        if (moves.isEmpty()) {
+            return -1;
+        }
+        long lastMove = moves.getLast().atMs();
+        return endMs - lastMove >= quietMs ? lastMove : -1;
     }
 
     /** The highest node load over the samples in [fromMs, toMs). */

@@ -215,6 +215,8 @@ public final class Balancer {
             refusal = "node " + host.nodeId() + " balances by " + s.metric().label() + ", not " + request.metric();
         } else if (inFlight != null) {
             refusal = "node " + host.nodeId() + " already has a balancing migration in flight";
+        } else if (clock.nowMs() < quietUntilMs) {
+            refusal = "node " + host.nodeId() + " is measuring the load its last move left";
         }
         if (refusal == null) {
             BalancePolicy.Decision d = policy.onPull(s.metric().of(lastReport), request.fromNode(),

@@ -8,6 +8,7 @@ import dev.caravan.lab.report.Plots;
 import dev.caravan.launch.LocalCluster;
 import dev.caravan.plot.Axis;
 import dev.caravan.plot.Series;
+import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.net.HostPort;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationRequest;
@@ -154,7 +155,7 @@ public final class BalanceLab {
             String png = String.format(Locale.ROOT, "balance-%s-%s.png", level, mode);
             plot(png, timeline, level, mode, offered);
             BalanceRun r = new BalanceRun(mode, level, offered, timeline.moves().size(),
-                    timeline.pingPongs(settings.cooldownMs()).size(), timeline.convergedAtMs(settings.high()),
+                    timeline.pingPongs(settings.cooldownMs()).size(), timeline.convergedAtMs(settings.settleMs(), end),
                     timeline.maxLoad(end - settings.settleMs(), end + 1), ms(before, 50), ms(before, 99), ms(after, 50),
                     ms(after, 99), clients.errors() - errorsBefore, png);
             progress.accept(String.format(Locale.ROOT, "  %d migration(s), %d ping-pong, %s, p99 %.1f ms before → %.1f ms after",
@@ -176,14 +177,26 @@ public final class BalanceLab {
         timeline.add(atMs, probe.rateLoads(), probe.placement());
     }
 
-    /** Moves every process back to {@code first} (stop-and-copy; balancing is off), to start each run alike. */
+    /**
+     * Moves every process back to {@code first} (stop-and-copy; balancing is off), to start each run
+     * alike. A balancing migration may still be ending: a process that is busy moving is asked again.
+     */
     private void gather(LocalCluster cluster, ClusterProbe probe, String first) {
         int moved = 0;
-        for (var e : probe.placement().entrySet()) {
-            if (!e.getValue().equals(first)) {
-                NodeControl.migrate(cluster.nodeControls().get(e.getValue()), "", new MigrationRequest(e.getKey(), first,
-                        MigrationMode.STOP_AND_COPY, 100, 30, 2, false, "", ""), p -> { }, Duration.ofMinutes(1));
-                moved++;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            Map<String, String> away = new java.util.LinkedHashMap<>(probe.placement());
+            away.values().removeIf(first::equals);
+            if (away.isEmpty()) {
+                break;
+            }
+            for (var e : away.entrySet()) {
+                try {
+                    NodeControl.migrate(cluster.nodeControls().get(e.getValue()), "", new MigrationRequest(e.getKey(), first,
+                            MigrationMode.STOP_AND_COPY, 100, 30, 2, false, "", ""), p -> { }, Duration.ofMinutes(1));
+                    moved++;
+                } catch (CaravanException busy) {
+                    park(250);
+                }
             }
         }
         if (moved > 0) {
