@@ -90,6 +90,19 @@ class BalancerTest {
     }
 
     @Test
+    void shouldAnswerNoPullWhileMeasuringTheLoadItsLastMoveLeft() {
+        SimulatedCluster c = unbalanced(BalanceMode.PUSH, 3, "n1", "n2", "n3");
+        c.period(PERIOD_MS);
+        c.period(PERIOD_MS);
+        assertThat(c.moves).hasSize(1);
+        c.period(PERIOD_MS);
+        var reply = c.balancers.get("n1").onPull(new dev.caravan.wire.node.PullRequest("n3", "rate", 0));
+        assertThat(reply.detail()).isEqualTo("node n1 is measuring the load its last move left");
+        c.advance(2 * PERIOD_MS);
+        assertThat(c.balancers.get("n1").onPull(new dev.caravan.wire.node.PullRequest("n3", "rate", 0)).accepted()).isTrue();
+    }
+
+    @Test
     void shouldRefuseAPullWhenOffOrForAnotherMetric() {
         SimulatedCluster c = unbalanced(BalanceMode.OFF, 3, "n1", "n2");
         c.period(PERIOD_MS);
