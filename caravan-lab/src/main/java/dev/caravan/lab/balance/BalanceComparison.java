@@ -57,11 +57,14 @@ public final class BalanceComparison {
         boolean holds = low.get().equals("push") && high.get().equals("pull");
         out.add(holds ? "The classic result (sender-initiated better at low load, receiver-initiated at high load) holds here."
                 : "The classic result (sender-initiated better at low load, receiver-initiated at high load) does not hold here.");
-        out.add("Why: at low load nearly every probed node is idle, so an overloaded sender's first probe finds a receiver, "
-                + "while idle receivers probe mostly idle nodes and find no sender; at high load few nodes are idle, so a "
-                + "sender's probes often fail and the many lightly loaded receivers' probes find the overloaded node. "
-                + "With one overloaded node out of a few, as here, both find each other quickly, and the difference is "
-                + "mostly who starts first (a pull waits for the idle node's period) and how many moves one decision makes.");
+        out.add("The classic reasoning: at low load most probed nodes are idle, so an overloaded sender's probe soon finds "
+                + "a receiver while idle receivers' probes mostly find no sender; at high load few nodes are idle, so senders' "
+                + "probes fail and receivers' probes find the overloaded nodes.");
+        out.add("In this lab one node starts overloaded and all the others idle, at both levels: a probe of either kind "
+                + "finds a partner almost at once, and what bounds both is the loaded node itself (one balancing migration "
+                + "at a time, then two periods to measure the load it left). The differences in time to converge are of "
+                + "the order of a period or two, within run-to-run noise on a shared machine; a single run does not "
+                + "separate the policies the way many loaded nodes would.");
         return out;
     }
 
