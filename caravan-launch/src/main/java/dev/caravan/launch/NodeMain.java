@@ -8,6 +8,9 @@ import dev.caravan.naming.NamingService;
 import dev.caravan.naming.NamingSpec;
 import dev.caravan.node.NodeConfig;
 import dev.caravan.node.NodeDaemon;
+import dev.caravan.node.balance.BalanceMode;
+import dev.caravan.node.balance.BalanceSettings;
+import dev.caravan.node.balance.LoadMetric;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
@@ -49,6 +52,20 @@ public final class NodeMain {
                     + "(default: the machine's physical memory)")
             .value("--drain-grace", "DURATION", "30s", "on SIGTERM, first move the processes to other schedulable nodes "
                     + "within this (e.g. 30s, 2m, 500ms; 0 disables: the processes stop with the node)")
+            .value("--balance", "MODE", "off", "load balancing: off, push (sender-initiated: an overloaded node pushes a "
+                    + "process to a probed idle node), pull (receiver-initiated: an idle node asks a probed loaded node "
+                    + "for one) or both")
+            .value("--balance-metric", "METRIC", "cpu", "what load is: cpu (the node JVM's share of the machine), memory "
+                    + "(reserved of --process-memory) or rate (commands/s of --balance-rate-capacity)")
+            .value("--balance-high", "FRACTION", "0.8", "above this load a node is overloaded (pushes, may be pulled from)")
+            .value("--balance-low", "FRACTION", "0.3", "below this load a node is idle (pulls, may be pushed to); "
+                    + "below --balance-high")
+            .value("--balance-probes", "N", "3", "nodes probed, at random, per balancing decision")
+            .value("--balance-period", "DURATION", "1s", "how often the balancer measures and decides (e.g. 1s, 500ms)")
+            .value("--balance-cooldown", "DURATION", "30s", "a process that moved is not moved again by a balancer "
+                    + "for this long")
+            .value("--balance-rate-capacity", "N", "10000", "commands per second that count as a full node "
+                    + "(--balance-metric rate)")
             .value("--stop-deadline-ms", "MS", String.valueOf(NodeConfig.DEFAULT_STOP_DEADLINE_MS),
                     "how long stopping a process may take before it is abandoned")
             .value("--" + RespLimits.PROTO_MAX_BULK_LEN, "SIZE", null, "longest bulk string a client may send to a data "
@@ -86,6 +103,7 @@ public final class NodeMain {
             return 0;
         }
         config(options);
+        balanceSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
         return ForegroundJvm.run(jvm, NodeMain.class, withoutJvmSettings(args));
@@ -119,11 +137,14 @@ public final class NodeMain {
         }
         NodeConfig config = config(options);
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
+        BalanceSettings balance = balanceSettings(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
                 config.token(), Duration.ofSeconds(5));
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system());
+            // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
+            node.startBalancer(balance);
         } catch (Exception e) {
             try {
                 naming.close();
@@ -159,6 +180,63 @@ public final class NodeMain {
             CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
         });
         return 0;
+    }
+
+    /**
+     * The {@code --balance*} options, checked.
+     *
+     * @throws DaemonOptions.UsageException when one does not fit
+     */
+    static BalanceSettings balanceSettings(DaemonOptions.Parsed options) {
+        try {
+            return new BalanceSettings(BalanceMode.parse(options.required("--balance")),
+                    LoadMetric.parse(options.required("--balance-metric")), fraction(options, "--balance-high"),
+                    fraction(options, "--balance-low"), options.intValue("--balance-probes"),
+                    durationMs("--balance-period", options.required("--balance-period")),
+                    durationMs("--balance-cooldown", options.required("--balance-cooldown")),
+                    options.longValue("--balance-rate-capacity"));
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Checks node arguments that hold only {@code --balance*} options (what {@code caravan up} and
+     * labs pass every node), so that a bad value is refused before any JVM starts.
+     *
+     * @throws DaemonOptions.UsageException when one does not fit
+     */
+    public static BalanceSettings checkBalanceArgs(List<String> balanceArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of("--id", "check"));
+        args.addAll(balanceArgs);
+        return balanceSettings(OPTIONS.parse(args));
+    }
+
+    private static double fraction(DaemonOptions.Parsed options, String name) {
+        String v = options.required(name);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new DaemonOptions.UsageException(name + ": '" + v + "' is not a number such as 0.8");
+        }
+    }
+
+    /** A duration option: a number with a unit (ms, s, m) or bare seconds, at most an hour. */
+    static long durationMs(String option, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value.trim());
+        if (!m.matches()) {
+            throw new DaemonOptions.UsageException(option + ": '" + value + "' is not a duration such as 30s, 2m or 500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        long ms = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> n;
+            case "m" -> n * 60_000;
+            default -> n * 1000;
+        };
+        if (ms > 3_600_000) {
+            throw new DaemonOptions.UsageException(option + ": at most 1h, got " + value);
+        }
+        return ms;
     }
 
     /**

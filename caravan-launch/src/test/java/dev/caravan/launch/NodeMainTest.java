@@ -50,6 +50,23 @@ class NodeMainTest {
     }
 
     @Test
+    void shouldReadTheBalanceOptionsOffByDefaultAndRefuseBadOnes() {
+        var defaults = NodeMain.checkBalanceArgs(List.of());
+        assertThat(defaults).isEqualTo(dev.caravan.node.balance.BalanceSettings.DEFAULTS);
+        var s = NodeMain.checkBalanceArgs(List.of("--balance", "both", "--balance-metric", "rate", "--balance-high", "0.7",
+                "--balance-low", "0.2", "--balance-probes", "2", "--balance-period", "500ms", "--balance-cooldown", "1m",
+                "--balance-rate-capacity", "600"));
+        assertThat(s).isEqualTo(new dev.caravan.node.balance.BalanceSettings(dev.caravan.node.balance.BalanceMode.BOTH,
+                dev.caravan.node.balance.LoadMetric.RATE, 0.7, 0.2, 2, 500, 60_000, 600));
+        assertThatThrownBy(() -> NodeMain.checkBalanceArgs(List.of("--balance", "sometimes")))
+                .isInstanceOf(DaemonOptions.UsageException.class).hasMessageContaining("--balance must be off, push, pull or both");
+        assertThatThrownBy(() -> NodeMain.checkBalanceArgs(List.of("--balance-high", "0.2")))
+                .isInstanceOf(DaemonOptions.UsageException.class).hasMessageContaining("below --balance-high");
+        assertThatThrownBy(() -> NodeMain.checkBalanceArgs(List.of("--balance-period", "soon")))
+                .isInstanceOf(DaemonOptions.UsageException.class).hasMessageContaining("--balance-period");
+    }
+
+    @Test
     void shouldKeepNodeDataUnderTheWorkDirectoryByDefault() {
         assertThat(config("--id", "n2").dataDir()).isEqualTo(Path.of(".caravan", "nodes", "n2"));
     }

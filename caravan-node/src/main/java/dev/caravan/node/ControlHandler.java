@@ -155,6 +155,23 @@ final class ControlHandler implements FrameHandler {
                 in.expectEnd();
                 node.hosted(name).runner().recall();
             }
+            case Op.BALANCE_PROBE -> {
+                in.expectEnd();
+                node.balancer().lastReport().writeTo(out);
+            }
+            case Op.BALANCE_PULL -> {
+                dev.caravan.wire.node.PullRequest pull = dev.caravan.wire.node.PullRequest.readFrom(in);
+                in.expectEnd();
+                node.balancer().onPull(pull).writeTo(out);
+            }
+            case Op.BALANCE_MODE -> {
+                String mode = in.string();
+                in.expectEnd();
+                if (!mode.isEmpty()) {
+                    node.balancer().setMode(dev.caravan.node.balance.BalanceMode.parse(mode));
+                }
+                out.string(node.balancer().settings().mode().label());
+            }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();
                 connection.send(Frame.ok(request.requestId(), new byte[0]));

@@ -98,6 +98,9 @@ public final class NodeDaemon implements AutoCloseable {
     private final NodeEvents nodeEvents;
     /** Processes whose failure was published (the ticker notices failures). */
     private final java.util.Set<HostedProcess> reportedFailed = ConcurrentHashMap.newKeySet();
+    /** This node's load balancer (off unless configured) and the thread that runs it; replaced by {@link #startBalancer}. */
+    private volatile dev.caravan.node.balance.Balancer balancer;
+    private dev.caravan.node.balance.BalancerThread balancerThread;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
 
@@ -139,6 +142,13 @@ public final class NodeDaemon implements AutoCloseable {
             node.migration = new dev.caravan.migration.MigrationEngine(new NodeMigrationHost(node), node.resources,
                     config.migration(), node.nodeEvents);
             node.migration.addListener(new MigrationMeters(node.metrics.registry()));
+            node.migration.addListener(new dev.caravan.migration.MigrationListener() {
+                @Override
+                public void onArrivalCommitted(String name, String sourceNode, long epoch) {
+                    node.balancer.onArrived(name);
+                }
+            });
+            node.startBalancer(dev.caravan.node.balance.BalanceSettings.DEFAULTS);
             node.startHandoff();
             if (config.adminPort() >= 0) {
                 node.observe = dev.caravan.observe.ObserveServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()),
@@ -852,6 +862,34 @@ public final class NodeDaemon implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * (Re)starts this node's balancer with {@code settings} (see {@link dev.caravan.node.balance.Balancer});
+     * the previous one stops. Every node runs one: when off it only measures the load its probes answer.
+     */
+    public synchronized void startBalancer(dev.caravan.node.balance.BalanceSettings settings) {
+        if (balancerThread != null) {
+            balancerThread.close();
+        }
+        balancer = new dev.caravan.node.balance.Balancer(new NodeBalanceHost(this), settings, clock,
+                java.util.random.RandomGenerator.of("L64X128MixRandom"),
+                new dev.caravan.node.balance.BalanceEventLog(events, config.nodeId()));
+        balancerThread = new dev.caravan.node.balance.BalancerThread(config.nodeId(), balancer);
+        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " balancing: " + settings.mode().label()
+                + (settings.mode() == dev.caravan.node.balance.BalanceMode.OFF ? "" : " by " + settings.metric().label()
+                + ", high " + settings.high() + ", low " + settings.low() + ", " + settings.probes() + " probes, period "
+                + settings.periodMs() + " ms, cooldown " + settings.cooldownMs() + " ms"));
+    }
+
+    /** This node's balancer. */
+    public dev.caravan.node.balance.Balancer balancer() {
+        return balancer;
+    }
+
+    /** The processes hosted now. */
+    java.util.Collection<HostedProcess> hostedProcesses() {
+        return List.copyOf(processes.values());
+    }
+
     /** Processes here now: name → paged-memory capacity. */
     Map<String, Long> hostedCapacities() {
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -936,6 +974,11 @@ public final class NodeDaemon implements AutoCloseable {
         }
         CloseAll all = new CloseAll();
         all.run(scheduler::shutdownNow);
+        synchronized (this) {
+            if (balancerThread != null) {
+                all.close(balancerThread);
+            }
+        }
         all.close(handoff);
         if (migration != null) {
             all.close(migration);

@@ -82,6 +82,12 @@ public enum EventKind {
      * off again: fields {@code mode} ({@code handoff}, {@code splice (other host)}, …), {@code previous}.
      */
     BACKEND_MODE_CHANGED,
+    /** A node's balancer started pushing a process to a less loaded node: fields {@code to}, {@code load}, {@code pulled}. */
+    BALANCE_PUSH,
+    /** An idle node's balancer asked a loaded node for a process and got one: fields {@code from}, {@code process}. */
+    BALANCE_PULL,
+    /** A balancing decision came to nothing, or a balancing migration failed; the message says why. */
+    BALANCE_REFUSED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

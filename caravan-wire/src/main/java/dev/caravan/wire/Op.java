@@ -59,6 +59,12 @@ public final class Op {
     public static final int NODE_CLIENT_BUNDLE = 0x0213;
     /** Asks a hosted process (a mobile agent) to come home at its next hop: {@code string name}; empty reply. */
     public static final int NODE_AGENT_RECALL = 0x0215;
+    /** A balancer's probe of a node's load: empty request, reply {@link dev.caravan.wire.node.LoadReport}. */
+    public static final int BALANCE_PROBE = 0x0219;
+    /** An idle node asks a loaded one to push it a process: {@link dev.caravan.wire.node.PullRequest}, reply {@link dev.caravan.wire.node.PullRequest.Reply}. */
+    public static final int BALANCE_PULL = 0x021A;
+    /** Sets (or, with "", reads) a node's balancing mode: {@code string mode} (off|push|pull|both), reply {@code string mode}. */
+    public static final int BALANCE_MODE = 0x021B;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -105,6 +111,9 @@ public final class Op {
             case NODE_DRAIN -> "NODE_DRAIN";
             case NODE_CLIENT_BUNDLE -> "NODE_CLIENT_BUNDLE";
             case NODE_AGENT_RECALL -> "NODE_AGENT_RECALL";
+            case BALANCE_PROBE -> "BALANCE_PROBE";
+            case BALANCE_PULL -> "BALANCE_PULL";
+            case BALANCE_MODE -> "BALANCE_MODE";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -59,6 +59,9 @@ public final class UpCommand implements Callable<Integer> {
             description = "memory each node faults in at start so arriving processes find it warm (e.g. 512m; default: none)")
     String prefaultReserve;
 
+    @picocli.CommandLine.Mixin
+    dev.caravan.cli.options.BalanceOptions balance;
+
     @Override
     public Integer call() throws Exception {
         // Everything is checked before the first line is printed or the first JVM starts.
@@ -80,6 +83,7 @@ public final class UpCommand implements Callable<Integer> {
             NodeMain.chunkPoolConfig(prefaultReserve, null);
             nodeArgs.addAll(java.util.List.of("--prefault-reserve", prefaultReserve));
         }
+        nodeArgs.addAll(balance.nodeArgs(spec.commandLine()));
         LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
                 .switches(switches).dashboards(1).naming(external));
         System.out.println((external == null ? "starting naming on 127.0.0.1:" + port : "using naming at " + external) + ", "

@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
  * subcommand prints tables, writes JSON and PNG plots into {@code --out}, and reports progress
  * on stderr.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "The chapter's labs (threads, tlp, sync, report, code).",
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "The chapter's labs: concurrency (threads, tlp, sync, report), code mobility (code) and balancing (balance).",
         subcommands = {LabThreadsCommand.class, LabTlpCommand.class, LabSyncCommand.class, LabReportCommand.class,
-                LabCodeCommand.class})
+                LabCodeCommand.class, LabBalanceCommand.class})
 public final class LabCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
