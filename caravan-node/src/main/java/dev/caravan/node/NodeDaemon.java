@@ -885,11 +885,6 @@ public final class NodeDaemon implements AutoCloseable {
         return balancer;
     }
 
-    /** The processes hosted now. */
-    java.util.Collection<HostedProcess> hostedProcesses() {
-        return List.copyOf(processes.values());
-    }
-
     /** Processes here now: name → paged-memory capacity. */
     Map<String, Long> hostedCapacities() {
         Map<String, Long> out = new java.util.TreeMap<>();
