@@ -5,6 +5,7 @@ import dev.caravan.core.process.CaravanProcess;
 import dev.caravan.mobility.enhance.EnhancedBundle;
 import dev.caravan.mobility.runtime.CodecCheck;
 import dev.caravan.mobility.runtime.LoopProcessHost;
+import dev.caravan.mobility.samples.SampleLoops;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessSpec;
 
@@ -14,7 +15,7 @@ import java.util.Map;
 final class ProcessFactory {
     /** Built-in samples by name, loaded from the node's own class path. */
     static final Map<String, String> SAMPLES = Map.of("kv", "dev.caravan.kv.KvProcess",
-            "http", "dev.caravan.servers.samples.HttpSampleProcess");
+            "http", "dev.caravan.servers.samples.HttpSampleProcess", "loop-counter", SampleLoops.LOOP_COUNTER);
     /** What a sample's clients speak unless its deployment says otherwise ({@link DataEndpoint#PROTOCOL_KEY}). */
     static final Map<String, String> SAMPLE_PROTOCOLS = Map.of("http", "http");
 
@@ -32,7 +33,7 @@ final class ProcessFactory {
             if (className == null) {
                 throw ErrorCode.NOT_FOUND.exception("no sample '" + spec.sample() + "'; samples: " + SAMPLES.keySet());
             }
-            loader = ProcessFactory.class.getClassLoader();
+            loader = SampleLoops.holds(className) ? SampleLoops.loader() : ProcessFactory.class.getClassLoader();
         } else {
             className = spec.className();
             loader = bundles.loader(spec.bundleHash());

@@ -4,6 +4,8 @@ import dev.caravan.client.CheckpointRestorer;
 import dev.caravan.client.NodeControl;
 import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
+import dev.caravan.wire.CaravanException;
+import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Op;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameClient;
@@ -12,6 +14,7 @@ import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
 import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.caravan.systemtests.BundleBuilder.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -216,5 +220,46 @@ class LoopProcessMobilityTest {
         for (String n : names) {
             cluster.control(cluster.client().resolve(n).orElseThrow().node()).stop(n);
         }
+    }
+
+    @Test
+    void shouldRefuseAtDeployALoopHoldingAValueWithoutACodecNamingTypeAndPlace() {
+        String source = """
+                package loops;
+
+                import dev.caravan.core.mobility.LoopContext;
+                import dev.caravan.core.mobility.LoopProcess;
+                import dev.caravan.core.mobility.Request;
+                import dev.caravan.wire.command.Reply;
+
+                public final class Holder implements LoopProcess {
+                    @Override
+                    public void run(LoopContext ctx) {
+                        java.util.Optional<String> last = java.util.Optional.empty();
+                        while (true) {
+                            Request r = ctx.receive();
+                            ctx.reply(r, Reply.bulk(last.orElse("none")));
+                            last = java.util.Optional.of(r.command().name());
+                        }
+                    }
+                }
+                """;
+        byte[] holder = bundle().source("loops.Holder", source).build();
+        assertThatThrownBy(() -> cluster.deployBundle("holder", holder, "loops.Holder", "n1"))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CODE_REFUSED))
+                .hasMessageContaining("java.util.Optional")
+                .hasMessageContaining("loops.Holder.run(")
+                .hasMessageContaining("give it a codec in codecs()");
+        assertThat(cluster.client().resolve("holder")).as("nothing was registered").isEmpty();
+    }
+
+    @Test
+    void shouldMoveTheBuiltInLoopCounterSampleWithItsLocals() {
+        cluster.control("n1").start(new ProcessSpec("loop-counter-1", "loop-counter", "", "", CaravanCluster.PROCESS_MEMORY_BYTES,
+                java.util.Map.of()));
+        assertThat(text(cluster.client().call("loop-counter-1", "ADD", "40"))).isEqualTo("40:1");
+        assertThat(migrate("loop-counter-1", "n3", MigrationMode.STOP_AND_COPY, false, "").outcome().label()).isEqualTo("committed");
+        assertThat(text(cluster.client().call("loop-counter-1", "ADD", "2"))).isEqualTo("42:2");
+        cluster.control("n3").stop("loop-counter-1");
     }
 }

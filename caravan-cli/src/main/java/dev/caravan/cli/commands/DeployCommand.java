@@ -46,7 +46,7 @@ public final class DeployCommand implements Callable<Integer> {
     String className;
 
     @Option(names = "--sample", description = "a built-in sample instead of a bundle: kv (Redis-compatible),"
-            + " http (web page and per-session counter)")
+            + " http (web page and per-session counter), loop-counter (a plain Java loop that moves with its locals)")
     String sample;
 
     @Option(names = "--bundle", description = "start from a bundle already pushed to some node (by SHA-256)")

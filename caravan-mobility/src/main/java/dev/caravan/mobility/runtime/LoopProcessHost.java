@@ -235,20 +235,35 @@ public final class LoopProcessHost implements CaravanProcess {
     /** Resumes a loop whose sleep is over or whose migration request has an outcome, unless frozen. */
     private void resumeIfDue() {
         while (!ended && suspension != null && context != null && !context.frozen()) {
-            Object value = switch (suspension) {
-                case Suspension.Sleep s -> context.clock().nowMs() >= s.untilMs() ? Boolean.TRUE : null;
-                case Suspension.Move m -> moveOutcome(m);
-                case Suspension.Clone c -> cloneOutcome(c);
-                case Suspension.Receive r -> null;
-            };
-            if (value == null) {
-                return;
+            switch (suspension) {
+                case Suspension.Sleep s -> {
+                    if (context.clock().nowMs() < s.untilMs()) {
+                        return;
+                    }
+                    resume(null);
+                }
+                case Suspension.Move m -> {
+                    MoveResult r = moveOutcome();
+                    if (r == null) {
+                        return;
+                    }
+                    resume(r);
+                }
+                case Suspension.Clone c -> {
+                    CloneResult r = cloneOutcome(c);
+                    if (r == null) {
+                        return;
+                    }
+                    resume(r);
+                }
+                case Suspension.Receive r -> {
+                    return;
+                }
             }
-            resume(value == Boolean.TRUE ? null : value);
         }
     }
 
-    private MoveResult moveOutcome(Suspension.Move m) {
+    private MoveResult moveOutcome() {
         Outcome o = outcome.get();
         // A move that committed leaves nothing here to resume: the loop continues at the target.
         if (o == null || o.done()) {
