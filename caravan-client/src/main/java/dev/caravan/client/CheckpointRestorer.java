@@ -54,10 +54,22 @@ public final class CheckpointRestorer {
      *                then not be registered (restoring over a live process would make two of it)
      */
     public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName) throws IOException {
+        return restore(file, nodeId, control, newName, "");
+    }
+
+    /**
+     * Restores into another build of the process's bundle: {@code bundle} (a hash, "" for the
+     * checkpoint's own) runs the checkpoint's class at the node, which pulls it if missing. Its code
+     * must read the checkpoint's state version: the node refuses it at MIG_COMMIT otherwise
+     * (UNSUPPORTED_VERSION; the state record comes last in the file, after the pages were streamed),
+     * before anything is registered, and the arrival is dropped.
+     */
+    public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName, String bundle)
+            throws IOException {
         long start = Clock.system().nanoTime();
         try (FrameClient link = FrameClient.connect(control, new Hello("restore", token), Duration.ofSeconds(30));
              InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-            Session s = new Session(link, newName);
+            Session s = new Session(link, newName, bundle);
             try {
                 CheckpointFormat.read(in, s);
                 s.flush();
@@ -83,6 +95,7 @@ public final class CheckpointRestorer {
     private final class Session implements CheckpointFormat.Visitor {
         private final FrameClient link;
         private final String newName;
+        private final String bundle;
         private final ArrayDeque<CompletableFuture<Frame>> inFlight = new ArrayDeque<>();
         private String name;
         private long epoch;
@@ -94,9 +107,10 @@ public final class CheckpointRestorer {
         private long pages;
         private long bytes;
 
-        Session(FrameClient link, String newName) {
+        Session(FrameClient link, String newName, String bundle) {
             this.link = link;
             this.newName = newName;
+            this.bundle = bundle;
         }
 
         @Override
@@ -108,6 +122,13 @@ public final class CheckpointRestorer {
                 spec = new ProcessSpec(newName, spec.sample(), spec.bundleHash(), spec.className(), spec.memoryBytes(), spec.config());
                 id = ProcessId.random().toString();
                 epoch = 1;
+            }
+            if (!bundle.isEmpty()) {
+                if (spec.bundleHash().isEmpty()) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("the checkpoint holds the built-in sample " + spec.sample()
+                            + "; only a process deployed from a bundle can be restored into another bundle");
+                }
+                spec = new ProcessSpec(spec.name(), "", bundle, spec.className(), spec.memoryBytes(), spec.config());
             }
             if (client.resolve(spec.name()).isPresent()) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " is running; stop it first or restore with --name");

@@ -1,18 +1,24 @@
 package dev.caravan.systemtests;
 
+import dev.caravan.client.CheckpointRestorer;
 import dev.caravan.client.NodeControl;
 import dev.caravan.testsupport.CaravanCluster;
+import dev.caravan.wire.BodyWriter;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.Op;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.net.FrameClient;
+import dev.caravan.wire.net.Hello;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +39,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class VersionsTest {
     private static CaravanCluster cluster;
 
+    @TempDir
+    Path dir;
+
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = CaravanCluster.aCluster().withNodes(3).start();
@@ -51,41 +60,41 @@ class VersionsTest {
      * string writerLabel}) and reads the versions {@code readsFrom..writes}.
      */
     static byte[] counter(String label, int writes, int readsFrom) {
-        String code = """
-                package demo;
-                import dev.caravan.core.process.CaravanProcess;
-                import dev.caravan.core.process.ProcessContext;
-                import dev.caravan.wire.BodyReader;
-                import dev.caravan.wire.BodyWriter;
-                import dev.caravan.wire.command.Command;
-                import dev.caravan.wire.command.Reply;
-                public final class Counter implements CaravanProcess {
-                    private long count;
-                    private String from = "new";
-                    @Override public void onStart(ProcessContext context, boolean restored) { }
-                    @Override public Reply onCommand(Command command) {
-                        if (command.name().equalsIgnoreCase("INCR")) {
-                            count++;
-                        }
-                        if (command.name().equalsIgnoreCase("FROM")) {
-                            return Reply.bulk(from);
-                        }
-                        return Reply.bulk("LABEL:" + count + ":" + getClass().getClassLoader().getName());
-                    }
-                    @Override public int stateVersion() { return WRITES; }
-                    @Override public boolean readsStateVersion(int version) { return version >= READS_FROM && version <= WRITES; }
-                    @Override public void writeState(BodyWriter out) {
-                        out.i64(count);
-                        if (WRITES >= 2) {
-                            out.string("LABEL");
-                        }
-                    }
-                    @Override public void readState(int version, BodyReader in) {
-                        count = in.i64();
-                        from = version >= 2 ? in.string() : "v1-state";
-                    }
-                }
-                """.replace("LABEL", label).replace("WRITES", String.valueOf(writes))
+        String code = String.join("\n",
+                "package demo;",
+                "import dev.caravan.core.process.CaravanProcess;",
+                "import dev.caravan.core.process.ProcessContext;",
+                "import dev.caravan.wire.BodyReader;",
+                "import dev.caravan.wire.BodyWriter;",
+                "import dev.caravan.wire.command.Command;",
+                "import dev.caravan.wire.command.Reply;",
+                "public final class Counter implements CaravanProcess {",
+                "    private long count;",
+                "    private String from = \"new\";",
+                "    @Override public void onStart(ProcessContext context, boolean restored) { }",
+                "    @Override public Reply onCommand(Command command) {",
+                "        if (command.name().equalsIgnoreCase(\"INCR\")) {",
+                "            count++;",
+                "        }",
+                "        if (command.name().equalsIgnoreCase(\"FROM\")) {",
+                "            return Reply.bulk(from);",
+                "        }",
+                "        return Reply.bulk(\"LABEL:\" + count + \":\" + getClass().getClassLoader().getName());",
+                "    }",
+                "    @Override public int stateVersion() { return WRITES; }",
+                "    @Override public boolean readsStateVersion(int version) { return version >= READS_FROM && version <= WRITES; }",
+                "    @Override public void writeState(BodyWriter out) {",
+                "        out.i64(count);",
+                "        if (WRITES >= 2) {",
+                "            out.string(\"LABEL\");",
+                "        }",
+                "    }",
+                "    @Override public void readState(int version, BodyReader in) {",
+                "        count = in.i64();",
+                "        from = version >= 2 ? in.string() : \"v1-state\";",
+                "    }",
+                "}")
+                .replace("LABEL", label).replace("WRITES", String.valueOf(writes))
                 .replace("READS_FROM", String.valueOf(readsFrom));
         return bundle().source("demo.Counter", code).build();
     }
@@ -203,5 +212,44 @@ class VersionsTest {
         assertThat(call("forged", "INCR")).startsWith("genuine:1:");
         CaravanException notStored = catchThrowableOfType(CaravanException.class, () -> cluster.control("n3").getBundle(v2));
         assertThat(notStored.code()).as("n3 stored nothing").isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    private static void checkpoint(String name, Path file) {
+        try (FrameClient f = FrameClient.connect(cluster.client().resolve(name).orElseThrow().control(), new Hello("test", ""),
+                Duration.ofSeconds(10))) {
+            MigrationReport r = MigrationReport.readFrom(f.call(Op.NODE_CHECKPOINT,
+                    new BodyWriter().string(name).string(file.toString()).toBytes(), Duration.ofMinutes(1)).expectOk());
+            assertThat(r.outcome().succeeded()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRestoreACheckpointIntoANewBuildThatReadsItsStateAndRefuseOneThatCannot() throws Exception {
+        NodeControl n1 = cluster.control("n1");
+        n1.start(spec("saved", n1.putBundle(counter("v1", 1, 1))));
+        call("saved", "INCR");
+        call("saved", "INCR");
+        Path file = dir.resolve("saved.ckpt");
+        checkpoint("saved", file);
+        String reads = n1.putBundle(counter("v2", 2, 1));
+        String cannot = n1.putBundle(counter("v3", 3, 2));
+        CheckpointRestorer restorer = new CheckpointRestorer(cluster.client(), "");
+
+        CaravanException e = catchThrowableOfType(CaravanException.class,
+                () -> restorer.restore(file, "n2", cluster.controlAddress("n2"), "saved-v3", cannot));
+
+        assertThat(e).isNotNull();
+        assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+        assertThat(e.getMessage()).isEqualTo("the checkpoint of process saved-v3 holds state version 1; bundle "
+                + cannot.substring(0, 12) + "… on node n2 reads versions 2–3: restore it with a bundle that reads 1");
+        assertThat(cluster.client().resolve("saved-v3")).as("nothing was registered").isEmpty();
+        assertThat(cluster.control("n2").list()).noneMatch(p -> p.name().equals("saved-v3"));
+
+        MigrationReport r = restorer.restore(file, "n2", cluster.controlAddress("n2"), "saved-v2", reads);
+
+        assertThat(r.outcome().label()).isEqualTo("restored");
+        assertThat(call("saved-v2", "INCR")).startsWith("v2:3:");
+        assertThat(call("saved-v2", "FROM")).isEqualTo("v1-state");
+        assertThat(cluster.control("n2").inspect("saved-v2").bundle()).isEqualTo(reads);
     }
 }

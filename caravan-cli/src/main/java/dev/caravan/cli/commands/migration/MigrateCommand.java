@@ -85,7 +85,7 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-downtime is pre-copy's budget; "
                     + m.label() + " does not aim at a downtime (use --mode pre-copy, or drop --max-downtime)");
         }
-        String upgradeHash = upgradeTo == null ? "" : UpgradeBundle.hash(cluster, upgradeTo, to, json);
+        String upgradeHash = upgradeTo == null ? "" : UpgradeBundle.hash(cluster, "--upgrade-to", upgradeTo, to, json);
         MigrationRequest request = new MigrationRequest(process, to, m, maxDowntimeMs, maxRounds,
                 hybridRounds, false, "", fault, upgradeHash);
         return run(cluster, request, json, System.out);

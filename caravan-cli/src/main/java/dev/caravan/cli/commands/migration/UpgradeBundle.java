@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What {@code --upgrade-to} names: a bundle hash as it is, or a jar pushed to the node that will
+ * What {@code migrate --upgrade-to} and {@code restore --bundle} name: a bundle hash as it is, or a jar pushed to the node that will
  * run it (which stores and advertises it, so other nodes can pull it too) and its hash.
  */
 final class UpgradeBundle {
@@ -21,14 +21,17 @@ final class UpgradeBundle {
     private UpgradeBundle() {
     }
 
-    /** The hash of the bundle {@code hashOrJar} names; a jar is pushed to {@code node} first (a line on stderr says so). */
-    static String hash(ClusterOptions cluster, String hashOrJar, String node, boolean quiet) throws IOException {
+    /**
+     * The hash of the bundle {@code hashOrJar} names; a jar is pushed to {@code node} first (a line on
+     * stderr says so unless {@code quiet}). {@code option} names the option in errors.
+     */
+    static String hash(ClusterOptions cluster, String option, String hashOrJar, String node, boolean quiet) throws IOException {
         if (HASH.matcher(hashOrJar).matches()) {
             return hashOrJar;
         }
         Path jar = Path.of(hashOrJar);
         if (!Files.isRegularFile(jar)) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("--upgrade-to takes a bundle hash (64 hex digits) or a jar file; no such file: "
+            throw ErrorCode.INVALID_ARGUMENT.exception(option + " takes a bundle hash (64 hex digits) or a jar file; no such file: "
                     + hashOrJar);
         }
         try (CaravanClient client = cluster.client()) {
