@@ -1,5 +1,6 @@
 package dev.caravan.systemtests;
 
+import dev.caravan.cli.Console;
 import dev.caravan.client.CheckpointRestorer;
 import dev.caravan.client.NodeControl;
 import dev.caravan.testsupport.CaravanCluster;
@@ -251,5 +252,35 @@ class VersionsTest {
         assertThat(call("saved-v2", "INCR")).startsWith("v2:3:");
         assertThat(call("saved-v2", "FROM")).isEqualTo("v1-state");
         assertThat(cluster.control("n2").inspect("saved-v2").bundle()).isEqualTo(reads);
+    }
+
+    @Test
+    void shouldPrintTheRefusalOnOneLineAndExitOneWhenCaravanMigrateUpgradesToCodeThatCannotReadTheState() throws Exception {
+        String naming = cluster.namingHostPort();
+        Path v1 = Files.write(dir.resolve("v1.jar"), counter("cli-v1", 1, 1));
+        Path v3 = Files.write(dir.resolve("v3.jar"), counter("cli-v3", 3, 3));
+        Path v2 = Files.write(dir.resolve("v2.jar"), counter("cli-v2", 2, 1));
+        assertThat(Console.run("deploy", v1.toString(), "--name", "cli-ledger", "--class", "demo.Counter", "--node", "n1",
+                "--naming", naming).exitCode()).isZero();
+        call("cli-ledger", "INCR");
+
+        Console.Result refused = Console.run("migrate", "cli-ledger", "--to", "n2", "--upgrade-to", v3.toString(),
+                "--naming", naming);
+
+        String v3Hash = BundleBuilder.sha256(Files.readAllBytes(v3));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.errLines()).containsExactly("pushed v3.jar to n2 as bundle " + v3Hash,
+                "caravan: process cli-ledger writes state version 1; bundle " + v3Hash.substring(0, 12)
+                        + "… on node n2 reads version 3: deploy a bundle that reads 1, or migrate elsewhere [UNSUPPORTED_VERSION]");
+        assertThat(cluster.client().resolve("cli-ledger").orElseThrow().node()).isEqualTo("n1");
+        assertThat(call("cli-ledger", "INCR")).startsWith("cli-v1:2:");
+
+        Console.Result upgraded = Console.run("migrate", "cli-ledger", "--to", "n2", "--upgrade-to", v2.toString(),
+                "--naming", naming);
+
+        assertThat(upgraded.exitCode()).as(upgraded.err()).isZero();
+        assertThat(upgraded.out()).contains("committed: cli-ledger n1 -> n2");
+        assertThat(call("cli-ledger", "INCR")).startsWith("cli-v2:3:");
     }
 }
