@@ -282,5 +282,8 @@ class VersionsTest {
         assertThat(upgraded.exitCode()).as(upgraded.err()).isZero();
         assertThat(upgraded.out()).contains("committed: cli-ledger n1 -> n2");
         assertThat(call("cli-ledger", "INCR")).startsWith("cli-v2:3:");
+        String v2Hash = BundleBuilder.sha256(Files.readAllBytes(v2));
+        assertThat(Console.run("ps", "--naming", naming).out().lines().filter(l -> l.startsWith("cli-ledger ")))
+                .as("ps shows the build it runs now, short").singleElement().asString().contains(v2Hash.substring(0, 12) + "…");
     }
 }
