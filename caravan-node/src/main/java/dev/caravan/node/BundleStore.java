@@ -78,13 +78,21 @@ public final class BundleStore implements AutoCloseable {
         return bytes;
     }
 
-    /** The class loader of a stored bundle: one per hash for the life of the node. */
+    /**
+     * The class loader of a stored bundle: one per hash for the life of the node. The file is hashed
+     * again before its loader is made, so the code a process runs is exactly the hash it names
+     * (BUNDLE_HASH_MISMATCH if the stored file changed since it was verified on arrival).
+     */
     public ClassLoader loader(String hash) {
         if (!has(hash)) {
             throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on this node");
         }
         return loaders.computeIfAbsent(hash, h -> {
             try {
+                if (!sha256(Files.readAllBytes(path(h))).equals(h)) {
+                    throw ErrorCode.BUNDLE_HASH_MISMATCH.exception("stored bundle " + h + " is corrupted: its bytes no longer"
+                            + " match its hash; push it again");
+                }
                 return new URLClassLoader("bundle-" + h.substring(0, 12), new URL[] {path(h).toUri().toURL()}, parent);
             } catch (IOException e) {
                 throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot open bundle " + h + ": " + e.getMessage());
