@@ -60,9 +60,9 @@ public final class CheckpointRestorer {
     /**
      * Restores into another build of the process's bundle: {@code bundle} (a hash, "" for the
      * checkpoint's own) runs the checkpoint's class at the node, which pulls it if missing. Its code
-     * must read the checkpoint's state version: the node refuses it at MIG_COMMIT otherwise
-     * (UNSUPPORTED_VERSION; the state record comes last in the file, after the pages were streamed),
-     * before anything is registered, and the arrival is dropped.
+     * must read the checkpoint's state version, or the node refuses with UNSUPPORTED_VERSION before
+     * anything is registered: at MIG_BEGIN, before any page is sent, for a version-3 file (its header
+     * says the version); at MIG_COMMIT for an older file (its state record comes last).
      */
     public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName, String bundle)
             throws IOException {
@@ -135,8 +135,10 @@ public final class CheckpointRestorer {
             }
             name = spec.name();
             pageSize = h.pageSizeBytes();
+            // A version-3 file says its state version up front: code that cannot read it refuses before any page goes.
             link.call(Op.MIG_BEGIN, new MigrationMessages.Begin(spec, id, epoch, "", "checkpoint", "",
-                    MigrationMessages.Allocation.ON_ARRIVAL, new long[0]).encode(), Duration.ofSeconds(60)).expectOk();
+                    MigrationMessages.Allocation.ON_ARRIVAL, new long[0], h.stateVersion()).encode(), Duration.ofSeconds(60))
+                    .expectOk();
         }
 
         @Override
