@@ -245,6 +245,15 @@ class VersionsTest {
                 + cannot.substring(0, 12) + "… on node n2 reads versions 2–3: restore it with a bundle that reads 1");
         assertThat(cluster.client().resolve("saved-v3")).as("nothing was registered").isEmpty();
         assertThat(cluster.control("n2").list()).noneMatch(p -> p.name().equals("saved-v3"));
+        // The header says the state version: refused at the begin, before the pages (of a file cut short here) are read.
+        byte[] whole = Files.readAllBytes(file);
+        Path cut = Files.write(dir.resolve("cut.ckpt"), java.util.Arrays.copyOf(whole, whole.length - 100));
+        CaravanException early = catchThrowableOfType(CaravanException.class,
+                () -> restorer.restore(cut, "n2", cluster.controlAddress("n2"), "saved-cut", cannot));
+        assertThat(early.code()).as(early.getMessage()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+        assertThat(catchThrowableOfType(CaravanException.class,
+                () -> restorer.restore(cut, "n2", cluster.controlAddress("n2"), "saved-cut", reads)).code())
+                .as("code that reads it gets as far as the cut").isEqualTo(ErrorCode.MALFORMED);
 
         MigrationReport r = restorer.restore(file, "n2", cluster.controlAddress("n2"), "saved-v2", reads);
 
