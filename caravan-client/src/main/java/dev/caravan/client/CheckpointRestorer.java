@@ -54,10 +54,22 @@ public final class CheckpointRestorer {
      *                then not be registered (restoring over a live process would make two of it)
      */
     public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName) throws IOException {
+        return restore(file, nodeId, control, newName, "");
+    }
+
+    /**
+     * Restores into another build of the process's bundle: {@code bundle} (a hash, "" for the
+     * checkpoint's own) runs the checkpoint's class at the node, which pulls it if missing. Its code
+     * must read the checkpoint's state version, or the node refuses with UNSUPPORTED_VERSION before
+     * anything is registered: at MIG_BEGIN, before any page is sent, for a version-3 file (its header
+     * says the version); at MIG_COMMIT for an older file (its state record comes last).
+     */
+    public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName, String bundle)
+            throws IOException {
         long start = Clock.system().nanoTime();
         try (FrameClient link = FrameClient.connect(control, new Hello("restore", token), Duration.ofSeconds(30));
              InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-            Session s = new Session(link, newName);
+            Session s = new Session(link, newName, bundle);
             try {
                 CheckpointFormat.read(in, s);
                 s.flush();
@@ -83,6 +95,7 @@ public final class CheckpointRestorer {
     private final class Session implements CheckpointFormat.Visitor {
         private final FrameClient link;
         private final String newName;
+        private final String bundle;
         private final ArrayDeque<CompletableFuture<Frame>> inFlight = new ArrayDeque<>();
         private String name;
         private long epoch;
@@ -94,9 +107,10 @@ public final class CheckpointRestorer {
         private long pages;
         private long bytes;
 
-        Session(FrameClient link, String newName) {
+        Session(FrameClient link, String newName, String bundle) {
             this.link = link;
             this.newName = newName;
+            this.bundle = bundle;
         }
 
         @Override
@@ -109,13 +123,22 @@ public final class CheckpointRestorer {
                 id = ProcessId.random().toString();
                 epoch = 1;
             }
+            if (!bundle.isEmpty()) {
+                if (spec.bundleHash().isEmpty()) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("the checkpoint holds the built-in sample " + spec.sample()
+                            + "; only a process deployed from a bundle can be restored into another bundle");
+                }
+                spec = new ProcessSpec(spec.name(), "", bundle, spec.className(), spec.memoryBytes(), spec.config());
+            }
             if (client.resolve(spec.name()).isPresent()) {
                 throw ErrorCode.ALREADY_EXISTS.exception("process " + spec.name() + " is running; stop it first or restore with --name");
             }
             name = spec.name();
             pageSize = h.pageSizeBytes();
+            // A version-3 file says its state version up front: code that cannot read it refuses before any page goes.
             link.call(Op.MIG_BEGIN, new MigrationMessages.Begin(spec, id, epoch, "", "checkpoint", "",
-                    MigrationMessages.Allocation.ON_ARRIVAL, new long[0]).encode(), Duration.ofSeconds(60)).expectOk();
+                    MigrationMessages.Allocation.ON_ARRIVAL, new long[0], h.stateVersion()).encode(), Duration.ofSeconds(60))
+                    .expectOk();
         }
 
         @Override

@@ -57,9 +57,11 @@ final class CheckpointTaker {
         long freezeAtMs;
         long written;
         int rounds = 0;
+        // In the header, so that a restore into code that cannot read it is refused before its pages go.
+        int stateVersion = await(runner.onProcessThread(() -> runner.process().stateVersion()));
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(part), 1 << 20);
              CheckpointFormat.Writer w = new CheckpointFormat.Writer(raw, new CheckpointFormat.Header(hosted.spec(),
-                     runner.id().toString(), runner.epoch(), pageSize))) {
+                     runner.id().toString(), runner.epoch(), pageSize, java.util.OptionalInt.of(stateVersion)))) {
             long[] toWrite = await(runner.onProcessThread(() -> {
                 memory.clearDirty();
                 return memory.allocatedPageBitmap();
@@ -92,7 +94,7 @@ final class CheckpointTaker {
                     runner.process().writeState(sw);
                     return sw.toBytes();
                 }));
-                w.state(runner.process().stateVersion(), state);
+                w.state(stateVersion, state);
                 w.recentReplies(hosted.recentReplies().snapshot());
             } finally {
                 runner.resume();

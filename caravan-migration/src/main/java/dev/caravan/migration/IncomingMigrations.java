@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 final class IncomingMigrations {
     private static final System.Logger LOG = System.getLogger(IncomingMigrations.class.getName());
 
+    /** The source node a checkpoint restore names in MIG_BEGIN (the file plays the source). */
+    static final String CHECKPOINT_SOURCE = "checkpoint";
+
     private final MigrationEngine engine;
     private final MigrationHost host;
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
@@ -70,6 +73,11 @@ final class IncomingMigrations {
         MovableProcess process = host.admit(b.spec(), ProcessId.parse(b.processId()), b.epoch(), b.front());
         PageStreamReceiver stream;
         try {
+            // Before a page moves: state this code cannot read is refused while the source still owns the process.
+            if (b.stateVersion().isPresent()) {
+                StateVersionGate.check(process.runner().process(), b.spec(), b.stateVersion().getAsInt(), host.nodeId(),
+                        CHECKPOINT_SOURCE.equals(b.sourceNode()));
+            }
             long needBytes = PageBits.count(b.chunks()) * (long) PagedMemory.PAGES_PER_CHUNK * process.memory().pageSizeBytes();
             boolean warm = host.warmBytes() >= needBytes;
             switch (b.allocation()) {
@@ -239,6 +247,9 @@ final class IncomingMigrations {
             if (!a.resourcesInstalled) {
                 throw ErrorCode.INVALID_ARGUMENT.exception("commit of " + c.name() + " before its resources were installed");
             }
+            // Again at the commit, which is still before the commit point: a begin may not have said (a restore, an older source).
+            StateVersionGate.check(process.runner().process(), process.spec(), c.stateVersion(), host.nodeId(),
+                    CHECKPOINT_SOURCE.equals(a.sourceNode));
             long hookStartNs = host.clock().nanoTime();
             process.runner().process().readState(c.stateVersion(), new BodyReader(c.state()));
             hookNs = host.clock().nanoTime() - hookStartNs;

@@ -77,7 +77,10 @@ public final class MigrationEngine implements AutoCloseable {
      *
      * @throws dev.caravan.wire.CaravanException INVALID_ARGUMENT, NOT_SUPPORTED, NOT_FOUND (no such node),
      *         NOT_HERE (no such process here), BUSY (another operation on it, or still arriving),
-     *         PROCESS_FAILED (the process has failed)
+     *         PROCESS_FAILED (the process has failed); and, after the source kept the process because the
+     *         destination refused its code at MIG_BEGIN (nothing moved): UNSUPPORTED_VERSION (that code cannot
+     *         read the state version), BUNDLE_HASH_MISMATCH (the bundle's bytes do not match its hash),
+     *         CLASS_LOAD_FAILED — with the destination's one-line message
      */
     public MigrationReport migrate(MigrationRequest request, Consumer<MigrationProgress> progress) throws InterruptedException {
         if (request.toNode().equals(host.nodeId())) {
@@ -90,6 +93,10 @@ public final class MigrationEngine implements AutoCloseable {
         }
         Faults.parse(request.fault(), settings.faultPauseMs());
         MovableProcess process = readySource(request.name());
+        if (!request.upgradeTo().isEmpty() && process.spec().bundleHash().isEmpty()) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("process " + request.name() + " runs the built-in sample "
+                    + process.spec().sample() + "; only a process deployed from a bundle can be upgraded");
+        }
         InetSocketAddress dest = host.nodeAddress(request.toNode()).orElseThrow(() ->
                 ErrorCode.NOT_FOUND.exception("no node " + request.toNode() + " is registered"));
         if (request.cloning()) {
@@ -107,6 +114,9 @@ public final class MigrationEngine implements AutoCloseable {
         MigrationReport report = null;
         try {
             report = session.run(dest);
+            if (session.codeRefused() != null) {
+                throw session.codeRefused();
+            }
             return report;
         } finally {
             outgoing.remove(request.name(), session);

@@ -80,6 +80,7 @@ final class SourceSession {
     private HandOff.Result handOff = HandOff.Result.NONE;
     private PostCopyPusher pusher;
     private MigrationReport.FaultStats faultStats = MigrationReport.FaultStats.NONE;
+    private CaravanException codeRefused;
 
     SourceSession(MigrationEngine engine, MovableProcess process, MigrationRequest request, Consumer<MigrationProgress> progress) {
         this.engine = engine;
@@ -121,6 +122,9 @@ final class SourceSession {
                 if (!(e instanceof CaravanException)) {
                     LOG.log(System.Logger.Level.ERROR, "migration of " + process.name() + " failed unexpectedly in " + state, e);
                 }
+                if (state == MigrationPhase.BEGIN && e instanceof CaravanException ce && refusesCode(ce.code())) {
+                    codeRefused = ce;
+                }
                 if (state.compareTo(MigrationPhase.COMMITTED) >= 0) {
                     // After commit the destination owns the process; what failed was the push or the hand-off.
                     detail = "after commit: " + message(e);
@@ -155,6 +159,20 @@ final class SourceSession {
     }
 
     /**
+     * The destination's refusal of the code at MIG_BEGIN — a state version it cannot read, a bundle
+     * whose bytes do not match its hash, a class it cannot load — or null. Nothing had moved and the
+     * source kept the process; the caller reports the refusal itself rather than a rolled-back move.
+     */
+    CaravanException codeRefused() {
+        return codeRefused;
+    }
+
+    private static boolean refusesCode(ErrorCode code) {
+        return code == ErrorCode.UNSUPPORTED_VERSION || code == ErrorCode.BUNDLE_HASH_MISMATCH
+                || code == ErrorCode.CLASS_LOAD_FAILED;
+    }
+
+    /**
      * Whether this is a move whose MIG_COMMIT has gone out (or is going): the process is frozen
      * here and only this session can tell — from the destination's answer, or from naming — whether
      * the destination owns it now. Any thread.
@@ -169,13 +187,16 @@ final class SourceSession {
 
     private void onBegin() throws java.io.IOException, InterruptedException {
         ProcessSpec s = process.spec();
-        ProcessSpec spec = new ProcessSpec(targetName, s.sample(), s.bundleHash(), s.className(), s.memoryBytes(), s.config());
+        // The destination runs exactly the bundle named here: the process's own, or the one it is upgraded to.
+        String bundle = request.upgradeTo().isEmpty() ? s.bundleHash() : request.upgradeTo();
+        ProcessSpec spec = new ProcessSpec(targetName, s.sample(), bundle, s.className(), s.memoryBytes(), s.config());
         String id = request.cloning() ? dev.caravan.core.process.ProcessId.random().toString() : process.runner().id().toString();
         long[] chunks = onProcess(process.memory()::allocatedChunkBitmap);
+        int stateVersion = onProcess(() -> process.runner().process().stateVersion());
         link = host.connect(destControl, Duration.ofMillis(settings.connectTimeoutMs()));
         begun = MigrationMessages.BeginReply.decode(link.call(Op.MIG_BEGIN, new MigrationMessages.Begin(spec, id, newEpoch,
-                request.cloning() ? "" : process.front(), host.nodeId(), faults.destinationPart(), strategy.allocation(), chunks)
-                .encode(), Duration.ofMillis(settings.beginTimeoutMs())).expectOk());
+                request.cloning() ? "" : process.front(), host.nodeId(), faults.destinationPart(), strategy.allocation(), chunks,
+                java.util.OptionalInt.of(stateVersion)).encode(), Duration.ofMillis(settings.beginTimeoutMs())).expectOk());
         pages = new PageStreamSender(new InetSocketAddress(destControl.getHostString(), begun.streamPort()), begun.nonce(),
                 process.memory(), clock, settings.pageStreamStallMs());
         faultPoint(MigrationPhase.BEGIN);

@@ -85,22 +85,29 @@ public final class BundleStore implements AutoCloseable {
     /**
      * The class loader of a stored bundle: one per hash for the life of the node. A bundle that
      * holds {@code LoopProcess} classes gets the loader of its enhanced classes
-     * ({@link LoopBundles#enhance}).
+     * ({@link LoopBundles#enhance}). The file is hashed again before its loader is made, so the
+     * code a process runs is exactly the hash it names.
      *
      * @throws dev.caravan.wire.CaravanException CODE_REFUSED when such a bundle holds code whose
-     *                                           execution state cannot be captured
+     *                                           execution state cannot be captured;
+     *                                           BUNDLE_HASH_MISMATCH when the stored file changed
+     *                                           since it was verified on arrival
      */
     public ClassLoader loader(String hash) {
         if (!has(hash)) {
             throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on this node");
         }
         return loaders.computeIfAbsent(hash, h -> {
-            if (LoopBundles.hasLoopProcesses(path(h))) {
-                EnhancedBundle b = LoopBundles.enhance("bundle-" + h.substring(0, 12), path(h), parent);
-                enhanced.put(h, b);
-                return b.loader();
-            }
             try {
+                if (!sha256(Files.readAllBytes(path(h))).equals(h)) {
+                    throw ErrorCode.BUNDLE_HASH_MISMATCH.exception("stored bundle " + h + " is corrupted: its bytes no longer"
+                            + " match its hash; push it again");
+                }
+                if (LoopBundles.hasLoopProcesses(path(h))) {
+                    EnhancedBundle b = LoopBundles.enhance("bundle-" + h.substring(0, 12), path(h), parent);
+                    enhanced.put(h, b);
+                    return b.loader();
+                }
                 return new URLClassLoader("bundle-" + h.substring(0, 12), new URL[] {path(h).toUri().toURL()}, parent);
             } catch (IOException e) {
                 throw ErrorCode.CLASS_LOAD_FAILED.exception("cannot open bundle " + h + ": " + e.getMessage());

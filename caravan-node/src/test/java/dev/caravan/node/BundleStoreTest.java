@@ -53,6 +53,17 @@ class BundleStoreTest {
     }
 
     @Test
+    void shouldRefuseToLoadAStoredBundleWhoseFileNoLongerMatchesItsHash() throws Exception {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+            String hash = store.put(jar("a.txt", "one"), "");
+            java.nio.file.Files.write(dir.resolve(hash + ".jar"), jar("a.txt", "two"));
+
+            assertThatThrownBy(() -> store.loader(hash)).isInstanceOf(CaravanException.class)
+                    .extracting(e -> ((CaravanException) e).code()).isEqualTo(ErrorCode.BUNDLE_HASH_MISMATCH);
+        }
+    }
+
+    @Test
     void shouldRefuseBytesThatAreNotAJar() throws Exception {
         try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
             assertThatThrownBy(() -> store.put("not a jar".getBytes(StandardCharsets.UTF_8), ""))

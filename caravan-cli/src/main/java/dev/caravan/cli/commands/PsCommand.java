@@ -102,6 +102,9 @@ public final class PsCommand implements Callable<Integer> {
 
     static Table table() {
         return Table.of(Table.col("name"), Table.col("id"), Table.col("node"), Table.col("state").asState(), Table.col("epoch"),
+                // The bundle's hash, short (12 hex digits, as describe and refusals show it); --json has it whole.
+                Table.colOfRow("bundle", r -> r.get("bundle") instanceof String h && h.length() > 12 ? h.substring(0, 12) + "…"
+                        : "-"),
                 Table.col("switch"), Table.colOfRow("front", r -> "".equals(r.get("front")) ? "-"
                         : Boolean.TRUE.equals(r.get("frontReachable")) ? String.valueOf(r.get("front")) : "gone"),
                 Table.col("dataEndpoint"), Table.col("allocatedPages"), Table.col("dirtyPages"),

@@ -110,6 +110,18 @@ public interface CaravanProcess {
         return 1;
     }
 
+    /**
+     * Whether this code can read object state written at {@code version} (by this code or by
+     * another build of the process: an upgrade, a checkpoint of an older bundle). A destination
+     * asks it when a migration begins and again before {@link #readState}, and refuses a version it
+     * cannot read with {@code UNSUPPORTED_VERSION} before the source gives up ownership. The default:
+     * only this code's own {@link #stateVersion()}. May be called on a control thread before the
+     * process thread starts; it must answer from the code alone (no state, no context).
+     */
+    default boolean readsStateVersion(int version) {
+        return version == stateVersion();
+    }
+
     /** Writes the small object state (the paged memory travels separately). */
     default void writeState(BodyWriter out) {
     }

@@ -186,6 +186,12 @@ public final class LoopProcessHost implements CaravanProcess {
         return process.stateVersion();
     }
 
+    /** The loop's own answer ({@link LoopProcess#readsStateVersion}), so a newer build can take an older continuation. */
+    @Override
+    public boolean readsStateVersion(int version) {
+        return process.readsStateVersion(version);
+    }
+
     @Override
     public void writeState(BodyWriter out) {
         if (continuation == null && !ended) {

@@ -13,13 +13,15 @@ import java.io.OutputStream;
 import java.util.zip.CRC32;
 
 /**
- * The checkpoint file, version 2: a header, then records, then an END record whose CRC-32 covers
+ * The checkpoint file, version 3: a header, then records, then an END record whose CRC-32 covers
  * every byte before it. Page records may repeat (a checkpoint is written while the process runs,
  * pre-copy style); the last record of a page wins.
  *
  * <pre>
- * file   := magic "CRVNCKPT" (8 bytes), u16 version (=2; 1 is read too), i32 headerLength, header, record*, end
+ * file   := magic "CRVNCKPT" (8 bytes), u16 version (=3; 1 and 2 are read too), i32 headerLength, header, record*, end
  * header := spec, string processId, i64 epoch, i32 pageSizeBytes
+ *           [i32 stateVersion]                                  version 3: the STATE record's version, known up
+ *                                                               front so a restore can be refused before its pages
  * record := u8 1, i64 page, page bytes (pageSizeBytes)          PAGE
  *         | u8 2, i32 stateVersion, i32 n, n bytes               STATE (exactly one, before END)
  *         | u8 4, i32 n, n bytes = recent replies                REPLIES (at most one; version 2) — the
@@ -28,10 +30,12 @@ import java.util.zip.CRC32;
  * </pre>
  *
  * A reader refuses a wrong magic or version, a page outside the spec's memory, a missing state,
- * a wrong CRC and a file that ends early, each with {@link ErrorCode#MALFORMED}.
+ * a STATE record whose version is not the header's (version 3), a wrong CRC and a file that ends
+ * early, each with {@link ErrorCode#MALFORMED}. A writer given a header without a state version
+ * writes version 2.
  */
 public final class CheckpointFormat {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final byte[] MAGIC = {'C', 'R', 'V', 'N', 'C', 'K', 'P', 'T'};
     private static final int PAGE = 1;
     private static final int STATE = 2;
@@ -43,8 +47,20 @@ public final class CheckpointFormat {
     private CheckpointFormat() {
     }
 
-    /** The fixed part of a checkpoint. */
-    public record Header(ProcessSpec spec, String processId, long epoch, int pageSizeBytes) {
+    /**
+     * The fixed part of a checkpoint.
+     *
+     * @param stateVersion the version of the STATE record to come (version 3), empty in older files
+     */
+    public record Header(ProcessSpec spec, String processId, long epoch, int pageSizeBytes, java.util.OptionalInt stateVersion) {
+        public Header {
+            java.util.Objects.requireNonNull(stateVersion, "stateVersion");
+        }
+
+        /** A header that does not say the state version (written as version 2). */
+        public Header(ProcessSpec spec, String processId, long epoch, int pageSizeBytes) {
+            this(spec, processId, epoch, pageSizeBytes, java.util.OptionalInt.empty());
+        }
     }
 
     /** Writes a checkpoint as a stream of records. Not thread-safe. */
@@ -61,8 +77,9 @@ public final class CheckpointFormat {
             BodyWriter h = new BodyWriter();
             header.spec().writeTo(h);
             h.string(header.processId()).i64(header.epoch()).i32(header.pageSizeBytes());
+            header.stateVersion().ifPresent(h::i32);
             byte[] hb = h.toBytes();
-            BodyWriter start = new BodyWriter().u16(VERSION).i32(hb.length);
+            BodyWriter start = new BodyWriter().u16(header.stateVersion().isPresent() ? VERSION : 2).i32(hb.length);
             write(MAGIC);
             write(start.toBytes());
             write(hb);
@@ -138,15 +155,16 @@ public final class CheckpointFormat {
             }
             BodyReader start = new BodyReader(readN(in, 6, crc));
             int version = start.u16();
-            if (version != VERSION && version != 1) {
-                throw ErrorCode.UNSUPPORTED_VERSION.exception("checkpoint version " + version + ", this build reads 1 and " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw ErrorCode.UNSUPPORTED_VERSION.exception("checkpoint version " + version + ", this build reads 1 to " + VERSION);
             }
             int headerLength = start.i32();
             if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
                 throw ErrorCode.MALFORMED.exception("checkpoint header of " + headerLength + " bytes");
             }
             BodyReader h = new BodyReader(readN(in, headerLength, crc));
-            Header header = new Header(ProcessSpec.readFrom(h), h.string(), h.i64(), h.i32());
+            Header header = new Header(ProcessSpec.readFrom(h), h.string(), h.i64(), h.i32(),
+                    version >= 3 ? java.util.OptionalInt.of(h.i32()) : java.util.OptionalInt.empty());
             h.expectEnd();
             int pageSize = header.pageSizeBytes();
             if (Integer.bitCount(pageSize) != 1 || pageSize < 512 || pageSize > (1 << 20)) {
@@ -168,6 +186,10 @@ public final class CheckpointFormat {
                 } else if (type == STATE) {
                     BodyReader s = new BodyReader(readN(in, 8, crc));
                     int stateVersion = s.i32();
+                    if (header.stateVersion().isPresent() && header.stateVersion().getAsInt() != stateVersion) {
+                        throw ErrorCode.MALFORMED.exception("checkpoint header says state version " + header.stateVersion().getAsInt()
+                                + " but its state record is version " + stateVersion);
+                    }
                     int n = s.i32();
                     if (n < 0 || n > MAX_STATE_BYTES) {
                         throw ErrorCode.MALFORMED.exception("checkpoint state of " + n + " bytes");

@@ -41,24 +41,72 @@ public final class MigrationMessages {
     }
 
     /**
-     * MIG_BEGIN: {@code spec, string id, i64 epoch, string front, string sourceNode, string destFault,
-     * u8 allocation, i32 n, n × i64 chunks}; {@code chunks} has a bit per memory chunk the source holds.
+     * MIG_BEGIN, version 2:
+     * <pre>
+     * begin := spec, string id, i64 epoch, string front, string sourceNode, string destFault,
+     *          u8 allocation, i32 n, n × i64 chunks,            ── version 1 ends here
+     *          u8 version (=2), i32 stateVersion
+     * </pre>
+     * {@code chunks} has a bit per memory chunk the source holds; {@code stateVersion} is the version
+     * of the object state (or continuation) the source's code will write at the commit, so that the
+     * destination refuses state its code cannot read before any page is sent
+     * ({@link dev.caravan.wire.ErrorCode#UNSUPPORTED_VERSION}).
+     *
+     * <p>Versions only append. A body that ends after the chunks is version 1: the state version is
+     * unknown (empty) and the destination checks it at MIG_COMMIT only. A later version is read up to
+     * the fields this build knows; what follows them is ignored. A version-1 decoder refuses a
+     * version-2 body (it expects the end after the chunks) with MALFORMED, before anything moved.
+     *
+     * @param stateVersion the state version the source will send, empty when the sender does not say
+     *                     (a version-1 sender; a checkpoint restore, whose state record comes last)
      */
     public record Begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
-                        Allocation allocation, long[] chunks) {
+                        Allocation allocation, long[] chunks, java.util.OptionalInt stateVersion) {
+        /** The version of MIG_BEGIN this build writes. */
+        public static final int VERSION = 2;
+
+        public Begin {
+            java.util.Objects.requireNonNull(stateVersion, "stateVersion");
+        }
+
+        /** A begin that does not say which state version follows (the destination checks it at the commit). */
+        public Begin(ProcessSpec spec, String processId, long epoch, String front, String sourceNode, String destFault,
+                     Allocation allocation, long[] chunks) {
+            this(spec, processId, epoch, front, sourceNode, destFault, allocation, chunks, java.util.OptionalInt.empty());
+        }
+
         public byte[] encode() {
             BodyWriter w = new BodyWriter(256 + chunks.length * 8);
             spec.writeTo(w);
             w.string(processId).i64(epoch).string(front).string(sourceNode).string(destFault).u8(allocation.ordinal());
             bitmap(w, chunks);
+            if (stateVersion.isPresent()) {
+                w.u8(VERSION).i32(stateVersion.getAsInt());
+            }
             return w.toBytes();
         }
 
         public static Begin decode(BodyReader in) {
-            Begin b = new Begin(ProcessSpec.readFrom(in), in.string(), in.i64(), in.string(), in.string(), in.string(),
-                    Allocation.of(in.u8()), bitmap(in, "chunk word"));
-            in.expectEnd();
-            return b;
+            ProcessSpec spec = ProcessSpec.readFrom(in);
+            String id = in.string();
+            long epoch = in.i64();
+            String front = in.string();
+            String sourceNode = in.string();
+            String destFault = in.string();
+            Allocation allocation = Allocation.of(in.u8());
+            long[] chunks = bitmap(in, "chunk word");
+            java.util.OptionalInt stateVersion = java.util.OptionalInt.empty();
+            if (in.remaining() > 0) {
+                int version = in.u8();
+                if (version < VERSION) {
+                    throw ErrorCode.MALFORMED.exception("migration begin version " + version + " after the version-1 fields");
+                }
+                stateVersion = java.util.OptionalInt.of(in.i32());
+                if (version == VERSION) {
+                    in.expectEnd();
+                }
+            }
+            return new Begin(spec, id, epoch, front, sourceNode, destFault, allocation, chunks, stateVersion);
         }
     }
 

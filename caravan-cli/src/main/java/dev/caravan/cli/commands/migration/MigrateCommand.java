@@ -55,6 +55,12 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--hybrid-rounds", defaultValue = "2", description = "pre-copy rounds before hybrid turns post-copy (default: ${DEFAULT-VALUE})")
     int hybridRounds;
 
+    @Option(names = "--upgrade-to", paramLabel = "HASH|JAR", description = {
+            "run another build of the process's bundle at the destination: a bundle hash, or a jar pushed to the",
+            "destination first. Its code must read the state version the process writes (CaravanProcess.readsStateVersion);",
+            "if not, the destination refuses before anything moves and the process keeps running here"})
+    String upgradeTo;
+
     @Option(names = "--json", description = "print the report as JSON (no progress bar)")
     boolean json;
 
@@ -79,8 +85,9 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-downtime is pre-copy's budget; "
                     + m.label() + " does not aim at a downtime (use --mode pre-copy, or drop --max-downtime)");
         }
+        String upgradeHash = upgradeTo == null ? "" : UpgradeBundle.hash(cluster, "--upgrade-to", upgradeTo, to, json);
         MigrationRequest request = new MigrationRequest(process, to, m, maxDowntimeMs, maxRounds,
-                hybridRounds, false, "", fault);
+                hybridRounds, false, "", fault, upgradeHash);
         return run(cluster, request, json, System.out);
     }
 

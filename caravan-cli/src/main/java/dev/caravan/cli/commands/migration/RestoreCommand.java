@@ -35,6 +35,11 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--name", description = "run it under a new name (default: the checkpoint's; it must not be running)")
     String name;
 
+    @Option(names = "--bundle", paramLabel = "HASH|JAR", description = {
+            "run another build of the checkpoint's bundle (a bundle hash, or a jar pushed to the node first); its code",
+            "must read the checkpoint's state version (CaravanProcess.readsStateVersion), else nothing is registered"})
+    String bundle;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -46,7 +51,8 @@ public final class RestoreCommand implements Callable<Integer> {
             if (control == null) {
                 throw ErrorCode.NOT_FOUND.exception("no node '" + node + "'; nodes: " + nodes.keySet());
             }
-            MigrationReport r = new CheckpointRestorer(client, cluster.token()).restore(file, node, control, name);
+            String hash = bundle == null ? "" : UpgradeBundle.hash(cluster, "--bundle", bundle, node, output.json);
+            MigrationReport r = new CheckpointRestorer(client, cluster.token()).restore(file, node, control, name, hash);
             if (output.json) {
                 dev.caravan.cli.out.Json.print(r);
                 return 0;
