@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "mobility", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Cost of strong mobility's enhancement, measured with JMH: one iteration of a request loop "
                 + "(three frames, one receive) as plain bytecode, enhanced by Caravan's loader but never suspending, "
-                + "and enhanced and suspended then resumed at every receive. Prints ns per iteration with the 99.9% "
+                + "and enhanced and suspended then resumed at every receive. Prints ns per iteration with the 99.9%% "
                 + "error and the ratio to plain code. About 30 s (one forked JVM, 3 warm-up and 5 measured 1 s iterations).",
                 "",
                 "Run it on an idle machine: other load widens the error."})

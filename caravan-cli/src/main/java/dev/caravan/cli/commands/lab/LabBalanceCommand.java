@@ -44,7 +44,7 @@ public final class LabBalanceCommand implements Callable<Integer> {
     List<String> modes;
 
     @Option(names = "--loads", split = ",", defaultValue = "low,high", description = "Load levels: low (offered 1.2 nodes in all) "
-            + "and/or high (offered 55 % of every node) (default: ${DEFAULT-VALUE}).")
+            + "and/or high (offered 55 %% of every node) (default: ${DEFAULT-VALUE}).")
     List<String> loads;
 
     @Option(names = "--probes", defaultValue = "1", description = "Nodes each decision probes, 1..8; 1 makes probing "
