@@ -874,10 +874,12 @@ public final class NodeDaemon implements AutoCloseable {
                 java.util.random.RandomGenerator.of("L64X128MixRandom"),
                 new dev.caravan.node.balance.BalanceEventLog(events, config.nodeId()));
         balancerThread = new dev.caravan.node.balance.BalancerThread(config.nodeId(), balancer);
-        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " balancing: " + settings.mode().label()
-                + (settings.mode() == dev.caravan.node.balance.BalanceMode.OFF ? "" : " by " + settings.metric().label()
-                + ", high " + settings.high() + ", low " + settings.low() + ", " + settings.probes() + " probes, period "
-                + settings.periodMs() + " ms, cooldown " + settings.cooldownMs() + " ms"));
+        // Off is the default and says nothing: a node's stderr carries only what someone asked for.
+        if (settings.mode() != dev.caravan.node.balance.BalanceMode.OFF) {
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " balancing: " + settings.mode().label()
+                    + " by " + settings.metric().label() + ", high " + settings.high() + ", low " + settings.low() + ", "
+                    + settings.probes() + " probes, period " + settings.periodMs() + " ms, cooldown " + settings.cooldownMs() + " ms");
+        }
     }
 
     /** This node's balancer. */
