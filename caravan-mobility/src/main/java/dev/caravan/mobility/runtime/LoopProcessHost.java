@@ -46,8 +46,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * with a migration and run anew at the destination: none is lost, and none reaches the loop twice.
  *
  * <p>A request the loop leaves unanswered when it next suspends is answered with an error then,
- * and a later reply to it is refused. When the loop returns, the process answers every later
- * command with an error (it cannot stop itself; {@code caravan stop} does). When the loop throws,
+ * and a later reply to it is refused. When the loop returns, the process asks its node to stop it
+ * ({@link ProcessContext#stopSelf}, as {@code caravan stop} would: unregistered, gone from the
+ * node's list) and answers every command that arrives meanwhile with an error saying so; outside a
+ * node, or where the node refuses, it stays, answering that error. A continuation that had
+ * returned (a checkpoint, a move) asks again where it lands. When the loop throws,
  * the process FAILS ({@link LoopFailedError}).
  *
  * <p>Threading: like every {@link CaravanProcess}, all hooks on the process thread; the outcome of
@@ -70,6 +73,8 @@ public final class LoopProcessHost implements CaravanProcess {
     /** Where the loop waits; null before it started and once it returned. */
     private Suspension suspension;
     private boolean ended;
+    /** Why the node did not stop the process after its loop returned (node thread); null while it may. */
+    private volatile String stopRefused;
     private long nextRequestId = 1;
     private Request awaiting;
     private Reply answer;
@@ -121,6 +126,8 @@ public final class LoopProcessHost implements CaravanProcess {
                 throw loopThrew(e);
             }
             afterResume(first);
+        } else if (ended) {
+            askToStop();
         }
     }
 
@@ -130,6 +137,10 @@ public final class LoopProcessHost implements CaravanProcess {
         if (continuation == null && !ended) {
             // Arrived without a continuation (no object state): start afresh, as a deploy would.
             onStart(ctx, true);
+            return;
+        }
+        if (ended) {
+            askToStop();
             return;
         }
         switch (suspension) {
@@ -152,7 +163,8 @@ public final class LoopProcessHost implements CaravanProcess {
     public Reply onCommand(ClientRef client, Command command) {
         resumeIfDue();
         if (ended) {
-            return Reply.error("ERR the loop of process " + context.name() + " has returned; it takes no more commands (caravan stop removes it)");
+            return Reply.error("ERR the loop of process " + context.name() + " has returned; it takes no more commands"
+                    + (stopRefused == null ? " (its node is stopping it)" : " (caravan stop removes it)"));
         }
         if (!(suspension instanceof Suspension.Receive)) {
             // Parked by the runtime until the loop is at receive() again (asked again after each tick).
@@ -303,6 +315,7 @@ public final class LoopProcessHost implements CaravanProcess {
             suspension = null;
             ended = true;
             context.log().log(System.Logger.Level.INFO, "the loop of process " + context.name() + " returned");
+            askToStop();
             return;
         }
         if (!(next.value() instanceof Suspension s)) {
@@ -327,6 +340,24 @@ public final class LoopProcessHost implements CaravanProcess {
             f = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
         f.whenComplete((v, e) -> outcome.set(e == null ? new Outcome(true, "") : new Outcome(false, reasonOf(e))));
+    }
+
+    /** Returning ends the process: the node stops it off this thread, as {@code caravan stop} would. */
+    private void askToStop() {
+        stopRefused = null;
+        java.util.concurrent.CompletableFuture<Void> f;
+        try {
+            f = context.stopSelf("its loop returned");
+        } catch (RuntimeException e) {
+            f = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                stopRefused = reasonOf(e);
+                context.log().log(System.Logger.Level.INFO, "the loop of process " + context.name()
+                        + " returned and stays until stopped: " + stopRefused);
+            }
+        });
     }
 
     private static String reasonOf(Throwable e) {
