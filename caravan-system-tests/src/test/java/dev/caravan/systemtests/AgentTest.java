@@ -135,8 +135,9 @@ class AgentTest {
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         String id = launchedId(r);
+        // The parent's share is n2 alone: n3's line can only come from the clone, merged at home. (The
+        // clone's own progress is sampled every 200 ms and it now lives only for its trip, so it may not be printed.)
         assertThat(found(r.out())).containsExactly("n2 kv-b", "n3 kv-c");
-        assertThat(r.out()).containsPattern("agent-" + id + "\\.1 on n\\d");
         // Its results collected, the clone's loop returned on AGENT.STOP and its node stopped it: not left for kill.
         await().atMost(BOUND).until(() -> processesOf(id).equals(List.of("agent-" + id)));
         assertThat(agent("kill", id).exitCode()).isZero();

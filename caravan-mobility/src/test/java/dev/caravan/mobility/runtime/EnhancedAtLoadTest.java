@@ -28,15 +28,19 @@ class EnhancedAtLoadTest {
 
     private static EnhancedBundle bundle() {
         Map<String, byte[]> classes = new HashMap<>();
-        for (String c : new String[] {"SumLoop", "Point"}) {
+        for (String c : new String[] {"SumLoop", "Point", "CompoundAssignLoop"}) {
             classes.put("dev/caravan/mobility/fixtures/" + c, classBytes("dev/caravan/mobility/fixtures/" + c));
         }
         return LoopBundles.enhance("fixtures", classes, EnhancedAtLoadTest.class.getClassLoader());
     }
 
     private static LoopProcessHost host(EnhancedBundle b) {
+        return host(b, "SumLoop");
+    }
+
+    private static LoopProcessHost host(EnhancedBundle b, String simpleName) {
         try {
-            return new LoopProcessHost((LoopProcess) b.loader().loadClass("dev.caravan.mobility.fixtures.SumLoop")
+            return new LoopProcessHost((LoopProcess) b.loader().loadClass("dev.caravan.mobility.fixtures." + simpleName)
                     .getConstructor().newInstance(), "h");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
@@ -60,5 +64,24 @@ class EnhancedAtLoadTest {
         copy.onArrive(new FakeContext("p", "n2"));
         assertThat(LoopProcessHostTest.send(copy, "X")).isEqualTo("inner 2/2+5");
         assertThat(LoopProcessHostTest.send(copy, "ADD", "1")).isEqualTo("9:3:51:2:f");
+    }
+
+    @Test
+    void shouldMoveALoopWithCompoundAssignmentsOfCallChainsMidBatchWithItsLocals() {
+        EnhancedBundle b = bundle();
+        LoopProcessHost host = host(b, "CompoundAssignLoop");
+        assertThatCode(() -> CodecCheck.check(host.loop().getClass(), host.codecs(),
+                b.liveValues("dev.caravan.mobility.fixtures.CompoundAssignLoop"))).doesNotThrowAnyException();
+        host.onStart(new FakeContext("p", "n1"), false);
+        assertThat(LoopProcessHostTest.send(host, "ADD", "12")).isEqualTo("12:6.0:2");
+        assertThat(LoopProcessHostTest.send(host, "BATCH", "2")).isEqualTo("batch");
+        assertThat(LoopProcessHostTest.send(host, "X", "5")).isEqualTo("in 1/2 17");
+        BodyWriter out = new BodyWriter();
+        host.writeState(out);
+        LoopProcessHost copy = host(bundle(), "CompoundAssignLoop");
+        copy.readState(1, new BodyReader(out.toBytes()));
+        copy.onArrive(new FakeContext("p", "n2"));
+        assertThat(LoopProcessHostTest.send(copy, "X", "7")).isEqualTo("in 2/2 24");
+        assertThat(LoopProcessHostTest.send(copy, "ADD", "30")).isEqualTo("54:21.0:4");
     }
 }
