@@ -126,7 +126,7 @@ final class BundleEnhancer {
         Set<String> suspendingNames = new TreeSet<>();
         suspending.all().forEach(m -> suspendingNames.add(m.toString()));
         return new EnhancedBundle(name, new BundleClassLoader(name, enhanced, resources, parent), live,
-                suspendingNames, prebuilt);
+                suspendingNames, prebuilt, LoopCodeHash.of(classes, suspending));
     }
 
     private static byte[] transform(String bundle, ResourceTransformer transformer, String cls, byte[] bytes) {

@@ -63,6 +63,7 @@ public final class LoopProcessHost implements CaravanProcess {
 
     private final LoopProcess process;
     private final String bundleHash;
+    private final String codeHash;
     private final DeclaredCodecs codecs = new DeclaredCodecs();
     private final HostLoopContext loopContext = new HostLoopContext(this);
     private final LoopRun entry;
@@ -84,8 +85,19 @@ public final class LoopProcessHost implements CaravanProcess {
      * @param bundleHash the hash of the bundle it came from, written into its continuation ("" for a sample)
      */
     public LoopProcessHost(LoopProcess process, String bundleHash) {
+        this(process, bundleHash, "");
+    }
+
+    /**
+     * @param process    the loop, a fresh instance of its (enhanced) class
+     * @param bundleHash the hash of the bundle it came from, written into its continuation ("" for a sample)
+     * @param codeHash   the hash of that bundle's suspending methods ({@code EnhancedBundle.loopCodeHash()};
+     *                   "" unknown): a suspended continuation from another bundle is resumed only when it matches
+     */
+    public LoopProcessHost(LoopProcess process, String bundleHash, String codeHash) {
         this.process = java.util.Objects.requireNonNull(process, "process");
         this.bundleHash = java.util.Objects.requireNonNull(bundleHash, "bundleHash");
+        this.codeHash = java.util.Objects.requireNonNull(codeHash, "codeHash");
         this.entry = new LoopRun(process, loopContext);
         process.codecs(codecs);
         this.values = new ValueCodec(codecs, process.getClass().getClassLoader(), process, loopContext, entry);
@@ -209,13 +221,19 @@ public final class LoopProcessHost implements CaravanProcess {
         if (continuation == null && !ended) {
             throw ErrorCode.INTERNAL.exception("the loop of " + process.getClass().getName() + " has not started");
         }
-        ContinuationFormat.write(new ContinuationFormat.Image(bundleHash, process.stateVersion(), nextRequestId,
+        ContinuationFormat.write(new ContinuationFormat.Image(bundleHash, codeHash, process.stateVersion(), nextRequestId,
                 suspension, ProcessFields.read(process), ended ? null : JavaflowStacks.image(continuation)), values, out);
     }
 
     /**
+     * A suspended continuation written by another bundle resumes here only when both bundles' loop
+     * code hashes are known and equal: its frames are positions in the suspending methods' bytecode,
+     * and resuming them in other bytecode would jump to the wrong call with the wrong locals. An
+     * ended loop (no frames) is taken from any bundle.
+     *
      * @throws CaravanException UNSUPPORTED_VERSION when this code cannot read {@code version}
-     *                          ({@link LoopProcess#readsStateVersion}), MALFORMED for a bad continuation
+     *                          ({@link LoopProcess#readsStateVersion}) or its suspending methods differ
+     *                          from the writer's, MALFORMED for a bad continuation
      */
     @Override
     public void readState(int version, BodyReader in) {
@@ -227,6 +245,13 @@ public final class LoopProcessHost implements CaravanProcess {
         if (image.stateVersion() != version) {
             throw ErrorCode.MALFORMED.exception("continuation says state version " + image.stateVersion()
                     + ", its stream " + version);
+        }
+        if (image.suspension() != null && !image.bundleHash().equals(bundleHash)
+                && (codeHash.isEmpty() || !codeHash.equals(image.codeHash()))) {
+            throw ErrorCode.UNSUPPORTED_VERSION.exception("the loop of " + process.getClass().getName() + " is suspended in the code of"
+                    + " bundle " + shortHash(image.bundleHash()) + ", whose suspending methods differ from this bundle's"
+                    + " (loop code " + shortHash(image.codeHash()) + " here " + shortHash(codeHash) + "): a new build may change"
+                    + " only methods that do not suspend; stop the process and deploy the new build instead");
         }
         ProcessFields.write(process, image.fields());
         nextRequestId = image.nextRequestId();
@@ -372,6 +397,10 @@ public final class LoopProcessHost implements CaravanProcess {
         ended = true;
         String name = context == null ? process.getClass().getName() : context.name();
         return new LoopFailedError("the loop of process " + name + " threw " + e, e);
+    }
+
+    private static String shortHash(String hash) {
+        return hash.isEmpty() ? "unknown" : hash.length() <= 12 ? hash : hash.substring(0, 12) + "…";
     }
 
     private static String pointName(Suspension s) {
