@@ -116,7 +116,7 @@ class CallSiteSpillTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.CODE_REFUSED);
                     assertThat(e.getMessage()).contains("CompoundSuspendingLoop.run(CompoundSuspendingLoop.java:" + line + ")")
                             .contains("cannot enhance the suspending call dev.caravan.core.mobility.LoopContext.receive")
-                            .contains("locals first")
+                            .contains("each argument in a local first")
                             .doesNotContain("(null)");
                 });
     }
