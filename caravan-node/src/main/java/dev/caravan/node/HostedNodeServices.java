@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What a node lends each process it hosts ({@link NodeServices}): its id, a move or clone the
- * process asks for itself (a mobile agent's hop), a stop it asks for itself (a loop that returned), the local processes and calls to them.
+ * process asks for itself (a mobile agent's hop), a stop it asks for itself (a loop that
+ * returned), the local processes and calls to them.
  *
  * <p>A self-requested move is an ordinary NODE_MIGRATE (or clone) started by the node on a thread
  * of its own, exactly as {@code caravan migrate} / {@code caravan clone} would start it: the target
