@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What a node lends each process it hosts ({@link NodeServices}): its id, a move or clone the
- * process asks for itself (a mobile agent's hop), the local processes and calls to them.
+ * process asks for itself (a mobile agent's hop), a stop it asks for itself (a loop that
+ * returned), the local processes and calls to them.
  *
  * <p>A self-requested move is an ordinary NODE_MIGRATE (or clone) started by the node on a thread
  * of its own, exactly as {@code caravan migrate} / {@code caravan clone} would start it: the target
@@ -34,11 +35,15 @@ import java.util.concurrent.CompletableFuture;
 final class HostedNodeServices implements NodeServices {
     /** The process setting ({@code --set}) that chooses the mode of the moves it asks for. */
     static final String MODE_KEY = "self-migration.mode";
+    private static final System.Logger LOG = System.getLogger(HostedNodeServices.class.getName());
     private static final long MAX_DOWNTIME_MS = 50;
     private static final int MAX_ROUNDS = 30;
     private static final int HYBRID_ROUNDS = 2;
     /** How long a move asked for during the start hook waits for the node to take the process on its books (its onStart bound). */
     private static final long START_WAIT_MS = 30_000;
+    /** How long a process that stops itself waits for a move of it to end. */
+    private static final long MOVE_WAIT_MS = 600_000;
+    private static final long BUSY_POLL_MS = 100;
 
     private final NodeDaemon node;
     private final MigrationMode mode;
@@ -96,6 +101,66 @@ final class HostedNodeServices implements NodeServices {
         } catch (RuntimeException | Error e) {
             done.completeExceptionally(e instanceof CaravanException ? e
                     : ErrorCode.INTERNAL.exception("moving " + request.name() + " failed: " + e));
+        }
+    }
+
+    /**
+     * Stops the process as NODE_STOP would, from a thread of its own (a runner cannot stop on its
+     * own thread). Asked from the start hook, it first waits for the node to take the process on
+     * its books; while the process is being moved it waits for the move to end (a move that commits
+     * leaves nothing here to stop: NOT_HERE, and the arrival asks again at the target).
+     */
+    @Override
+    public CompletableFuture<Void> stopSelf(ProcessContext process, String reason) {
+        if (!(process instanceof dev.caravan.core.process.ProcessRunner runner)) {
+            return NodeServices.super.stopSelf(process, reason);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).name("self-stop-" + process.name()).start(() -> stop(runner, reason, done));
+        return done;
+    }
+
+    private void stop(dev.caravan.core.process.ProcessRunner runner, String reason, CompletableFuture<Void> done) {
+        String name = runner.name();
+        try {
+            if (!node.awaitHosted(name, runner, START_WAIT_MS)) {
+                done.completeExceptionally(ErrorCode.NOT_HERE.exception("process " + name + " is not on node " + node.nodeId()));
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "process " + name + " stops itself: " + reason);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(MOVE_WAIT_MS);
+            while (true) {
+                try {
+                    var reply = node.stopProcess(name, runner);
+                    if (reply.stopped()) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(ErrorCode.UNAVAILABLE.exception("process " + name + " " + reply.detail()));
+                    }
+                    return;
+                } catch (CaravanException e) {
+                    if (e.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
+                        done.completeExceptionally(e.code() == ErrorCode.NOT_FOUND
+                                ? ErrorCode.NOT_HERE.exception("process " + name + " is no longer on node " + node.nodeId()) : e);
+                        return;
+                    }
+                    // Being moved: wait (bounded) for the move to end, or for the process to stop on its own.
+                    waitQuietly(runner, BUSY_POLL_MS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(ErrorCode.UNAVAILABLE.exception("node " + node.nodeId() + " is shutting down"));
+        } catch (RuntimeException | Error e) {
+            done.completeExceptionally(ErrorCode.INTERNAL.exception("stopping " + name + " failed: " + e));
+        }
+    }
+
+    private static void waitQuietly(dev.caravan.core.process.ProcessRunner runner, long ms) throws InterruptedException {
+        try {
+            runner.terminated().get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // still running (or ended badly): ask again
         }
     }
 

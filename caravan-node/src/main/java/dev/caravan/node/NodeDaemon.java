@@ -707,6 +707,15 @@ public final class NodeDaemon implements AutoCloseable {
      * @throws CaravanException BUSY while it is being moved, NOT_FOUND when it is not here
      */
     dev.caravan.wire.node.StopReply stopProcess(String name) throws InterruptedException {
+        return stopProcess(name, null);
+    }
+
+    /**
+     * {@link #stopProcess(String)}, of {@code only} when not null: the process stops itself
+     * ({@link dev.caravan.core.process.ProcessContext#stopSelf}), and a process of that name that
+     * arrived here since is another incarnation, left alone (NOT_FOUND).
+     */
+    dev.caravan.wire.node.StopReply stopProcess(String name, ProcessRunner only) throws InterruptedException {
         HostedProcess p;
         FrontEndpoint front;
         synchronized (lifecycleLock) {
@@ -714,10 +723,11 @@ public final class NodeDaemon implements AutoCloseable {
                 throw ErrorCode.BUSY.exception("process " + name + " is being moved; stop it when the move is done"
                         + " or cancel the move");
             }
-            p = processes.remove(name);
-            if (p == null) {
+            p = processes.get(name);
+            if (p == null || (only != null && p.runner() != only)) {
                 throw ErrorCode.NOT_FOUND.exception("no process " + name + " on node " + config.nodeId());
             }
+            processes.remove(name);
             front = fronts.remove(name);
         }
         withdraw(p);

@@ -61,8 +61,9 @@ final class ProcessFactory {
      */
     private CaravanProcess loopHost(ProcessSpec spec, Class<?> cls) {
         boolean sample = !spec.sample().isEmpty();
-        LoopProcessHost host = new LoopProcessHost((LoopProcess) construct(cls), sample ? "" : spec.bundleHash());
         EnhancedBundle bundle = sample ? null : bundles.enhanced(spec.bundleHash());
+        LoopProcessHost host = new LoopProcessHost((LoopProcess) construct(cls), sample ? "" : spec.bundleHash(),
+                bundle == null ? "" : bundle.loopCodeHash());
         if (bundle != null) {
             CodecCheck.check(cls, host.codecs(), bundle.liveValues(cls.getName()));
         }

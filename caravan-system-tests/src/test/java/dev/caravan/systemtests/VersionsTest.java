@@ -100,8 +100,47 @@ class VersionsTest {
         return bundle().source("demo.Counter", code).build();
     }
 
+    /**
+     * {@code loops.Ledger}, a loop process: {@code ADD n} adds n to a local and answers
+     * {@code label:sum:count}. The label comes from {@code label()}, which does not suspend; with
+     * {@code changedLoop} the loop itself (a suspending method) counts differently.
+     */
+    static byte[] loopLedger(String label, int writes, int readsFrom, boolean changedLoop) {
+        String code = String.join("\n",
+                "package loops;",
+                "import dev.caravan.core.mobility.LoopContext;",
+                "import dev.caravan.core.mobility.LoopProcess;",
+                "import dev.caravan.core.mobility.Request;",
+                "import dev.caravan.wire.command.Reply;",
+                "public final class Ledger implements LoopProcess {",
+                "    @Override public void run(LoopContext ctx) {",
+                "        long sum = 0;",
+                "        long count = 0;",
+                "        while (true) {",
+                "            Request r = ctx.receive();",
+                "            long n = Long.parseLong(r.command().text(1));",
+                "            sum = sum + n;",
+                "            count = count + STEP;",
+                "            ctx.reply(r, Reply.bulk(label() + \":\" + sum + \":\" + count));",
+                "        }",
+                "    }",
+                "    private static String label() { return \"LABEL\"; }",
+                "    @Override public int stateVersion() { return WRITES; }",
+                "    @Override public boolean readsStateVersion(int version) { return version >= READS_FROM && version <= WRITES; }",
+                "}")
+                .replace("LABEL", label).replace("WRITES", String.valueOf(writes))
+                .replace("READS_FROM", String.valueOf(readsFrom)).replace("STEP", changedLoop ? "10" : "1");
+        return bundle().source("loops.Ledger", code).build();
+    }
+
     private static ProcessSpec spec(String name, String hash) {
         return new ProcessSpec(name, "", hash, "demo.Counter", PROCESS_MEMORY_BYTES, Map.of());
+    }
+
+    private static String addToLedger(String n) {
+        Reply r = cluster.client().call("loop-ledger", "ADD", n);
+        assertThat(r).isInstanceOf(Reply.Bulk.class);
+        return ((Reply.Bulk) r).text();
     }
 
     private static String call(String name, String command) {
@@ -294,5 +333,48 @@ class VersionsTest {
         String v2Hash = BundleBuilder.sha256(Files.readAllBytes(v2));
         assertThat(Console.run("ps", "--naming", naming).out().lines().filter(l -> l.startsWith("cli-ledger ")))
                 .as("ps shows the build it runs now, short").singleElement().asString().contains(v2Hash.substring(0, 12) + "…");
+    }
+
+    @Test
+    void shouldResumeASuspendedLoopInANewBuildOnlyWhenItReadsTheStateAndItsLoopCodeIsTheSame() {
+        NodeControl n1 = cluster.control("n1");
+        ProcessInfo before = n1.start(new ProcessSpec("loop-ledger", "", n1.putBundle(loopLedger("v1", 1, 1, false)),
+                "loops.Ledger", PROCESS_MEMORY_BYTES, Map.of()));
+        String v3 = n1.putBundle(loopLedger("v3", 3, 3, false));
+        String v4 = n1.putBundle(loopLedger("v4", 2, 1, true));
+        String v2 = n1.putBundle(loopLedger("v2", 2, 1, false));
+        addToLedger("5");
+        assertThat(addToLedger("7")).isEqualTo("v1:12:2");
+
+        CaravanException cannotRead = catchThrowableOfType(CaravanException.class,
+                () -> migrate("loop-ledger", "n2", MigrationMode.PRE_COPY, v3));
+
+        assertThat(cannotRead).as("v3 does not read state version 1").isNotNull();
+        assertThat(cannotRead.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+        assertThat(cluster.client().resolve("loop-ledger").orElseThrow().node()).isEqualTo("n1");
+        assertThat(addToLedger("1")).as("the loop keeps serving on the source with its locals").isEqualTo("v1:13:3");
+
+        MigrationReport otherLoop = null;
+        CaravanException otherLoopRefused = null;
+        try {
+            otherLoop = migrate("loop-ledger", "n2", MigrationMode.PRE_COPY, v4);
+        } catch (CaravanException e) {
+            otherLoopRefused = e;
+        }
+
+        assertThat(otherLoopRefused == null ? otherLoop.outcome().label() + " " + otherLoop.detail() : otherLoopRefused.getMessage())
+                .as("v4 reads version 1 but its loop is other code: its frames cannot resume there")
+                .doesNotContain("committed").contains("suspending methods differ");
+        var owner = cluster.client().resolve("loop-ledger").orElseThrow();
+        assertThat(owner.node()).as("the source keeps ownership").isEqualTo("n1");
+        assertThat(owner.epoch()).isEqualTo(before.epoch());
+        assertThat(cluster.control("n2").list()).noneMatch(p -> p.name().equals("loop-ledger"));
+        assertThat(addToLedger("1")).isEqualTo("v1:14:4");
+
+        MigrationReport upgraded = migrate("loop-ledger", "n2", MigrationMode.PRE_COPY, v2);
+
+        assertThat(upgraded.outcome().label()).isEqualTo("committed");
+        assertThat(addToLedger("1")).as("the v1 continuation resumed in v2's code, locals intact").isEqualTo("v2:15:5");
+        assertThat(cluster.control("n2").inspect("loop-ledger").bundle()).isEqualTo(v2);
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the hosting node lends one process beyond its runner: its id, moving the process on the
- * process's own request, and a read-only view of (and calls to) the other processes it hosts. The
+ * What the hosting node lends one process beyond its runner: its id, moving or stopping the process
+ * on the process's own request, and a read-only view of (and calls to) the other processes it hosts. The
  * node installs it on the runner ({@link ProcessRunner#nodeServices}); core knows nothing of nodes,
  * so the default ({@link #NONE}) is what a runner outside a node has: no node id, and each service
  * refused with NOT_SUPPORTED.
@@ -30,6 +30,11 @@ public interface NodeServices {
     /** Carries out {@link ProcessContext#requestMigration} for {@code process}. */
     default CompletableFuture<Void> requestMigration(ProcessContext process, String targetNode, String cloneName) {
         return CompletableFuture.failedFuture(ErrorCode.NOT_SUPPORTED.exception("this runtime cannot move a process on its own request"));
+    }
+
+    /** Carries out {@link ProcessContext#stopSelf} for {@code process}. */
+    default CompletableFuture<Void> stopSelf(ProcessContext process, String reason) {
+        return CompletableFuture.failedFuture(ErrorCode.NOT_SUPPORTED.exception("this runtime cannot stop a process on its own request"));
     }
 
     /** Carries out {@link ProcessContext#localProcesses}. */

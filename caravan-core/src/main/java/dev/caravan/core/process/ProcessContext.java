@@ -83,6 +83,21 @@ public interface ProcessContext {
     }
 
     /**
+     * Asks the hosting node to stop this process, as {@code caravan stop} would: its name is
+     * withdrawn from naming, {@link CaravanProcess#onStop} runs and it is gone from the node's list.
+     * Returns at once: the node stops it from a thread of its own, so the process keeps serving
+     * (or refusing) commands until its runner stops. {@code reason} (one line) is logged by the node.
+     * The future completes on a node thread, never the process thread: normally once the process
+     * is stopped, exceptionally with a {@link dev.caravan.wire.CaravanException} when it was not
+     * (NOT_HERE: no longer on this node). The default, where no node hosts the process, refuses
+     * (NOT_SUPPORTED) and stops nothing.
+     */
+    default java.util.concurrent.CompletableFuture<Void> stopSelf(String reason) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot stop a process on its own request"));
+    }
+
+    /**
      * The processes hosted on this node now, this one included, in name order: a read-only
      * snapshot (what a mobile agent searches on each node it visits). Empty where no node hosts
      * the process.

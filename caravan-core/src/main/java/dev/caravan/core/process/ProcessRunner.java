@@ -929,6 +929,11 @@ public final class ProcessRunner implements ProcessContext {
     }
 
     @Override
+    public CompletableFuture<Void> stopSelf(String reason) {
+        return nodeServices.stopSelf(this, reason);
+    }
+
+    @Override
     public List<LocalProcess> localProcesses() {
         return nodeServices.localProcesses();
     }

@@ -14,8 +14,10 @@ import java.util.Map;
  * state in the migration stream (and so in clones and checkpoints). Integers big-endian, strings
  * and byte fields as an i32 length and the bytes ({@link BodyWriter}):
  * <pre>
- * u16    format version (1)
+ * u16    format version (2; version 1 is read too: it has no loop code hash)
  * string bundle hash (hex; "" for a built-in sample)
+ * string loop code hash (hex; "" when unknown): the bytecode of the bundle's suspending methods,
+ *          which a suspended continuation's frames point into (version 2 only)
  * i32    the process's state version ({@code LoopProcess.stateVersion()})
  * i64    next request id
  * u8     suspension: 0 ended (nothing follows but the fields) | 1 receive | 2 sleep | 3 moveTo | 4 cloneTo
@@ -39,7 +41,9 @@ import java.util.Map;
  */
 public final class ContinuationFormat {
     /** The version written; readers refuse others with UNSUPPORTED_VERSION. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The first version, still read: it carries no loop code hash. */
+    public static final int VERSION_1 = 1;
     /** At most this many slots of each kind (a JavaFlow stack holds a few per captured frame). */
     public static final int MAX_SLOTS = 1 << 16;
     /** At most this many fields on a process instance. */
@@ -61,18 +65,24 @@ public final class ContinuationFormat {
      * @param fields     the process instance's fields by name (declaration order)
      * @param stack      the frames; null exactly when {@code suspension} is
      */
-    public record Image(String bundleHash, int stateVersion, long nextRequestId, Suspension suspension,
+    public record Image(String bundleHash, String codeHash, int stateVersion, long nextRequestId, Suspension suspension,
                         Map<String, Object> fields, StackImage stack) {
         public Image {
             if ((suspension == null) != (stack == null)) {
                 throw new IllegalArgumentException("a suspended loop has a stack, an ended one none");
             }
         }
+
+        /** An image whose loop code hash is unknown (""). */
+        public Image(String bundleHash, int stateVersion, long nextRequestId, Suspension suspension,
+                     Map<String, Object> fields, StackImage stack) {
+            this(bundleHash, "", stateVersion, nextRequestId, suspension, fields, stack);
+        }
     }
 
     /** Writes {@code image}, its values through {@code values}. @throws CaravanException CODE_REFUSED for a value without a codec */
     public static void write(Image image, ValueCodec values, BodyWriter out) {
-        out.u16(VERSION).string(image.bundleHash()).i32(image.stateVersion()).i64(image.nextRequestId());
+        out.u16(VERSION).string(image.bundleHash()).string(image.codeHash()).i32(image.stateVersion()).i64(image.nextRequestId());
         switch (image.suspension()) {
             case null -> out.u8(ENDED);
             case Suspension.Receive r -> out.u8(RECEIVE);
@@ -111,10 +121,12 @@ public final class ContinuationFormat {
      */
     public static Image read(BodyReader in, ValueCodec values) {
         int version = in.u16();
-        if (version != VERSION) {
-            throw ErrorCode.UNSUPPORTED_VERSION.exception("continuation format " + version + " (this node reads " + VERSION + ")");
+        if (version != VERSION && version != VERSION_1) {
+            throw ErrorCode.UNSUPPORTED_VERSION.exception("continuation format " + version + " (this node reads "
+                    + VERSION_1 + " and " + VERSION + ")");
         }
         String bundleHash = in.string();
+        String codeHash = version == VERSION_1 ? "" : in.string();
         int stateVersion = in.i32();
         long nextRequestId = in.i64();
         int kind = in.u8();
@@ -148,7 +160,7 @@ public final class ContinuationFormat {
             stack = new StackImage(p, d, f, l, i, readValues(in, values, "object slot"), readValues(in, values, "reference slot"));
         }
         in.expectEnd();
-        return new Image(bundleHash, stateVersion, nextRequestId, suspension, fields, stack);
+        return new Image(bundleHash, codeHash, stateVersion, nextRequestId, suspension, fields, stack);
     }
 
     private static Object[] readValues(BodyReader in, ValueCodec values, String what) {

@@ -27,6 +27,7 @@ import java.util.TreeSet;
  *   <li>check what cannot be captured and collect live values ({@link CaptureCheck}); classes that
  *       JavaFlow already enhanced at build time (they carry {@code @Skip}) are only verified: every
  *       suspending call in them must be guarded;</li>
+ *   <li>keep JavaFlow 2.7.8's call-site walk from throwing ({@link CallSiteSpill}), or refuse where it cannot;</li>
  *   <li>refuse with CODE_REFUSED if anything was found;</li>
  *   <li>mark suspending methods {@code @continuable} ({@link ContinuableMarker}) and run JavaFlow's
  *       transformer on the other classes, plus a per-bundle copy of {@link LoopRunner}.</li>
@@ -69,6 +70,13 @@ final class BundleEnhancer {
                 problems.addAll(unguardedCalls(node, suspending));
             }
         }
+        Map<String, Set<String>> toMark = methodsToMark(nodes, suspending, prebuilt);
+        Map<String, byte[]> spilled = new HashMap<>();
+        for (Map.Entry<String, Set<String>> e : toMark.entrySet()) {
+            CallSiteSpill.Outcome o = CallSiteSpill.apply(classes.get(e.getKey()), e.getValue(), suspending);
+            problems.addAll(o.problems());
+            spilled.put(e.getKey(), o.bytes());
+        }
         if (!problems.isEmpty()) {
             throw refusal(name, problems);
         }
@@ -83,10 +91,9 @@ final class BundleEnhancer {
             }
         }
 
-        Map<String, Set<String>> toMark = methodsToMark(nodes, suspending, prebuilt);
         Map<String, byte[]> marked = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : toMark.entrySet()) {
-            marked.put(e.getKey(), ContinuableMarker.mark(classes.get(e.getKey()), e.getValue()));
+            marked.put(e.getKey(), ContinuableMarker.mark(spilled.get(e.getKey()), e.getValue()));
         }
         marked.put(SuspendingMethods.LOOP_CONTEXT, ContinuableMarker.mark(
                 hierarchy.classBytes(SuspendingMethods.LOOP_CONTEXT), SuspendingMethods.SUSPENSION_POINTS));
@@ -98,8 +105,15 @@ final class BundleEnhancer {
         ResourceTransformer transformer = new ContinuableClassTransformationFactory()
                 .createTransformer(new BundleResourceLoader(marked, hierarchy));
         try {
-            for (String cls : toMark.keySet()) {
-                byte[] out = transform(name, transformer, cls, marked.get(cls));
+            for (Map.Entry<String, Set<String>> e : toMark.entrySet()) {
+                String cls = e.getKey();
+                byte[] out;
+                try {
+                    out = transformer.transform(marked.get(cls));
+                } catch (RuntimeException ex) {
+                    String method = JavaflowFailure.failingMethod(cls, spilled.get(cls), e.getValue(), marked, hierarchy);
+                    throw JavaflowFailure.refusal(name, nodes.get(cls), method, ex);
+                }
                 if (out != null) {
                     enhanced.put(cls, out);
                 }
@@ -112,7 +126,7 @@ final class BundleEnhancer {
         Set<String> suspendingNames = new TreeSet<>();
         suspending.all().forEach(m -> suspendingNames.add(m.toString()));
         return new EnhancedBundle(name, new BundleClassLoader(name, enhanced, resources, parent), live,
-                suspendingNames, prebuilt);
+                suspendingNames, prebuilt, LoopCodeHash.of(classes, suspending));
     }
 
     private static byte[] transform(String bundle, ResourceTransformer transformer, String cls, byte[] bytes) {
@@ -120,7 +134,7 @@ final class BundleEnhancer {
             return transformer.transform(bytes);
         } catch (RuntimeException e) {
             throw new CaravanException(ErrorCode.CODE_REFUSED, "bundle " + bundle + ": JavaFlow could not enhance "
-                    + cls.replace('/', '.') + " (" + e.getMessage() + ")");
+                    + cls.replace('/', '.') + ": " + JavaflowFailure.describe(e));
         }
     }
 

@@ -18,9 +18,11 @@ public final class EnhancedBundle {
     private final Map<String, List<LiveValue>> liveValuesByLoopClass;
     private final Set<String> suspendingMethods;
     private final Set<String> enhancedAtBuildTime;
+    private final String loopCodeHash;
 
     EnhancedBundle(String name, ClassLoader loader, Map<String, List<LiveValue>> liveValuesByLoopClass,
-                   Set<String> suspendingMethods, Set<String> enhancedAtBuildTime) {
+                   Set<String> suspendingMethods, Set<String> enhancedAtBuildTime, String loopCodeHash) {
+        this.loopCodeHash = loopCodeHash;
         this.name = name;
         this.loader = loader;
         this.liveValuesByLoopClass = Map.copyOf(liveValuesByLoopClass);
@@ -48,6 +50,14 @@ public final class EnhancedBundle {
     /** Internal names of the classes JavaFlow had already enhanced at build time (verified, not enhanced again). */
     public Set<String> enhancedAtBuildTime() {
         return enhancedAtBuildTime;
+    }
+
+    /**
+     * Hex SHA-256 of the bytecode of the bundle's suspending methods ({@code LoopCodeHash}): two
+     * bundles with the same one can resume each other's suspended continuations.
+     */
+    public String loopCodeHash() {
+        return loopCodeHash;
     }
 
     /** The bundle's name, as given to {@code enhance}. */

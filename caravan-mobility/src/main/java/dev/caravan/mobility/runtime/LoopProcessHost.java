@@ -46,8 +46,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * with a migration and run anew at the destination: none is lost, and none reaches the loop twice.
  *
  * <p>A request the loop leaves unanswered when it next suspends is answered with an error then,
- * and a later reply to it is refused. When the loop returns, the process answers every later
- * command with an error (it cannot stop itself; {@code caravan stop} does). When the loop throws,
+ * and a later reply to it is refused. When the loop returns, the process asks its node to stop it
+ * ({@link ProcessContext#stopSelf}, as {@code caravan stop} would: unregistered, gone from the
+ * node's list) and answers every command that arrives meanwhile with an error saying so; outside a
+ * node, or where the node refuses, it stays, answering that error. A continuation that had
+ * returned (a checkpoint, a move) asks again where it lands. When the loop throws,
  * the process FAILS ({@link LoopFailedError}).
  *
  * <p>Threading: like every {@link CaravanProcess}, all hooks on the process thread; the outcome of
@@ -60,6 +63,7 @@ public final class LoopProcessHost implements CaravanProcess {
 
     private final LoopProcess process;
     private final String bundleHash;
+    private final String codeHash;
     private final DeclaredCodecs codecs = new DeclaredCodecs();
     private final HostLoopContext loopContext = new HostLoopContext(this);
     private final LoopRun entry;
@@ -70,6 +74,8 @@ public final class LoopProcessHost implements CaravanProcess {
     /** Where the loop waits; null before it started and once it returned. */
     private Suspension suspension;
     private boolean ended;
+    /** Why the node did not stop the process after its loop returned (node thread); null while it may. */
+    private volatile String stopRefused;
     private long nextRequestId = 1;
     private Request awaiting;
     private Reply answer;
@@ -79,8 +85,19 @@ public final class LoopProcessHost implements CaravanProcess {
      * @param bundleHash the hash of the bundle it came from, written into its continuation ("" for a sample)
      */
     public LoopProcessHost(LoopProcess process, String bundleHash) {
+        this(process, bundleHash, "");
+    }
+
+    /**
+     * @param process    the loop, a fresh instance of its (enhanced) class
+     * @param bundleHash the hash of the bundle it came from, written into its continuation ("" for a sample)
+     * @param codeHash   the hash of that bundle's suspending methods ({@code EnhancedBundle.loopCodeHash()};
+     *                   "" unknown): a suspended continuation from another bundle is resumed only when it matches
+     */
+    public LoopProcessHost(LoopProcess process, String bundleHash, String codeHash) {
         this.process = java.util.Objects.requireNonNull(process, "process");
         this.bundleHash = java.util.Objects.requireNonNull(bundleHash, "bundleHash");
+        this.codeHash = java.util.Objects.requireNonNull(codeHash, "codeHash");
         this.entry = new LoopRun(process, loopContext);
         process.codecs(codecs);
         this.values = new ValueCodec(codecs, process.getClass().getClassLoader(), process, loopContext, entry);
@@ -121,6 +138,8 @@ public final class LoopProcessHost implements CaravanProcess {
                 throw loopThrew(e);
             }
             afterResume(first);
+        } else if (ended) {
+            askToStop();
         }
     }
 
@@ -130,6 +149,10 @@ public final class LoopProcessHost implements CaravanProcess {
         if (continuation == null && !ended) {
             // Arrived without a continuation (no object state): start afresh, as a deploy would.
             onStart(ctx, true);
+            return;
+        }
+        if (ended) {
+            askToStop();
             return;
         }
         switch (suspension) {
@@ -152,7 +175,8 @@ public final class LoopProcessHost implements CaravanProcess {
     public Reply onCommand(ClientRef client, Command command) {
         resumeIfDue();
         if (ended) {
-            return Reply.error("ERR the loop of process " + context.name() + " has returned; it takes no more commands (caravan stop removes it)");
+            return Reply.error("ERR the loop of process " + context.name() + " has returned; it takes no more commands"
+                    + (stopRefused == null ? " (its node is stopping it)" : " (caravan stop removes it)"));
         }
         if (!(suspension instanceof Suspension.Receive)) {
             // Parked by the runtime until the loop is at receive() again (asked again after each tick).
@@ -197,13 +221,19 @@ public final class LoopProcessHost implements CaravanProcess {
         if (continuation == null && !ended) {
             throw ErrorCode.INTERNAL.exception("the loop of " + process.getClass().getName() + " has not started");
         }
-        ContinuationFormat.write(new ContinuationFormat.Image(bundleHash, process.stateVersion(), nextRequestId,
+        ContinuationFormat.write(new ContinuationFormat.Image(bundleHash, codeHash, process.stateVersion(), nextRequestId,
                 suspension, ProcessFields.read(process), ended ? null : JavaflowStacks.image(continuation)), values, out);
     }
 
     /**
+     * A suspended continuation written by another bundle resumes here only when both bundles' loop
+     * code hashes are known and equal: its frames are positions in the suspending methods' bytecode,
+     * and resuming them in other bytecode would jump to the wrong call with the wrong locals. An
+     * ended loop (no frames) is taken from any bundle.
+     *
      * @throws CaravanException UNSUPPORTED_VERSION when this code cannot read {@code version}
-     *                          ({@link LoopProcess#readsStateVersion}), MALFORMED for a bad continuation
+     *                          ({@link LoopProcess#readsStateVersion}) or its suspending methods differ
+     *                          from the writer's, MALFORMED for a bad continuation
      */
     @Override
     public void readState(int version, BodyReader in) {
@@ -215,6 +245,13 @@ public final class LoopProcessHost implements CaravanProcess {
         if (image.stateVersion() != version) {
             throw ErrorCode.MALFORMED.exception("continuation says state version " + image.stateVersion()
                     + ", its stream " + version);
+        }
+        if (image.suspension() != null && !image.bundleHash().equals(bundleHash)
+                && (codeHash.isEmpty() || !codeHash.equals(image.codeHash()))) {
+            throw ErrorCode.UNSUPPORTED_VERSION.exception("the loop of " + process.getClass().getName() + " is suspended in the code of"
+                    + " bundle " + shortHash(image.bundleHash()) + ", whose suspending methods differ from this bundle's"
+                    + " (loop code " + shortHash(image.codeHash()) + " here " + shortHash(codeHash) + "): a new build may change"
+                    + " only methods that do not suspend; stop the process and deploy the new build instead");
         }
         ProcessFields.write(process, image.fields());
         nextRequestId = image.nextRequestId();
@@ -303,6 +340,7 @@ public final class LoopProcessHost implements CaravanProcess {
             suspension = null;
             ended = true;
             context.log().log(System.Logger.Level.INFO, "the loop of process " + context.name() + " returned");
+            askToStop();
             return;
         }
         if (!(next.value() instanceof Suspension s)) {
@@ -329,6 +367,24 @@ public final class LoopProcessHost implements CaravanProcess {
         f.whenComplete((v, e) -> outcome.set(e == null ? new Outcome(true, "") : new Outcome(false, reasonOf(e))));
     }
 
+    /** Returning ends the process: the node stops it off this thread, as {@code caravan stop} would. */
+    private void askToStop() {
+        stopRefused = null;
+        java.util.concurrent.CompletableFuture<Void> f;
+        try {
+            f = context.stopSelf("its loop returned");
+        } catch (RuntimeException e) {
+            f = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                stopRefused = reasonOf(e);
+                context.log().log(System.Logger.Level.INFO, "the loop of process " + context.name()
+                        + " returned and stays until stopped: " + stopRefused);
+            }
+        });
+    }
+
     private static String reasonOf(Throwable e) {
         Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         String m = t.getMessage();
@@ -341,6 +397,10 @@ public final class LoopProcessHost implements CaravanProcess {
         ended = true;
         String name = context == null ? process.getClass().getName() : context.name();
         return new LoopFailedError("the loop of process " + name + " threw " + e, e);
+    }
+
+    private static String shortHash(String hash) {
+        return hash.isEmpty() ? "unknown" : hash.length() <= 12 ? hash : hash.substring(0, 12) + "…";
     }
 
     private static String pointName(Suspension s) {

@@ -15,7 +15,7 @@ import java.util.Locale;
  * <pre>
  * ADD n      adds n; answers "sum:served"       GET      answers "sum:served"
  * NAP ms     answers OK, then sleeps ms          MOVE id  answers OK, then moves itself to node id
- * LAST       what the last MOVE returned
+ * LAST       what the last MOVE returned        QUIT     answers OK, then returns: the node stops it
  * </pre>
  * Every other command: an error naming these.
  */
@@ -47,8 +47,11 @@ public final class LoopCounter implements LoopProcess {
                 last = m.moved() ? "moved to " + m.nodeId() : "stayed on " + m.nodeId() + ": " + m.reason();
             } else if (cmd.equals("LAST") && args == 1) {
                 ctx.reply(r, Reply.bulk(last));
+            } else if (cmd.equals("QUIT") && args == 1) {
+                ctx.reply(r, Reply.OK);
+                return;
             } else {
-                ctx.reply(r, Reply.error("ERR loop-counter takes ADD n, GET, NAP ms, MOVE node, LAST"));
+                ctx.reply(r, Reply.error("ERR loop-counter takes ADD n, GET, NAP ms, MOVE node, LAST, QUIT"));
             }
         }
     }

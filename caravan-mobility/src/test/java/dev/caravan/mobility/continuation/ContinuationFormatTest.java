@@ -96,9 +96,29 @@ class ContinuationFormatTest {
     }
 
     @Test
+    void shouldCarryTheLoopCodeHashAndReadAVersionOneContinuationWithoutIt() {
+        BodyWriter out = new BodyWriter();
+        ContinuationFormat.write(new ContinuationFormat.Image("cafe", "beef01", 3, 5, Suspension.RECEIVE, Map.of(),
+                new StackImage(new long[0], 0, 0, 0, 0, new Object[0], new Object[0])), values, out);
+        assertThat(ContinuationFormat.read(new BodyReader(out.toBytes()), values).codeHash()).isEqualTo("beef01");
+
+        byte[] v2 = sample();
+        // Version 1: the same stream without the code hash (an empty string: its i32 length, after u16 + "cafe").
+        byte[] v1 = new byte[v2.length - 4];
+        System.arraycopy(v2, 0, v1, 0, 10);
+        System.arraycopy(v2, 14, v1, 10, v2.length - 14);
+        v1[1] = 1;
+        ContinuationFormat.Image image = ContinuationFormat.read(new BodyReader(v1), values);
+        assertThat(image.bundleHash()).isEqualTo("cafe");
+        assertThat(image.codeHash()).isEmpty();
+        assertThat(image.stateVersion()).isEqualTo(2);
+        assertThat(image.suspension()).isEqualTo(new Suspension.Clone("n3", "copy"));
+    }
+
+    @Test
     void shouldRefuseAnotherFormatVersion() {
         byte[] b = sample();
-        b[1] = 2;
+        b[1] = 3;
         assertThatThrownBy(() -> ContinuationFormat.read(new BodyReader(b), values))
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION));
     }

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A process context driven by the test: its clock, node, freeze and the migrations asked of it. */
+/** A process context driven by the test: its clock, node, freeze and the migrations and stops asked of it. */
 final class FakeContext implements ProcessContext {
     record Asked(String target, String cloneName, CompletableFuture<Void> future) {
     }
 
     final ManualClock clock = new ManualClock(1_000_000);
     final List<Asked> asked = new ArrayList<>();
+    /** The stops the process asked for ({@link #stopSelf}); null: refused as outside a node. */
+    List<CompletableFuture<Void>> stops;
     final String name;
     String nodeId;
     boolean frozen;
@@ -86,6 +88,16 @@ final class FakeContext implements ProcessContext {
     public CompletableFuture<Void> requestMigration(String targetNode, String cloneName) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         asked.add(new Asked(targetNode, cloneName, f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> stopSelf(String reason) {
+        if (stops == null) {
+            return ProcessContext.super.stopSelf(reason);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        stops.add(f);
         return f;
     }
 }

@@ -127,14 +127,39 @@ class LoopProcessHostMobilityTest {
     }
 
     @Test
-    void shouldAnswerEveryCommandWithAnErrorOnceTheLoopReturned() {
+    void shouldAnswerEveryCommandWithAnErrorOnceTheLoopReturnedOutsideANode() {
         LoopProcessHost host = started(new FakeContext("p", "n1"));
         assertThat(send(host, "QUIT")).isEqualTo("bye");
         assertThat(host.ended()).isTrue();
-        assertThat(send(host, "ADD", "1")).startsWith("ERR the loop of process p has returned");
+        assertThat(send(host, "ADD", "1")).isEqualTo("ERR the loop of process p has returned; it takes no more commands"
+                + " (caravan stop removes it)");
+    }
+
+    @Test
+    void shouldAskTheNodeToStopTheProcessWhenTheLoopReturnsAndAgainWhereAnEndedLoopLands() {
+        FakeContext ctx = new FakeContext("p", "n1");
+        ctx.stops = new java.util.ArrayList<>();
+        LoopProcessHost host = started(ctx);
+        send(host, "ADD", "1");
+        assertThat(ctx.stops).as("no stop while the loop runs").isEmpty();
+
+        assertThat(send(host, "QUIT")).isEqualTo("bye");
+
+        assertThat(ctx.stops).hasSize(1);
+        assertThat(send(host, "ADD", "1")).isEqualTo("ERR the loop of process p has returned; it takes no more commands"
+                + " (its node is stopping it)");
+        ctx.stops.getFirst().completeExceptionally(ErrorCode.BUSY.exception("process p is being moved"));
+        assertThat(send(host, "ADD", "1")).endsWith("(caravan stop removes it)");
+        FakeContext there = new FakeContext("p", "n2");
+        there.stops = new java.util.ArrayList<>();
         LoopProcessHost copy = moved(host);
-        copy.onArrive(new FakeContext("p", "n2"));
+        copy.onArrive(there);
         assertThat(copy.ended()).isTrue();
+        assertThat(there.stops).as("a returned loop that moved asks its new node").hasSize(1);
+        FakeContext restored = new FakeContext("p", "n3");
+        restored.stops = new java.util.ArrayList<>();
+        moved(host).onStart(restored, true);
+        assertThat(restored.stops).as("a returned loop restored from a checkpoint asks too").hasSize(1);
     }
 
     @Test
