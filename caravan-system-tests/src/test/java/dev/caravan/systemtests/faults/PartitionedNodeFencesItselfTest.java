@@ -110,8 +110,13 @@ class PartitionedNodeFencesItselfTest {
                 // n1's session), and only after n1 refused.
                 long goneMs = vanish.awaitAllGoneMs(cutNs, Duration.ofSeconds(10));
                 vanish.close();
-                assertThat(fencedAfterMs).as("n1 refused (%d ms after the cut) before naming let its entries go %s; asked %s",
-                        fencedAfterMs, vanish.removedMs(cutNs), seen).isLessThan(goneMs);
+                // The invariant: no question that reached n1 after naming let its entries go was answered with data. (Not
+                // "the first refusal came before": the poller runs in its own JVM and, on a loaded runner, was once not
+                // scheduled for 800 ms after the cut, so its first question after the fence came after the entries had gone.)
+                long goneNs = cutNs + TimeUnit.MILLISECONDS.toNanos(goneMs);
+                assertThat(asked).as("n1 served a question sent after naming let its entries go %s (first refusal %d ms after the"
+                        + " cut); asked %s", vanish.removedMs(cutNs), fencedAfterMs, seen)
+                        .noneMatch(a -> a.served() && a.sentNs() >= goneNs);
                 await("n1's entries expire in naming").atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
                         .until(() -> c.client().naming().lookup("node/n1").isEmpty() && c.client().resolve("stays").isEmpty()
                                 && c.client().resolve("taken").isEmpty());
