@@ -31,11 +31,11 @@ public final class BalanceComparison {
 
     public static Table table(List<BalanceRun> runs) {
         Table.Builder t = new Table.Builder("Sender- vs receiver-initiated balancing, from the low and the high start",
-                "load", "mode", "start loads (nodes)", "migrations", "probes sent", "probes wasted", "probes/migration",
+                "load", "mode", "runs", "start loads (nodes)", "migrations", "probes sent", "probes wasted", "probes/migration",
                 "probes/s after", "converged (s)", "ping-pong", "max node load after", "p50 before (ms)", "p99 before (ms)",
                 "p50 after (ms)", "p99 after (ms)", "client errors");
         for (BalanceRun r : runs) {
-            t.row(r.level(), r.mode(), startLoads(r), r.moves(), r.probesSent(), r.probesWasted(), fmt("%.1f", r.probesPerMove()),
+            t.row(r.level(), r.mode(), r.repeats(), startLoads(r), r.moves(), r.probesSent(), r.probesWasted(), fmt("%.1f", r.probesPerMove()),
                     fmt("%.1f", r.probesPerSecAfter()), converged(r), r.pingPongs(), fmt("%.2f", r.maxLoadAfter()),
                     fmt("%.2f", r.p50BeforeMs()), fmt("%.2f", r.p99BeforeMs()), fmt("%.2f", r.p50AfterMs()),
                     fmt("%.2f", r.p99AfterMs()), r.clientErrors());
@@ -108,8 +108,9 @@ public final class BalanceComparison {
         out.add(fmt("Why the probes differ: at low load one node is above the high threshold and the others idle, so a sender's "
                         + "probe finds an idle node at once (%.0f %% of push probes wasted) while each idle node's probe finds the one "
                         + "sender only by chance (%.0f %% of pull probes wasted), and idle nodes keep probing after it converged "
-                        + "(%.1f probes/s). At high load all nodes but one are above the threshold: the senders' probes mostly hit "
-                        + "other loaded nodes (%.0f %% wasted) while the idle node's probe finds a loaded one at once (%.0f %% wasted).",
+                        + "(%.1f probes/s). At high load all nodes but one are above the threshold: a sender's probe finds the idle "
+                        + "node only by chance, else another loaded one (%.0f %% wasted), while the idle node's probe finds a loaded one "
+                        + "at once (%.0f %% wasted).",
                 wastedPct(lowPush), wastedPct(lowPull), lowPull.probesPerSecAfter(), wastedPct(highPush), wastedPct(highPull)));
         if (!onTime) {
             out.add(timeExplanation(lowTime, highTime));

@@ -3,19 +3,21 @@ package dev.caravan.lab.balance;
 import java.util.List;
 
 /**
- * One run of {@code caravan lab balance}: a balancing mode at one load level, from that level's
- * starting placement.
+ * One row of {@code caravan lab balance}: a balancing mode at one load level, from that level's
+ * starting placement, over {@code repeats} runs (counts summed over them, times averaged).
  *
  * @param mode            push, pull or both
  * @param level           low or high
- * @param startLoads      each node's load (fraction of a node) when balancing was turned on, in node order
+ * @param repeats         runs added up in this row
+ * @param startLoads      each node's load (fraction of a node) when balancing was turned on, in node order (averaged)
  * @param moves           migrations seen
  * @param pingPongs       moves of a process back to the node it left within the cooldown
  * @param convergence     how the run ended
- * @param convergeMs      balancing on to the last move, when {@code convergence} is {@link Convergence#CONVERGED}; else -1
+ * @param convergeMs      balancing on to the last move (averaged), when {@code convergence} is
+ *                        {@link Convergence#CONVERGED} (every run converged); else -1
  * @param probesSent      BALANCE_PROBEs all balancers sent from balancing on until it converged (or the run ended)
  * @param probesWasted    of those, the probes that found no partner
- * @param probesPerSecAfter probes per second all balancers still sent after it converged (NaN when it did not)
+ * @param probesPerSecAfter probes per second all balancers still sent after it converged (averaged; NaN when none did)
  * @param maxLoadAfter    the highest node load over the last window of the run
  * @param p50BeforeMs     client latency median at the starting placement, balancing off
  * @param p99BeforeMs     its 99th percentile
@@ -24,7 +26,7 @@ import java.util.List;
  * @param clientErrors    failed client requests or connections during the run
  * @param pngFile         the load-over-time plot's file name
  */
-public record BalanceRun(String mode, String level, List<Double> startLoads, int moves, int pingPongs,
+public record BalanceRun(String mode, String level, int repeats, List<Double> startLoads, int moves, int pingPongs,
                          Convergence convergence, long convergeMs, long probesSent, long probesWasted, double probesPerSecAfter,
                          double maxLoadAfter, double p50BeforeMs, double p99BeforeMs, double p50AfterMs, double p99AfterMs,
                          long clientErrors, String pngFile) {

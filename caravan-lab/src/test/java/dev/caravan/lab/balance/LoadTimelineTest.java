@@ -45,7 +45,7 @@ class LoadTimelineTest {
     }
 
     private static BalanceRun run(String mode, String level, long convergeMs, int moves, long probes, long wasted) {
-        return new BalanceRun(mode, level, List.of(1.08, 0.18), moves, 0,
+        return new BalanceRun(mode, level, 1, List.of(1.08, 0.18), moves, 0,
                 convergeMs < 0 ? BalanceRun.Convergence.NOT_SETTLED : BalanceRun.Convergence.CONVERGED, convergeMs, probes, wasted,
                 1.5, 0.7, 1, 2, 1, 2, 0, "x.png");
     }

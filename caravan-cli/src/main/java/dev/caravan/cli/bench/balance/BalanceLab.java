@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * as the level says (so many per node, each offered the same rate), runs paced clients for them,
  * measures latency with balancing off, turns the mode on in every node, and samples each node's
  * load, the placement and the balancers' probe counts until the cluster settles (no move for a
- * window, no node above the high threshold) or the run's time is up. Used on one thread.
+ * window, no node above the high threshold) or the run's time is up; each level × mode is run
+ * {@code repeats} times and added up ({@link RepeatedRuns}). Used on one thread.
  */
 public final class BalanceLab {
     /**
@@ -54,9 +55,11 @@ public final class BalanceLab {
      * @param maxRunMs       longest a run may take to settle
      * @param settleMs       a run has settled after this long with no move (also the "after" latency window)
      * @param levels         load level → processes on each node at the start, in node order
+     * @param repeats        runs of each level × mode
      */
     public record Settings(int nodes, long rateCapacity, double processLoad, double high, double low, int probes, long periodMs,
-                           long cooldownMs, long beforeMs, long maxRunMs, long settleMs, Map<String, List<Integer>> levels) {
+                           long cooldownMs, long beforeMs, long maxRunMs, long settleMs, Map<String, List<Integer>> levels,
+                           int repeats) {
         List<String> nodeArgs() {
             return List.of("--balance", "off", "--balance-metric", "rate", "--balance-rate-capacity", Long.toString(rateCapacity),
                     "--balance-high", Double.toString(high), "--balance-low", Double.toString(low), "--balance-probes",
@@ -88,7 +91,7 @@ public final class BalanceLab {
         progress.accept("starting naming and " + settings.nodes() + " nodes (separate JVMs; balancing off)...");
         try (LocalCluster cluster = LocalCluster.builder().nodes(settings.nodes()).workDir(workDir).switches(0)
                 .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC")).nodeArgs(settings.nodeArgs()).start();
-             ClusterProbe probe = new ClusterProbe(cluster.nodeControls())) {
+             ClusterProbe probe = new ClusterProbe(inOrder(cluster))) {
             List<String> nodes = cluster.nodeIds();
             Map<String, String> firstPlacement = placement(nodes, settings.levels().values().iterator().next());
             Map<String, InetSocketAddress> fronts = new LinkedHashMap<>();
@@ -110,7 +113,16 @@ public final class BalanceLab {
             List<BalanceRun> runs = new ArrayList<>();
             for (var level : settings.levels().entrySet()) {
                 for (String mode : modes) {
-                    runs.add(runOnce(cluster, probe, fronts, level.getKey(), level.getValue(), mode));
+                    String png = String.format(Locale.ROOT, "balance-%s-%s.png", level.getKey(), mode);
+                    RepeatedRuns repeated = new RepeatedRuns(mode, level.getKey(), png);
+                    for (int i = 0; i < settings.repeats(); i++) {
+                        repeated.add(runOnce(cluster, probe, fronts, level.getKey(), level.getValue(), mode, i == 0 ? png : null));
+                    }
+                    BalanceRun r = repeated.total();
+                    progress.accept(String.format(Locale.ROOT, "%s load, %s, %d run(s): %d migration(s), %d probe(s) sent, %d wasted, "
+                            + "%.1f per migration", level.getKey(), mode, r.repeats(), r.moves(), r.probesSent(), r.probesWasted(),
+                            r.probesPerMove()));
+                    runs.add(r);
                 }
             }
             if (!cluster.loggedErrors().isEmpty()) {
@@ -118,6 +130,13 @@ public final class BalanceLab {
             }
             return runs;
         }
+    }
+
+    /** The nodes' control addresses in the cluster's node order (n1, n2, ...). */
+    private static Map<String, InetSocketAddress> inOrder(LocalCluster cluster) {
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        cluster.nodeIds().forEach(id -> out.put(id, cluster.nodeControls().get(id)));
+        return out;
     }
 
     /** Process → node for {@code perNode} processes on each node, in order (kv1.. on the first node, and so on). */
@@ -132,8 +151,9 @@ public final class BalanceLab {
         return out;
     }
 
-    private BalanceRun runOnce(LocalCluster cluster, ClusterProbe probe, Map<String, InetSocketAddress> fronts, String level,
-                               List<Integer> perNode, String mode) {
+    /** One run from the level's placement; plots its load per node into {@code png} unless that is null. */
+    private RepeatedRuns.Once runOnce(LocalCluster cluster, ClusterProbe probe, Map<String, InetSocketAddress> fronts, String level,
+                                      List<Integer> perNode, String mode, String png) {
         probe.setMode("off");
         List<String> nodes = probe.nodes();
         Map<String, String> target = placement(nodes, perNode);
@@ -195,17 +215,17 @@ public final class BalanceLab {
             LoadTimeline.Probes untilConverged = timeline.probesAt(converged ? convergedAt : end).minus(atStart);
             double perSecAfter = converged && end > convergedAt
                     ? timeline.probesAt(end).minus(timeline.probesAt(convergedAt)).sent() * 1000.0 / (end - convergedAt) : Double.NaN;
-            String png = String.format(Locale.ROOT, "balance-%s-%s.png", level, mode);
-            plot(png, timeline, level, mode, startLoads);
-            BalanceRun r = new BalanceRun(mode, level, startLoads, timeline.moves().size(),
-                    timeline.pingPongs(settings.cooldownMs()).size(), convergence, converged ? convergedAt : -1,
-                    untilConverged.sent(), untilConverged.wasted(), perSecAfter,
-                    timeline.maxLoad(end - settings.settleMs(), end + 1), ms(before, 50), ms(before, 99), ms(after, 50),
-                    ms(after, 99), clients.errors() - errorsBefore, png);
+            if (png != null) {
+                plot(png, timeline, level, mode, startLoads);
+            }
+            RepeatedRuns.Once r = new RepeatedRuns.Once(startLoads, timeline.moves().size(),
+                    timeline.pingPongs(settings.cooldownMs()).size(), convergence, converged ? convergedAt : -1, untilConverged,
+                    perSecAfter, timeline.maxLoad(end - settings.settleMs(), end + 1), before, after,
+                    clients.errors() - errorsBefore);
             progress.accept(String.format(Locale.ROOT, "  %d migration(s), %d probe(s) sent, %d wasted, %d ping-pong, %s, "
-                            + "p99 %.1f ms before → %.1f ms after", r.moves(), r.probesSent(), r.probesWasted(), r.pingPongs(),
-                    converged ? "converged after " + r.convergeMs() / 1000.0 + " s" : convergence.label(), r.p99BeforeMs(),
-                    r.p99AfterMs()));
+                            + "p99 %.1f ms before → %.1f ms after", r.moves(), untilConverged.sent(), untilConverged.wasted(),
+                    r.pingPongs(), converged ? "converged after " + r.convergeMs() / 1000.0 + " s" : convergence.label(),
+                    ms(before, 99), ms(after, 99)));
             return r;
         }
     }

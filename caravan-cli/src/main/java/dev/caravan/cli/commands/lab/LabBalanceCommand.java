@@ -63,7 +63,11 @@ public final class LabBalanceCommand implements Callable<Integer> {
             + "matter on a small cluster (default: ${DEFAULT-VALUE}).")
     int probes;
 
-    @Option(names = "--quick", description = "A short run for tests: 3 nodes, shorter windows.")
+    @Option(names = "--repeats", defaultValue = "2", description = "Runs of each load × mode, added up in its row, 1..10 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--quick", description = "A short run for tests: 3 nodes, one run each, shorter windows.")
     boolean quick;
 
     @Override
@@ -71,6 +75,10 @@ public final class LabBalanceCommand implements Callable<Integer> {
         int n = quick ? 3 : nodes;
         if (n < 3 || n > 4) {
             throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--nodes must be 3 or 4, got " + n);
+        }
+        int reps = quick ? 1 : repeats;
+        if (reps < 1 || reps > 10) {
+            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--repeats must be 1..10, got " + reps);
         }
         if (probes < 1 || probes > 8) {
             throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--probes must be 1..8, got " + probes);
@@ -92,13 +100,14 @@ public final class LabBalanceCommand implements Callable<Integer> {
             }
         }
         BalanceLab.Settings settings = new BalanceLab.Settings(n, RATE_CAPACITY, PROCESS_LOAD, HIGH, LOW, probes, 500,
-                quick ? 10_000 : 15_000, quick ? 2_000 : 3_000, quick ? 20_000 : 30_000, quick ? 2_000 : 3_000, levels);
+                quick ? 10_000 : 15_000, quick ? 2_000 : 3_000, quick ? 20_000 : 30_000, quick ? 2_000 : 3_000, levels, reps);
         long startedMs = Clock.system().nowMs();
         Map<String, String> options = new LinkedHashMap<>();
         options.put("--nodes", Integer.toString(n));
         options.put("--modes", String.join(",", modes));
         options.put("--loads", String.join(",", loads));
         options.put("--probes", Integer.toString(probes));
+        options.put("--repeats", Integer.toString(reps));
         if (quick) {
             options.put("--quick", "true");
         }
@@ -121,7 +130,8 @@ public final class LabBalanceCommand implements Callable<Integer> {
                         + "at the first partner; a probe that finds none is wasted. Probes are counted from balancing on "
                         + "until the last move; 'probes/s after' is what the balancers still send once converged. A moved "
                         + "process stays put for " + settings.cooldownMs() / 1000 + " s. Latency 'before' is with balancing "
-                        + "off, 'after' is over the last " + settings.settleMs() / 1000 + " s without a move.",
+                        + "off, 'after' is over the last " + settings.settleMs() / 1000 + " s without a move. Each row adds up "
+                        + reps + " run(s) from the same start: counts summed, times to converge and starting loads averaged.",
                 String.join("\n", BalanceComparison.verdict(runs))));
         LabResult result = LabResult.of("balance", "Push and pull load balancing", run, startedMs,
                 List.of(new Section("Sender- vs receiver-initiated balancing", text, List.of(BalanceComparison.table(runs)), figures)));

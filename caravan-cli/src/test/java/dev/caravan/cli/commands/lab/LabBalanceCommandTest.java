@@ -25,7 +25,7 @@ class LabBalanceCommandTest {
         assertThat(r.out()).contains("Sender- vs receiver-initiated balancing", "start loads (nodes)", "probes sent", "probes wasted",
                 "probes/migration", "ping-pong", "p99 after (ms)");
         // Start: n1 and n2 about 0.90, n3 idle; n3 pulls once from each (2 migrations), with at least one probe each.
-        assertThat(r.out()).containsPattern("high +pull +0\\.(8|9)\\d/0\\.(8|9)\\d/0\\.00 +2 +([2-9]|\\d\\d) ");
+        assertThat(r.out()).containsPattern("high +pull +1 +0\\.(8|9)\\d/0\\.(8|9)\\d/0\\.00 +2 +([2-9]|\\d\\d) ");
         assertThat(r.out()).contains("The classic comparison needs push and pull at both low and high load");
         assertThat(r.err()).contains("starting loads (nodes): n1 0.", "converged after").doesNotContain("errors logged by the daemons");
         assertThat(Files.readString(out.resolve("balance.json"))).contains("probes wasted");
