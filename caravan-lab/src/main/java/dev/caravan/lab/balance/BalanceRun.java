@@ -9,7 +9,8 @@ import java.util.List;
  * @param mode            push, pull or both
  * @param level           low or high
  * @param repeats         runs added up in this row
- * @param startLoads      each node's load (fraction of a node) when balancing was turned on, in node order (averaged)
+ * @param startLoads      each node's measured load (fraction of a node) over the window before balancing was turned on,
+ *                        in node order (averaged over the runs)
  * @param moves           migrations seen
  * @param pingPongs       moves of a process back to the node it left within the cooldown
  * @param convergence     how the run ended
@@ -36,7 +37,10 @@ public record BalanceRun(String mode, String level, int repeats, List<Double> st
 
     /** How a run ended. */
     public enum Convergence {
-        /** Some node was above the high threshold; the moves brought every node under it and then stopped. */
+        /**
+         * Some node was above the high threshold; the moves brought every node under it (by the load the
+         * processes offer, which the measured rate follows with some jitter) and then stopped.
+         */
         CONVERGED("converged"),
         /** No node was above the high threshold when balancing was turned on. */
         NONE_NEEDED("no convergence needed"),

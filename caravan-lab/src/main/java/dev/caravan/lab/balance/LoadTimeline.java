@@ -114,6 +114,21 @@ public final class LoadTimeline {
         return out;
     }
 
+    /** Each node's mean load over the samples in [fromMs, toMs) (empty when there are none). */
+    public Map<String, Double> meanLoads(long fromMs, long toMs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        List<Sample> in = samples.stream().filter(s -> s.atMs() >= fromMs && s.atMs() < toMs).toList();
+        for (String n : nodes) {
+            in.stream().mapToDouble(s -> s.loads().getOrDefault(n, 0.0)).average().ifPresent(m -> out.put(n, m));
+        }
+        return out;
+    }
+
+    /** Where each process ran at the last sample: process → node. */
+    public Map<String, String> lastPlacement() {
+        return lastPlacement;
+    }
+
     /** The highest node load over the samples in [fromMs, toMs). */
     public double maxLoad(long fromMs, long toMs) {
         return samples.stream().filter(s -> s.atMs() >= fromMs && s.atMs() < toMs)

@@ -42,6 +42,8 @@ class LoadTimelineTest {
         assertThat(t.probesAt(499).minus(t.probesAt(-500))).isEqualTo(new LoadTimeline.Probes(2, 1));
         assertThat(t.probesAt(500).minus(t.probesAt(0)).wasted()).isEqualTo(7);
         assertThat(t.loadsAt(0)).containsEntry("n1", 0.9);
+        assertThat(t.meanLoads(-500, 500)).containsEntry("n1", 0.95).containsEntry("n2", 0.05);
+        assertThat(t.lastPlacement()).containsEntry("a", "n2");
     }
 
     private static BalanceRun run(String mode, String level, long convergeMs, int moves, long probes, long wasted) {

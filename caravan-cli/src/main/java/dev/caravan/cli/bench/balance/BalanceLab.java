@@ -132,6 +132,16 @@ public final class BalanceLab {
         }
     }
 
+    /**
+     * The highest offered load on a node with the processes where they are in {@code placement}:
+     * the processes of {@code loaded} each offer {@link Settings#processLoad}, the others nothing.
+     */
+    private double maxOffered(Map<String, String> placement, Map<String, String> loaded) {
+        Map<String, Integer> perNode = new LinkedHashMap<>();
+        loaded.keySet().forEach(p -> perNode.merge(placement.getOrDefault(p, ""), 1, Integer::sum));
+        return perNode.values().stream().mapToInt(Integer::intValue).max().orElse(0) * settings.processLoad();
+    }
+
     /** The nodes' control addresses in the cluster's node order (n1, n2, ...). */
     private static Map<String, InetSocketAddress> inOrder(LocalCluster cluster) {
         Map<String, InetSocketAddress> out = new LinkedHashMap<>();
@@ -174,13 +184,15 @@ public final class BalanceLab {
             Histogram before = clients.intervalLatencies();
             long errorsBefore = clients.errors();
             sample(probe, timeline, -1);
-            Map<String, Double> start = timeline.loadsAt(-1);
+            // Measured over the window with balancing off (one sample may catch clients catching up after a move).
+            Map<String, Double> start = timeline.meanLoads(-settings.beforeMs(), 0);
             List<Double> startLoads = nodes.stream().map(n -> start.getOrDefault(n, 0.0)).toList();
-            progress.accept("  starting loads (nodes): " + String.join(", ", nodes.stream().map(n -> n + " " + String.format(
-                    Locale.ROOT, "%.2f", start.getOrDefault(n, 0.0))).toList()));
-            BalanceRun.Convergence expected = startLoads.stream().noneMatch(l -> l > settings.high())
+            progress.accept("  starting loads (nodes, measured): " + String.join(", ", nodes.stream().map(n -> n + " "
+                    + String.format(Locale.ROOT, "%.2f", start.getOrDefault(n, 0.0))).toList()));
+            // Whether it must and can converge is judged on the offered loads, which do not jitter.
+            BalanceRun.Convergence expected = perNode.stream().noneMatch(c -> c * settings.processLoad() > settings.high())
                     ? BalanceRun.Convergence.NONE_NEEDED
-                    : startLoads.stream().mapToDouble(Double::doubleValue).sum() > settings.high() * nodes.size()
+                    : target.size() * settings.processLoad() > settings.high() * nodes.size()
                     ? BalanceRun.Convergence.NOT_POSSIBLE : BalanceRun.Convergence.CONVERGED;
             probe.setMode(mode);
             long lastMoveAt = t0;
@@ -198,7 +210,7 @@ public final class BalanceLab {
                     after.add(clients.intervalLatencies());
                 }
                 boolean quiet = now - lastMoveAt >= settings.settleMs() && (movesSeen > 0 || expected != BalanceRun.Convergence.CONVERGED);
-                boolean calm = timeline.maxLoad(now - t0 - SAMPLE_MS, now - t0 + 1) <= settings.high();
+                boolean calm = maxOffered(timeline.lastPlacement(), target) <= settings.high();
                 if (quiet && (calm || expected != BalanceRun.Convergence.CONVERGED) || now - t0 >= settings.maxRunMs()) {
                     break;
                 }
@@ -207,7 +219,7 @@ public final class BalanceLab {
             long end = clock.nowMs() - t0;
             probe.setMode("off");
             long convergedAt = timeline.convergedAtMs(settings.settleMs(), end);
-            boolean calmAtEnd = timeline.maxLoad(end - settings.settleMs(), end + 1) <= settings.high();
+            boolean calmAtEnd = maxOffered(timeline.lastPlacement(), target) <= settings.high();
             BalanceRun.Convergence convergence = expected != BalanceRun.Convergence.CONVERGED ? expected
                     : convergedAt >= 0 && calmAtEnd ? BalanceRun.Convergence.CONVERGED : BalanceRun.Convergence.NOT_SETTLED;
             boolean converged = convergence == BalanceRun.Convergence.CONVERGED;

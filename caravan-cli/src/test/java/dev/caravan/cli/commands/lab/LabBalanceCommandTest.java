@@ -27,7 +27,7 @@ class LabBalanceCommandTest {
         // Start: n1 and n2 about 0.90, n3 idle; n3 pulls once from each (2 migrations), with at least one probe each.
         assertThat(r.out()).containsPattern("high +pull +1 +0\\.(8|9)\\d/0\\.(8|9)\\d/0\\.00 +2 +([2-9]|\\d\\d) ");
         assertThat(r.out()).contains("The classic comparison needs push and pull at both low and high load");
-        assertThat(r.err()).contains("starting loads (nodes): n1 0.", "converged after").doesNotContain("errors logged by the daemons");
+        assertThat(r.err()).contains("starting loads (nodes, measured): n1 0.", "converged after").doesNotContain("errors logged by the daemons");
         assertThat(Files.readString(out.resolve("balance.json"))).contains("probes wasted");
         assertThat(out.resolve("balance-high-pull.png")).exists();
     }
