@@ -105,12 +105,12 @@ public final class BalanceComparison {
         boolean onTime = lowTime.equals("push") && highTime.equals("pull");
         out.add("On probes per migration " + CLASSIC + (onProbes ? " holds here" : " does not hold here") + "; on time to converge it "
                 + (onTime ? "holds too." : "does not."));
-        out.add(fmt("Why the probes differ: at low load one node is above the high threshold and the others idle, so a sender's "
-                        + "probe finds an idle node at once (%.0f %% of push probes wasted) while each idle node's probe finds the one "
-                        + "sender only by chance (%.0f %% of pull probes wasted), and idle nodes keep probing after it converged "
-                        + "(%.1f probes/s). At high load all nodes but one are above the threshold: a sender's probe finds the idle "
-                        + "node only by chance, else another loaded one (%.0f %% wasted), while the idle node's probe finds a loaded one "
-                        + "at once (%.0f %% wasted).",
+        out.add(fmt("Why the probes differ: at low load one node is above the high threshold and every other node idle, so a "
+                        + "sender's probe fails only on a node busy with a migration (%.0f %% of push probes wasted), while an idle "
+                        + "node's probe finds the one sender only by chance (%.0f %% of pull probes wasted), and the idle nodes keep "
+                        + "probing after it converged (%.1f probes/s). At high load all nodes but one are above the threshold: a "
+                        + "sender's probe finds the idle node only by chance, else another loaded one (%.0f %% wasted), while the idle "
+                        + "node's probe fails only on a node that already gave a process away or is moving one (%.0f %% wasted).",
                 wastedPct(lowPush), wastedPct(lowPull), lowPull.probesPerSecAfter(), wastedPct(highPush), wastedPct(highPull)));
         if (!onTime) {
             out.add(timeExplanation(lowTime, highTime));
