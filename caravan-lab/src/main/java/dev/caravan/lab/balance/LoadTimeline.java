@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one balancing run saw, sample by sample: each node's load and where each process ran.
+ * What one balancing run saw, sample by sample: each node's load, where each process ran, and the
+ * balancers' probe counts summed over the nodes (running counts, as the nodes report them).
  * Moves are read from the placement changes between samples; a <em>ping-pong</em> is a process
  * moving back to the node it left less than the cooldown before. Time is in ms from the moment
  * balancing was turned on (negative before). Owned by one thread.
@@ -17,7 +18,18 @@ public final class LoadTimeline {
     public record Move(String process, String from, String to, long atMs) {
     }
 
-    private record Sample(long atMs, Map<String, Double> loads) {
+    private record Sample(long atMs, Map<String, Double> loads, long probesSent, long probesFound) {
+    }
+
+    /** Probes sent and, of them, those that found a partner: running counts, or differences of them. */
+    public record Probes(long sent, long found) {
+        public long wasted() {
+            return sent - found;
+        }
+
+        public Probes minus(Probes earlier) {
+            return new Probes(sent - earlier.sent, found - earlier.found);
+        }
     }
 
     private final List<String> nodes;
@@ -29,9 +41,17 @@ public final class LoadTimeline {
         this.nodes = List.copyOf(nodes);
     }
 
-    /** One sample: {@code loads} node → load (fraction of a node), {@code placement} process → node. */
+    /** One sample without probe counts (as if none were sent). */
     public void add(long atMs, Map<String, Double> loads, Map<String, String> placement) {
-        samples.add(new Sample(atMs, Map.copyOf(loads)));
+        add(atMs, loads, placement, new Probes(0, 0));
+    }
+
+    /**
+     * One sample: {@code loads} node → load (fraction of a node), {@code placement} process → node,
+     * {@code probes} the nodes' running probe counts summed.
+     */
+    public void add(long atMs, Map<String, Double> loads, Map<String, String> placement, Probes probes) {
+        samples.add(new Sample(atMs, Map.copyOf(loads), probes.sent(), probes.found()));
         placement.forEach((p, node) -> {
             String before = lastPlacement.get(p);
             if (before != null && !before.equals(node)) {
@@ -68,6 +88,45 @@ public final class LoadTimeline {
         }
         long lastMove = moves.getLast().atMs();
         return endMs - lastMove >= quietMs ? lastMove : -1;
+    }
+
+    /** The running probe counts at the last sample taken at or before {@code atMs} (zero before the first). */
+    public Probes probesAt(long atMs) {
+        Probes out = new Probes(0, 0);
+        for (Sample s : samples) {
+            if (s.atMs() > atMs) {
+                break;
+            }
+            out = new Probes(s.probesSent(), s.probesFound());
+        }
+        return out;
+    }
+
+    /** Each node's load at the last sample taken at or before {@code atMs} (empty before the first). */
+    public Map<String, Double> loadsAt(long atMs) {
+        Map<String, Double> out = Map.of();
+        for (Sample s : samples) {
+            if (s.atMs() > atMs) {
+                break;
+            }
+            out = s.loads();
+        }
+        return out;
+    }
+
+    /** Each node's mean load over the samples in [fromMs, toMs) (empty when there are none). */
+    public Map<String, Double> meanLoads(long fromMs, long toMs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        List<Sample> in = samples.stream().filter(s -> s.atMs() >= fromMs && s.atMs() < toMs).toList();
+        for (String n : nodes) {
+            in.stream().mapToDouble(s -> s.loads().getOrDefault(n, 0.0)).average().ifPresent(m -> out.put(n, m));
+        }
+        return out;
+    }
+
+    /** Where each process ran at the last sample: process → node. */
+    public Map<String, String> lastPlacement() {
+        return lastPlacement;
     }
 
     /** The highest node load over the samples in [fromMs, toMs). */

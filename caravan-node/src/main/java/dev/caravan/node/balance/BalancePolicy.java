@@ -16,8 +16,10 @@ import java.util.Optional;
  *   <li>A node is <em>overloaded</em> above {@code high} and <em>idle</em> below {@code low}; between
  *       them it does nothing (the gap keeps a node that just gave a process away from asking for one).</li>
  *   <li>A push goes to the least loaded of the probed nodes that is idle, schedulable and not already
- *       in a balancing migration.</li>
- *   <li>A pull goes to the most loaded probed node above {@code high}.</li>
+ *       in a balancing migration ({@link #canReceive}; the {@link Balancer} stops probing at the first
+ *       such node, so that is the one).</li>
+ *   <li>A pull goes to the most loaded probed node above {@code high} and not in a balancing migration
+ *       ({@link #canSend}; again the first found).</li>
  *   <li>The process moved is the busiest one whose move leaves the receiver no higher than the sender
  *       and not above {@code high} (minimum gain: a move that only swaps which node is loaded, or that
  *       overloads the receiver, is refused).</li>
@@ -54,6 +56,16 @@ public final class BalancePolicy {
         return load >= 0 && load < settings.low();
     }
 
+    /** Whether a probed node may take a pushed process: schedulable, idle, not in a balancing migration. */
+    public boolean canReceive(LoadReport probed) {
+        return probed.schedulable() && !probed.migrating() && idle(settings.metric().of(probed));
+    }
+
+    /** Whether a probed node is worth a pull: above the high threshold, not in a balancing migration. */
+    public boolean canSend(LoadReport probed) {
+        return !probed.migrating() && overloaded(settings.metric().of(probed));
+    }
+
     /**
      * Sender-initiated: this node (load {@code ownLoad}) picks a receiver among {@code probed} and a
      * process among {@code movable}.
@@ -63,7 +75,7 @@ public final class BalancePolicy {
             return new Stay("load " + pct(ownLoad) + " is not above the high threshold " + pct(settings.high()));
         }
         Optional<LoadReport> receiver = probed.stream()
-                .filter(r -> r.schedulable() && !r.migrating() && idle(settings.metric().of(r)))
+                .filter(this::canReceive)
                 .min(Comparator.comparingDouble(r -> settings.metric().of(r)));
         if (receiver.isEmpty()) {
             return new Stay("none of the " + probed.size() + " probed node(s) is below the low threshold "
@@ -81,7 +93,7 @@ public final class BalancePolicy {
             return Optional.empty();
         }
         return probed.stream()
-                .filter(r -> !r.migrating() && overloaded(settings.metric().of(r)))
+                .filter(this::canSend)
                 .max(Comparator.comparingDouble(r -> settings.metric().of(r)));
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,6 +24,12 @@ import java.util.random.RandomGenerator;
  * {@link BalanceMode}, pushes a process away when the node is overloaded or asks a loaded node for
  * one when it is idle ({@link BalancePolicy} decides); it answers other nodes' pull requests
  * ({@link #onPull}).
+ *
+ * <p>Probing is the classic threshold policy's: random other nodes one at a time, stopping at the
+ * first that is a partner (for a push, a node that may take a process; for a pull, an overloaded
+ * one) or at the probe limit. It counts every probe it sends and those that found a partner
+ * ({@link #probesSent}, {@link #probesFound}; both in {@link #lastReport}, so a BALANCE_PROBE of this
+ * node reads them): the rest were wasted.
  *
  * <p>Against ping-pong: the hysteresis band of the policy; at most one balancing migration in
  * flight from this node; a process that moved (out by this balancer, or in from anywhere:
@@ -77,9 +85,12 @@ public final class Balancer {
     private final RandomGenerator random;
     private final BalanceEvents events;
     private final LoadSampler sampler = new LoadSampler();
+    private final AtomicLong probesSent = new AtomicLong();
+    private final AtomicLong probesFound = new AtomicLong();
     private volatile BalanceSettings settings;
     private volatile BalancePolicy policy;
-    private volatile LoadReport lastReport;
+    /** The load measured at the last sample; its probe counts are not kept here but read when reported. */
+    private volatile LoadReport measured;
     private Map<String, Double> processLoads = Map.of();
     /** Process → when it last moved (in or out): the cooldown starts there. */
     private final Map<String, Long> movedAtMs = new HashMap<>();
@@ -95,16 +106,31 @@ public final class Balancer {
         this.clock = clock;
         this.random = random;
         this.events = events;
-        this.lastReport = new LoadReport(host.nodeId(), true, settings.mode().label(), -1, 0, 0, 0, 0, false);
+        this.measured = new LoadReport(host.nodeId(), true, settings.mode().label(), -1, 0, 0, 0, 0, false, 0, 0);
     }
 
     public BalanceSettings settings() {
         return settings;
     }
 
-    /** The load measured at the last {@link #doWork} (what a probe of this node answers). */
+    /**
+     * The load measured at the last {@link #doWork}, with the probe counts as they are now: what a
+     * BALANCE_PROBE of this node answers.
+     */
     public LoadReport lastReport() {
-        return lastReport;
+        LoadReport r = measured;
+        return new LoadReport(r.nodeId(), r.schedulable(), r.mode(), r.cpuPermille(), r.memoryPermille(), r.ratePermille(),
+                r.commandsPerSecond(), r.processCount(), r.migrating(), probesSent.get(), probesFound.get());
+    }
+
+    /** BALANCE_PROBEs this balancer has sent since it was made, answered or not (a mode change does not reset it). */
+    public long probesSent() {
+        return probesSent.get();
+    }
+
+    /** Of {@link #probesSent}, those that found a partner. */
+    public long probesFound() {
+        return probesFound.get();
     }
 
     /** The balancing migrations this node started since its mode was last set, oldest first. */
@@ -123,7 +149,7 @@ public final class Balancer {
         moves.clear();
         quietUntilMs = 0;
         lastRefusal = "";
-        lastReport = withMode(lastReport);
+        measured = withMode(measured);
     }
 
     /** A process arrived here (from anywhere): it is in its cooldown, and the node waits to measure it. */
@@ -145,7 +171,7 @@ public final class Balancer {
             if (mode == BalanceMode.OFF || inFlight != null || now < quietUntilMs) {
                 return 0;
             }
-            own = settings.metric().of(lastReport);
+            own = settings.metric().of(measured);
         }
         if (mode.pushes() && policy.overloaded(own)) {
             return push(own);
@@ -157,7 +183,7 @@ public final class Balancer {
     }
 
     private int push(double own) {
-        List<LoadReport> probed = probe();
+        List<LoadReport> probed = probe(policy::canReceive);
         synchronized (this) {
             if (inFlight != null) {
                 return 0;
@@ -173,7 +199,7 @@ public final class Balancer {
     }
 
     private int pull(double own) {
-        List<LoadReport> probed = probe();
+        List<LoadReport> probed = probe(policy::canSend);
         var from = policy.pullFrom(own, probed);
         if (from.isEmpty()) {
             synchronized (this) {
@@ -219,7 +245,7 @@ public final class Balancer {
             refusal = "node " + host.nodeId() + " is measuring the load its last move left";
         }
         if (refusal == null) {
-            BalancePolicy.Decision d = policy.onPull(s.metric().of(lastReport), request.fromNode(),
+            BalancePolicy.Decision d = policy.onPull(s.metric().of(measured), request.fromNode(),
                     request.loadPermille() / 1000.0, movable(clock.nowMs()));
             if (d instanceof BalancePolicy.Move move) {
                 start(move, true);
@@ -243,8 +269,9 @@ public final class Balancer {
         movedAtMs.put(move.process(), now);
         moves.add(new Moved(move.process(), move.toNode(), pulled, now));
         lastRefusal = "";
-        lastReport = new LoadReport(lastReport.nodeId(), lastReport.schedulable(), lastReport.mode(), lastReport.cpuPermille(),
-                lastReport.memoryPermille(), lastReport.ratePermille(), lastReport.commandsPerSecond(), lastReport.processCount(), true);
+        LoadReport m = measured;
+        measured = new LoadReport(m.nodeId(), m.schedulable(), m.mode(), m.cpuPermille(), m.memoryPermille(), m.ratePermille(),
+                m.commandsPerSecond(), m.processCount(), true, 0, 0);
         events.pushed(move, pulled);
     }
 
@@ -291,10 +318,10 @@ public final class Balancer {
             });
         }
         processLoads = loads;
-        lastReport = new LoadReport(host.nodeId(), host.schedulable(), settings.mode().label(), cpu,
+        measured = new LoadReport(host.nodeId(), host.schedulable(), settings.mode().label(), cpu,
                 (int) Math.min(Integer.MAX_VALUE, reserved * 1000 / capacity),
                 (int) Math.min(Integer.MAX_VALUE, Math.round(total * 1000 / settings.rateCapacityPerSec())),
-                Math.round(total), processes.size(), inFlight != null);
+                Math.round(total), processes.size(), inFlight != null, 0, 0);
     }
 
     /** Processes allowed to move now: hosted at the last sample, not in their cooldown, not moving. */
@@ -311,7 +338,11 @@ public final class Balancer {
         return out;
     }
 
-    private List<LoadReport> probe() {
+    /**
+     * Probes distinct random peers one at a time until one is a {@code partner} or the probe limit is
+     * reached; returns the answers (a partner, if found, last). Counts each probe, and each that found one.
+     */
+    private List<LoadReport> probe(Predicate<LoadReport> partner) {
         List<String> peers = new ArrayList<>(host.peers());
         List<LoadReport> out = new ArrayList<>();
         for (int i = 0; i < Math.min(peers.size(), settings.probes()); i++) {
@@ -319,10 +350,18 @@ public final class Balancer {
             String node = peers.get(j);
             peers.set(j, peers.get(i));
             peers.set(i, node);
+            probesSent.incrementAndGet();
+            LoadReport r;
             try {
-                out.add(host.probe(node));
+                r = host.probe(node);
             } catch (CaravanException e) {
-                // A node that does not answer is no candidate (its probe still counts against the limit).
+                // A node that does not answer is no candidate (its probe still counts against the limit, and is wasted).
+                continue;
+            }
+            out.add(r);
+            if (partner.test(r)) {
+                probesFound.incrementAndGet();
+                break;
             }
         }
         return out;
@@ -337,6 +376,6 @@ public final class Balancer {
 
     private LoadReport withMode(LoadReport r) {
         return new LoadReport(r.nodeId(), r.schedulable(), settings.mode().label(), r.cpuPermille(), r.memoryPermille(),
-                r.ratePermille(), r.commandsPerSecond(), r.processCount(), r.migrating());
+                r.ratePermille(), r.commandsPerSecond(), r.processCount(), r.migrating(), 0, 0);
     }
 }

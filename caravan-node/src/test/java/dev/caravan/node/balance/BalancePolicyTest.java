@@ -14,7 +14,7 @@ class BalancePolicyTest {
             1000, 30_000, 1000));
 
     static LoadReport node(String id, int loadPermille) {
-        return new LoadReport(id, true, "both", -1, 0, loadPermille, loadPermille, 1, false);
+        return new LoadReport(id, true, "both", -1, 0, loadPermille, loadPermille, 1, false, 0, 0);
     }
 
     @Test
@@ -34,8 +34,8 @@ class BalancePolicyTest {
 
     @Test
     void shouldNotPushToANodeThatIsNotIdleOrIsMigratingOrCordoned() {
-        LoadReport migrating = new LoadReport("n2", true, "both", -1, 0, 0, 0, 0, true);
-        LoadReport cordoned = new LoadReport("n3", false, "both", -1, 0, 0, 0, 0, false);
+        LoadReport migrating = new LoadReport("n2", true, "both", -1, 0, 0, 0, 0, true, 0, 0);
+        LoadReport cordoned = new LoadReport("n3", false, "both", -1, 0, 0, 0, 0, false, 0, 0);
         var d = policy.push(1.0, List.of(new ProcessLoad("a", 0.2)), List.of(migrating, cordoned, node("n4", 300)));
         assertThat(d).isInstanceOf(BalancePolicy.Stay.class);
         assertThat(((BalancePolicy.Stay) d).why()).contains("none of the 3 probed node(s) is below the low threshold 30%");

@@ -27,13 +27,78 @@ class BalancerTest {
     }
 
     @Test
-    void shouldProbeAtMostTheProbeLimit() {
+    void shouldProbeAtMostTheProbeLimitAndCountEachProbeWasted() {
         SimulatedCluster c = unbalanced(BalanceMode.PUSH, 2, "n1", "n2", "n3", "n4", "n5", "n6");
+        for (String n : List.of("n2", "n3", "n4", "n5", "n6")) {
+            c.place(n, "busy-" + n, 600); // 60 %: between the thresholds, no receiver
+        }
+        // The peers measure their load first (n1 sits out two periods).
+        c.down.add("n1");
+        c.period(PERIOD_MS);
+        c.period(PERIOD_MS);
+        c.down.remove("n1");
+        c.period(PERIOD_MS);
+        c.period(PERIOD_MS);
+        // n1's first period has no rates yet; its second is overloaded: two probes, both wasted.
+        assertThat(c.probesBy.get("n1")).isEqualTo(2);
+        assertThat(c.balancers.get("n1").lastReport().probesSent()).isEqualTo(2);
+        assertThat(c.balancers.get("n1").lastReport().probesFound()).isZero();
+        assertThat(c.moves).isEmpty();
+    }
+
+    @Test
+    void shouldStopProbingAtTheFirstPartnerAndCountIt() {
+        SimulatedCluster c = unbalanced(BalanceMode.PUSH, 3, "n1", "n2", "n3", "n4", "n5", "n6");
         c.slowMigrations.add("n1");
         c.period(PERIOD_MS);
         c.period(PERIOD_MS);
-        assertThat(c.probesBy.get("n1")).isEqualTo(2);
+        // Every peer is idle: the first probe finds one.
+        assertThat(c.probesBy.get("n1")).isEqualTo(1);
+        assertThat(c.balancers.get("n1").probesFound()).isEqualTo(1);
         assertThat(c.pendingCommits).hasSize(1);
+        // A mode change starts the balancer afresh but keeps its running counts.
+        c.balancers.get("n1").setMode(BalanceMode.BOTH);
+        assertThat(c.balancers.get("n1").lastReport().probesSent()).isEqualTo(1);
+    }
+
+    /**
+     * The classic argument, on simulated nodes with one probe per decision: with one node loaded and
+     * the others idle, a sender's probe always finds a receiver while idle receivers' probes mostly
+     * find nobody; with all nodes but one loaded it is the other way round.
+     */
+    @Test
+    void shouldWasteSendersProbesAtHighLoadAndReceiversProbesAtLowLoad() {
+        Map<String, Double> wastedPerMove = new HashMap<>();
+        for (String level : List.of("low", "high")) {
+            for (BalanceMode mode : List.of(BalanceMode.PUSH, BalanceMode.PULL)) {
+                // The lab's thresholds: an idle node takes up to two 18 % processes and stays idle.
+                SimulatedCluster c = new SimulatedCluster(new BalanceSettings(BalanceMode.OFF, LoadMetric.RATE, 0.8, 0.5, 1,
+                        PERIOD_MS, COOLDOWN_MS, 1000), "n1", "n2", "n3", "n4");
+                List<String> loaded = level.equals("low") ? List.of("n1") : List.of("n1", "n2", "n3");
+                for (String n : c.placement.keySet()) {
+                    int processes = loaded.contains(n) ? 5 : level.equals("low") ? 1 : 0;
+                    for (int i = 0; i < processes; i++) {
+                        c.place(n, n + "-p" + i, 180); // 18 % each: 90 % loaded, 18 % idle
+                    }
+                }
+                // Every node measures its load before balancing starts.
+                c.period(PERIOD_MS);
+                c.period(PERIOD_MS);
+                c.balancers.values().forEach(b -> b.setMode(mode));
+                for (int i = 0; i < 40; i++) {
+                    c.period(PERIOD_MS);
+                }
+                long sent = c.balancers.values().stream().mapToLong(Balancer::probesSent).sum();
+                long found = c.balancers.values().stream().mapToLong(Balancer::probesFound).sum();
+                assertThat(c.moves).as(level + " " + mode).isNotEmpty();
+                for (String n : loaded) {
+                    assertThat(c.rateOf(n)).as(level + " " + mode + " " + n + " " + c.moves).isLessThanOrEqualTo(800);
+                }
+                wastedPerMove.put(level + " " + mode, (double) (sent - found) / c.moves.size());
+            }
+        }
+        assertThat(wastedPerMove.get("low PUSH")).as(wastedPerMove.toString()).isLessThan(wastedPerMove.get("low PULL"));
+        assertThat(wastedPerMove.get("high PULL")).as(wastedPerMove.toString()).isLessThan(wastedPerMove.get("high PUSH"));
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The lab's view of a cluster's balancers, over one control connection per node: each node's load
- * ({@code BALANCE_PROBE}), where each process runs ({@code NODE_LIST}), and the balancing mode of
- * every node ({@code BALANCE_MODE}). Used on one thread.
+ * and its balancer's probe counts ({@code BALANCE_PROBE}; the counts are of probes a balancer
+ * sends, so the lab's own are not in them), where each process runs ({@code NODE_LIST}), and the
+ * balancing mode of every node ({@code BALANCE_MODE}). Used on one thread.
  */
 final class ClusterProbe implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -26,11 +27,10 @@ final class ClusterProbe implements AutoCloseable {
         controls.forEach((id, at) -> links.put(id, FrameClient.connect(at, new Hello("lab-balance", ""), TIMEOUT)));
     }
 
-    /** Each node's load, in nodes (1.0 = its capacity), by the rate metric. */
-    Map<String, Double> rateLoads() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        links.forEach((id, c) -> out.put(id, LoadReport.readFrom(c.call(Op.BALANCE_PROBE, new byte[0], TIMEOUT).expectOk())
-                .ratePermille() / 1000.0));
+    /** Each node's load report (its last measurement and its balancer's running probe counts), by node id. */
+    Map<String, LoadReport> reports() {
+        Map<String, LoadReport> out = new LinkedHashMap<>();
+        links.forEach((id, c) -> out.put(id, LoadReport.readFrom(c.call(Op.BALANCE_PROBE, new byte[0], TIMEOUT).expectOk())));
         return out;
     }
 
