@@ -45,6 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code receive()} are parked by the runtime ({@link Reply.Blocked}), and parked commands travel
  * with a migration and run anew at the destination: none is lost, and none reaches the loop twice.
  *
+ * <p>{@code PING} is answered by the runtime itself, as Redis answers it, and never resumes the loop:
+ * probes such as the dashboard's ping every process they watch, and a loop must not see commands
+ * no client of its own sent.
+ *
  * <p>A request the loop leaves unanswered when it next suspends is answered with an error then,
  * and a later reply to it is refused. When the loop returns, the process asks its node to stop it
  * ({@link ProcessContext#stopSelf}, as {@code caravan stop} would: unregistered, gone from the
@@ -173,6 +177,10 @@ public final class LoopProcessHost implements CaravanProcess {
 
     @Override
     public Reply onCommand(ClientRef client, Command command) {
+        Reply ping = ping(command);
+        if (ping != null) {
+            return ping;
+        }
         resumeIfDue();
         if (ended) {
             return Reply.error("ERR the loop of process " + context.name() + " has returned; it takes no more commands"
@@ -409,6 +417,24 @@ public final class LoopProcessHost implements CaravanProcess {
             case Suspension.Sleep sl -> "sleep()";
             case Suspension.Move m -> "moveTo(" + m.target() + ")";
             case Suspension.Clone c -> "cloneTo(" + c.target() + ", " + c.cloneName() + ")";
+        };
+    }
+
+    /**
+     * The runtime's own answer to {@code PING}, as redis-server 7.0 gives it: {@code PING} → {@code +PONG},
+     * {@code PING msg} → msg as a bulk string, more arguments → {@code ERR wrong number of arguments for
+     * 'ping' command}. Probes (the dashboard's {@code ResponseProbe} pings a process every 100 ms while
+     * it migrates or is drawn) must not reach a loop that never asked for them; null for any other
+     * command (and for a PING whose message is off-heap, which the loop gets as any large argument).
+     */
+    static Reply ping(Command command) {
+        if (!command.name().equals("PING")) {
+            return null;
+        }
+        return switch (command.size()) {
+            case 1 -> new Reply.Simple("PONG");
+            case 2 -> command.isOffHeap(1) ? null : new Reply.Bulk(command.arg(1).clone());
+            default -> Reply.error("ERR wrong number of arguments for 'ping' command");
         };
     }
 

@@ -60,4 +60,29 @@ class LoopProcessHostTest {
         assertThat(send(copy, "ADD", "1")).isEqualTo("13:3:571:3:f");
         assertThat(send(copy, "LAST")).isEqualTo("none 4.0");
     }
+
+    @Test
+    void shouldAnswerPingItselfAsRedisDoesWithoutResumingTheLoop() {
+        LoopProcessHost host = newHost();
+        FakeContext ctx = new FakeContext("p", "n1");
+        host.onStart(ctx, false);
+        assertThat(send(host, "ADD", "5")).isEqualTo("5:1:5:1:f");
+        assertThat(host.onCommand(CLIENT, Command.of("PING"))).isEqualTo(new Reply.Simple("PONG"));
+        assertThat(send(host, "ping", "hi")).isEqualTo("hi");
+        assertThat(send(host, "PING", "a", "b")).isEqualTo("ERR wrong number of arguments for 'ping' command");
+        // The loop counted none of them: its second command is its count 2.
+        assertThat(send(host, "ADD", "7")).isEqualTo("12:2:57:2:f");
+    }
+
+    @Test
+    void shouldAnswerPingWhileTheLoopSleepsAndNotWakeIt() {
+        LoopProcessHost host = newHost();
+        FakeContext ctx = new FakeContext("p", "n1");
+        host.onStart(ctx, false);
+        send(host, "NAP", "1000");
+        assertThat(host.suspension()).isInstanceOf(Suspension.Sleep.class);
+        assertThat(host.onCommand(CLIENT, Command.of("PING"))).isEqualTo(new Reply.Simple("PONG"));
+        assertThat(host.suspension()).isInstanceOf(Suspension.Sleep.class);
+        assertThat(host.onCommand(CLIENT, Command.of("ADD", "1"))).isInstanceOf(Reply.Blocked.class);
+    }
 }
