@@ -36,6 +36,8 @@ final class HostedProcess implements MovableProcess {
     private static final System.Logger LOG = System.getLogger(HostedProcess.class.getName());
     /** A command (or hook) running longer than this makes ps show the process BUSY. */
     static final long BUSY_AFTER_NS = TimeUnit.SECONDS.toNanos(1);
+    /** The longest ps waits for a live, idle process thread's reading of its counters. */
+    static final long STATS_WAIT_MS = 250;
 
     private final ProcessSpec spec;
     private final ProcessRunner runner;
@@ -48,6 +50,9 @@ final class HostedProcess implements MovableProcess {
     private final CompletableFuture<StopReply> closed = new CompletableFuture<>();
     private volatile boolean closing;
     private volatile String abandonedDetail;
+    /** The last question put to the process thread by {@link #askStats} and when (System.nanoTime: a real-time bound); guarded by this. */
+    private CompletableFuture<ProcessStats> pendingStats;
+    private long pendingSinceNs;
 
     /** @param front the process's stable endpoint (host:port), "" if it has none */
     HostedProcess(ProcessSpec spec, ProcessRunner runner, PagedMemory memory, DataEndpoint endpoint, String dataHost,
@@ -116,19 +121,61 @@ final class HostedProcess implements MovableProcess {
     }
 
     /**
-     * A report for ps and inspect. Asks the process thread for a consistent reading unless the
-     * thread is busy or stuck (then the counters are read as they are, and dirty pages are -1).
+     * Asks the process thread for a consistent reading of its counters, unless it cannot answer
+     * (its thread has ended or the process FAILED, it is busy past {@link #BUSY_AFTER_NS}, it is
+     * closing) or an earlier question is still unanswered. Returns at once; {@link #info} waits for
+     * the answer at most {@link #STATS_WAIT_MS}. {@link NodeDaemon#list} asks every process first, so
+     * that a list waits that long in all, not per process.
+     */
+    void askStats() {
+        String doing = runner.busyWith();
+        boolean busy = doing != null && runner.clock().nanoTime() - runner.busySinceNs() > BUSY_AFTER_NS;
+        if (busy || closing || !threadCanAnswer()) {
+            return;
+        }
+        synchronized (this) {
+            if (pendingStats == null || pendingStats.isDone()) {
+                pendingStats = runner.stats();
+                pendingSinceNs = System.nanoTime();
+            }
+        }
+    }
+
+    /** Whether the process thread may still run a posted task: not ended, and the process not FAILED (its thread is gone or going). */
+    private boolean threadCanAnswer() {
+        ProcessState st = runner.state();
+        return st != ProcessState.FAILED && st != ProcessState.STOPPED && !runner.terminated().isDone();
+    }
+
+    /**
+     * A report for ps and inspect. Never waits on a process thread that cannot answer: a FAILED
+     * process (its thread died), an ended, busy or stuck one, or one that has not answered an
+     * earlier question yet are read from what the runner knows without asking its thread (counters
+     * as they are, dirty pages -1); a live, idle thread is asked ({@link #askStats}) and waited for
+     * at most {@link #STATS_WAIT_MS}, else read the same way.
      */
     ProcessInfo info(String nodeId) throws InterruptedException {
         String doing = runner.busyWith();
         long busyNs = doing == null ? 0 : runner.clock().nanoTime() - runner.busySinceNs();
         boolean busy = doing != null && busyNs > BUSY_AFTER_NS;
         ProcessStats s = null;
-        if (!busy && !closing) {
-            try {
-                s = runner.stats().get(2, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                s = null;
+        if (!busy && !closing && threadCanAnswer()) {
+            askStats();
+            CompletableFuture<ProcessStats> asked;
+            long waitedNs;
+            synchronized (this) {
+                asked = pendingStats;
+                waitedNs = System.nanoTime() - pendingSinceNs;
+            }
+            // Waits out what is left of the question's bound: one asked by an earlier listing and
+            // still unanswered is not waited for again.
+            long leftMs = STATS_WAIT_MS - TimeUnit.NANOSECONDS.toMillis(waitedNs);
+            if (asked != null) {
+                try {
+                    s = leftMs > 0 ? asked.get(leftMs, TimeUnit.MILLISECONDS) : asked.getNow(null);
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+                    s = null;
+                }
             }
         }
         if (s == null) {

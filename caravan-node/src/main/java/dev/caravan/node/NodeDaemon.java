@@ -767,6 +767,8 @@ public final class NodeDaemon implements AutoCloseable {
     /** Every process here, with the abandoned ones (STUCK) whose threads have not ended. */
     List<ProcessInfo> list() throws InterruptedException {
         List<ProcessInfo> infos = new ArrayList<>();
+        // Every thread is asked first: a listing waits HostedProcess.STATS_WAIT_MS at most in all.
+        processes.values().forEach(HostedProcess::askStats);
         for (HostedProcess p : processes.values()) {
             infos.add(withActivity(p.info(config.nodeId())));
         }
