@@ -48,4 +48,24 @@ class LoopCounterSampleTest {
             assertThat(call(there, "LAST")).isEqualTo("no move yet");
         }
     }
+
+    @Test
+    void shouldAnswerBadArgumentsAsRedisDoesAndKeepRunning() throws Exception {
+        CaravanProcess p = new ProcessFactory(null).create(SPEC);
+        try (PagedMemory memory = new PagedMemory(1 << 20, 4096)) {
+            ProcessRunner runner = new ProcessRunner(ProcessId.random(), "lc", 1, p, memory, new ManualClock(0), Map.of(), 16);
+            runner.startStepped(false);
+            String notAnInteger = new Reply.Error("ERR value is not an integer or out of range").toString();
+            assertThat(call(runner, "NAP", "abc")).isEqualTo(notAnInteger);
+            for (String bad : new String[] {"abc", "", "+1", " 1", "01", "-0", "1.5", "9223372036854775808"}) {
+                assertThat(call(runner, "ADD", bad)).as("ADD '%s'", bad).isEqualTo(notAnInteger);
+            }
+            assertThat(call(runner, "NAP", "-1")).isEqualTo(new Reply.Error("ERR timeout is negative").toString());
+            assertThat(call(runner, "ADD", "9223372036854775807")).isEqualTo("9223372036854775807:11");
+            assertThat(call(runner, "ADD", "1")).isEqualTo(new Reply.Error("ERR increment or decrement would overflow").toString());
+            assertThat(call(runner, "ADD", "-9223372036854775807")).isEqualTo("0:13");
+            assertThat(runner.state()).isEqualTo(dev.caravan.core.process.ProcessState.RUNNING);
+            assertThat(call(runner, "GET")).isEqualTo("0:14");
+        }
+    }
 }
