@@ -262,4 +262,54 @@ class LoopProcessMobilityTest {
         assertThat(text(cluster.client().call("loop-counter-1", "ADD", "2"))).isEqualTo("42:2");
         cluster.control("n3").stop("loop-counter-1");
     }
+
+    /**
+     * The dashboard pings every process that migrates (every 100 ms, through the client library):
+     * the runtime answers PING itself, so a loop that counts its commands (and parses an argument
+     * PING does not have) sees only what its own client sent, before, during and after a move.
+     */
+    @Test
+    void shouldAnswerPingsForTheLoopSoItSeesOnlyItsOwnCommandsWhileItMoves() throws Exception {
+        String name = "summer-pinged";
+        ProcessInfo p = cluster.deployBundle(name, jar, CLASS, "n1");
+        ConcurrentLinkedQueue<String> wrongPongs = new ConcurrentLinkedQueue<>();
+        AtomicLong pongs = new AtomicLong();
+        AtomicBoolean pinging = new AtomicBoolean(true);
+        Thread prober = Thread.ofVirtual().start(() -> {
+            while (pinging.get()) {
+                try {
+                    Reply r = cluster.client().call(name, "PING");
+                    if (r instanceof Reply.Simple s && s.text().equals("PONG")) {
+                        pongs.incrementAndGet();
+                    } else {
+                        wrongPongs.add(r.toString());
+                    }
+                } catch (RuntimeException e) {
+                    wrongPongs.add("PING: " + e.getMessage());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a probe's pace, not a wait
+            }
+        });
+        try (RespConnection c = new RespConnection(CaravanCluster.frontAddress(p))) {
+            Expected e = new Expected();
+            long n = 1;
+            for (; n <= 5; n++) {
+                assertThat(text(c.call("ADD", Long.toString(n)))).isEqualTo(e.add(n));
+            }
+            await().atMost(20, TimeUnit.SECONDS).until(() -> pongs.get() >= 5 || !wrongPongs.isEmpty());
+            assertThat(text(c.call("PING", "hi"))).isEqualTo("hi");
+            assertThat(migrate(name, "n2", MigrationMode.PRE_COPY, false, "").outcome().label()).isEqualTo("committed");
+            long atCommit = pongs.get();
+            await().atMost(20, TimeUnit.SECONDS).until(() -> pongs.get() >= atCommit + 5 || !wrongPongs.isEmpty());
+            for (; n <= 10; n++) {
+                assertThat(text(c.call("ADD", Long.toString(n)))).as("count = ADDs only").isEqualTo(e.add(n));
+            }
+        } finally {
+            pinging.set(false);
+            prober.join(Duration.ofSeconds(30));
+        }
+        assertThat(wrongPongs).isEmpty();
+        assertThat(cluster.client().resolve(name).orElseThrow().node()).isEqualTo("n2");
+        cluster.control("n2").stop(name);
+    }
 }
