@@ -149,6 +149,8 @@ class AgentTest {
         Console.Result r = launch("n2,n3,n2,n3,n2,n3", "--set", "match=kv-", "--set", "dwell-ms=400", "--detach");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String id = launchedId(r);
+        // --detach: the id alone on stdout, so that id=$(caravan agent launch ... --detach) works.
+        assertThat(r.out()).isEqualTo(id + "\n");
         await().atMost(BOUND).until(() -> {
             JsonNode a = listed(id);
             return a != null && a.get("state").asText().equals("working") && !a.get("hop").asText().startsWith("0/");

@@ -26,13 +26,14 @@ public final class AgentRecallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "agent id (or agent-ID)")
     String agent;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "how long to wait for it to turn home (default: ${DEFAULT-VALUE} s)")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = dev.caravan.cli.options.MillisConverter.class,
+            description = "how long to wait for it to turn home, e.g. 30s, 2m (default: ${DEFAULT-VALUE})")
+    long timeoutMs;
 
     @Override
     public Integer call() throws InterruptedException {
         String id = AgentCalls.id(agent);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try (CaravanClient client = cluster.client()) {
             List<AgentCalls.Sighting> seen = AgentCalls.find(client, id);
             if (seen.isEmpty()) {
@@ -58,7 +59,7 @@ public final class AgentRecallCommand implements Callable<Integer> {
                     return 0;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw ErrorCode.TIMEOUT.exception("agent " + id + " did not turn home within " + timeoutSeconds
+                    throw ErrorCode.TIMEOUT.exception("agent " + id + " did not turn home within " + timeoutMs / 1000.0
                             + " s (it may be busy on a node); see caravan agent list");
                 }
                 Thread.sleep(200); // polling period between two looks at the cluster, not synchronization
