@@ -55,10 +55,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--hybrid-rounds", defaultValue = "2", description = "pre-copy rounds before hybrid turns post-copy (default: ${DEFAULT-VALUE})")
     int hybridRounds;
 
-    @Option(names = "--upgrade-to", paramLabel = "HASH|JAR", converter = dev.caravan.cli.options.BundleRefConverter.class, description = {
-            "run another build of the process's bundle at the destination: a bundle hash, or a jar pushed to the",
-            "destination first. Its code must read the state version the process writes (CaravanProcess.readsStateVersion);",
-            "if not, the destination refuses before anything moves and the process keeps running here"})
+    @Option(names = "--upgrade-to", paramLabel = "HASH|JAR", converter = dev.caravan.cli.options.BundleRefConverter.class, description = "run another build of the process's bundle at the destination: a bundle hash (64 hex digits), or a jar"
+            + " pushed to the destination first. Its code must read the state version the process writes"
+            + " (CaravanProcess.readsStateVersion); if not, the destination refuses before anything moves and the process keeps"
+            + " running here.")
     String upgradeTo;
 
     @Option(names = "--json", description = "print the report as JSON (no progress bar)")
