@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 @picocli.CommandLine.Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Ship a function to the node hosting a process and run it beside the process's data (remote evaluation).",
                 "The class implements dev.caravan.core.eval.RemoteFunction; it reads the process's keys and memory,"
-                        + " never writes, and is stopped when over its time or memory budget.",
+                        + " never writes. Over its time or memory budget it is cut off from the data and interrupted (exit 1,"
+                        + " BUDGET_EXCEEDED); a function that ignores interruption keeps a thread of the node busy until it returns.",
                 "  caravan eval kv1 count.jar --class demo.CountMatching --arg 'm.tch' --time-budget 2s --memory-budget 64m"})
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
