@@ -172,6 +172,30 @@ class AgentTest {
         assertThat(agent("kill", id).exitCode()).isZero();
     }
 
+    /** The tester's case: recalled while working at n2, it went on to n3. Recall is checked before every move. */
+    @Test
+    @Order(3)
+    void shouldGoHomeFromTheStopWhereItWasRecalledWithoutVisitingTheNext() throws Exception {
+        Console.Result r = launch("n2,n3", "--set", "match=kv-", "--set", "dwell-ms=1500", "--detach");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String id = r.out().strip();
+        await().atMost(BOUND).until(() -> {
+            JsonNode a = listed(id);
+            return a != null && a.get("node").asText().equals("n2") && a.get("state").asText().equals("working");
+        });
+
+        assertThat(agent("recall", id).exitCode()).isZero();
+
+        await().atMost(BOUND).until(() -> {
+            JsonNode a = listed(id);
+            return a != null && a.get("state").asText().equals("done");
+        });
+        String results = agent("results", id).out();
+        assertThat(found(results)).containsExactly("n2 kv-b");
+        assertThat(results).contains("recalled after 1 of 2 stops");
+        assertThat(agent("kill", id).exitCode()).isZero();
+    }
+
     @Test
     @Order(4)
     void shouldKillAnAgentWhereverItIs() throws Exception {

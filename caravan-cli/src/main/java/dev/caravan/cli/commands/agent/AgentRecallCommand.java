@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code caravan agent recall ID}: asks the agent and its clones to come home at their next hop.
+ * {@code caravan agent recall ID}: asks the agent and its clones to go home instead of their next move.
  * The recall is told to the node each one is on; one in flight is told again where it lands.
  */
 @picocli.CommandLine.Command(name = "recall", mixinStandardHelpOptions = true,
-        description = {"Ask an agent (and its clones) to come home at its next hop; what it found so far is kept.",
-                "Waits until each one is on its way home or home (--timeout), asking again where it lands if it was moving."})
+        description = {"Ask an agent (and its clones) to go home instead of its next move; what it found so far is kept.",
+                "Waits until each one is on its way home or home (--timeout), asking again where it lands if it was moving"
+                        + " (it then does that stop's work before it turns home)."})
 public final class AgentRecallCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
