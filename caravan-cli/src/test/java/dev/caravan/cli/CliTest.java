@@ -92,10 +92,10 @@ class CliTest {
     void shouldRefuseDeployWithoutASourceWithOneLineError() {
         Console.Result r = Console.run("deploy", "--name", "y", "--naming", naming);
 
-        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.errLines().getFirst()).startsWith("caravan: ").contains("JAR, --sample or --bundle")
-                .endsWith("[INVALID_ARGUMENT]");
+                .endsWith("(see 'caravan deploy --help')");
     }
 
     @Test

@@ -82,6 +82,15 @@ class CommandModelTest {
                 if (!o.hidden() && (d.isEmpty() || d.endsWith(":") || d.endsWith(",") || d.endsWith("("))) {
                     problems.add(name + " " + o.longestName() + ": description missing or cut short: '" + d + "'");
                 }
+                // picocli prints each element of a description on a line of its own (and wraps long ones itself):
+                // an element that stops mid-sentence shows as a line broken in the middle ("its code / must read").
+                String[] lines = o.description();
+                for (int i = 0; i < lines.length - 1; i++) {
+                    String line = lines[i].strip();
+                    if (!o.hidden() && !(line.endsWith(".") || line.endsWith(";") || line.endsWith(":") || line.isEmpty())) {
+                        problems.add(name + " " + o.longestName() + ": help line breaks mid-sentence after '" + line + "'");
+                    }
+                }
             }
         }
         assertThat(problems).isEmpty();

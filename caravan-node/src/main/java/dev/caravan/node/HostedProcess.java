@@ -121,6 +121,18 @@ final class HostedProcess implements MovableProcess {
     }
 
     /**
+     * The detail of a running process: the status line the process set (an agent's "working hop 0/3
+     * on n2"), which says more than the runner could; else its clients blocked in BLPOP and the like,
+     * if any; else "".
+     */
+    static String runningDetail(String statusLine, int parkedBatches) {
+        if (!statusLine.isEmpty()) {
+            return statusLine;
+        }
+        return parkedBatches > 0 ? parkedBatches + (parkedBatches == 1 ? " client" : " clients") + " blocked (BLPOP and the like)" : "";
+    }
+
+    /**
      * Asks the process thread for a consistent reading of its counters, unless it cannot answer
      * (its thread has ended or the process FAILED, it is busy past {@link #BUSY_AFTER_NS}, it is
      * closing) or an earlier question is still unanswered. Returns at once; {@link #info} waits for
@@ -192,11 +204,8 @@ final class HostedProcess implements MovableProcess {
         } else if (busy) {
             state = "BUSY";
             detail = "in " + doing + " for " + millis(busyNs);
-        } else if (runner.parkedBatches() > 0) {
-            int n = runner.parkedBatches();
-            detail = n + (n == 1 ? " client" : " clients") + " blocked (BLPOP and the like)";
         } else {
-            detail = runner.statusLine();
+            detail = runningDetail(runner.statusLine(), runner.parkedBatches());
         }
         String bundle = spec.sample().isEmpty() ? spec.bundleHash() : "sample:" + spec.sample();
         String cls = runner.process().getClass().getName();

@@ -149,6 +149,8 @@ class AgentTest {
         Console.Result r = launch("n2,n3,n2,n3,n2,n3", "--set", "match=kv-", "--set", "dwell-ms=400", "--detach");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String id = launchedId(r);
+        // --detach: the id alone on stdout, so that id=$(caravan agent launch ... --detach) works.
+        assertThat(r.out()).isEqualTo(id + "\n");
         await().atMost(BOUND).until(() -> {
             JsonNode a = listed(id);
             return a != null && a.get("state").asText().equals("working") && !a.get("hop").asText().startsWith("0/");
@@ -167,6 +169,30 @@ class AgentTest {
         String results = agent("results", id).out();
         assertThat(results).contains("n2 kv-b").containsPattern("recalled after [1-5] of 6 stops");
         assertThat(found(results).size()).isLessThan(6);
+        assertThat(agent("kill", id).exitCode()).isZero();
+    }
+
+    /** The tester's case: recalled while working at n2, it went on to n3. Recall is checked before every move. */
+    @Test
+    @Order(3)
+    void shouldGoHomeFromTheStopWhereItWasRecalledWithoutVisitingTheNext() throws Exception {
+        Console.Result r = launch("n2,n3", "--set", "match=kv-", "--set", "dwell-ms=1500", "--detach");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String id = r.out().strip();
+        await().atMost(BOUND).until(() -> {
+            JsonNode a = listed(id);
+            return a != null && a.get("node").asText().equals("n2") && a.get("state").asText().equals("working");
+        });
+
+        assertThat(agent("recall", id).exitCode()).isZero();
+
+        await().atMost(BOUND).until(() -> {
+            JsonNode a = listed(id);
+            return a != null && a.get("state").asText().equals("done");
+        });
+        String results = agent("results", id).out();
+        assertThat(found(results)).containsExactly("n2 kv-b");
+        assertThat(results).contains("recalled after 1 of 2 stops");
         assertThat(agent("kill", id).exitCode()).isZero();
     }
 

@@ -33,17 +33,19 @@ record ClientBundleJar(byte[] bytes, String entryClass) {
         if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
             throw ErrorCode.MALFORMED.exception(jar + " is not a jar file");
         }
-        if (entryClass != null) {
-            return new ClientBundleJar(bytes, entryClass);
-        }
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes))) {
-            Manifest m = in.getManifest();
-            String declared = m == null ? null : m.getMainAttributes().getValue(MANIFEST_ATTRIBUTE);
-            if (declared == null || declared.isBlank()) {
-                throw ErrorCode.INVALID_ARGUMENT.exception("give --client-class CLASS: " + jar + " declares no "
-                        + MANIFEST_ATTRIBUTE + " in its manifest");
+        String entry = entryClass;
+        if (entry == null) {
+            try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes))) {
+                Manifest m = in.getManifest();
+                String declared = m == null ? null : m.getMainAttributes().getValue(MANIFEST_ATTRIBUTE);
+                if (declared == null || declared.isBlank()) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("give --client-class CLASS: " + jar + " declares no "
+                            + MANIFEST_ATTRIBUTE + " in its manifest");
+                }
+                entry = declared.strip();
             }
-            return new ClientBundleJar(bytes, declared.strip());
         }
+        BundleJar.requireClass(jar, bytes, entry, entryClass != null ? "--client-class" : MANIFEST_ATTRIBUTE);
+        return new ClientBundleJar(bytes, entry);
     }
 }

@@ -14,7 +14,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,20 +35,25 @@ public final class DeployCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "JAR", description = "bundle to push")
     Path jar;
 
     @Option(names = "--name", required = true, description = "process name, unique in the cluster")
     String name;
 
-    @Option(names = "--class", description = "class implementing dev.caravan.core.process.CaravanProcess")
+    @Option(names = "--class", description = "the process's class: it implements dev.caravan.core.process.CaravanProcess or"
+            + " dev.caravan.core.mobility.LoopProcess (strong mobility, docs/mobility.md); needed with JAR or --bundle")
     String className;
 
     @Option(names = "--sample", description = "a built-in sample instead of a bundle: kv (Redis-compatible),"
             + " http (web page and per-session counter), loop-counter (a plain Java loop that moves with its locals)")
     String sample;
 
-    @Option(names = "--bundle", description = "start from a bundle already pushed to some node (by SHA-256)")
+    @Option(names = "--bundle", paramLabel = "SHA256", converter = dev.caravan.cli.options.Sha256Converter.class,
+            description = "start from a bundle already pushed to some node (by SHA-256)")
     String bundleHash;
 
     @Option(names = "--node", description = "node to run on (default: the schedulable node with the most free process"
@@ -59,8 +63,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--push-to", description = "push the jar to this node instead of the target (the target then pulls it)")
     String pushTo;
 
-    @Option(names = "--memory", defaultValue = "1g", description = "paged memory capacity, e.g. 512m, 4g (default: ${DEFAULT-VALUE})")
-    String memory;
+    @Option(names = "--memory", defaultValue = "1g", converter = dev.caravan.cli.options.SizeConverter.class,
+            description = "paged memory capacity, e.g. 512m, 4g (default: ${DEFAULT-VALUE})")
+    long memoryBytes;
 
     @Option(names = "--model", description = "server model of its data endpoint: iterative, thread-per-request, "
             + "dispatcher-worker, virtual-threads, event-loop, hybrid, process-thread (default: the process's own thread "
@@ -101,23 +106,47 @@ public final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int sources = (jar != null ? 1 : 0) + (sample != null ? 1 : 0) + (bundleHash != null ? 1 : 0);
+        // Every option is checked before anything is pushed or started (a refusal leaves nothing behind).
         if (sources != 1) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("give exactly one of JAR, --sample or --bundle");
+            throw usage("give exactly one of JAR, --sample or --bundle");
+        }
+        if (sample == null && (className == null || className.isBlank())) {
+            throw usage((jar != null ? "a JAR" : "--bundle") + " needs --class CLASS (the CaravanProcess or LoopProcess to run)");
         }
         if (settings.keySet().stream().anyMatch(k -> k.startsWith("auth."))) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("auth.* settings come from --password-file or --password-env, not --set");
+            throw usage("auth.* settings come from --password-file or --password-env, not --set");
         }
+        if (clientClass != null && clientBundle == null) {
+            throw usage("--client-class needs --client-bundle JAR");
+        }
+        if (model != null) {
+            try {
+                settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
+            } catch (CaravanException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        byte[] code = jar != null ? BundleJar.read(jar, className) : null;
+        ClientBundleJar stub = clientBundle != null ? ClientBundleJar.read(clientBundle, clientClass) : null;
         DeployPassword.sha256(passwordFile, passwordEnv, System::getenv)
                 .ifPresent(hash -> settings.put(DeployPassword.CONFIG_KEY, hash));
         List<String> names = DeployReplicas.names(name, replicas);
         settings.putAll(DeployReplicas.labels(replicas != null ? name : null, labels));
+        for (String n : names) {
+            try {
+                // The checks the node makes on names and memory, made here before anything is pushed.
+                new ProcessSpec(n, sample != null ? sample : "", sample != null ? "" : "0".repeat(64),
+                        className != null ? className : "", memoryBytes, Map.of());
+            } catch (CaravanException e) {
+                throw usage(e.getMessage());
+            }
+        }
         try (CaravanClient client = cluster.client()) {
             Map<String, InetSocketAddress> nodes = client.nodes();
             if (nodes.isEmpty()) {
                 throw ErrorCode.UNAVAILABLE.exception("no nodes are registered with naming at "
                         + cluster.namingSpec() + "; start some with 'caravan up'");
             }
-            long memoryBytes = Sizes.parse(memory);
             List<String> targets = node != null ? java.util.Collections.nCopies(names.size(), node)
                     : placed(client, memoryBytes, names.size());
             String target = targets.get(0);
@@ -128,24 +157,18 @@ public final class DeployCommand implements Callable<Integer> {
             }
             String hash = bundleHash != null ? bundleHash : "";
             if (jar != null) {
-                if (!Files.isRegularFile(jar)) {
-                    throw ErrorCode.NOT_FOUND.exception("no such file: " + jar);
-                }
                 String via = pushTo != null ? pushTo : target;
                 InetSocketAddress viaControl = nodes.get(via);
                 if (viaControl == null) {
                     throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
                 }
-                hash = client.node(viaControl).putBundle(Files.readAllBytes(jar));
+                hash = client.node(viaControl).putBundle(code);
                 if (!json) {
                     System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
                 }
             }
-            if (clientBundle != null || clientClass != null) {
-                publishClientCode(client, nodes, pushTo != null ? pushTo : target);
-            }
-            if (model != null) {
-                settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
+            if (stub != null) {
+                publishClientCode(client, nodes, pushTo != null ? pushTo : target, stub);
             }
             List<ProcessInfo> started = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
@@ -175,11 +198,7 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     /** Pushes the client bundle next to the process's code and declares it in the deployment's settings. */
-    private void publishClientCode(CaravanClient client, Map<String, InetSocketAddress> nodes, String via) throws java.io.IOException {
-        if (clientBundle == null) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("--client-class needs --client-bundle JAR");
-        }
-        ClientBundleJar stub = ClientBundleJar.read(clientBundle, clientClass);
+    private void publishClientCode(CaravanClient client, Map<String, InetSocketAddress> nodes, String via, ClientBundleJar stub) {
         InetSocketAddress viaControl = nodes.get(via);
         if (viaControl == null) {
             throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
@@ -212,10 +231,14 @@ public final class DeployCommand implements Callable<Integer> {
             String chosen = choice.orElseThrow(() -> table.stream().noneMatch(dev.caravan.wire.node.NodeStatus::schedulable)
                     ? ErrorCode.UNSCHEDULABLE.exception("every node is cordoned; 'caravan uncordon NODE' one, or start more")
                     : ErrorCode.OVERLOADED.exception(dev.caravan.node.Placement.whyNoRoom(table, memoryBytes, java.util.Set.of())
-                    + " for --memory " + memory + "; choose a smaller --memory or start nodes with more --process-memory"));
+                    + " for --memory " + Sizes.human(memoryBytes) + "; choose a smaller --memory or start nodes with more --process-memory"));
             used.add(chosen);
             targets.add(chosen);
         }
         return targets;
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 @picocli.CommandLine.Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Ship a function to the node hosting a process and run it beside the process's data (remote evaluation).",
                 "The class implements dev.caravan.core.eval.RemoteFunction; it reads the process's keys and memory,"
-                        + " never writes, and is stopped when over its time or memory budget.",
+                        + " never writes. Over its time or memory budget it is cut off from the data and interrupted (exit 1,"
+                        + " BUDGET_EXCEEDED); a function that ignores interruption keeps a thread of the node busy until it returns.",
                 "  caravan eval kv1 count.jar --class demo.CountMatching --arg 'm.tch' --time-budget 2s --memory-budget 64m"})
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
@@ -54,17 +55,26 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     @Option(names = "--time-budget", converter = MillisConverter.class, defaultValue = "2s", paramLabel = "DURATION",
-            description = "wall time the function may run before it is stopped, e.g. 500ms, 2s (default: ${DEFAULT-VALUE})")
+            description = "wall time the function may run, 1 ms..10 m, e.g. 500ms, 2s, 1m (default: ${DEFAULT-VALUE})")
     long timeBudgetMs;
 
-    @Option(names = "--memory-budget", defaultValue = "64m", paramLabel = "SIZE",
+    @Option(names = "--memory-budget", defaultValue = "64m", paramLabel = "SIZE", converter = dev.caravan.cli.options.SizeConverter.class,
             description = "Java heap bytes the function may allocate in all (garbage included) before it is stopped, e.g. 512k, 64m"
                     + " (default: ${DEFAULT-VALUE})")
-    String memoryBudget;
+    long memoryBytes;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        long memoryBytes = Sizes.parse(memoryBudget);
+        if (timeBudgetMs < 1 || timeBudgetMs > EvalRequest.MAX_TIME_BUDGET_MS) {
+            throw usage("--time-budget must be 1 ms.." + EvalRequest.MAX_TIME_BUDGET_MS / 1000 + " s, got " + timeBudgetMs + " ms");
+        }
+        if (memoryBytes < EvalRequest.MIN_MEMORY_BUDGET_BYTES || memoryBytes > EvalRequest.MAX_MEMORY_BUDGET_BYTES) {
+            throw usage("--memory-budget must be " + Sizes.human(EvalRequest.MIN_MEMORY_BUDGET_BYTES) + ".."
+                    + Sizes.human(EvalRequest.MAX_MEMORY_BUDGET_BYTES) + ", got " + Sizes.human(memoryBytes));
+        }
         if (!Files.isRegularFile(jar)) {
             throw ErrorCode.NOT_FOUND.exception("no such file: " + jar);
         }
@@ -95,5 +105,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             return r.reply() instanceof Reply.Error ? 1 : 0;
         }
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

@@ -48,7 +48,7 @@ public final class UseCommand implements Callable<Integer> {
     @Option(names = "--list", description = "print what the client code offers instead of running it (also without ARGs)")
     boolean list;
 
-    @Option(names = "--expect-hash", paramLabel = "SHA256", description = "refuse the code unless its bundle has this SHA-256")
+    @Option(names = "--expect-hash", paramLabel = "SHA256", converter = dev.caravan.cli.options.Sha256Converter.class, description = "refuse the code unless its bundle has this SHA-256")
     String expectHash;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where fetched client code is kept by hash (default:"

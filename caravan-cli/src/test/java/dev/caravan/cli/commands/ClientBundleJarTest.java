@@ -42,7 +42,11 @@ class ClientBundleJarTest {
         Path declared = jar("stub.Stub");
 
         assertThat(ClientBundleJar.read(declared, null).entryClass()).isEqualTo("stub.Stub");
-        assertThat(ClientBundleJar.read(declared, "other.Entry").entryClass()).isEqualTo("other.Entry");
+        assertThat(ClientBundleJar.read(declared, "stub.Stub").entryClass()).isEqualTo("stub.Stub");
+        // A class the jar does not hold is refused at deploy, before anything is pushed.
+        CaravanException absent = catchThrowableOfType(CaravanException.class, () -> ClientBundleJar.read(declared, "other.Entry"));
+        assertThat(absent.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(absent.getMessage()).startsWith("no class other.Entry (--client-class) in ");
         assertThat(ClientBundleJar.read(declared, null).bytes()).isEqualTo(Files.readAllBytes(declared));
     }
 

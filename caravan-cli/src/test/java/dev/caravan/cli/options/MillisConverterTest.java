@@ -10,7 +10,7 @@ class MillisConverterTest {
     private final MillisConverter converter = new MillisConverter();
 
     @Test
-    void shouldTakeBareMillisecondsOrANumberWithMsOrS() {
+    void shouldTakeBareMillisecondsOrANumberWithMsSOrM() {
         assertThat(converter.convert("50")).isEqualTo(50L);
         assertThat(converter.convert("1ms")).isEqualTo(1L);
         assertThat(converter.convert("1 ms")).isEqualTo(1L);
@@ -19,15 +19,18 @@ class MillisConverterTest {
         assertThat(converter.convert("1.25S")).isEqualTo(1250L);
         assertThat(converter.convert("0")).isZero();
         assertThat(converter.convert("86400s")).isEqualTo(86_400_000L);
+        assertThat(converter.convert("2m")).isEqualTo(120_000L);
+        assertThat(converter.convert("0.5m")).isEqualTo(30_000L);
+        assertThat(converter.convert("1440m")).isEqualTo(86_400_000L);
     }
 
     @Test
     void shouldRefuseWhatIsNotAWholeNumberOfMillisecondsWithinADayInOneLine() {
-        for (String bad : new String[] {"", "ms", "-1", "1m", "1h", "1.5", "1.5ms", "0.0005s", "abc", "86401s", "999999999999",
+        for (String bad : new String[] {"", "ms", "-1", "1h", "1441m", "1.5", "1.5ms", "0.0005s", "abc", "86401s", "999999999999",
                 "1e3"}) {
             assertThatThrownBy(() -> converter.convert(bad)).as(bad).isInstanceOf(TypeConversionException.class)
                     .hasMessageContaining("'" + bad + "'").hasMessageNotContaining("\n");
         }
-        assertThatThrownBy(() -> converter.convert("1m")).hasMessageContaining("give milliseconds (50), or a number with ms or s");
+        assertThatThrownBy(() -> converter.convert("1h")).hasMessageContaining("give milliseconds (50), or a number with ms, s or m");
     }
 }

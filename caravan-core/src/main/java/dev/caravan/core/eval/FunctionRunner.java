@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FunctionRunner {
     /** Period of the process thread's watch on a running function. */
     static final long WATCH_MS = 2;
+    /** How long the process thread waits, after interrupting a function over budget, to see its thread end. */
+    static final long END_WAIT_MS = 10;
     /** Stopped functions whose threads have not ended that a JVM tolerates before refusing more. */
     static final int MAX_RUNAWAY = 4;
     private static final AtomicInteger RUNAWAY = new AtomicInteger();
@@ -60,7 +62,9 @@ public final class FunctionRunner {
      *
      * @throws CaravanException CLASS_LOAD_FAILED when the class is missing, is not a
      *                          {@link RemoteFunction} or cannot be instantiated; BUDGET_EXCEEDED
-     *                          when it ran over its time or memory budget (it was stopped);
+     *                          when it ran over its time or memory budget: its message says it was cut
+     *                          off from the data and interrupted, and whether its thread ended or
+     *                          still runs (a function that ignores interruption runs on until it returns);
      *                          OVERLOADED when too many stopped functions still run
      */
     public static Outcome run(EvalTarget target, ClassLoader loader, String className, List<byte[]> args,
@@ -79,10 +83,10 @@ public final class FunctionRunner {
             try {
                 return result.get(WATCH_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                String over = overBudget(guard, thread);
+                String over = overBudget(guard, thread, timeBudgetMs);
                 if (over != null) {
                     stop(guard, thread, over);
-                    throw ErrorCode.BUDGET_EXCEEDED.exception(over + "; it was stopped");
+                    throw ErrorCode.BUDGET_EXCEEDED.exception(over + ": " + afterStop(thread));
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof CaravanException ce) {
@@ -97,15 +101,33 @@ public final class FunctionRunner {
         }
     }
 
-    private static String overBudget(EvalGuard guard, Thread thread) {
+    private static String overBudget(EvalGuard guard, Thread thread, long timeBudgetMs) {
         if (System.nanoTime() - guard.deadlineNs() > 0) {
-            return "the function ran past its time budget";
+            return "the function ran over its time budget of " + timeBudgetMs + " ms";
         }
         long used = guard.allocatedSinceBegin(thread);
         if (used > guard.memoryBudgetBytes()) {
             return "the function allocated " + used + " bytes, over its memory budget of " + guard.memoryBudgetBytes() + " bytes";
         }
         return null;
+    }
+
+    /**
+     * What became of a function's thread once {@link #stop} revoked and interrupted it: Java cannot
+     * end a thread that does not want to end, so this says whether it did, within {@value #END_WAIT_MS} ms.
+     */
+    private static String afterStop(Thread thread) {
+        String cut = "cut off from the process's data and interrupted";
+        try {
+            if (thread.join(java.time.Duration.ofMillis(END_WAIT_MS))) {
+                return cut + "; its thread has ended";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int n = RUNAWAY.get();
+        return cut + "; a function that ignores interruption keeps its thread busy until it returns (" + n + " such thread"
+                + (n == 1 ? "" : "s") + " on this node now)";
     }
 
     private static void stop(EvalGuard guard, Thread thread, String reason) {

@@ -75,6 +75,34 @@ class FunctionRunnerTest {
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED));
     }
 
+    /** The tester's case: "it was stopped" while its thread kept spinning. The message now says what is true. */
+    @Test
+    void shouldSayAFunctionThatIgnoresInterruptionStillRuns() {
+        try {
+            assertThatThrownBy(() -> FunctionRunner.run(target, LOADER, IgnoresInterruption.class.getName(), List.of(), 50, 64 << 20))
+                    .isInstanceOfSatisfying(CaravanException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
+                        assertThat(e.getMessage()).startsWith("the function ran over its time budget of 50 ms: cut off from the"
+                                        + " process's data and interrupted; a function that ignores interruption keeps its thread"
+                                        + " busy until it returns (")
+                                .containsPattern("\\(\\d+ such threads? on this node now\\)$")
+                                .doesNotContain("was stopped");
+                    });
+            assertThat(FunctionRunner.runawayThreads()).isPositive();
+        } finally {
+            IgnoresInterruption.release = true;
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> FunctionRunner.runawayThreads() == 0);
+    }
+
+    @Test
+    void shouldSayAFunctionThatHonoursInterruptionHasEnded() {
+        assertThatThrownBy(() -> FunctionRunner.run(target, LOADER, SleepsLong.class.getName(), List.of(), 50, 64 << 20))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.getMessage())
+                        .startsWith("the function ran over its time budget of 50 ms: cut off from the process's data and interrupted; ")
+                        .doesNotContain("was stopped"));
+    }
+
     @Test
     void shouldStopAFunctionOverItsMemoryBudget() {
         assertThatThrownBy(() -> FunctionRunner.run(target, LOADER, Hoards.class.getName(), List.of(), 10_000, 8 << 20))
@@ -146,6 +174,31 @@ class FunctionRunnerTest {
                 spins++;
             }
             return new Reply.Int(spins);
+        }
+    }
+
+    public static final class IgnoresInterruption implements RemoteFunction {
+        static volatile boolean release;
+
+        @Override
+        public Reply apply(EvalContext ctx, List<byte[]> args) {
+            long spins = 0;
+            while (!release) {
+                spins++;
+            }
+            return new Reply.Int(spins);
+        }
+    }
+
+    public static final class SleepsLong implements RemoteFunction {
+        @Override
+        public Reply apply(EvalContext ctx, List<byte[]> args) {
+            try {
+                Thread.sleep(60_000); // the function under test: it waits to be interrupted
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Reply.Simple("OK");
         }
     }
 

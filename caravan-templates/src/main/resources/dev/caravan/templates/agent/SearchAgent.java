@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings: {@code match} (a substring of the process names to report; "" reports all but
  * agents), {@code clone=true} to visit the second half of the itinerary with a clone of itself,
  * in parallel, {@code dwell-ms} to stay that long at each stop after its search (a sleep: the
- * agent may be recalled meanwhile); and the itinerary's own ({@link Itinerary}). One result line per process found:
+ * agent may be recalled meanwhile); and the itinerary's own ({@link Itinerary}). Recall
+ * ({@code ProcessContext.recalled()}) is checked before every move: recalled while it works or
+ * dwells at a stop, it goes home from that stop. One result line per process found:
  * {@code node name class state memoryBytes commandsServed [keys=N]} (keys: DBSIZE, asked of
  * processes of the kv sample), and one line per stop skipped.
  *
@@ -63,6 +65,9 @@ public final class SearchAgent implements LoopProcess {
         while (hop < end && !ctx.process().recalled()) {
             String stop = it.stop(hop);
             status(ctx, AgentStatus.State.TRAVELLING, hop - first, end - first, "to " + stop);
+            if (ctx.process().recalled()) {
+                break; // checked again right before each move: a recall during the work here goes home from here
+            }
             MoveResult m = stop.equals(ctx.nodeId()) ? new MoveResult(true, stop, "") : ctx.moveTo(stop);
             if (!m.moved()) {
                 attempt++;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = {"Mobile agents: a loop process that visits nodes in turn, works on local data and brings results home.",
                 "  caravan agent launch search-agent.jar --class agents.SearchAgent --itinerary n1,n2,n3 --set match=kv",
                 "  caravan agent list",
-                "  caravan agent recall 7f3a9c1e      come home at the next hop, results so far kept",
+                "  caravan agent recall 7f3a9c1e      go home instead of the next move, results so far kept",
                 "  caravan agent kill 7f3a9c1e        stop it (and its clones) wherever it is",
                 "  caravan agent results 7f3a9c1e"},
         subcommands = {AgentLaunchCommand.class, AgentListCommand.class, AgentRecallCommand.class, AgentKillCommand.class,

@@ -5,7 +5,6 @@ import dev.caravan.cli.out.Json;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.core.mobility.AgentProtocol;
 import dev.caravan.core.mobility.Itinerary;
-import dev.caravan.launch.Sizes;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessSpec;
@@ -65,15 +64,17 @@ public final class AgentLaunchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "settings handed to the agent (e.g. match=kv, clone=true)")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--memory", defaultValue = "16m", description = "the agent's paged memory (default: ${DEFAULT-VALUE})")
-    String memory;
+    @Option(names = "--memory", defaultValue = "16m", converter = dev.caravan.cli.options.SizeConverter.class,
+            description = "the agent's paged memory (default: ${DEFAULT-VALUE})")
+    long memoryBytes;
 
-    @Option(names = "--detach", description = "print the id and return at once")
+    @Option(names = "--detach", description = "print only the id on stdout (the rest goes to stderr) and return at once:"
+            + " id=$(caravan agent launch ... --detach)")
     boolean detach;
 
-    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
-            description = "how long to follow it before returning (it keeps going; default: ${DEFAULT-VALUE} s)")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "300s", paramLabel = "DURATION", converter = dev.caravan.cli.options.MillisConverter.class,
+            description = "how long to follow it before returning, e.g. 90s, 5m (it keeps going; default: ${DEFAULT-VALUE})")
+    long timeoutMs;
 
     @Option(names = "--json", description = "print {id, process, home, results} as JSON at the end (progress goes to stderr)")
     boolean json;
@@ -92,10 +93,9 @@ public final class AgentLaunchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw ErrorCode.NOT_FOUND.exception("no such file: " + jar);
         }
-        long memoryBytes = Sizes.parse(memory);
         String id = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(4));
         String process = AgentProtocol.processName(id);
-        PrintStream progress = json ? System.err : System.out;
+        PrintStream progress = json || detach ? System.err : System.out;
         try (CaravanClient client = cluster.client()) {
             Map<String, InetSocketAddress> nodes = client.nodes();
             if (nodes.isEmpty()) {
@@ -115,6 +115,8 @@ public final class AgentLaunchCommand implements Callable<Integer> {
             if (detach) {
                 if (json) {
                     print(id, process, homeNode, null);
+                } else {
+                    System.out.println(id);
                 }
                 return 0;
             }
@@ -141,7 +143,7 @@ public final class AgentLaunchCommand implements Callable<Integer> {
 
     /** Prints each change of each agent process's place or status until the agent is done; returns its results. */
     private String follow(CaravanClient client, String id, PrintStream progress) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Map<String, String> last = new HashMap<>();
         int missing = 0;
         while (true) {
@@ -163,7 +165,7 @@ public final class AgentLaunchCommand implements Callable<Integer> {
                 throw ErrorCode.NOT_FOUND.exception("agent " + id + " is no longer registered (killed, or it failed); see caravan ps");
             }
             if (System.nanoTime() > deadline) {
-                throw ErrorCode.TIMEOUT.exception("agent " + id + " is not home after " + timeoutSeconds + " s; it goes on:"
+                throw ErrorCode.TIMEOUT.exception("agent " + id + " is not home after " + timeoutMs / 1000.0 + " s; it goes on:"
                         + " caravan agent list, caravan agent results " + id);
             }
             Thread.sleep(200); // polling period between two looks at the cluster, not synchronization

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code caravan agent recall ID}: asks the agent and its clones to come home at their next hop.
+ * {@code caravan agent recall ID}: asks the agent and its clones to go home instead of their next move.
  * The recall is told to the node each one is on; one in flight is told again where it lands.
  */
 @picocli.CommandLine.Command(name = "recall", mixinStandardHelpOptions = true,
-        description = {"Ask an agent (and its clones) to come home at its next hop; what it found so far is kept.",
-                "Waits until each one is on its way home or home (--timeout), asking again where it lands if it was moving."})
+        description = {"Ask an agent (and its clones) to go home instead of its next move; what it found so far is kept.",
+                "Waits until each one is on its way home or home (--timeout), asking again where it lands if it was moving"
+                        + " (it then does that stop's work before it turns home)."})
 public final class AgentRecallCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -26,13 +27,14 @@ public final class AgentRecallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "agent id (or agent-ID)")
     String agent;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "how long to wait for it to turn home (default: ${DEFAULT-VALUE} s)")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = dev.caravan.cli.options.MillisConverter.class,
+            description = "how long to wait for it to turn home, e.g. 30s, 2m (default: ${DEFAULT-VALUE})")
+    long timeoutMs;
 
     @Override
     public Integer call() throws InterruptedException {
         String id = AgentCalls.id(agent);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try (CaravanClient client = cluster.client()) {
             List<AgentCalls.Sighting> seen = AgentCalls.find(client, id);
             if (seen.isEmpty()) {
@@ -58,7 +60,7 @@ public final class AgentRecallCommand implements Callable<Integer> {
                     return 0;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw ErrorCode.TIMEOUT.exception("agent " + id + " did not turn home within " + timeoutSeconds
+                    throw ErrorCode.TIMEOUT.exception("agent " + id + " did not turn home within " + timeoutMs / 1000.0
                             + " s (it may be busy on a node); see caravan agent list");
                 }
                 Thread.sleep(200); // polling period between two looks at the cluster, not synchronization

@@ -43,6 +43,9 @@ public final class LabBalanceCommand implements Callable<Integer> {
     /** High load: processes on each node but the last (0.90). */
     private static final int HIGH_LOADED = 5;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "Output directory for JSON and PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -74,14 +77,14 @@ public final class LabBalanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int n = quick ? 3 : nodes;
         if (n < 3 || n > 4) {
-            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--nodes must be 3 or 4, got " + n);
+            throw usage("--nodes must be 3 or 4, got " + n);
         }
         int reps = quick ? 1 : repeats;
         if (reps < 1 || reps > 10) {
-            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--repeats must be 1..10, got " + reps);
+            throw usage("--repeats must be 1..10, got " + reps);
         }
         if (probes < 1 || probes > 8) {
-            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--probes must be 1..8, got " + probes);
+            throw usage("--probes must be 1..8, got " + probes);
         }
         Map<String, List<Integer>> levels = new LinkedHashMap<>();
         for (String l : loads) {
@@ -91,12 +94,12 @@ public final class LabBalanceCommand implements Callable<Integer> {
             }
             switch (l) {
                 case "low", "high" -> levels.put(l, List.copyOf(perNode));
-                default -> throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--loads takes low and/or high, got " + l);
+                default -> throw usage("--loads takes low and/or high, got " + l);
             }
         }
         for (String m : modes) {
             if (!List.of("push", "pull", "both").contains(m)) {
-                throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--modes takes push, pull and/or both, got " + m);
+                throw usage("--modes takes push, pull and/or both, got " + m);
             }
         }
         BalanceLab.Settings settings = new BalanceLab.Settings(n, RATE_CAPACITY, PROCESS_LOAD, HIGH, LOW, probes, 500,
@@ -139,5 +142,9 @@ public final class LabBalanceCommand implements Callable<Integer> {
         System.out.println();
         BalanceComparison.verdict(runs).forEach(System.out::println);
         return 0;
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

@@ -1,7 +1,6 @@
 package dev.caravan.cli.commands.lab;
 
 import dev.caravan.cli.bench.code.CodeLab;
-import dev.caravan.launch.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,11 +14,14 @@ import java.util.concurrent.Callable;
                 + " bytes moved and time, as a table, JSON and PNG plots. Starts a 1-node local cluster.",
                 "  caravan lab code --size 1g"})
 public final class LabCodeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", defaultValue = "lab-results", description = "Output directory for JSON and PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--size", defaultValue = "64m", description = "Bytes of values to load, e.g. 64m, 1g (default: ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "64m", converter = dev.caravan.cli.options.SizeConverter.class, description = "Bytes of values to load, e.g. 64m, 1g (default: ${DEFAULT-VALUE}).")
+    long size;
 
     @Option(names = "--value-bytes", defaultValue = "1024", description = "Bytes per value (default: ${DEFAULT-VALUE}).")
     int valueBytes;
@@ -32,7 +34,12 @@ public final class LabCodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CodeLab lab = new CodeLab(Sizes.parse(size), valueBytes, runs, out, workDir);
+        CodeLab lab;
+        try {
+            lab = new CodeLab(size, valueBytes, runs, out, workDir);
+        } catch (dev.caravan.wire.CaravanException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         var result = lab.run(LabRunner.progress(System.err));
         LabRunner.publish(result, out, System.out);
         return 0;

@@ -42,8 +42,8 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--cancel", description = "cancel the migration or clone of PROCESS that is running, if it has not committed")
     boolean cancel;
 
-    @Option(names = "--mode", defaultValue = "pre-copy", description = "stop-and-copy | pre-copy | post-copy | hybrid (default: ${DEFAULT-VALUE})")
-    String mode;
+    @Option(names = "--mode", defaultValue = "pre-copy", converter = dev.caravan.cli.options.MigrationModeConverter.class, description = "stop-and-copy | pre-copy | post-copy | hybrid (default: ${DEFAULT-VALUE})")
+    MigrationMode mode;
 
     @Option(names = "--max-downtime", defaultValue = "50", paramLabel = "DURATION", converter = MillisConverter.class,
             description = "pre-copy's downtime budget: milliseconds, or a number with ms or s (50, 50ms, 0.5s; default: ${DEFAULT-VALUE} ms)")
@@ -55,10 +55,10 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--hybrid-rounds", defaultValue = "2", description = "pre-copy rounds before hybrid turns post-copy (default: ${DEFAULT-VALUE})")
     int hybridRounds;
 
-    @Option(names = "--upgrade-to", paramLabel = "HASH|JAR", description = {
-            "run another build of the process's bundle at the destination: a bundle hash, or a jar pushed to the",
-            "destination first. Its code must read the state version the process writes (CaravanProcess.readsStateVersion);",
-            "if not, the destination refuses before anything moves and the process keeps running here"})
+    @Option(names = "--upgrade-to", paramLabel = "HASH|JAR", converter = dev.caravan.cli.options.BundleRefConverter.class, description = "run another build of the process's bundle at the destination: a bundle hash (64 hex digits), or a jar"
+            + " pushed to the destination first. Its code must read the state version the process writes"
+            + " (CaravanProcess.readsStateVersion); if not, the destination refuses before anything moves and the process keeps"
+            + " running here.")
     String upgradeTo;
 
     @Option(names = "--json", description = "print the report as JSON (no progress bar)")
@@ -80,7 +80,7 @@ public final class MigrateCommand implements Callable<Integer> {
         if (to == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required option: '--to=<to>'");
         }
-        MigrationMode m = MigrationMode.parse(mode);
+        MigrationMode m = mode;
         if (m != MigrationMode.PRE_COPY && spec.commandLine().getParseResult().hasMatchedOption("--max-downtime")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-downtime is pre-copy's budget; "
                     + m.label() + " does not aim at a downtime (use --mode pre-copy, or drop --max-downtime)");

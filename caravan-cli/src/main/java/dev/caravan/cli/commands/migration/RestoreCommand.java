@@ -35,9 +35,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--name", description = "run it under a new name (default: the checkpoint's; it must not be running)")
     String name;
 
-    @Option(names = "--bundle", paramLabel = "HASH|JAR", description = {
-            "run another build of the checkpoint's bundle (a bundle hash, or a jar pushed to the node first); its code",
-            "must read the checkpoint's state version (CaravanProcess.readsStateVersion), else nothing is registered"})
+    @Option(names = "--bundle", paramLabel = "HASH|JAR", converter = dev.caravan.cli.options.BundleRefConverter.class, description = "run another build of the checkpoint's bundle: a bundle hash (64 hex digits), or a jar pushed to the node"
+            + " first. Its code must read the checkpoint's state version (CaravanProcess.readsStateVersion); if not, nothing is"
+            + " registered.")
     String bundle;
 
     @Override
