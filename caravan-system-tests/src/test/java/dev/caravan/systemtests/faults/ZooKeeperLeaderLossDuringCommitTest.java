@@ -45,7 +45,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Tag("slow")
 class ZooKeeperLeaderLossDuringCommitTest {
-    private static final long LEASE_MS = 2000;
+    /**
+     * Sized as docs/deployment.md says for a ZooKeeper ensemble: an election plus the reconnect of a session to
+     * another server must fit well inside it. With 2 s, a loaded runner once took longer just after the election and
+     * a node rightly fenced itself during the next migration (seen in CI).
+     */
+    private static final long LEASE_MS = 6000;
 
     /** When the leader dies. */
     enum KillPoint {
@@ -120,7 +125,7 @@ class ZooKeeperLeaderLossDuringCommitTest {
                 long rejoinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreNs);
                 OwnershipProbe probe = new OwnershipProbe(c.client(), c.local().nodeControls(), "kv",
                         List.of(CaravanCluster.dataAddress(kv)));
-                OwnershipProbe.Snapshot one = probe.awaitExactlyOneOwner("w:0:1", Duration.ofSeconds(15));
+                OwnershipProbe.Snapshot one = probe.awaitExactlyOneOwner("w:0:1", Duration.ofSeconds(30));
                 String owner = report.outcome() == MigrationOutcome.COMMITTED ? "n2" : "n1";
                 assertThat(one.owner()).as("owner; %s; %s", what, one).contains(owner);
                 assertThat(one.naming().orElseThrow().epoch()).as("epoch; %s; %s", what, one).isEqualTo(report.epoch());
@@ -132,7 +137,7 @@ class ZooKeeperLeaderLossDuringCommitTest {
                 // until ZooKeeper lets the old session's entries go), and the process moves again under the new leader.
                 String other = owner.equals("n1") ? "n2" : "n1";
                 long electedNs = System.nanoTime();
-                await("both nodes registered again (" + what + ")").atMost(Duration.ofSeconds(15))
+                await("both nodes registered again (" + what + ")").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100)).until(() -> c.client().naming().lookup("node/n1").isPresent()
                                 && c.client().naming().lookup("node/n2").isPresent());
                 long backMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - electedNs);
