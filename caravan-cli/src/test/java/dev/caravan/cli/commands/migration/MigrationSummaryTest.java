@@ -99,8 +99,9 @@ class MigrationSummaryTest {
         assertThat(maxDowntimeMs("--max-downtime", "0.2s")).isEqualTo(200);
         assertThat(maxDowntimeMs("--max-downtime", "7")).isEqualTo(7);
         assertThat(maxDowntimeMs()).as("the default").isEqualTo(50);
-        assertThatThrownBy(() -> maxDowntimeMs("--max-downtime", "1m")).isInstanceOf(picocli.CommandLine.ParameterException.class)
-                .hasMessageContaining("'1m' is not a duration");
+        assertThat(maxDowntimeMs("--max-downtime", "1m")).as("minutes, as every duration option takes them").isEqualTo(60_000);
+        assertThatThrownBy(() -> maxDowntimeMs("--max-downtime", "1h")).isInstanceOf(picocli.CommandLine.ParameterException.class)
+                .hasMessageContaining("'1h' is not a duration");
         assertThat(new picocli.CommandLine(new MigrateCommand()).getUsageMessage()).contains("50ms, 0.5s");
     }
 
