@@ -30,6 +30,8 @@ class ProcessRunnerIoAgentTest {
         final Semaphore ready = new Semaphore(0);
         final CompletableFuture<Thread> exited = new CompletableFuture<>();
         volatile Thread driver;
+        /** Counted down when the process thread first enters {@link #doWork}: it then waits in the agent. */
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
 
         void deliver(Command c) {
             incoming.add(c);
@@ -39,6 +41,7 @@ class ProcessRunnerIoAgentTest {
         @Override
         public void doWork(long maxWaitMs) {
             driver = Thread.currentThread();
+            entered.countDown();
             if (maxWaitMs > 0) {
                 try {
                     ready.tryAcquire(Math.min(maxWaitMs, 5_000), TimeUnit.MILLISECONDS);
@@ -108,7 +111,9 @@ class ProcessRunnerIoAgentTest {
     void shouldServeMailboxWorkWhileItsAgentWaitsForIo() throws Exception {
         runner.attach(io);
         runner.start(false).get(5, TimeUnit.SECONDS);
-        // The process thread sleeps in the agent; a batch from another thread must wake it.
+        // The process thread sleeps in the agent; a batch from another thread must wake it. (Wait until it is
+        // there: a batch submitted before the thread first reached the agent was served without it — seen in CI.)
+        assertThat(io.entered.await(5, TimeUnit.SECONDS)).as("the process thread reached its agent").isTrue();
         assertThat(runner.submit(Command.of("INC")).get(5, TimeUnit.SECONDS)).isEqualTo(Reply.integer(1));
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         runner.onProcessThread(() -> {
