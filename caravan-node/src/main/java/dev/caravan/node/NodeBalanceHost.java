@@ -89,18 +89,7 @@ final class NodeBalanceHost implements Balancer.Host {
     @Override
     public CompletableFuture<MigrationReport> migrate(String process, String toNode) {
         MigrationRequest request = new MigrationRequest(process, toNode, MigrationMode.PRE_COPY, 100, 30, 2, false, "", "");
-        CompletableFuture<MigrationReport> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).name("balance-" + process).start(() -> {
-            try {
-                result.complete(node.migration().migrate(request, p -> { }));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result.completeExceptionally(e);
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return node.migrateInBackground(request, "balance-" + process);
     }
 
     private InetSocketAddress address(String peer) {

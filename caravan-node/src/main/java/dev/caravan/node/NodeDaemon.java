@@ -595,6 +595,26 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one migration on a platform thread of its own (named {@code threadName}), as a drain and the
+     * balancer start theirs; the future completes with its report, or exceptionally with what it threw.
+     */
+    java.util.concurrent.CompletableFuture<dev.caravan.wire.node.MigrationReport> migrateInBackground(
+            dev.caravan.wire.node.MigrationRequest request, String threadName) {
+        java.util.concurrent.CompletableFuture<dev.caravan.wire.node.MigrationReport> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).name(threadName).start(() -> {
+            try {
+                result.complete(migration.migrate(request, p -> { }));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** The processes on the books now (not the abandoned ones), in no order. */
     List<HostedProcess> hostedProcesses() {
         return List.copyOf(processes.values());

@@ -69,18 +69,7 @@ final class NodeEvacuationHost implements Evacuator.Host {
 
     @Override
     public CompletableFuture<MigrationReport> migrate(MigrationRequest request) {
-        CompletableFuture<MigrationReport> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).name("drain-" + request.name()).start(() -> {
-            try {
-                result.complete(node.migration().migrate(request, p -> { }));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result.completeExceptionally(e);
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return node.migrateInBackground(request, "drain-" + request.name());
     }
 
     @Override
