@@ -14,12 +14,16 @@ import java.net.Socket;
  *
  * <p>{@code server BIND_ADDRESS}: listens on an ephemeral port, prints {@code port N}, and exits
  * when its stdin closes. Each connection starts with a mode byte: {@code e} echoes every byte
- * back; {@code k} swallows everything and, at end of input, answers the byte count as a long;
- * {@code s} sends zeros until the peer closes.
+ * back; {@code k} swallows everything and, at end of input, answers two longs: the bytes received
+ * after the first {@value #WARM_UP_MS} ms of receiving (slow start, the emulator's start and the
+ * sender's scheduling are behind it by then) and the nanoseconds from that point to the last byte,
+ * both on this receiver's clock; {@code s} sends zeros until the peer closes.
  *
  * <p>{@code ping ADDRESS PORT TIMEOUT_MS}: connects, checks one echo round trip, prints {@code ok}.
  */
 public final class NetProbeMain {
+    static final long WARM_UP_MS = 300;
+
     private NetProbeMain() {
     }
 
@@ -67,11 +71,24 @@ public final class NetProbeMain {
                     }
                 }
                 case 'k' -> {
-                    long total = 0;
+                    long firstByte = 0;
+                    long measuredFrom = 0;
+                    long lastByte = 0;
+                    long measured = 0;
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        total += n;
+                        lastByte = System.nanoTime();
+                        if (firstByte == 0) {
+                            firstByte = lastByte;
+                        }
+                        if (measuredFrom != 0) {
+                            measured += n;
+                        } else if (lastByte - firstByte >= WARM_UP_MS * 1_000_000) {
+                            measuredFrom = lastByte;
+                        }
                     }
-                    new DataOutputStream(out).writeLong(total);
+                    DataOutputStream answer = new DataOutputStream(out);
+                    answer.writeLong(measured);
+                    answer.writeLong(measuredFrom == 0 ? 0 : lastByte - measuredFrom);
                 }
                 case 's' -> {
                     while (true) {
