@@ -63,6 +63,23 @@ public enum ErrorCode {
     CODE_REFUSED(21),
     /** Shipped code (remote evaluation, an agent) used more time or memory than its budget allowed and was stopped. */
     BUDGET_EXCEEDED(22),
+    /**
+     * The caller is authenticated but its role or slice does not allow this request (a viewer
+     * asking to migrate, a tenant touching another slice's process, cancelling another caller's
+     * request). Refusals are also recorded as events.
+     */
+    FORBIDDEN(23),
+    /**
+     * Code refused because its signature does not hold: unsigned, signed by a key the cluster does
+     * not trust or has revoked, or signed for another hash (tampered); the message names the bundle
+     * and the reason.
+     */
+    UNTRUSTED_CODE(24),
+    /**
+     * A process or a slice is at one of its quotas (memory, CPU time, connections, request rate,
+     * bundle size, processes): the request is refused, or the process was stopped, as its policy says.
+     */
+    QUOTA_EXCEEDED(25),
     /** A bug or an unexpected failure on the remote side. */
     INTERNAL(99);
 

@@ -66,6 +66,10 @@ public final class Op {
     /** Sets (or, with "", reads) a node's balancing mode: {@code string mode} (off|push|pull|both), reply {@code string mode}. */
     public static final int BALANCE_MODE = 0x021B;
 
+    // 0x0220-0x022F: security and isolation (issue 14). Each is defined, with its body, where it is implemented:
+    // 0x0220-0x0223 slices, 0x0224-0x0227 quotas and sandboxes, 0x0228-0x022B signed code,
+    // 0x022C-0x022F authorization.
+
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
     public static final int MIG_PAGES = 0x0302;

@@ -2,6 +2,7 @@ package dev.caravan.wire.net;
 
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.FrameWriter;
+import dev.caravan.wire.security.Identity;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -19,6 +20,7 @@ public final class FrameConnection {
     private final FrameWriter writer;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile String peerName = "?";
+    private volatile Identity identity;
 
     FrameConnection(long id, Socket socket, FrameWriter writer) {
         this.id = id;
@@ -42,6 +44,18 @@ public final class FrameConnection {
 
     void peerName(String name) {
         this.peerName = name;
+    }
+
+    /**
+     * Who the peer proved to be at the handshake (its certificate, its token, or the development
+     * identity on an open port); null before the handshake completed.
+     */
+    public Identity identity() {
+        return identity;
+    }
+
+    void identity(Identity identity) {
+        this.identity = identity;
     }
 
     /** Sends a frame; returns false if the connection is gone. */

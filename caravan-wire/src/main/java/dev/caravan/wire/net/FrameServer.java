@@ -6,6 +6,8 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.FrameReader;
 import dev.caravan.wire.FrameWriter;
+import dev.caravan.wire.security.Identity;
+import dev.caravan.wire.security.Role;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -226,6 +228,8 @@ public final class FrameServer implements AutoCloseable {
                 return false;
             }
             c.peerName(hello.peerName());
+            c.identity(token == null || token.isEmpty() ? Identity.development(hello.peerName())
+                    : new Identity("cluster-token", Role.NODE, Identity.NO_SLICE, "token"));
             if (!deadline.cancel(false)) {
                 // The watchdog fired (or is closing the socket) first: the client must not be told it is admitted.
                 return false;
