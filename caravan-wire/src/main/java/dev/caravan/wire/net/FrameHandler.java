@@ -16,6 +16,16 @@ public interface FrameHandler {
      */
     Frame onFrame(FrameConnection connection, Frame request) throws Exception;
 
+    /**
+     * Decides whether the connection's {@link FrameConnection#identity() identity} may make this
+     * request; called before {@link #onFrame} for every frame after the handshake. The default
+     * admits everything (a port that enforces no roles).
+     *
+     * @throws dev.caravan.wire.CaravanException FORBIDDEN to refuse it; the connection stays open
+     */
+    default void authorize(FrameConnection connection, Frame request) {
+    }
+
     /** Called once when a connection closes, whatever the reason. */
     default void onClose(FrameConnection connection) {
     }

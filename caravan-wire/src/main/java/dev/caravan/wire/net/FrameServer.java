@@ -243,6 +243,7 @@ public final class FrameServer implements AutoCloseable {
 
     private Frame dispatch(FrameConnection c, Frame request) {
         try {
+            handler.authorize(c, request);
             return handler.onFrame(c, request);
         } catch (CaravanException e) {
             return Frame.error(request.requestId(), e);
