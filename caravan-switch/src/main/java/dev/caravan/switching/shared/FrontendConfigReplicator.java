@@ -66,6 +66,9 @@ public final class FrontendConfigReplicator implements AutoCloseable {
     private final NamingService naming;
     private final String switchId;
     private final String bindHost;
+    /** How many parks {@link #awaitLeaseAfter} waits for a new lease, and how long each is. */
+    private static final int LEASE_REOPEN_WAITS = 500;
+    private static final long LEASE_REOPEN_PARK_MS = 20;
     private final LongSupplier leaseId;
     private final Clock clock;
     private final FrontendApplier applier;
@@ -202,8 +205,18 @@ public final class FrontendConfigReplicator implements AutoCloseable {
 
     /** Registers {@code f} under this switch's lease and makes it the known version; caller holds the lock or runs at start. */
     private void publishAt(SharedFrontend f) {
+        long lease = leaseId.getAsLong();
         try {
-            naming.register(leaseId.getAsLong(), SharedFrontendCodec.encode(f, switchId));
+            try {
+                naming.register(lease, SharedFrontendCodec.encode(f, switchId));
+            } catch (CaravanException expired) {
+                if (expired.code() != ErrorCode.LEASE_EXPIRED) {
+                    throw expired;
+                }
+                // The switch was starved or cut off for longer than its lease's term: its upkeep opens a new lease
+                // within a third of a term. Publish under that one rather than refuse a change naming takes a moment later.
+                naming.register(awaitLeaseAfter(lease), SharedFrontendCodec.encode(f, switchId));
+            }
         } catch (CaravanException e) {
             if (e.code() == ErrorCode.ALREADY_EXISTS || e.code() == ErrorCode.STALE_EPOCH) {
                 throw ErrorCode.ALREADY_EXISTS.exception("front end " + f.name() + " was changed on another switch at the same"
@@ -217,6 +230,24 @@ public final class FrontendConfigReplicator implements AutoCloseable {
                 known.put(f.name(), f);
             }
         }
+    }
+
+    /**
+     * Waits, up to {@link #LEASE_REOPEN_WAITS} × {@link #LEASE_REOPEN_PARK_MS} ms (counted in parks, so a
+     * test's manual clock cannot stall it), for the switch's lease upkeep to replace {@code expired}.
+     *
+     * @throws CaravanException UNAVAILABLE when no new lease came in that time
+     */
+    private long awaitLeaseAfter(long expired) {
+        for (int i = 0; i < LEASE_REOPEN_WAITS; i++) {
+            long current = leaseId.getAsLong();
+            if (current != expired) {
+                return current;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(LEASE_REOPEN_PARK_MS * 1_000_000L);
+        }
+        throw ErrorCode.UNAVAILABLE.exception("switch " + switchId + " lost its naming lease and has not opened a new one within "
+                + LEASE_REOPEN_WAITS * LEASE_REOPEN_PARK_MS / 1000 + " s: is naming reachable? try again");
     }
 
     // ---- naming events, on the event thread ----

@@ -110,6 +110,30 @@ class FrontendConfigReplicatorTest {
         assertThat(c.running.get("kv").listen()).isEqualTo(new InetSocketAddress("127.0.0.3", 7000));
     }
 
+    /** Seen in CI: a starved switch's lease expired just before an admin declared a front end, and the declaration failed. */
+    @Test
+    void shouldPublishADeclarationUnderTheNewLeaseWhenTheOldOneHasJustExpired() throws Exception {
+        Replica a = start("s1", "127.0.0.1");
+        long expired = naming.openLease("switch/s9", 60_000).id();
+        naming.closeLease(expired); // as naming does when the term ran out
+        long reopened = naming.openLease("switch/s9", 60_000).id();
+        // The switch's upkeep replaces the lease while the declaration is under way: the first read sees the expired one.
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        FrontendConfigReplicator s9 = new FrontendConfigReplicator(naming, "s9", "127.0.0.1",
+                () -> reads.incrementAndGet() == 1 ? expired : reopened, clock, a, a.events);
+        try {
+            FrontendSpec kv = spec("kv", "127.0.0.1:7000", "round-robin");
+
+            s9.publish(kv, s9.ownHost(kv));
+
+            NamingEntry e = naming.lookup(SharedFrontendCodec.PREFIX + "kv").orElseThrow();
+            assertThat(e.leaseId()).isEqualTo(reopened);
+            assertThat(reads.get()).isGreaterThan(1);
+        } finally {
+            s9.close();
+        }
+    }
+
     @Test
     void shouldKeepAWildcardListenAddressAsItIs() throws Exception {
         Replica a = start("s1", "127.0.0.1");
