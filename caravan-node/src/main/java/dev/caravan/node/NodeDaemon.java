@@ -126,6 +126,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
+        return start(config, naming, clock, NodeAccessSettings.defaults());
+    }
+
+    /** {@link #start(NodeConfig, NamingService, Clock)} with tokens with roles and slices ({@link NodeAccess}). */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access)
+            throws Exception {
         NodeDaemon node = new NodeDaemon(config, naming, clock);
         try {
             node.lease.open();
@@ -135,7 +141,7 @@ public final class NodeDaemon implements AutoCloseable {
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
-                    new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
+                    new ControlHandler(node, new NodeAccess(node, config.token(), access)), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
             node.resources = new dev.caravan.migration.resources.ResourceMigrator(config.nodeId(),
                     config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
                     node::readRemoteResource);
@@ -316,6 +322,7 @@ public final class NodeDaemon implements AutoCloseable {
                 attributes.put(k, v);
             }
         });
+        NodeAccess.publishSlice(p.spec(), attributes);
         if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
             attributes.put("auth", "password");
         }

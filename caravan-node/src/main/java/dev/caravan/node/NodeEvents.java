@@ -59,6 +59,14 @@ final class NodeEvents implements MigrationListener {
         log.publish(EventKind.PROCESS_FAILED, name, name + " failed on " + nodeId + ": " + why, fields("node", nodeId, "reason", why));
     }
 
+    /** A request refused by role, slice or requester: subject the caller, fields {@code op}, {@code identity}, {@code slice}. */
+    void refused(dev.caravan.wire.security.Identity who, String op, String why) {
+        String name = who == null ? "unauthenticated" : who.name();
+        log.publish(EventKind.REQUEST_REFUSED, name, "node " + nodeId + " refused " + op + ": " + why,
+                fields("node", nodeId, "op", op, "identity", name, "role", who == null ? "" : who.role().label(),
+                        "slice", who == null ? "" : who.slice(), "reason", why));
+    }
+
     // ---- the node ------------------------------------------------------------------------------
 
     void started(String control, String admin) {
