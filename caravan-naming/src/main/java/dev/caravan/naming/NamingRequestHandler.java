@@ -26,10 +26,29 @@ final class NamingRequestHandler implements FrameHandler {
     /** Requests served, by frame type (the op's code); read by {@link NamingServer#requestCounts}. */
     private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.LongAdder> requests =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final System.Logger LOG = System.getLogger(NamingRequestHandler.class.getName());
     private final NamingService service;
+    /** Who a peer is by its token; null: the server's single cluster token decides (no roles enforced beyond it). */
+    private final dev.caravan.wire.security.TokenAuthenticator authenticator;
 
-    NamingRequestHandler(NamingService service) {
+    NamingRequestHandler(NamingService service, dev.caravan.wire.security.TokenAuthenticator authenticator) {
         this.service = service;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public dev.caravan.wire.security.Identity authenticate(dev.caravan.wire.net.Hello hello) {
+        return authenticator == null ? null : authenticator.authenticate(hello);
+    }
+
+    /** Enforces {@link dev.caravan.wire.security.OpPolicy}: a viewer may look up and watch, only nodes hold leases and register. */
+    @Override
+    public void authorize(FrameConnection connection, Frame request) {
+        String why = dev.caravan.wire.security.OpPolicy.refusal(connection.identity(), request.type());
+        if (why != null) {
+            LOG.log(System.Logger.Level.INFO, "naming refused " + Op.name(request.type()) + ": " + why);
+            throw ErrorCode.FORBIDDEN.exception(why);
+        }
     }
 
     /** Requests received so far, by op label (ping, lookup, register, ...; "other" for unknown ops). */
