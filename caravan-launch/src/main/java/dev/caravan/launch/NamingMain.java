@@ -78,6 +78,9 @@ public final class NamingMain {
                 Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());
         if (observe != null) {
             observe.route("/leases", true, new LeasesRoute(service));
+            if (!tokens.isEmpty()) {
+                observe.authenticateWith(new dev.caravan.wire.security.TokenAuthenticator(Hello.tokenFromEnvironment(), tokens));
+            }
         }
         String admin = observe == null ? "" : bind + ":" + observe.address().getPort();
         System.err.println("naming service listening on " + bind + ":" + server.port()

@@ -122,7 +122,7 @@ final class NamingRequestHandler implements FrameHandler {
             case Op.NAMING_LOOKUP -> {
                 String name = r.string();
                 r.expectEnd();
-                Optional<NamingEntry> found = service.lookup(name);
+                Optional<NamingEntry> found = service.lookup(name).filter(e -> SliceVisibility.visible(connection.identity(), e));
                 BodyWriter w = new BodyWriter(128).bool(found.isPresent());
                 found.ifPresent(e -> e.writeTo(w));
                 return Frame.ok(id, w.toBytes());
@@ -131,7 +131,7 @@ final class NamingRequestHandler implements FrameHandler {
                 String prefix = r.string();
                 r.expectEnd();
                 BodyWriter w = new BodyWriter(256);
-                NamingProtocol.writeEntries(w, service.list(prefix));
+                NamingProtocol.writeEntries(w, SliceVisibility.visible(connection.identity(), service.list(prefix)));
                 return Frame.ok(id, w.toBytes());
             }
             case Op.NAMING_WATCH -> {
@@ -168,10 +168,15 @@ final class NamingRequestHandler implements FrameHandler {
         }
         Watch w = null;
         try {
-            w = service.watch(prefix, sw::onEvent);
+            dev.caravan.wire.security.Identity reader = connection.identity();
+            w = service.watch(prefix, event -> {
+                if (SliceVisibility.visible(reader, event.entry())) {
+                    sw.onEvent(event);
+                }
+            });
             BodyWriter reply = new BodyWriter(256).i64(watchId);
             if (snapshot) {
-                NamingProtocol.writeEntries(reply, service.list(prefix));
+                NamingProtocol.writeEntries(reply, SliceVisibility.visible(reader, service.list(prefix)));
             }
             sw.open(w, Frame.ok(watchId, reply.toBytes()));
         } catch (RuntimeException e) {

@@ -46,7 +46,7 @@ final class NodeAccess {
     private final Map<String, Identity> moveOwners = new ConcurrentHashMap<>();
     /** Who asked for the running drain (owner of the moves it makes); null when none runs. */
     private volatile Identity drainOwner;
-    /** The slices that put each bundle here (a tenant may fetch only its slice's bundles). */
+    /** The slices that put each bundle here (a tenant may fetch or start only its slice's bundles); in memory only: after a restart a tenant puts its bundle again. */
     private final Map<String, Set<String>> bundleSlices = new ConcurrentHashMap<>();
     /** Deploys into a slice are checked against its quotas and started one at a time, so two cannot both fit. */
     private final Object sliceDeployLock = new Object();
@@ -55,6 +55,11 @@ final class NodeAccess {
         this.node = node;
         this.authenticator = new TokenAuthenticator(clusterToken, settings.tokens());
         this.slices = new SliceRegistry(settings.slicesDir());
+    }
+
+    /** Who a token makes its bearer (also on the admin port). */
+    TokenAuthenticator authenticator() {
+        return authenticator;
     }
 
     Identity authenticate(Hello hello) {
@@ -82,7 +87,7 @@ final class NodeAccess {
             }
         } else if (request.type() == Op.NODE_GET_BUNDLE) {
             String hash = request.reader().string();
-            if (!bundleSlices.getOrDefault(hash, Set.of()).contains(who.slice()) && !usedBySlice(hash, who.slice())) {
+            if (!slicesBundle(hash, who.slice())) {
                 throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on node " + node.nodeId());
             }
         }
@@ -103,6 +108,11 @@ final class NodeAccess {
             }
         }
         return "";
+    }
+
+    /** Whether {@code slice} put bundle {@code hash} on this node (remembered in memory only) or runs it here. */
+    private boolean slicesBundle(String hash, String slice) {
+        return bundleSlices.getOrDefault(hash, Set.of()).contains(slice) || usedBySlice(hash, slice);
     }
 
     private boolean usedBySlice(String hash, String slice) {
@@ -134,7 +144,16 @@ final class NodeAccess {
      * @throws CaravanException NOT_FOUND for a slice with no definition, QUOTA_EXCEEDED when it would not fit
      */
     ProcessInfo deploy(Identity who, ProcessSpec requested) throws Exception {
-        String slice = who.inSlice() ? who.slice() : Identity.checkSlice(requested.config().getOrDefault(SecuritySettings.SLICE, ""));
+        String asked = Identity.checkSlice(requested.config().getOrDefault(SecuritySettings.SLICE, ""));
+        if (who.inSlice() && !asked.isEmpty() && !asked.equals(who.slice())) {
+            throw refuse(who, Op.NODE_START, who.name() + " (slice " + who.slice() + ") may not deploy into slice " + asked
+                    + ": a tenant deploys into its own slice only");
+        }
+        if (who.inSlice() && !requested.bundleHash().isEmpty() && !slicesBundle(requested.bundleHash(), who.slice())) {
+            throw ErrorCode.NOT_FOUND.exception("no bundle " + requested.bundleHash() + " put by slice " + who.slice()
+                    + " on node " + node.nodeId() + ": put it on the node the process runs on (caravan deploy without --push-to)");
+        }
+        String slice = who.inSlice() ? who.slice() : asked;
         Map<String, String> config = new HashMap<>(requested.config());
         config.remove(SecuritySettings.SLICE);
         if (!slice.isEmpty()) {

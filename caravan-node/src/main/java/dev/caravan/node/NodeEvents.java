@@ -45,9 +45,12 @@ final class NodeEvents implements MigrationListener {
                 + ", FRONT " + (front.isEmpty() ? "-" : front), fields("node", nodeId, "data", dataAddress, "front", front));
     }
 
-    void startFailed(String name, String why) {
+    /** Carries the slice of the spec: the name may be another slice's process (not this one's to tag). */
+    void startFailed(ProcessSpec spec, String why) {
+        String name = spec.name();
         log.publish(EventKind.PROCESS_FAILED, name, name + " failed to start on " + nodeId + ": " + why,
-                fields("node", nodeId, "reason", why));
+                fields("node", nodeId, "reason", why, "slice", spec.config().getOrDefault(
+                        dev.caravan.wire.node.SecuritySettings.SLICE, "")));
     }
 
     void stopped(String name, dev.caravan.wire.node.StopReply reply) {

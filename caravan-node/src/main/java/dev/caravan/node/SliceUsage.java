@@ -13,7 +13,7 @@ import java.util.List;
  */
 record SliceUsage(int processes, long memoryBytes) {
     /** The naming attribute with a process's paged-memory capacity, bytes. */
-    static final String MEMORY_ATTRIBUTE = "memoryBytes";
+    static final String MEMORY_ATTRIBUTE = dev.caravan.node.slice.SliceUsageReport.MEMORY_ATTRIBUTE;
 
     static SliceUsage of(List<ProcessSpec> specs, String slice) {
         int n = 0;

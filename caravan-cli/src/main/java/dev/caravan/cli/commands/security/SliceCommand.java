@@ -2,6 +2,7 @@ package dev.caravan.cli.commands.security;
 
 import dev.caravan.node.slice.SliceDefinition;
 import dev.caravan.node.slice.SliceRegistry;
+import dev.caravan.node.slice.SliceUsageReport;
 import dev.caravan.wire.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,20 +90,71 @@ public final class SliceCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code caravan slice ls}. */
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List slices and their quotas.")
+    /** {@code caravan slice ls}: quotas from the policy directory, usage from naming (per node and cluster-wide). */
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List slices: their quotas and what they use,"
+            + " per node and cluster-wide (from naming).")
     public static final class Ls implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Dir dir;
+        @picocli.CommandLine.Mixin
+        dev.caravan.cli.ClusterOptions cluster;
+        @Option(names = "--json", description = "print {\"version\":1,\"slices\":[{name, quota, usage{processes, memoryBytes, nodes}}]}")
+        boolean json;
+        @Option(names = "--no-usage", description = "quotas only: do not ask naming")
+        boolean noUsage;
 
         @Override
         public Integer call() {
-            System.out.printf("%-32s %14s %10s %12s%n", "SLICE", "MEMORY", "PROCESSES", "CONNECTIONS");
-            for (SliceDefinition s : new SliceRegistry(dir.dir).list()) {
-                System.out.printf("%-32s %14s %10s %12s%n", s.name(), SliceDefinition.shown(s.memoryBytes()),
-                        SliceDefinition.shown(s.processes()), SliceDefinition.shown(s.connections()));
+            java.util.Map<String, SliceDefinition> defined = new java.util.TreeMap<>();
+            new SliceRegistry(dir.dir).list().forEach(s -> defined.put(s.name(), s));
+            SliceUsageReport usage = new SliceUsageReport(java.util.Map.of());
+            if (!noUsage) {
+                try (dev.caravan.naming.NamingService naming = cluster.naming("slice-ls")) {
+                    usage = SliceUsageReport.from(naming.list("process/"));
+                } catch (Exception e) {
+                    System.err.println("usage unknown: naming does not answer (" + e.getMessage() + "); showing quotas only");
+                }
+            }
+            java.util.Set<String> names = new java.util.TreeSet<>(defined.keySet());
+            names.addAll(usage.bySlice().keySet());
+            if (json) {
+                java.util.List<Object> rows = new java.util.ArrayList<>();
+                for (String n : names) {
+                    rows.add(jsonRow(n, defined.get(n), usage.of(n)));
+                }
+                dev.caravan.cli.out.Json.print(java.util.Map.of("version", 1, "slices", rows));
+                return 0;
+            }
+            System.out.printf("%-32s %12s %24s %12s%n", "SLICE", "PROCESSES", "MEMORY", "CONNECTIONS");
+            for (String n : names) {
+                SliceDefinition d = defined.get(n);
+                SliceUsageReport.Use u = usage.of(n);
+                System.out.printf("%-32s %12s %24s %12s%n", d == null ? n + " (undefined)" : n,
+                        u.processes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.processes())),
+                        u.memoryBytes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.memoryBytes())),
+                        d == null ? "-" : SliceDefinition.shown(d.connections()));
+                u.byNode().forEach((node, on) -> System.out.printf("  on %-29s %12d %24d%n", node, on.processes(), on.memoryBytes()));
             }
             return 0;
+        }
+
+        private static java.util.Map<String, Object> jsonRow(String name, SliceDefinition d, SliceUsageReport.Use u) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("name", name);
+            row.put("defined", d != null);
+            if (d != null) {
+                row.put("quota", java.util.Map.of("memoryBytes", d.memoryBytes(), "processes", d.processes(),
+                        "connections", d.connections()));
+            }
+            java.util.Map<String, Object> nodes = new java.util.TreeMap<>();
+            u.byNode().forEach((node, on) -> nodes.put(node, java.util.Map.of("processes", on.processes(),
+                    "memoryBytes", on.memoryBytes())));
+            java.util.Map<String, Object> use = new java.util.LinkedHashMap<>();
+            use.put("processes", u.processes());
+            use.put("memoryBytes", u.memoryBytes());
+            use.put("nodes", nodes);
+            row.put("usage", use);
+            return row;
         }
     }
 }
