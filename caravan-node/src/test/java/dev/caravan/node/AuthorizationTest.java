@@ -86,7 +86,7 @@ class AuthorizationTest {
         NodeConfig loopback = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id));
         NodeConfig config = new NodeConfig(id, "127.0.0.1", 0, loopback.naming(), loopback.dataDir(), 3000, CLUSTER_TOKEN, 4096,
                 Map.of(), NodeConfig.DEFAULT_STOP_DEADLINE_MS, loopback.chunkPool(), loopback.migration())
-                .withProcessMemoryBytes(256 * MIB);
+                .withProcessMemoryBytes(256 * MIB).withAdminPort(0);
         NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(),
                 new NodeAccessSettings(TokenTable.parse(table.format(), "test"), tmp.resolve("slices")));
         open.add(n);
@@ -215,8 +215,11 @@ class AuthorizationTest {
     void shouldKeepTwoTenantsApartAndHoldTheirSliceQuota() {
         FrameClient ta1 = as("ta", n1);
         FrameClient tb1 = as("tb", n1);
-        // A tenant cannot choose its slice: ta's process lands in alpha even when it says beta.
-        ta1.request(Op.NODE_START, kv("a1", Map.of(SecuritySettings.SLICE, "beta")));
+        // A tenant cannot choose another slice: refused; naming its own is fine.
+        assertThatThrownBy(() -> ta1.request(Op.NODE_START, kv("a1", Map.of(SecuritySettings.SLICE, "beta"))))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+                .hasMessage("ta (slice alpha) may not deploy into slice beta: a tenant deploys into its own slice only");
+        ta1.request(Op.NODE_START, kv("a1", Map.of(SecuritySettings.SLICE, "alpha")));
         tb1.request(Op.NODE_START, kv("b1", Map.of()));
         assertThat(n1.hosted("a1").spec().config()).containsEntry(SecuritySettings.SLICE, "alpha")
                 .containsEntry(SecuritySettings.OWNER, "ta");
@@ -245,5 +248,110 @@ class AuthorizationTest {
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
         assertThatThrownBy(() -> as("ada", n2).request(Op.NODE_START, kv("g1", Map.of(SecuritySettings.SLICE, "gamma"))))
                 .hasMessageStartingWith("slice gamma is not defined in ");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** GET {@code path} on the node's admin port with {@code who}'s token: the status and the body. */
+    private java.net.http.HttpResponse<String> admin(NodeDaemon node, String who, String path) throws Exception {
+        InetSocketAddress a = node.adminAddress().orElseThrow();
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + a.getPort() + path))
+                .header("Authorization", "Bearer " + (tokens.containsKey(who) ? tokens.get(who) : who))
+                .timeout(Duration.ofSeconds(10)).build();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** The events {@code who} reads on the node's admin port. */
+    private List<Event> eventsAs(NodeDaemon node, String who) throws Exception {
+        java.net.http.HttpResponse<String> r = admin(node, who, "/events");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<Event> out = new ArrayList<>();
+        for (Object e : (List<?>) JSON.readValue(r.body(), Map.class).get("events")) {
+            out.add(Event.fromJson((Map<?, ?>) e));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldTagEveryProcessEventWithItsSliceAndShowATenantOnlyItsSlicesEvents() throws Exception {
+        FrameClient ta1 = as("ta", n1);
+        FrameClient tb1 = as("tb", n1);
+        ta1.request(Op.NODE_START, kv("a1", Map.of()));
+        tb1.request(Op.NODE_START, kv("b1", Map.of()));
+        assertThat(codeOf(ta1, Op.NODE_CORDON, new byte[0])).isEqualTo(ErrorCode.FORBIDDEN);
+        // a1 moves to n2 at ta's request: the events of both ends carry alpha.
+        BodyWriter m = new BodyWriter();
+        new MigrationRequest("a1", "n2", MigrationMode.PRE_COPY, 50, 5, 2, false, "", "").writeTo(m);
+        ta1.callAsync(Op.NODE_MIGRATE, m.toBytes()).get(30, TimeUnit.SECONDS);
+        tb1.request(Op.NODE_STOP, name("b1"));
+
+        for (Event e : n1.events().since(0)) {
+            if (e.subject().equals("a1")) {
+                assertThat(e.fields()).as(e.toString()).containsEntry("slice", "alpha");
+            } else if (e.subject().equals("b1")) {
+                assertThat(e.fields()).as(e.toString()).containsEntry("slice", "beta");
+            }
+        }
+        assertThat(n2.events().about("a1", 20)).extracting(Event::kind).contains(EventKind.PROCESS_ARRIVED);
+        assertThat(n2.events().about("a1", 20)).allSatisfy(e -> assertThat(e.fields()).containsEntry("slice", "alpha"));
+
+        List<Event> alpha = eventsAs(n1, "ta");
+        assertThat(alpha).allSatisfy(e -> assertThat(e.fields()).containsEntry("slice", "alpha"));
+        assertThat(alpha).extracting(Event::kind).contains(EventKind.PROCESS_DEPLOYED, EventKind.MIGRATION_COMMITTED,
+                EventKind.REQUEST_REFUSED);
+        assertThat(eventsAs(n1, "tb")).extracting(Event::subject).contains("b1").doesNotContain("a1", "ta", "n1");
+        assertThat(eventsAs(n2, "tb")).extracting(Event::subject).doesNotContain("a1");
+        assertThat(eventsAs(n1, "vic")).extracting(Event::subject).contains("a1", "b1", "n1");
+        assertThat(eventsAs(n1, CLUSTER_TOKEN)).extracting(Event::subject).contains("a1", "b1");
+        assertThat(admin(n1, "cvt_forged", "/events").statusCode()).isEqualTo(401);
+        assertThat(admin(n1, "ta", "/logs").statusCode()).isEqualTo(403);
+
+        // The live stream too: tb's watch hands on b1's events, never a1's (published before them).
+        java.net.http.HttpRequest watch = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + n1.adminAddress().orElseThrow().getPort() + "/events?watch=true"))
+                .header("Authorization", "Bearer " + tokens.get("tb")).build();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> {
+                try (java.util.stream.Stream<String> lines = http.send(watch, java.net.http.HttpResponse.BodyHandlers.ofLines()).body()) {
+                    List<String> subjects = new ArrayList<>();
+                    java.util.Iterator<String> it = lines.iterator();
+                    while (it.hasNext() && !subjects.contains("b1")) {
+                        String line = it.next();
+                        if (line.startsWith("data: ")) {
+                            subjects.add(Event.fromJson(JSON.readValue(line.substring(6), Map.class)).subject());
+                        }
+                    }
+                    return subjects;
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            assertThat(seen.get(20, TimeUnit.SECONDS)).containsOnly("b1");
+        }
+    }
+
+    @Test
+    void shouldKeepATenantFromFetchingOrStartingAnotherSlicesBundle() throws Exception {
+        java.io.ByteArrayOutputStream empty = new java.io.ByteArrayOutputStream();
+        new java.util.jar.JarOutputStream(empty).close();
+        FrameClient ta1 = as("ta", n1);
+        FrameClient tb1 = as("tb", n1);
+        String hash = tb1.request(Op.NODE_PUT_BUNDLE, new BodyWriter().string("").bytes(empty.toByteArray()).toBytes()).string();
+        byte[] get = new BodyWriter().string(hash).toBytes();
+
+        assertThat(codeOf(tb1, Op.NODE_GET_BUNDLE, get)).isNull();
+        assertThatThrownBy(() -> ta1.request(Op.NODE_GET_BUNDLE, get)).hasMessage("no bundle " + hash + " on node n1");
+        BodyWriter start = new BodyWriter();
+        new ProcessSpec("a9", "", hash, "some.Main", 8 * MIB, Map.of()).writeTo(start);
+        assertThatThrownBy(() -> ta1.request(Op.NODE_START, start.toBytes()))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                .hasMessageStartingWith("no bundle " + hash + " put by slice alpha on node n1");
+        // Its owner gets past the bundle check (the class is not there: another refusal).
+        assertThatThrownBy(() -> tb1.request(Op.NODE_START, start.toBytes())).message().doesNotStartWith("no bundle");
+        // Whoever puts the same bytes has them: content-addressed.
+        ta1.request(Op.NODE_PUT_BUNDLE, new BodyWriter().string("").bytes(empty.toByteArray()).toBytes());
+        assertThat(codeOf(ta1, Op.NODE_GET_BUNDLE, get)).isNull();
     }
 }
