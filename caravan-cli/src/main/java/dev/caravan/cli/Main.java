@@ -48,7 +48,7 @@ public final class Main implements Runnable {
      * so that a command line builds the model of the command it runs only.
      */
     static final List<Class<?>> COMMANDS = List.of(NamingCommand.class, ZooKeeperCommand.class, NodeCommand.class, SwitchCommand.class,
-            UpCommand.class,
+            UpCommand.class, dev.caravan.cli.commands.security.TokensCommand.class, dev.caravan.cli.commands.security.SliceCommand.class,
             DeployCommand.class, PsCommand.class, CallCommand.class, dev.caravan.cli.commands.UseCommand.class,
             dev.caravan.cli.commands.EvalCommand.class, StopCommand.class, MigrateCommand.class, CloneCommand.class,
             CheckpointCommand.class, RestoreCommand.class, SuperserverCommand.class, LabCommand.class, DemoCommand.class,

@@ -33,6 +33,8 @@ public final class NamingMain {
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs, /leases); 0 picks a "
                     + "free one, -1 opens none")
+            .value("--tokens", "FILE", null, "tokens with roles (written by 'caravan tokens add'): viewers may look up and "
+                    + "watch; only the cluster token (" + Hello.TOKEN_ENV + ", role node) may hold leases and register")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NamingMain() {
@@ -58,9 +60,16 @@ public final class NamingMain {
         if (adminPort < -1 || adminPort > 65535) {
             throw new DaemonOptions.UsageException("--admin-port: " + adminPort + " is not a TCP port (0 picks a free one, -1 opens none)");
         }
+        dev.caravan.wire.security.TokenTable tokens;
+        try {
+            tokens = options.value("--tokens") == null ? dev.caravan.wire.security.TokenTable.empty()
+                    : dev.caravan.wire.security.TokenTable.read(java.nio.file.Path.of(options.value("--tokens")));
+        } catch (dev.caravan.wire.CaravanException e) {
+            throw new DaemonOptions.UsageException("--tokens: " + e.getMessage());
+        }
         LocalNamingService service = new LocalNamingService(InstantSource.system());
         NamingServer server = new NamingServer(service, new InetSocketAddress(bind, options.intValue("--port")),
-                Hello.tokenFromEnvironment());
+                Hello.tokenFromEnvironment(), tokens);
         EventLog events = new EventLog("naming");
         DaemonMetrics metrics = new DaemonMetrics("naming", "naming");
         NamingMeters.register(metrics.registry(), service, server);
@@ -69,6 +78,9 @@ public final class NamingMain {
                 Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());
         if (observe != null) {
             observe.route("/leases", true, new LeasesRoute(service));
+            if (!tokens.isEmpty()) {
+                observe.authenticateWith(new dev.caravan.wire.security.TokenAuthenticator(Hello.tokenFromEnvironment(), tokens));
+            }
         }
         String admin = observe == null ? "" : bind + ":" + observe.address().getPort();
         System.err.println("naming service listening on " + bind + ":" + server.port()

@@ -80,6 +80,10 @@ public final class NodeMain {
                     + "(applied by 'caravan node', which starts the JVM)")
             .repeatable("--jvm-option", "OPTION", "an extra option for the node's JVM, after the defaults ("
                     + DaemonJvm.COLLECTOR + ", full JIT), e.g. --jvm-option=-XX:+UseG1GC; repeatable (applied by 'caravan node')")
+            .value("--tokens", "FILE", null, "tokens with roles (written by 'caravan tokens add'): a HELLO with one of them "
+                    + "gets its identity (role, slice); the cluster token (" + Hello.TOKEN_ENV + ") keeps role node")
+            .value("--slices-dir", "DIR", ".caravan/slices", "the cluster's slice definitions ('caravan slice create'), "
+                    + "read again at each deploy into a slice")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NodeMain() {
@@ -103,6 +107,7 @@ public final class NodeMain {
             return 0;
         }
         config(options);
+        accessSettings(options);
         balanceSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
@@ -142,7 +147,7 @@ public final class NodeMain {
                 config.token(), Duration.ofSeconds(5));
         NodeDaemon node;
         try {
-            node = NodeDaemon.start(config, naming, Clock.system());
+            node = NodeDaemon.start(config, naming, Clock.system(), accessSettings(options));
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
         } catch (Exception e) {
@@ -259,6 +264,21 @@ public final class NodeMain {
             throw new DaemonOptions.UsageException("--drain-grace: at most 1h, got " + value);
         }
         return ms;
+    }
+
+    /**
+     * The {@code --tokens} and {@code --slices-dir} options, the tokens file read and checked.
+     *
+     * @throws DaemonOptions.UsageException when the tokens file is malformed
+     */
+    static dev.caravan.node.NodeAccessSettings accessSettings(DaemonOptions.Parsed options) {
+        String tokens = options.value("--tokens");
+        try {
+            return new dev.caravan.node.NodeAccessSettings(tokens == null ? dev.caravan.wire.security.TokenTable.empty()
+                    : dev.caravan.wire.security.TokenTable.read(Path.of(tokens)), Path.of(options.required("--slices-dir")));
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException("--tokens: " + e.getMessage());
+        }
     }
 
     static NodeConfig config(DaemonOptions.Parsed options) {

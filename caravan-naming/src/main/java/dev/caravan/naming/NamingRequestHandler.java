@@ -26,10 +26,29 @@ final class NamingRequestHandler implements FrameHandler {
     /** Requests served, by frame type (the op's code); read by {@link NamingServer#requestCounts}. */
     private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.LongAdder> requests =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final System.Logger LOG = System.getLogger(NamingRequestHandler.class.getName());
     private final NamingService service;
+    /** Who a peer is by its token; null: the server's single cluster token decides (no roles enforced beyond it). */
+    private final dev.caravan.wire.security.TokenAuthenticator authenticator;
 
-    NamingRequestHandler(NamingService service) {
+    NamingRequestHandler(NamingService service, dev.caravan.wire.security.TokenAuthenticator authenticator) {
         this.service = service;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public dev.caravan.wire.security.Identity authenticate(dev.caravan.wire.net.Hello hello) {
+        return authenticator == null ? null : authenticator.authenticate(hello);
+    }
+
+    /** Enforces {@link dev.caravan.wire.security.OpPolicy}: a viewer may look up and watch, only nodes hold leases and register. */
+    @Override
+    public void authorize(FrameConnection connection, Frame request) {
+        String why = dev.caravan.wire.security.OpPolicy.refusal(connection.identity(), request.type());
+        if (why != null) {
+            LOG.log(System.Logger.Level.INFO, "naming refused " + Op.name(request.type()) + ": " + why);
+            throw ErrorCode.FORBIDDEN.exception(why);
+        }
     }
 
     /** Requests received so far, by op label (ping, lookup, register, ...; "other" for unknown ops). */
@@ -103,7 +122,7 @@ final class NamingRequestHandler implements FrameHandler {
             case Op.NAMING_LOOKUP -> {
                 String name = r.string();
                 r.expectEnd();
-                Optional<NamingEntry> found = service.lookup(name);
+                Optional<NamingEntry> found = service.lookup(name).filter(e -> SliceVisibility.visible(connection.identity(), e));
                 BodyWriter w = new BodyWriter(128).bool(found.isPresent());
                 found.ifPresent(e -> e.writeTo(w));
                 return Frame.ok(id, w.toBytes());
@@ -112,7 +131,7 @@ final class NamingRequestHandler implements FrameHandler {
                 String prefix = r.string();
                 r.expectEnd();
                 BodyWriter w = new BodyWriter(256);
-                NamingProtocol.writeEntries(w, service.list(prefix));
+                NamingProtocol.writeEntries(w, SliceVisibility.visible(connection.identity(), service.list(prefix)));
                 return Frame.ok(id, w.toBytes());
             }
             case Op.NAMING_WATCH -> {
@@ -149,10 +168,15 @@ final class NamingRequestHandler implements FrameHandler {
         }
         Watch w = null;
         try {
-            w = service.watch(prefix, sw::onEvent);
+            dev.caravan.wire.security.Identity reader = connection.identity();
+            w = service.watch(prefix, event -> {
+                if (SliceVisibility.visible(reader, event.entry())) {
+                    sw.onEvent(event);
+                }
+            });
             BodyWriter reply = new BodyWriter(256).i64(watchId);
             if (snapshot) {
-                NamingProtocol.writeEntries(reply, service.list(prefix));
+                NamingProtocol.writeEntries(reply, SliceVisibility.visible(reader, service.list(prefix)));
             }
             sw.open(w, Frame.ok(watchId, reply.toBytes()));
         } catch (RuntimeException e) {

@@ -51,13 +51,24 @@ public final class NamingServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public NamingServer(NamingService service, InetSocketAddress bind, String token) throws IOException {
+        this(service, bind, token, dev.caravan.wire.security.TokenTable.empty());
+    }
+
+    /**
+     * Binds and starts serving, admitting besides the cluster token the tokens of {@code tokens}
+     * with their roles ({@link dev.caravan.wire.security.OpPolicy}: viewers look up and watch,
+     * only nodes open leases and register).
+     */
+    public NamingServer(NamingService service, InetSocketAddress bind, String token,
+                        dev.caravan.wire.security.TokenTable tokens) throws IOException {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(token, "token");
         if (service instanceof LocalNamingService local) {
             local.startReaper();
         }
-        this.handler = new NamingRequestHandler(service);
+        this.handler = new NamingRequestHandler(service, tokens.isEmpty() ? null
+                : new dev.caravan.wire.security.TokenAuthenticator(token, tokens));
         this.server = new FrameServer("naming", bind, handler, token,
                 MAX_CONNECTIONS, MAX_FRAME_BYTES);
     }

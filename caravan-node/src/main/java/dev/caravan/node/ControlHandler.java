@@ -24,10 +24,22 @@ import java.util.List;
 final class ControlHandler implements FrameHandler {
     private final NodeDaemon node;
     private final EvalHandler eval;
+    private final NodeAccess access;
 
-    ControlHandler(NodeDaemon node) {
+    ControlHandler(NodeDaemon node, NodeAccess access) {
         this.node = node;
         this.eval = new EvalHandler(node);
+        this.access = access;
+    }
+
+    @Override
+    public dev.caravan.wire.security.Identity authenticate(dev.caravan.wire.net.Hello hello) {
+        return access.authenticate(hello);
+    }
+
+    @Override
+    public void authorize(FrameConnection connection, Frame request) {
+        access.authorize(connection, request);
     }
 
     @Override
@@ -44,7 +56,9 @@ final class ControlHandler implements FrameHandler {
                     throw ErrorCode.TOO_LARGE.exception("bundle of " + jar.length + " bytes exceeds "
                             + NodeProtocol.MAX_BUNDLE_BYTES);
                 }
-                out.string(node.putBundle(jar, expected));
+                String hash = node.putBundle(jar, expected);
+                access.onBundlePut(connection.identity(), hash);
+                out.string(hash);
             }
             case Op.NODE_GET_BUNDLE -> {
                 String hash = in.string();
@@ -55,7 +69,7 @@ final class ControlHandler implements FrameHandler {
             case Op.NODE_START -> {
                 ProcessSpec spec = ProcessSpec.readFrom(in);
                 in.expectEnd();
-                node.startProcess(spec).writeTo(out);
+                access.deploy(connection.identity(), spec).writeTo(out);
             }
             case Op.NODE_STOP -> {
                 String name = in.string();
@@ -64,7 +78,7 @@ final class ControlHandler implements FrameHandler {
             }
             case Op.NODE_LIST -> {
                 in.expectEnd();
-                List<ProcessInfo> infos = node.list();
+                List<ProcessInfo> infos = access.visible(connection.identity(), node.list());
                 out.i32(infos.size());
                 infos.forEach(i -> i.writeTo(out));
             }
@@ -94,11 +108,11 @@ final class ControlHandler implements FrameHandler {
                 MigrationRequest m = MigrationRequest.readFrom(in);
                 in.expectEnd();
                 long id = request.requestId();
-                node.migration().migrate(m, p -> {
+                access.asRequestOf(connection.identity(), m.name(), () -> node.migration().migrate(m, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
-                }).writeTo(out);
+                })).writeTo(out);
             }
             case Op.NODE_CHECKPOINT -> {
                 String name = in.string();
@@ -109,13 +123,17 @@ final class ControlHandler implements FrameHandler {
                     throw ErrorCode.INVALID_ARGUMENT.exception("checkpoint path must be absolute: " + path);
                 }
                 long id = request.requestId();
-                node.migration().checkpoint(name, file, p -> {
+                access.asRequestOf(connection.identity(), name, () -> node.migration().checkpoint(name, file, p -> {
                     BodyWriter ev = new BodyWriter();
                     p.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
-                }).writeTo(out);
+                })).writeTo(out);
             }
-            case Op.NODE_MIGRATE_CANCEL -> node.migration().cancel(dev.caravan.wire.node.MigrationMessages.readNameOnly(in));
+            case Op.NODE_MIGRATE_CANCEL -> {
+                String name = dev.caravan.wire.node.MigrationMessages.readNameOnly(in);
+                access.checkCancel(connection.identity(), name);
+                node.migration().cancel(name);
+            }
             case Op.MIG_BEGIN -> node.migration().onBegin(connection, in, out);
             case Op.MIG_PAGES -> node.migration().onPages(in);
             case Op.MIG_COMMIT -> node.migration().onCommit(in, out);
@@ -144,11 +162,11 @@ final class ControlHandler implements FrameHandler {
                 dev.caravan.wire.node.DrainRequest drain = dev.caravan.wire.node.DrainRequest.readFrom(in);
                 in.expectEnd();
                 long id = request.requestId();
-                node.drain(drain, step -> {
+                access.asDrainOf(connection.identity(), () -> node.drain(drain, step -> {
                     BodyWriter ev = new BodyWriter();
                     step.writeTo(ev);
                     connection.send(new Frame(Op.EVENT, id, ev.toBytes()));
-                }).writeTo(out);
+                })).writeTo(out);
             }
             case Op.NODE_AGENT_RECALL -> {
                 String name = in.string();

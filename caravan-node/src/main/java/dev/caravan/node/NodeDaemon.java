@@ -96,6 +96,8 @@ public final class NodeDaemon implements AutoCloseable {
     private volatile dev.caravan.observe.ObserveServer observe;
     /** Publishes this node's lifecycle steps into {@link #events}. */
     private final NodeEvents nodeEvents;
+    /** The slice of each process hosted lately: every event about a process carries it. */
+    private final ProcessSlices processSlices = new ProcessSlices();
     /** Processes whose failure was published (the ticker notices failures). */
     private final java.util.Set<HostedProcess> reportedFailed = ConcurrentHashMap.newKeySet();
     /** This node's load balancer (off unless configured) and the thread that runs it; replaced by {@link #startBalancer}. */
@@ -122,10 +124,17 @@ public final class NodeDaemon implements AutoCloseable {
         this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
         this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
         this.nodeEvents = new NodeEvents(events, config.nodeId());
+        events.tagSubjects(processSlices::fieldsOf);
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
+        return start(config, naming, clock, NodeAccessSettings.defaults());
+    }
+
+    /** {@link #start(NodeConfig, NamingService, Clock)} with tokens with roles and slices ({@link NodeAccess}). */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access)
+            throws Exception {
         NodeDaemon node = new NodeDaemon(config, naming, clock);
         try {
             node.lease.open();
@@ -133,9 +142,10 @@ public final class NodeDaemon implements AutoCloseable {
             // handoff) can take longer than a lease on a loaded machine, and the first registration needs it alive.
             long renewMs = Math.max(50, node.lease.termMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
+            NodeAccess nodeAccess = new NodeAccess(node, config.token(), access);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
-                    new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
+                    new ControlHandler(node, nodeAccess), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
             node.resources = new dev.caravan.migration.resources.ResourceMigrator(config.nodeId(),
                     config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
                     node::readRemoteResource);
@@ -153,6 +163,7 @@ public final class NodeDaemon implements AutoCloseable {
             if (config.adminPort() >= 0) {
                 node.observe = dev.caravan.observe.ObserveServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()),
                         config.token(), node.metrics, node.events, dev.caravan.observe.LogLines.shared());
+                node.observe.authenticateWith(nodeAccess.authenticator());
             }
             node.registerSelfAtStart();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
@@ -316,6 +327,7 @@ public final class NodeDaemon implements AutoCloseable {
                 attributes.put(k, v);
             }
         });
+        NodeAccess.publishSlice(p.spec(), attributes);
         if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
             attributes.put("auth", "password");
         }
@@ -426,11 +438,11 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (CaravanException e) {
             // A name in use is about another process: no event under its name.
             if (e.code() != ErrorCode.ALREADY_EXISTS) {
-                nodeEvents.startFailed(spec.name(), e.getMessage());
+                nodeEvents.startFailed(spec, e.getMessage());
             }
             throw e;
         } catch (Exception e) {
-            nodeEvents.startFailed(spec.name(), String.valueOf(e.getMessage()));
+            nodeEvents.startFailed(spec, String.valueOf(e.getMessage()));
             throw e;
         }
     }
@@ -522,6 +534,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
+        processSlices.remember(spec);
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());

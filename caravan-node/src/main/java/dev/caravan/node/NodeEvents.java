@@ -45,9 +45,12 @@ final class NodeEvents implements MigrationListener {
                 + ", FRONT " + (front.isEmpty() ? "-" : front), fields("node", nodeId, "data", dataAddress, "front", front));
     }
 
-    void startFailed(String name, String why) {
+    /** Carries the slice of the spec: the name may be another slice's process (not this one's to tag). */
+    void startFailed(ProcessSpec spec, String why) {
+        String name = spec.name();
         log.publish(EventKind.PROCESS_FAILED, name, name + " failed to start on " + nodeId + ": " + why,
-                fields("node", nodeId, "reason", why));
+                fields("node", nodeId, "reason", why, "slice", spec.config().getOrDefault(
+                        dev.caravan.wire.node.SecuritySettings.SLICE, "")));
     }
 
     void stopped(String name, dev.caravan.wire.node.StopReply reply) {
@@ -57,6 +60,14 @@ final class NodeEvents implements MigrationListener {
 
     void failed(String name, String why) {
         log.publish(EventKind.PROCESS_FAILED, name, name + " failed on " + nodeId + ": " + why, fields("node", nodeId, "reason", why));
+    }
+
+    /** A request refused by role, slice or requester: subject the caller, fields {@code op}, {@code identity}, {@code slice}. */
+    void refused(dev.caravan.wire.security.Identity who, String op, String why) {
+        String name = who == null ? "unauthenticated" : who.name();
+        log.publish(EventKind.REQUEST_REFUSED, name, "node " + nodeId + " refused " + op + ": " + why,
+                fields("node", nodeId, "op", op, "identity", name, "role", who == null ? "" : who.role().label(),
+                        "slice", who == null ? "" : who.slice(), "reason", why));
     }
 
     // ---- the node ------------------------------------------------------------------------------

@@ -88,6 +88,11 @@ public enum EventKind {
     BALANCE_PULL,
     /** A balancing decision came to nothing, or a balancing migration failed; the message says why. */
     BALANCE_REFUSED,
+    /**
+     * A request was refused by its caller's role, slice or requester (security, issue 14): subject the caller's identity,
+     * fields {@code op}, {@code identity}, {@code role}, {@code slice}, {@code reason}.
+     */
+    REQUEST_REFUSED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

@@ -28,6 +28,8 @@ public final class EventLog {
     private final ArrayDeque<Event> ring;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private long lastSeq;
+    /** Fields every event about a subject carries (e.g. a process's slice); never null. */
+    private volatile java.util.function.Function<String, Map<String, String>> subjectFields = subject -> Map.of();
 
     /**
      * @param source   the daemon's name in every event (a node id, {@code naming}, {@code switch/<id>})
@@ -52,8 +54,24 @@ public final class EventLog {
         return source;
     }
 
+    /**
+     * Adds to every event published from now on the fields {@code bySubject} gives for its subject
+     * (e.g. {@code slice} of a process, so that a tenant's reader can be shown its slice's events only),
+     * unless the publisher set them itself. {@code bySubject} is called on the publishing thread and
+     * must be quick, never null, and never throw.
+     */
+    public void tagSubjects(java.util.function.Function<String, Map<String, String>> bySubject) {
+        this.subjectFields = Objects.requireNonNull(bySubject, "bySubject");
+    }
+
     /** Records an event and hands it to every subscription; returns it. */
     public Event publish(EventKind kind, String subject, String message, Map<String, String> fields) {
+        Map<String, String> tags = subjectFields.apply(subject);
+        if (!tags.isEmpty()) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(fields);
+            tags.forEach(all::putIfAbsent);
+            fields = all;
+        }
         Event e;
         synchronized (ring) {
             e = new Event(++lastSeq, clock.millis(), source, kind, subject, message, fields);

@@ -37,7 +37,12 @@ import java.util.concurrent.Executors;
  * </ul>
  *
  * <p>When the cluster token is set, everything but {@code /metrics} and {@code /healthz} needs
- * {@code Authorization: Bearer <token>}; otherwise 401. Errors are one-line JSON objects
+ * {@code Authorization: Bearer <token>}; otherwise 401. With {@link #authenticateWith} (a node or naming
+ * daemon started with {@code --tokens}), the bearer token may also be a token with a role: a cluster-wide
+ * one reads everything; a tenant's (one with a slice) reads only {@code /events} whose field
+ * {@code slice} is its slice, and gets 403 on {@code /logs} and added routes. A port with neither
+ * token nor tokens file is open to whoever reaches it, cluster-wide: bind it to loopback (the default)
+ * or put it behind a proxy. Errors are one-line JSON objects
  * {@code {"error":"…"}} with the HTTP status that fits (400, 401, 404, 405). Each exchange runs on
  * its own virtual thread. Thread-safe.
  */
@@ -53,6 +58,10 @@ public final class ObserveServer implements AutoCloseable {
     private final EventLog events;
     private final LogLines logs;
     private volatile boolean closed;
+    /** Who a bearer token is (tokens with roles and slices); null: only the cluster token is known. */
+    private volatile dev.caravan.wire.security.TokenAuthenticator authenticator;
+    /** The exchange attribute holding the reader's identity (set before a route runs). */
+    private static final String READER = "caravan.reader";
     /** Raised by {@link #endStreams}: a stream opened in an older generation ends. */
     private final java.util.concurrent.atomic.AtomicLong streamGeneration = new java.util.concurrent.atomic.AtomicLong();
 
@@ -102,6 +111,14 @@ public final class ObserveServer implements AutoCloseable {
         server.createContext(path, exchange -> handle(exchange, needsToken, handler));
     }
 
+    /**
+     * Accepts as bearer tokens those of {@code tokens} (and the cluster token, role node) from now on:
+     * a tenant token reads its slice's events only.
+     */
+    public void authenticateWith(dev.caravan.wire.security.TokenAuthenticator tokens) {
+        this.authenticator = Objects.requireNonNull(tokens, "tokens");
+    }
+
     /** A route's handler; an exception becomes a 500 with its message. */
     @FunctionalInterface
     public interface Route {
@@ -127,10 +144,18 @@ public final class ObserveServer implements AutoCloseable {
                 error(exchange, 414, "query longer than " + MAX_QUERY_CHARS + " characters");
                 return;
             }
-            if (needsToken && !authorized(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                error(exchange, 401, "this needs the cluster token: send 'Authorization: Bearer <token>'");
-                return;
+            if (needsToken) {
+                dev.caravan.wire.security.Identity reader = reader(exchange);
+                if (reader == null) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    error(exchange, 401, "this needs the cluster token: send 'Authorization: Bearer <token>'");
+                    return;
+                }
+                if (reader.inSlice() && !"/events".equals(exchange.getHttpContext().getPath())) {
+                    error(exchange, 403, reader.name() + " (slice " + reader.slice() + ") may read only /events of its slice here");
+                    return;
+                }
+                exchange.setAttribute(READER, reader);
             }
             route.handle(exchange);
         } catch (BadRequest e) {
@@ -159,6 +184,26 @@ public final class ObserveServer implements AutoCloseable {
         }
     }
 
+    /** Who sent the request, by its bearer token; null when the token is unknown or missing. */
+    private dev.caravan.wire.security.Identity reader(HttpExchange exchange) {
+        dev.caravan.wire.security.TokenAuthenticator tokens = authenticator;
+        if (tokens == null) {
+            return authorized(exchange) ? dev.caravan.wire.security.Identity.development("http") : null;
+        }
+        String h = exchange.getRequestHeaders().getFirst("Authorization");
+        String bearer = h != null && h.startsWith("Bearer ") ? h.substring("Bearer ".length()).trim() : "";
+        try {
+            return tokens.authenticate(new dev.caravan.wire.net.Hello("http", bearer));
+        } catch (dev.caravan.wire.CaravanException unknown) {
+            return null;
+        }
+    }
+
+    /** Whether a tenant reading events ({@code reader}, null: anyone) may see {@code e}: only its slice's. */
+    private static boolean visible(dev.caravan.wire.security.Identity reader, Event e) {
+        return reader == null || !reader.inSlice() || reader.slice().equals(e.fields().get("slice"));
+    }
+
     /** True if the request carries the cluster token (always, when none is set). */
     public boolean authorized(HttpExchange exchange) {
         if (token.length == 0) {
@@ -183,9 +228,10 @@ public final class ObserveServer implements AutoCloseable {
             since = parseLong("Last-Event-ID", lastId);
         }
         String subject = q.get("subject");
+        dev.caravan.wire.security.Identity reader = (dev.caravan.wire.security.Identity) e.getAttribute(READER);
         if (!Boolean.parseBoolean(q.getOrDefault("watch", "false"))) {
             List<Map<String, Object>> list = events.since(since).stream()
-                    .filter(ev -> subject == null || ev.subject().equals(subject)).map(Event::toJson).toList();
+                    .filter(ev -> subject == null || ev.subject().equals(subject)).filter(ev -> visible(reader, ev)).map(Event::toJson).toList();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("version", 1);
             body.put("source", events.source());
@@ -207,7 +253,7 @@ public final class ObserveServer implements AutoCloseable {
                     }
                     continue;
                 }
-                if (subject != null && !ev.subject().equals(subject)) {
+                if (subject != null && !ev.subject().equals(subject) || !visible(reader, ev)) {
                     continue;
                 }
                 out.write(("id: " + ev.seq() + "\nevent: " + ev.kind().label() + "\ndata: "

@@ -83,6 +83,10 @@ public final class DeployCommand implements Callable<Integer> {
             + " repeatable")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--slice", paramLabel = "SLICE", description = "the slice (tenant) the process belongs to: for a"
+            + " cluster-wide admin; a tenant's token deploys into its own slice (another slice is refused)")
+    String slice;
+
     @Option(names = "--json", description = "print the started processes as JSON")
     boolean json;
 
@@ -132,6 +136,9 @@ public final class DeployCommand implements Callable<Integer> {
                 .ifPresent(hash -> settings.put(DeployPassword.CONFIG_KEY, hash));
         List<String> names = DeployReplicas.names(name, replicas);
         settings.putAll(DeployReplicas.labels(replicas != null ? name : null, labels));
+        if (slice != null) {
+            settings.put(dev.caravan.wire.node.SecuritySettings.SLICE, dev.caravan.wire.security.Identity.checkSlice(slice));
+        }
         for (String n : names) {
             try {
                 // The checks the node makes on names and memory, made here before anything is pushed.

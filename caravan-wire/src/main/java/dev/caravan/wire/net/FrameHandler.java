@@ -26,6 +26,17 @@ public interface FrameHandler {
     default void authorize(FrameConnection connection, Frame request) {
     }
 
+    /**
+     * Who the peer is by its HELLO, for a port that knows tokens with roles (see
+     * {@link dev.caravan.wire.security.TokenAuthenticator}); null (the default) leaves it to the
+     * server's single cluster token. Called on the connection's thread during the handshake.
+     *
+     * @throws dev.caravan.wire.CaravanException UNAUTHENTICATED to refuse the peer; the connection closes
+     */
+    default dev.caravan.wire.security.Identity authenticate(Hello hello) {
+        return null;
+    }
+
     /** Called once when a connection closes, whatever the reason. */
     default void onClose(FrameConnection connection) {
     }

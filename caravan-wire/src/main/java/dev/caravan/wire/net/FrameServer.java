@@ -222,13 +222,14 @@ public final class FrameServer implements AutoCloseable {
         }
         try {
             Hello hello = Hello.from(first);
-            if (!hello.admits(token)) {
+            Identity byHandler = handler.authenticate(hello);
+            if (byHandler == null && !hello.admits(token)) {
                 c.send(Frame.error(first.requestId(), ErrorCode.UNAUTHENTICATED, "wrong cluster token (set "
                         + Hello.TOKEN_ENV + ")"));
                 return false;
             }
             c.peerName(hello.peerName());
-            c.identity(token == null || token.isEmpty() ? Identity.development(hello.peerName())
+            c.identity(byHandler != null ? byHandler : token == null || token.isEmpty() ? Identity.development(hello.peerName())
                     : new Identity("cluster-token", Role.NODE, Identity.NO_SLICE, "token"));
             if (!deadline.cancel(false)) {
                 // The watchdog fired (or is closing the socket) first: the client must not be told it is admitted.
