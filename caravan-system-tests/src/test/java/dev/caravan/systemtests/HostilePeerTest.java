@@ -1,5 +1,7 @@
 package dev.caravan.systemtests;
 
+import dev.caravan.cli.Main;
+import dev.caravan.launch.ChildJvm;
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
@@ -19,6 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,6 +64,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       epoch, unregister at a stale epoch): STALE_EPOCH / ALREADY_EXISTS, the entry unchanged;</li>
  *   <li>a replayed MIG_COMMIT (no migration arriving): refused, the process and its data unchanged.</li>
  * </ul>
+ * The switch's DNS dispatcher ({@code caravan dns serve}) is in the list over TCP, and has its own
+ * UDP case (garbage, oversized and truncated datagrams, then a good query).
  * Certificate and signature cases belong to sec-tls and sec-sign: see {@link #foreignCertificateCases}.
  */
 class HostilePeerTest {
@@ -65,10 +74,14 @@ class HostilePeerTest {
     private static final Duration DROP_SLACK = Duration.ofSeconds(5);
     private static CaravanCluster cluster;
     private static ProcessInfo kv;
+    /** {@code caravan dns serve} (the switch module's DNS dispatcher), UDP and TCP on one port. */
+    private static ChildJvm dns;
+    private static InetSocketAddress dnsAddress;
+    private static final long DNS_TCP_IDLE_MS = 2_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
     /** How a port is spoken to; {@code served} proves a well-behaved client got an answer. */
-    enum Kind { BINARY, RESP, HTTP }
+    enum Kind { BINARY, RESP, HTTP, DNS_TCP }
 
     record Port(String name, Kind kind, Supplier<InetSocketAddress> address, String httpPath) {
         @Override
@@ -84,10 +97,17 @@ class HostilePeerTest {
         try (RespConnection c = new RespConnection(CaravanCluster.dataAddress(kv))) {
             assertThat(c.call("SET", "canary", "before")).isEqualTo(Reply.OK);
         }
+        dns = ChildJvm.start("dns", CaravanCluster.FAST_JVM_OPTIONS, Main.class, List.of("dns", "serve",
+                "--naming", cluster.namingHostPort(), "--bind", "127.0.0.1", "--port", "0",
+                "--tcp-idle-timeout-ms", "" + DNS_TCP_IDLE_MS), cluster.workDir().resolve("logs"));
+        dnsAddress = new InetSocketAddress("127.0.0.1", Integer.parseInt(dns.awaitReady("port", 60_000)));
     }
 
     @AfterAll
     static void stopCluster() {
+        if (dns != null) {
+            dns.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -102,7 +122,8 @@ class HostilePeerTest {
                 new Port("naming admin/metrics HTTP", Kind.HTTP, () -> cluster.local().namingAdmin(), "/metrics"),
                 new Port("node admin/metrics HTTP", Kind.HTTP, () -> cluster.local().nodeAdmins().get("n1"), "/metrics"),
                 new Port("switch metrics HTTP", Kind.HTTP, () -> cluster.local().switchMetrics(), "/metrics"),
-                new Port("switch admin HTTP", Kind.HTTP, () -> cluster.local().switchAdmin(), "/frontends"));
+                new Port("switch admin HTTP", Kind.HTTP, () -> cluster.local().switchAdmin(), "/frontends"),
+                new Port("switch DNS over TCP", Kind.DNS_TCP, () -> dnsAddress, null));
     }
 
     private static InetSocketAddress switchFront() {
@@ -138,13 +159,43 @@ class HostilePeerTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(port + " answers " + port.httpPath()).isEqualTo(200);
             }
+            case DNS_TCP -> {
+                try (Socket good = new Socket()) {
+                    good.connect(at, (int) WAIT.toMillis());
+                    good.setSoTimeout((int) WAIT.toMillis());
+                    good.getOutputStream().write(tcpDns(dnsQuery()));
+                    java.io.DataInputStream in = new java.io.DataInputStream(good.getInputStream());
+                    byte[] answer = new byte[in.readUnsignedShort()];
+                    in.readFully(answer);
+                    Message m = new Message(answer);
+                    assertThat(m.getHeader().getID()).as(port + " answers the query").isEqualTo(0x4242);
+                    assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+                }
+            }
             default -> throw new IllegalStateException();
         }
     }
 
+    /** A query for the kv process's A record, id 0x4242. */
+    private static byte[] dnsQuery() throws IOException {
+        return dnsQuery(0x4242);
+    }
+
+    private static byte[] dnsQuery(int id) throws IOException {
+        Message q = Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(kv.name() + ".caravan.internal."), Type.A,
+                DClass.IN));
+        q.getHeader().setID(id);
+        return q.toWire();
+    }
+
+    private static byte[] tcpDns(byte[] message) {
+        return ByteBuffer.allocate(2 + message.length).putShort((short) message.length).put(message).array();
+    }
+
     /** The start of a legitimate request, dribbled one byte at a time by a slowloris. */
-    private static byte[] prefix(Kind kind) {
+    private static byte[] prefix(Kind kind) throws IOException {
         return switch (kind) {
+            case DNS_TCP -> tcpDns(dnsQuery());
             case BINARY -> FrameWriter.encode(new Hello("slowloris", "").toFrame(1));
             case RESP -> "*2\r\n$3\r\nGET\r\n$6\r\ncanary\r\n".getBytes(StandardCharsets.US_ASCII);
             case HTTP -> "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
@@ -184,6 +235,12 @@ class HostilePeerTest {
                     assertThat(closedWithin(dribbler, limitMs, startNs)).as(port + " drops a dribbling connection").isTrue();
                     assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isGreaterThanOrEqualTo(
                             FrameServer.DEFAULT_HELLO_TIMEOUT.minusMillis(500));
+                }
+                if (port.kind() == Kind.DNS_TCP) {
+                    // A per-read idle timeout: the silent peer goes; the dribbler (a byte per 200 ms) is
+                    // within it and stays until its bytes run out — see docs/security/hostile-input.md.
+                    assertThat(closedWithin(silent, DNS_TCP_IDLE_MS + DROP_SLACK.toMillis(), startNs))
+                            .as(port + " drops a silent connection").isTrue();
                 }
                 assertServed(port);
             } finally {
@@ -228,6 +285,8 @@ class HostilePeerTest {
 
     private static byte[] oversized(Kind kind) {
         return switch (kind) {
+            // The largest length DNS over TCP can say, with far fewer bytes behind it.
+            case DNS_TCP -> concat(new byte[] {(byte) 0xFF, (byte) 0xFF}, new byte[12]);
             case BINARY -> concat(FrameWriter.encode(new Hello("hostile", "").toFrame(1)),
                     frameHeader(Integer.MAX_VALUE, Op.PING, 2));
             case RESP -> "*1\r\n$2000000000\r\nxx".getBytes(StandardCharsets.US_ASCII);
@@ -238,6 +297,7 @@ class HostilePeerTest {
 
     private static byte[] truncated(Kind kind) {
         return switch (kind) {
+            case DNS_TCP -> concat(new byte[] {0, 40}, new byte[] {0x42, 0x42, 1, 0, 0, 1});
             case BINARY -> concat(FrameWriter.encode(new Hello("hostile", "").toFrame(1)), frameHeader(100, Op.PING, 2),
                     new byte[] {1, 2, 3});
             case RESP -> "*2\r\n$3\r\nGET\r\n$6\r\ncan".getBytes(StandardCharsets.US_ASCII);
@@ -255,6 +315,7 @@ class HostilePeerTest {
                     .contains("exceeds");
             case RESP -> assertThat(answer).as(port.name()).startsWith("-ERR Protocol error");
             case HTTP -> assertThat(answer).as(port + ": a 4xx or a plain close").matches("(?s)(HTTP/1\\.1 4\\d\\d.*)?");
+            case DNS_TCP -> assertThat(answer).as(port + ": closed without an answer").isEmpty();
             default -> throw new IllegalStateException();
         }
         assertServed(port);
@@ -300,6 +361,34 @@ class HostilePeerTest {
             }
             return got.toString(StandardCharsets.ISO_8859_1);
         }
+    }
+
+    @Test
+    void shouldDropGarbageAndOversizedDatagramsAndAnswerOthersOverUdp() throws Exception {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+            udp.setSoTimeout((int) WAIT.toMillis());
+            byte[] garbage = "not a dns message at all".getBytes(StandardCharsets.US_ASCII);
+            // Past the server's 4096-byte read: cut there, and garbage either way.
+            byte[] oversized = new byte[60_000];
+            java.util.Arrays.fill(oversized, (byte) 'A');
+            byte[] truncated = java.util.Arrays.copyOf(dnsQuery(0x0202), 20);
+            for (byte[] bad : List.of(garbage, oversized, truncated)) {
+                udp.send(new java.net.DatagramPacket(bad, bad.length, dnsAddress));
+            }
+            byte[] good = dnsQuery();
+            udp.send(new java.net.DatagramPacket(good, good.length, dnsAddress));
+            // Answers come in order: a refusal for each bad datagram the server answers at all, then the good one.
+            List<Message> answers = new ArrayList<>();
+            while (answers.isEmpty() || answers.getLast().getHeader().getID() != 0x4242) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
+                udp.receive(p);
+                answers.add(new Message(java.util.Arrays.copyOf(p.getData(), p.getLength())));
+            }
+            assertThat(answers.getLast().getRcode()).as("the well-behaved query").isEqualTo(Rcode.NOERROR);
+            assertThat(answers.subList(0, answers.size() - 1)).allSatisfy(m ->
+                    assertThat(m.getRcode()).as("a refusal, never an answer").isNotEqualTo(Rcode.NOERROR));
+        }
+        assertThat(dns.isAlive()).isTrue();
     }
 
     private static ErrorCode errorOf(Frame reply) {
