@@ -43,7 +43,7 @@ import java.util.List;
  * escapes and is a finding. {@link AllocationGuard} adds a finding for an input that allocates
  * more than {@link AllocationGuard#MAX_BYTES_PER_INPUT}: limits must be checked before allocating.
  *
- * <p>Threading: the targets are stateless apart from the DNS responder, which is thread-safe.
+ * <p>Threading: one thread at a time (tls-identity writes one scratch directory).
  */
 public final class PortFuzzTargets {
     private static final DnsResponder DNS = new DnsResponder(
@@ -76,7 +76,9 @@ public final class PortFuzzTargets {
                 new PortTarget("http-endpoint", "process HTTP data endpoint", PortFuzzTargets::httpEndpoint, FuzzSeeds.http()),
                 new PortTarget("switch-http", "switch HTTP front end", PortFuzzTargets::switchHttp, FuzzSeeds.http()),
                 new PortTarget("switch-dns", "switch DNS (UDP and TCP)", PortFuzzTargets::dns, FuzzSeeds.dns()),
-                new PortTarget("observe-query", "admin/metrics HTTP", PortFuzzTargets::observeQuery, FuzzSeeds.observeQuery()));
+                new PortTarget("observe-query", "admin/metrics HTTP", PortFuzzTargets::observeQuery, FuzzSeeds.observeQuery()),
+                new PortTarget("tls-identity", "TLS identity files (every port with --tls)", IdentityFilesTarget::load,
+                        IdentityFilesTarget.seeds()));
     }
 
     /** The target called {@code name}. @throws IllegalArgumentException for an unknown name */
