@@ -126,7 +126,9 @@ public final class DnsResponder {
             rh.setRcode(Rcode.NOTIMP);
             return response.toWire(CLASSIC_UDP_PAYLOAD);
         }
-        if (h.getCount(Section.QUESTION) != 1 || countOpts(request) > 1) {
+        // With TC set dnsjava keeps a message it could not finish parsing: the header may count a
+        // question the message does not hold (found by fuzzing).
+        if (h.getCount(Section.QUESTION) != 1 || request.getQuestion() == null || countOpts(request) > 1) {
             return formerr(query);
         }
         OPTRecord opt = request.getOPT();

@@ -88,6 +88,18 @@ class DnsResponderTest {
         return new Message(out);
     }
 
+    /** Found by fuzzing (caravan-fuzz): TC set and a question cut short left the question null → NPE. */
+    @Test
+    void shouldAnswerFormerrToATruncatedQueryWhoseQuestionDoesNotParse() throws IOException {
+        byte[] query = java.util.HexFormat.of().parseHex("7d32030000010000040000045f776566045f744d0d076361726176616e08"
+                + "696e740000040000045f776566045f744d0d076361726176616e08696e7465726e616c0000210001");
+
+        Message m = ask(query, "127.0.0.2", false);
+
+        assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(m.getHeader().getID()).isEqualTo(0x7d32);
+    }
+
     @Test
     void shouldAnswerAServiceWithTheReplicaClosestToEachClient() throws IOException {
         Message fromTwo = ask("web.caravan.internal.", Type.A, "127.0.0.2");
