@@ -31,7 +31,7 @@ public final class NamingRequestFuzz {
             return;
         }
         LocalNamingService service = new LocalNamingService(FIXED);
-        NamingRequestHandler handler = new NamingRequestHandler(service);
+        NamingRequestHandler handler = new NamingRequestHandler(service, null);
         service.openLease("fuzz", 10_000);
         int op = OPS.get(Byte.toUnsignedInt(input[0]) % OPS.size());
         byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
