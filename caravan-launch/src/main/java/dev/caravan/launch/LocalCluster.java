@@ -519,7 +519,7 @@ public final class LocalCluster implements AutoCloseable {
             calls.add(Thread.ofVirtual().start(() -> {
                 try (dev.caravan.wire.net.FrameClient c = dev.caravan.wire.net.FrameClient.connect(e.getValue(),
                         new dev.caravan.wire.net.Hello("launcher", dev.caravan.wire.net.Hello.tokenFromEnvironment()),
-                        java.time.Duration.ofSeconds(2))) {
+                        java.time.Duration.ofSeconds(2), dev.caravan.wire.net.ClientTransport.current())) {
                     c.call(dev.caravan.wire.Op.NODE_CORDON, new byte[0], java.time.Duration.ofSeconds(2)).expectOk();
                 } catch (RuntimeException unreachable) {
                     // Stopped below all the same.
