@@ -605,5 +605,9 @@ public final class LocalCluster implements AutoCloseable {
         if (naming != null) {
             naming.close();
         }
+        if (pki != null) {
+            // The admin identity was this process's client transport for this cluster only.
+            dev.caravan.wire.net.ClientTransport.reset();
+        }
     }
 }

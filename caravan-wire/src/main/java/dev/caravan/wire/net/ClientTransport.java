@@ -39,6 +39,11 @@ public final class ClientTransport {
         return s;
     }
 
+    /** Forgets {@link #use}: the next {@link #current} reads {@code $CARAVAN_TLS} again (a launcher that stopped its TLS cluster, tests). */
+    public static void reset() {
+        chosen = null;
+    }
+
     /** Uses {@code security} for every later client link of this process, instead of {@code $CARAVAN_TLS}. */
     public static void use(TransportSecurity security) {
         chosen = Objects.requireNonNull(security, "security");
