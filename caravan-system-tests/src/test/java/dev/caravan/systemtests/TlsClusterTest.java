@@ -33,7 +33,8 @@ class TlsClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = CaravanCluster.aCluster().withNodes(2).withTls().start();
+        // A switch and the dashboard too: both must reach naming over TLS to start.
+        cluster = CaravanCluster.aCluster().withNodes(2).withSwitch().withDashboard().withTls().start();
     }
 
     @AfterAll
