@@ -31,6 +31,7 @@ public final class NamingMain {
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan naming", SUMMARY)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to listen on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
+            .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs, /leases); 0 picks a "
                     + "free one, -1 opens none")
             .value("--tokens", "FILE", null, "tokens with roles (written by 'caravan tokens add'): viewers may look up and "
@@ -60,6 +61,7 @@ public final class NamingMain {
         if (adminPort < -1 || adminPort > 65535) {
             throw new DaemonOptions.UsageException("--admin-port: " + adminPort + " is not a TCP port (0 picks a free one, -1 opens none)");
         }
+        dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
         dev.caravan.wire.security.TokenTable tokens;
         try {
             tokens = options.value("--tokens") == null ? dev.caravan.wire.security.TokenTable.empty()
@@ -69,7 +71,7 @@ public final class NamingMain {
         }
         LocalNamingService service = new LocalNamingService(InstantSource.system());
         NamingServer server = new NamingServer(service, new InetSocketAddress(bind, options.intValue("--port")),
-                Hello.tokenFromEnvironment(), tokens);
+                Hello.tokenFromEnvironment(), tokens, security);
         EventLog events = new EventLog("naming");
         DaemonMetrics metrics = new DaemonMetrics("naming", "naming");
         NamingMeters.register(metrics.registry(), service, server);

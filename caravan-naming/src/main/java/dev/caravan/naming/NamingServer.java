@@ -61,6 +61,17 @@ public final class NamingServer implements AutoCloseable {
      */
     public NamingServer(NamingService service, InetSocketAddress bind, String token,
                         dev.caravan.wire.security.TokenTable tokens) throws IOException {
+        this(service, bind, token, tokens, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /**
+     * Binds and starts serving over {@code security}: on mutual TLS the client certificate
+     * identifies each connection and the token is not checked (see {@link FrameServer}); elsewhere
+     * the tokens of {@code tokens} with their roles, and the cluster token.
+     */
+    public NamingServer(NamingService service, InetSocketAddress bind, String token,
+                        dev.caravan.wire.security.TokenTable tokens,
+                        dev.caravan.wire.security.TransportSecurity security) throws IOException {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(token, "token");
@@ -70,7 +81,7 @@ public final class NamingServer implements AutoCloseable {
         this.handler = new NamingRequestHandler(service, tokens.isEmpty() ? null
                 : new dev.caravan.wire.security.TokenAuthenticator(token, tokens));
         this.server = new FrameServer("naming", bind, handler, token,
-                MAX_CONNECTIONS, MAX_FRAME_BYTES);
+                MAX_CONNECTIONS, MAX_FRAME_BYTES, FrameServer.DEFAULT_HELLO_TIMEOUT, security);
     }
 
     /** The bound address (with the real port when 0 was asked for). */
