@@ -101,6 +101,8 @@ public final class NodeDaemon implements AutoCloseable {
     /** This node's load balancer (off unless configured) and the thread that runs it; replaced by {@link #startBalancer}. */
     private volatile dev.caravan.node.balance.Balancer balancer;
     private dev.caravan.node.balance.BalancerThread balancerThread;
+    /** Per-process quotas and the handler watchdog (see {@link dev.caravan.node.quota.NodeQuotas}). */
+    private final dev.caravan.node.quota.NodeQuotas quotas;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
 
@@ -122,6 +124,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
         this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
         this.nodeEvents = new NodeEvents(events, config.nodeId());
+        this.quotas = new dev.caravan.node.quota.NodeQuotas(config.nodeId(), events, metrics.registry(), clock::nanoTime,
+                this::stopProcess);
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -155,6 +159,7 @@ public final class NodeDaemon implements AutoCloseable {
                         config.token(), node.metrics, node.events, dev.caravan.observe.LogLines.shared());
             }
             node.registerSelfAtStart();
+            node.quotas.start();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
             node.nodeEvents.started(config.bindHost() + ":" + node.control.port(),
@@ -515,6 +520,11 @@ public final class NodeDaemon implements AutoCloseable {
         hosted.runner().bindResources(uris, resources::open);
     }
 
+    /** This node's quotas and handler watchdog: {@code --handler-timeout}, {@code --max-bundle-size}, the unstoppable hook. */
+    public dev.caravan.node.quota.NodeQuotas quotas() {
+        return quotas;
+    }
+
     /** Where a process's data endpoint is now, per naming; null if unregistered. */
     private InetSocketAddress locate(String name) {
         return naming.lookup("process/" + name).map(e -> new InetSocketAddress(e.host(), e.port())).orElse(null);
@@ -522,6 +532,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
+        dev.caravan.node.quota.ProcessQuotas.from(spec.config()); // refuses invalid quotas before anything is allocated
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
@@ -536,6 +547,7 @@ public final class NodeDaemon implements AutoCloseable {
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
                     DataEndpoint.speaksHttp(spec));
+            endpoint.quota(quotas.attach(spec.name(), runner, spec.config()));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
@@ -1002,6 +1014,7 @@ public final class NodeDaemon implements AutoCloseable {
             closed = true;
         }
         CloseAll all = new CloseAll();
+        all.close(quotas);
         all.run(scheduler::shutdownNow);
         synchronized (this) {
             if (balancerThread != null) {
