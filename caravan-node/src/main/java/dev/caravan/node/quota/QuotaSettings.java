@@ -18,10 +18,10 @@ public record QuotaSettings(long handlerTimeoutMs, long maxBundleBytes) {
 
     public QuotaSettings {
         if (handlerTimeoutMs < 1 || handlerTimeoutMs > 86_400_000L) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("handler timeout must be 1 ms..24 h, got " + handlerTimeoutMs + " ms");
+            throw ErrorCode.INVALID_ARGUMENT.exception("handler-timeout must be 1 ms..24 h, got " + handlerTimeoutMs + " ms");
         }
         if (maxBundleBytes < 1024 || maxBundleBytes > NodeProtocol.MAX_BUNDLE_BYTES) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("max bundle size must be 1k.." + NodeProtocol.MAX_BUNDLE_BYTES
+            throw ErrorCode.INVALID_ARGUMENT.exception("max-bundle-size must be 1k.." + NodeProtocol.MAX_BUNDLE_BYTES
                     + " bytes (one frame), got " + maxBundleBytes);
         }
     }
