@@ -64,8 +64,14 @@ class QuotaTest {
                 import dev.caravan.wire.command.Command;
                 import dev.caravan.wire.command.Reply;
                 public final class Hog implements CaravanProcess {
-                    @Override public void onStart(ProcessContext context, boolean restored) { }
+                    private ProcessContext context;
+                    @Override public void onStart(ProcessContext context, boolean restored) { this.context = context; }
                     @Override public Reply onCommand(Command command) {
+                        if (command.name().equals("FILL")) {
+                            for (long a = 0; ; a += 4096) {
+                                context.memory().putLong(a, a);
+                            }
+                        }
                         if (command.name().equals("SPIN")) {
                             while (true) { }
                         }
@@ -213,7 +219,7 @@ class QuotaTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldRefuseABundleOverTheNodesLimitBeforeReadingItAndKeepTheConnection() throws Exception {
         byte[] big = new byte[100 * 1024];
         new java.util.Random(7).nextBytes(big);
@@ -228,7 +234,19 @@ class QuotaTest {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
+    void shouldAnswerAClearErrorToAProcessWritingPastItsMemoryAndAffectNothingElse() throws Exception {
+        ProcessInfo filler = cluster.control("n1").start(new ProcessSpec("filler", "", hogBundle, HOG, 1L << 20, Map.of()));
+
+        String reply = redisCli(CaravanCluster.dataAddress(filler), "FILL");
+
+        assertThat(reply).isEqualTo("ERR address 1048576+8 is outside the 1048576-byte memory");
+        assertThat(redisCli(CaravanCluster.dataAddress(filler), "PING")).as("the process itself serves on").isEqualTo("done:PING");
+        assertNodeStillServes();
+    }
+
+    @Test
+    @Order(7)
     void shouldStopAHandlerThatLoopsForeverWhileTheNodeAndItsOtherProcessesKeepServing() throws Exception {
         ProcessInfo spinner = deployHog("spinner", Map.of(SecuritySettings.QUOTA_HANDLER_MS, "1000"));
         try (Socket s = new Socket(CaravanCluster.dataAddress(spinner).getAddress(), spinner.dataPort())) {
