@@ -166,8 +166,9 @@ final class DataEndpoint implements AutoCloseable {
 
     /** What a batch refused at the request-rate quota gets. */
     private Reply[] overQuota(int n) {
-        return fill(n, Reply.error("QUOTA_EXCEEDED process " + processName + " went over its request-rate quota ("
-                + quota.quotas().requestsPerSecond() + "/s) and is stopped"));
+        dev.caravan.node.quota.QuotaViolation v = quota.violation();
+        return fill(n, Reply.error("QUOTA_EXCEEDED process " + processName + " is stopped: "
+                + (v == null ? "over its quota" : v.message())));
     }
 
     /**

@@ -833,10 +833,13 @@ public final class NodeDaemon implements AutoCloseable {
     /**
      * Runs one command on a hosted process, deduplicating by (clientId, requestId).
      *
-     * @throws CaravanException NOT_HERE when the process is not here or the node lost its lease
+     * @throws CaravanException NOT_HERE when the process is not here or the node lost its lease, QUOTA_EXCEEDED when
+     *                          the call is over its request-rate quota or the process was stopped for a quota
      */
     Reply call(String name, long clientId, long requestId, Command command) throws InterruptedException {
-        return hosted(name).call(clientId, requestId, command);
+        HostedProcess p = hosted(name);
+        quotas.admitCall(p.runner());
+        return p.call(clientId, requestId, command);
     }
 
     /**

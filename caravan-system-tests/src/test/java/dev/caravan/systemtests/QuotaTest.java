@@ -191,7 +191,7 @@ class QuotaTest {
             replies = readAll(s);
         }
 
-        assertThat(replies).contains("-QUOTA_EXCEEDED process kv-fast went over its request-rate quota (50/s)");
+        assertThat(replies).contains("-QUOTA_EXCEEDED process kv-fast is stopped: request-rate quota 50/s exceeded");
         awaitUnregistered("kv-fast");
         assertThat(describe("kv-fast")).contains("kv-fast stopped: request-rate quota 50/s exceeded");
         assertNodeStillServes();

@@ -123,6 +123,21 @@ public final class NodeQuotas implements AutoCloseable {
         return account;
     }
 
+    /**
+     * Admits one call (NODE_CALL) to the process {@code runner} runs, as its data endpoint admits a
+     * command: it may hold the caller (throttle).
+     *
+     * @throws CaravanException QUOTA_EXCEEDED naming the quota when it is over its rate or was stopped for a quota
+     */
+    public void admitCall(ProcessRunner runner) {
+        QuotaAccount a = accounts.get(runner);
+        if (a != null && !a.admitRequests(1)) {
+            QuotaViolation v = a.violation();
+            throw dev.caravan.wire.ErrorCode.QUOTA_EXCEEDED.exception("process " + a.name() + " is stopped: "
+                    + (v == null ? "over its quota" : v.message()));
+        }
+    }
+
     /** The account of the process {@code name} runs as now, if it is hosted here. */
     public Optional<QuotaAccount> account(String name) {
         return accounts.values().stream().filter(a -> a.name().equals(name) && !a.enforced()).findFirst()

@@ -45,6 +45,7 @@ public final class QuotaAccount implements ProcessRunner.Pacer {
     final CpuWindow cpu = new CpuWindow(TimeUnit.SECONDS.toNanos(1));
     private final AtomicBoolean enforced = new AtomicBoolean();
     private volatile boolean cpuThrottled;
+    private volatile QuotaViolation violation;
     private volatile double cpuPercent;
     private final AtomicLong throttledNs = new AtomicLong();
     private final AtomicLong refusedConnections = new AtomicLong();
@@ -138,14 +139,23 @@ public final class QuotaAccount implements ProcessRunner.Pacer {
     }
 
     private void report(QuotaViolation v) {
-        if (markEnforced()) {
+        if (markEnforced(v)) {
             onViolation.accept(v);
         }
     }
 
-    /** Claims the one enforcement of this account; false when it was already claimed. */
-    boolean markEnforced() {
-        return enforced.compareAndSet(false, true);
+    /** Claims the one enforcement of this account for {@code v}; false when it was already claimed. */
+    boolean markEnforced(QuotaViolation v) {
+        if (!enforced.compareAndSet(false, true)) {
+            return false;
+        }
+        violation = v;
+        return true;
+    }
+
+    /** The violation the process was stopped for, null while it was not. */
+    public QuotaViolation violation() {
+        return violation;
     }
 
     /** Whether the process was (or is being) stopped for a quota. */

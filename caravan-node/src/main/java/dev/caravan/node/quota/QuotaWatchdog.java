@@ -97,7 +97,7 @@ public final class QuotaWatchdog {
     }
 
     private boolean enforce(QuotaAccount a, QuotaViolation v) {
-        if (!a.markEnforced()) {
+        if (!a.markEnforced(v)) {
             return false;
         }
         enforcer.onExceeded(a, v);
