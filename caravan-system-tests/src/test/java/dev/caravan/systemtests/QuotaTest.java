@@ -219,7 +219,7 @@ class QuotaTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldRefuseABundleOverTheNodesLimitBeforeReadingItAndKeepTheConnection() throws Exception {
         byte[] big = new byte[100 * 1024];
         new java.util.Random(7).nextBytes(big);
@@ -235,6 +235,24 @@ class QuotaTest {
 
     @Test
     @Order(5)
+    void shouldThrottleACpuHogUnderThrottlePolicyAndKeepItRunning() throws Exception {
+        deployHog("throttled", Map.of(SecuritySettings.QUOTA_CPU_PERCENT, "30", SecuritySettings.QUOTA_POLICY, "throttle"));
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int calls = 0;
+        while (System.nanoTime() < end) {
+            cluster.client().call("throttled", "BURN", "50");
+            calls++;
+        }
+
+        String d = describe("throttled");
+        assertThat(d).containsPattern("State:\\s+RUNNING").containsPattern("throttled=[1-9]\\d*ms");
+        assertThat(calls).as("a throttled process is slowed, not stopped: unthrottled it would make ~60 calls")
+                .isBetween(3, 45);
+        assertNodeStillServes();
+    }
+
+    @Test
+    @Order(6)
     void shouldAnswerAClearErrorToAProcessWritingPastItsMemoryAndAffectNothingElse() throws Exception {
         ProcessInfo filler = cluster.control("n1").start(new ProcessSpec("filler", "", hogBundle, HOG, 1L << 20, Map.of()));
 
@@ -246,7 +264,7 @@ class QuotaTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shouldStopAHandlerThatLoopsForeverWhileTheNodeAndItsOtherProcessesKeepServing() throws Exception {
         ProcessInfo spinner = deployHog("spinner", Map.of(SecuritySettings.QUOTA_HANDLER_MS, "1000"));
         try (Socket s = new Socket(CaravanCluster.dataAddress(spinner).getAddress(), spinner.dataPort())) {
