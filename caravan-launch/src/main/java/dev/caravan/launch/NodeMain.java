@@ -67,6 +67,10 @@ public final class NodeMain {
                     + "for this long")
             .value("--balance-rate-capacity", "N", "10000", "commands per second that count as a full node "
                     + "(--balance-metric rate)")
+            .value("--handler-timeout", "DURATION", "10s", "the handler watchdog: a request running longer than this in "
+                    + "a process's handler stops the process (e.g. 10s, 500ms); a deployment may set its own (--quota handler=)")
+            .value("--max-bundle-size", "SIZE", "48m", "largest code bundle this node accepts (refused TOO_LARGE from the "
+                    + "frame's length, before its body is read); at most 48m")
             .value("--stop-deadline-ms", "MS", String.valueOf(NodeConfig.DEFAULT_STOP_DEADLINE_MS),
                     "how long stopping a process may take before it is abandoned")
             .value("--" + RespLimits.PROTO_MAX_BULK_LEN, "SIZE", null, "longest bulk string a client may send to a data "
@@ -111,6 +115,7 @@ public final class NodeMain {
         accessSettings(options);
         TlsOption.parse(options);
         balanceSettings(options);
+        quotaSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
         return ForegroundJvm.run(jvm, NodeMain.class, withoutJvmSettings(args));
@@ -146,11 +151,13 @@ public final class NodeMain {
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
         BalanceSettings balance = balanceSettings(options);
         dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
+        dev.caravan.node.quota.QuotaSettings quotas = quotaSettings(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
                 config.token(), Duration.ofSeconds(5), security);
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system(), accessSettings(options), security);
+            node.quotas().settings(quotas);
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
         } catch (Exception e) {
@@ -245,6 +252,17 @@ public final class NodeMain {
             throw new DaemonOptions.UsageException(option + ": at most 1h, got " + value);
         }
         return ms;
+    }
+
+    /** {@code --handler-timeout} and {@code --max-bundle-size}. */
+    static dev.caravan.node.quota.QuotaSettings quotaSettings(DaemonOptions.Parsed options) {
+        try {
+            return new dev.caravan.node.quota.QuotaSettings(
+                    dev.caravan.node.quota.QuotaSpec.durationMs("--handler-timeout", options.required("--handler-timeout")),
+                    size("--max-bundle-size", options.required("--max-bundle-size")));
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException(e.getMessage().startsWith("--") ? e.getMessage() : "--" + e.getMessage());
+        }
     }
 
     /**

@@ -42,6 +42,12 @@ final class ControlHandler implements FrameHandler {
         access.authorize(connection, request);
     }
 
+    /** NODE_PUT_BUNDLE: the node's --max-bundle-size (and the hash string before the jar), refused from the header. */
+    @Override
+    public long maxBodyBytes(int type) {
+        return type == Op.NODE_PUT_BUNDLE ? node.quotas().settings().maxBundleBytes() + 256 : Long.MAX_VALUE;
+    }
+
     @Override
     public Frame onFrame(FrameConnection connection, Frame request) throws Exception {
         BodyReader in = request.reader();
@@ -52,13 +58,21 @@ final class ControlHandler implements FrameHandler {
                 String expected = in.string();
                 byte[] jar = in.bytes();
                 in.expectEnd();
-                if (jar.length > NodeProtocol.MAX_BUNDLE_BYTES) {
-                    throw ErrorCode.TOO_LARGE.exception("bundle of " + jar.length + " bytes exceeds "
-                            + NodeProtocol.MAX_BUNDLE_BYTES);
+                long max = node.quotas().settings().maxBundleBytes();
+                if (jar.length > max) {
+                    throw ErrorCode.TOO_LARGE.exception("bundle of " + jar.length + " bytes exceeds this node's --max-bundle-size of "
+                            + max + " bytes");
                 }
                 String hash = node.putBundle(jar, expected);
                 access.onBundlePut(connection.identity(), hash);
                 out.string(hash);
+            }
+            case Op.NODE_QUOTAS -> {
+                String name = in.string();
+                in.expectEnd();
+                java.util.Map<String, String> d = node.quotas().describe(name);
+                out.i32(d.size());
+                d.forEach((k, v) -> out.string(k).string(v));
             }
             case Op.NODE_GET_BUNDLE -> {
                 String hash = in.string();

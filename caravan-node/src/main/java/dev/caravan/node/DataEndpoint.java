@@ -94,6 +94,8 @@ final class DataEndpoint implements AutoCloseable {
     private final KilledSessions killed = new KilledSessions(4096);
     private final Server server;
     private volatile String movedTo;
+    /** The process's quota account (request rate, connections); null until {@link #quota} (no limits). */
+    private volatile dev.caravan.node.quota.QuotaAccount quota;
     private volatile InetSocketAddress movedAddress;
 
     /**
@@ -122,6 +124,10 @@ final class DataEndpoint implements AutoCloseable {
         RespProtocol resp = new RespProtocol(sessions, limits, passwordRequired).withSessionLink(linkToken);
         AsyncProtocol<Command, Reply> protocol = http ? new HttpCommandProtocol(sessions, resp) : resp;
         ServerOptions options = ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("data-" + processName);
+        int maxConnections = dev.caravan.node.quota.ProcessQuotas.from(runner.config()).connections();
+        if (maxConnections > 0) {
+            options = options.withMaxConnections(maxConnections);
+        }
         if (model == ServerModel.PROCESS_THREAD) {
             DrivenLoopServer loop;
             try {
@@ -134,6 +140,35 @@ final class DataEndpoint implements AutoCloseable {
         } else {
             this.server = model.start(protocol, options);
         }
+        if (maxConnections > 0) {
+            server.refuseAtConnectionLimit(MAX_CLIENTS_REACHED, () -> {
+                dev.caravan.node.quota.QuotaAccount q = quota;
+                if (q != null) {
+                    q.onConnectionRefused();
+                }
+            });
+        }
+    }
+
+    /** What redis-server 7.0 writes to a client over {@code maxclients} before closing it (networking.c). */
+    static final byte[] MAX_CLIENTS_REACHED = "-ERR max number of clients reached\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Installs the process's quota account: batches over its request rate are held back or refused from now on. */
+    void quota(dev.caravan.node.quota.QuotaAccount account) {
+        this.quota = account;
+    }
+
+    /** Whether the process's request-rate quota lets {@code n} commands run now (it may hold this thread: backpressure). */
+    private boolean admitRate(int n) {
+        dev.caravan.node.quota.QuotaAccount q = quota;
+        return q == null || q.admitRequests(n);
+    }
+
+    /** What a batch refused at the request-rate quota gets. */
+    private Reply[] overQuota(int n) {
+        dev.caravan.node.quota.QuotaViolation v = quota.violation();
+        return fill(n, Reply.error("QUOTA_EXCEEDED process " + processName + " is stopped: "
+                + (v == null ? "over its quota" : v.message())));
     }
 
     /**
@@ -188,6 +223,9 @@ final class DataEndpoint implements AutoCloseable {
             if (!admit(session)) {
                 return fill(batch.size(), KILLED);
             }
+            if (!admitRate(batch.size())) {
+                return overQuota(batch.size());
+            }
             Reply[] replies = DataEndpoint.this.execute(session, batch);
             return finish(session, batch, replies);
         }
@@ -201,6 +239,10 @@ final class DataEndpoint implements AutoCloseable {
             }
             if (movedTo != null || runner.state() == ProcessState.FAILED || !owned.getAsBoolean()) {
                 done.accept(finish(session, batch, null));
+                return;
+            }
+            if (!admitRate(batch.size())) {
+                done.accept(overQuota(batch.size()));
                 return;
             }
             try {

@@ -103,6 +103,8 @@ public final class NodeDaemon implements AutoCloseable {
     /** This node's load balancer (off unless configured) and the thread that runs it; replaced by {@link #startBalancer}. */
     private volatile dev.caravan.node.balance.Balancer balancer;
     private dev.caravan.node.balance.BalancerThread balancerThread;
+    /** Per-process quotas and the handler watchdog (see {@link dev.caravan.node.quota.NodeQuotas}). */
+    private final dev.caravan.node.quota.NodeQuotas quotas;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
 
@@ -130,6 +132,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
         this.nodeEvents = new NodeEvents(events, config.nodeId());
         events.tagSubjects(processSlices::fieldsOf);
+        this.quotas = new dev.caravan.node.quota.NodeQuotas(config.nodeId(), events, metrics.registry(), clock::nanoTime,
+                this::stopProcess);
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -188,6 +192,7 @@ public final class NodeDaemon implements AutoCloseable {
                 node.observe.authenticateWith(nodeAccess.authenticator());
             }
             node.registerSelfAtStart();
+            node.quotas.start();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
             node.nodeEvents.started(config.bindHost() + ":" + node.control.port(),
@@ -549,6 +554,11 @@ public final class NodeDaemon implements AutoCloseable {
         hosted.runner().bindResources(uris, resources::open);
     }
 
+    /** This node's quotas and handler watchdog: {@code --handler-timeout}, {@code --max-bundle-size}, the unstoppable hook. */
+    public dev.caravan.node.quota.NodeQuotas quotas() {
+        return quotas;
+    }
+
     /** Where a process's data endpoint is now, per naming; null if unregistered. */
     private InetSocketAddress locate(String name) {
         return naming.lookup("process/" + name).map(e -> new InetSocketAddress(e.host(), e.port())).orElse(null);
@@ -557,6 +567,7 @@ public final class NodeDaemon implements AutoCloseable {
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
         processSlices.remember(spec);
+        dev.caravan.node.quota.ProcessQuotas.from(spec.config()); // refuses invalid quotas before anything is allocated
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
@@ -571,6 +582,7 @@ public final class NodeDaemon implements AutoCloseable {
                     dev.caravan.servers.model.ServerModel.parse(spec.config().getOrDefault(DataEndpoint.MODEL_KEY, DataEndpoint.DEFAULT_MODEL.cliName())),
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
                     DataEndpoint.speaksHttp(spec));
+            endpoint.quota(quotas.attach(spec.name(), runner, spec.config()));
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
@@ -861,10 +873,13 @@ public final class NodeDaemon implements AutoCloseable {
     /**
      * Runs one command on a hosted process, deduplicating by (clientId, requestId).
      *
-     * @throws CaravanException NOT_HERE when the process is not here or the node lost its lease
+     * @throws CaravanException NOT_HERE when the process is not here or the node lost its lease, QUOTA_EXCEEDED when
+     *                          the call is over its request-rate quota or the process was stopped for a quota
      */
     Reply call(String name, long clientId, long requestId, Command command) throws InterruptedException {
-        return hosted(name).call(clientId, requestId, command);
+        HostedProcess p = hosted(name);
+        quotas.admitCall(p.runner());
+        return p.call(clientId, requestId, command);
     }
 
     /**
@@ -1042,6 +1057,7 @@ public final class NodeDaemon implements AutoCloseable {
             closed = true;
         }
         CloseAll all = new CloseAll();
+        all.close(quotas);
         all.run(scheduler::shutdownNow);
         synchronized (this) {
             if (balancerThread != null) {

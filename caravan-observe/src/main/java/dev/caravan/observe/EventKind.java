@@ -34,6 +34,8 @@ public enum EventKind {
     PROCESS_STOPPED,
     /** A process failed; the message says why. */
     PROCESS_FAILED,
+    /** A process went over a quota: fields {@code quota} (cpu, rps, connections, handler), {@code action} (stopped, refused). */
+    QUOTA_EXCEEDED,
     /** A migration or clone began: fields {@code mode}, {@code to}. */
     MIGRATION_BEGUN,
     /** A migration entered a phase: fields {@code phase}, {@code round}, {@code bytes}. */

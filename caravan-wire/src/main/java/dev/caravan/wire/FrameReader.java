@@ -12,11 +12,22 @@ import java.io.InputStream;
 public final class FrameReader {
     private final InputStream in;
     private final int maxFrameBytes;
+    private final java.util.function.IntToLongFunction maxBodyBytesByType;
     private final byte[] header = new byte[4 + Frame.HEADER_AFTER_LENGTH];
 
     public FrameReader(InputStream in, int maxFrameBytes) {
+        this(in, maxFrameBytes, type -> Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxBodyBytesByType the largest body taken for a frame type (a node's bundle-size limit for
+     *                           NODE_PUT_BUNDLE): a larger body is skipped unread, never allocated, and the
+     *                           frame refused with {@link FrameRefusedException} ({@link ErrorCode#TOO_LARGE})
+     */
+    public FrameReader(InputStream in, int maxFrameBytes, java.util.function.IntToLongFunction maxBodyBytesByType) {
         this.in = in;
         this.maxFrameBytes = maxFrameBytes;
+        this.maxBodyBytesByType = maxBodyBytesByType;
     }
 
     /**
@@ -50,6 +61,13 @@ public final class FrameReader {
         }
         int type = h.u16();
         long requestId = h.i64();
+        int bodyBytes = length - Frame.HEADER_AFTER_LENGTH;
+        long maxBody = maxBodyBytesByType.applyAsLong(type);
+        if (bodyBytes > maxBody) {
+            in.skipNBytes(bodyBytes);
+            throw new FrameRefusedException(requestId, ErrorCode.TOO_LARGE, Op.name(type) + " body of " + bodyBytes
+                    + " bytes exceeds this receiver's limit of " + maxBody + " bytes; it was not read");
+        }
         byte[] body = new byte[length - Frame.HEADER_AFTER_LENGTH];
         readFully(body, 0, body.length);
         return new Frame(type, requestId, body);

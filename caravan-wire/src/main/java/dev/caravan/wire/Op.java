@@ -69,6 +69,12 @@ public final class Op {
     // 0x0220-0x022F: security and isolation (issue 14). Each is defined, with its body, where it is implemented:
     // 0x0220-0x0223 slices, 0x0224-0x0227 quotas and sandboxes, 0x0228-0x022B signed code,
     // 0x022C-0x022F authorization.
+    /**
+     * A process's quotas and what it uses, for {@code caravan describe}. req: string name; reply: i32 n, then n
+     * pairs of string label, string value (cpu, connections, rps, handler, policy, cpu-used, throttled,
+     * refused-connections). NOT_FOUND when the process is not on the node.
+     */
+    public static final int NODE_QUOTAS = 0x0227;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -97,6 +103,7 @@ public final class Op {
             case NAMING_WATCH -> "NAMING_WATCH";
             case NAMING_UNWATCH -> "NAMING_UNWATCH";
             case NODE_PUT_BUNDLE -> "NODE_PUT_BUNDLE";
+            case NODE_QUOTAS -> "NODE_QUOTAS";
             case NODE_GET_BUNDLE -> "NODE_GET_BUNDLE";
             case NODE_START -> "NODE_START";
             case NODE_STOP -> "NODE_STOP";

@@ -87,6 +87,16 @@ public final class DeployCommand implements Callable<Integer> {
             + " cluster-wide admin; a tenant's token deploys into its own slice (another slice is refused)")
     String slice;
 
+    @Option(names = "--quota", paramLabel = "NAME=VALUE[,...]", description = "per-process quotas: cpu=50% (share of one"
+            + " core over 1 s), connections=100 (clients open at once; more get -ERR max number of clients reached),"
+            + " rps=1000 (commands per second), handler=2s (longest one request may run: the watchdog stops the process);"
+            + " repeatable. Memory is --memory")
+    List<String> quotas = new ArrayList<>();
+
+    @Option(names = "--quota-policy", paramLabel = "stop|throttle", description = "at the cpu or rps quota: stop (the"
+            + " process is stopped and reported; the default) or throttle (it is slowed down until back under)")
+    String quotaPolicy;
+
     @Option(names = "--json", description = "print the started processes as JSON")
     boolean json;
 
@@ -119,6 +129,14 @@ public final class DeployCommand implements Callable<Integer> {
         }
         if (settings.keySet().stream().anyMatch(k -> k.startsWith("auth."))) {
             throw usage("auth.* settings come from --password-file or --password-env, not --set");
+        }
+        if (settings.keySet().stream().anyMatch(k -> k.startsWith("quota."))) {
+            throw usage("quota.* settings come from --quota and --quota-policy, not --set");
+        }
+        try {
+            settings.putAll(dev.caravan.node.quota.QuotaSpec.settings(quotas, quotaPolicy));
+        } catch (CaravanException e) {
+            throw usage(e.getMessage());
         }
         if (clientClass != null && clientBundle == null) {
             throw usage("--client-class needs --client-bundle JAR");

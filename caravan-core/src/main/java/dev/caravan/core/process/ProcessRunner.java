@@ -61,6 +61,7 @@ public final class ProcessRunner implements ProcessContext {
     private volatile long commandsFailed;
     private volatile int throttlePercent;
     private volatile CommandTimer commandTimer = CommandTimer.NONE;
+    private volatile Pacer pacer = Pacer.NONE;
     private volatile Map<String, String> resourceUris = Map.of();
     private volatile ResourceOpener resourceOpener = uri -> {
         throw dev.caravan.wire.ErrorCode.NOT_SUPPORTED.exception("this runtime cannot open resources");
@@ -82,6 +83,19 @@ public final class ProcessRunner implements ProcessContext {
     /** Mailbox items handled since the agent last looked at its I/O (process thread only). */
     private int sinceIo;
     private final ParkedBatches parked = new ParkedBatches(this::retryParked, this::execute);
+
+    /**
+     * Told on the process thread after every client batch (its replies already handed on), to hold
+     * the thread back there — between requests, never inside one — while the process is over a
+     * quota (a CPU-time share). Must return promptly once it stops holding; it may park.
+     */
+    @FunctionalInterface
+    public interface Pacer {
+        /** Holds nothing. */
+        Pacer NONE = () -> { };
+
+        void betweenBatches();
+    }
 
     /** Opens a resource URI for reading; supplied by the node. */
     @FunctionalInterface
@@ -523,6 +537,7 @@ public final class ProcessRunner implements ProcessContext {
             long busyNs = Math.max(1_000, clock.nanoTime() - startNs);
             java.util.concurrent.locks.LockSupport.parkNanos(busyNs * throttle / Math.max(1, 100 - throttle));
         }
+        pacer.betweenBatches();
     }
 
     private void failQueued(String why) {
@@ -797,6 +812,35 @@ public final class ProcessRunner implements ProcessContext {
      */
     public void commandTimer(CommandTimer timer) {
         this.commandTimer = java.util.Objects.requireNonNull(timer, "timer");
+    }
+
+    /** Installs the {@link Pacer} told after every client batch ({@link Pacer#NONE} to remove); any thread. */
+    public void pacer(Pacer pacer) {
+        this.pacer = java.util.Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /**
+     * The process thread's id ({@link Thread#threadId()}), for reading its CPU time with
+     * {@link java.lang.management.ThreadMXBean#getThreadCpuTime}; -1 before it starts or when stepped.
+     */
+    public synchronized long threadId() {
+        return thread == null ? -1 : thread.threadId();
+    }
+
+    /** Whether the process thread is still alive (false before start, when stepped, and once it ended). */
+    public synchronized boolean threadAlive() {
+        return thread != null && thread.isAlive();
+    }
+
+    /**
+     * Lowers the process thread to {@link Thread#MIN_PRIORITY}: for a thread left running after its
+     * process was stopped (Java cannot kill a thread). Advisory: the JVM maps priorities to the OS's
+     * only where it may (on Linux, not without privileges), so this is no guarantee of anything.
+     */
+    public synchronized void demote() {
+        if (thread != null) {
+            thread.setPriority(Thread.MIN_PRIORITY);
+        }
     }
 
     /** Commands waiting in the mailbox. */

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ConnectionTracker {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final int max;
+    private volatile byte[] refusal;
+    private volatile Runnable onRefused = () -> { };
 
     ConnectionTracker(int max) {
         this.max = max;
@@ -17,11 +19,35 @@ final class ConnectionTracker {
     /** Takes a connection slot; closes the channel and returns false when the server is full. */
     boolean add(SocketChannel ch) {
         if (open.size() >= max) {
-            closeQuietly(ch);
+            refuse(ch);
             return false;
         }
         open.add(ch);
         return true;
+    }
+
+    /** What a client refused at the limit is sent before its connection is closed (null: nothing), and who is told. */
+    void refuseWith(byte[] reply, Runnable told) {
+        this.refusal = reply == null ? null : reply.clone();
+        this.onRefused = told;
+    }
+
+    private void refuse(SocketChannel ch) {
+        byte[] reply = refusal;
+        if (reply != null) {
+            try {
+                // Best effort, as redis-server: a few bytes fit a fresh socket's send buffer.
+                ch.write(java.nio.ByteBuffer.wrap(reply));
+            } catch (IOException | RuntimeException ignored) {
+                // The client went already; it is closed below either way.
+            }
+        }
+        closeQuietly(ch);
+        try {
+            onRefused.run();
+        } catch (RuntimeException ignored) {
+            // Counting a refusal must not break accepting.
+        }
     }
 
     void remove(SocketChannel ch) {

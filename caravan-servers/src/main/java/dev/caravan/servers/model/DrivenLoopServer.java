@@ -288,6 +288,11 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
      * lending owner may go on calling {@link #doWork}, which then only waits for its wake-up.
      */
     @Override
+    public void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+        tracker.refuseWith(reply, onRefused);
+    }
+
+    @Override
     public void close() {
         Thread own;
         synchronized (this) {

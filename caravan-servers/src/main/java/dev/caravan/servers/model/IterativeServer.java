@@ -68,6 +68,11 @@ final class IterativeServer implements Server {
     }
 
     @Override
+    public void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+        tracker.refuseWith(reply, onRefused);
+    }
+
+    @Override
     public void close() {
         closed = true;
         ConnectionTracker.closeQuietly(listener);

@@ -113,6 +113,11 @@ final class LoopServer implements Server {
     }
 
     @Override
+    public void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+        tracker.refuseWith(reply, onRefused);
+    }
+
+    @Override
     public void close() {
         ConnectionTracker.closeQuietly(listener);
         if (workers != null) {

@@ -54,6 +54,14 @@ public interface Server extends AutoCloseable {
         adopt(connection);
     }
 
+    /**
+     * What a client connecting beyond {@link ServerOptions#maxConnections} gets before its connection
+     * is closed (as redis-server's {@code -ERR max number of clients reached}), and who is told of each
+     * refusal. Models that cannot say anything close silently (the default).
+     */
+    default void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+    }
+
     /** The refusal of a connection adopted at the connection limit (what {@link #adopt(SocketChannel, ByteBuffer)} throws). */
     static dev.caravan.wire.CaravanException atConnectionLimit(String serverName) {
         return ErrorCode.UNAVAILABLE.exception(serverName + " is at its connection limit; connection not adopted");

@@ -108,6 +108,11 @@ final class ThreadPerRequestServer implements Server {
     }
 
     @Override
+    public void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+        tracker.refuseWith(reply, onRefused);
+    }
+
+    @Override
     public void close() {
         closed = true;
         ConnectionTracker.closeQuietly(listener);

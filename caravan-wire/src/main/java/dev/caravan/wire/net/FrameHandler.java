@@ -37,6 +37,15 @@ public interface FrameHandler {
         return null;
     }
 
+    /**
+     * The largest body this port takes for frames of {@code type}, checked from the frame's header
+     * before its body is read (a bigger one is skipped and refused TOO_LARGE, the connection kept).
+     * Default: no limit but the port's frame limit. Called on the connection's thread.
+     */
+    default long maxBodyBytes(int type) {
+        return Long.MAX_VALUE;
+    }
+
     /** Called once when a connection closes, whatever the reason. */
     default void onClose(FrameConnection connection) {
     }

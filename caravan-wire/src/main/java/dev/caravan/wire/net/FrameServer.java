@@ -212,7 +212,8 @@ public final class FrameServer implements AutoCloseable {
                 socket = tls;
                 certified = TransportSecurity.peerIdentity(tls);
             }
-            FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
+            FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes,
+                    handler::maxBodyBytes);
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
             c = new FrameConnection(connectionIds.incrementAndGet(), socket, writer);
             connections.add(c);
@@ -226,6 +227,12 @@ public final class FrameServer implements AutoCloseable {
                 Frame request;
                 try {
                     request = reader.read();
+                } catch (dev.caravan.wire.FrameRefusedException e) {
+                    // Refused by its header, its body skipped: the stream is in step and the connection serves on.
+                    if (!c.send(Frame.error(e.requestId(), e))) {
+                        return;
+                    }
+                    continue;
                 } catch (CaravanException e) {
                     c.send(Frame.error(0, e));
                     LOG.log(System.Logger.Level.INFO, name + ": closing " + c.remoteAddress() + " after bad frame: " + e);

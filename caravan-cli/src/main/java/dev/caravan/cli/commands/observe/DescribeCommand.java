@@ -66,6 +66,7 @@ public final class DescribeCommand implements Callable<Integer> {
                 describeNode(client, node, d, draining);
             } else if (process != null) {
                 describeProcess(process, d);
+                describeQuotas(listings, process, d);
             } else if (events.isEmpty()) {
                 throw ErrorCode.NOT_FOUND.exception("no process or node named '" + name + "'; see 'caravan ps' and 'caravan nodes'");
             } else {
@@ -129,6 +130,27 @@ public final class DescribeCommand implements Callable<Integer> {
         d.put("memory", Sizes.human(p.memoryBytes()));
         d.put("pages", p.allocatedPages() + " allocated, " + p.dirtyPages() + " dirty");
         d.put("commands", p.commandsServed() + " served");
+    }
+
+    /** The process's quotas and use, from its node (NODE_QUOTAS); "-" when the node cannot say (an older node). */
+    private void describeQuotas(List<NodeListing> listings, ProcessInfo p, Map<String, Object> d) {
+        NodeListing at = listings.stream().filter(n -> n.node().equals(p.node())).findFirst().orElse(null);
+        if (at == null) {
+            return;
+        }
+        try (var link = dev.caravan.wire.net.FrameClient.connect(at.control(), new dev.caravan.wire.net.Hello("cli",
+                cluster.token()), Duration.ofSeconds(5))) {
+            var in = link.call(dev.caravan.wire.Op.NODE_QUOTAS, new dev.caravan.wire.BodyWriter().string(p.name()).toBytes(),
+                    Duration.ofSeconds(5)).expectOk();
+            int n = in.i32();
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                parts.add(in.string() + "=" + in.string());
+            }
+            d.put("quotas", String.join(", ", parts));
+        } catch (RuntimeException e) {
+            d.put("quotas", "- (" + e.getMessage() + ")");
+        }
     }
 
     private static void print(Map<String, Object> d, List<Event> events) {
