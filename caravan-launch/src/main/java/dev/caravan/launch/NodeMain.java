@@ -76,6 +76,10 @@ public final class NodeMain {
                     + "a client sending more is disconnected (default: 1g)")
             .value("--" + RespLimits.CLIENT_QUERY_HEAP_LIMIT, "SIZE", null, "most heap the short arguments of one command "
                     + "may take (default: a quarter of the heap, 16m..1g); a deployment may override all four with --set")
+            .value("--sandbox-heap", "SIZE", "256m", "Java heap (-Xmx) of each sandbox JVM: one per slice, started for "
+                    + "processes deployed with --isolation sandbox")
+            .value("--sandbox-cpu", "PERCENT", "50%", "CPU of each sandbox (its cgroup's cpu.cfs_quota_us), in percent of "
+                    + "one core; applied where cgroup v1 is writable")
             .value("--heap", "SIZE", DaemonJvm.DEFAULT_HEAP, "Java heap of the node's JVM; process data lives off-heap "
                     + "(applied by 'caravan node', which starts the JVM)")
             .repeatable("--jvm-option", "OPTION", "an extra option for the node's JVM, after the defaults ("
@@ -103,6 +107,7 @@ public final class NodeMain {
             return 0;
         }
         config(options);
+        sandboxSettings(options);
         balanceSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
@@ -138,6 +143,7 @@ public final class NodeMain {
         NodeConfig config = config(options);
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
         BalanceSettings balance = balanceSettings(options);
+        dev.caravan.node.sandbox.SandboxSettings sandbox = sandboxSettings(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
                 config.token(), Duration.ofSeconds(5));
         NodeDaemon node;
@@ -145,6 +151,7 @@ public final class NodeMain {
             node = NodeDaemon.start(config, naming, Clock.system());
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
+            node.sandboxes().ifPresent(s -> s.configure(sandbox));
         } catch (Exception e) {
             try {
                 naming.close();
@@ -180,6 +187,21 @@ public final class NodeMain {
             CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
         });
         return 0;
+    }
+
+    /**
+     * The {@code --sandbox-*} options and where naming is, checked.
+     *
+     * @throws DaemonOptions.UsageException when one does not fit
+     */
+    static dev.caravan.node.sandbox.SandboxSettings sandboxSettings(DaemonOptions.Parsed options) {
+        try {
+            return dev.caravan.node.sandbox.SandboxSettings.defaults(NamingMain.daemonSpec(options.value("--naming")).toString())
+                    .withHeapBytes(Sizes.parse(options.required("--sandbox-heap")))
+                    .withCpuPercent(dev.caravan.node.sandbox.SandboxSettings.parseCpuPercent(options.required("--sandbox-cpu")));
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException(e.getMessage());
+        }
     }
 
     /**

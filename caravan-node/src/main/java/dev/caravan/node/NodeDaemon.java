@@ -103,9 +103,15 @@ public final class NodeDaemon implements AutoCloseable {
     private dev.caravan.node.balance.BalancerThread balancerThread;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
+    /** Set when this node is a sandbox JVM's node (host and slice); null on a host. */
+    private final dev.caravan.node.sandbox.SandboxRole sandboxRole;
+    /** A host's sandboxes (null in a sandbox): where processes deployed with security.isolation=sandbox run. */
+    private final dev.caravan.node.sandbox.Sandboxes sandboxes;
 
-    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
+    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, dev.caravan.node.sandbox.SandboxRole sandboxRole)
+            throws IOException {
         this.config = config;
+        this.sandboxRole = sandboxRole;
         this.naming = naming;
         this.clock = clock;
         this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
@@ -122,11 +128,23 @@ public final class NodeDaemon implements AutoCloseable {
         this.metrics = new dev.caravan.observe.DaemonMetrics("node", config.nodeId());
         this.meters = new NodeMeters(metrics.registry(), this::status, lease, processes::values, clock);
         this.nodeEvents = new NodeEvents(events, config.nodeId());
+        this.sandboxes = sandboxRole != null ? null : new dev.caravan.node.sandbox.Sandboxes(config, naming, events,
+                dev.caravan.node.sandbox.SandboxSettings.defaults(config.naming() == null ? ""
+                        : dev.caravan.naming.NamingSpec.embedded(config.naming()).toString()));
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
-        NodeDaemon node = new NodeDaemon(config, naming, clock);
+        return start(config, naming, clock, null);
+    }
+
+    /**
+     * {@link #start(NodeConfig, NamingService, Clock)}, of a sandbox's node when {@code sandboxRole}
+     * is not null (see {@link dev.caravan.node.sandbox.SandboxMain}).
+     */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock,
+                                   dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
+        NodeDaemon node = new NodeDaemon(config, naming, clock, sandboxRole);
         try {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
@@ -249,6 +267,9 @@ public final class NodeDaemon implements AutoCloseable {
         }
         if (observe != null) {
             attributes.put("admin", config.bindHost() + ":" + observe.address().getPort());
+        }
+        if (sandboxRole != null) {
+            attributes.putAll(sandboxRole.attributes());
         }
         naming.register(leaseId, new NamingEntry("node/" + config.nodeId(), config.nodeId(), config.bindHost(),
                 control.port(), 0, attributes, leaseId));
@@ -419,6 +440,14 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
+        if (dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config()) && sandboxRole == null) {
+            requireOwnership();
+            requireSchedulable("start " + spec.name());
+            return sandboxes.startProcess(spec);
+        }
+        if (sandboxRole != null) {
+            requireSliceOfSandbox(spec);
+        }
         try {
             ProcessInfo info = startProcessHere(spec);
             nodeEvents.deployed(spec, info.dataHost() + ":" + info.dataPort(), info.front());
@@ -433,6 +462,38 @@ public final class NodeDaemon implements AutoCloseable {
             nodeEvents.startFailed(spec.name(), String.valueOf(e.getMessage()));
             throw e;
         }
+    }
+
+    /** In a sandbox: only sandboxed processes of its slice. */
+    private void requireSliceOfSandbox(ProcessSpec spec) {
+        String slice = dev.caravan.node.sandbox.SandboxRole.sliceOf(spec.config());
+        if (!dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config()) || !slice.equals(sandboxRole.slice())) {
+            throw ErrorCode.FORBIDDEN.exception("sandbox " + config.nodeId() + " runs only sandboxed processes of slice "
+                    + sandboxRole.slice() + ", not " + spec.name() + " (slice " + slice + "); deploy to its host "
+                    + sandboxRole.hostId());
+        }
+    }
+
+    /** A host's sandboxes; empty in a sandbox. */
+    public Optional<dev.caravan.node.sandbox.Sandboxes> sandboxes() {
+        return Optional.ofNullable(sandboxes);
+    }
+
+    /** The node id of this host's sandbox for {@code slice}, started if none runs ({@link dev.caravan.wire.Op#NODE_SANDBOX_ENSURE}). */
+    String ensureSandbox(String slice) throws InterruptedException {
+        if (sandboxes == null) {
+            throw ErrorCode.INVALID_ARGUMENT.exception(config.nodeId() + " is a sandbox and runs none; ask its host "
+                    + sandboxRole.hostId());
+        }
+        requireOwnership();
+        requireSchedulable("start a sandbox for slice " + slice);
+        return sandboxes.ensure(slice);
+    }
+
+    /** A migration from a sandbox goes to its destination's sandbox of the same slice (see SandboxMigrations). */
+    dev.caravan.wire.node.MigrationRequest sandboxDestination(dev.caravan.wire.node.MigrationRequest request) {
+        return sandboxRole == null ? request
+                : dev.caravan.node.sandbox.SandboxMigrations.retarget(request, sandboxRole, naming, this::peerLink);
     }
 
     private ProcessInfo startProcessHere(ProcessSpec spec) throws Exception {
@@ -778,6 +839,9 @@ public final class NodeDaemon implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "stopped process " + name);
             return;
         }
+        if (sandboxRole != null) {
+            dev.caravan.node.sandbox.SandboxMain.onUnstoppable(name, reply.detail());
+        }
         ProcessId id = p.runner().id();
         abandoned.put(id, p);
         p.runner().terminated().thenRun(() -> abandoned.remove(id, p));
@@ -882,7 +946,8 @@ public final class NodeDaemon implements AutoCloseable {
             allocated += p.memory().allocatedBytes();
             count++;
         }
-        return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned, config.processMemoryBytes(), reserved, count,
+        // A sandbox takes only its slice's processes, which its host sends it: placement never picks it.
+        return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned && sandboxRole == null, config.processMemoryBytes(), reserved, count,
                 allocated, cpuLoadPermille());
     }
 
@@ -1020,7 +1085,13 @@ public final class NodeDaemon implements AutoCloseable {
             toClose = List.copyOf(fronts.values());
             fronts.clear();
         }
-        all.run(() -> stopAll(toStop));
+        if (sandboxes != null) {
+            Thread sandboxStopper = Thread.ofPlatform().daemon(true).name("stop-sandboxes").start(sandboxes::close);
+            all.run(() -> stopAll(toStop));
+            all.run(sandboxStopper::join);
+        } else {
+            all.run(() -> stopAll(toStop));
+        }
         toClose.forEach(all::close);
         all.run(lease::close);
         all.close(control);

@@ -88,6 +88,13 @@ public enum EventKind {
     BALANCE_PULL,
     /** A balancing decision came to nothing, or a balancing migration failed; the message says why. */
     BALANCE_REFUSED,
+    /** A node started a sandbox JVM for a slice (subject: the sandbox's node id): fields {@code slice}, {@code pid}, {@code cgroup}. */
+    SANDBOX_STARTED,
+    /**
+     * A sandbox JVM ended (subject: its node id): fields {@code slice}, {@code cause} (exit code; OOM),
+     * {@code exitCode}, {@code lost} (the processes that ran in it, comma-separated).
+     */
+    SANDBOX_ENDED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

@@ -69,6 +69,12 @@ public final class Op {
     // 0x0220-0x022F: security and isolation (issue 14). Each is defined, with its body, where it is implemented:
     // 0x0220-0x0223 slices, 0x0224-0x0227 quotas and sandboxes, 0x0228-0x022B signed code,
     // 0x022C-0x022F authorization.
+    /**
+     * Ensures the receiving host node runs a sandbox for a slice, starting one if none runs (what a
+     * node asks before it migrates a sandboxed process there): {@code string slice}, reply
+     * {@code string nodeId} of the sandbox ({@code <host>~<slice>}).
+     */
+    public static final int NODE_SANDBOX_ENSURE = 0x0227;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -118,6 +124,7 @@ public final class Op {
             case BALANCE_PROBE -> "BALANCE_PROBE";
             case BALANCE_PULL -> "BALANCE_PULL";
             case BALANCE_MODE -> "BALANCE_MODE";
+            case NODE_SANDBOX_ENSURE -> "NODE_SANDBOX_ENSURE";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -83,6 +83,15 @@ public final class DeployCommand implements Callable<Integer> {
             + " repeatable")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--isolation", paramLabel = "LEVEL", description = "node (the default: in the node's JVM) or sandbox"
+            + " (in a JVM of the node's for the process's slice, limited by -Xmx and, where cgroup v1 is writable, a cgroup;"
+            + " docs/security/sandbox.md)")
+    String isolation;
+
+    @Option(names = "--slice", paramLabel = "SLICE", description = "the tenant slice the process belongs to (default: the"
+            + " deployer's; a sandboxed process without one runs in slice 'default')")
+    String slice;
+
     @Option(names = "--json", description = "print the started processes as JSON")
     boolean json;
 
@@ -118,6 +127,18 @@ public final class DeployCommand implements Callable<Integer> {
         }
         if (clientClass != null && clientBundle == null) {
             throw usage("--client-class needs --client-bundle JAR");
+        }
+        if (isolation != null) {
+            if (!isolation.equals("node") && !isolation.equals("sandbox")) {
+                throw usage("--isolation must be node or sandbox, got '" + isolation + "'");
+            }
+            settings.put(dev.caravan.wire.node.SecuritySettings.ISOLATION, isolation);
+        }
+        if (slice != null) {
+            if (!slice.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw usage("--slice '" + slice + "' must be 1-64 letters, digits, '-', '_' or '.'");
+            }
+            settings.put(dev.caravan.wire.node.SecuritySettings.SLICE, slice);
         }
         if (model != null) {
             try {
