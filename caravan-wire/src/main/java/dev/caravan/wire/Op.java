@@ -72,7 +72,7 @@ public final class Op {
     /**
      * Ensures the receiving host node runs a sandbox for a slice, starting one if none runs (what a
      * node asks before it migrates a sandboxed process there): {@code string slice}, reply
-     * {@code string nodeId} of the sandbox ({@code <host>~<slice>}).
+     * {@code string nodeId} of the sandbox ({@code <host>.sandbox-<slice>}).
      */
     public static final int NODE_SANDBOX_ENSURE = 0x0227;
 

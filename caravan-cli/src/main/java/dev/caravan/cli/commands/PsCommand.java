@@ -97,9 +97,9 @@ public final class PsCommand implements Callable<Integer> {
     public static Map<String, Object> row(ProcessInfo p) {
         Map<String, Object> row = Json.fields(p);
         row.put("dataEndpoint", p.dataEndpoint());
-        // A sandbox's node id is <host>~<slice> (dev.caravan.node.sandbox.SandboxRole).
-        int sandbox = p.node().indexOf('~');
-        row.put("isolation", sandbox < 0 ? "node" : "sandbox:" + p.node().substring(sandbox + 1));
+        // A sandbox's node id is <host>.sandbox-<slice> (dev.caravan.node.sandbox.SandboxRole).
+        int sandbox = p.node().lastIndexOf(".sandbox-");
+        row.put("isolation", sandbox < 0 ? "node" : "sandbox:" + p.node().substring(sandbox + ".sandbox-".length()));
         return row;
     }
 

@@ -131,7 +131,8 @@ final class SandboxJvm {
             code = -1;
         }
         Ending ending = new Ending(code, outOfMemory, List.copyOf(last));
-        ready.completeExceptionally(new IllegalStateException("the sandbox ended (" + ending.cause() + ") before it served"));
+        ready.completeExceptionally(new IllegalStateException("the sandbox ended (" + ending.cause() + ") before it served"
+                + (last.isEmpty() ? "" : ": " + last.getLast())));
         try {
             onEnded.accept(ending);
         } finally {

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * Where a sandboxed process goes when it is moved: {@code caravan migrate p --to n2} (any mode,
  * and clones) from a sandbox ends with p in n2's sandbox for the same slice. The source sandbox
  * asks n2 to ensure that sandbox ({@link Op#NODE_SANDBOX_ENSURE}) and migrates to the node id n2
- * answers ({@code n2~slice}); the migration engine itself is unchanged.
+ * answers ({@code n2.sandbox-slice}); the migration engine itself is unchanged.
  *
  * <p>A request that already names a sandbox of the slice is kept; one that names a sandbox of
  * another slice is refused (FORBIDDEN): slices never share a sandbox.

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * What makes a node a sandbox: the host node that started it and the tenant slice it runs.
- * A sandbox's node id is {@code <host>~<slice>}; its naming entry carries {@value #SANDBOX_OF}
+ * A sandbox's node id is {@code <host>.sandbox-<slice>} (a node id, resource URIs and paths
+ * allow no other separator than '.', '-' and '_'; the brief's {@code <host>~<slice>} would not
+ * pass them); its naming entry carries {@value #SANDBOX_OF}
  * (the host) and {@value #SLICE} besides {@code schedulable=false}, so that placement, drains and
  * balancers never pick it for ordinary processes and {@code caravan nodes} shows it under its host.
  *
@@ -23,7 +25,9 @@ public record SandboxRole(String hostId, String slice) {
     /** The slice of a sandboxed process deployed without one. */
     public static final String DEFAULT_SLICE = "default";
     /** Separates host and slice in a sandbox's node id. */
-    public static final char SEPARATOR = '~';
+    public static final String SEPARATOR = ".sandbox-";
+    /** The longest node id (see NodeConfig). */
+    private static final int MAX_NODE_ID = 64;
     /** {@link SecuritySettings#ISOLATION} of a process that runs in its slice's sandbox. */
     public static final String ISOLATION_SANDBOX = "sandbox";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -31,9 +35,13 @@ public record SandboxRole(String hostId, String slice) {
     public SandboxRole {
         requireName("slice", slice);
         requireName("host node id", hostId);
+        if (hostId.length() + SEPARATOR.length() + slice.length() > MAX_NODE_ID) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("the sandbox of slice " + slice + " on node " + hostId + " would need a node id"
+                    + " longer than " + MAX_NODE_ID + " characters; use a shorter slice name");
+        }
     }
 
-    /** The sandbox's node id: {@code <host>~<slice>}. */
+    /** The sandbox's node id: {@code <host>.sandbox-<slice>}. */
     public String nodeId() {
         return hostId + SEPARATOR + slice;
     }

@@ -83,7 +83,7 @@ public final class Sandboxes implements AutoCloseable {
 
     /**
      * Starts {@code spec}'s process in its slice's sandbox (starting the sandbox first if none runs)
-     * and returns what the sandbox reports (its node is {@code <host>~<slice>}).
+     * and returns what the sandbox reports (its node is {@code <host>.sandbox-<slice>}).
      *
      * @throws CaravanException the sandbox's refusal, or UNAVAILABLE when the sandbox cannot be started
      */
@@ -146,6 +146,7 @@ public final class Sandboxes implements AutoCloseable {
 
     private Sandbox launch(SandboxRole role, long processMemoryBytes) throws InterruptedException {
         SandboxSettings now = settings;
+        releaseLease(role);
         if (now.namingSpec().isEmpty()) {
             throw ErrorCode.UNAVAILABLE.exception("node " + host.nodeId() + " cannot start sandboxes: it was not told where"
                     + " naming is (start it with 'caravan node --naming')");
@@ -206,14 +207,6 @@ public final class Sandboxes implements AutoCloseable {
     private void onEnded(SandboxRole role, SandboxJvm.Ending ending) {
         Sandbox s = bySlice.get(role.slice());
         Set<String> lost = new TreeSet<>();
-        if (s != null && !s.jvm().isAlive() && bySlice.remove(role.slice(), s)) {
-            lost.addAll(s.started());
-            s.link().close();
-            removeCgroup(s.cgroup());
-        } else if (s == null || s.jvm().isAlive()) {
-            // Ended before it served (launch cleans up) or an older one: its cgroup may still be there.
-            removeCgroupOf(role);
-        }
         try {
             for (NamingEntry e : naming.list("process/")) {
                 if (e.node().equals(role.nodeId())) {
@@ -222,6 +215,19 @@ public final class Sandboxes implements AutoCloseable {
             }
         } catch (CaravanException e) {
             LOG.log(System.Logger.Level.DEBUG, "listing the processes of " + role.nodeId() + ": " + e.getMessage());
+        }
+        if (s != null && !s.jvm().isAlive() && bySlice.remove(role.slice(), s)) {
+            lost.addAll(s.started());
+            s.link().close();
+            removeCgroup(s.cgroup());
+        } else if (s == null || s.jvm().isAlive()) {
+            // Ended before it served (launch cleans up) or an older one: its cgroup may still be there.
+            removeCgroupOf(role);
+        }
+        synchronized (sliceLocks.computeIfAbsent(role.slice(), k -> new Object())) {
+            if (!bySlice.containsKey(role.slice())) {
+                releaseLease(role);
+            }
         }
         String lostText = String.join(",", lost);
         String line = "sandbox " + role.nodeId() + " for slice " + role.slice() + " ended: " + ending.cause()
@@ -233,6 +239,19 @@ public final class Sandboxes implements AutoCloseable {
         }
         events.publish(EventKind.SANDBOX_ENDED, role.nodeId(), line, Map.of("slice", role.slice(), "cause", ending.cause(),
                 "exitCode", String.valueOf(ending.exitCode()), "lost", lostText));
+    }
+
+    /**
+     * Closes the naming lease of a sandbox of {@code role} that ended: its entries (the node and its
+     * processes) go at once, not a lease term later, so clients are not sent to a dead JVM and the
+     * next sandbox of the slice can register. Call under the slice's lock with no live sandbox.
+     */
+    private void releaseLease(SandboxRole role) {
+        try {
+            naming.lookup("node/" + role.nodeId()).ifPresent(e -> naming.closeLease(e.leaseId()));
+        } catch (CaravanException e) {
+            LOG.log(System.Logger.Level.INFO, "releasing the lease of ended sandbox " + role.nodeId() + ": " + e.getMessage());
+        }
     }
 
     private void removeCgroupOf(SandboxRole role) {
