@@ -74,7 +74,7 @@ public final class Op {
      * node asks before it migrates a sandboxed process there): {@code string slice}, reply
      * {@code string nodeId} of the sandbox ({@code <host>.sandbox-<slice>}).
      */
-    public static final int NODE_SANDBOX_ENSURE = 0x0227;
+    public static final int NODE_SANDBOX_ENSURE = 0x0226;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
