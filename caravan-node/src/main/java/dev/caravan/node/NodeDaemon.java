@@ -583,6 +583,9 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Memory, runner (not started) and data endpoint for a process; rolls back on failure. */
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
+        if (sandboxRole != null) {
+            requireSliceOfSandbox(spec);
+        }
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
