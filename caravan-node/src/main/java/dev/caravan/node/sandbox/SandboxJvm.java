@@ -43,6 +43,8 @@ final class SandboxJvm {
     }
 
     private static final int KEPT_LINES = 8;
+    /** What the JVM prints when -XX:+ExitOnOutOfMemoryError ends it (then it exits with 3, as System.exit(3) would). */
+    static final String OOM_REPORT = "Terminating due to java.lang.OutOfMemoryError";
 
     private final Process process;
     private final CompletableFuture<Integer> ready = new CompletableFuture<>();
@@ -109,7 +111,7 @@ final class SandboxJvm {
                 if (line.startsWith(SandboxMain.READY)) {
                     ready.complete(Integer.parseInt(line.substring(SandboxMain.READY.length()).trim()));
                 }
-                if (line.contains("java.lang.OutOfMemoryError")) {
+                if (line.startsWith(OOM_REPORT)) {
                     outOfMemory = true;
                 }
                 last.add(line);

@@ -55,7 +55,6 @@ public final class SandboxMain {
         cmd.add("-Xmx" + (settings.heapBytes() >> 20) + "m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
         for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (INHERITED_PROPERTY_PREFIXES.stream().anyMatch(a::startsWith)) {
@@ -93,7 +92,7 @@ public final class SandboxMain {
         NodeConfig config = new NodeConfig(role.nodeId(), a.get("--bind"), 0, spec.isZooKeeper() ? null : spec.embeddedAddress(),
                 Path.of(a.get("--data-dir")), Long.parseLong(a.get("--lease-ms")), token, 4096, Map.of(),
                 Long.parseLong(a.get("--stop-deadline-ms")), ChunkPool.Config.defaults(), MigrationSettings.defaults(),
-                RespLimits.DEFAULTS, Long.parseLong(a.get("--process-memory")), -1);
+                RespLimits.DEFAULTS, Long.parseLong(a.get("--process-memory")), 0);
         NamingService naming = NamingConnections.connect(spec, "node/" + config.nodeId(), token, Duration.ofSeconds(5));
         NodeDaemon node;
         try {
