@@ -490,7 +490,10 @@ public final class NodeDaemon implements AutoCloseable {
         return sandboxes.ensure(slice);
     }
 
-    /** A migration from a sandbox goes to its destination's sandbox of the same slice (see SandboxMigrations). */
+    /**
+     * A migration from a sandbox goes to its destination's sandbox of the same slice (see SandboxMigrations):
+     * asked on the control port, by a drain, or by the process itself.
+     */
     dev.caravan.wire.node.MigrationRequest sandboxDestination(dev.caravan.wire.node.MigrationRequest request) {
         return sandboxRole == null ? request
                 : dev.caravan.node.sandbox.SandboxMigrations.retarget(request, sandboxRole, naming, this::peerLink);
@@ -585,6 +588,11 @@ public final class NodeDaemon implements AutoCloseable {
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
         if (sandboxRole != null) {
             requireSliceOfSandbox(spec);
+        } else if (dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config())) {
+            // Never in a host's JVM: a move into a host goes to its sandbox (ControlHandler, migrateInBackground).
+            throw ErrorCode.FORBIDDEN.exception("process " + spec.name() + " is sandboxed (slice "
+                    + dev.caravan.node.sandbox.SandboxRole.sliceOf(spec.config()) + ") and runs only in a sandbox, not in node "
+                    + config.nodeId() + "'s JVM; move it with 'caravan migrate --to " + config.nodeId() + "'");
         }
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
@@ -668,7 +676,7 @@ public final class NodeDaemon implements AutoCloseable {
         java.util.concurrent.CompletableFuture<dev.caravan.wire.node.MigrationReport> result = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().daemon(true).name(threadName).start(() -> {
             try {
-                result.complete(migration.migrate(request, p -> { }));
+                result.complete(migration.migrate(sandboxDestination(request), p -> { }));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);

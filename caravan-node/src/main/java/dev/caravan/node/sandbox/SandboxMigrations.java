@@ -19,7 +19,8 @@ import java.util.function.Function;
  * answers ({@code n2.sandbox-slice}); the migration engine itself is unchanged.
  *
  * <p>A request that already names a sandbox of the slice is kept; one that names a sandbox of
- * another slice is refused (FORBIDDEN): slices never share a sandbox.
+ * another slice is refused (FORBIDDEN): slices never share a sandbox; one that names the
+ * sandbox's own host is refused (INVALID_ARGUMENT: the process is there already).
  */
 public final class SandboxMigrations {
     private static final Duration ENSURE_TIMEOUT = Sandboxes.START_TIMEOUT.plusSeconds(10);
@@ -46,6 +47,10 @@ public final class SandboxMigrations {
                         + "; give its host node " + sandboxOf + " instead");
             }
             return request;
+        }
+        if (to.node().equals(role.hostId())) {
+            throw ErrorCode.INVALID_ARGUMENT.exception(request.name() + " already runs on node " + role.hostId() + ", in its"
+                    + " sandbox for slice " + role.slice() + "; choose another node");
         }
         BodyWriter w = new BodyWriter();
         w.string(role.slice());

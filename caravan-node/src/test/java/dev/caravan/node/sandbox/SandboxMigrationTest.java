@@ -6,6 +6,8 @@ import dev.caravan.wire.Op;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameClient;
 import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.node.DrainReport;
+import dev.caravan.wire.node.DrainRequest;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
@@ -103,6 +105,34 @@ class SandboxMigrationTest {
         assertThat(failures).isEmpty();
         assertThat(h1.sandboxes().orElseThrow().pids()).containsOnlyKeys("A");
         assertThat(h2.sandboxes().orElseThrow().pids()).containsOnlyKeys("A");
+
+        // Draining a sandbox moves its processes into other hosts' sandboxes of the slice, never into a host's JVM.
+        String from = fx.lookup("process/kv-a").orElseThrow().node();
+        DrainReport drained = drain(fx.controlOf("kv-a"));
+        assertThat(drained.drained()).as(drained.toString()).isTrue();
+        String now = fx.lookup("process/kv-a").orElseThrow().node();
+        assertThat(now).isNotEqualTo(from).contains(SandboxRole.SEPARATOR + "A");
+        try (RespConnection c = new RespConnection(fx.dataOf("kv-a"))) {
+            assertThat(c.call("GET", "key:7")).isEqualTo(new Reply.Bulk("value:7".getBytes(StandardCharsets.UTF_8)));
+        }
+        // An in-node process cannot be moved into a sandbox, and a sandboxed one cannot move into its host's JVM.
+        deploy(h1, new ProcessSpec("kv-plain", "kv", "", "", 1 << 20, java.util.Map.of()));
+        String outcome;
+        try {
+            outcome = migrate("kv-plain", now, MigrationMode.STOP_AND_COPY).outcome().label();
+        } catch (dev.caravan.wire.CaravanException e) {
+            outcome = e.getMessage();
+        }
+        assertThat(outcome).isNotEqualTo("committed");
+        assertThat(fx.lookup("process/kv-plain").orElseThrow().node()).isEqualTo(h1.nodeId());
+    }
+
+    private DrainReport drain(InetSocketAddress control) {
+        try (FrameClient c = FrameClient.connect(control, new Hello("test", ""), Duration.ofSeconds(30), f -> { })) {
+            BodyWriter w = new BodyWriter();
+            DrainRequest.DEFAULTS.writeTo(w);
+            return DrainReport.readFrom(c.call(Op.NODE_DRAIN, w.toBytes(), Duration.ofMinutes(2)).expectOk());
+        }
     }
 
     private MigrationReport migrate(String name, String to, MigrationMode mode) {
