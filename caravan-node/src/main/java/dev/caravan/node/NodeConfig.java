@@ -44,8 +44,7 @@ public record NodeConfig(String nodeId, String bindHost, int controlPort, InetSo
     public static final long DEFAULT_STOP_DEADLINE_MS = 5000;
     /** The smallest process-memory capacity accepted. */
     public static final long MIN_PROCESS_MEMORY_BYTES = 1L << 20;
-    /** A node id; a sandbox's is {@code <host>~<slice>} (see {@link dev.caravan.node.sandbox.SandboxRole}). */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}(~[A-Za-z0-9_.-]{1,64})?");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public NodeConfig {
         if (!ID.matcher(nodeId).matches()) {
