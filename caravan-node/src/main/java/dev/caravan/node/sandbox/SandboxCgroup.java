@@ -90,6 +90,19 @@ public final class SandboxCgroup {
      * sandbox's JVM ended. Best effort: returns what could not be removed, empty when all went.
      */
     public List<String> remove() {
+        return remove(groups);
+    }
+
+    /** {@link #remove()} of the groups a sandbox of {@code slice} on {@code hostId} would have, where they exist. */
+    public static List<String> remove(Path root, String hostId, String slice) {
+        List<Path> dirs = new ArrayList<>();
+        for (String c : CONTROLLERS) {
+            dirs.add(groupDir(root, c, hostId, slice));
+        }
+        return remove(dirs);
+    }
+
+    private static List<String> remove(List<Path> groups) {
         List<String> left = new ArrayList<>();
         for (Path g : groups) {
             try {
@@ -98,7 +111,7 @@ public final class SandboxCgroup {
                 left.add(g + ": " + e.getMessage());
                 continue;
             }
-            for (Path parent = g.getParent(); parent != null && parent.getFileName().toString().length() > 0
+            for (Path parent = g.getParent(); parent != null && parent.getFileName() != null
                     && !CONTROLLERS.contains(parent.getFileName().toString()); parent = parent.getParent()) {
                 try {
                     Files.deleteIfExists(parent);

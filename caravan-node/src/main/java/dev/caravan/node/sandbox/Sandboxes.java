@@ -256,15 +256,8 @@ public final class Sandboxes implements AutoCloseable {
 
     private void removeCgroupOf(SandboxRole role) {
         // Only a group with no tasks can go; one of a live sandbox of the same slice stays.
-        if (bySlice.containsKey(role.slice())) {
-            return;
-        }
-        for (String c : SandboxCgroup.CONTROLLERS) {
-            try {
-                java.nio.file.Files.deleteIfExists(SandboxCgroup.groupDir(settings.cgroupRoot(), c, host.nodeId(), role.slice()));
-            } catch (IOException | RuntimeException ignored) {
-                // Not there or still in use: nothing to clean.
-            }
+        if (!bySlice.containsKey(role.slice())) {
+            SandboxCgroup.remove(settings.cgroupRoot(), host.nodeId(), role.slice());
         }
     }
 
