@@ -81,6 +81,10 @@ public final class NodeMain {
                     + "a client sending more is disconnected (default: 1g)")
             .value("--" + RespLimits.CLIENT_QUERY_HEAP_LIMIT, "SIZE", null, "most heap the short arguments of one command "
                     + "may take (default: a quarter of the heap, 16m..1g); a deployment may override all four with --set")
+            .value("--sandbox-heap", "SIZE", "256m", "Java heap (-Xmx) of each sandbox JVM: one per slice, started for "
+                    + "processes deployed with --isolation sandbox")
+            .value("--sandbox-cpu", "PERCENT", "50%", "CPU of each sandbox (its cgroup's cpu.cfs_quota_us), in percent of "
+                    + "one core; applied where cgroup v1 is writable")
             .value("--heap", "SIZE", DaemonJvm.DEFAULT_HEAP, "Java heap of the node's JVM; process data lives off-heap "
                     + "(applied by 'caravan node', which starts the JVM)")
             .repeatable("--jvm-option", "OPTION", "an extra option for the node's JVM, after the defaults ("
@@ -114,6 +118,7 @@ public final class NodeMain {
         config(options);
         accessSettings(options);
         TlsOption.parse(options);
+        sandboxSettings(options);
         balanceSettings(options);
         quotaSettings(options);
         drainGraceMs(options.required("--drain-grace"));
@@ -152,6 +157,7 @@ public final class NodeMain {
         BalanceSettings balance = balanceSettings(options);
         dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
         dev.caravan.node.quota.QuotaSettings quotas = quotaSettings(options);
+        dev.caravan.node.sandbox.SandboxSettings sandbox = sandboxSettings(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
                 config.token(), Duration.ofSeconds(5), security);
         NodeDaemon node;
@@ -160,6 +166,7 @@ public final class NodeMain {
             node.quotas().settings(quotas);
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
+            node.sandboxes().ifPresent(s -> s.configure(sandbox));
         } catch (Exception e) {
             try {
                 naming.close();
@@ -195,6 +202,21 @@ public final class NodeMain {
             CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
         });
         return 0;
+    }
+
+    /**
+     * The {@code --sandbox-*} options and where naming is, checked.
+     *
+     * @throws DaemonOptions.UsageException when one does not fit
+     */
+    static dev.caravan.node.sandbox.SandboxSettings sandboxSettings(DaemonOptions.Parsed options) {
+        try {
+            return dev.caravan.node.sandbox.SandboxSettings.defaults(NamingMain.daemonSpec(options.value("--naming")).toString())
+                    .withHeapBytes(Sizes.parse(options.required("--sandbox-heap")))
+                    .withCpuPercent(dev.caravan.node.sandbox.SandboxSettings.parseCpuPercent(options.required("--sandbox-cpu")));
+        } catch (CaravanException e) {
+            throw new DaemonOptions.UsageException(e.getMessage());
+        }
     }
 
     /**

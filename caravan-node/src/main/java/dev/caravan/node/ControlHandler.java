@@ -119,7 +119,7 @@ final class ControlHandler implements FrameHandler {
                 }
             }
             case Op.NODE_MIGRATE -> {
-                MigrationRequest m = MigrationRequest.readFrom(in);
+                MigrationRequest m = node.sandboxDestination(MigrationRequest.readFrom(in));
                 in.expectEnd();
                 long id = request.requestId();
                 access.asRequestOf(connection.identity(), m.name(), () -> node.migration().migrate(m, p -> {
@@ -203,6 +203,11 @@ final class ControlHandler implements FrameHandler {
                     node.balancer().setMode(dev.caravan.node.balance.BalanceMode.parse(mode));
                 }
                 out.string(node.balancer().settings().mode().label());
+            }
+            case Op.NODE_SANDBOX_ENSURE -> {
+                String slice = in.string();
+                in.expectEnd();
+                out.string(node.ensureSandbox(slice));
             }
             case Op.NODE_SHUTDOWN -> {
                 in.expectEnd();

@@ -87,7 +87,7 @@ final class HostedNodeServices implements NodeServices {
                         + node.nodeId() + " within " + START_WAIT_MS + " ms; it cannot move"));
                 return;
             }
-            MigrationReport r = node.migration().migrate(request, p -> { });
+            MigrationReport r = node.migration().migrate(node.sandboxDestination(request), p -> { });
             MigrationOutcome wanted = request.cloning() ? MigrationOutcome.CLONED : MigrationOutcome.COMMITTED;
             if (r.outcome() == wanted) {
                 done.complete(null);

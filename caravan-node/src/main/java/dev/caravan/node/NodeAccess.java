@@ -37,7 +37,7 @@ final class NodeAccess {
     private static final System.Logger LOG = System.getLogger(NodeAccess.class.getName());
     /** Ops whose body starts with {@code string processName}: a tenant may make them on its slice's processes only. */
     private static final Set<Integer> ON_A_PROCESS = Set.of(Op.NODE_STOP, Op.NODE_INSPECT, Op.NODE_CALL, Op.NODE_MIGRATE,
-            Op.NODE_CHECKPOINT, Op.NODE_EVAL, Op.NODE_AGENT_RECALL, Op.NODE_MIGRATE_CANCEL);
+            Op.NODE_CHECKPOINT, Op.NODE_EVAL, Op.NODE_AGENT_RECALL, Op.NODE_MIGRATE_CANCEL, Op.NODE_QUOTAS);
 
     private final NodeDaemon node;
     private final TokenAuthenticator authenticator;

@@ -107,14 +107,20 @@ public final class NodeDaemon implements AutoCloseable {
     private final dev.caravan.node.quota.NodeQuotas quotas;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
+    /** Set when this node is a sandbox JVM's node (host and slice); null on a host. */
+    private final dev.caravan.node.sandbox.SandboxRole sandboxRole;
+    /** A host's sandboxes (null in a sandbox): where processes deployed with security.isolation=sandbox run. */
+    private final dev.caravan.node.sandbox.Sandboxes sandboxes;
 
     /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
     private final dev.caravan.wire.security.TransportSecurity security;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock,
-                       dev.caravan.wire.security.TransportSecurity security) throws IOException {
+                       dev.caravan.wire.security.TransportSecurity security,
+                       dev.caravan.node.sandbox.SandboxRole sandboxRole) throws IOException {
         this.config = config;
         this.security = java.util.Objects.requireNonNull(security, "security");
+        this.sandboxRole = sandboxRole;
         this.naming = naming;
         this.clock = clock;
         this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
@@ -134,6 +140,9 @@ public final class NodeDaemon implements AutoCloseable {
         events.tagSubjects(processSlices::fieldsOf);
         this.quotas = new dev.caravan.node.quota.NodeQuotas(config.nodeId(), events, metrics.registry(), clock::nanoTime,
                 this::stopProcess);
+        this.sandboxes = sandboxRole != null ? null : new dev.caravan.node.sandbox.Sandboxes(config, naming, events,
+                dev.caravan.node.sandbox.SandboxSettings.defaults(config.naming() == null ? ""
+                        : dev.caravan.naming.NamingSpec.embedded(config.naming()).toString()), security);
     }
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
@@ -160,7 +169,23 @@ public final class NodeDaemon implements AutoCloseable {
      */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
                                    dev.caravan.wire.security.TransportSecurity security) throws Exception {
-        NodeDaemon node = new NodeDaemon(config, naming, clock, security);
+        return start(config, naming, clock, access, security, null);
+    }
+
+    /**
+     * Starts the node of a sandbox JVM for {@code sandboxRole}'s slice (see
+     * {@link dev.caravan.node.sandbox.SandboxMain}), over its host's transport.
+     */
+    public static NodeDaemon startSandbox(NodeConfig config, NamingService naming, Clock clock,
+                                          dev.caravan.wire.security.TransportSecurity security,
+                                          dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
+        return start(config, naming, clock, NodeAccessSettings.defaults(), security, java.util.Objects.requireNonNull(sandboxRole));
+    }
+
+    private static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
+                                    dev.caravan.wire.security.TransportSecurity security,
+                                    dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
+        NodeDaemon node = new NodeDaemon(config, naming, clock, security, sandboxRole);
         try {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
@@ -287,6 +312,9 @@ public final class NodeDaemon implements AutoCloseable {
         }
         if (observe != null) {
             attributes.put("admin", config.bindHost() + ":" + observe.address().getPort());
+        }
+        if (sandboxRole != null) {
+            attributes.putAll(sandboxRole.attributes());
         }
         naming.register(leaseId, new NamingEntry("node/" + config.nodeId(), config.nodeId(), config.bindHost(),
                 control.port(), 0, attributes, leaseId));
@@ -458,6 +486,14 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
     ProcessInfo startProcess(ProcessSpec spec) throws Exception {
+        if (dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config()) && sandboxRole == null) {
+            requireOwnership();
+            requireSchedulable("start " + spec.name());
+            return sandboxes.startProcess(spec);
+        }
+        if (sandboxRole != null) {
+            requireSliceOfSandbox(spec);
+        }
         try {
             ProcessInfo info = startProcessHere(spec);
             nodeEvents.deployed(spec, info.dataHost() + ":" + info.dataPort(), info.front());
@@ -472,6 +508,41 @@ public final class NodeDaemon implements AutoCloseable {
             nodeEvents.startFailed(spec, String.valueOf(e.getMessage()));
             throw e;
         }
+    }
+
+    /** In a sandbox: only sandboxed processes of its slice. */
+    private void requireSliceOfSandbox(ProcessSpec spec) {
+        String slice = dev.caravan.node.sandbox.SandboxRole.sliceOf(spec.config());
+        if (!dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config()) || !slice.equals(sandboxRole.slice())) {
+            throw ErrorCode.FORBIDDEN.exception("sandbox " + config.nodeId() + " runs only sandboxed processes of slice "
+                    + sandboxRole.slice() + ", not " + spec.name() + " (slice " + slice + "); deploy to its host "
+                    + sandboxRole.hostId());
+        }
+    }
+
+    /** A host's sandboxes; empty in a sandbox. */
+    public Optional<dev.caravan.node.sandbox.Sandboxes> sandboxes() {
+        return Optional.ofNullable(sandboxes);
+    }
+
+    /** The node id of this host's sandbox for {@code slice}, started if none runs ({@link dev.caravan.wire.Op#NODE_SANDBOX_ENSURE}). */
+    String ensureSandbox(String slice) throws InterruptedException {
+        if (sandboxes == null) {
+            throw ErrorCode.INVALID_ARGUMENT.exception(config.nodeId() + " is a sandbox and runs none; ask its host "
+                    + sandboxRole.hostId());
+        }
+        requireOwnership();
+        requireSchedulable("start a sandbox for slice " + slice);
+        return sandboxes.ensure(slice);
+    }
+
+    /**
+     * A migration from a sandbox goes to its destination's sandbox of the same slice (see SandboxMigrations):
+     * asked on the control port, by a drain, or by the process itself.
+     */
+    dev.caravan.wire.node.MigrationRequest sandboxDestination(dev.caravan.wire.node.MigrationRequest request) {
+        return sandboxRole == null ? request
+                : dev.caravan.node.sandbox.SandboxMigrations.retarget(request, sandboxRole, naming, this::peerLink);
     }
 
     private ProcessInfo startProcessHere(ProcessSpec spec) throws Exception {
@@ -568,6 +639,14 @@ public final class NodeDaemon implements AutoCloseable {
     HostedProcess prepareHosted(ProcessSpec spec, ProcessId id, long epoch, CaravanProcess code, String front) {
         processSlices.remember(spec);
         dev.caravan.node.quota.ProcessQuotas.from(spec.config()); // refuses invalid quotas before anything is allocated
+        if (sandboxRole != null) {
+            requireSliceOfSandbox(spec);
+        } else if (dev.caravan.node.sandbox.SandboxRole.isSandboxed(spec.config())) {
+            // Never in a host's JVM: a move into a host goes to its sandbox (ControlHandler, migrateInBackground).
+            throw ErrorCode.FORBIDDEN.exception("process " + spec.name() + " is sandboxed (slice "
+                    + dev.caravan.node.sandbox.SandboxRole.sliceOf(spec.config()) + ") and runs only in a sandbox, not in node "
+                    + config.nodeId() + "'s JVM; move it with 'caravan migrate --to " + config.nodeId() + "'");
+        }
         PagedMemory memory = new PagedMemory(spec.memoryBytes(), PagedMemory.DEFAULT_PAGE_SIZE_BYTES, chunkPool);
         ProcessRunner runner = new ProcessRunner(id, spec.name(), epoch, code, memory, clock, spec.config(),
                 config.mailboxCapacity());
@@ -651,7 +730,7 @@ public final class NodeDaemon implements AutoCloseable {
         java.util.concurrent.CompletableFuture<dev.caravan.wire.node.MigrationReport> result = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().daemon(true).name(threadName).start(() -> {
             try {
-                result.complete(migration.migrate(request, p -> { }));
+                result.complete(migration.migrate(sandboxDestination(request), p -> { }));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
@@ -830,6 +909,9 @@ public final class NodeDaemon implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "stopped process " + name);
             return;
         }
+        if (sandboxRole != null) {
+            dev.caravan.node.sandbox.SandboxMain.onUnstoppable(name, reply.detail());
+        }
         ProcessId id = p.runner().id();
         abandoned.put(id, p);
         p.runner().terminated().thenRun(() -> abandoned.remove(id, p));
@@ -937,7 +1019,8 @@ public final class NodeDaemon implements AutoCloseable {
             allocated += p.memory().allocatedBytes();
             count++;
         }
-        return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned, config.processMemoryBytes(), reserved, count,
+        // A sandbox takes only its slice's processes, which its host sends it: placement never picks it.
+        return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned && sandboxRole == null, config.processMemoryBytes(), reserved, count,
                 allocated, cpuLoadPermille());
     }
 
@@ -1076,7 +1159,13 @@ public final class NodeDaemon implements AutoCloseable {
             toClose = List.copyOf(fronts.values());
             fronts.clear();
         }
-        all.run(() -> stopAll(toStop));
+        if (sandboxes != null) {
+            Thread sandboxStopper = Thread.ofPlatform().daemon(true).name("stop-sandboxes").start(sandboxes::close);
+            all.run(() -> stopAll(toStop));
+            all.run(sandboxStopper::join);
+        } else {
+            all.run(() -> stopAll(toStop));
+        }
         toClose.forEach(all::close);
         all.run(lease::close);
         all.close(control);

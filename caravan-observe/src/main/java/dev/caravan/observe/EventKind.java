@@ -95,6 +95,13 @@ public enum EventKind {
      * fields {@code op}, {@code identity}, {@code role}, {@code slice}, {@code reason}.
      */
     REQUEST_REFUSED,
+    /** A node started a sandbox JVM for a slice (subject: the sandbox's node id): fields {@code slice}, {@code pid}, {@code cgroup}. */
+    SANDBOX_STARTED,
+    /**
+     * A sandbox JVM ended (subject: its node id): fields {@code slice}, {@code cause} (exit code; OOM),
+     * {@code exitCode}, {@code lost} (the processes that ran in it, comma-separated).
+     */
+    SANDBOX_ENDED,
     /** Anything else worth an operator's notice; the message says what. */
     NOTICE;
 

@@ -70,6 +70,12 @@ public final class Op {
     // 0x0220-0x0223 slices, 0x0224-0x0227 quotas and sandboxes, 0x0228-0x022B signed code,
     // 0x022C-0x022F authorization.
     /**
+     * Ensures the receiving host node runs a sandbox for a slice, starting one if none runs (what a
+     * node asks before it migrates a sandboxed process there): {@code string slice}, reply
+     * {@code string nodeId} of the sandbox ({@code <host>.sandbox-<slice>}).
+     */
+    public static final int NODE_SANDBOX_ENSURE = 0x0226;
+    /**
      * A process's quotas and what it uses, for {@code caravan describe}. req: string name; reply: i32 n, then n
      * pairs of string label, string value (cpu, connections, rps, handler, policy, cpu-used, throttled,
      * refused-connections). NOT_FOUND when the process is not on the node.
@@ -125,6 +131,7 @@ public final class Op {
             case BALANCE_PROBE -> "BALANCE_PROBE";
             case BALANCE_PULL -> "BALANCE_PULL";
             case BALANCE_MODE -> "BALANCE_MODE";
+            case NODE_SANDBOX_ENSURE -> "NODE_SANDBOX_ENSURE";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -83,8 +83,14 @@ public final class DeployCommand implements Callable<Integer> {
             + " repeatable")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--isolation", paramLabel = "LEVEL", description = "node (the default: in the node's JVM) or sandbox"
+            + " (in a JVM of the node's for the process's slice, limited by -Xmx and, where cgroup v1 is writable, a cgroup;"
+            + " docs/security/sandbox.md)")
+    String isolation;
+
     @Option(names = "--slice", paramLabel = "SLICE", description = "the slice (tenant) the process belongs to: for a"
-            + " cluster-wide admin; a tenant's token deploys into its own slice (another slice is refused)")
+            + " cluster-wide admin; a tenant's token deploys into its own slice (another slice is refused); a sandboxed"
+            + " process without one runs in slice 'default'")
     String slice;
 
     @Option(names = "--quota", paramLabel = "NAME=VALUE[,...]", description = "per-process quotas: cpu=50% (share of one"
@@ -141,6 +147,19 @@ public final class DeployCommand implements Callable<Integer> {
         if (clientClass != null && clientBundle == null) {
             throw usage("--client-class needs --client-bundle JAR");
         }
+        if (isolation != null) {
+            if (!isolation.equals("node") && !isolation.equals("sandbox")) {
+                throw usage("--isolation must be node or sandbox, got '" + isolation + "'");
+            }
+            settings.put(dev.caravan.wire.node.SecuritySettings.ISOLATION, isolation);
+        }
+        if (slice != null) {
+            try {
+                settings.put(dev.caravan.wire.node.SecuritySettings.SLICE, dev.caravan.wire.security.Identity.checkSlice(slice));
+            } catch (CaravanException e) {
+                throw usage("--slice: " + e.getMessage());
+            }
+        }
         if (model != null) {
             try {
                 settings.put("server.model", dev.caravan.servers.model.ServerModel.parse(model).cliName());
@@ -154,9 +173,6 @@ public final class DeployCommand implements Callable<Integer> {
                 .ifPresent(hash -> settings.put(DeployPassword.CONFIG_KEY, hash));
         List<String> names = DeployReplicas.names(name, replicas);
         settings.putAll(DeployReplicas.labels(replicas != null ? name : null, labels));
-        if (slice != null) {
-            settings.put(dev.caravan.wire.node.SecuritySettings.SLICE, dev.caravan.wire.security.Identity.checkSlice(slice));
-        }
         for (String n : names) {
             try {
                 // The checks the node makes on names and memory, made here before anything is pushed.

@@ -97,11 +97,14 @@ public final class PsCommand implements Callable<Integer> {
     public static Map<String, Object> row(ProcessInfo p) {
         Map<String, Object> row = Json.fields(p);
         row.put("dataEndpoint", p.dataEndpoint());
+        // A sandbox's node id is <host>.sandbox-<slice> (dev.caravan.node.sandbox.SandboxRole).
+        int sandbox = p.node().lastIndexOf(".sandbox-");
+        row.put("isolation", sandbox < 0 ? "node" : "sandbox:" + p.node().substring(sandbox + ".sandbox-".length()));
         return row;
     }
 
     static Table table() {
-        return Table.of(Table.col("name"), Table.col("id"), Table.col("node"), Table.col("state").asState(), Table.col("epoch"),
+        return Table.of(Table.col("name"), Table.col("id"), Table.col("node"), Table.col("state").asState(), Table.col("epoch"), Table.col("isolation"),
                 // The bundle's hash, short (12 hex digits, as describe and refusals show it); --json has it whole.
                 Table.colOfRow("bundle", r -> r.get("bundle") instanceof String h && h.length() > 12 ? h.substring(0, 12) + "…"
                         : "-"),

@@ -39,6 +39,7 @@ public final class OpPolicy {
             Map.entry(Op.NODE_LIST, Role.VIEWER),
             Map.entry(Op.NODE_INSPECT, Role.VIEWER),
             Map.entry(Op.NODE_STATUS, Role.VIEWER),
+            Map.entry(Op.NODE_QUOTAS, Role.VIEWER),
             Map.entry(Op.NAMING_LOOKUP, Role.VIEWER),
             Map.entry(Op.NAMING_LIST, Role.VIEWER),
             Map.entry(Op.NAMING_WATCH, Role.VIEWER),
@@ -73,6 +74,7 @@ public final class OpPolicy {
             Map.entry(Op.NAMING_UNREGISTER, Role.NODE),
             Map.entry(Op.BALANCE_PROBE, Role.NODE),
             Map.entry(Op.BALANCE_PULL, Role.NODE),
+            Map.entry(Op.NODE_SANDBOX_ENSURE, Role.NODE),
             Map.entry(Op.NODE_READ_RESOURCE, Role.NODE));
     private static final Set<Integer> NODE_WIDE = Set.of(Op.NODE_SHUTDOWN, Op.NODE_CORDON, Op.NODE_UNCORDON,
             Op.NODE_DRAIN, Op.BALANCE_MODE);

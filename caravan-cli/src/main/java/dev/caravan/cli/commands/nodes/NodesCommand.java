@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code caravan nodes}: every registered node with its control endpoint, its STATE (READY,
- * CORDONED, DRAINING — a drain began and has not ended, per the node's events — or UNREACHABLE),
+ * CORDONED, DRAINING — a drain began and has not ended, per the node's events — SANDBOX, listed after its host,
+ * or UNREACHABLE),
  * its processes, free process memory, memory allocated of its capacity, CPU load, LEASE AGE (time
  * since naming last saw its lease renewed, from naming's admin port {@code /leases}; a node renews
  * every quarter of {@code --lease-ms}, so an age near the lease means it is about to be dropped) and
@@ -34,7 +35,7 @@ import java.util.concurrent.Callable;
  * columns' (see docs/DEV-GUIDELINES.md), with the numbers in bytes.
  */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "List nodes: state (ready, cordoned, draining, unreachable, lost), processes, memory, CPU load, lease age, "
+        description = "List nodes: state (ready, cordoned, draining, sandbox, unreachable, lost), processes, memory, CPU load, lease age, "
                 + "admin port.")
 public final class NodesCommand implements Callable<Integer> {
     @Mixin
@@ -43,6 +44,9 @@ public final class NodesCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
+    /** A sandbox's node id is {@code <host>.sandbox-<slice>} (dev.caravan.node.sandbox.SandboxRole); it is listed after its host. */
+    private static final String SANDBOX = ".sandbox-";
+
     private static String state(NodeCalls.Answer a, NodeHistory history) {
         if (a.status() == null) {
             return "UNREACHABLE";
@@ -50,7 +54,15 @@ public final class NodesCommand implements Callable<Integer> {
         if (history.draining(a.node())) {
             return "DRAINING";
         }
+        if (a.node().contains(SANDBOX)) {
+            return "SANDBOX";
+        }
         return a.status().schedulable() ? "READY" : "CORDONED";
+    }
+
+    private static String hostOf(String node) {
+        int at = node.lastIndexOf(SANDBOX);
+        return at < 0 ? node : node.substring(0, at);
     }
 
     /** Entry name → ms since its lease's last renewal, from naming's admin port; empty when it does not answer. */
@@ -69,7 +81,9 @@ public final class NodesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (CaravanClient client = cluster.client()) {
-            List<NodeCalls.Answer> answers = NodeCalls.statusAll(client, cluster.token());
+            List<NodeCalls.Answer> answers = new ArrayList<>(NodeCalls.statusAll(client, cluster.token()));
+            // Each host, then its sandboxes.
+            answers.sort(java.util.Comparator.comparing((NodeCalls.Answer a) -> hostOf(a.node())).thenComparing(NodeCalls.Answer::node));
             boolean allAnswered = answers.stream().allMatch(a -> a.status() != null);
             Map<String, String> admins = AdminClient.daemons(client);
             NodeHistory history = NodeHistory.read(client, cluster.token());
@@ -91,7 +105,9 @@ public final class NodesCommand implements Callable<Integer> {
                     m.put("processMemoryBytes", s.processMemoryBytes());
                     m.put("reservedBytes", s.reservedBytes());
                     m.put("cpuLoad", s.cpuLoadPermille() < 0 ? null : s.cpuLoad());
-                    m.put("stateDetail", "");
+                    int at = a.node().lastIndexOf(SANDBOX);
+                    m.put("stateDetail", at < 0 ? "" : "sandbox of " + a.node().substring(0, at) + " for slice "
+                            + a.node().substring(at + SANDBOX.length()));
                 }
                 m.put("leaseAgeMs", leaseAges.get("node/" + a.node()));
                 m.put("admin", admins.getOrDefault(a.node(), ""));
