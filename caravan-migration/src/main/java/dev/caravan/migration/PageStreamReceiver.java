@@ -81,6 +81,11 @@ final class PageStreamReceiver implements AutoCloseable {
         return nonce;
     }
 
+    /** The reader thread (its CPU time is what {@link PageStreamBench} reports for the receiving side). */
+    Thread reader() {
+        return reader;
+    }
+
     private void run() {
         try {
             SocketChannel c = server.accept();

@@ -61,8 +61,8 @@ final class TlsPageChannel implements ScatteringByteChannel, GatheringByteChanne
         this.engine = engine;
         this.waiter = waiter;
         this.packetBytes = engine.getSession().getPacketBufferSize();
-        this.netOut = ByteBuffer.allocateDirect(packetBytes * RECORDS_PER_WRITE).flip();
-        this.netIn = ByteBuffer.allocateDirect(packetBytes * 2);
+        this.netOut = ByteBuffer.allocate(packetBytes * RECORDS_PER_WRITE).flip();
+        this.netIn = ByteBuffer.allocate(packetBytes * 2);
         this.appIn = ByteBuffer.allocateDirect(engine.getSession().getApplicationBufferSize());
     }
 
