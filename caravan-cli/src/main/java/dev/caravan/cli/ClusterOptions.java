@@ -5,7 +5,9 @@ import dev.caravan.launch.NamingMain;
 import dev.caravan.naming.NamingConnections;
 import dev.caravan.naming.NamingService;
 import dev.caravan.naming.NamingSpec;
+import dev.caravan.wire.net.ClientTransport;
 import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.security.TransportSecurity;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -29,16 +31,34 @@ public final class ClusterOptions {
         return NamingMain.spec(naming);
     }
 
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "mutual TLS with the identity in DIR, from 'caravan certs issue' (default: $" + TransportSecurity.ENV
+                    + ", else plaintext)")
+    java.nio.file.Path tls;
+
+    /**
+     * This command's transport: {@code --tls DIR}, else {@code $CARAVAN_TLS}, else plaintext; also
+     * made the process's {@link ClientTransport}, so every link the command opens uses it.
+     */
+    public TransportSecurity security() {
+        if (tls != null) {
+            ClientTransport.use(TransportSecurity.mutualTls(tls));
+            tls = null;
+        }
+        return ClientTransport.current();
+    }
+
     public String token() {
         return Hello.tokenFromEnvironment();
     }
 
     /** A naming connection the caller closes; {@code who} names the command in the server's logs. */
     public NamingService naming(String who) {
-        return NamingConnections.connect(namingSpec(), who, token(), Duration.ofSeconds(5));
+        return NamingConnections.connect(namingSpec(), who, token(), Duration.ofSeconds(5), security());
     }
 
     public CaravanClient client() {
+        security();
         return CaravanClient.connect(namingSpec(), token(), Duration.ofSeconds(10));
     }
 }

@@ -82,7 +82,7 @@ public final class CaravanClient implements AutoCloseable {
      * @throws CaravanException UNAVAILABLE when no connector serves the spec's scheme, or (ZooKeeper) it cannot be reached
      */
     public static CaravanClient connect(NamingSpec naming, String token, Duration deadline) {
-        NamingService service = NamingConnections.connect(naming, "client", token, Duration.ofSeconds(5));
+        NamingService service = NamingConnections.connect(naming, "client", token, Duration.ofSeconds(5), dev.caravan.wire.net.ClientTransport.current());
         return new CaravanClient(service, token, deadline, Clock.system(), true);
     }
 

@@ -67,7 +67,7 @@ public final class CheckpointRestorer {
     public MigrationReport restore(Path file, String nodeId, InetSocketAddress control, String newName, String bundle)
             throws IOException {
         long start = Clock.system().nanoTime();
-        try (FrameClient link = FrameClient.connect(control, new Hello("restore", token), Duration.ofSeconds(30));
+        try (FrameClient link = FrameClient.connect(control, new Hello("restore", token), Duration.ofSeconds(30), dev.caravan.wire.net.ClientTransport.current());
              InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
             Session s = new Session(link, newName, bundle);
             try {

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 /**
  * Typed calls to one node's control port (layouts in {@link dev.caravan.wire.node.NodeProtocol}).
  * Thread-safe; failures arrive as {@link dev.caravan.wire.CaravanException}s with the node's code.
+ * Connections use this process's client transport ({@link dev.caravan.wire.net.ClientTransport}:
+ * {@code $CARAVAN_TLS} or plaintext).
  */
 public final class NodeControl implements AutoCloseable {
     private final FrameClient client;
@@ -35,7 +37,8 @@ public final class NodeControl implements AutoCloseable {
     }
 
     public static NodeControl connect(InetSocketAddress address, String peerName, String token, Duration timeout) {
-        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), timeout), address);
+        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), timeout,
+                dev.caravan.wire.net.ClientTransport.current()), address);
     }
 
     /**
@@ -46,7 +49,8 @@ public final class NodeControl implements AutoCloseable {
      */
     public static NodeControl connect(InetSocketAddress address, String peerName, String token, Duration handshakeTimeout,
                                       Duration timeout) {
-        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), handshakeTimeout, timeout, f -> { }),
+        return new NodeControl(FrameClient.connect(address, new Hello(peerName, token), handshakeTimeout, timeout, f -> { },
+                dev.caravan.wire.net.ClientTransport.current()),
                 address);
     }
 
@@ -145,7 +149,7 @@ public final class NodeControl implements AutoCloseable {
     public static MigrationReport migrate(InetSocketAddress address, String token, MigrationRequest request,
                                           Consumer<MigrationProgress> progress, Duration timeout) {
         try (FrameClient c = FrameClient.connect(address, new Hello("cli", token), Duration.ofSeconds(30),
-                f -> progress.accept(MigrationProgress.readFrom(f.reader())))) {
+                f -> progress.accept(MigrationProgress.readFrom(f.reader())), dev.caravan.wire.net.ClientTransport.current())) {
             BodyWriter w = new BodyWriter();
             request.writeTo(w);
             return MigrationReport.readFrom(c.call(Op.NODE_MIGRATE, w.toBytes(), timeout).expectOk());
@@ -157,7 +161,7 @@ public final class NodeControl implements AutoCloseable {
      * if it has not committed (the migration's own caller then gets outcome CANCELLED).
      */
     public static void cancelMigration(InetSocketAddress address, String token, String name, Duration timeout) {
-        try (FrameClient c = FrameClient.connect(address, new Hello("cli", token), timeout)) {
+        try (FrameClient c = FrameClient.connect(address, new Hello("cli", token), timeout, dev.caravan.wire.net.ClientTransport.current())) {
             c.call(Op.NODE_MIGRATE_CANCEL, dev.caravan.wire.node.MigrationMessages.nameOnly(name), timeout).expectOk();
         }
     }

@@ -161,7 +161,7 @@ public final class ClusterPoller implements AutoCloseable {
         if (c != null && c.isOpen()) {
             return c;
         }
-        FrameClient fresh = FrameClient.connect(control, new Hello("dashboard", token), timeout);
+        FrameClient fresh = FrameClient.connect(control, new Hello("dashboard", token), timeout, dev.caravan.wire.net.ClientTransport.current());
         FrameClient prev = links.put(control, fresh);
         if (prev != null) {
             prev.close();

@@ -116,7 +116,8 @@ public final class ControlActions implements Actions {
         long id = start("checkpoint", process, "checkpointing " + process + " on " + at.node());
         Thread.ofVirtual().name("checkpoint-" + process).start(() -> {
             try (FrameClient c = FrameClient.connect(at.control(), new Hello("dashboard", token), Duration.ofSeconds(30),
-                    f -> progress(id, "checkpointing " + process + ": " + MigrationProgress.readFrom(f.reader()).phase()))) {
+                    f -> progress(id, "checkpointing " + process + ": " + MigrationProgress.readFrom(f.reader()).phase()),
+                    dev.caravan.wire.net.ClientTransport.current())) {
                 MigrationReport r = MigrationReport.readFrom(c.call(Op.NODE_CHECKPOINT,
                         new BodyWriter().string(process).string(file.toString()).toBytes(), MIGRATION_TIMEOUT).expectOk());
                 end(id, true, String.format(Locale.ROOT, "checkpointed %s on %s to %s (frozen %.1f ms)", process, r.fromNode(),
@@ -138,7 +139,7 @@ public final class ControlActions implements Actions {
         long id = start("drain", node, "draining " + node + " (" + mode + ")");
         Thread.ofVirtual().name("drain-" + node).start(() -> {
             try (FrameClient c = FrameClient.connect(control, new Hello("dashboard", token), Duration.ofSeconds(10),
-                    f -> progress(id, DrainStep.readFrom(f.reader()).describe()))) {
+                    f -> progress(id, DrainStep.readFrom(f.reader()).describe()), dev.caravan.wire.net.ClientTransport.current())) {
                 BodyWriter w = new BodyWriter();
                 request.writeTo(w);
                 DrainReport r = DrainReport.readFrom(c.call(Op.NODE_DRAIN, w.toBytes(),

@@ -28,6 +28,8 @@ public final class DashboardMain {
             .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to serve the page on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to serve the page on; 0 picks a free one")
+            .value(TlsOption.NAME, TlsOption.LABEL, null, "mutual TLS toward the cluster with the identity in DIR "
+                    + "(an admin or operator one from 'caravan certs issue'); default: $CARAVAN_TLS, else plaintext")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private DashboardMain() {
@@ -54,6 +56,10 @@ public final class DashboardMain {
         }
         String bind = options.required("--bind");
         NamingSpec naming = NamingMain.daemonSpec(options.value("--naming"));
+        if (options.value(TlsOption.NAME) != null) {
+            // The dashboard is a client of the cluster: every link it opens uses this identity.
+            dev.caravan.wire.net.ClientTransport.use(TlsOption.parse(options));
+        }
         Dashboard dashboard;
         try {
             dashboard = Dashboard.start(naming, Hello.tokenFromEnvironment(), new InetSocketAddress(bind, port));

@@ -58,6 +58,8 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> switchJvmOptions;
     private final int dashboards;
     private final Placement placement;
+    /** The cluster's certificates when it runs over mutual TLS ({@link Builder#tls}), else null. */
+    private ClusterPki pki;
     private final Map<String, DaemonPlace> nodePlaces = new LinkedHashMap<>();
     private final NamingSpec externalNaming;
     private ChildJvm dashboardJvm;
@@ -111,6 +113,17 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> dashboardJvmOptions = DaemonJvm.options(DashboardMain.DEFAULT_HEAP, List.of());
         private Placement placement = Placement.LOCAL;
         private NamingSpec naming;
+        private Path tlsDir;
+
+        /**
+         * Runs every daemon over mutual TLS with certificates from the CA in {@code pkiDir} (made
+         * when missing, see {@link ClusterPki}); this process's own client links use its
+         * {@code admin} identity ({@link dev.caravan.wire.net.ClientTransport#use}).
+         */
+        public Builder tls(Path pkiDir) {
+            this.tlsDir = pkiDir;
+            return this;
+        }
 
         /**
          * Where each daemon runs ({@link Placement}: a command prefix and a bind address per daemon);
@@ -214,6 +227,10 @@ public final class LocalCluster implements AutoCloseable {
             }
             LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
                     dashboards, placement, naming);
+            if (tlsDir != null) {
+                c.pki = ClusterPki.open(tlsDir);
+                dev.caravan.wire.net.ClientTransport.use(dev.caravan.wire.security.TransportSecurity.mutualTls(c.pki.admin()));
+            }
             try {
                 if (naming == null) {
                     c.startNaming(namingPort);
@@ -249,7 +266,23 @@ public final class LocalCluster implements AutoCloseable {
     private ChildJvm startNamingJvm(String name, int port) throws IOException {
         DaemonPlace at = placement.naming();
         return ChildJvm.start(name, at.commandPrefix(), namingJvmOptions, NamingMain.class,
-                List.of("--port", String.valueOf(port), "--bind", at.bindAddress()), workDir.resolve("logs"));
+                tls("naming", at.bindAddress(), List.of("--port", String.valueOf(port), "--bind", at.bindAddress())),
+                workDir.resolve("logs"));
+    }
+
+    /** {@code args} with {@code --tls DIR/NAME} when the cluster runs over TLS. */
+    private List<String> tls(String member, String bindAddress, List<String> args) {
+        if (pki == null) {
+            return args;
+        }
+        List<String> out = new ArrayList<>(args);
+        out.addAll(List.of(TlsOption.NAME, pki.member(member, bindAddress).toString()));
+        return out;
+    }
+
+    /** The cluster's certificates when it runs over mutual TLS, else empty. */
+    public java.util.Optional<ClusterPki> pki() {
+        return java.util.Optional.ofNullable(pki);
     }
 
     /**
@@ -275,7 +308,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--admin-port", String.valueOf(adminPort), "--state-dir", workDir.resolve("switches").resolve("s1").toString(),
                 "--lease-ms", String.valueOf(leaseMs), "--bind", placement.switchPlace().bindAddress());
         switchJvm = ChildJvm.start(name, placement.switchPlace().commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions),
-                SwitchMain.class, args, workDir.resolve("logs"));
+                SwitchMain.class, tls("s1", placement.switchPlace().bindAddress(), args), workDir.resolve("logs"));
         switchAdmin = HostPort.parse(switchJvm.awaitReady("admin", 60_000));
         String metrics = switchJvm.awaitReady("metrics", 60_000);
         switchMetrics = metrics.isEmpty() ? null : HostPort.parse(metrics);
@@ -306,7 +339,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--bind", at.bindAddress(), "--admin-port", "0", "--state-dir", workDir.resolve("switches").resolve(id).toString(),
                 "--lease-ms", String.valueOf(leaseMs));
         ChildJvm jvm = ChildJvm.start(id, at.commandPrefix(), SwitchMain.withDataPlaneOptions(switchJvmOptions), SwitchMain.class,
-                args, workDir.resolve("logs"));
+                tls(id, at.bindAddress(), args), workDir.resolve("logs"));
         extraSwitches.put(id, jvm);
         extraSwitchAdmins.put(id, HostPort.parse(jvm.awaitReady("admin", 60_000)));
     }
@@ -341,8 +374,11 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startDashboard(List<String> options) throws IOException, InterruptedException {
         DaemonPlace at = placement.dashboard();
-        dashboardJvm = ChildJvm.start("dashboard", at.commandPrefix(), options, DashboardMain.class, List.of("--naming",
-                namingSpec().toString(), "--port", "0", "--bind", at.bindAddress()), workDir.resolve("logs"));
+        List<String> args = new ArrayList<>(List.of("--naming", namingSpec().toString(), "--port", "0", "--bind", at.bindAddress()));
+        if (pki != null) {
+            args.addAll(List.of(TlsOption.NAME, pki.admin().toString()));
+        }
+        dashboardJvm = ChildJvm.start("dashboard", at.commandPrefix(), options, DashboardMain.class, args, workDir.resolve("logs"));
         dashboardAddress = HostPort.parse(dashboardJvm.awaitReady("address", 60_000));
     }
 
@@ -374,7 +410,8 @@ public final class LocalCluster implements AutoCloseable {
             DaemonPlace at = placement.node(nodes.size() + 1);
             args.addAll(List.of("--bind", at.bindAddress()));
             args.addAll(nodeArgs);
-            ChildJvm n = ChildJvm.start(id, at.commandPrefix(), jvmOptions, NodeMain.class, args, workDir.resolve("logs"));
+            ChildJvm n = ChildJvm.start(id, at.commandPrefix(), jvmOptions, NodeMain.class, tls(id, at.bindAddress(), args),
+                    workDir.resolve("logs"));
             nodes.put(id, n);
             nodePlaces.put(id, at);
             n.exited().thenAccept(code -> exitListeners.forEach(l -> l.accept(id, code)));
@@ -519,7 +556,7 @@ public final class LocalCluster implements AutoCloseable {
             calls.add(Thread.ofVirtual().start(() -> {
                 try (dev.caravan.wire.net.FrameClient c = dev.caravan.wire.net.FrameClient.connect(e.getValue(),
                         new dev.caravan.wire.net.Hello("launcher", dev.caravan.wire.net.Hello.tokenFromEnvironment()),
-                        java.time.Duration.ofSeconds(2))) {
+                        java.time.Duration.ofSeconds(2), dev.caravan.wire.net.ClientTransport.current())) {
                     c.call(dev.caravan.wire.Op.NODE_CORDON, new byte[0], java.time.Duration.ofSeconds(2)).expectOk();
                 } catch (RuntimeException unreachable) {
                     // Stopped below all the same.
@@ -567,6 +604,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (naming != null) {
             naming.close();
+        }
+        if (pki != null) {
+            // The admin identity was this process's client transport for this cluster only.
+            dev.caravan.wire.net.ClientTransport.reset();
         }
     }
 }

@@ -31,6 +31,7 @@ public final class NamingMain {
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan naming", SUMMARY)
             .value("--bind", "ADDRESS", "127.0.0.1", "address to listen on")
             .value("--port", "PORT", String.valueOf(DEFAULT_PORT), "port to listen on; 0 picks a free one")
+            .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs, /leases); 0 picks a "
                     + "free one, -1 opens none")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
@@ -58,9 +59,10 @@ public final class NamingMain {
         if (adminPort < -1 || adminPort > 65535) {
             throw new DaemonOptions.UsageException("--admin-port: " + adminPort + " is not a TCP port (0 picks a free one, -1 opens none)");
         }
+        dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
         LocalNamingService service = new LocalNamingService(InstantSource.system());
         NamingServer server = new NamingServer(service, new InetSocketAddress(bind, options.intValue("--port")),
-                Hello.tokenFromEnvironment());
+                Hello.tokenFromEnvironment(), security);
         EventLog events = new EventLog("naming");
         DaemonMetrics metrics = new DaemonMetrics("naming", "naming");
         NamingMeters.register(metrics.registry(), service, server);

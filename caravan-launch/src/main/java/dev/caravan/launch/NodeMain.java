@@ -37,6 +37,7 @@ public final class NodeMain {
             .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
+            .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
                     + "free one, -1 opens none")
             .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")
@@ -103,6 +104,7 @@ public final class NodeMain {
             return 0;
         }
         config(options);
+        TlsOption.parse(options);
         balanceSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
@@ -138,11 +140,12 @@ public final class NodeMain {
         NodeConfig config = config(options);
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
         BalanceSettings balance = balanceSettings(options);
+        dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
-                config.token(), Duration.ofSeconds(5));
+                config.token(), Duration.ofSeconds(5), security);
         NodeDaemon node;
         try {
-            node = NodeDaemon.start(config, naming, Clock.system());
+            node = NodeDaemon.start(config, naming, Clock.system(), security);
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
         } catch (Exception e) {

@@ -45,6 +45,7 @@ public final class SwitchMain {
             .value("--config", "FILE", null, "front ends to run from the start (JSON, see docs/switch.md; default: none); shared with"
                     + " every switch of the cluster when newer than naming's versions")
             .value("--bind", "ADDRESS", "127.0.0.1", "address of the admin API and the automatic front ends")
+            .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
             .value("--admin-port", "PORT", "0", "admin API port; 0 picks a free one")
             .value("--metrics-port", "PORT", "0", "observation port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a"
                     + " free one, -1 opens none")
@@ -89,6 +90,7 @@ public final class SwitchMain {
             return 0;
         }
         config(options);
+        TlsOption.parse(options);
         List<String> jvm = withDataPlaneOptions(DaemonJvm.options(options.required("--heap"), options.values("--jvm-option")));
         return ForegroundJvm.run(jvm, SwitchMain.class, NodeMain.withoutJvmSettings(args));
     }
@@ -106,7 +108,9 @@ public final class SwitchMain {
         }
         SwitchConfig config = config(options);
         NamingSpec spec = NamingMain.daemonSpec(options.value("--naming"));
-        NamingService naming = NamingConnections.connect(spec, "switch/" + config.id(), config.token(), Duration.ofSeconds(5));
+        dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
+        NamingService naming = NamingConnections.connect(spec, "switch/" + config.id(), config.token(), Duration.ofSeconds(5),
+                security);
         SwitchDaemon daemon;
         try {
             daemon = SwitchDaemon.start(config, configEpochMs(options), naming, Clock.system());

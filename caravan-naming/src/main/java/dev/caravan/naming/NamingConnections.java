@@ -3,6 +3,7 @@ package dev.caravan.naming;
 import dev.caravan.naming.spi.NamingConnector;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
+import dev.caravan.wire.security.TransportSecurity;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,10 +31,19 @@ public final class NamingConnections {
      * @throws dev.caravan.wire.CaravanException UNAVAILABLE when no connector serves the scheme
      */
     public static NamingService connect(NamingSpec spec, String who, String token, Duration timeout) {
+        return connect(spec, who, token, timeout, TransportSecurity.plaintext());
+    }
+
+    /**
+     * As above, dialling the embedded naming daemon over {@code security}. ZooKeeper connectors
+     * do not use it: ZooKeeper's own TLS is configured through its client properties, not here.
+     */
+    public static NamingService connect(NamingSpec spec, String who, String token, Duration timeout,
+                                        TransportSecurity security) {
         if (!spec.isZooKeeper()) {
             InetSocketAddress a = spec.embeddedAddress();
             InetSocketAddress resolved = a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
-            return new RemoteNamingService(resolved, new Hello(who, token), timeout);
+            return new RemoteNamingService(resolved, new Hello(who, token), timeout, security);
         }
         for (NamingConnector c : ServiceLoader.load(NamingConnector.class, NamingConnections.class.getClassLoader())) {
             if (c.scheme().equals(spec.scheme())) {

@@ -51,6 +51,15 @@ public final class NamingServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public NamingServer(NamingService service, InetSocketAddress bind, String token) throws IOException {
+        this(service, bind, token, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /**
+     * Binds and starts serving over {@code security}: on mutual TLS the client certificate
+     * identifies each connection and the token is not checked (see {@link FrameServer}).
+     */
+    public NamingServer(NamingService service, InetSocketAddress bind, String token,
+                        dev.caravan.wire.security.TransportSecurity security) throws IOException {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(token, "token");
@@ -59,7 +68,7 @@ public final class NamingServer implements AutoCloseable {
         }
         this.handler = new NamingRequestHandler(service);
         this.server = new FrameServer("naming", bind, handler, token,
-                MAX_CONNECTIONS, MAX_FRAME_BYTES);
+                MAX_CONNECTIONS, MAX_FRAME_BYTES, FrameServer.DEFAULT_HELLO_TIMEOUT, security);
     }
 
     /** The bound address (with the real port when 0 was asked for). */

@@ -41,6 +41,7 @@ public final class RemoteNamingService implements NamingService {
     private final InetSocketAddress address;
     private final Hello hello;
     private final Duration timeout;
+    private final dev.caravan.wire.security.TransportSecurity security;
     private final Object connectLock = new Object();
     private final Set<RemoteWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile RemoteSession session;
@@ -52,6 +53,13 @@ public final class RemoteNamingService implements NamingService {
      * @param timeout bound on connecting and on each request
      */
     public RemoteNamingService(InetSocketAddress address, Hello hello, Duration timeout) {
+        this(address, hello, timeout, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /** As above, over {@code security} (plaintext or mutual TLS). */
+    public RemoteNamingService(InetSocketAddress address, Hello hello, Duration timeout,
+                               dev.caravan.wire.security.TransportSecurity security) {
+        this.security = Objects.requireNonNull(security, "security");
         this.address = Objects.requireNonNull(address, "address");
         this.hello = Objects.requireNonNull(hello, "hello");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -162,7 +170,7 @@ public final class RemoteNamingService implements NamingService {
                 s.close();
                 session = null;
             }
-            RemoteSession fresh = RemoteSession.connect(address, hello, timeout);
+            RemoteSession fresh = RemoteSession.connect(address, hello, timeout, security);
             try {
                 for (RemoteWatch w : watches) {
                     fresh.attach(w, true);

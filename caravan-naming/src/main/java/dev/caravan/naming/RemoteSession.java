@@ -38,9 +38,10 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /** Connects once. @throws CaravanException UNAVAILABLE or UNAUTHENTICATED */
-    static RemoteSession connect(InetSocketAddress address, Hello hello, Duration timeout) {
+    static RemoteSession connect(InetSocketAddress address, Hello hello, Duration timeout,
+                                 dev.caravan.wire.security.TransportSecurity security) {
         RemoteSession s = new RemoteSession();
-        s.client = FrameClient.connect(address, hello, timeout, s::onEventFrame);
+        s.client = FrameClient.connect(address, hello, timeout, s::onEventFrame, security);
         return s;
     }
 

@@ -28,9 +28,12 @@ final class BundleFetcher {
     private final BundleStore bundles;
     private final String nodeId;
     private final String token;
+    private final dev.caravan.wire.security.TransportSecurity security;
     private final Map<String, InetSocketAddress> advertised = new ConcurrentHashMap<>();
 
-    BundleFetcher(NamingService naming, BundleStore bundles, String nodeId, String token) {
+    BundleFetcher(NamingService naming, BundleStore bundles, String nodeId, String token,
+                  dev.caravan.wire.security.TransportSecurity security) {
+        this.security = security;
         this.naming = naming;
         this.bundles = bundles;
         this.nodeId = nodeId;
@@ -55,7 +58,7 @@ final class BundleFetcher {
                 continue;
             }
             InetSocketAddress at = new InetSocketAddress(holder.host(), holder.port());
-            try (FrameClient c = FrameClient.connect(at, new Hello("node/" + nodeId, token), Duration.ofSeconds(30))) {
+            try (FrameClient c = FrameClient.connect(at, new Hello("node/" + nodeId, token), Duration.ofSeconds(30), security)) {
                 byte[] jar = c.request(Op.NODE_GET_BUNDLE, new BodyWriter().string(hash).toBytes()).bytes();
                 bundles.put(jar, hash);
                 LOG.log(System.Logger.Level.INFO, "pulled bundle " + hash + " (" + jar.length + " bytes) from node " + holder.node());

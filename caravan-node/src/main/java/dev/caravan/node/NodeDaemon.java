@@ -104,13 +104,18 @@ public final class NodeDaemon implements AutoCloseable {
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
 
-    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
+    /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
+    private final dev.caravan.wire.security.TransportSecurity security;
+
+    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock,
+                       dev.caravan.wire.security.TransportSecurity security) throws IOException {
         this.config = config;
+        this.security = java.util.Objects.requireNonNull(security, "security");
         this.naming = naming;
         this.clock = clock;
         this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
         this.factory = new ProcessFactory(bundles);
-        this.fetcher = new BundleFetcher(naming, bundles, config.nodeId(), config.token());
+        this.fetcher = new BundleFetcher(naming, bundles, config.nodeId(), config.token(), security);
         this.chunkPool = new ChunkPool(PagedMemory.DEFAULT_PAGE_SIZE_BYTES, config.chunkPool(), clock);
         chunkPool.startPrefault();
         this.lease = new LeaseKeeper(naming, "node/" + config.nodeId(), config.leaseTtlMs(), clock, this::reregister);
@@ -126,7 +131,16 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
-        NodeDaemon node = new NodeDaemon(config, naming, clock);
+        return start(config, naming, clock, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /**
+     * Starts a node whose control port and outgoing control links (peer nodes, bundle fetches,
+     * migration) run over {@code security}; {@code naming} is already connected by the caller.
+     */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock,
+                                   dev.caravan.wire.security.TransportSecurity security) throws Exception {
+        NodeDaemon node = new NodeDaemon(config, naming, clock, security);
         try {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
@@ -135,7 +149,8 @@ public final class NodeDaemon implements AutoCloseable {
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
-                    new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES);
+                    new ControlHandler(node), config.token(), 4096, dev.caravan.wire.Frame.DEFAULT_MAX_FRAME_BYTES,
+                    dev.caravan.wire.net.FrameServer.DEFAULT_HELLO_TIMEOUT, security);
             node.resources = new dev.caravan.migration.resources.ResourceMigrator(config.nodeId(),
                     config.dataDir().resolve("resources"), config.devices(), config.bindHost() + ":" + node.control.port(),
                     node::readRemoteResource);
@@ -507,7 +522,7 @@ public final class NodeDaemon implements AutoCloseable {
     dev.caravan.wire.net.FrameClient peerLink(InetSocketAddress at) {
         return peerLinks.compute(at, (a, old) -> old != null && old.isOpen() ? old
                 : dev.caravan.wire.net.FrameClient.connect(a, new dev.caravan.wire.net.Hello("node/" + config.nodeId(),
-                config.token()), java.time.Duration.ofSeconds(10)));
+                config.token()), java.time.Duration.ofSeconds(10), security));
     }
 
     /** Binds a process's declared resources to their URIs and lets it open them through this node. */
@@ -626,6 +641,11 @@ public final class NodeDaemon implements AutoCloseable {
 
     String token() {
         return config.token();
+    }
+
+    /** How this node's ports and links are carried: plaintext or mutual TLS with the node's identity. */
+    public dev.caravan.wire.security.TransportSecurity security() {
+        return security;
     }
 
     /**

@@ -88,7 +88,7 @@ final class NodeMigrationHost implements MigrationHost {
 
     @Override
     public FrameClient connect(InetSocketAddress controlAddress, Duration timeout) {
-        return FrameClient.connect(controlAddress, new Hello("node/" + node.nodeId(), node.token()), timeout);
+        return FrameClient.connect(controlAddress, new Hello("node/" + node.nodeId(), node.token()), timeout, node.security());
     }
 
     @Override

@@ -81,6 +81,13 @@ public final class CaravanCluster implements AutoCloseable {
         private List<String> jvmOptions = FAST_JVM_OPTIONS;
         private List<String> nodeArgs = List.of();
         private int switches;
+        private boolean tls;
+
+        /** Every daemon over mutual TLS, with certificates made in the work directory ({@link LocalCluster.Builder#tls}). */
+        public Builder withTls() {
+            this.tls = true;
+            return this;
+        }
         private int dashboards;
         private Placement placement = Placement.LOCAL;
 
@@ -203,9 +210,10 @@ public final class CaravanCluster implements AutoCloseable {
                         : ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
             }
             try {
-                LocalCluster c = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
+                LocalCluster.Builder b = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
                         .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards)
-                        .placement(placement).naming(zk == null ? null : zk.spec()).start();
+                        .placement(placement).naming(zk == null ? null : zk.spec());
+                LocalCluster c = (tls ? b.tls(dir.resolve("pki")) : b).start();
                 return new CaravanCluster(c, zk, dir, List.copyOf(expectedErrors));
             } catch (IOException | InterruptedException | RuntimeException e) {
                 if (zk != null) {

@@ -62,6 +62,10 @@ public final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     dev.caravan.cli.options.BalanceOptions balance;
 
+    @Option(names = "--tls", description = "run every daemon over mutual TLS: makes the CA in WORK-DIR/pki (once) and an identity for "
+            + "naming, each node, each switch and 'admin' (the CLI's), then prints the export CARAVAN_TLS=... line to use")
+    boolean tls;
+
     @Override
     public Integer call() throws Exception {
         // Everything is checked before the first line is printed or the first JVM starts.
@@ -86,6 +90,9 @@ public final class UpCommand implements Callable<Integer> {
         nodeArgs.addAll(balance.nodeArgs(spec.commandLine()));
         LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(nodes).namingPort(port).workDir(workDir).nodeArgs(nodeArgs)
                 .switches(switches).dashboards(1).naming(external));
+        if (tls) {
+            builder.tls(workDir.resolve("pki"));
+        }
         System.out.println((external == null ? "starting naming on 127.0.0.1:" + port : "using naming at " + external) + ", "
                 + nodes + " node(s)" + (switches == 1 ? " and a switch" : switches > 1 ? " and " + switches + " switches" : "") + "...");
         LocalCluster cluster = builder.start();
@@ -114,6 +121,9 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("dashboard http://" + cluster.dashboardAddress().getHostString() + ":"
                 + cluster.dashboardAddress().getPort());
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
+        cluster.pki().ifPresent(pki -> System.out.println("tls     export CARAVAN_TLS=" + pki.admin().toAbsolutePath()
+                + "   (mutual TLS on naming and control ports; more identities: caravan certs issue NAME --role ROLE --dir "
+                + pki.directory() + ")"));
         if (external != null || port != NamingMain.DEFAULT_PORT) {
             System.out.println("tip     export CARAVAN_NAMING=" + cluster.namingSpec());
         }

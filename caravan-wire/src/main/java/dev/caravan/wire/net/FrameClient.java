@@ -6,6 +6,9 @@ import dev.caravan.wire.Frame;
 import dev.caravan.wire.FrameReader;
 import dev.caravan.wire.FrameWriter;
 import dev.caravan.wire.Op;
+import dev.caravan.wire.security.TransportSecurity;
+
+import javax.net.ssl.SSLException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -30,6 +33,15 @@ import java.util.function.Consumer;
  *
  * <p>When the connection breaks every pending call fails with {@link ErrorCode#UNAVAILABLE}
  * and later calls fail at once; the owner reconnects by making a new client.
+ *
+ * <p><b>Transport.</b> The {@code connect} overloads without a {@link TransportSecurity} dial
+ * <em>plaintext</em> (never the environment: callers pass the process's transport explicitly,
+ * e.g. {@code TransportSecurity.fromEnvironment()} in the CLI). Over mutual TLS the handshake
+ * completes within the handshake timeout, before the HELLO; the server's certificate must come
+ * from the cluster CA and name the host dialled. Mismatches fail in one line:
+ * a plaintext port answers a TLS client with "HOST:PORT is plaintext ...", a TLS port answers a
+ * plaintext client with "... expects TLS: set CARAVAN_TLS=DIR", and a refused certificate is
+ * {@link ErrorCode#UNAUTHENTICATED}.
  */
 public final class FrameClient implements AutoCloseable {
     private final Socket socket;
@@ -78,12 +90,62 @@ public final class FrameClient implements AutoCloseable {
      */
     public static FrameClient connect(InetSocketAddress address, Hello hello, Duration handshakeTimeout, Duration timeout,
                                       Consumer<Frame> eventListener) {
-        Socket s = new Socket();
+        return connect(address, hello, handshakeTimeout, timeout, eventListener, TransportSecurity.plaintext());
+    }
+
+    /** Connects over {@code security} with no event listener. */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration timeout, TransportSecurity security) {
+        return connect(address, hello, timeout, timeout, f -> { }, security);
+    }
+
+    /** Connects over {@code security}; the handshake and later calls share {@code timeout}. */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration timeout,
+                                      Consumer<Frame> eventListener, TransportSecurity security) {
+        return connect(address, hello, timeout, timeout, eventListener, security);
+    }
+
+    /**
+     * Connects over {@code security} (plaintext or mutual TLS), completing the TLS handshake and
+     * the HELLO within {@code handshakeTimeout}.
+     *
+     * @throws CaravanException {@link ErrorCode#UNAVAILABLE} when the port cannot be reached,
+     *                          {@link ErrorCode#TIMEOUT} when it does not answer in time,
+     *                          {@link ErrorCode#UNAUTHENTICATED} when the token or a certificate is
+     *                          refused or the transports do not match (plaintext against TLS)
+     */
+    public static FrameClient connect(InetSocketAddress address, Hello hello, Duration handshakeTimeout, Duration timeout,
+                                      Consumer<Frame> eventListener, TransportSecurity security) {
+        Socket s;
+        try {
+            s = security.newClientSocket();
+        } catch (IOException e) {
+            throw new CaravanException(ErrorCode.UNAVAILABLE, "cannot make a socket: " + e.getMessage(), e);
+        }
+        String where = address.getHostString() + ":" + address.getPort();
         try {
             s.setTcpNoDelay(true);
-            s.connect(address, (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
+            int handshakeMs = (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis());
+            s.connect(address, handshakeMs);
+            if (security.isTls()) {
+                s.setSoTimeout(handshakeMs);
+                try {
+                    security.handshake(s);
+                } catch (SSLException e) {
+                    throw tlsRefusal(where, e);
+                }
+                s.setSoTimeout(0);
+            }
             FrameClient c = new FrameClient(s, eventListener, timeout, Frame.DEFAULT_MAX_FRAME_BYTES);
-            c.call(Op.HELLO, hello.toFrame(0).body(), handshakeTimeout).expectOk();
+            try {
+                c.call(Op.HELLO, hello.toFrame(0).body(), handshakeTimeout).expectOk();
+            } catch (CaravanException e) {
+                // TLS 1.3: the server checks our certificate after our side of the handshake is done.
+                if (security.isTls() && e.getCause() instanceof SSLException ssl) {
+                    throw new CaravanException(ErrorCode.UNAUTHENTICATED, where + " refused our certificate ("
+                            + security.directory() + "): " + ssl.getMessage(), ssl);
+                }
+                throw e;
+            }
             return c;
         } catch (IOException e) {
             try {
@@ -101,6 +163,18 @@ public final class FrameClient implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static CaravanException tlsRefusal(String where, SSLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext")) {
+            return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " is plaintext: unset "
+                    + TransportSecurity.ENV + " (or start that daemon with --tls DIR)", e);
+        }
+        if (m.contains("PKIX") || m.contains("No subject alternative") || m.contains("No name matching")) {
+            return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " presented a certificate we do not trust: " + m, e);
+        }
+        return new CaravanException(ErrorCode.UNAUTHENTICATED, "TLS handshake with " + where + " failed: " + m, e);
     }
 
     /** Connects with no event listener. */

@@ -8,11 +8,18 @@ import dev.caravan.wire.FrameReader;
 import dev.caravan.wire.FrameWriter;
 import dev.caravan.wire.security.Identity;
 import dev.caravan.wire.security.Role;
+import dev.caravan.wire.security.TransportSecurity;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -41,11 +48,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #DEFAULT_HELLO_TIMEOUT}), counted from {@code accept}; otherwise a watchdog closes
  * the connection, which releases its permit. A client that connects and says nothing cannot
  * hold a permit for longer than that.
+ *
+ * <p><b>Transport.</b> The constructors without a {@link TransportSecurity} serve
+ * <em>plaintext</em> (never the environment: a daemon passes its own explicitly). On a mutual-TLS
+ * port ({@link TransportSecurity#isTls()}):
+ * <ul>
+ *   <li>the TLS 1.3 handshake runs within the same hello deadline as the HELLO (a client that
+ *       stalls mid-handshake holds its permit no longer than a silent one);</li>
+ *   <li>the connection's {@link FrameConnection#identity()} is the one the client certificate
+ *       proves ({@link TransportSecurity#peerIdentity}); the HELLO is still required and gives
+ *       the peer name, and its cluster token is <em>ignored</em> (the certificate authenticates);</li>
+ *   <li>a client whose first byte is not a TLS handshake record (a plaintext client) gets its
+ *       HELLO answered, in plaintext, with {@link ErrorCode#UNAUTHENTICATED} "... expects TLS: set
+ *       CARAVAN_TLS=DIR", and is closed;</li>
+ *   <li>a failed handshake (unknown CA, expired or missing client certificate, a certificate with
+ *       no Caravan identity) closes the connection; it is logged at INFO in one line (at most one
+ *       line per {@value #REFUSAL_LOG_INTERVAL_MS} ms, counting the others) and never reaches the
+ *       handler.</li>
+ * </ul>
  */
 public final class FrameServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
     /** How long a new connection may take to send its HELLO unless the server is told otherwise. */
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(5);
+    /** At most one line about refused TLS handshakes per this many ms. */
+    public static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
+    private static final int TLS_HANDSHAKE_RECORD = 0x16;
 
     private final String name;
     private final FrameHandler handler;
@@ -58,6 +86,9 @@ public final class FrameServer implements AutoCloseable {
     private final Thread acceptor;
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
+    private final TransportSecurity security;
+    private final AtomicLong lastRefusalLogMs = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong refusalsNotLogged = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -81,6 +112,17 @@ public final class FrameServer implements AutoCloseable {
      */
     public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
                        int maxConnections, int maxFrameBytes, Duration helloTimeout) throws IOException {
+        this(name, bind, handler, token, maxConnections, maxFrameBytes, helloTimeout, TransportSecurity.plaintext());
+    }
+
+    /**
+     * Binds and starts accepting over {@code security}: plaintext, or mutual TLS (see the class
+     * comment for what changes on a TLS port).
+     */
+    public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
+                       int maxConnections, int maxFrameBytes, Duration helloTimeout,
+                       TransportSecurity security) throws IOException {
+        this.security = java.util.Objects.requireNonNull(security, "security");
         if (maxConnections < 1 || maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
             throw ErrorCode.INVALID_ARGUMENT.exception("maxConnections and maxFrameBytes must be positive");
         }
@@ -96,6 +138,7 @@ public final class FrameServer implements AutoCloseable {
         this.helloWatchdog = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name(name + "-hello-watchdog").daemon(true).factory());
         helloWatchdog.setRemoveOnCancelPolicy(true);
+        // Plain even for TLS: the first byte tells a TLS client from a plaintext one (see secure).
         this.serverSocket = new ServerSocket();
         try {
             serverSocket.setReuseAddress(true);
@@ -148,12 +191,27 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    /** The transport this port serves. */
+    public TransportSecurity security() {
+        return security;
+    }
+
+    private void serve(Socket plain) {
         FrameConnection c = null;
         ScheduledFuture<?> helloDeadline = null;
+        Socket socket = plain;
         try {
-            helloDeadline = helloWatchdog.schedule(() -> onHelloTimeout(socket), helloTimeoutMs, TimeUnit.MILLISECONDS);
-            socket.setTcpNoDelay(true);
+            helloDeadline = helloWatchdog.schedule(() -> onHelloTimeout(plain), helloTimeoutMs, TimeUnit.MILLISECONDS);
+            plain.setTcpNoDelay(true);
+            Identity certified = null;
+            if (security.isTls()) {
+                SSLSocket tls = secure(plain);
+                if (tls == null) {
+                    return;
+                }
+                socket = tls;
+                certified = TransportSecurity.peerIdentity(tls);
+            }
             FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes);
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
             c = new FrameConnection(connectionIds.incrementAndGet(), socket, writer);
@@ -161,7 +219,7 @@ public final class FrameServer implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (!handshake(c, reader, helloDeadline)) {
+            if (!handshake(c, reader, helloDeadline, certified)) {
                 return;
             }
             while (!closed) {
@@ -202,6 +260,64 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells a TLS client from a plaintext one by its first byte and completes the TLS handshake
+     * within the hello deadline; null when the connection is refused (and already answered or
+     * logged).
+     */
+    private SSLSocket secure(Socket plain) throws IOException {
+        plain.setSoTimeout((int) Math.min(Integer.MAX_VALUE, helloTimeoutMs));
+        InputStream in = plain.getInputStream();
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        if (first != TLS_HANDSHAKE_RECORD) {
+            refusePlaintext(plain, new SequenceInputStream(new ByteArrayInputStream(new byte[]{(byte) first}), in));
+            return null;
+        }
+        SSLSocket tls = security.serverSocketOver(plain, new byte[]{(byte) first});
+        try {
+            tls.startHandshake();
+            TransportSecurity.peerIdentity(tls);
+        } catch (SSLException e) {
+            logRefusal(plain, "TLS handshake failed: " + e.getMessage());
+            return null;
+        } catch (CaravanException e) {
+            logRefusal(plain, e.getMessage());
+            return null;
+        }
+        plain.setSoTimeout(0);
+        return tls;
+    }
+
+    /** Answers a plaintext client's HELLO with what to do, in plaintext, so its user reads one clear line. */
+    private void refusePlaintext(Socket plain, InputStream in) throws IOException {
+        logRefusal(plain, "plaintext client on a TLS port");
+        long requestId = 0;
+        try {
+            Frame hello = new FrameReader(in, Math.min(maxFrameBytes, 64 * 1024)).read();
+            requestId = hello == null ? 0 : hello.requestId();
+        } catch (CaravanException e) {
+            // Not even a frame: answer with request id 0.
+        }
+        FrameWriter w = new FrameWriter(new BufferedOutputStream(plain.getOutputStream(), 1024));
+        w.write(Frame.error(requestId, ErrorCode.UNAUTHENTICATED, name + " on port " + port()
+                + " expects TLS: set " + TransportSecurity.ENV + "=DIR (an identity directory from 'caravan certs issue')"));
+    }
+
+    private void logRefusal(Socket plain, String why) {
+        long now = System.currentTimeMillis();
+        long last = lastRefusalLogMs.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL_MS && lastRefusalLogMs.compareAndSet(last, now)) {
+            long others = refusalsNotLogged.getAndSet(0);
+            LOG.log(System.Logger.Level.INFO, name + ": refused " + plain.getRemoteSocketAddress() + ": " + why
+                    + (others > 0 ? " (and " + others + " other refusals since the last line)" : ""));
+        } else {
+            refusalsNotLogged.incrementAndGet();
+        }
+    }
+
     private void onHelloTimeout(Socket socket) {
         LOG.log(System.Logger.Level.INFO, name + ": closing " + socket.getRemoteSocketAddress() + ": no HELLO within "
                 + helloTimeoutMs + " ms");
@@ -209,7 +325,8 @@ public final class FrameServer implements AutoCloseable {
     }
 
     /** Reads and checks the HELLO; the deadline is cancelled before it is answered, or the connection has timed out. */
-    private boolean handshake(FrameConnection c, FrameReader reader, ScheduledFuture<?> deadline) throws IOException {
+    private boolean handshake(FrameConnection c, FrameReader reader, ScheduledFuture<?> deadline, Identity certified)
+            throws IOException {
         Frame first;
         try {
             first = reader.read();
@@ -222,13 +339,14 @@ public final class FrameServer implements AutoCloseable {
         }
         try {
             Hello hello = Hello.from(first);
-            if (!hello.admits(token)) {
+            if (certified == null && !hello.admits(token)) {
                 c.send(Frame.error(first.requestId(), ErrorCode.UNAUTHENTICATED, "wrong cluster token (set "
                         + Hello.TOKEN_ENV + ")"));
                 return false;
             }
             c.peerName(hello.peerName());
-            c.identity(token == null || token.isEmpty() ? Identity.development(hello.peerName())
+            c.identity(certified != null ? certified
+                    : token == null || token.isEmpty() ? Identity.development(hello.peerName())
                     : new Identity("cluster-token", Role.NODE, Identity.NO_SLICE, "token"));
             if (!deadline.cancel(false)) {
                 // The watchdog fired (or is closing the socket) first: the client must not be told it is admitted.

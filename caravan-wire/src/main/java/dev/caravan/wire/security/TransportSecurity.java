@@ -164,6 +164,23 @@ public final class TransportSecurity {
         return s;
     }
 
+    /**
+     * The server side of TLS over an accepted plain socket whose first bytes the server has
+     * already read (to tell a TLS client from a plaintext one): {@code consumed} are replayed to
+     * the TLS layer. Closing the returned socket closes {@code plain}. The handshake runs at the
+     * first read or write, or in {@link #handshake}; a client certificate is required.
+     */
+    public SSLSocket serverSocketOver(Socket plain, byte[] consumed) throws IOException {
+        if (context == null) {
+            throw new IllegalStateException("plaintext transport has no TLS socket");
+        }
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, new java.io.ByteArrayInputStream(consumed), true);
+        s.setUseClientMode(false);
+        s.setEnabledProtocols(PROTOCOLS);
+        s.setNeedClientAuth(true);
+        return s;
+    }
+
     /** An engine for a NIO link: client mode verifies {@code peerHost}; server mode requires a client certificate. */
     public SSLEngine newEngine(boolean clientMode, String peerHost, int peerPort) {
         if (context == null) {

@@ -24,7 +24,7 @@ final class ClusterProbe implements AutoCloseable {
     private final Map<String, FrameClient> links = new LinkedHashMap<>();
 
     ClusterProbe(Map<String, InetSocketAddress> controls) {
-        controls.forEach((id, at) -> links.put(id, FrameClient.connect(at, new Hello("lab-balance", ""), TIMEOUT)));
+        controls.forEach((id, at) -> links.put(id, FrameClient.connect(at, new Hello("lab-balance", ""), TIMEOUT, dev.caravan.wire.net.ClientTransport.current())));
     }
 
     /** Each node's load report (its last measurement and its balancer's running probe counts), by node id. */

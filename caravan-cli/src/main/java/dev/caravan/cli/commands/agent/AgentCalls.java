@@ -111,7 +111,7 @@ final class AgentCalls {
 
     /** Asks the node at {@code control} to recall {@code process} (NODE_AGENT_RECALL). */
     static void recall(InetSocketAddress control, String token, String process) {
-        try (FrameClient c = FrameClient.connect(control, new Hello("cli", token), CALL_TIMEOUT)) {
+        try (FrameClient c = FrameClient.connect(control, new Hello("cli", token), CALL_TIMEOUT, dev.caravan.wire.net.ClientTransport.current())) {
             c.call(Op.NODE_AGENT_RECALL, new BodyWriter().string(process).toBytes(), CALL_TIMEOUT).expectOk();
         }
     }

@@ -51,7 +51,7 @@ public final class CheckpointCommand implements Callable<Integer> {
                         if (!output.json) {
                             bar.accept(p);
                         }
-                    })) {
+                    }, dev.caravan.wire.net.ClientTransport.current())) {
                 r = MigrationReport.readFrom(c.call(Op.NODE_CHECKPOINT,
                         new BodyWriter().string(process).string(file.toString()).toBytes(), Duration.ofMinutes(30)).expectOk());
             }

@@ -45,7 +45,7 @@ public final class NodeCalls {
 
     /** Sends one of NODE_STATUS, NODE_CORDON, NODE_UNCORDON; returns the node's status after it. */
     public static NodeStatus statusCall(InetSocketAddress control, String token, int op) {
-        try (FrameClient c = FrameClient.connect(control, new Hello("cli", token), STATUS_TIMEOUT)) {
+        try (FrameClient c = FrameClient.connect(control, new Hello("cli", token), STATUS_TIMEOUT, dev.caravan.wire.net.ClientTransport.current())) {
             return NodeStatus.readFrom(c.call(op, new byte[0], STATUS_TIMEOUT).expectOk());
         }
     }
@@ -88,7 +88,7 @@ public final class NodeCalls {
     /** Drains a node; {@code steps} gets each step (on a reader thread; must not block). */
     public static DrainReport drain(InetSocketAddress control, String token, DrainRequest request, Consumer<DrainStep> steps) {
         try (FrameClient c = FrameClient.connect(control, new Hello("cli", token), Duration.ofSeconds(10),
-                f -> steps.accept(DrainStep.readFrom(f.reader())))) {
+                f -> steps.accept(DrainStep.readFrom(f.reader())), dev.caravan.wire.net.ClientTransport.current())) {
             BodyWriter w = new BodyWriter();
             request.writeTo(w);
             // The node ends the drain by its own deadline; this one only guards against a node that never answers.
