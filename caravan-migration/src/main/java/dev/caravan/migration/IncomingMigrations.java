@@ -92,7 +92,8 @@ final class IncomingMigrations {
                     // Post-copy: chunks are allocated as their pages arrive or fault in.
                 }
             }
-            stream = new PageStreamReceiver(host.bindHost(), process.memory(), name, this::heardFrom);
+            stream = new PageStreamReceiver(host.bindHost(), process.memory(), name, this::heardFrom,
+                    host.transportSecurity());
         } catch (java.io.IOException | RuntimeException e) {
             host.discard(process);
             throw e;

@@ -61,6 +61,15 @@ public interface MigrationHost {
         return "";
     }
 
+    /**
+     * How this node's page streams are carried: plaintext (the default), or mutual TLS 1.3 with
+     * the node's identity, in which case both ends of a page stream must hold {@code node}
+     * certificates from the same CA.
+     */
+    default dev.caravan.wire.security.TransportSecurity transportSecurity() {
+        return dev.caravan.wire.security.TransportSecurity.plaintext();
+    }
+
     /** Opens an authenticated link to another node's control endpoint. */
     FrameClient connect(InetSocketAddress controlAddress, java.time.Duration timeout);
 

@@ -1,6 +1,7 @@
 package dev.caravan.migration;
 
 import dev.caravan.core.memory.PagedMemory;
+import dev.caravan.wire.security.TransportSecurity;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,7 +9,10 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.security.SecureRandom;
 
 /**
@@ -26,6 +30,10 @@ import java.security.SecureRandom;
  * stream; the source then fails the migration before commit and keeps the process. Threading:
  * one virtual thread accepts and reads; it writes only the arriving process's memory, which
  * nothing else touches until commit.
+ *
+ * <p>When the node's transport is TLS the same stream runs inside TLS 1.3 ({@link TlsPageChannel}):
+ * the sender must prove a {@code node} certificate from the cluster's CA before the nonce is read;
+ * any other peer is logged and the stream closed.
  */
 final class PageStreamReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PageStreamReceiver.class.getName());
@@ -34,6 +42,7 @@ final class PageStreamReceiver implements AutoCloseable {
     static final byte ACK = 0x06;
 
     private final ServerSocketChannel server;
+    private final TransportSecurity security;
     private final PagedMemory memory;
     private final String name;
     private final java.util.function.Consumer<String> onProgress;
@@ -45,6 +54,16 @@ final class PageStreamReceiver implements AutoCloseable {
     /** @param onProgress told (with the process name) after every batch and round, for the arrival's idle deadline */
     PageStreamReceiver(String bindHost, PagedMemory memory, String name, java.util.function.Consumer<String> onProgress)
             throws IOException {
+        this(bindHost, memory, name, onProgress, TransportSecurity.plaintext());
+    }
+
+    /**
+     * @param security the node's transport: with TLS the stream is served only after a TLS 1.3
+     *                 handshake in which the sender proved a {@code node} certificate of the same CA
+     */
+    PageStreamReceiver(String bindHost, PagedMemory memory, String name, java.util.function.Consumer<String> onProgress,
+                       TransportSecurity security) throws IOException {
+        this.security = security;
         this.memory = memory;
         this.name = name;
         this.onProgress = onProgress;
@@ -62,6 +81,11 @@ final class PageStreamReceiver implements AutoCloseable {
         return nonce;
     }
 
+    /** The reader thread (its CPU time is what {@link PageStreamBench} reports for the receiving side). */
+    Thread reader() {
+        return reader;
+    }
+
     private void run() {
         try {
             SocketChannel c = server.accept();
@@ -69,8 +93,20 @@ final class PageStreamReceiver implements AutoCloseable {
             // One connection per migration: stop listening at once.
             closeServer();
             c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            TlsPageChannel t = null;
+            if (security.isTls()) {
+                try {
+                    t = TlsPageChannel.server(security, c);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "page stream of " + name + " refused: "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return;
+                }
+            }
+            ScatteringByteChannel in = t == null ? c : t;
+            WritableByteChannel out = t == null ? c : t;
             ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
-            readFully(c, head);
+            readFully(in, head);
             if (head.getLong(0) != nonce) {
                 LOG.log(System.Logger.Level.WARNING, "page stream refused: wrong nonce");
                 return;
@@ -81,12 +117,12 @@ final class PageStreamReceiver implements AutoCloseable {
             long pageCapacity = memory.pageCapacity();
             while (!closed) {
                 count.clear();
-                if (!readFully(c, count)) {
+                if (!readFully(in, count)) {
                     return;
                 }
                 int n = count.getInt(0);
                 if (n == END_OF_ROUND) {
-                    c.write(ByteBuffer.wrap(new byte[] {ACK}));
+                    out.write(ByteBuffer.wrap(new byte[] {ACK}));
                     onProgress.accept(name);
                     continue;
                 }
@@ -95,14 +131,14 @@ final class PageStreamReceiver implements AutoCloseable {
                     return;
                 }
                 pages.clear().limit(n * 8);
-                readFully(c, pages);
+                readFully(in, pages);
                 if (isWholeFreshChunk(pages, n)) {
                     // A round's batch is often one whole chunk not yet allocated here: read it into a pooled
                     // chunk without zeroing it first (every byte is overwritten).
                     int chunk = (int) (pages.getLong(0) / PagedMemory.PAGES_PER_CHUNK);
                     memory.installChunk(chunk, b -> {
                         while (b.hasRemaining()) {
-                            if (c.read(b) < 0) {
+                            if (in.read(b) < 0) {
                                 throw new java.io.EOFException("page stream ended mid-chunk");
                             }
                         }
@@ -121,7 +157,7 @@ final class PageStreamReceiver implements AutoCloseable {
                 // One scattering read fills many pages in place: a system call per batch, not per page.
                 int first = 0;
                 while (first < n) {
-                    if (c.read(targets, first, n - first) < 0) {
+                    if (in.read(targets, first, n - first) < 0) {
                         throw new java.io.EOFException("page stream ended mid-batch");
                     }
                     while (first < n && !targets[first].hasRemaining()) {
@@ -157,7 +193,7 @@ final class PageStreamReceiver implements AutoCloseable {
     }
 
     /** Fills {@code b}; false at a clean end of stream before the first byte. */
-    private static boolean readFully(SocketChannel c, ByteBuffer b) throws IOException {
+    private static boolean readFully(ReadableByteChannel c, ByteBuffer b) throws IOException {
         boolean any = false;
         while (b.hasRemaining()) {
             int n = c.read(b);

@@ -3,6 +3,7 @@ package dev.caravan.migration;
 import dev.caravan.core.memory.PagedMemory;
 import dev.caravan.core.time.Clock;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.security.TransportSecurity;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,9 +25,14 @@ import java.util.function.LongPredicate;
  * <p>Deadline: the stream fails with {@code TIMEOUT} when it makes no progress — no byte
  * written, no acknowledgement read — for {@code stallMs} (a frozen or overloaded receiver);
  * {@link #close} from another thread (cancel) fails it at once with {@code UNAVAILABLE}.
+ *
+ * <p>Over TLS ({@link TlsPageChannel}) the same bytes are encrypted; the plaintext path is the
+ * code above unchanged (one null check per write).
  */
 final class PageStreamSender implements AutoCloseable {
     private final SocketChannel channel;
+    /** The TLS layer over {@link #channel}, or null on a plaintext stream (whose path is untouched). */
+    private final TlsPageChannel tls;
     private final PagedMemory memory;
     private final Clock clock;
     private final ByteBuffer header;
@@ -40,15 +46,30 @@ final class PageStreamSender implements AutoCloseable {
     private double bandwidthBytesPerSec;
 
     PageStreamSender(InetSocketAddress at, long nonce, PagedMemory memory, Clock clock, long stallMs) throws IOException {
+        this(at, nonce, memory, clock, stallMs, TransportSecurity.plaintext());
+    }
+
+    /**
+     * @param security the node's transport: with TLS the stream handshakes (within the stall
+     *                 deadline) and refuses a receiver that is not a node of the same CA
+     */
+    PageStreamSender(InetSocketAddress at, long nonce, PagedMemory memory, Clock clock, long stallMs,
+                     TransportSecurity security) throws IOException {
         this.memory = memory;
         this.clock = clock;
         this.stallMs = stallMs;
         this.channel = SocketChannel.open();
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        channel.socket().connect(at, (int) Math.min(Integer.MAX_VALUE, stallMs));
-        channel.configureBlocking(false);
-        selector = Selector.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            channel.socket().connect(at, (int) Math.min(Integer.MAX_VALUE, stallMs));
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            tls = security.isTls() ? TlsPageChannel.client(security, channel, at.getHostString(), at.getPort(), this::await) : null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         header = ByteBuffer.allocateDirect(4 + PageStreamReceiver.MAX_BATCH * 8).order(ByteOrder.BIG_ENDIAN);
         gather = new ByteBuffer[1 + PageStreamReceiver.MAX_BATCH];
         ByteBuffer hello = ByteBuffer.allocate(8).putLong(nonce).flip();
@@ -125,7 +146,7 @@ final class PageStreamSender implements AutoCloseable {
         writeFully(new ByteBuffer[] {end}, 1);
         ack.clear();
         while (ack.hasRemaining()) {
-            int n = channel.read(ack);
+            int n = tls == null ? channel.read(ack) : tls.read(ack);
             if (n < 0) {
                 throw new IOException("receiver closed the page stream before acknowledging the round");
             }
@@ -139,6 +160,10 @@ final class PageStreamSender implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer[] buffers, int count) throws IOException {
+        if (tls != null) {
+            tls.write(buffers, 0, count);
+            return;
+        }
         int first = 0;
         while (first < count) {
             if (channel.write(buffers, first, count - first) == 0) {

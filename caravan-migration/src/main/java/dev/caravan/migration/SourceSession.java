@@ -198,7 +198,7 @@ final class SourceSession {
                 request.cloning() ? "" : process.front(), host.nodeId(), faults.destinationPart(), strategy.allocation(), chunks,
                 java.util.OptionalInt.of(stateVersion)).encode(), Duration.ofMillis(settings.beginTimeoutMs())).expectOk());
         pages = new PageStreamSender(new InetSocketAddress(destControl.getHostString(), begun.streamPort()), begun.nonce(),
-                process.memory(), clock, settings.pageStreamStallMs());
+                process.memory(), clock, settings.pageStreamStallMs(), host.transportSecurity());
         faultPoint(MigrationPhase.BEGIN);
         transition(strategy.iterates() ? MigrationPhase.ROUNDS : MigrationPhase.FREEZE);
     }

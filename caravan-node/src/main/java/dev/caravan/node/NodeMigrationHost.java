@@ -86,6 +86,12 @@ final class NodeMigrationHost implements MigrationHost {
         return node.token();
     }
 
+    /** The node's transport: page streams go over TLS exactly when the node's ports do. */
+    @Override
+    public dev.caravan.wire.security.TransportSecurity transportSecurity() {
+        return node.security();
+    }
+
     @Override
     public FrameClient connect(InetSocketAddress controlAddress, Duration timeout) {
         return FrameClient.connect(controlAddress, new Hello("node/" + node.nodeId(), node.token()), timeout, node.security());

@@ -13,6 +13,7 @@ import dev.caravan.cli.bench.migration.MigrationTable;
 import dev.caravan.cli.bench.migration.MigrationTargets;
 import dev.caravan.cli.bench.migration.MigrationTour;
 import dev.caravan.cli.bench.migration.ModeResult;
+import dev.caravan.cli.bench.migration.PageStreamTlsComparison;
 import dev.caravan.cli.bench.migration.SteadyClients;
 import dev.caravan.client.NodeControl;
 import dev.caravan.core.time.Clock;
@@ -53,7 +54,9 @@ import java.util.concurrent.Callable;
  * to {@code migration-hosts.json}. Prints a table (with the
  * destination's allocation time and, for post-copy and hybrid, the page faults: count, pages per
  * fault, p50/p99/max service time) and the engine's targets ({@link MigrationTargets}), writes
- * JSON and one latency figure per mode; exits 3 when a target is missed.
+ * JSON and one latency figure per mode; exits 3 when a target is missed. With {@code --tls} it
+ * first compares the page stream plaintext and over mutual TLS 1.3 for the same state
+ * ({@link PageStreamTlsComparison}, {@code migration-tls.json}; {@code --tls-only} stops there).
  */
 @Command(name = "migration", mixinStandardHelpOptions = true,
         description = {"Live migration in all four modes of a loaded, busy Redis-compatible process, against raw loopback bandwidth.",
@@ -94,6 +97,17 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             description = "with --hosts: cap on each host's link, each direction, e.g. 200mbit (default: none)")
     String bandwidth;
 
+    @Option(names = "--tls",
+            description = "also measure the page stream plaintext and over mutual TLS 1.3 for the same --state, alternating"
+                    + " --tls-runs rounds each; prints both bandwidths and the ratio (target ≥ 0.7×)")
+    boolean tls;
+
+    @Option(names = "--tls-runs", paramLabel = "N", defaultValue = "5", description = "with --tls: rounds of each transport (default: ${DEFAULT-VALUE})")
+    int tlsRuns;
+
+    @Option(names = "--tls-only", description = "with --tls: only the page stream comparison, no cluster and no tour")
+    boolean tlsOnly;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for migration.json and the PNGs (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -128,15 +142,49 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         if (hosts != 0 && !NetHosts.available()) {
             throw ErrorCode.UNAVAILABLE.exception("--hosts needs network namespaces: " + NetHosts.unavailableReason());
         }
+        if ((tlsOnly || tlsRuns != 5) && !tls) {
+            throw usage("--tls-only and --tls-runs go with --tls");
+        }
+        if (tls && (tlsRuns < 1 || tlsRuns > 50)) {
+            throw usage("--tls-runs must be 1..50, got " + tlsRuns);
+        }
         Files.createDirectories(workDir);
+        PageStreamTlsComparison comparison = null;
+        if (tls) {
+            step("page stream plaintext vs mutual TLS 1.3, " + Sizes.human(stateBytes) + " per round, " + tlsRuns
+                    + " alternating rounds each (in this JVM, over loopback)...");
+            comparison = PageStreamTlsComparison.run(stateBytes, tlsRuns, workDir, BenchMigrationCommand::step);
+            System.out.println(comparison.render());
+            Files.createDirectories(out);
+            Path json = out.resolve("migration-tls.json");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("benchmark", "migration-page-stream-tls");
+            m.put("cores", Runtime.getRuntime().availableProcessors());
+            m.put("stateBytes", stateBytes);
+            m.put("pageStreamTls", comparison.json());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), m);
+            System.out.println("JSON written to " + json.toAbsolutePath());
+            if (tlsOnly) {
+                return comparison.met() ? 0 : 3;
+            }
+        }
+        int code;
         if (hosts == 0) {
-            return run(stateBytes, null, LinkShape.NONE);
+            code = run(stateBytes, null, LinkShape.NONE);
+        } else {
+            step("creating " + (hosts + 1) + " network-namespace hosts on one bridge: naming on h1, one node on each of h2..h"
+                    + (hosts + 1) + "...");
+            try (NetHosts net = NetHosts.create(hosts + 1)) {
+                code = run(stateBytes, net, link);
+            }
         }
-        step("creating " + (hosts + 1) + " network-namespace hosts on one bridge: naming on h1, one node on each of h2..h"
-                + (hosts + 1) + "...");
-        try (NetHosts net = NetHosts.create(hosts + 1)) {
-            return run(stateBytes, net, link);
+        if (comparison != null) {
+            System.out.println(comparison.render());
+            if (code == 0 && !comparison.met()) {
+                code = 3;
+            }
         }
+        return code;
     }
 
     /** A bad combination of options: exit 2 with the usage hint, as picocli's own checks. */
