@@ -49,6 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the connection, which releases its permit. A client that connects and says nothing cannot
  * hold a permit for longer than that.
  *
+ * <p>Slow frames: after the HELLO, time <em>between</em> frames is unlimited (long-lived links and
+ * watches are idle), but once a frame's first byte has arrived the whole frame must arrive
+ * within the frame timeout (default {@link #DEFAULT_FRAME_TIMEOUT}); otherwise the connection is
+ * closed with one INFO line. A peer dribbling a frame a byte at a time holds its permit no
+ * longer than that. On a TLS port the clock starts at the first byte of decrypted frame data
+ * (a TLS record dribbled before it is not timed).
+ *
  * <p><b>Transport.</b> The constructors without a {@link TransportSecurity} serve
  * <em>plaintext</em> (never the environment: a daemon passes its own explicitly). On a mutual-TLS
  * port ({@link TransportSecurity#isTls()}):
@@ -71,6 +78,8 @@ public final class FrameServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
     /** How long a new connection may take to send its HELLO unless the server is told otherwise. */
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a frame may take from its first byte to its last unless the server is told otherwise. */
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
     /** At most one line about refused TLS handshakes per this many ms. */
     public static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
     private static final int TLS_HANDSHAKE_RECORD = 0x16;
@@ -81,6 +90,7 @@ public final class FrameServer implements AutoCloseable {
     private final int maxFrameBytes;
     private final Semaphore connectionPermits;
     private final long helloTimeoutMs;
+    private final long frameTimeoutMs;
     private final ScheduledThreadPoolExecutor helloWatchdog;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
@@ -122,6 +132,18 @@ public final class FrameServer implements AutoCloseable {
     public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
                        int maxConnections, int maxFrameBytes, Duration helloTimeout,
                        TransportSecurity security) throws IOException {
+        this(name, bind, handler, token, maxConnections, maxFrameBytes, helloTimeout, DEFAULT_FRAME_TIMEOUT, security);
+    }
+
+    /**
+     * Binds and starts accepting over {@code security}, with a chosen frame timeout.
+     *
+     * @param frameTimeout how long one frame may take from its first byte to its last, after the
+     *                     HELLO (1 ms .. 10 min); idle time between frames is not limited
+     */
+    public FrameServer(String name, InetSocketAddress bind, FrameHandler handler, String token,
+                       int maxConnections, int maxFrameBytes, Duration helloTimeout, Duration frameTimeout,
+                       TransportSecurity security) throws IOException {
         this.security = java.util.Objects.requireNonNull(security, "security");
         if (maxConnections < 1 || maxFrameBytes < Frame.HEADER_AFTER_LENGTH) {
             throw ErrorCode.INVALID_ARGUMENT.exception("maxConnections and maxFrameBytes must be positive");
@@ -129,6 +151,10 @@ public final class FrameServer implements AutoCloseable {
         if (helloTimeout.toMillis() < 1 || helloTimeout.toMinutes() > 10) {
             throw ErrorCode.INVALID_ARGUMENT.exception("hello timeout must be 1 ms .. 10 min, got " + helloTimeout);
         }
+        if (frameTimeout.toMillis() < 1 || frameTimeout.toMinutes() > 10) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("frame timeout must be 1 ms .. 10 min, got " + frameTimeout);
+        }
+        this.frameTimeoutMs = frameTimeout.toMillis();
         this.name = name;
         this.handler = handler;
         this.token = token;
@@ -212,8 +238,9 @@ public final class FrameServer implements AutoCloseable {
                 socket = tls;
                 certified = TransportSecurity.peerIdentity(tls);
             }
-            FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 * 1024), maxFrameBytes,
-                    handler::maxBodyBytes);
+            FrameDeadlineInput timed = new FrameDeadlineInput(socket, socket.getInputStream(), frameTimeoutMs);
+            BufferedInputStream in = new BufferedInputStream(timed, 64 * 1024);
+            FrameReader reader = new FrameReader(in, maxFrameBytes, handler::maxBodyBytes);
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
             c = new FrameConnection(connectionIds.incrementAndGet(), socket, writer);
             connections.add(c);
@@ -224,10 +251,16 @@ public final class FrameServer implements AutoCloseable {
                 return;
             }
             while (!closed) {
+                if (!awaitFrameStart(in)) {
+                    return;
+                }
+                timed.start();
                 Frame request;
                 try {
                     request = reader.read();
+                    timed.finish();
                 } catch (dev.caravan.wire.FrameRefusedException e) {
+                    timed.finish();
                     // Refused by its header, its body skipped: the stream is in step and the connection serves on.
                     if (!c.send(Frame.error(e.requestId(), e))) {
                         return;
@@ -246,6 +279,10 @@ public final class FrameServer implements AutoCloseable {
                     return;
                 }
             }
+        } catch (FrameDeadlineInput.FrameTimeoutException e) {
+            LOG.log(System.Logger.Level.INFO, name + ": closing " + socket.getRemoteSocketAddress() + " (peer "
+                    + (c == null ? "?" : c.peerName()) + "): a frame was not complete within " + frameTimeoutMs
+                    + " ms of its first byte");
         } catch (EOFException | SocketException e) {
             // The peer went away mid-frame or reset; nothing to answer.
         } catch (IOException e) {
@@ -265,6 +302,23 @@ public final class FrameServer implements AutoCloseable {
             closeQuietly(socket);
             connectionPermits.release();
         }
+    }
+
+    /**
+     * Waits, without a time limit, until the next frame's first byte is here (or already
+     * buffered); false at end of stream.
+     */
+    private static boolean awaitFrameStart(BufferedInputStream in) throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        in.mark(1);
+        int first = in.read();
+        if (first < 0) {
+            return false;
+        }
+        in.reset();
+        return true;
     }
 
     /**
