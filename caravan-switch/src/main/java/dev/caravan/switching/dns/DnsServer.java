@@ -3,9 +3,9 @@ package dev.caravan.switching.dns;
 import dev.caravan.core.time.Clock;
 import dev.caravan.wire.ErrorCode;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.DatagramPacket;
@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,8 +31,11 @@ import java.util.function.Supplier;
  *
  * <p>TCP (RFC 7766): each message has a 2-byte big-endian length prefix; several queries may
  * follow on one connection and are answered in order; a connection idle for
- * {@code tcpIdleTimeoutMs} is closed, as is one that sends a message shorter than a header or
- * one the responder drops. UDP answers are rate limited per client ({@link ResponseRateLimiter});
+ * {@code tcpIdleTimeoutMs} is closed, and so is one whose message (from the first byte of its
+ * length to its last byte) does not arrive whole within {@code tcpIdleTimeoutMs} of its first
+ * byte — a whole-message deadline, not a per-read one, so a peer dribbling a byte at a time
+ * holds its connection no longer than that — as is one that sends a message shorter than a
+ * header or one the responder drops. UDP answers are rate limited per client ({@link ResponseRateLimiter});
  * a datagram longer than {@value #MAX_UDP_QUERY} bytes is cut by the receive buffer and so
  * answered FORMERR. A malformed query never stops serving.
  */
@@ -159,12 +163,21 @@ public final class DnsServer implements AutoCloseable {
         try (s) {
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.tcpIdleTimeoutMs()));
             s.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(s.getInputStream());
+            InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             byte[] query = new byte[DnsResponder.MAX_TCP_MESSAGE];
+            byte[] prefix = new byte[2];
             while (!closed) {
-                int length = in.readUnsignedShort();
-                in.readFully(query, 0, length);
+                s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.tcpIdleTimeoutMs()));
+                int first = in.read();
+                if (first < 0) {
+                    return;
+                }
+                long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.tcpIdleTimeoutMs());
+                prefix[0] = (byte) first;
+                readBefore(s, in, prefix, 1, 1, deadlineNs);
+                int length = ((prefix[0] & 0xFF) << 8) | (prefix[1] & 0xFF);
+                readBefore(s, in, query, 0, length, deadlineNs);
                 byte[] answer = responder.respond(query, length, s.getInetAddress(), true, false);
                 if (answer == null) {
                     return;
@@ -185,6 +198,36 @@ public final class DnsServer implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "dns: answering a TCP query failed", e);
         } finally {
             tcpPermits.release();
+        }
+    }
+
+    /**
+     * Reads exactly {@code length} bytes into {@code into} at {@code offset}, all of them before
+     * {@code deadlineNs}.
+     *
+     * @throws SocketTimeoutException when the deadline passes first (logged: the message was dribbled)
+     * @throws EOFException when the stream ends first
+     */
+    private void readBefore(Socket s, InputStream in, byte[] into, int offset, int length, long deadlineNs) throws IOException {
+        int done = 0;
+        while (done < length) {
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+            if (leftMs <= 0) {
+                LOG.log(System.Logger.Level.INFO, "dns: closing TCP " + s.getRemoteSocketAddress()
+                        + ": a message was not complete within " + config.tcpIdleTimeoutMs() + " ms of its first byte");
+                throw new SocketTimeoutException("message not complete in time");
+            }
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMs));
+            int n;
+            try {
+                n = in.read(into, offset + done, length - done);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            if (n < 0) {
+                throw new EOFException("the peer closed mid-message");
+            }
+            done += n;
         }
     }
 

@@ -155,4 +155,44 @@ class DnsServerDigTest {
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
                 .hasMessageContaining("port " + server.port()).hasMessageContaining("in use");
     }
+
+    @Test
+    void shouldCloseATcpPeerThatDribblesAQueryWithinTheWholeMessageDeadline() throws Exception {
+        DnsServerConfig config = DnsServerConfig.of("caravan.internal", new InetSocketAddress("127.0.0.1", 0), 5, Topology.NONE)
+                .withTcpIdleTimeoutMs(400);
+        try (DnsServer strict = DnsServer.start(config, watcher::current, Clock.system());
+             Socket dribbler = new Socket(InetAddress.getLoopbackAddress(), strict.port())) {
+            dribbler.setSoTimeout(10_000);
+            byte[] q = DnsResponderTest.query("web.caravan.internal.", org.xbill.DNS.Type.A, null);
+            byte[] framed = java.nio.ByteBuffer.allocate(2 + q.length).putShort((short) q.length).put(q).array();
+            java.util.concurrent.atomic.AtomicBoolean dribbling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            long startNs = System.nanoTime();
+            // Load generation, not synchronization: a byte per 100 ms, each read well within the idle timeout.
+            Thread feeder = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < framed.length && dribbling.get(); i++) {
+                        dribbler.getOutputStream().write(framed[i]);
+                        dribbler.getOutputStream().flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed by the server
+                }
+            });
+            try {
+                // A per-read timeout would let the query finish (~4 s) and answer it: read() would return its length byte.
+                int got;
+                try {
+                    got = dribbler.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    got = -1;
+                }
+                assertThat(got).as("closed without an answer").isEqualTo(-1);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs)).isBetween(350L, 3_000L);
+            } finally {
+                dribbling.set(false);
+                feeder.join(java.time.Duration.ofSeconds(10));
+            }
+        }
+    }
 }
