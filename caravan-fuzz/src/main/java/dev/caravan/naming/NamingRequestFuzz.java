@@ -3,6 +3,8 @@ package dev.caravan.naming;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.Frame;
 import dev.caravan.wire.Op;
+import dev.caravan.wire.net.FrameConnection;
+import dev.caravan.wire.net.FuzzConnections;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -20,6 +22,8 @@ import java.util.List;
 public final class NamingRequestFuzz {
     static final List<Integer> OPS = List.of(Op.PING, Op.NAMING_OPEN_LEASE, Op.NAMING_RENEW_LEASE, Op.NAMING_CLOSE_LEASE,
             Op.NAMING_REGISTER, Op.NAMING_UNREGISTER, Op.NAMING_LOOKUP, Op.NAMING_LIST);
+    /** Past its HELLO with the development identity, as on a port without a token: every entry is visible. */
+    private static final FrameConnection CONNECTION = FuzzConnections.development("fuzz");
     private static final InstantSource FIXED = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
 
     private NamingRequestFuzz() {
@@ -36,7 +40,7 @@ public final class NamingRequestFuzz {
         int op = OPS.get(Byte.toUnsignedInt(input[0]) % OPS.size());
         byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
         try {
-            handler.onFrame(null, new Frame(op, 1, body));
+            handler.onFrame(CONNECTION, new Frame(op, 1, body));
         } catch (CaravanException expected) {
             // a typed refusal
         }

@@ -17,7 +17,7 @@ class AllPortsFuzzTest {
     private static final List<DecoderFuzzer.Target> TARGETS = PortFuzzTargets.all().stream()
             .map(t -> AllocationGuard.guarded(t.target(), t.seeds())).toList();
 
-    @FuzzTest(maxDuration = "12s")
+    @FuzzTest(maxDuration = "4s")
     void everyPortParser(byte[] input) throws Exception {
         if (input.length == 0) {
             return;
