@@ -46,6 +46,8 @@ final class ControlHandler implements FrameHandler {
                 }
                 out.string(node.putBundle(jar, expected));
             }
+            case Op.NODE_PUT_SIGNED_BUNDLE -> BundleOps.onPutSigned(node, in, out);
+            case Op.NODE_GET_BUNDLE_SIGNATURE -> BundleOps.onGetSignature(node, in, out);
             case Op.NODE_GET_BUNDLE -> {
                 String hash = in.string();
                 in.expectEnd();

@@ -16,6 +16,7 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameServer;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -104,11 +105,14 @@ public final class NodeDaemon implements AutoCloseable {
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
 
-    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock) throws IOException {
+    /** Where a node started without a code policy looks for trusted keys (what {@code caravan node --trust-dir} defaults to). */
+    public static final java.nio.file.Path DEFAULT_TRUST_DIR = java.nio.file.Path.of(".caravan", "trust");
+
+    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy) throws IOException {
         this.config = config;
         this.naming = naming;
         this.clock = clock;
-        this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
+        this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader(), codePolicy);
         this.factory = new ProcessFactory(bundles);
         this.fetcher = new BundleFetcher(naming, bundles, config.nodeId(), config.token());
         this.chunkPool = new ChunkPool(PagedMemory.DEFAULT_PAGE_SIZE_BYTES, config.chunkPool(), clock);
@@ -124,9 +128,21 @@ public final class NodeDaemon implements AutoCloseable {
         this.nodeEvents = new NodeEvents(events, config.nodeId());
     }
 
-    /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
+    /**
+     * Starts a node that requires signed code, trusting the keys of {@link #DEFAULT_TRUST_DIR}
+     * (relative to the working directory): {@link #start(NodeConfig, NamingService, Clock, CodePolicy)}.
+     */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
-        NodeDaemon node = new NodeDaemon(config, naming, clock);
+        return start(config, naming, clock, CodePolicy.requireSigned(DEFAULT_TRUST_DIR));
+    }
+
+    /**
+     * Starts a node: opens its lease, binds its control port, registers, starts ticking.
+     *
+     * @param codePolicy which code it may load: signed by trusted keys, or (development) anything
+     */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy) throws Exception {
+        NodeDaemon node = new NodeDaemon(config, naming, clock, codePolicy);
         try {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
@@ -396,7 +412,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Stores a bundle pushed to this node and advertises it. */
     String putBundle(byte[] jar, String expectedHash) throws IOException {
-        String hash = bundles.put(jar, expectedHash);
+        return putBundle(jar, expectedHash, null);
+    }
+
+    /** Stores a bundle pushed with its signature (null: none), if the code policy admits it, and advertises it. */
+    String putBundle(byte[] jar, String expectedHash, byte[] signature) throws IOException {
+        String hash = bundles.put(jar, expectedHash, signature);
         fetcher.advertise(lease.leaseId(), hash, config.bindHost(), control.port());
         return hash;
     }
@@ -405,16 +426,26 @@ public final class NodeDaemon implements AutoCloseable {
         return bundles.get(hash);
     }
 
+    /** The signature stored for a bundle, empty when it has none. */
+    byte[] getBundleSignature(String hash) throws IOException {
+        return bundles.signature(hash);
+    }
+
+    /** Which code this node loads. */
+    public CodePolicy codePolicy() {
+        return bundles.policy();
+    }
+
     ClientBundles clientBundles() {
         return clientBundles;
     }
 
     /** The class loader of bundle {@code hash}, pulled from another node first if this one lacks it (remote evaluation). */
-    ClassLoader bundleLoader(String hash) throws IOException {
+    ClassLoader bundleLoader(String hash, String what) throws IOException {
         if (!bundles.has(hash)) {
             fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port());
         }
-        return bundles.loader(hash);
+        return bundles.loader(hash, what);
     }
 
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */
