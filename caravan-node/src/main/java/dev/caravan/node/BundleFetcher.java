@@ -65,7 +65,9 @@ final class BundleFetcher {
                 return;
             } catch (CaravanException e) {
                 if (last == null || last.code() != ErrorCode.UNTRUSTED_CODE) {
-                    last = e;
+                    last = e.code() == ErrorCode.UNTRUSTED_CODE
+                            ? ErrorCode.UNTRUSTED_CODE.exception(e.getMessage() + " (pulled from node " + holder.node() + ")")
+                            : e;
                 }
                 LOG.log(System.Logger.Level.INFO, "could not pull bundle " + hash + " from " + holder.node() + ": " + e);
             }
