@@ -173,6 +173,7 @@ public final class NodeDaemon implements AutoCloseable {
             node.registerSelfAtStart();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + ": " + codePolicy.describe());
             node.nodeEvents.started(config.bindHost() + ":" + node.control.port(),
                     node.observe == null ? "" : config.bindHost() + ":" + node.observe.address().getPort());
             node.started = true;
