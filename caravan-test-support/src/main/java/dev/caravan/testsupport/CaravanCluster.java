@@ -89,7 +89,7 @@ public final class CaravanCluster implements AutoCloseable {
          * Nodes require code signed by a key trusted in {@code dir}; without this the nodes run in
          * development mode ({@code --allow-unsigned}), as a test launcher should.
          */
-        public Builder trustDir(Path dir) {
+        public Builder withTrustDir(Path dir) {
             this.trustDir = dir;
             return this;
         }

@@ -78,7 +78,7 @@ public final class CodePolicy {
         }
         String keyId = KeyId.shortForm(sig.keyId());
         if (!sig.bundleHashHex().equals(bundleHash)) {
-            throw refused(bundle, "tampered: hash mismatch — its bytes hash to " + KeyId.shortForm(bundleHash)
+            throw refused(bundle, "tampered: hash mismatch: its bytes hash to " + KeyId.shortForm(bundleHash)
                     + " but its signature is for " + KeyId.shortForm(sig.bundleHashHex())
                     + " (the bundle changed after signing, or the signature is another bundle's)");
         }
