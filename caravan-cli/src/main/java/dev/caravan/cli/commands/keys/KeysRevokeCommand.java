@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 /** {@code caravan keys revoke KEYID|FILE.pub}: nodes refuse the key's code from their next check on. */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = {"Revoke a key: nodes reading this trust directory refuse code it signed at the next push, start,",
-                "arrival or evaluation, without a restart. Processes already running keep running."})
+        description = {"Revoke a key: nodes reading this trust directory refuse code it signed at the next push, start, "
+                + "arrival or evaluation, without a restart.", "Processes already running keep running."})
 public final class KeysRevokeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "KEYID|FILE.pub", description = "a key id (at least 16 hex digits, see caravan keys ls) or a .pub file")
     String key;

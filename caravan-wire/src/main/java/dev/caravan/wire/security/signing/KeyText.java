@@ -32,8 +32,12 @@ final class KeyText {
         }
     }
 
-    /** The fields of a one-line file: exactly {@code count} fields separated by single spaces, then one newline. */
-    static String[] fields(byte[] bytes, int count, String what) {
+    /**
+     * The fields of a one-line file: exactly {@code count} fields separated by single spaces, then one
+     * newline, the first two being {@code magic} and {@code version} (checked first, so that a file of
+     * another kind is named as such).
+     */
+    static String[] fields(byte[] bytes, int count, String magic, String version, String what) {
         String text = new String(bytes, StandardCharsets.US_ASCII);
         if (!text.endsWith("\n") || text.indexOf('\n') != text.length() - 1) {
             throw ErrorCode.MALFORMED.exception(what + ": must be exactly one line ending in a newline (truncated?)");
@@ -44,6 +48,11 @@ final class KeyText {
             }
         }
         String[] f = text.substring(0, text.length() - 1).split(" ", -1);
+        expect(f[0], magic, what);
+        if (f.length < 2) {
+            throw ErrorCode.MALFORMED.exception(what + ": no version field");
+        }
+        expect(f[1], version, what);
         if (f.length != count) {
             throw ErrorCode.MALFORMED.exception(what + ": expected " + count + " space-separated fields, got " + f.length);
         }

@@ -84,9 +84,7 @@ public record PrivateKeyFile(String name, PrivateKey privateKey, PublicKeyFile p
         if (bytes.length > MAX_FILE_BYTES) {
             throw ErrorCode.MALFORMED.exception(what + ": longer than " + MAX_FILE_BYTES + " bytes; not a Caravan private key");
         }
-        String[] f = KeyText.fields(bytes, 5, what);
-        KeyText.expect(f[0], MAGIC, what);
-        KeyText.expect(f[1], VERSION, what);
+        String[] f = KeyText.fields(bytes, 5, MAGIC, VERSION, what);
         PrivateKey priv = Ed25519.privateKey(KeyText.base64(f[2], what), what);
         String name = KeyText.name(f[4], what);
         PublicKeyFile pub = new PublicKeyFile(name, Ed25519.publicKey(KeyText.base64(f[3], what), what));

@@ -61,9 +61,7 @@ public record PublicKeyFile(String name, PublicKey key) {
         if (bytes.length > MAX_FILE_BYTES) {
             throw ErrorCode.MALFORMED.exception(what + ": longer than " + MAX_FILE_BYTES + " bytes; not a Caravan public key");
         }
-        String[] f = KeyText.fields(bytes, 4, what);
-        KeyText.expect(f[0], MAGIC, what);
-        KeyText.expect(f[1], VERSION, what);
+        String[] f = KeyText.fields(bytes, 4, MAGIC, VERSION, what);
         PublicKey key = Ed25519.publicKey(KeyText.base64(f[2], what), what);
         return new PublicKeyFile(KeyText.name(f[3], what), key);
     }
