@@ -15,13 +15,19 @@ import java.util.Optional;
  *
  * <p>With signatures required, {@link #check} accepts a bundle only when its signature parses,
  * is for the bundle's own SHA-256, names a key that the trust directory holds and has not
- * revoked, and verifies with that key. The trust directory is read again at every check, so a
+ * revoked, and verifies with that key. The trust directory is looked at again at every check
+ * (its keys are parsed again when a file of it changed, {@link TrustStore#stamp}), so a
  * revocation takes effect at the next check without a restart. In development mode nothing is
  * checked (signatures are still stored and passed on, so a node that requires them can check
  * them). Thread-safe.
  */
 public final class CodePolicy {
     private final TrustStore trust;
+    /** The last snapshot read and the stamp it was read under; replaced whole. */
+    private volatile Cached cached;
+
+    private record Cached(String stamp, TrustStore.Snapshot snapshot) {
+    }
 
     private CodePolicy(TrustStore trust) {
         this.trust = trust;
@@ -84,7 +90,7 @@ public final class CodePolicy {
         }
         TrustStore.Snapshot snapshot;
         try {
-            snapshot = trust.load();
+            snapshot = snapshot();
         } catch (IOException | CaravanException e) {
             throw refused(bundle, "the trust directory cannot be read: " + e.getMessage());
         }
@@ -99,6 +105,18 @@ public final class CodePolicy {
         if (!sig.verifiedBy(key.key())) {
             throw refused(bundle, "its signature does not verify with key " + keyId + " (" + key.name() + "): tampered signature");
         }
+    }
+
+    /** The trust directory now: parsed again when its stamp changed since the last check. */
+    private TrustStore.Snapshot snapshot() throws IOException {
+        String stamp = trust.stamp();
+        Cached c = cached;
+        if (c != null && c.stamp().equals(stamp)) {
+            return c.snapshot();
+        }
+        TrustStore.Snapshot s = trust.load();
+        cached = new Cached(stamp, s);
+        return s;
     }
 
     private static CaravanException refused(String bundle, String reason) {

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * A revoked key stays revoked even while its {@code .pub} file is present (so that {@code keys ls}
- * can show it). Nothing is cached: {@link #load} reads the directory again, so a node that loads
- * it at every check sees a revocation at once, without a restart. At most {@value #MAX_KEYS} key
+ * can show it). Nothing is cached here: {@link #load} reads the directory again, so a node that
+ * loads it at every check sees a revocation at once, without a restart ({@link CodePolicy} parses
+ * again only when the directory's {@link #stamp} changed). At most {@value #MAX_KEYS} key
  * files and a {@code revoked} file of at most {@value #MAX_REVOKED_BYTES} bytes; a malformed file
  * makes {@link #load} fail (MALFORMED, naming the file), so that a broken trust directory trusts
  * nothing rather than something unintended. Writers replace files atomically; concurrent writers
@@ -89,6 +90,30 @@ public final class TrustStore {
             trusted.add(PublicKeyFile.read(p));
         }
         return new Snapshot(List.copyOf(trusted), readRevoked(), List.copyOf(files));
+    }
+
+    /**
+     * What identifies the directory's content cheaply, without parsing a key: each file's name,
+     * size and modification time. Two equal stamps mean the same content unless a file was
+     * rewritten within the file system's timestamp granularity with the same size.
+     */
+    public String stamp() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path p : all) {
+                if (parts.size() > MAX_KEYS + 1) {
+                    break;
+                }
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                parts.add(p.getFileName() + "/" + a.size() + "/" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
+        }
+        parts.sort(Comparator.naturalOrder());
+        return String.join("|", parts);
     }
 
     /** Every key of the directory, revoked ones marked, in file-name order. */
