@@ -56,7 +56,7 @@ public final class Main implements Runnable {
             dev.caravan.cli.commands.nodes.UncordonCommand.class, dev.caravan.cli.commands.nodes.NodesCommand.class,
             DashboardCommand.class, dev.caravan.cli.commands.NewCommand.class, dev.caravan.cli.commands.KvCommand.class,
             dev.caravan.cli.commands.observe.EventsCommand.class, dev.caravan.cli.commands.observe.DescribeCommand.class,
-            dev.caravan.cli.commands.observe.LogsCommand.class, dev.caravan.cli.commands.agent.AgentCommand.class, dev.caravan.cli.commands.certs.CertsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+            dev.caravan.cli.commands.observe.LogsCommand.class, dev.caravan.cli.commands.agent.AgentCommand.class, dev.caravan.cli.commands.certs.CertsCommand.class, dev.caravan.cli.commands.keys.KeysCommand.class, dev.caravan.cli.commands.keys.SignCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

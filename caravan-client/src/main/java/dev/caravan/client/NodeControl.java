@@ -67,6 +67,27 @@ public final class NodeControl implements AutoCloseable {
         return client.request(Op.NODE_PUT_BUNDLE, new BodyWriter(jar.length + 64).string("").bytes(jar).toBytes()).string();
     }
 
+    /**
+     * Pushes a bundle with its detached signature ({@code app.jar.sig}, null or empty for none);
+     * returns its SHA-256. Without a signature this is {@link #putBundle(byte[])}, which a node that
+     * predates signed code also serves.
+     *
+     * @throws dev.caravan.wire.CaravanException UNTRUSTED_CODE when the node requires signed code and
+     *                                           this signature does not hold
+     */
+    public String putBundle(byte[] jar, byte[] signature) {
+        if (signature == null || signature.length == 0) {
+            return putBundle(jar);
+        }
+        return client.request(Op.NODE_PUT_SIGNED_BUNDLE, new BodyWriter(jar.length + signature.length + 64).string("")
+                .bytes(jar).bytes(signature).toBytes()).string();
+    }
+
+    /** The signature the node holds for a bundle: empty when it has none. */
+    public byte[] getBundleSignature(String hash) {
+        return client.request(Op.NODE_GET_BUNDLE_SIGNATURE, new BodyWriter().string(hash).toBytes()).bytes();
+    }
+
     public byte[] getBundle(String hash) {
         return client.request(Op.NODE_GET_BUNDLE, new BodyWriter().string(hash).toBytes()).bytes();
     }

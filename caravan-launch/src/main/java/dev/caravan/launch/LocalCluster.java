@@ -107,6 +107,7 @@ public final class LocalCluster implements AutoCloseable {
         private List<String> jvmOptions = DaemonJvm.defaults();
         private long leaseMs = 3000;
         private List<String> nodeArgs = List.of();
+        private List<String> codeArgs = List.of();
         private int switches = 1;
         private List<String> switchJvmOptions = DaemonJvm.options(SwitchMain.DEFAULT_HEAP, List.of());
         private int dashboards;
@@ -163,6 +164,27 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception("switches must be 0.." + MAX_SWITCHES + ", got " + n);
             }
             this.switches = n;
+            return this;
+        }
+
+        private static List<String> concat(List<String> a, List<String> b) {
+            List<String> all = new ArrayList<>(a);
+            all.addAll(b);
+            return List.copyOf(all);
+        }
+
+        /**
+         * Development mode for every node ({@code --allow-unsigned}): unsigned code is loaded. Without
+         * this or {@link #trustDir}, nodes require code signed by a key of {@code .caravan/trust}.
+         */
+        public Builder allowUnsigned() {
+            this.codeArgs = List.of("--allow-unsigned");
+            return this;
+        }
+
+        /** Every node requires code signed by a key trusted in {@code dir} ({@code --trust-dir}). */
+        public Builder trustDir(Path dir) {
+            this.codeArgs = List.of("--trust-dir", dir.toAbsolutePath().toString());
             return this;
         }
 
@@ -225,7 +247,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw ErrorCode.INVALID_ARGUMENT.exception(switches + " switches need a place each, the placement has "
                         + placement.switches().size() + "; give Placement one switch place per switch");
             }
-            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, nodeArgs, switches, switchJvmOptions,
+            LocalCluster c = new LocalCluster(workDir, namingJvmOptions, jvmOptions, leaseMs, concat(codeArgs, nodeArgs), switches, switchJvmOptions,
                     dashboards, placement, naming);
             if (tlsDir != null) {
                 c.pki = ClusterPki.open(tlsDir);

@@ -16,6 +16,7 @@ import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.resp.RespLimits;
+import dev.caravan.wire.security.signing.CodePolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +94,10 @@ public final class NodeMain {
                     + "gets its identity (role, slice); the cluster token (" + Hello.TOKEN_ENV + ") keeps role node")
             .value("--slices-dir", "DIR", ".caravan/slices", "the cluster's slice definitions ('caravan slice create'), "
                     + "read again at each deploy into a slice")
+            .value("--trust-dir", "DIR", ".caravan/trust", "trusted code-signing keys (caravan keys trust|revoke); read again "
+                    + "at every check, so a revocation takes effect without a restart")
+            .flag("--allow-unsigned", "development mode: load unsigned code and do not check signatures (default: every "
+                    + "bundle must be signed by a key of --trust-dir)")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private NodeMain() {
@@ -162,7 +167,7 @@ public final class NodeMain {
                 config.token(), Duration.ofSeconds(5), security);
         NodeDaemon node;
         try {
-            node = NodeDaemon.start(config, naming, Clock.system(), accessSettings(options), security);
+            node = NodeDaemon.start(config, naming, Clock.system(), accessSettings(options), security, codePolicy(options));
             node.quotas().settings(quotas);
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);
@@ -202,6 +207,12 @@ public final class NodeMain {
             CloseAll.closeAll("closing node " + config.nodeId(), node, naming);
         });
         return 0;
+    }
+
+    /** {@code --allow-unsigned} or, by default, signatures required by the keys of {@code --trust-dir}. */
+    static CodePolicy codePolicy(DaemonOptions.Parsed options) {
+        return options.flag("--allow-unsigned") ? CodePolicy.allowUnsigned()
+                : CodePolicy.requireSigned(Path.of(options.required("--trust-dir")));
     }
 
     /**

@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Code on demand between nodes: advertises the bundles this node holds under
- * {@code bundle/<hash>/<node>} and pulls a missing bundle from a node that advertises it,
- * verifying its hash before storing it. Thread-safe.
+ * {@code bundle/<hash>/<node>} and pulls a missing bundle from a node that advertises it, with
+ * the signature that node holds for it, verifying its hash and (when this node requires signed
+ * code) its signature before storing it. When every holder's copy is refused, the refusal
+ * (UNTRUSTED_CODE or BUNDLE_HASH_MISMATCH) is what the caller sees. Thread-safe.
  */
 final class BundleFetcher {
     private static final System.Logger LOG = System.getLogger(BundleFetcher.class.getName());
@@ -60,18 +62,34 @@ final class BundleFetcher {
             InetSocketAddress at = new InetSocketAddress(holder.host(), holder.port());
             try (FrameClient c = FrameClient.connect(at, new Hello("node/" + nodeId, token), Duration.ofSeconds(30), security)) {
                 byte[] jar = c.request(Op.NODE_GET_BUNDLE, new BodyWriter().string(hash).toBytes()).bytes();
-                bundles.put(jar, hash);
+                bundles.put(jar, hash, signature(c, hash));
                 LOG.log(System.Logger.Level.INFO, "pulled bundle " + hash + " (" + jar.length + " bytes) from node " + holder.node());
                 advertise(leaseId, hash, ownHost, ownControlPort);
                 return;
             } catch (CaravanException e) {
-                last = e;
+                if (last == null || last.code() != ErrorCode.UNTRUSTED_CODE) {
+                    last = e.code() == ErrorCode.UNTRUSTED_CODE
+                            ? ErrorCode.UNTRUSTED_CODE.exception(e.getMessage() + " (pulled from node " + holder.node() + ")")
+                            : e;
+                }
                 LOG.log(System.Logger.Level.INFO, "could not pull bundle " + hash + " from " + holder.node() + ": " + e);
             }
         }
-        if (last != null && last.code() == ErrorCode.BUNDLE_HASH_MISMATCH) {
+        if (last != null && (last.code() == ErrorCode.BUNDLE_HASH_MISMATCH || last.code() == ErrorCode.UNTRUSTED_CODE)) {
             throw last;
         }
         throw ErrorCode.NOT_FOUND.exception("no node holds bundle " + hash + "; push it first with 'caravan deploy JAR'");
+    }
+
+    /** The holder's signature of {@code hash}: empty when it has none, or is a node that predates signed code. */
+    private static byte[] signature(FrameClient c, String hash) {
+        try {
+            return c.request(Op.NODE_GET_BUNDLE_SIGNATURE, new BodyWriter().string(hash).toBytes()).bytes();
+        } catch (CaravanException e) {
+            if (e.code() == ErrorCode.UNKNOWN_OPERATION) {
+                return new byte[0];
+            }
+            throw e;
+        }
     }
 }

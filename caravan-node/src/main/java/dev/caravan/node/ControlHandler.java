@@ -42,10 +42,12 @@ final class ControlHandler implements FrameHandler {
         access.authorize(connection, request);
     }
 
-    /** NODE_PUT_BUNDLE: the node's --max-bundle-size (and the hash string before the jar), refused from the header. */
+    /** NODE_PUT_BUNDLE and NODE_PUT_SIGNED_BUNDLE: the node's --max-bundle-size (and the strings around the jar), refused from the header. */
     @Override
     public long maxBodyBytes(int type) {
-        return type == Op.NODE_PUT_BUNDLE ? node.quotas().settings().maxBundleBytes() + 256 : Long.MAX_VALUE;
+        // The hash string before the jar, and after it the signature (BundleSignature.BYTES) with its length.
+        return type == Op.NODE_PUT_BUNDLE || type == Op.NODE_PUT_SIGNED_BUNDLE
+                ? node.quotas().settings().maxBundleBytes() + 512 : Long.MAX_VALUE;
     }
 
     @Override
@@ -74,6 +76,8 @@ final class ControlHandler implements FrameHandler {
                 out.i32(d.size());
                 d.forEach((k, v) -> out.string(k).string(v));
             }
+            case Op.NODE_PUT_SIGNED_BUNDLE -> access.onBundlePut(connection.identity(), BundleOps.onPutSigned(node, in, out));
+            case Op.NODE_GET_BUNDLE_SIGNATURE -> BundleOps.onGetSignature(node, in, out);
             case Op.NODE_GET_BUNDLE -> {
                 String hash = in.string();
                 in.expectEnd();

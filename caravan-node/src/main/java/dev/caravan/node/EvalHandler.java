@@ -37,7 +37,7 @@ final class EvalHandler {
 
     EvalResult onEval(EvalRequest request) throws Exception {
         HostedProcess hosted = node.hosted(request.process());
-        ClassLoader loader = node.bundleLoader(request.bundleHash());
+        ClassLoader loader = node.bundleLoader(request.bundleHash(), request.className());
         ProcessRunner runner = hosted.runner();
         CompletableFuture<FunctionRunner.Outcome> outcome = runner.onProcessThread(() -> {
             if (runner.state() != ProcessState.RUNNING) {

@@ -85,7 +85,7 @@ final class NodeAccess {
             if (!who.canReach(sliceOf(name))) {
                 throw ErrorCode.NOT_FOUND.exception("no process " + name + " on node " + node.nodeId());
             }
-        } else if (request.type() == Op.NODE_GET_BUNDLE) {
+        } else if (request.type() == Op.NODE_GET_BUNDLE || request.type() == Op.NODE_GET_BUNDLE_SIGNATURE) {
             String hash = request.reader().string();
             if (!slicesBundle(hash, who.slice())) {
                 throw ErrorCode.NOT_FOUND.exception("no bundle " + hash + " on node " + node.nodeId());

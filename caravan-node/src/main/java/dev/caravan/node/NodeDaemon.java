@@ -16,6 +16,7 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.net.FrameServer;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -112,10 +113,13 @@ public final class NodeDaemon implements AutoCloseable {
     /** A host's sandboxes (null in a sandbox): where processes deployed with security.isolation=sandbox run. */
     private final dev.caravan.node.sandbox.Sandboxes sandboxes;
 
+    /** Where a node started without a code policy looks for trusted keys (what {@code caravan node --trust-dir} defaults to). */
+    public static final java.nio.file.Path DEFAULT_TRUST_DIR = java.nio.file.Path.of(".caravan", "trust");
+
     /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
     private final dev.caravan.wire.security.TransportSecurity security;
 
-    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock,
+    private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy,
                        dev.caravan.wire.security.TransportSecurity security,
                        dev.caravan.node.sandbox.SandboxRole sandboxRole) throws IOException {
         this.config = config;
@@ -123,7 +127,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.sandboxRole = sandboxRole;
         this.naming = naming;
         this.clock = clock;
-        this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader());
+        this.bundles = new BundleStore(config.dataDir().resolve("bundles"), NodeDaemon.class.getClassLoader(), codePolicy);
         this.factory = new ProcessFactory(bundles);
         this.fetcher = new BundleFetcher(naming, bundles, config.nodeId(), config.token(), security);
         this.chunkPool = new ChunkPool(PagedMemory.DEFAULT_PAGE_SIZE_BYTES, config.chunkPool(), clock);
@@ -142,50 +146,52 @@ public final class NodeDaemon implements AutoCloseable {
                 this::stopProcess);
         this.sandboxes = sandboxRole != null ? null : new dev.caravan.node.sandbox.Sandboxes(config, naming, events,
                 dev.caravan.node.sandbox.SandboxSettings.defaults(config.naming() == null ? ""
-                        : dev.caravan.naming.NamingSpec.embedded(config.naming()).toString()), security);
+                        : dev.caravan.naming.NamingSpec.embedded(config.naming()).toString()), security, codePolicy);
     }
 
-    /** Starts a node: opens its lease, binds its control port, registers, starts ticking. */
+    /**
+     * Starts a node that requires signed code, trusting the keys of {@link #DEFAULT_TRUST_DIR}
+     * (relative to the working directory): {@link #start(NodeConfig, NamingService, Clock, CodePolicy)}.
+     */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock) throws Exception {
-        return start(config, naming, clock, NodeAccessSettings.defaults(), dev.caravan.wire.security.TransportSecurity.plaintext());
+        return start(config, naming, clock, CodePolicy.requireSigned(DEFAULT_TRUST_DIR));
     }
 
-    /** {@link #start(NodeConfig, NamingService, Clock)} with tokens with roles and slices ({@link NodeAccess}). */
-    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access)
-            throws Exception {
-        return start(config, naming, clock, access, dev.caravan.wire.security.TransportSecurity.plaintext());
-    }
-
-    /** {@link #start(NodeConfig, NamingService, Clock)} over {@code security}, with no tokens or slices. */
-    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock,
-                                   dev.caravan.wire.security.TransportSecurity security) throws Exception {
-        return start(config, naming, clock, NodeAccessSettings.defaults(), security);
+    /**
+     * Starts a node: opens its lease, binds its control port, registers, starts ticking.
+     *
+     * @param codePolicy which code it may load: signed by trusted keys, or (development) anything
+     */
+    public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy) throws Exception {
+        return start(config, naming, clock, NodeAccessSettings.defaults(), dev.caravan.wire.security.TransportSecurity.plaintext(),
+                codePolicy);
     }
 
     /**
      * Starts a node with tokens with roles and slices ({@link NodeAccess}) whose control port and
-     * outgoing control links (peer nodes, bundle fetches, migration) run over {@code security};
-     * {@code naming} is already connected by the caller.
+     * outgoing control links (peer nodes, bundle fetches, migration) run over {@code security}, and
+     * which loads only code {@code codePolicy} admits; {@code naming} is already connected by the caller.
      */
     public static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
-                                   dev.caravan.wire.security.TransportSecurity security) throws Exception {
-        return start(config, naming, clock, access, security, null);
+                                   dev.caravan.wire.security.TransportSecurity security, CodePolicy codePolicy) throws Exception {
+        return start(config, naming, clock, access, security, codePolicy, null);
     }
 
     /**
      * Starts the node of a sandbox JVM for {@code sandboxRole}'s slice (see
-     * {@link dev.caravan.node.sandbox.SandboxMain}), over its host's transport.
+     * {@link dev.caravan.node.sandbox.SandboxMain}), over its host's transport and code policy.
      */
     public static NodeDaemon startSandbox(NodeConfig config, NamingService naming, Clock clock,
-                                          dev.caravan.wire.security.TransportSecurity security,
+                                          dev.caravan.wire.security.TransportSecurity security, CodePolicy codePolicy,
                                           dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
-        return start(config, naming, clock, NodeAccessSettings.defaults(), security, java.util.Objects.requireNonNull(sandboxRole));
+        return start(config, naming, clock, NodeAccessSettings.defaults(), security, codePolicy,
+                java.util.Objects.requireNonNull(sandboxRole));
     }
 
     private static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
-                                    dev.caravan.wire.security.TransportSecurity security,
+                                    dev.caravan.wire.security.TransportSecurity security, CodePolicy codePolicy,
                                     dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
-        NodeDaemon node = new NodeDaemon(config, naming, clock, security, sandboxRole);
+        NodeDaemon node = new NodeDaemon(config, naming, clock, codePolicy, security, sandboxRole);
         try {
             node.lease.open();
             // Renewals start at once: what follows (binding ports, loading junixsocket's native code for the
@@ -220,6 +226,7 @@ public final class NodeDaemon implements AutoCloseable {
             node.quotas.start();
             node.scheduler.scheduleWithFixedDelay(node.critical(node::tickProcesses), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " serving control on " + node.control.address());
+            LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + ": " + codePolicy.describe());
             node.nodeEvents.started(config.bindHost() + ":" + node.control.port(),
                     node.observe == null ? "" : config.bindHost() + ":" + node.observe.address().getPort());
             node.started = true;
@@ -463,7 +470,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Stores a bundle pushed to this node and advertises it. */
     String putBundle(byte[] jar, String expectedHash) throws IOException {
-        String hash = bundles.put(jar, expectedHash);
+        return putBundle(jar, expectedHash, null);
+    }
+
+    /** Stores a bundle pushed with its signature (null: none), if the code policy admits it, and advertises it. */
+    String putBundle(byte[] jar, String expectedHash, byte[] signature) throws IOException {
+        String hash = bundles.put(jar, expectedHash, signature);
         fetcher.advertise(lease.leaseId(), hash, config.bindHost(), control.port());
         return hash;
     }
@@ -472,16 +484,26 @@ public final class NodeDaemon implements AutoCloseable {
         return bundles.get(hash);
     }
 
+    /** The signature stored for a bundle, empty when it has none. */
+    byte[] getBundleSignature(String hash) throws IOException {
+        return bundles.signature(hash);
+    }
+
+    /** Which code this node loads. */
+    public CodePolicy codePolicy() {
+        return bundles.policy();
+    }
+
     ClientBundles clientBundles() {
         return clientBundles;
     }
 
     /** The class loader of bundle {@code hash}, pulled from another node first if this one lacks it (remote evaluation). */
-    ClassLoader bundleLoader(String hash) throws IOException {
+    ClassLoader bundleLoader(String hash, String what) throws IOException {
         if (!bundles.has(hash)) {
             fetcher.fetch(hash, lease.leaseId(), config.bindHost(), control.port());
         }
-        return bundles.loader(hash);
+        return bundles.loader(hash, what);
     }
 
     /** Starts a process here; pulls its bundle from another node if this one lacks it. */

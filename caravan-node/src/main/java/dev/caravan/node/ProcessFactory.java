@@ -36,7 +36,7 @@ final class ProcessFactory {
             loader = SampleLoops.holds(className) ? SampleLoops.loader() : ProcessFactory.class.getClassLoader();
         } else {
             className = spec.className();
-            loader = bundles.loader(spec.bundleHash());
+            loader = bundles.loader(spec.bundleHash(), className);
         }
         Class<?> cls;
         try {

@@ -88,7 +88,8 @@ class AuthorizationTest {
                 Map.of(), NodeConfig.DEFAULT_STOP_DEADLINE_MS, loopback.chunkPool(), loopback.migration())
                 .withProcessMemoryBytes(256 * MIB).withAdminPort(0);
         NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(),
-                new NodeAccessSettings(TokenTable.parse(table.format(), "test"), tmp.resolve("slices")));
+                new NodeAccessSettings(TokenTable.parse(table.format(), "test"), tmp.resolve("slices")),
+                dev.caravan.wire.security.TransportSecurity.plaintext(), dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
         open.add(n);
         return n;
     }

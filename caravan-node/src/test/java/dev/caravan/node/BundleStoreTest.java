@@ -2,6 +2,7 @@ package dev.caravan.node;
 
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class BundleStoreTest {
 
     @Test
     void shouldStoreByContentHashAndReturnSameBytes() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             byte[] jar = jar("a.txt", "one");
             String hash = store.put(jar, "");
             assertThat(hash).isEqualTo(BundleStore.sha256(jar)).hasSize(64);
@@ -43,7 +44,7 @@ class BundleStoreTest {
 
     @Test
     void shouldRefuseBytesThatDoNotMatchTheOfferedHash() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             byte[] jar = jar("a.txt", "one");
             String other = BundleStore.sha256(jar("a.txt", "two"));
             assertThatThrownBy(() -> store.put(jar, other)).isInstanceOf(CaravanException.class)
@@ -54,7 +55,7 @@ class BundleStoreTest {
 
     @Test
     void shouldRefuseToLoadAStoredBundleWhoseFileNoLongerMatchesItsHash() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             String hash = store.put(jar("a.txt", "one"), "");
             java.nio.file.Files.write(dir.resolve(hash + ".jar"), jar("a.txt", "two"));
 
@@ -65,7 +66,7 @@ class BundleStoreTest {
 
     @Test
     void shouldRefuseBytesThatAreNotAJar() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             assertThatThrownBy(() -> store.put("not a jar".getBytes(StandardCharsets.UTF_8), ""))
                     .extracting(e -> ((CaravanException) e).code()).isEqualTo(ErrorCode.MALFORMED);
         }
@@ -73,7 +74,7 @@ class BundleStoreTest {
 
     @Test
     void shouldGiveEachBundleItsOwnLoader() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             String a = store.put(jar("v.txt", "A"), "");
             String b = store.put(jar("v.txt", "B"), "");
             ClassLoader la = store.loader(a);
@@ -86,7 +87,7 @@ class BundleStoreTest {
 
     @Test
     void shouldReportMissingBundle() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             assertThatThrownBy(() -> store.get("0".repeat(64))).extracting(e -> ((CaravanException) e).code())
                     .isEqualTo(ErrorCode.NOT_FOUND);
         }

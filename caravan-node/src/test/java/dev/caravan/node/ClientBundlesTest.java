@@ -6,6 +6,7 @@ import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ClientBundleProtocol;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class ClientBundlesTest {
 
     @Test
     void shouldServeTheDeclaredBundleAndNoBytesWhenTheClientsCopyIsCurrent() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             byte[] jar = BundleStoreTest.jar("stub.txt", "client code");
             String hash = store.put(jar, "");
             ClientBundles bundles = new ClientBundles(store, h -> { throw new AssertionError("nothing to pull"); },
@@ -57,7 +58,7 @@ class ClientBundlesTest {
 
     @Test
     void shouldAnswerNotFoundInOneLineWhenTheProcessPublishesNoClientCode() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             ClientBundles bundles = new ClientBundles(store, h -> { }, name -> spec(Map.of()));
 
             CaravanException e = catchThrowableOfType(CaravanException.class, () -> ask(bundles, "plain", ""));
@@ -70,7 +71,7 @@ class ClientBundlesTest {
 
     @Test
     void shouldPullAMissingClientBundleBeforeTheProcessIsAdmitted() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             byte[] jar = BundleStoreTest.jar("stub.txt", "pulled");
             String hash = BundleStore.sha256(jar);
             List<String> pulled = new ArrayList<>();
@@ -90,7 +91,7 @@ class ClientBundlesTest {
 
     @Test
     void shouldRefuseAdmittingAProcessWhoseClientBundleNoNodeHolds() throws Exception {
-        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader())) {
+        try (BundleStore store = new BundleStore(dir, getClass().getClassLoader(), CodePolicy.allowUnsigned())) {
             String hash = "2".repeat(64);
             ClientBundles bundles = new ClientBundles(store, h -> {
                 throw ErrorCode.NOT_FOUND.exception("no node holds bundle " + h);

@@ -6,6 +6,7 @@ import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +67,7 @@ class FailedProcessListingTest {
     @Test
     void shouldListFailedProcessesAtOnceWithTheirReasonAndTheOthersRunning() throws Exception {
         node = NodeDaemon.start(NodeConfig.loopback("n1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve("n1")),
-                naming, Clock.system());
+                naming, Clock.system(), CodePolicy.allowUnsigned());
         String loops = node.putBundle(jarOf(ThrowingLoop.class), "");
         ByteArrayOutputStream empty = new ByteArrayOutputStream();
         new JarOutputStream(empty).close();

@@ -14,6 +14,7 @@ import dev.caravan.servers.model.ServerOptions;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class HandoffReceiverTest {
         naming = new LocalNamingService();
         NodeConfig config = new NodeConfig("n1", "127.0.0.1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve("n1"),
                 3000, TOKEN, 4096, Map.of());
-        node = NodeDaemon.start(config, naming, Clock.system());
+        node = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         web = node.startProcess(new ProcessSpec("web-a", "http", "", "", 4 << 20, Map.of()));
         socket = Path.of(naming.lookup("node/n1").orElseThrow().attribute("handoff"));
         switchListener = ServerSocketChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress("127.0.0.1", 0));

@@ -5,6 +5,7 @@ import dev.caravan.naming.LocalNamingService;
 import dev.caravan.servers.handoff.HandoffReply;
 import dev.caravan.servers.handoff.HandoffSender;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class HandoffUnderLoadTest {
         naming = new LocalNamingService();
         NodeConfig config = new NodeConfig("n1", "127.0.0.1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve("n1"),
                 3000, "", 4096, Map.of());
-        node = NodeDaemon.start(config, naming, Clock.system());
+        node = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         node.startProcess(new ProcessSpec("web-a", "http", "", "", 4 << 20, Map.of()));
         socket = Path.of(naming.lookup("node/n1").orElseThrow().attribute("handoff"));
         switchListener = ServerSocketChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress("127.0.0.1", 0), 1024);

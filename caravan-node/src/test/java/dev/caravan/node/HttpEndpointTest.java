@@ -9,6 +9,7 @@ import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class HttpEndpointTest {
 
     private static NodeDaemon start(String id) throws Exception {
         NodeConfig config = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id));
-        return NodeDaemon.start(config, naming, Clock.system());
+        return NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class LoopReturnStopsTest {
     @Test
     void shouldStopALoopProcessWhoseLoopReturnedAndLeaveTheOthers() throws Exception {
         node = NodeDaemon.start(NodeConfig.loopback("n1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve("n1"))
-                .withProcessMemoryBytes(64 * MIB), naming, Clock.system());
+                .withProcessMemoryBytes(64 * MIB), naming, Clock.system(), CodePolicy.allowUnsigned());
         node.startProcess(new ProcessSpec("lc", "loop-counter", "", "", 4 * MIB, Map.of()));
         node.startProcess(new ProcessSpec("lc2", "loop-counter", "", "", 4 * MIB, Map.of()));
         assertThat(node.call("lc", 1, 0, Command.of("ADD", "5"))).isEqualTo(Reply.bulk("5:1"));

@@ -10,6 +10,7 @@ import dev.caravan.wire.node.DrainReport;
 import dev.caravan.wire.node.DrainRequest;
 import dev.caravan.wire.node.DrainStep;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class NodeDrainTest {
     private NodeDaemon start(String id, long processMemoryBytes) throws Exception {
         NodeConfig config = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id))
                 .withProcessMemoryBytes(processMemoryBytes);
-        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system());
+        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         nodes.add(n);
         return n;
     }

@@ -11,6 +11,7 @@ import dev.caravan.wire.node.MigrationOutcome;
 import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class NodeEventsTest {
     private NodeDaemon start(String id) throws Exception {
         NodeConfig config = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id))
                 .withProcessMemoryBytes(256 * MIB);
-        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system());
+        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         nodes.add(n);
         return n;
     }

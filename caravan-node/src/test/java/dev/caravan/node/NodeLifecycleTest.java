@@ -9,6 +9,7 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 import dev.caravan.wire.node.StopReply;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class NodeLifecycleTest {
     private NodeDaemon start(String id) throws Exception {
         NodeConfig config = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id))
                 .withStopDeadlineMs(STOP_DEADLINE_MS);
-        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system());
+        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         nodes.add(n);
         return n;
     }

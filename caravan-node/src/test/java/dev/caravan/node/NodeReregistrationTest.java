@@ -11,6 +11,7 @@ import dev.caravan.wire.node.MigrationReport;
 import dev.caravan.wire.node.MigrationRequest;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class NodeReregistrationTest {
     private NodeDaemon startCutOffable(String id) throws Exception {
         NodeConfig config = new NodeConfig(id, "127.0.0.1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id),
                 LEASE_MS, "", 4096, Map.of());
-        return NodeDaemon.start(config, new GatedNaming(naming, reachable), Clock.system());
+        return NodeDaemon.start(config, new GatedNaming(naming, reachable), Clock.system(), CodePolicy.allowUnsigned());
     }
 
     /** Cuts the node off from naming until it is fenced and naming has let its lease go. */
@@ -96,7 +97,7 @@ class NodeReregistrationTest {
         // The destination holds its answer to MIG_COMMIT for 2 s after it registered the new epoch.
         NodeConfig n2 = new NodeConfig("n2", "127.0.0.1", 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve("n2"), 3000, "",
                 4096, Map.of()).withMigration(dev.caravan.migration.MigrationSettings.defaults().withFaultPauseMs(2000));
-        other = NodeDaemon.start(n2, naming, Clock.system());
+        other = NodeDaemon.start(n2, naming, Clock.system(), CodePolicy.allowUnsigned());
         ProcessInfo kv = node.startProcess(new ProcessSpec("kv", "kv", "", "", 16L << 20, Map.of()));
         try (TestRespClient c = new TestRespClient(new InetSocketAddress(kv.dataHost(), kv.dataPort()))) {
             for (int i = 0; i < 2000; i++) {

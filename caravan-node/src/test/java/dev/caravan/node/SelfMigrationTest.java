@@ -13,6 +13,7 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.command.Command;
 import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.node.ProcessSpec;
+import dev.caravan.wire.security.signing.CodePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,7 +125,7 @@ class SelfMigrationTest {
     private NodeDaemon start(String id) throws Exception {
         NodeConfig config = NodeConfig.loopback(id, 0, new InetSocketAddress("127.0.0.1", 1), tmp.resolve(id))
                 .withProcessMemoryBytes(64 * MIB);
-        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system());
+        NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(), CodePolicy.allowUnsigned());
         nodes.add(n);
         return n;
     }

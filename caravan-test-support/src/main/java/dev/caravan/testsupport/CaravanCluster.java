@@ -90,6 +90,16 @@ public final class CaravanCluster implements AutoCloseable {
         }
         private int dashboards;
         private Placement placement = Placement.LOCAL;
+        private Path trustDir;
+
+        /**
+         * Nodes require code signed by a key trusted in {@code dir}; without this the nodes run in
+         * development mode ({@code --allow-unsigned}), as a test launcher should.
+         */
+        public Builder withTrustDir(Path dir) {
+            this.trustDir = dir;
+            return this;
+        }
 
         /**
          * Runs the daemons inside a fixture's network-namespace hosts ({@link Placement#onHosts}):
@@ -210,7 +220,14 @@ public final class CaravanCluster implements AutoCloseable {
                         : ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
             }
             try {
-                LocalCluster.Builder b = LocalCluster.builder().nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
+                LocalCluster.Builder b = LocalCluster.builder();
+                if (trustDir != null) {
+                    b.trustDir(trustDir);
+                } else {
+                    // A test launcher: tests push unsigned bundles unless they test signed code (trustDir).
+                    b.allowUnsigned();
+                }
+                b.nodes(nodes).workDir(dir).jvmOptions(jvmOptions)
                         .leaseMs(leaseMs).nodeArgs(nodeArgs).switches(switches).dashboards(dashboards)
                         .placement(placement).naming(zk == null ? null : zk.spec());
                 LocalCluster c = (tls ? b.tls(dir.resolve("pki")) : b).start();

@@ -81,6 +81,14 @@ public final class Op {
      * refused-connections). NOT_FOUND when the process is not on the node.
      */
     public static final int NODE_QUOTAS = 0x0227;
+    /**
+     * Pushes a bundle with its detached signature ({@link dev.caravan.wire.security.signing.BundleSignature}):
+     * {@code string expectedHash ("" = none), bytes jar, bytes signature ("" = unsigned)}, reply {@code string hash}.
+     * A node that requires signed code refuses it with UNTRUSTED_CODE before storing it.
+     */
+    public static final int NODE_PUT_SIGNED_BUNDLE = 0x0228;
+    /** The signature a node holds for a bundle (pull, migration): {@code string hash}, reply {@code bytes signature} ("" = none). */
+    public static final int NODE_GET_BUNDLE_SIGNATURE = 0x0229;
 
     // Node to node: moving a process (0x03xx), see dev.caravan.wire.node.MigrationProtocol.
     public static final int MIG_BEGIN = 0x0301;
@@ -132,6 +140,8 @@ public final class Op {
             case BALANCE_PULL -> "BALANCE_PULL";
             case BALANCE_MODE -> "BALANCE_MODE";
             case NODE_SANDBOX_ENSURE -> "NODE_SANDBOX_ENSURE";
+            case NODE_PUT_SIGNED_BUNDLE -> "NODE_PUT_SIGNED_BUNDLE";
+            case NODE_GET_BUNDLE_SIGNATURE -> "NODE_GET_BUNDLE_SIGNATURE";
             case MIG_RESOURCES -> "MIG_RESOURCES";
             case MIG_BEGIN -> "MIG_BEGIN";
             case MIG_PAGES -> "MIG_PAGES";

@@ -81,7 +81,7 @@ public final class BenchCliCommand implements Callable<Integer> {
         String token = Hello.tokenFromEnvironment();
         step("starting redis-server (reference) and a 3-node Caravan cluster with one kv process...");
         try (RedisServer redis = RedisServer.start(workDir.resolve("redis-server.log"));
-             LocalCluster cluster = LocalCluster.builder().nodes(3).switches(0).workDir(workDir).start()) {
+             LocalCluster cluster = LocalCluster.builder().allowUnsigned().nodes(3).switches(0).workDir(workDir).start()) {
             try (NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench-cli", token, Duration.ofSeconds(30))) {
                 n1.start(new ProcessSpec("bench-cli-kv", "kv", "", "", 64L << 20, Map.of()));
             }

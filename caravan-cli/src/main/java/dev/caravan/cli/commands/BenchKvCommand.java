@@ -86,7 +86,7 @@ public final class BenchKvCommand implements Callable<Integer> {
         Files.createDirectories(work);
         RedisBenchmark.binary().orElseThrow(() -> ErrorCode.NOT_FOUND.exception(
                 "redis-benchmark is missing: install the Debian package redis-tools (./caravan does this)"));
-        LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().nodes(1).workDir(work).switches(0));
+        LocalCluster.Builder builder = jvm.applyTo(LocalCluster.builder().allowUnsigned().nodes(1).workDir(work).switches(0));
         step("starting redis-server (reference) and a 1-node Caravan cluster (daemon JVM settings)...");
         try (RedisServer redis = RedisServer.start(work.resolve("redis-server.log"));
              LocalCluster cluster = builder.start();

@@ -126,7 +126,7 @@ public final class BenchSwitchCommand implements Callable<Integer> {
         int hpThreads = haproxyThreads != null ? haproxyThreads : Runtime.getRuntime().availableProcessors();
         Files.createDirectories(workDir);
         step("starting naming, 2 nodes and the switch (separate JVMs)...");
-        try (LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(2).workDir(workDir)).start()) {
+        try (LocalCluster cluster = jvm.applyTo(LocalCluster.builder().allowUnsigned().nodes(2).workDir(workDir)).start()) {
             SwitchBenchSetup setup = new SwitchBenchSetup(cluster, BenchSwitchCommand::step);
             Map<String, InetSocketAddress> web = setup.deployHttpReplicas(SERVICE, replicas);
             List<HttpPath> paths = new ArrayList<>();

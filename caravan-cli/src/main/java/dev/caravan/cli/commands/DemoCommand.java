@@ -55,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = Clock.system().nanoTime();
         step("starting a naming service, 3 nodes, a switch and the dashboard on loopback (separate JVMs)...");
-        LocalCluster cluster = jvm.applyTo(LocalCluster.builder().nodes(3).workDir(workDir)).dashboards(1).start();
+        step("development mode: the nodes load unsigned code (--allow-unsigned); see docs/security/signing.md");
+        LocalCluster cluster = jvm.applyTo(LocalCluster.builder().allowUnsigned().nodes(3).workDir(workDir)).dashboards(1).start();
         Thread hook = new Thread(() -> {
             cluster.close();
         }, "demo-shutdown");

@@ -1,6 +1,7 @@
 package dev.caravan.cli.commands;
 
 import dev.caravan.cli.ClusterOptions;
+import dev.caravan.cli.commands.keys.Signed;
 import dev.caravan.client.CaravanClient;
 import dev.caravan.launch.Sizes;
 import dev.caravan.wire.CaravanException;
@@ -119,6 +120,10 @@ public final class DeployCommand implements Callable<Integer> {
             + " 'caravan use NAME'")
     Path clientBundle;
 
+    @Option(names = "--signature", paramLabel = "FILE", description = "the jar's detached signature (default: JAR.sig beside"
+            + " the jar, if present; 'caravan sign' writes it). Nodes refuse unsigned code unless run with --allow-unsigned")
+    Path signature;
+
     @Option(names = "--client-class", paramLabel = "CLASS", description = "the entry class of --client-bundle (default:"
             + " the jar manifest's " + ClientBundleJar.MANIFEST_ATTRIBUTE + ")")
     String clientClass;
@@ -203,7 +208,7 @@ public final class DeployCommand implements Callable<Integer> {
                 if (viaControl == null) {
                     throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
                 }
-                hash = client.node(viaControl).putBundle(code);
+                hash = Signed.push(client.node(viaControl), jar, code, signature);
                 if (!json) {
                     System.out.println("pushed " + jar.getFileName() + " to " + via + " as bundle " + hash);
                 }
@@ -239,12 +244,13 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     /** Pushes the client bundle next to the process's code and declares it in the deployment's settings. */
-    private void publishClientCode(CaravanClient client, Map<String, InetSocketAddress> nodes, String via, ClientBundleJar stub) {
+    private void publishClientCode(CaravanClient client, Map<String, InetSocketAddress> nodes, String via, ClientBundleJar stub)
+            throws java.io.IOException {
         InetSocketAddress viaControl = nodes.get(via);
         if (viaControl == null) {
             throw ErrorCode.NOT_FOUND.exception("no node '" + via + "'; nodes: " + nodes.keySet());
         }
-        String hash = client.node(viaControl).putBundle(stub.bytes());
+        String hash = Signed.push(client.node(viaControl), clientBundle, stub.bytes(), null);
         settings.put(dev.caravan.wire.node.ClientBundleProtocol.BUNDLE_KEY, hash);
         settings.put(dev.caravan.wire.node.ClientBundleProtocol.CLASS_KEY, stub.entryClass());
         if (!json) {

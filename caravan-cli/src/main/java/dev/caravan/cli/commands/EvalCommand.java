@@ -86,7 +86,9 @@ public final class EvalCommand implements Callable<Integer> {
         new EvalRequest(process, "-", className, bytes, timeBudgetMs, memoryBytes);
         byte[] code = Files.readAllBytes(jar);
         try (CaravanClient client = cluster.client()) {
-            EvalResult r = client.evaluate(process, code, className, bytes, Duration.ofMillis(timeBudgetMs), memoryBytes);
+            // Pushed with its signature (JAR.sig) to the node hosting the process; a node it moves to pulls both.
+            String hash = dev.caravan.cli.commands.keys.Signed.push(client.node(client.locate(process).control()), jar, code, null);
+            EvalResult r = client.evaluateBundle(process, hash, className, bytes, Duration.ofMillis(timeBudgetMs), memoryBytes);
             String node = client.locate(process).node();
             double ms = r.elapsedNs() / 1e6;
             if (output.json) {

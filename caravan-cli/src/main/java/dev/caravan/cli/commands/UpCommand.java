@@ -66,6 +66,14 @@ public final class UpCommand implements Callable<Integer> {
             + "naming, each node, each switch and 'admin' (the CLI's), then prints the export CARAVAN_TLS=... line to use")
     boolean tls;
 
+    @Option(names = "--signed", description = "nodes require code signed by a key trusted in --trust-dir (default: development "
+            + "mode, unsigned code allowed)")
+    boolean signed;
+
+    @Option(names = "--trust-dir", defaultValue = ".caravan/trust", description = "trusted code-signing keys, with --signed "
+            + "(default: ${DEFAULT-VALUE})")
+    Path trustDir;
+
     @Override
     public Integer call() throws Exception {
         // Everything is checked before the first line is printed or the first JVM starts.
@@ -93,8 +101,15 @@ public final class UpCommand implements Callable<Integer> {
         if (tls) {
             builder.tls(workDir.resolve("pki"));
         }
+        if (signed) {
+            builder.trustDir(trustDir);
+        } else {
+            builder.allowUnsigned();
+        }
         System.out.println((external == null ? "starting naming on 127.0.0.1:" + port : "using naming at " + external) + ", "
                 + nodes + " node(s)" + (switches == 1 ? " and a switch" : switches > 1 ? " and " + switches + " switches" : "") + "...");
+        System.out.println(signed ? "signed code required: keys trusted in " + trustDir.toAbsolutePath()
+                : "development mode: nodes load unsigned code (use --signed to require signatures)");
         LocalCluster cluster = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();

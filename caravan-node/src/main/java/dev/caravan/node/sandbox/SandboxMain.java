@@ -38,6 +38,8 @@ public final class SandboxMain {
     public static final String READY = "caravan-sandbox-ready ";
     /** The cluster token, passed in the environment. */
     public static final String TOKEN_ENV = "CARAVAN_SANDBOX_TOKEN";
+    /** The {@code --trust-dir} value of a sandbox whose host runs in development mode (unsigned code allowed). */
+    static final String UNSIGNED = "-";
     /** Exit code of a sandbox ended because a handler would not stop. */
     public static final int EXIT_RUNAWAY = 86;
     /** System properties of the host JVM a sandbox inherits (naming, TLS and logging settings). */
@@ -47,7 +49,8 @@ public final class SandboxMain {
     }
 
     /** The command line that starts a sandbox for {@code role} with {@code settings}, working in {@code dir}. */
-    static List<String> command(NodeConfig host, SandboxRole role, SandboxSettings settings, Path dir) {
+    static List<String> command(NodeConfig host, SandboxRole role, SandboxSettings settings, Path dir,
+                                dev.caravan.wire.security.signing.CodePolicy codePolicy) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
@@ -68,7 +71,8 @@ public final class SandboxMain {
         cmd.addAll(List.of("--host", host.nodeId(), "--slice", role.slice(), "--naming", settings.namingSpec(),
                 "--bind", host.bindHost(), "--data-dir", dir.toString(), "--lease-ms", String.valueOf(host.leaseTtlMs()),
                 "--stop-deadline-ms", String.valueOf(host.stopDeadlineMs()),
-                "--process-memory", String.valueOf(host.processMemoryBytes())));
+                "--process-memory", String.valueOf(host.processMemoryBytes()),
+                "--trust-dir", codePolicy.trustDir().map(p -> p.toAbsolutePath().toString()).orElse(UNSIGNED)));
         return cmd;
     }
 
@@ -98,7 +102,11 @@ public final class SandboxMain {
         NamingService naming = NamingConnections.connect(spec, "node/" + config.nodeId(), token, Duration.ofSeconds(5), security);
         NodeDaemon node;
         try {
-            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, role);
+            String trust = a.get("--trust-dir");
+            dev.caravan.wire.security.signing.CodePolicy codePolicy = trust.equals(UNSIGNED)
+                    ? dev.caravan.wire.security.signing.CodePolicy.allowUnsigned()
+                    : dev.caravan.wire.security.signing.CodePolicy.requireSigned(Path.of(trust));
+            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, codePolicy, role);
         } catch (Exception e) {
             naming.close();
             throw e;

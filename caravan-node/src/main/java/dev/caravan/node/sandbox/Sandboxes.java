@@ -59,6 +59,8 @@ public final class Sandboxes implements AutoCloseable {
     private final NodeConfig host;
     /** The host's transport: its sandboxes use the same identity directory ({@code $CARAVAN_TLS} in their environment). */
     private final dev.caravan.wire.security.TransportSecurity security;
+    /** The host's code policy: its sandboxes load only what it would (same trust directory, or both development). */
+    private final dev.caravan.wire.security.signing.CodePolicy codePolicy;
     private final NamingService naming;
     private final EventLog events;
     private volatile SandboxSettings settings;
@@ -68,9 +70,11 @@ public final class Sandboxes implements AutoCloseable {
     private boolean cgroupsNoticed;
 
     public Sandboxes(NodeConfig host, NamingService naming, EventLog events, SandboxSettings settings,
-                     dev.caravan.wire.security.TransportSecurity security) {
+                     dev.caravan.wire.security.TransportSecurity security,
+                     dev.caravan.wire.security.signing.CodePolicy codePolicy) {
         this.host = host;
         this.security = security;
+        this.codePolicy = codePolicy;
         this.naming = naming;
         this.events = events;
         this.settings = settings;
@@ -168,7 +172,7 @@ public final class Sandboxes implements AutoCloseable {
         Path dir = host.dataDir().resolve("sandboxes").resolve(role.slice()).toAbsolutePath();
         SandboxJvm jvm;
         try {
-            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir), sandboxEnvironment(),
+            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir, codePolicy), sandboxEnvironment(),
                     dir.resolve("sandbox.log"),
                     ending -> onEnded(role, ending));
         } catch (IOException e) {

@@ -50,7 +50,8 @@ final class SandboxFixture implements AutoCloseable {
     NodeDaemon host(String prefix) throws Exception {
         String id = prefix + "-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet();
         NodeConfig config = NodeConfig.loopback(id, 0, server.address(), dir.resolve(id)).withStopDeadlineMs(1000);
-        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system());
+        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system(),
+                dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
         hosts.add(host);
         host.sandboxes().orElseThrow().configure(SandboxSettings.defaults(NamingSpec.embedded(server.address()).toString())
                 .withHeapBytes(SANDBOX_HEAP));

@@ -7,6 +7,9 @@ package dev.caravan.wire.node;
  * <pre>
  * NODE_PUT_BUNDLE  req: string expectedHash ("" = none), bytes jar     reply: string hash
  * NODE_GET_BUNDLE  req: string hash                                   reply: bytes jar
+ * NODE_PUT_SIGNED_BUNDLE    req: string expectedHash, bytes jar,      reply: string hash
+ *                                bytes signature ("" = unsigned)
+ * NODE_GET_BUNDLE_SIGNATURE req: string hash                          reply: bytes signature ("" = none)
  * NODE_START       req: {@link ProcessSpec}                            reply: {@link ProcessInfo}
  * NODE_STOP        req: string name                                   reply: {@link StopReply}
  * NODE_LIST        req: (empty)                                       reply: i32 n, n × ProcessInfo

@@ -53,6 +53,8 @@ public final class OpPolicy {
             Map.entry(Op.BALANCE_MODE, Role.OPERATOR),
             Map.entry(Op.NODE_PUT_BUNDLE, Role.ADMIN),
             Map.entry(Op.NODE_GET_BUNDLE, Role.ADMIN),
+            Map.entry(Op.NODE_PUT_SIGNED_BUNDLE, Role.ADMIN),
+            Map.entry(Op.NODE_GET_BUNDLE_SIGNATURE, Role.ADMIN),
             Map.entry(Op.NODE_START, Role.ADMIN),
             Map.entry(Op.NODE_STOP, Role.ADMIN),
             Map.entry(Op.NODE_CALL, Role.ADMIN),

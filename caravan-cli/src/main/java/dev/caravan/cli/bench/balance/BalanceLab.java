@@ -89,7 +89,7 @@ public final class BalanceLab {
     /** Runs every level × mode; returns the runs in order. */
     public List<BalanceRun> run(List<String> modes) throws Exception {
         progress.accept("starting naming and " + settings.nodes() + " nodes (separate JVMs; balancing off)...");
-        try (LocalCluster cluster = LocalCluster.builder().nodes(settings.nodes()).workDir(workDir).switches(0)
+        try (LocalCluster cluster = LocalCluster.builder().allowUnsigned().nodes(settings.nodes()).workDir(workDir).switches(0)
                 .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC")).nodeArgs(settings.nodeArgs()).start();
              ClusterProbe probe = new ClusterProbe(inOrder(cluster))) {
             List<String> nodes = cluster.nodeIds();

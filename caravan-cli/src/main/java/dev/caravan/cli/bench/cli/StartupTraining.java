@@ -59,7 +59,7 @@ public final class StartupTraining {
         java.nio.file.Path dir = null;
         try {
             dir = java.nio.file.Files.createTempDirectory("caravan-training");
-            try (dev.caravan.launch.LocalCluster cluster = dev.caravan.launch.LocalCluster.builder().nodes(1).switches(1)
+            try (dev.caravan.launch.LocalCluster cluster = dev.caravan.launch.LocalCluster.builder().allowUnsigned().nodes(1).switches(1)
                     .dashboards(0).namingPort(0).workDir(dir).start()) {
                 String naming = cluster.namingAddress().getHostString() + ":" + cluster.namingAddress().getPort();
                 run("deploy", "--naming", naming, "--sample", "kv", "--name", "training", "--memory", "4m");

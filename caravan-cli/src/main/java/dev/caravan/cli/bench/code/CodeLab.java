@@ -57,7 +57,7 @@ public record CodeLab(long totalBytes, int valueBytes, int runs, Path outDir, Pa
         Duration timeBudget = Duration.ofMillis(EvalRequest.MAX_TIME_BUDGET_MS);
         Files.createDirectories(outDir);
         progress.step("starting a 1-node cluster in " + workDir + " ...");
-        try (LocalCluster cluster = LocalCluster.builder().nodes(1).workDir(workDir).switches(0)
+        try (LocalCluster cluster = LocalCluster.builder().allowUnsigned().nodes(1).workDir(workDir).switches(0)
                 .nodeArgs(List.of("--process-memory", String.valueOf(processMemory + (64L << 20)))).start();
              NodeControl node = NodeControl.connect(cluster.nodeControls().get("n1"), "lab", "", Duration.ofSeconds(60))) {
             ProcessInfo kv = node.start(new ProcessSpec(PROCESS, "kv", "", "", processMemory, Map.of()));

@@ -108,7 +108,7 @@ public final class AgentLaunchCommand implements Callable<Integer> {
                 throw ErrorCode.NOT_FOUND.exception("no node '" + homeNode + "'; nodes: " + nodes.keySet());
             }
             config.put(Itinerary.HOME_KEY, homeNode);
-            String hash = client.node(control).putBundle(Files.readAllBytes(jar));
+            String hash = dev.caravan.cli.commands.keys.Signed.push(client.node(control), jar, Files.readAllBytes(jar), null);
             client.node(control).start(new ProcessSpec(process, "", hash, className, memoryBytes, config));
             progress.println("agent " + id + " launched on " + homeNode + " as " + process + ": itinerary " + itinerary
                     + ", on-down " + onDown);

@@ -209,7 +209,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         List<String> nodeArgs = reserve == 0 ? List.of() : List.of("--prefault-reserve", Long.toString(reserve));
         step(reserve == 0 ? "nodes keep no memory warm: arriving processes fault in fresh memory"
                 : "each node keeps " + Sizes.human(reserve) + " warm for arriving processes (--prefault-reserve)");
-        try (LocalCluster cluster = LocalCluster.builder().nodes(nodeCount).workDir(workDir).switches(0)
+        try (LocalCluster cluster = LocalCluster.builder().allowUnsigned().nodes(nodeCount).workDir(workDir).switches(0)
                 .jvmOptions(List.of("-Xmx1g", "-Xlog:gc:stdout")).nodeArgs(nodeArgs)
                 .placement(net == null ? Placement.LOCAL : Placement.onHosts(net)).start();
              NodeControl n1 = NodeControl.connect(cluster.nodeControls().get("n1"), "bench", "", Duration.ofSeconds(30))) {

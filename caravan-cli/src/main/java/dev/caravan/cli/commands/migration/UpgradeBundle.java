@@ -40,7 +40,7 @@ final class UpgradeBundle {
             if (control == null) {
                 throw ErrorCode.NOT_FOUND.exception("no node '" + node + "'; nodes: " + nodes.keySet());
             }
-            String hash = client.node(control).putBundle(Files.readAllBytes(jar));
+            String hash = dev.caravan.cli.commands.keys.Signed.push(client.node(control), jar, Files.readAllBytes(jar), null);
             if (!quiet) {
                 System.err.println("pushed " + jar.getFileName() + " to " + node + " as bundle " + hash);
             }
