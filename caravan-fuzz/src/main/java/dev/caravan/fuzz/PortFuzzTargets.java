@@ -78,7 +78,9 @@ public final class PortFuzzTargets {
                 new PortTarget("switch-dns", "switch DNS (UDP and TCP)", PortFuzzTargets::dns, FuzzSeeds.dns()),
                 new PortTarget("observe-query", "admin/metrics HTTP", PortFuzzTargets::observeQuery, FuzzSeeds.observeQuery()),
                 new PortTarget("tls-identity", "TLS identity files (every port with --tls)", IdentityFilesTarget::load,
-                        IdentityFilesTarget.seeds()));
+                        IdentityFilesTarget.seeds()),
+                new PortTarget("signed-code", "bundle signatures (push, pull, migration), key files, trust directory",
+                        SigningFilesTarget::parse, SigningFilesTarget.seeds()));
     }
 
     /** The target called {@code name}. @throws IllegalArgumentException for an unknown name */
