@@ -2,6 +2,7 @@ package dev.caravan.systemtests;
 
 import dev.caravan.cli.Main;
 import dev.caravan.launch.ChildJvm;
+import dev.caravan.core.process.ProcessId;
 import dev.caravan.naming.NamingEntry;
 import dev.caravan.testsupport.CaravanCluster;
 import dev.caravan.wire.BodyWriter;
@@ -15,6 +16,7 @@ import dev.caravan.wire.net.FrameServer;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.node.MigrationMessages;
 import dev.caravan.wire.node.ProcessInfo;
+import dev.caravan.wire.node.ProcessSpec;
 import dev.caravan.wire.resp.RespConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,11 +64,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       {@code -ERR Protocol error}, an HTTP 4xx) or a close — and others keep being served;</li>
  *   <li>forged epochs on the naming port (register over a live entry at a stale or the same
  *       epoch, unregister at a stale epoch): STALE_EPOCH / ALREADY_EXISTS, the entry unchanged;</li>
- *   <li>a replayed MIG_COMMIT (no migration arriving): refused, the process and its data unchanged.</li>
+ *   <li>a replayed MIG_COMMIT (no migration arriving): refused, the process and its data unchanged;</li>
+ *   <li>the migration page-stream port (opened by a MIG_BEGIN this peer sends): a wrong nonce, or the
+ *       right one and a batch of 2^31-1 pages, closes the stream unacknowledged; the arrival never
+ *       registers.</li>
  * </ul>
  * The switch's DNS dispatcher ({@code caravan dns serve}) is in the list over TCP, and has its own
  * UDP case (garbage, oversized and truncated datagrams, then a good query).
- * Certificate and signature cases belong to sec-tls and sec-sign: see {@link #foreignCertificateCases}.
+ * The TLS cases ("a certificate from another CA", a plaintext client) run against a TLS cluster in
+ * {@link HostileTlsPeerTest}; "a signature valid for another hash" is {@code SignedCodeSystemTest}'s
+ * wrong-hash case (real nodes, through the CLI) and {@code SigningFilesTargetTest} (caravan-fuzz).
  */
 class HostilePeerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -74,6 +81,8 @@ class HostilePeerTest {
     private static final Duration DROP_SLACK = Duration.ofSeconds(5);
     private static CaravanCluster cluster;
     private static ProcessInfo kv;
+    /** The HTTP sample, labelled service=hostile, so the switch gives it an HTTP front end. */
+    private static ProcessInfo web;
     /** {@code caravan dns serve} (the switch module's DNS dispatcher), UDP and TCP on one port. */
     private static ChildJvm dns;
     private static InetSocketAddress dnsAddress;
@@ -97,6 +106,8 @@ class HostilePeerTest {
         try (RespConnection c = new RespConnection(CaravanCluster.dataAddress(kv))) {
             assertThat(c.call("SET", "canary", "before")).isEqualTo(Reply.OK);
         }
+        web = cluster.control("n1").start(new ProcessSpec("hostile-web", "http", "", "", CaravanCluster.PROCESS_MEMORY_BYTES,
+                Map.of("label.service", "hostile")));
         dns = ChildJvm.start("dns", CaravanCluster.FAST_JVM_OPTIONS, Main.class, List.of("dns", "serve",
                 "--naming", cluster.namingHostPort(), "--bind", "127.0.0.1", "--port", "0",
                 "--tcp-idle-timeout-ms", "" + DNS_TCP_IDLE_MS), cluster.workDir().resolve("logs"));
@@ -118,7 +129,9 @@ class HostilePeerTest {
                 new Port("naming", Kind.BINARY, () -> cluster.namingAddress(), null),
                 new Port("node control", Kind.BINARY, () -> cluster.controlAddress("n1"), null),
                 new Port("process data endpoint (RESP)", Kind.RESP, () -> CaravanCluster.dataAddress(kv), null),
-                new Port("switch RESP front end", Kind.RESP, HostilePeerTest::switchFront, null),
+                new Port("switch RESP front end", Kind.RESP, () -> switchFront(kv), null),
+                new Port("process HTTP data endpoint", Kind.HTTP, () -> CaravanCluster.dataAddress(web), "/health"),
+                new Port("switch HTTP front end", Kind.HTTP, () -> switchFront(web), "/health"),
                 new Port("naming admin/metrics HTTP", Kind.HTTP, () -> cluster.local().namingAdmin(), "/metrics"),
                 new Port("node admin/metrics HTTP", Kind.HTTP, () -> cluster.local().nodeAdmins().get("n1"), "/metrics"),
                 new Port("switch metrics HTTP", Kind.HTTP, () -> cluster.local().switchMetrics(), "/metrics"),
@@ -126,16 +139,17 @@ class HostilePeerTest {
                 new Port("switch DNS over TCP", Kind.DNS_TCP, () -> dnsAddress, null));
     }
 
-    private static InetSocketAddress switchFront() {
+    /** The switch's front end for {@code process} (RESP: its own; HTTP: its service's), once naming has it. */
+    private static InetSocketAddress switchFront(ProcessInfo process) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            var front = cluster.client().naming().lookup("front/" + kv.name());
+            var front = cluster.client().naming().lookup("front/" + process.name());
             if (front.isPresent()) {
                 return new InetSocketAddress(front.get().host(), front.get().port());
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("the switch gave " + kv.name() + " no front end within 20 s");
+        throw new AssertionError("the switch gave " + process.name() + " no front end within 20 s");
     }
 
     /** A well-behaved client on {@code port} is answered (within {@link #WAIT}). */
@@ -198,7 +212,7 @@ class HostilePeerTest {
             case DNS_TCP -> tcpDns(dnsQuery());
             case BINARY -> FrameWriter.encode(new Hello("slowloris", "").toFrame(1));
             case RESP -> "*2\r\n$3\r\nGET\r\n$6\r\ncanary\r\n".getBytes(StandardCharsets.US_ASCII);
-            case HTTP -> "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+            case HTTP -> "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII);
         };
     }
@@ -237,10 +251,11 @@ class HostilePeerTest {
                             FrameServer.DEFAULT_HELLO_TIMEOUT.minusMillis(500));
                 }
                 if (port.kind() == Kind.DNS_TCP) {
-                    // A per-read idle timeout: the silent peer goes; the dribbler (a byte per 200 ms) is
-                    // within it and stays until its bytes run out — see docs/security/hostile-input.md.
-                    assertThat(closedWithin(silent, DNS_TCP_IDLE_MS + DROP_SLACK.toMillis(), startNs))
-                            .as(port + " drops a silent connection").isTrue();
+                    // The idle timeout drops the silent peer; the whole-message deadline (the same length,
+                    // counted from a message's first byte) drops the dribbler, whose query needs ~9 s.
+                    long limitMs = DNS_TCP_IDLE_MS + DROP_SLACK.toMillis();
+                    assertThat(closedWithin(silent, limitMs, startNs)).as(port + " drops a silent connection").isTrue();
+                    assertThat(closedWithin(dribbler, limitMs, startNs)).as(port + " drops a dribbling connection").isTrue();
                 }
                 assertServed(port);
             } finally {
@@ -450,11 +465,37 @@ class HostilePeerTest {
     }
 
     /**
-     * The place for sec-tls and sec-sign: "a certificate from another CA" on every TLS port and
-     * "a signature valid for another hash" on every code path go here, as parameterized tests over
-     * {@link #ports()} with the same {@link #assertServed} check. Empty until those branches merge.
+     * A MIG_BEGIN as a source would send it: the destination admits an arriving process and opens
+     * its page-stream port; the reply names the port and the nonce the stream must start with.
      */
-    static List<Port> foreignCertificateCases() {
-        return List.of();
+    static MigrationMessages.BeginReply beginArrival(FrameClient control, String name, Duration wait) {
+        ProcessSpec spec = new ProcessSpec(name, "kv", "", "", CaravanCluster.PROCESS_MEMORY_BYTES, Map.of());
+        byte[] begin = new MigrationMessages.Begin(spec, ProcessId.random().toString(), 1, "", "n9", "",
+                MigrationMessages.Allocation.ON_ARRIVAL, new long[0]).encode();
+        Frame reply = control.call(Op.MIG_BEGIN, begin, wait);
+        assertThat(reply.type()).as("MIG_BEGIN admitted").isEqualTo(Op.OK);
+        return MigrationMessages.BeginReply.decode(reply.reader());
     }
+
+    @Test
+    void shouldCloseAPageStreamWithAWrongNonceOrAHugeBatchAndKeepServing() throws Exception {
+        InetSocketAddress control = cluster.controlAddress("n1");
+        try (FrameClient hostile = FrameClient.connect(control, new Hello("hostile", ""), WAIT)) {
+            MigrationMessages.BeginReply first = beginArrival(hostile, "hostile-arrival-1", WAIT);
+            String wrongNonce = sendAndReadUntilClose(new InetSocketAddress(control.getAddress(), first.streamPort()),
+                    ByteBuffer.allocate(12).putLong(first.nonce() ^ 1).putInt(-1).array(), false);
+            assertThat(wrongNonce).as("a wrong nonce: closed, no ack for the round").isEmpty();
+
+            MigrationMessages.BeginReply second = beginArrival(hostile, "hostile-arrival-2", WAIT);
+            String hugeBatch = sendAndReadUntilClose(new InetSocketAddress(control.getAddress(), second.streamPort()),
+                    ByteBuffer.allocate(12).putLong(second.nonce()).putInt(Integer.MAX_VALUE).array(), false);
+            assertThat(hugeBatch).as("a batch of 2^31-1 pages: closed before allocating").isEmpty();
+            assertServed(ports().get(1));
+        }
+        for (String name : List.of("hostile-arrival-1", "hostile-arrival-2")) {
+            assertThat(cluster.client().naming().lookup("process/" + name)).as(name + " never arrived").isEmpty();
+        }
+        assertServed(ports().get(2));
+    }
+
 }
