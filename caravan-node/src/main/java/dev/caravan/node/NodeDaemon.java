@@ -107,6 +107,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final dev.caravan.node.quota.NodeQuotas quotas;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
+    /** Its slices' quotas: processes and memory cluster-wide, connections on this node; set at start. */
+    private SliceQuotas sliceQuotas;
     /** Set when this node is a sandbox JVM's node (host and slice); null on a host. */
     private final dev.caravan.node.sandbox.SandboxRole sandboxRole;
     /** A host's sandboxes (null in a sandbox): where processes deployed with security.isolation=sandbox run. */
@@ -178,8 +180,10 @@ public final class NodeDaemon implements AutoCloseable {
      */
     public static NodeDaemon startSandbox(NodeConfig config, NamingService naming, Clock clock,
                                           dev.caravan.wire.security.TransportSecurity security,
-                                          dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
-        return start(config, naming, clock, NodeAccessSettings.defaults(), security, java.util.Objects.requireNonNull(sandboxRole));
+                                          dev.caravan.node.sandbox.SandboxRole sandboxRole, java.nio.file.Path slicesDir)
+            throws Exception {
+        return start(config, naming, clock, new NodeAccessSettings(dev.caravan.wire.security.TokenTable.empty(), slicesDir),
+                security, java.util.Objects.requireNonNull(sandboxRole));
     }
 
     private static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
@@ -192,6 +196,11 @@ public final class NodeDaemon implements AutoCloseable {
             // handoff) can take longer than a lease on a loaded machine, and the first registration needs it alive.
             long renewMs = Math.max(50, node.lease.termMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
+            node.sliceQuotas = new SliceQuotas(node, new dev.caravan.node.slice.SliceRegistry(access.slicesDir()),
+                    new dev.caravan.node.slice.SliceConnections(config.nodeId(), node.events));
+            if (node.sandboxes != null) {
+                node.sandboxes.slicesDir(access.slicesDir());
+            }
             NodeAccess nodeAccess = new NodeAccess(node, config.token(), access);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
@@ -625,6 +634,11 @@ public final class NodeDaemon implements AutoCloseable {
         hosted.runner().bindResources(uris, resources::open);
     }
 
+    /** Its slices' quotas (processes and memory cluster-wide, connections on this node). */
+    SliceQuotas sliceQuotas() {
+        return sliceQuotas;
+    }
+
     /** This node's quotas and handler watchdog: {@code --handler-timeout}, {@code --max-bundle-size}, the unstoppable hook. */
     public dev.caravan.node.quota.NodeQuotas quotas() {
         return quotas;
@@ -662,6 +676,7 @@ public final class NodeDaemon implements AutoCloseable {
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
                     DataEndpoint.speaksHttp(spec));
             endpoint.quota(quotas.attach(spec.name(), runner, spec.config()));
+            sliceQuotas.connectionGate(spec).ifPresent(endpoint::shareConnections);
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {

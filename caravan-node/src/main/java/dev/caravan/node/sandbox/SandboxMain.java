@@ -26,7 +26,7 @@ import java.util.Map;
  * every argument and holds its stdin.
  *
  * <p>Arguments: {@code --host ID --slice S --naming SPEC --bind HOST --data-dir DIR --lease-ms MS
- * --stop-deadline-ms MS --process-memory BYTES}; the cluster token comes in the environment
+ * --stop-deadline-ms MS --process-memory BYTES --slices-dir DIR}; the cluster token comes in the environment
  * ({@value #TOKEN_ENV}), not on the command line where {@code ps} shows it. Once serving it prints
  * {@value #READY}{@code <control port>} on stdout. It stops its processes and exits when its stdin
  * ends (its host closed it, or died) or when it is shut down from its control port. A process that
@@ -46,8 +46,11 @@ public final class SandboxMain {
     private SandboxMain() {
     }
 
-    /** The command line that starts a sandbox for {@code role} with {@code settings}, working in {@code dir}. */
-    static List<String> command(NodeConfig host, SandboxRole role, SandboxSettings settings, Path dir) {
+    /**
+     * The command line that starts a sandbox for {@code role} with {@code settings}, working in {@code dir}; it reads the
+     * slice definitions of its host ({@code slicesDir}, absolute).
+     */
+    static List<String> command(NodeConfig host, SandboxRole role, SandboxSettings settings, Path dir, Path slicesDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
@@ -68,7 +71,7 @@ public final class SandboxMain {
         cmd.addAll(List.of("--host", host.nodeId(), "--slice", role.slice(), "--naming", settings.namingSpec(),
                 "--bind", host.bindHost(), "--data-dir", dir.toString(), "--lease-ms", String.valueOf(host.leaseTtlMs()),
                 "--stop-deadline-ms", String.valueOf(host.stopDeadlineMs()),
-                "--process-memory", String.valueOf(host.processMemoryBytes())));
+                "--process-memory", String.valueOf(host.processMemoryBytes()), "--slices-dir", slicesDir.toString()));
         return cmd;
     }
 
@@ -98,7 +101,7 @@ public final class SandboxMain {
         NamingService naming = NamingConnections.connect(spec, "node/" + config.nodeId(), token, Duration.ofSeconds(5), security);
         NodeDaemon node;
         try {
-            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, role);
+            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, role, Path.of(a.get("--slices-dir")));
         } catch (Exception e) {
             naming.close();
             throw e;

@@ -62,6 +62,8 @@ public final class Sandboxes implements AutoCloseable {
     private final NamingService naming;
     private final EventLog events;
     private volatile SandboxSettings settings;
+    /** The host's slice definitions, which its sandboxes read too (absolute: a sandbox may work elsewhere). */
+    private volatile Path slicesDir = dev.caravan.node.slice.SliceRegistry.DEFAULT_DIR.toAbsolutePath();
     private final Map<String, Sandbox> bySlice = new ConcurrentHashMap<>();
     private final Map<String, Object> sliceLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -79,6 +81,11 @@ public final class Sandboxes implements AutoCloseable {
     /** Replaces the settings; sandboxes started before keep theirs. */
     public void configure(SandboxSettings newSettings) {
         this.settings = newSettings;
+    }
+
+    /** Where the host reads its slice definitions ({@code caravan node --slices-dir}): its sandboxes read the same. */
+    public void slicesDir(Path dir) {
+        this.slicesDir = dir.toAbsolutePath();
     }
 
     public SandboxSettings settings() {
@@ -168,7 +175,7 @@ public final class Sandboxes implements AutoCloseable {
         Path dir = host.dataDir().resolve("sandboxes").resolve(role.slice()).toAbsolutePath();
         SandboxJvm jvm;
         try {
-            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir), sandboxEnvironment(),
+            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir, slicesDir), sandboxEnvironment(),
                     dir.resolve("sandbox.log"),
                     ending -> onEnded(role, ending));
         } catch (IOException e) {
