@@ -1017,6 +1017,10 @@ public final class NodeDaemon implements AutoCloseable {
                 cordoned = !schedulable;
                 registerSelf(lease.leaseId());
                 nodeEvents.schedulable(schedulable);
+                if (schedulable && sandboxes != null) {
+                    // A drain cordoned them with the host; they take processes again with it.
+                    sandboxes.schedulable(true);
+                }
                 LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + (schedulable ? " uncordoned: takes new processes again"
                         : " cordoned: takes no new processes"));
             }
@@ -1072,6 +1076,16 @@ public final class NodeDaemon implements AutoCloseable {
         return balancer;
     }
 
+    /** Processes in this host's sandboxes now (per naming), by name; empty in a sandbox. */
+    List<String> sandboxedProcesses() {
+        if (sandboxes == null) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        sandboxes.running().values().forEach(r -> out.addAll(r.processes()));
+        return out;
+    }
+
     /** Processes here now: name → paged-memory capacity. */
     Map<String, Long> hostedCapacities() {
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -1099,7 +1113,15 @@ public final class NodeDaemon implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
                 progress.accept(step);
             });
+            long startMs = clock.nowMs();
             dev.caravan.wire.node.DrainReport report = evacuator.run();
+            if (sandboxes != null) {
+                // Its sandboxed processes move too, each to another host's sandbox of its slice (the host is cordoned now).
+                report = sandboxes.drainAfter(report, request, startMs, clock, step -> {
+                    LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
+                    progress.accept(step);
+                });
+            }
             nodeEvents.drained(report);
             LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + (report.drained() ? ": node is empty"
                     : ": failed, " + report.stayed().size() + " process(es) stay: " + report.detail()) + " (cordoned)");

@@ -116,6 +116,50 @@ public final class Sandboxes implements AutoCloseable {
         return sandbox(SandboxRole.requireName("slice", slice), 0).role().nodeId();
     }
 
+    /** The sandboxes running now, by node id, with their processes (per naming) and control addresses. */
+    public Map<String, SandboxDrains.Running> running() {
+        Map<String, List<String>> names = new java.util.TreeMap<>();
+        bySlice.values().forEach(s -> names.put(s.role().nodeId(), new ArrayList<>()));
+        for (NamingEntry e : naming.list("process/")) {
+            List<String> in = names.get(e.node());
+            if (in != null) {
+                in.add(e.name().substring("process/".length()));
+            }
+        }
+        Map<String, SandboxDrains.Running> out = new java.util.TreeMap<>();
+        bySlice.values().stream().filter(s -> s.jvm().isAlive()).forEach(s -> out.put(s.role().nodeId(),
+                new SandboxDrains.Running(List.copyOf(names.get(s.role().nodeId())), s.control())));
+        return out;
+    }
+
+    /**
+     * Carries the host's drain into its sandboxes ({@link SandboxDrains}): each running sandbox is
+     * drained in turn within what is left of {@code request}'s timeout; the report is {@code host}'s
+     * with their steps added.
+     */
+    public dev.caravan.wire.node.DrainReport drainAfter(dev.caravan.wire.node.DrainReport host,
+                                                        dev.caravan.wire.node.DrainRequest request, long startMs,
+                                                        dev.caravan.core.time.Clock clock,
+                                                        java.util.function.Consumer<dev.caravan.wire.node.DrainStep> progress) {
+        return SandboxDrains.after(host, running(), request, startMs, clock,
+                SandboxDrains.hostLinker(this.host.nodeId(), this.host.token(), security), progress);
+    }
+
+    /**
+     * Cordons or uncordons every running sandbox with its host: a sandbox drained with its host stays
+     * cordoned until the host is uncordoned. A sandbox that does not answer is logged and skipped.
+     */
+    public void schedulable(boolean schedulable) {
+        for (Sandbox s : bySlice.values()) {
+            try {
+                s.link().call(schedulable ? Op.NODE_UNCORDON : Op.NODE_CORDON, new byte[0], CALL_TIMEOUT).expectOk();
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.INFO, "sandbox " + s.role().nodeId() + " did not follow its host's "
+                        + (schedulable ? "uncordon" : "cordon") + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** The process ids of the sandbox JVMs running now, by slice (for tests and {@code caravan nodes}). */
     public Map<String, Long> pids() {
         Map<String, Long> out = new LinkedHashMap<>();
