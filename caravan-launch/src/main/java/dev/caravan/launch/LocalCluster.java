@@ -428,7 +428,9 @@ public final class LocalCluster implements AutoCloseable {
             Files.createDirectories(data);
             List<String> args = new ArrayList<>(List.of("--id", id, "--naming",
                     namingSpec().toString(), "--data-dir", data.toString(),
-                    "--lease-ms", String.valueOf(leaseMs)));
+                    "--lease-ms", String.valueOf(leaseMs),
+                    // Every node reads the same slice definitions: what 'caravan slice create' writes by default.
+                    "--slices-dir", workDir.resolve("slices").toAbsolutePath().toString()));
             DaemonPlace at = placement.node(nodes.size() + 1);
             args.addAll(List.of("--bind", at.bindAddress()));
             args.addAll(nodeArgs);

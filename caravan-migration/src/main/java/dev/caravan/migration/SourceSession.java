@@ -160,7 +160,8 @@ final class SourceSession {
 
     /**
      * The destination's refusal of the code at MIG_BEGIN — a state version it cannot read, a bundle
-     * whose bytes do not match its hash, a class it cannot load — or null. Nothing had moved and the
+     * whose bytes do not match its hash, a class it cannot load, a slice quota the process would
+     * exceed there — or null. Nothing had moved and the
      * source kept the process; the caller reports the refusal itself rather than a rolled-back move.
      */
     CaravanException codeRefused() {
@@ -169,7 +170,7 @@ final class SourceSession {
 
     private static boolean refusesCode(ErrorCode code) {
         return code == ErrorCode.UNSUPPORTED_VERSION || code == ErrorCode.BUNDLE_HASH_MISMATCH
-                || code == ErrorCode.CLASS_LOAD_FAILED;
+                || code == ErrorCode.CLASS_LOAD_FAILED || code == ErrorCode.QUOTA_EXCEEDED;
     }
 
     /**

@@ -140,14 +140,23 @@ final class DataEndpoint implements AutoCloseable {
         } else {
             this.server = model.start(protocol, options);
         }
-        if (maxConnections > 0) {
-            server.refuseAtConnectionLimit(MAX_CLIENTS_REACHED, () -> {
-                dev.caravan.node.quota.QuotaAccount q = quota;
-                if (q != null) {
-                    q.onConnectionRefused();
-                }
-            });
-        }
+        int ownLimit = maxConnections;
+        // Refused at the process's own quota, or at its slice's on this node (shareConnections; that one reports itself).
+        server.refuseAtConnectionLimit(MAX_CLIENTS_REACHED, () -> {
+            dev.caravan.node.quota.QuotaAccount q = quota;
+            if (q != null && ownLimit > 0 && server.activeConnections() >= ownLimit) {
+                q.onConnectionRefused();
+            }
+        });
+    }
+
+    /**
+     * Makes every new client connection also take a slot of {@code slice}, the connection quota of
+     * the process's slice on this node ({@link dev.caravan.node.slice.SliceConnections}): beyond it
+     * the client gets {@link #MAX_CLIENTS_REACHED} and is closed.
+     */
+    void shareConnections(dev.caravan.servers.model.ConnectionGate slice) {
+        server.shareConnectionLimit(slice);
     }
 
     /** What redis-server 7.0 writes to a client over {@code maxclients} before closing it (networking.c). */

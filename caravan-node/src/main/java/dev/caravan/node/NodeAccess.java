@@ -1,7 +1,5 @@
 package dev.caravan.node;
 
-import dev.caravan.node.slice.SliceDefinition;
-import dev.caravan.node.slice.SliceRegistry;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.Frame;
@@ -41,20 +39,16 @@ final class NodeAccess {
 
     private final NodeDaemon node;
     private final TokenAuthenticator authenticator;
-    private final SliceRegistry slices;
     /** Who asked for each running migration or checkpoint, by process name. */
     private final Map<String, Identity> moveOwners = new ConcurrentHashMap<>();
     /** Who asked for the running drain (owner of the moves it makes); null when none runs. */
     private volatile Identity drainOwner;
     /** The slices that put each bundle here (a tenant may fetch or start only its slice's bundles); in memory only: after a restart a tenant puts its bundle again. */
     private final Map<String, Set<String>> bundleSlices = new ConcurrentHashMap<>();
-    /** Deploys into a slice are checked against its quotas and started one at a time, so two cannot both fit. */
-    private final Object sliceDeployLock = new Object();
 
     NodeAccess(NodeDaemon node, String clusterToken, NodeAccessSettings settings) {
         this.node = node;
         this.authenticator = new TokenAuthenticator(clusterToken, settings.tokens());
-        this.slices = new SliceRegistry(settings.slicesDir());
     }
 
     /** Who a token makes its bearer (also on the admin port). */
@@ -162,34 +156,7 @@ final class NodeAccess {
         config.put(SecuritySettings.OWNER, who.name());
         ProcessSpec spec = new ProcessSpec(requested.name(), requested.sample(), requested.bundleHash(), requested.className(),
                 requested.memoryBytes(), config);
-        if (slice.isEmpty()) {
-            return node.startProcess(spec);
-        }
-        synchronized (sliceDeployLock) {
-            SliceDefinition quota = slices.get(slice).orElseThrow(() -> ErrorCode.NOT_FOUND.exception("slice " + slice
-                    + " is not defined in " + slices.dir() + ": run 'caravan slice create " + slice + "'"));
-            checkQuota(quota, spec);
-            return node.startProcess(spec);
-        }
-    }
-
-    private void checkQuota(SliceDefinition quota, ProcessSpec spec) {
-        SliceUsage here = SliceUsage.of(node.hostedProcesses().stream().map(HostedProcess::spec).toList(), quota.name());
-        String at = "on node " + node.nodeId();
-        refuseOver(quota, here.plus(1, spec.memoryBytes()), spec, at);
-        SliceUsage elsewhere = SliceUsage.ofEntries(node.naming().list("process/"), quota.name(), node.nodeId());
-        refuseOver(quota, here.plus(elsewhere).plus(1, spec.memoryBytes()), spec, "cluster-wide");
-    }
-
-    private static void refuseOver(SliceDefinition quota, SliceUsage after, ProcessSpec spec, String where) {
-        if (quota.processes() > 0 && after.processes() > quota.processes()) {
-            throw ErrorCode.QUOTA_EXCEEDED.exception("slice " + quota.name() + " may run " + quota.processes()
-                    + " process(es); deploying " + spec.name() + " would make " + after.processes() + " " + where);
-        }
-        if (quota.memoryBytes() > 0 && after.memoryBytes() > quota.memoryBytes()) {
-            throw ErrorCode.QUOTA_EXCEEDED.exception("slice " + quota.name() + " may use " + quota.memoryBytes()
-                    + " bytes of memory; deploying " + spec.name() + " would make " + after.memoryBytes() + " " + where);
-        }
+        return node.sliceQuotas().deploy(spec, () -> node.startProcess(spec));
     }
 
     // ---- out-of-band cancel: only by whoever asked -------------------------------------------

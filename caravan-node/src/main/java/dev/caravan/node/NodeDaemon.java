@@ -108,6 +108,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final dev.caravan.node.quota.NodeQuotas quotas;
     /** Whether the node answered for its processes at the last tick (lease loss is published once). */
     private boolean ownedAtLastTick = true;
+    /** Its slices' quotas: processes and memory cluster-wide, connections on this node; set at start. */
+    private SliceQuotas sliceQuotas;
     /** Set when this node is a sandbox JVM's node (host and slice); null on a host. */
     private final dev.caravan.node.sandbox.SandboxRole sandboxRole;
     /** A host's sandboxes (null in a sandbox): where processes deployed with security.isolation=sandbox run. */
@@ -183,9 +185,9 @@ public final class NodeDaemon implements AutoCloseable {
      */
     public static NodeDaemon startSandbox(NodeConfig config, NamingService naming, Clock clock,
                                           dev.caravan.wire.security.TransportSecurity security, CodePolicy codePolicy,
-                                          dev.caravan.node.sandbox.SandboxRole sandboxRole) throws Exception {
-        return start(config, naming, clock, NodeAccessSettings.defaults(), security, codePolicy,
-                java.util.Objects.requireNonNull(sandboxRole));
+                                          dev.caravan.node.sandbox.SandboxRole sandboxRole, NodeAccessSettings access)
+            throws Exception {
+        return start(config, naming, clock, access, security, codePolicy, java.util.Objects.requireNonNull(sandboxRole));
     }
 
     private static NodeDaemon start(NodeConfig config, NamingService naming, Clock clock, NodeAccessSettings access,
@@ -198,6 +200,12 @@ public final class NodeDaemon implements AutoCloseable {
             // handoff) can take longer than a lease on a loaded machine, and the first registration needs it alive.
             long renewMs = Math.max(50, node.lease.termMs() / 4);
             node.scheduler.scheduleWithFixedDelay(node.critical(node.lease::onTick), renewMs, renewMs, TimeUnit.MILLISECONDS);
+            node.sliceQuotas = new SliceQuotas(node, new dev.caravan.node.slice.SliceRegistry(access.slicesDir()),
+                    new dev.caravan.node.slice.SliceConnections(config.nodeId(), node.events));
+            if (node.sandboxes != null) {
+                node.sandboxes.slicesDir(access.slicesDir());
+                node.sandboxes.tokens(access.tokens());
+            }
             NodeAccess nodeAccess = new NodeAccess(node, config.token(), access);
             node.control = new FrameServer("node-" + config.nodeId(),
                     new InetSocketAddress(config.bindHost(), config.controlPort()),
@@ -647,6 +655,11 @@ public final class NodeDaemon implements AutoCloseable {
         hosted.runner().bindResources(uris, resources::open);
     }
 
+    /** Its slices' quotas (processes and memory cluster-wide, connections on this node). */
+    SliceQuotas sliceQuotas() {
+        return sliceQuotas;
+    }
+
     /** This node's quotas and handler watchdog: {@code --handler-timeout}, {@code --max-bundle-size}, the unstoppable hook. */
     public dev.caravan.node.quota.NodeQuotas quotas() {
         return quotas;
@@ -684,6 +697,7 @@ public final class NodeDaemon implements AutoCloseable {
                     config.token(), config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
                     DataEndpoint.speaksHttp(spec));
             endpoint.quota(quotas.attach(spec.name(), runner, spec.config()));
+            sliceQuotas.connectionGate(spec).ifPresent(endpoint::shareConnections);
             return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
         } catch (RuntimeException e) {
@@ -1024,6 +1038,10 @@ public final class NodeDaemon implements AutoCloseable {
                 cordoned = !schedulable;
                 registerSelf(lease.leaseId());
                 nodeEvents.schedulable(schedulable);
+                if (schedulable && sandboxes != null) {
+                    // A drain cordoned them with the host; they take processes again with it.
+                    sandboxes.schedulable(true);
+                }
                 LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + (schedulable ? " uncordoned: takes new processes again"
                         : " cordoned: takes no new processes"));
             }
@@ -1079,6 +1097,16 @@ public final class NodeDaemon implements AutoCloseable {
         return balancer;
     }
 
+    /** Processes in this host's sandboxes now (per naming), by name; empty in a sandbox. */
+    List<String> sandboxedProcesses() {
+        if (sandboxes == null) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        sandboxes.running().values().forEach(r -> out.addAll(r.processes()));
+        return out;
+    }
+
     /** Processes here now: name → paged-memory capacity. */
     Map<String, Long> hostedCapacities() {
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -1106,7 +1134,15 @@ public final class NodeDaemon implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
                 progress.accept(step);
             });
+            long startMs = clock.nowMs();
             dev.caravan.wire.node.DrainReport report = evacuator.run();
+            if (sandboxes != null) {
+                // Its sandboxed processes move too, each to another host's sandbox of its slice (the host is cordoned now).
+                report = sandboxes.drainAfter(report, request, startMs, clock, step -> {
+                    LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + ": " + step.describe());
+                    progress.accept(step);
+                });
+            }
             nodeEvents.drained(report);
             LOG.log(System.Logger.Level.INFO, "drain " + config.nodeId() + (report.drained() ? ": node is empty"
                     : ": failed, " + report.stayed().size() + " process(es) stay: " + report.detail()) + " (cordoned)");

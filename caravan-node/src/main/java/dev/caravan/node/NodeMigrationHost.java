@@ -100,6 +100,17 @@ final class NodeMigrationHost implements MigrationHost {
     @Override
     public MovableProcess admit(ProcessSpec spec, ProcessId id, long epoch, String front) throws IOException {
         node.requireSchedulable("receive " + spec.name());
+        // Its slice's quotas, before anything is allocated and before the source freezes: a refusal leaves it there.
+        node.sliceQuotas().admitArrival(spec);
+        try {
+            return admitWithinQuota(spec, id, epoch, front);
+        } catch (IOException | RuntimeException e) {
+            node.sliceQuotas().arrivalEnded(spec.name());
+            throw e;
+        }
+    }
+
+    private MovableProcess admitWithinQuota(ProcessSpec spec, ProcessId id, long epoch, String front) throws IOException {
         CaravanProcess code = node.createProcessCode(spec);
         // A clone or a restore arrives without a stable endpoint: it gets one here, its new home.
         boolean ownFront = front.isEmpty();
@@ -125,12 +136,17 @@ final class NodeMigrationHost implements MigrationHost {
 
     @Override
     public void commitArrival(MovableProcess process) throws Exception {
-        node.commitArrival(own(process));
+        try {
+            node.commitArrival(own(process));
+        } finally {
+            node.sliceQuotas().arrivalEnded(process.name());
+        }
         ownFronts.remove(process.name());
     }
 
     @Override
     public void discard(MovableProcess process) {
+        node.sliceQuotas().arrivalEnded(process.name());
         try {
             own(process).close();
         } catch (InterruptedException e) {

@@ -8,7 +8,6 @@ import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.NodeStatus;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a node does on SIGTERM before it stops: drain itself when the cluster has room (another
@@ -29,8 +28,14 @@ final class ShutdownDrain {
     }
 
     void run(long graceMs) throws InterruptedException {
-        Map<String, Long> hosted = node.hostedCapacities();
-        String names = String.join(", ", hosted.keySet());
+        // Its own processes and its sandboxes' (which a drain moves to other hosts' sandboxes of their slices).
+        List<String> hosted = new java.util.ArrayList<>(node.hostedCapacities().keySet());
+        try {
+            hosted.addAll(node.sandboxedProcesses());
+        } catch (CaravanException e) {
+            // Naming does not answer: the peers' check below says so.
+        }
+        String names = String.join(", ", hosted);
         if (hosted.isEmpty()) {
             say("no processes to move", 0);
             return;

@@ -136,6 +136,9 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("dashboard http://" + cluster.dashboardAddress().getHostString() + ":"
                 + cluster.dashboardAddress().getPort());
         System.out.println("logs    " + workDir.resolve("logs").toAbsolutePath());
+        System.out.println("slices  " + workDir.resolve("slices").toAbsolutePath() + "   (the nodes' --slices-dir: caravan slice create"
+                + " writes there" + (workDir.equals(java.nio.file.Path.of(".caravan")) ? ")" : " with --slices-dir "
+                + workDir.resolve("slices") + ")"));
         cluster.pki().ifPresent(pki -> System.out.println("tls     export CARAVAN_TLS=" + pki.admin().toAbsolutePath()
                 + "   (mutual TLS on naming and control ports; more identities: caravan certs issue NAME --role ROLE --dir "
                 + pki.directory() + ")"));

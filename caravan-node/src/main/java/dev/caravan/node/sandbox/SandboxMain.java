@@ -7,6 +7,7 @@ import dev.caravan.naming.NamingConnections;
 import dev.caravan.naming.NamingService;
 import dev.caravan.naming.NamingSpec;
 import dev.caravan.node.NodeConfig;
+import dev.caravan.node.NodeAccessSettings;
 import dev.caravan.node.NodeDaemon;
 import dev.caravan.wire.CloseAll;
 import dev.caravan.wire.resp.RespLimits;
@@ -26,7 +27,7 @@ import java.util.Map;
  * every argument and holds its stdin.
  *
  * <p>Arguments: {@code --host ID --slice S --naming SPEC --bind HOST --data-dir DIR --lease-ms MS
- * --stop-deadline-ms MS --process-memory BYTES}; the cluster token comes in the environment
+ * --stop-deadline-ms MS --process-memory BYTES --slices-dir DIR}; the cluster token comes in the environment
  * ({@value #TOKEN_ENV}), not on the command line where {@code ps} shows it. Once serving it prints
  * {@value #READY}{@code <control port>} on stdout. It stops its processes and exits when its stdin
  * ends (its host closed it, or died) or when it is shut down from its control port. A process that
@@ -40,6 +41,8 @@ public final class SandboxMain {
     public static final String TOKEN_ENV = "CARAVAN_SANDBOX_TOKEN";
     /** The {@code --trust-dir} value of a sandbox whose host runs in development mode (unsigned code allowed). */
     static final String UNSIGNED = "-";
+    /** Environment variable with the host's tokens table ({@link dev.caravan.wire.security.TokenTable#format()}: hashes, never tokens). */
+    public static final String TOKENS_ENV = "CARAVAN_SANDBOX_TOKENS";
     /** Exit code of a sandbox ended because a handler would not stop. */
     public static final int EXIT_RUNAWAY = 86;
     /** System properties of the host JVM a sandbox inherits (naming, TLS and logging settings). */
@@ -48,9 +51,13 @@ public final class SandboxMain {
     private SandboxMain() {
     }
 
-    /** The command line that starts a sandbox for {@code role} with {@code settings}, working in {@code dir}. */
+    /**
+     * The command line that starts a sandbox for {@code role} with {@code settings}, working in {@code dir}; it loads
+     * only the code its host's {@code codePolicy} admits and reads the slice definitions of its host ({@code slicesDir},
+     * absolute). The host's tokens travel in its environment ({@link #TOKENS_ENV}).
+     */
     static List<String> command(NodeConfig host, SandboxRole role, SandboxSettings settings, Path dir,
-                                dev.caravan.wire.security.signing.CodePolicy codePolicy) {
+                                dev.caravan.wire.security.signing.CodePolicy codePolicy, Path slicesDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(dev.caravan.servers.handoff.SocketDescriptors.ADD_OPENS);
@@ -72,7 +79,8 @@ public final class SandboxMain {
                 "--bind", host.bindHost(), "--data-dir", dir.toString(), "--lease-ms", String.valueOf(host.leaseTtlMs()),
                 "--stop-deadline-ms", String.valueOf(host.stopDeadlineMs()),
                 "--process-memory", String.valueOf(host.processMemoryBytes()),
-                "--trust-dir", codePolicy.trustDir().map(p -> p.toAbsolutePath().toString()).orElse(UNSIGNED)));
+                "--trust-dir", codePolicy.trustDir().map(p -> p.toAbsolutePath().toString()).orElse(UNSIGNED),
+                "--slices-dir", slicesDir.toString()));
         return cmd;
     }
 
@@ -106,7 +114,10 @@ public final class SandboxMain {
             dev.caravan.wire.security.signing.CodePolicy codePolicy = trust.equals(UNSIGNED)
                     ? dev.caravan.wire.security.signing.CodePolicy.allowUnsigned()
                     : dev.caravan.wire.security.signing.CodePolicy.requireSigned(Path.of(trust));
-            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, codePolicy, role);
+            String tokens = System.getenv().getOrDefault(TOKENS_ENV, "");
+            NodeAccessSettings access = new NodeAccessSettings(tokens.isEmpty() ? dev.caravan.wire.security.TokenTable.empty()
+                    : dev.caravan.wire.security.TokenTable.parse(tokens, "the host's tokens"), Path.of(a.get("--slices-dir")));
+            node = NodeDaemon.startSandbox(config, naming, Clock.system(), security, codePolicy, role, access);
         } catch (Exception e) {
             naming.close();
             throw e;

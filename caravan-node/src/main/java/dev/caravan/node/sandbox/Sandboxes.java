@@ -64,6 +64,9 @@ public final class Sandboxes implements AutoCloseable {
     private final NamingService naming;
     private final EventLog events;
     private volatile SandboxSettings settings;
+    /** The host's slice definitions, which its sandboxes read too (absolute: a sandbox may work elsewhere). */
+    private volatile dev.caravan.wire.security.TokenTable tokens = dev.caravan.wire.security.TokenTable.empty();
+    private volatile Path slicesDir = dev.caravan.node.slice.SliceRegistry.DEFAULT_DIR.toAbsolutePath();
     private final Map<String, Sandbox> bySlice = new ConcurrentHashMap<>();
     private final Map<String, Object> sliceLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -83,6 +86,16 @@ public final class Sandboxes implements AutoCloseable {
     /** Replaces the settings; sandboxes started before keep theirs. */
     public void configure(SandboxSettings newSettings) {
         this.settings = newSettings;
+    }
+
+    /** The host's tokens with roles, which its sandboxes admit as it does (set at start, before any sandbox). */
+    public void tokens(dev.caravan.wire.security.TokenTable table) {
+        this.tokens = java.util.Objects.requireNonNull(table);
+    }
+
+    /** Where the host reads its slice definitions ({@code caravan node --slices-dir}): its sandboxes read the same. */
+    public void slicesDir(Path dir) {
+        this.slicesDir = dir.toAbsolutePath();
     }
 
     public SandboxSettings settings() {
@@ -111,6 +124,50 @@ public final class Sandboxes implements AutoCloseable {
      */
     public String ensure(String slice) throws InterruptedException {
         return sandbox(SandboxRole.requireName("slice", slice), 0).role().nodeId();
+    }
+
+    /** The sandboxes running now, by node id, with their processes (per naming) and control addresses. */
+    public Map<String, SandboxDrains.Running> running() {
+        Map<String, List<String>> names = new java.util.TreeMap<>();
+        bySlice.values().forEach(s -> names.put(s.role().nodeId(), new ArrayList<>()));
+        for (NamingEntry e : naming.list("process/")) {
+            List<String> in = names.get(e.node());
+            if (in != null) {
+                in.add(e.name().substring("process/".length()));
+            }
+        }
+        Map<String, SandboxDrains.Running> out = new java.util.TreeMap<>();
+        bySlice.values().stream().filter(s -> s.jvm().isAlive()).forEach(s -> out.put(s.role().nodeId(),
+                new SandboxDrains.Running(List.copyOf(names.get(s.role().nodeId())), s.control())));
+        return out;
+    }
+
+    /**
+     * Carries the host's drain into its sandboxes ({@link SandboxDrains}): each running sandbox is
+     * drained in turn within what is left of {@code request}'s timeout; the report is {@code host}'s
+     * with their steps added.
+     */
+    public dev.caravan.wire.node.DrainReport drainAfter(dev.caravan.wire.node.DrainReport host,
+                                                        dev.caravan.wire.node.DrainRequest request, long startMs,
+                                                        dev.caravan.core.time.Clock clock,
+                                                        java.util.function.Consumer<dev.caravan.wire.node.DrainStep> progress) {
+        return SandboxDrains.after(host, running(), request, startMs, clock,
+                SandboxDrains.hostLinker(this.host.nodeId(), this.host.token(), security), progress);
+    }
+
+    /**
+     * Cordons or uncordons every running sandbox with its host: a sandbox drained with its host stays
+     * cordoned until the host is uncordoned. A sandbox that does not answer is logged and skipped.
+     */
+    public void schedulable(boolean schedulable) {
+        for (Sandbox s : bySlice.values()) {
+            try {
+                s.link().call(schedulable ? Op.NODE_UNCORDON : Op.NODE_CORDON, new byte[0], CALL_TIMEOUT).expectOk();
+            } catch (CaravanException e) {
+                LOG.log(System.Logger.Level.INFO, "sandbox " + s.role().nodeId() + " did not follow its host's "
+                        + (schedulable ? "uncordon" : "cordon") + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The process ids of the sandbox JVMs running now, by slice (for tests and {@code caravan nodes}). */
@@ -172,7 +229,7 @@ public final class Sandboxes implements AutoCloseable {
         Path dir = host.dataDir().resolve("sandboxes").resolve(role.slice()).toAbsolutePath();
         SandboxJvm jvm;
         try {
-            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir, codePolicy), sandboxEnvironment(),
+            jvm = SandboxJvm.start(SandboxMain.command(host, role, now, dir, codePolicy, slicesDir), sandboxEnvironment(),
                     dir.resolve("sandbox.log"),
                     ending -> onEnded(role, ending));
         } catch (IOException e) {
@@ -318,6 +375,9 @@ public final class Sandboxes implements AutoCloseable {
     private Map<String, String> sandboxEnvironment() {
         Map<String, String> env = new java.util.HashMap<>();
         env.put(SandboxMain.TOKEN_ENV, host.token());
+        if (!tokens.isEmpty()) {
+            env.put(SandboxMain.TOKENS_ENV, tokens.format());
+        }
         if (security.isTls()) {
             env.put(dev.caravan.wire.security.TransportSecurity.ENV, security.directory().toAbsolutePath().toString());
         }

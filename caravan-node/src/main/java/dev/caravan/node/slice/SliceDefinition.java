@@ -4,14 +4,15 @@ import dev.caravan.wire.ErrorCode;
 import dev.caravan.wire.security.Identity;
 
 /**
- * A slice (PlanetLab's word for a tenant's share of the cluster): its name and its quotas, each
- * summed over the slice's processes across the whole cluster. 0 means no limit.
+ * A slice (PlanetLab's word for a tenant's share of the cluster): its name and its quotas, memory
+ * and processes summed over the slice's processes across the whole cluster, connections per node.
+ * 0 means no limit.
  *
  * @param name            a slice name ({@link Identity#checkSlice}), non-empty
  * @param memoryBytes     paged memory ({@code deploy --memory}) of all the slice's processes together
  * @param processes       processes the slice may run at once
- * @param connections     client connections the slice's processes may hold at once (recorded and shown;
- *                        enforced per process by the quota watchdog, not summed here)
+ * @param connections     client connections the slice's processes may hold at once on one node
+ *                        ({@link SliceConnections})
  */
 public record SliceDefinition(String name, long memoryBytes, int processes, int connections) {
     public SliceDefinition {

@@ -24,11 +24,11 @@ public final class KilledHostMain {
         NamingSpec spec = NamingSpec.parse(args[0]);
         NamingService naming = NamingConnections.connect(spec, "node/" + args[1], "", Duration.ofSeconds(5));
         NodeConfig config = NodeConfig.loopback(args[1], 0, spec.embeddedAddress(), Path.of(args[2]));
-        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system(),
-                dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
+        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system(), SandboxFixture.slices(Path.of(args[2])),
+                dev.caravan.wire.security.TransportSecurity.plaintext(), dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
         host.sandboxes().orElseThrow().configure(SandboxSettings.defaults(args[0]).withHeapBytes(SandboxFixture.SANDBOX_HEAP));
-        SandboxFixture.deploy(host, new ProcessSpec("orphan-kv", "kv", "", "", 1 << 20, SandboxFixture.sandboxed("O")));
-        System.out.println("SANDBOX " + host.sandboxes().orElseThrow().pids().get("O"));
+        SandboxFixture.deploy(host, new ProcessSpec("orphan-kv", "kv", "", "", 1 << 20, SandboxFixture.sandboxed("o")));
+        System.out.println("SANDBOX " + host.sandboxes().orElseThrow().pids().get("o"));
         System.out.flush();
         host.awaitClosed();
     }

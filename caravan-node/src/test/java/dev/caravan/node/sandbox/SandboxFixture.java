@@ -50,12 +50,21 @@ final class SandboxFixture implements AutoCloseable {
     NodeDaemon host(String prefix) throws Exception {
         String id = prefix + "-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet();
         NodeConfig config = NodeConfig.loopback(id, 0, server.address(), dir.resolve(id)).withStopDeadlineMs(1000);
-        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system(),
-                dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
+        NodeDaemon host = NodeDaemon.start(config, naming, Clock.system(), slices(dir),
+                dev.caravan.wire.security.TransportSecurity.plaintext(), dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
         hosts.add(host);
         host.sandboxes().orElseThrow().configure(SandboxSettings.defaults(NamingSpec.embedded(server.address()).toString())
                 .withHeapBytes(SANDBOX_HEAP));
         return host;
+    }
+
+    /** Slices a, b, o (no limits) defined in {@code dir/slices}: a sandboxed deploy needs its slice defined. */
+    static dev.caravan.node.NodeAccessSettings slices(Path dir) throws IOException {
+        dev.caravan.node.slice.SliceRegistry r = new dev.caravan.node.slice.SliceRegistry(dir.resolve("slices"));
+        for (String s : List.of("a", "b", "o")) {
+            r.put(new dev.caravan.node.slice.SliceDefinition(s, 0, 0, 0));
+        }
+        return new dev.caravan.node.NodeAccessSettings(dev.caravan.wire.security.TokenTable.empty(), r.dir());
     }
 
     static Map<String, String> sandboxed(String slice) {

@@ -68,13 +68,13 @@ class SandboxIsolationTest {
         NodeDaemon host = fx.host("iso");
         String bundle = SandboxFixture.emptyBundle(host);
         ProcessInfo inNode = deploy(host, new ProcessSpec("kv-host", "kv", "", "", 1 << 20, Map.of()));
-        ProcessInfo bKv = deploy(host, new ProcessSpec("kv-b", "kv", "", "", 1 << 20, sandboxed("B")));
+        ProcessInfo bKv = deploy(host, new ProcessSpec("kv-b", "kv", "", "", 1 << 20, sandboxed("b")));
         assertThat(inNode.node()).isEqualTo(host.nodeId());
-        assertThat(bKv.node()).isEqualTo(host.nodeId() + SandboxRole.SEPARATOR + "B");
+        assertThat(bKv.node()).isEqualTo(host.nodeId() + SandboxRole.SEPARATOR + "b");
         assertThat(redisCli(data(inNode), "SET", "k", "in-node")).isEqualTo("OK");
         assertThat(redisCli(data(bKv), "SET", "k", "tenant-b")).isEqualTo("OK");
-        long bPid = host.sandboxes().orElseThrow().pids().get("B");
-        assertThat(fx.lookup("node/" + host.nodeId() + SandboxRole.SEPARATOR + "B").orElseThrow().attributes())
+        long bPid = host.sandboxes().orElseThrow().pids().get("b");
+        assertThat(fx.lookup("node/" + host.nodeId() + SandboxRole.SEPARATOR + "b").orElseThrow().attributes())
                 .containsEntry(SandboxRole.SANDBOX_OF, host.nodeId()).containsEntry("schedulable", "false");
 
         // A heap bomb.
@@ -90,7 +90,7 @@ class SandboxIsolationTest {
         assertThat(ProcessHandle.of(bPid).map(ProcessHandle::isAlive)).contains(true);
 
         // The host's shutdown stops every sandbox JVM and removes its cgroup.
-        deploy(host, new ProcessSpec("a-again", "", bundle, Hazard.class.getName(), 1 << 20, sandboxed("A")));
+        deploy(host, new ProcessSpec("a-again", "", bundle, Hazard.class.getName(), 1 << 20, sandboxed("a")));
         List<Long> pids = List.copyOf(host.sandboxes().orElseThrow().pids().values());
         assertThat(pids).hasSize(2);
         host.close();
@@ -109,13 +109,13 @@ class SandboxIsolationTest {
      * tenant B and the in-node process are seen serving.
      */
     private Event hazard(NodeDaemon host, String bundle, String name, String... command) throws Exception {
-        String sandbox = host.nodeId() + SandboxRole.SEPARATOR + "A";
+        String sandbox = host.nodeId() + SandboxRole.SEPARATOR + "a";
         long seq = host.events().lastSeq();
-        ProcessInfo p = deploy(host, new ProcessSpec(name, "", bundle, Hazard.class.getName(), 1 << 20, sandboxed("A")));
+        ProcessInfo p = deploy(host, new ProcessSpec(name, "", bundle, Hazard.class.getName(), 1 << 20, sandboxed("a")));
         assertThat(p.node()).isEqualTo(sandbox);
         assertThat(redisCli(data(p), "PING-ME")).isEqualTo("PONG");
-        long pid = host.sandboxes().orElseThrow().pids().get("A");
-        assertCgroupLimits(host, "A", pid, seq);
+        long pid = host.sandboxes().orElseThrow().pids().get("a");
+        assertCgroupLimits(host, "a", pid, seq);
         fire(data(p), command);
         if (command[0].equals("LOOP")) {
             try (FrameClient c = FrameClient.connect(fx.controlOf(name), new Hello("test", ""), Duration.ofSeconds(30))) {
@@ -126,14 +126,14 @@ class SandboxIsolationTest {
             }
         }
         Event ended = SandboxFixture.awaitEnded(host, sandbox, seq);
-        assertThat(ended.fields()).containsEntry("slice", "A");
+        assertThat(ended.fields()).containsEntry("slice", "a");
         assertThat(ended.fields().get("lost")).contains(name);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
-        assertThat(host.sandboxes().orElseThrow().pids()).doesNotContainKey("A");
+        assertThat(host.sandboxes().orElseThrow().pids()).doesNotContainKey("a");
         if (cgroupsWritable()) {
-            assertThat(SandboxCgroup.groupDir(CGROUPS, "cpu", host.nodeId(), "A")).doesNotExist();
-            assertThat(SandboxCgroup.groupDir(CGROUPS, "memory", host.nodeId(), "A")).doesNotExist();
-            assertThat(SandboxCgroup.groupDir(CGROUPS, "pids", host.nodeId(), "A")).doesNotExist();
+            assertThat(SandboxCgroup.groupDir(CGROUPS, "cpu", host.nodeId(), "a")).doesNotExist();
+            assertThat(SandboxCgroup.groupDir(CGROUPS, "memory", host.nodeId(), "a")).doesNotExist();
+            assertThat(SandboxCgroup.groupDir(CGROUPS, "pids", host.nodeId(), "a")).doesNotExist();
         }
         assertServing(host);
         return ended;

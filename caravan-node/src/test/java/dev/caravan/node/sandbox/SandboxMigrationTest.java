@@ -58,8 +58,8 @@ class SandboxMigrationTest {
     void shouldMoveASandboxedProcessIntoTheDestinationsSandboxOfItsSliceInEveryMode() throws Exception {
         NodeDaemon h1 = fx.host("mig");
         NodeDaemon h2 = fx.host("mig");
-        ProcessInfo kv = deploy(h1, new ProcessSpec("kv-a", "kv", "", "", 4 << 20, sandboxed("A")));
-        assertThat(kv.node()).isEqualTo(h1.nodeId() + SandboxRole.SEPARATOR + "A");
+        ProcessInfo kv = deploy(h1, new ProcessSpec("kv-a", "kv", "", "", 4 << 20, sandboxed("a")));
+        assertThat(kv.node()).isEqualTo(h1.nodeId() + SandboxRole.SEPARATOR + "a");
         InetSocketAddress front = parse(kv.front());
         try (RespConnection c = new RespConnection(front)) {
             for (int i = 0; i < 500; i++) {
@@ -90,7 +90,7 @@ class SandboxMigrationTest {
                 await().atMost(20, TimeUnit.SECONDS).until(() -> reads.get() > before + 50 || !failures.isEmpty());
                 MigrationReport report = migrate("kv-a", to.nodeId(), mode);
                 assertThat(report.outcome().label()).as(mode + ": " + report).isEqualTo("committed");
-                String sandbox = to.nodeId() + SandboxRole.SEPARATOR + "A";
+                String sandbox = to.nodeId() + SandboxRole.SEPARATOR + "a";
                 assertThat(fx.lookup("process/kv-a").orElseThrow().node()).as(mode.toString()).isEqualTo(sandbox);
                 assertThat(fx.lookup("node/" + sandbox).orElseThrow().attributes()).containsEntry(SandboxRole.SANDBOX_OF, to.nodeId());
                 long after = reads.get();
@@ -103,15 +103,15 @@ class SandboxMigrationTest {
             reader.join(Duration.ofSeconds(30));
         }
         assertThat(failures).isEmpty();
-        assertThat(h1.sandboxes().orElseThrow().pids()).containsOnlyKeys("A");
-        assertThat(h2.sandboxes().orElseThrow().pids()).containsOnlyKeys("A");
+        assertThat(h1.sandboxes().orElseThrow().pids()).containsOnlyKeys("a");
+        assertThat(h2.sandboxes().orElseThrow().pids()).containsOnlyKeys("a");
 
         // Draining a sandbox moves its processes into other hosts' sandboxes of the slice, never into a host's JVM.
         String from = fx.lookup("process/kv-a").orElseThrow().node();
         DrainReport drained = drain(fx.controlOf("kv-a"));
         assertThat(drained.drained()).as(drained.toString()).isTrue();
         String now = fx.lookup("process/kv-a").orElseThrow().node();
-        assertThat(now).isNotEqualTo(from).contains(SandboxRole.SEPARATOR + "A");
+        assertThat(now).isNotEqualTo(from).contains(SandboxRole.SEPARATOR + "a");
         try (RespConnection c = new RespConnection(fx.dataOf("kv-a"))) {
             assertThat(c.call("GET", "key:7")).isEqualTo(new Reply.Bulk("value:7".getBytes(StandardCharsets.UTF_8)));
         }

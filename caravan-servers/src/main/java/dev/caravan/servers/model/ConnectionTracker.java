@@ -11,6 +11,9 @@ final class ConnectionTracker {
     private final int max;
     private volatile byte[] refusal;
     private volatile Runnable onRefused = () -> { };
+    /** A limit shared with other servers, or null; connections admitted through it are in {@link #gated}. */
+    private volatile ConnectionGate gate;
+    private final Set<SocketChannel> gated = ConcurrentHashMap.newKeySet();
 
     ConnectionTracker(int max) {
         this.max = max;
@@ -22,8 +25,21 @@ final class ConnectionTracker {
             refuse(ch);
             return false;
         }
+        ConnectionGate g = gate;
+        if (g != null) {
+            if (!g.tryAcquire()) {
+                refuse(ch);
+                return false;
+            }
+            gated.add(ch);
+        }
         open.add(ch);
         return true;
+    }
+
+    /** From now on every new connection also takes a slot of {@code shared} (see {@link ConnectionGate}). */
+    void gate(ConnectionGate shared) {
+        this.gate = shared;
     }
 
     /** What a client refused at the limit is sent before its connection is closed (null: nothing), and who is told. */
@@ -52,6 +68,12 @@ final class ConnectionTracker {
 
     void remove(SocketChannel ch) {
         open.remove(ch);
+        if (gated.remove(ch)) {
+            ConnectionGate g = gate;
+            if (g != null) {
+                g.release();
+            }
+        }
         closeQuietly(ch);
     }
 

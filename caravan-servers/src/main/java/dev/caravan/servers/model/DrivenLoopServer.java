@@ -293,6 +293,11 @@ public final class DrivenLoopServer implements Server, IoAgent, Executor {
     }
 
     @Override
+    public void shareConnectionLimit(ConnectionGate gate) {
+        tracker.gate(gate);
+    }
+
+    @Override
     public void close() {
         Thread own;
         synchronized (this) {

@@ -73,6 +73,11 @@ final class IterativeServer implements Server {
     }
 
     @Override
+    public void shareConnectionLimit(ConnectionGate gate) {
+        tracker.gate(gate);
+    }
+
+    @Override
     public void close() {
         closed = true;
         ConnectionTracker.closeQuietly(listener);

@@ -118,6 +118,11 @@ final class LoopServer implements Server {
     }
 
     @Override
+    public void shareConnectionLimit(ConnectionGate gate) {
+        tracker.gate(gate);
+    }
+
+    @Override
     public void close() {
         ConnectionTracker.closeQuietly(listener);
         if (workers != null) {

@@ -62,6 +62,15 @@ public interface Server extends AutoCloseable {
     default void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
     }
 
+    /**
+     * Makes every new connection also take a slot of {@code gate}, a limit shared with other servers;
+     * a connection the gate refuses is refused as at {@link ServerOptions#maxConnections}. Connections
+     * open already are not counted. Every model of {@link ServerModel} supports it.
+     */
+    default void shareConnectionLimit(ConnectionGate gate) {
+        throw ErrorCode.NOT_SUPPORTED.exception(model().cliName() + " servers cannot share a connection limit");
+    }
+
     /** The refusal of a connection adopted at the connection limit (what {@link #adopt(SocketChannel, ByteBuffer)} throws). */
     static dev.caravan.wire.CaravanException atConnectionLimit(String serverName) {
         return ErrorCode.UNAVAILABLE.exception(serverName + " is at its connection limit; connection not adopted");

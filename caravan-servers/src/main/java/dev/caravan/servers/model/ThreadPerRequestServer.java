@@ -113,6 +113,11 @@ final class ThreadPerRequestServer implements Server {
     }
 
     @Override
+    public void shareConnectionLimit(ConnectionGate gate) {
+        tracker.gate(gate);
+    }
+
+    @Override
     public void close() {
         closed = true;
         ConnectionTracker.closeQuietly(listener);

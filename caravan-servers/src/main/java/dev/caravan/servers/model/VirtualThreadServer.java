@@ -62,7 +62,13 @@ final class VirtualThreadServer implements Server {
     }
 
     private void spawn(SocketChannel ch, boolean holdsToken, ByteBuffer alreadyRead) {
-        tracker.add(ch);
+        if (!tracker.add(ch)) {
+            // Refused by a shared limit (the tracker closed it).
+            if (holdsToken) {
+                tokens.release();
+            }
+            return;
+        }
         try {
             Thread.ofVirtual().name(name + "-conn").start(() -> {
                 try {
@@ -110,6 +116,17 @@ final class VirtualThreadServer implements Server {
             throw Server.atConnectionLimit(name);
         }
         spawn(connection, true, copy);
+    }
+
+    /** Said to a client refused by a shared limit ({@link #shareConnectionLimit}); its own limit closes silently. */
+    @Override
+    public void refuseAtConnectionLimit(byte[] reply, Runnable onRefused) {
+        tracker.refuseWith(reply, onRefused);
+    }
+
+    @Override
+    public void shareConnectionLimit(ConnectionGate gate) {
+        tracker.gate(gate);
     }
 
     @Override

@@ -25,7 +25,8 @@ public final class SliceCommand implements Callable<Integer> {
 
     /** Options shared by the subcommands. */
     static class Dir {
-        @Option(names = "--slices-dir", defaultValue = ".caravan/slices", description = "the slice definitions (default: ${DEFAULT-VALUE})")
+        @Option(names = "--slices-dir", defaultValue = ".caravan/slices", description = "the slice definitions every node reads (default: ${DEFAULT-VALUE}, where 'caravan up' with its default"
+                + " --work-dir points its nodes; otherwise give the nodes' --slices-dir)")
         Path dir;
     }
 
