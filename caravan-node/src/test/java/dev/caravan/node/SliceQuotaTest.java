@@ -74,7 +74,8 @@ class SliceQuotaTest {
                 Map.of(), NodeConfig.DEFAULT_STOP_DEADLINE_MS, loopback.chunkPool(), loopback.migration())
                 .withProcessMemoryBytes(256 * MIB);
         NodeDaemon n = NodeDaemon.start(config, naming, Clock.system(), new NodeAccessSettings(TokenTable.empty(),
-                tmp.resolve("slices")));
+                tmp.resolve("slices")), dev.caravan.wire.security.TransportSecurity.plaintext(),
+                dev.caravan.wire.security.signing.CodePolicy.allowUnsigned());
         open.add(n);
         return n;
     }
