@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.observe.Event;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,7 +29,9 @@ public final class NodeEventFeeds implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeEventFeeds.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The dashboard's transport: https with its (admin) certificate on a TLS cluster. */
+    private final dev.caravan.wire.security.TransportSecurity security = dev.caravan.wire.net.ClientTransport.current();
+    private final HttpClient http = dev.caravan.observe.AdminTls.client(security, Duration.ofSeconds(2));
     private final String token;
     private final Consumer<Event> sink;
     private final Map<String, Thread> feeds = new ConcurrentHashMap<>();
@@ -69,7 +70,7 @@ public final class NodeEventFeeds implements AutoCloseable {
         Thread me = Thread.currentThread();
         long lastSeq = 0;
         while (!closed && feeds.get(admin) == me) {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + admin + "/events?watch=true&since=" + lastSeq))
+            HttpRequest.Builder req = HttpRequest.newBuilder(dev.caravan.observe.AdminTls.uri(security, admin, "/events?watch=true&since=" + lastSeq))
                     .GET();
             if (!token.isEmpty()) {
                 req.header("Authorization", "Bearer " + token);

@@ -77,7 +77,7 @@ public final class NamingMain {
         NamingMeters.register(metrics.registry(), service, server);
         Watch nodes = service.watch("node/", new NodeMembershipEvents(events));
         ObserveServer observe = adminPort < 0 ? null : ObserveServer.start(new InetSocketAddress(bind, adminPort),
-                Hello.tokenFromEnvironment(), metrics, events, LogLines.shared());
+                Hello.tokenFromEnvironment(), metrics, events, LogLines.shared(), security);
         if (observe != null) {
             observe.route("/leases", true, new LeasesRoute(service));
             if (!tokens.isEmpty()) {
@@ -86,7 +86,7 @@ public final class NamingMain {
         }
         String admin = observe == null ? "" : bind + ":" + observe.address().getPort();
         System.err.println("naming service listening on " + bind + ":" + server.port()
-                + (observe == null ? "" : ", admin (metrics, events, logs) on http://" + admin));
+                + (observe == null ? "" : ", admin (metrics, events, logs) on " + dev.caravan.observe.AdminTls.scheme(security) + "://" + admin));
         events.publish(EventKind.DAEMON_STARTED, "naming", "naming service listening on " + bind + ":" + server.port());
         AdminEntry adminEntry = observe == null ? null : AdminEntry.register(service, bind, server.port(), admin);
         Daemon.announce("{\"role\":\"naming\",\"address\":\"" + bind + ":" + server.port() + "\",\"admin\":\"" + admin + "\"}");

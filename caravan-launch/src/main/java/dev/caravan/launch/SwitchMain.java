@@ -129,7 +129,7 @@ public final class SwitchMain {
         Watch membership;
         String metricsAt;
         try {
-            observe = openObserve(options, config, daemon, metrics, events);
+            observe = openObserve(options, config, daemon, metrics, events, security);
             metricsAt = observe == null ? "" : config.bindHost() + ":" + observe.address().getPort();
             if (observe != null) {
                 // Clients (caravan events, logs) find the observation port in naming, as they find every node's.
@@ -144,7 +144,7 @@ public final class SwitchMain {
         }
         System.out.println("admin " + daemon.adminHostPort());
         if (observe != null) {
-            System.out.println("metrics http://" + metricsAt + "/metrics");
+            System.out.println("metrics " + dev.caravan.observe.AdminTls.scheme(security) + "://" + metricsAt + "/metrics");
         }
         for (Frontend f : daemon.frontends()) {
             System.out.println(frontendLine(f));
@@ -161,7 +161,8 @@ public final class SwitchMain {
      * admin API's server, whose two request threads a watcher's event stream would hold.
      */
     private static ObserveServer openObserve(DaemonOptions.Parsed options, SwitchConfig config, SwitchDaemon daemon,
-                                             DaemonMetrics metrics, EventLog events) throws IOException {
+                                             DaemonMetrics metrics, EventLog events,
+                                             dev.caravan.wire.security.TransportSecurity security) throws IOException {
         int port = options.intValue("--metrics-port");
         if (port < -1 || port > 65535) {
             throw new DaemonOptions.UsageException("--metrics-port: " + port + " is not a TCP port (0 picks a free one, -1 opens none)");
@@ -172,7 +173,7 @@ public final class SwitchMain {
             return null;
         }
         ObserveServer observe = ObserveServer.start(new InetSocketAddress(config.bindHost(), port), config.token(), metrics, events,
-                LogLines.shared());
+                LogLines.shared(), security);
         events.publish(EventKind.DAEMON_STARTED, "switch/" + config.id(), "switch " + config.id() + " serving its admin API on "
                 + daemon.adminHostPort());
         return observe;

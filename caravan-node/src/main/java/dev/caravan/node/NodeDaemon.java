@@ -227,7 +227,7 @@ public final class NodeDaemon implements AutoCloseable {
             node.startHandoff();
             if (config.adminPort() >= 0) {
                 node.observe = dev.caravan.observe.ObserveServer.start(new InetSocketAddress(config.bindHost(), config.adminPort()),
-                        config.token(), node.metrics, node.events, dev.caravan.observe.LogLines.shared());
+                        config.token(), node.metrics, node.events, dev.caravan.observe.LogLines.shared(), security);
                 node.observe.authenticateWith(nodeAccess.authenticator());
             }
             node.registerSelfAtStart();

@@ -20,7 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A daemon's admin port: plain HTTP/1.1 on the daemon's bind address (loopback by default).
+ * A daemon's admin port: HTTP/1.1 on the daemon's bind address (loopback by default); HTTPS with a
+ * client certificate required when the daemon runs mutual TLS ({@link AdminTls}).
  *
  * <ul>
  *   <li>{@code GET /metrics} — Prometheus text exposition (0.0.4) of {@link DaemonMetrics}; open, as
@@ -42,7 +43,10 @@ import java.util.concurrent.Executors;
  * one reads everything; a tenant's (one with a slice) reads only {@code /events} whose field
  * {@code slice} is its slice, and gets 403 on {@code /logs} and added routes. A port with neither
  * token nor tokens file is open to whoever reaches it, cluster-wide: bind it to loopback (the default)
- * or put it behind a proxy. Errors are one-line JSON objects
+ * or put it behind a proxy. On an HTTPS port ({@code --tls}) the client certificate is the
+ * authentication, for every route including {@code /metrics} (the handshake requires it): its
+ * identity is the reader, with the same rules (a tenant certificate reads only its slice's
+ * {@code /events}); bearer tokens are not looked at. Errors are one-line JSON objects
  * {@code {"error":"…"}} with the HTTP status that fits (400, 401, 404, 405). Each exchange runs on
  * its own virtual thread. Thread-safe.
  */
@@ -85,7 +89,26 @@ public final class ObserveServer implements AutoCloseable {
      */
     public static ObserveServer start(InetSocketAddress bind, String token, DaemonMetrics metrics, EventLog events, LogLines logs)
             throws IOException {
-        HttpServer http = HttpServer.create(bind, 64);
+        return start(bind, token, metrics, events, logs, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /**
+     * Binds and starts the admin port: HTTPS requiring a client certificate when {@code security}
+     * is TLS (the daemon's {@code --tls}), else plain HTTP as {@link #start(InetSocketAddress, String,
+     * DaemonMetrics, EventLog, LogLines)}.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public static ObserveServer start(InetSocketAddress bind, String token, DaemonMetrics metrics, EventLog events, LogLines logs,
+                                      dev.caravan.wire.security.TransportSecurity security) throws IOException {
+        HttpServer http;
+        if (security.isTls()) {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(bind, 64);
+            https.setHttpsConfigurator(AdminTls.configurator(security.context()));
+            http = https;
+        } else {
+            http = HttpServer.create(bind, 64);
+        }
         ObserveServer s = new ObserveServer(http, Objects.requireNonNull(token, "token"), metrics, events, logs);
         http.setExecutor(s.executor);
         http.createContext("/", s::dispatchUnknown);
@@ -146,6 +169,10 @@ public final class ObserveServer implements AutoCloseable {
             }
             if (needsToken) {
                 dev.caravan.wire.security.Identity reader = reader(exchange);
+                if (reader == null && exchange instanceof com.sun.net.httpserver.HttpsExchange) {
+                    error(exchange, 401, "this needs a client certificate with a Caravan identity: 'caravan certs issue NAME --role ROLE'");
+                    return;
+                }
                 if (reader == null) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                     error(exchange, 401, "this needs the cluster token: send 'Authorization: Bearer <token>'");
@@ -186,6 +213,9 @@ public final class ObserveServer implements AutoCloseable {
 
     /** Who sent the request, by its bearer token; null when the token is unknown or missing. */
     private dev.caravan.wire.security.Identity reader(HttpExchange exchange) {
+        if (exchange instanceof com.sun.net.httpserver.HttpsExchange) {
+            return AdminTls.identity(exchange);
+        }
         dev.caravan.wire.security.TokenAuthenticator tokens = authenticator;
         if (tokens == null) {
             return authorized(exchange) ? dev.caravan.wire.security.Identity.development("http") : null;

@@ -125,11 +125,11 @@ public final class UpCommand implements Callable<Integer> {
             cluster.close();
             stopped.countDown();
         }, "up-shutdown"));
-        System.out.println("naming  " + cluster.namingSpec() + metricsAt(cluster.namingAdmin()));
+        System.out.println("naming  " + cluster.namingSpec() + metricsAt(cluster.namingAdmin(), cluster.pki().isPresent()));
         java.util.Map<String, InetSocketAddress> admins = cluster.nodeAdmins();
         cluster.nodeControls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e ->
                 System.out.println("node    " + e.getKey() + "  control " + e.getValue().getHostString() + ":" + e.getValue().getPort()
-                        + metricsAt(admins.get(e.getKey()))));
+                        + metricsAt(admins.get(e.getKey()), cluster.pki().isPresent())));
         if (switches > 0) {
             printSwitch(cluster);
         }
@@ -140,7 +140,7 @@ public final class UpCommand implements Callable<Integer> {
                 + " writes there" + (workDir.equals(java.nio.file.Path.of(".caravan")) ? ")" : " with --slices-dir "
                 + workDir.resolve("slices") + ")"));
         cluster.pki().ifPresent(pki -> System.out.println("tls     export CARAVAN_TLS=" + pki.admin().toAbsolutePath()
-                + "   (mutual TLS on naming and control ports; more identities: caravan certs issue NAME --role ROLE --dir "
+                + "   (mutual TLS on naming, control and admin ports; more identities: caravan certs issue NAME --role ROLE --dir "
                 + pki.directory() + ")"));
         if (external != null || port != NamingMain.DEFAULT_PORT) {
             System.out.println("tip     export CARAVAN_NAMING=" + cluster.namingSpec());
@@ -156,9 +156,9 @@ public final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "  metrics http://HOST:PORT/metrics" for a daemon's admin (observation) port, "" when it has none. */
-    private static String metricsAt(InetSocketAddress admin) {
-        return admin == null ? "" : "  metrics http://" + admin.getHostString() + ":" + admin.getPort() + "/metrics";
+    /** "  metrics http[s]://HOST:PORT/metrics" for a daemon's admin (observation) port, "" when it has none. */
+    private static String metricsAt(InetSocketAddress admin, boolean tls) {
+        return admin == null ? "" : "  metrics " + (tls ? "https" : "http") + "://" + admin.getHostString() + ":" + admin.getPort() + "/metrics";
     }
 
     /** An exit code as people read it: {@code code 137, killed by SIGKILL}. */
@@ -178,7 +178,7 @@ public final class UpCommand implements Callable<Integer> {
             InetSocketAddress admin = s.getValue();
             String id = s.getKey();
             System.out.println("switch  " + id + "  admin " + admin.getHostString() + ":" + admin.getPort()
-                    + (id.equals("s1") ? metricsAt(cluster.switchMetrics()) : ""));
+                    + (id.equals("s1") ? metricsAt(cluster.switchMetrics(), cluster.pki().isPresent()) : ""));
             JsonNode frontends = new AdminClient(admin, Hello.tokenFromEnvironment(), Duration.ofSeconds(10)).get("/frontends");
             for (JsonNode f : frontends.get("frontends")) {
                 System.out.println("switch  " + id + "  frontend " + f.get("name").asText() + " " + f.get("address").asText() + " ("

@@ -8,7 +8,6 @@ import dev.caravan.wire.ErrorCode;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,9 @@ import java.util.stream.Stream;
  * them through naming — every node's {@code node/<id>} attribute {@code admin}, naming's own
  * entry {@code daemon/naming} (attribute {@code admin}), every switch's {@code switch/<id>}
  * attribute {@code metrics} — and reads {@code /events} and
- * {@code /logs}, once or as server-sent-event streams. Sends the cluster token as a Bearer token.
+ * {@code /logs}, once or as server-sent-event streams. Sends the cluster token as a Bearer token; when
+ * the CLI's transport is TLS ({@code --tls}, {@code $CARAVAN_TLS}), speaks https and presents its
+ * certificate, which is then its identity there.
  * Errors are {@link dev.caravan.wire.CaravanException}s (UNAVAILABLE: the port does not answer;
  * UNAUTHENTICATED: the token is wrong). Thread-safe.
  */
@@ -37,9 +38,11 @@ public final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final dev.caravan.wire.security.TransportSecurity security = dev.caravan.wire.net.ClientTransport.current();
+    private final HttpClient http = dev.caravan.observe.AdminTls.client(security, TIMEOUT);
     private final String token;
 
+    /** A client with the CLI's transport ({@link dev.caravan.wire.net.ClientTransport#current()}): https with its certificate when TLS. */
     public AdminClient(String token) {
         this.token = token;
     }
@@ -191,7 +194,7 @@ public final class AdminClient {
     }
 
     private HttpRequest.Builder request(String admin, String pathAndQuery) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + admin + pathAndQuery)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(dev.caravan.observe.AdminTls.uri(security, admin, pathAndQuery)).GET();
         if (!token.isEmpty()) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -203,9 +206,24 @@ public final class AdminClient {
             throw ErrorCode.UNAUTHENTICATED.exception("admin port " + admin + " refused the cluster token; set CARAVAN_TOKEN"
                     + " to the cluster's token");
         }
+        if (status == 403) {
+            throw ErrorCode.FORBIDDEN.exception("admin port " + admin + " refused: " + errorOf(body));
+        }
         if (status != 200) {
             throw ErrorCode.UNAVAILABLE.exception("admin port " + admin + " answered HTTP " + status + " " + body.strip());
         }
+    }
+
+    /** The message of a {@code {"error":"…"}} body, else the body itself. */
+    private static String errorOf(String body) {
+        try {
+            if (JSON.readValue(body, Map.class).get("error") instanceof String s) {
+                return s;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not JSON: the raw body.
+        }
+        return body.strip();
     }
 
     private static String param(String name, String value) {

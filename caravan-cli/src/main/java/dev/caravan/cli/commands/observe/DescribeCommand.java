@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * {@code caravan describe PROCESS|NODE}, as {@code kubectl describe}: for a process, its state,
  * id, epoch, node, endpoints, memory, pages and commands served; for a node, its status and the
  * processes on it (its state in the words of {@code caravan nodes}: READY, CORDONED, DRAINING,
- * UNREACHABLE); then, for both, the recent events about it from every daemon (naming's and
+ * UNREACHABLE); for a name no node lists (none, or another slice's process) whose last event the
+ * caller may read is a stop or failure, "gone", else the one-line NOT_FOUND error; then, for both, the recent events about it from every daemon (naming's and
  * every node's), oldest first. A name that is both a node and a process describes the node.
  * {@code --json}: the same fields in lowerCamel, with {@code events} in their version-1 shape.
  */
@@ -61,13 +62,16 @@ public final class DescribeCommand implements Callable<Integer> {
                 events = streams.snapshot(0, name, e -> true);
             }
             boolean draining = draining(events);
+            boolean ended = ended(events);
             events = events.subList(Math.max(0, events.size() - Math.max(0, eventCount)), events.size());
             if (node != null) {
                 describeNode(client, node, d, draining);
             } else if (process != null) {
                 describeProcess(process, d);
                 describeQuotas(listings, process, d);
-            } else if (events.isEmpty()) {
+            } else if (!ended) {
+                // Not listed (none, or another slice's: its node answers NOT_FOUND) and no event the caller
+                // may read says it ended: as far as this caller can tell there is no such process.
                 throw ErrorCode.NOT_FOUND.exception("no process or node named '" + name + "'; see 'caravan ps' and 'caravan nodes'");
             } else {
                 d.put("kind", "gone");
@@ -82,6 +86,23 @@ public final class DescribeCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /**
+     * Whether the process's last lifecycle event (of those the caller may read) is a stop or a
+     * failure: only then is an unlisted name described as gone.
+     */
+    static boolean ended(List<Event> events) {
+        boolean ended = false;
+        for (Event e : events) {
+            switch (e.kind()) {
+                case PROCESS_STOPPED, PROCESS_FAILED -> ended = true;
+                case PROCESS_DEPLOYED, PROCESS_STARTED, PROCESS_ARRIVED, PROCESS_RESTORED, PROCESS_CLONED -> ended = false;
+                default -> {
+                }
+            }
+        }
+        return ended;
     }
 
     /** Whether the node's last drain event (of those kept) is a begun one without its end, as {@code caravan nodes} reads it. */
