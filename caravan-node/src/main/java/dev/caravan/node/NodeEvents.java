@@ -74,7 +74,7 @@ final class NodeEvents implements MigrationListener {
 
     void started(String control, String admin) {
         log.publish(EventKind.DAEMON_STARTED, nodeId, "node " + nodeId + " started: control " + control
-                + (admin.isEmpty() ? "" : ", admin http://" + admin), fields("control", control, "admin", admin));
+                + (admin.isEmpty() ? "" : ", admin " + admin), fields("control", control, "admin", admin));
     }
 
     void schedulable(boolean schedulable) {
