@@ -102,6 +102,27 @@ class TlsAdminPortTest {
         assertThat(asAdmin.out()).contains("Kind:").contains("process").doesNotContain("gone").doesNotContain("expects TLS");
     }
 
+    /** {@code curl} over https with {@code identity}'s certificate: the HTTP status, then the body. */
+    private static String curl(Path identity, String path) throws Exception {
+        InetSocketAddress port = cluster.local().nodeAdmins().get("n1");
+        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "20", "-w", "\n%{http_code}", "--cacert", identity.resolve("ca.crt").toString(),
+                "--cert", identity.resolve("identity.crt").toString(), "--key", identity.resolve("identity.key").toString(),
+                "https://127.0.0.1:" + port.getPort() + path).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return out.substring(nl + 1) + " " + out.substring(0, Math.max(0, nl));
+    }
+
+    @Test
+    void curlWithACertificateScrapesMetricsAndATenantGets403OnLogs() throws Exception {
+        assertThat(curl(admin, "/metrics")).startsWith("200 ").contains("# TYPE");
+        assertThat(curl(admin, "/logs")).startsWith("200 ");
+        assertThat(curl(tenant, "/logs")).startsWith("403 ").contains("slice acme");
+        assertThat(curl(tenant, "/events")).startsWith("200 ").contains("acme-kv").doesNotContain("\"kv1\"");
+    }
+
     @Test
     void theAdminPortAnswersNoPlaintextRequest() throws Exception {
         InetSocketAddress port = cluster.local().nodeAdmins().get("n1");
