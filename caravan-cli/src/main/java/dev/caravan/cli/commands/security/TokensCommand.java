@@ -27,6 +27,9 @@ public final class TokensCommand implements Callable<Integer> {
     /** {@code caravan tokens add}. */
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a token and print it (once; the file keeps its hash).")
     public static final class Add implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "NAME", description = "the identity the token stands for (1-64 of letters, digits, _ . @ -)")
         String name;
 
@@ -41,8 +44,10 @@ public final class TokensCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            Role parsed = dev.caravan.cli.options.UsageCheck.check(spec,
+                    () -> new dev.caravan.wire.security.Identity(name, Role.parse(role), slice, "token").role());
             TokenTable table = Files.exists(file) ? TokenTable.read(file) : TokenTable.empty();
-            TokenTable.Added added = table.add(name, Role.parse(role), slice);
+            TokenTable.Added added = table.add(name, parsed, slice);
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
