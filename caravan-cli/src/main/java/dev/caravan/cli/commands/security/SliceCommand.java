@@ -147,9 +147,11 @@ public final class SliceCommand implements Callable<Integer> {
                 SliceUsageReport.Use u = usage.of(n);
                 System.out.printf("%-32s %12s %24s %12s%n", d == null ? n + " (undefined)" : n,
                         u.processes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.processes())),
-                        u.memoryBytes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.memoryBytes())),
+                        dev.caravan.launch.Sizes.human(u.memoryBytes()) + "/" + (d == null || d.memoryBytes() == 0 ? "-"
+                                : dev.caravan.launch.Sizes.human(d.memoryBytes())),
                         d == null ? "-" : SliceDefinition.shown(d.connections()));
-                u.byNode().forEach((node, on) -> System.out.printf("  on %-29s %12d %24d%n", node, on.processes(), on.memoryBytes()));
+                u.byNode().forEach((node, on) -> System.out.printf("  on %-29s %12d %24s%n", node, on.processes(),
+                        dev.caravan.launch.Sizes.human(on.memoryBytes())));
             }
             return 0;
         }
