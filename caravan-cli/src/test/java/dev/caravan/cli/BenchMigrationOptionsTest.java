@@ -21,4 +21,13 @@ class BenchMigrationOptionsTest {
         assertThat(shape.errLines().getFirst()).contains("--bandwidth");
         assertThat(Console.run("bench", "migration", "--state", "0").exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void shouldSayInItsHelpThatAMissedTargetExitsThree() {
+        Console.Result r = Console.run("bench", "migration", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("Exit code 0 when every target is met, 3 when one is missed (with --tls")
+                .contains("0.7× the plaintext bandwidth), 1 on errors.");
+    }
 }

@@ -31,4 +31,12 @@ class DeployQuotaCliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("quota.policy must be stop or throttle");
     }
+
+    @Test
+    void shouldRefuseAQuotaWithoutAValue() {
+        Console.Result r = Console.run("deploy", "--sample", "kv", "--name", "qq", "--quota", "rps=", "--naming", "127.0.0.1:1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("'rps' needs a value");
+    }
 }

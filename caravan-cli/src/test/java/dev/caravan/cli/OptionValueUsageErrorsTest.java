@@ -29,7 +29,25 @@ class OptionValueUsageErrorsTest {
                 Arguments.of("lab balance --nodes 1", "lab balance", "--nodes must be 3 or 4, got 1"),
                 Arguments.of("lab balance --modes sideways", "lab balance", "--modes takes push, pull and/or both, got sideways"),
                 Arguments.of("agent launch a.jar --class A --itinerary n1 --memory lots", "agent launch", "'lots' is not a size"),
-                Arguments.of("agent recall 1234 --timeout soon", "agent recall", "'soon' is not a duration"));
+                Arguments.of("agent recall 1234 --timeout soon", "agent recall", "'soon' is not a duration"),
+                // issue 14: refused before the CA, trust directory, tokens file or slices directory is read or written
+                Arguments.of("certs issue bad --role superuser", "certs issue", "unknown role 'superuser': use viewer, operator, admin or node"),
+                Arguments.of("certs issue y --role viewer --days 0", "certs issue", "--days must be 1.."),
+                Arguments.of("certs issue y --role viewer --slice Team_A", "certs issue", "slice 'Team_A' must be 1-32 lower-case"),
+                Arguments.of("slice create Bad_Name", "slice create", "slice 'Bad_Name' must be 1-32 lower-case letters"),
+                Arguments.of("slice quota acme", "slice quota", "give the quotas to change: --memory, --processes and/or --connections"),
+                Arguments.of("keys revoke 1234", "keys revoke", "'1234' is not a key id"),
+                Arguments.of("tokens add zed --role god", "tokens add", "unknown role 'god'"),
+                Arguments.of("tokens add a@b/c --role viewer", "tokens add", "identity name 'a@b/c' must be 1-64"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldRefuseANameWithASpaceAsAUsageErrorInOneLine() {
+        Console.Result r = Console.run("certs", "issue", "a b", "--role", "viewer");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.errLines()).containsExactly("caravan: identity name 'a b' must be 1-64 letters, digits, '_', '.', '@' or '-'"
+                + " (see 'caravan certs issue --help')");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -166,7 +166,7 @@ final class ControlHandler implements FrameHandler {
             case Op.MIG_FETCH -> node.migration().onFetch(in, out);
             case Op.NODE_STATUS -> {
                 in.expectEnd();
-                node.status().writeTo(out);
+                node.status(connection.identity()).writeTo(out); // a tenant counts its slice's processes only
             }
             case Op.NODE_CORDON -> {
                 in.expectEnd();

@@ -1051,13 +1051,24 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Capacity, reservations and load, for placement (see {@link Placement}). */
     dev.caravan.wire.node.NodeStatus status() {
+        return status(null);
+    }
+
+    /**
+     * The status as {@code who} may see it (NODE_STATUS): for a tenant (an identity in a slice) the
+     * process count and allocated memory are those of its slice's processes only; capacity and
+     * reservations stay the node's (placement needs them). Null: everything.
+     */
+    dev.caravan.wire.node.NodeStatus status(dev.caravan.wire.security.Identity who) {
         long reserved = 0;
         long allocated = 0;
         int count = 0;
         for (HostedProcess p : processes.values()) {
             reserved += p.spec().memoryBytes();
-            allocated += p.memory().allocatedBytes();
-            count++;
+            if (who == null || who.canReach(p.spec().config().getOrDefault(dev.caravan.wire.node.SecuritySettings.SLICE, ""))) {
+                allocated += p.memory().allocatedBytes();
+                count++;
+            }
         }
         // A sandbox takes only its slice's processes, which its host sends it: placement never picks it.
         return new dev.caravan.wire.node.NodeStatus(config.nodeId(), !cordoned && sandboxRole == null, config.processMemoryBytes(), reserved, count,

@@ -20,6 +20,7 @@ import dev.caravan.wire.net.FrameServer;
 import dev.caravan.wire.net.Hello;
 import dev.caravan.wire.node.MigrationMode;
 import dev.caravan.wire.node.MigrationRequest;
+import dev.caravan.wire.node.NodeStatus;
 import dev.caravan.wire.node.ProcessInfo;
 import dev.caravan.wire.node.ProcessSpec;
 import dev.caravan.wire.node.SecuritySettings;
@@ -210,6 +211,25 @@ class AuthorizationTest {
             release.countDown();
         }
         assertThat(move.get(30, TimeUnit.SECONDS).type()).isIn(Op.OK, Op.ERROR);
+    }
+
+    @Test
+    void shouldCountOnlyATenantsOwnProcessesInTheNodeStatus() {
+        as("ta", n1).request(Op.NODE_START, kv("a1", Map.of()));
+        as("tb", n1).request(Op.NODE_START, kv("b1", Map.of()));
+        as("tb", n1).request(Op.NODE_START, kv("b2", Map.of()));
+        as("ada", n1).request(Op.NODE_START, kv("g1", Map.of()));
+
+        NodeStatus alpha = NodeStatus.readFrom(as("ta", n1).request(Op.NODE_STATUS, new byte[0]));
+        NodeStatus beta = NodeStatus.readFrom(as("tb", n1).request(Op.NODE_STATUS, new byte[0]));
+        NodeStatus all = NodeStatus.readFrom(as("vic", n1).request(Op.NODE_STATUS, new byte[0]));
+
+        assertThat(alpha.processCount()).isEqualTo(1);
+        assertThat(beta.processCount()).isEqualTo(2);
+        assertThat(all.processCount()).isEqualTo(4);
+        assertThat(alpha.allocatedBytes()).isEqualTo(n1.hosted("a1").memory().allocatedBytes());
+        assertThat(all.allocatedBytes()).isGreaterThanOrEqualTo(alpha.allocatedBytes());
+        assertThat(alpha.reservedBytes()).as("placement still sees the node's reservations").isEqualTo(all.reservedBytes());
     }
 
     @Test

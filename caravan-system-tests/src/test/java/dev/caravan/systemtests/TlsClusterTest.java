@@ -86,4 +86,15 @@ class TlsClusterTest {
             ClientTransport.use(TransportSecurity.mutualTls(admin));
         }
     }
+
+    @Test
+    void describeAsksTheNodeForQuotasOverTls() throws Exception {
+        cluster.deployKv("tls-described", "n1");
+
+        Console.Result r = Console.run("describe", "tls-described", "--naming", cluster.namingHostPort());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String quotas = r.out().lines().filter(l -> l.startsWith("Quotas:")).findFirst().orElseThrow();
+        assertThat(quotas).as("the quota query uses the CLI's TLS identity too").doesNotContain("expects TLS").doesNotContain("- (");
+    }
 }

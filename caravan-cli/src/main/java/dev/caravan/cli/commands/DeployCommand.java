@@ -94,7 +94,7 @@ public final class DeployCommand implements Callable<Integer> {
             + " process without one runs in slice 'default'")
     String slice;
 
-    @Option(names = "--quota", paramLabel = "NAME=VALUE[,...]", description = "per-process quotas: cpu=50% (share of one"
+    @Option(names = "--quota", paramLabel = "NAME=VALUE[,...]", description = "per-process quotas: cpu=50%% (share of one"
             + " core over 1 s), connections=100 (clients open at once; more get -ERR max number of clients reached),"
             + " rps=1000 (commands per second), handler=2s (longest one request may run: the watchdog stops the process);"
             + " repeatable. Memory is --memory")

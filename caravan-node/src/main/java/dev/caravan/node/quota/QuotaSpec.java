@@ -40,6 +40,10 @@ public final class QuotaSpec {
                 }
                 String name = p.substring(0, eq).trim();
                 String value = p.substring(eq + 1).trim();
+                if (value.isEmpty()) {
+                    throw ErrorCode.INVALID_ARGUMENT.exception("--quota: '" + name + "' needs a value (" + name + "=VALUE, e.g."
+                            + " cpu=50%, connections=100, rps=1000, handler=2s)");
+                }
                 switch (name) {
                     case "cpu" -> out.put(SecuritySettings.QUOTA_CPU_PERCENT, value.endsWith("%")
                             ? value.substring(0, value.length() - 1) : value);

@@ -131,7 +131,7 @@ public final class FrameClient implements AutoCloseable {
                 try {
                     security.handshake(s);
                 } catch (SSLException e) {
-                    throw tlsRefusal(where, e);
+                    throw tlsRefusal(where, e, security);
                 }
                 s.setSoTimeout(0);
             }
@@ -141,8 +141,10 @@ public final class FrameClient implements AutoCloseable {
             } catch (CaravanException e) {
                 // TLS 1.3: the server checks our certificate after our side of the handshake is done.
                 if (security.isTls() && e.getCause() instanceof SSLException ssl) {
+                    String m = withoutJdkNames(String.valueOf(ssl.getMessage()));
                     throw new CaravanException(ErrorCode.UNAUTHENTICATED, where + " refused our certificate ("
-                            + security.directory() + "): " + ssl.getMessage(), ssl);
+                            + security.directory() + "): " + (m.contains("certificate_unknown")
+                            ? "it is not issued by that cluster's CA, or it has expired (see 'caravan certs ls')" : m), ssl);
                 }
                 throw e;
             }
@@ -165,16 +167,28 @@ public final class FrameClient implements AutoCloseable {
         }
     }
 
-    private static CaravanException tlsRefusal(String where, SSLException e) {
+    private static CaravanException tlsRefusal(String where, SSLException e, TransportSecurity security) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext")) {
             return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " is plaintext: unset "
                     + TransportSecurity.ENV + " (or start that daemon with --tls DIR)", e);
         }
-        if (m.contains("PKIX") || m.contains("No subject alternative") || m.contains("No name matching")) {
-            return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " presented a certificate we do not trust: " + m, e);
+        if (m.contains("PKIX")) {
+            return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " presented a certificate we do not trust: its"
+                    + " certificate is not issued by this cluster's CA (" + security.directory().resolve("ca.crt")
+                    + "); set " + TransportSecurity.ENV + " to an identity of the cluster you reach", e);
         }
-        return new CaravanException(ErrorCode.UNAUTHENTICATED, "TLS handshake with " + where + " failed: " + m, e);
+        if (m.contains("No subject alternative") || m.contains("No name matching")) {
+            return new CaravanException(ErrorCode.UNAUTHENTICATED, where + " presented a certificate we do not trust: it does not"
+                    + " name the address dialled; reissue it with 'caravan certs issue NAME --dns HOST --ip ADDRESS' ("
+                    + withoutJdkNames(m) + ")", e);
+        }
+        return new CaravanException(ErrorCode.UNAUTHENTICATED, "TLS handshake with " + where + " failed: " + withoutJdkNames(m), e);
+    }
+
+    /** {@code m} without the JDK's class names ("sun.security.validator.ValidatorException: "), which mean nothing to users. */
+    static String withoutJdkNames(String m) {
+        return m.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "").strip();
     }
 
     /** Connects with no event listener. */

@@ -48,6 +48,10 @@ public final class TokenAuthenticator {
         if (cluster) {
             return new Identity("cluster-token", Role.NODE, Identity.NO_SLICE, "token");
         }
+        if (hello.token().isEmpty()) {
+            throw ErrorCode.UNAUTHENTICATED.exception("no token given by " + hello.peerName() + ": set " + Hello.TOKEN_ENV
+                    + " (the cluster token, or a token from 'caravan tokens add')");
+        }
         return byTable.orElseThrow(() -> ErrorCode.UNAUTHENTICATED.exception("unknown token from " + hello.peerName()
                 + ": set " + Hello.TOKEN_ENV + " to the cluster token or to a token from 'caravan tokens add'"));
     }

@@ -83,7 +83,10 @@ class FrameServerTlsTest {
             assertThatThrownBy(() -> FrameClient.connect(server.address(), new Hello("cli", ""), WAIT, mallory))
                     .isInstanceOf(CaravanException.class)
                     .satisfies(e -> assertThat(((CaravanException) e).code()).isEqualTo(ErrorCode.UNAUTHENTICATED))
-                    .hasMessageContaining("certificate we do not trust");
+                    .hasMessageContaining("certificate we do not trust")
+                    .hasMessageContaining("is not issued by this cluster's CA (" + other.identityDirectory("mallory").resolve("ca.crt"))
+                    .hasMessageNotContaining("sun.security").hasMessageNotContaining("PKIX").hasMessageNotContaining("Exception")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
             assertThat(served).hasValue(0);
         }
     }

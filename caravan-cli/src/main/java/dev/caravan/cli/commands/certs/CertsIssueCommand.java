@@ -1,7 +1,10 @@
 package dev.caravan.cli.commands.certs;
 
+import dev.caravan.cli.options.UsageCheck;
 import dev.caravan.pki.CertificateAuthority;
 import dev.caravan.pki.PkiException;
+import dev.caravan.wire.security.Identity;
+import dev.caravan.wire.security.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +22,9 @@ import java.util.concurrent.Callable;
                 + "(daemons) or CARAVAN_TLS=DIR/NAME (the CLI). Reissuing a NAME replaces its files.",
                 "The certificate names localhost and 127.0.0.1; add the names and addresses others dial with --dns and --ip."})
 public final class CertsIssueCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "NAME", description = "the identity's name (its CN): 1-64 letters, digits, '_', '.', '@' or '-'")
     String name;
 
@@ -43,9 +49,9 @@ public final class CertsIssueCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (days < 1 || days > CertificateAuthority.CA_VALIDITY_DAYS) {
-            throw dev.caravan.wire.ErrorCode.INVALID_ARGUMENT.exception("--days must be 1.." + CertificateAuthority.CA_VALIDITY_DAYS
-                    + ", got " + days);
+            throw UsageCheck.usage(spec, "--days must be 1.." + CertificateAuthority.CA_VALIDITY_DAYS + ", got " + days);
         }
+        UsageCheck.check(spec, () -> new Identity(name, Role.parse(role), slice, "certificate"));
         try {
             CertificateAuthority ca = CertificateAuthority.load(dir);
             X509Certificate cert = ca.issue(name, role, slice, dns, ips, Duration.ofDays(days));

@@ -38,7 +38,7 @@ public final class CertsLsCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", i.name());
                 m.put("role", i.role());
-                m.put("slice", i.slice());
+                m.put("slice", i.slice().isEmpty() ? null : i.slice()); // null where the table shows '-': no slice
                 m.put("expires", i.notAfter().toString());
                 m.put("expired", i.expiredAt(now));
                 rows.add(m);

@@ -23,6 +23,9 @@ public final class KeysListCommand implements Callable<Integer> {
     @Option(names = "--trust-dir", defaultValue = ".caravan/trust", description = "the trust directory (default: ${DEFAULT-VALUE})")
     Path trustDir;
 
+    @picocli.CommandLine.Mixin
+    dev.caravan.cli.out.JsonOption output;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String[]> rows = new LinkedHashMap<>();
@@ -36,6 +39,19 @@ public final class KeysListCommand implements Callable<Integer> {
                     rows.computeIfAbsent(k.keyId(), id -> new String[] {k.name(), "not trusted", ""})[2] = p.toString();
                 }
             }
+        }
+        if (output.json) {
+            java.util.List<Map<String, Object>> json = new java.util.ArrayList<>();
+            rows.forEach((id, r) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", id);
+                m.put("name", r[0]);
+                m.put("state", r[1]);
+                m.put("privateKey", r[2].isEmpty() ? null : r[2]);
+                json.add(m);
+            });
+            dev.caravan.cli.out.Json.print(json);
+            return 0;
         }
         System.out.printf("%-16s  %-20s  %-11s  %s%n", "ID", "NAME", "STATE", "PRIVATE KEY");
         rows.forEach((id, r) -> System.out.printf("%-16s  %-20s  %-11s  %s%n", KeyId.shortForm(id), r[0], r[1], r[2]));

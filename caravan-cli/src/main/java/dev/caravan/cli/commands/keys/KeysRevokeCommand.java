@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
         description = {"Revoke a key: nodes reading this trust directory refuse code it signed at the next push, start, "
                 + "arrival or evaluation, without a restart.", "Processes already running keep running."})
 public final class KeysRevokeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "KEYID|FILE.pub", description = "a key id (at least 16 hex digits, see caravan keys ls) or a .pub file")
     String key;
 
@@ -23,7 +26,8 @@ public final class KeysRevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String id = key.endsWith(".pub") ? PublicKeyFile.read(Path.of(key)).keyId() : key;
+        String id = key.endsWith(".pub") ? PublicKeyFile.read(Path.of(key)).keyId()
+                : dev.caravan.cli.options.UsageCheck.check(spec, () -> KeyId.parsePrefix(key));
         String revoked = new TrustStore(trustDir).revoke(id);
         System.out.println("revoked key " + KeyId.shortForm(revoked) + " in " + trustDir);
         return 0;

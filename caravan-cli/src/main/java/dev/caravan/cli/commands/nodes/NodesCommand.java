@@ -73,9 +73,21 @@ public final class NodesCommand implements Callable<Integer> {
         try {
             return new AdminClient(cluster.token()).leaseAges(namingAdmin);
         } catch (RuntimeException e) {
-            System.err.println("caravan: lease ages unknown: " + e.getMessage());
+            System.err.println(leaseAgesUnknown(String.valueOf(e.getMessage())));
             return Map.of();
         }
+    }
+
+    /**
+     * The one line saying why lease ages are not shown: naming's admin port refuses a tenant (HTTP
+     * 403, it serves a slice only its own /events) — said so, without the raw HTTP answer.
+     */
+    static String leaseAgesUnknown(String failure) {
+        if (failure.contains("answered HTTP 403")) {
+            return "caravan: lease ages not shown: naming's admin port serves them to cluster-wide identities only, and this"
+                    + " one is confined to a slice";
+        }
+        return "caravan: lease ages unknown: " + failure;
     }
 
     @Override

@@ -160,7 +160,7 @@ public final class DescribeCommand implements Callable<Integer> {
             return;
         }
         try (var link = dev.caravan.wire.net.FrameClient.connect(at.control(), new dev.caravan.wire.net.Hello("cli",
-                cluster.token()), Duration.ofSeconds(5), dev.caravan.wire.net.ClientTransport.current())) {
+                cluster.token()), Duration.ofSeconds(5), cluster.security())) {
             var in = link.call(dev.caravan.wire.Op.NODE_QUOTAS, new dev.caravan.wire.BodyWriter().string(p.name()).toBytes(),
                     Duration.ofSeconds(5)).expectOk();
             int n = in.i32();

@@ -30,6 +30,11 @@ public final class SliceCommand implements Callable<Integer> {
         Path dir;
     }
 
+    /** A slice name (as {@link dev.caravan.wire.security.Identity#checkSlice}, not empty), else a usage error. */
+    static void checkName(picocli.CommandLine.Model.CommandSpec spec, String name) {
+        dev.caravan.cli.options.UsageCheck.check(spec, () -> new SliceDefinition(name, 0, 0, 0));
+    }
+
     /** Quota options; unset ones keep their value (0: no limit). */
     static class Quotas {
         @Option(names = "--memory", converter = dev.caravan.cli.options.SizeConverter.class,
@@ -51,6 +56,8 @@ public final class SliceCommand implements Callable<Integer> {
     /** {@code caravan slice create NAME}. */
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a slice.")
     public static final class Create implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(paramLabel = "NAME", description = "1-32 lower-case letters, digits or '-'")
         String name;
         @picocli.CommandLine.Mixin
@@ -60,6 +67,7 @@ public final class SliceCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            checkName(spec, name);
             SliceRegistry registry = new SliceRegistry(dir.dir);
             if (registry.get(name).isPresent()) {
                 throw ErrorCode.ALREADY_EXISTS.exception("slice " + name + " exists; change it with 'caravan slice quota " + name + "'");
@@ -73,6 +81,8 @@ public final class SliceCommand implements Callable<Integer> {
     /** {@code caravan slice quota NAME}. */
     @Command(name = "quota", mixinStandardHelpOptions = true, description = "Change a slice's quotas.")
     public static final class Quota implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(paramLabel = "NAME")
         String name;
         @picocli.CommandLine.Mixin
@@ -82,6 +92,11 @@ public final class SliceCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            checkName(spec, name);
+            if (quotas == null || quotas.memoryBytes == null && quotas.processes == null && quotas.connections == null) {
+                throw dev.caravan.cli.options.UsageCheck.usage(spec, "give the quotas to change: --memory, --processes and/or"
+                        + " --connections");
+            }
             SliceRegistry registry = new SliceRegistry(dir.dir);
             SliceDefinition before = registry.get(name).orElseThrow(() -> ErrorCode.NOT_FOUND.exception("no slice " + name
                     + " in " + dir.dir + ": create it with 'caravan slice create " + name + "'"));
@@ -132,9 +147,11 @@ public final class SliceCommand implements Callable<Integer> {
                 SliceUsageReport.Use u = usage.of(n);
                 System.out.printf("%-32s %12s %24s %12s%n", d == null ? n + " (undefined)" : n,
                         u.processes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.processes())),
-                        u.memoryBytes() + "/" + (d == null ? "-" : SliceDefinition.shown(d.memoryBytes())),
+                        dev.caravan.launch.Sizes.human(u.memoryBytes()) + "/" + (d == null || d.memoryBytes() == 0 ? "-"
+                                : dev.caravan.launch.Sizes.human(d.memoryBytes())),
                         d == null ? "-" : SliceDefinition.shown(d.connections()));
-                u.byNode().forEach((node, on) -> System.out.printf("  on %-29s %12d %24d%n", node, on.processes(), on.memoryBytes()));
+                u.byNode().forEach((node, on) -> System.out.printf("  on %-29s %12d %24s%n", node, on.processes(),
+                        dev.caravan.launch.Sizes.human(on.memoryBytes())));
             }
             return 0;
         }

@@ -53,9 +53,9 @@ class CertsCliTest {
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.errLines()).singleElement().asString().contains("already holds a CA");
         Console.Result role = Console.run("certs", "issue", "x", "--role", "root", "--dir", pki);
-        assertThat(role.exitCode()).isEqualTo(1);
+        assertThat(role.exitCode()).isEqualTo(2);
         assertThat(role.errLines()).singleElement().asString().contains("unknown role 'root'");
-        assertThat(Console.run("certs", "issue", "x", "--role", "admin", "--days", "0", "--dir", pki).exitCode()).isEqualTo(1);
+        assertThat(Console.run("certs", "issue", "x", "--role", "admin", "--days", "0", "--dir", pki).exitCode()).isEqualTo(2);
         assertThat(Console.run("certs", "issue", "x", "--dir", pki).exitCode()).isEqualTo(2);
     }
 }

@@ -51,6 +51,14 @@ class KeysCliTest {
         assertThat(run("keys", "ls", "--dir", keys, "--trust-dir", trust).out()).containsPattern("release +trusted");
         assertThat(run("keys", "revoke", id.substring(0, 16), "--trust-dir", trust).out()).contains("revoked key " + id.substring(0, 16));
         assertThat(run("keys", "ls", "--dir", keys, "--trust-dir", trust).out()).containsPattern("release +revoked");
+        Console.Result json = run("keys", "ls", "--dir", keys, "--trust-dir", trust, "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("id").asText()).isEqualTo(id);
+        assertThat(rows.get(0).get("name").asText()).isEqualTo("release");
+        assertThat(rows.get(0).get("state").asText()).isEqualTo("revoked");
+        assertThat(rows.get(0).get("privateKey").asText()).isEqualTo(priv.toString());
         assertOneLineError(run("keys", "trust", tmp.resolve("keys/release.pub").toString(), "--trust-dir", trust), "is revoked",
                 "FORBIDDEN");
     }
@@ -62,8 +70,9 @@ class KeysCliTest {
                 "expected 'caravan-ed25519-public'", "MALFORMED");
         Path jar = Files.write(tmp.resolve("app.jar"), new byte[] {'P', 'K', 3, 4});
         assertOneLineError(run("sign", jar.toString(), "--key", tmp.resolve("none.key").toString()), "no file", "NOT_FOUND");
-        assertOneLineError(run("keys", "revoke", "xyz", "--trust-dir", tmp.resolve("t").toString()), "is not a key id",
-                "INVALID_ARGUMENT");
+        Console.Result revoke = run("keys", "revoke", "xyz", "--trust-dir", tmp.resolve("t").toString());
+        assertThat(revoke.exitCode()).as("a malformed key id is a usage error").isEqualTo(2);
+        assertThat(revoke.errLines()).singleElement().asString().contains("is not a key id");
         assertThat(run("sign", jar.toString()).exitCode()).as("--key is required").isEqualTo(2);
     }
 }
