@@ -24,6 +24,9 @@ class SandboxCliTest {
             assertThat(bad.exitCode()).isEqualTo(2);
             assertThat(bad.errLines()).hasSize(1).first().asString().contains("--isolation must be node or sandbox");
 
+            // A process of a slice needs the slice defined where the cluster's nodes read slices.
+            Console.Result slice = Console.run("slice", "create", "acme", "--slices-dir", c.workDir().resolve("slices").toString());
+            assertThat(slice.exitCode()).as(slice.err()).isZero();
             Console.Result deploy = Console.run("deploy", "--sample", "kv", "--name", "tenant-kv", "--node", "n1",
                     "--memory", "8m", "--isolation", "sandbox", "--slice", "acme", "--naming", naming);
             assertThat(deploy.exitCode()).as(deploy.err()).isZero();
