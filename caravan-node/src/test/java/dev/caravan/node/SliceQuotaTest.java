@@ -149,7 +149,9 @@ class SliceQuotaTest {
         // The fourth client of the slice, to either process, gets redis-server's refusal and its connection ends.
         Socket fourth = client(a2);
         assertThat(readUpTo(fourth.getInputStream(), MAX_CLIENTS.length() + 1)).isEqualTo(MAX_CLIENTS);
-        assertThat(ping(client(a1), MAX_CLIENTS + "x")).isEqualTo(MAX_CLIENTS);
+        // Read before writing: a command sent to a connection the node already refused and closed is answered with a
+        // reset, which may discard the refusal still unread (seen in CI) — redis-server's clients see the same.
+        assertThat(readUpTo(client(a1).getInputStream(), MAX_CLIENTS.length() + 1)).isEqualTo(MAX_CLIENTS);
         assertThat(n1.sliceQuotas().connections().refused("alpha")).isEqualTo(2);
         // Another slice's process, on the same node, is not touched.
         for (int i = 0; i < 4; i++) {
