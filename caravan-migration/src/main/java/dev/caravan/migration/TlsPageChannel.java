@@ -107,10 +107,6 @@ final class TlsPageChannel implements ScatteringByteChannel, GatheringByteChanne
         return engine;
     }
 
-    /** The cipher suite the handshake settled on (the bench prints it). */
-    String cipherSuite() {
-        return engine.getSession().getCipherSuite();
-    }
 
     /** The identity the peer proved with its certificate (role {@code node}). */
     Identity peer() {

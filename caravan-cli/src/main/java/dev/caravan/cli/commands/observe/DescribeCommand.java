@@ -66,6 +66,7 @@ public final class DescribeCommand implements Callable<Integer> {
                 describeNode(client, node, d, draining);
             } else if (process != null) {
                 describeProcess(process, d);
+                d.put("tlsEndpoint", dev.caravan.cli.commands.PsCommand.tlsEndpoints(client.naming()).getOrDefault(name, "-"));
                 describeQuotas(listings, process, d);
             } else if (events.isEmpty()) {
                 throw ErrorCode.NOT_FOUND.exception("no process or node named '" + name + "'; see 'caravan ps' and 'caravan nodes'");
