@@ -41,7 +41,7 @@ public final class NodeMain {
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
             .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
             .flag(RESP_TLS, "also serve each RESP process's data endpoint over mutual TLS (redis-cli --tls --cacert "
-                    + "--cert --key), on a port of its own shown by 'caravan ps' (TLS column); needs --tls DIR")
+                    + "--cert --key), on a port of its own shown by 'caravan ps' (TLS ENDPOINT); needs --tls DIR")
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
                     + "free one, -1 opens none")
             .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")

@@ -103,7 +103,7 @@ class TlsDataPlaneTest {
         assertThat(ps.exitCode()).isEqualTo(0);
         assertThat(ps.out()).contains("\"tlsEndpoint\"").contains(e.host() + ":" + port);
         Console.Result table = Console.run("ps", "--naming", cluster.namingHostPort());
-        assertThat(table.out()).contains("TLS").contains(e.host() + ":" + port);
+        assertThat(table.out()).contains("TLS ENDPOINT").contains(e.host() + ":" + port);
 
         cluster.control("n1").stop("tls-cli");
         await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(e.host(), port));

@@ -128,7 +128,7 @@ public final class PsCommand implements Callable<Integer> {
                         : "-"),
                 Table.col("switch"), Table.colOfRow("front", r -> "".equals(r.get("front")) ? "-"
                         : Boolean.TRUE.equals(r.get("frontReachable")) ? String.valueOf(r.get("front")) : "gone"),
-                Table.col("dataEndpoint"), Table.colOfRow("tls", r -> r.get("tlsEndpoint") instanceof String t && !t.isEmpty() ? t : "-"),
+                Table.col("dataEndpoint"), Table.colOfRow("tlsEndpoint", r -> r.get("tlsEndpoint") instanceof String t && !t.isEmpty() ? t : "-"),
                 Table.col("allocatedPages"), Table.col("dirtyPages"),
                 Table.col("memoryBytes", Number.class, n -> Sizes.human(n.longValue())), Table.col("commandsServed"),
                 Table.col("stateDetail"));
