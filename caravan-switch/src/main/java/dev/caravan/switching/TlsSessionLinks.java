@@ -51,7 +51,7 @@ public final class TlsSessionLinks {
         }
         NamingEntry e = entry.orElseThrow(() -> new IOException("process " + process + " is not registered"));
         if (e.port() != at.getPort() || !e.host().equals(at.getHostString())) {
-            throw new IOException("naming shows process " + process + " at " + e.host() + ":" + e.port() + ", not " + at
+            throw new IOException("naming shows process " + process + " at " + e.host() + ":" + e.port() + ", not " + at.getHostString() + ":" + at.getPort()
                     + " yet");
         }
         String port = e.attributes().get(TLS_PORT_ATTRIBUTE);
