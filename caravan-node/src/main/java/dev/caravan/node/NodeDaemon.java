@@ -369,7 +369,7 @@ public final class NodeDaemon implements AutoCloseable {
             dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_BUFFER_LIMIT, dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_HEAP_LIMIT);
 
     /** The naming attribute of a process entry holding its RESP-over-TLS port on the entry's host ({@code --resp-tls}). */
-    public static final String TLS_PORT_ATTRIBUTE = "tls-port";
+    public static final String TLS_PORT_ATTRIBUTE = dev.caravan.servers.forward.TlsLinkOpener.TLS_PORT_ATTRIBUTE;
 
     /**
      * {@code caravan node --resp-tls}: every RESP process hosted here from now on (deployed,
@@ -724,8 +724,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** A stable endpoint for {@code spec}'s process, with its request limits and password requirement. */
     private FrontEndpoint newFront(ProcessSpec spec) {
+        // With --resp-tls its session links go over TLS to the process's TLS endpoint, wherever it runs (every node
+        // of a --resp-tls cluster publishes one).
         return new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime, config.token(),
-                config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
+                config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
+                respTls ? dev.caravan.servers.forward.TlsLinkOpener.over(security, naming, spec.name(), config.token(),
+                        clock::nanoTime) : null);
     }
 
     /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */

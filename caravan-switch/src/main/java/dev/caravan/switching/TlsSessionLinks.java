@@ -1,67 +1,20 @@
 package dev.caravan.switching;
 
-import dev.caravan.naming.NamingEntry;
 import dev.caravan.servers.forward.ProcessForwarder;
-import dev.caravan.wire.CaravanException;
-import dev.caravan.wire.resp.SessionLinkConnection;
-import dev.caravan.wire.security.TransportSecurity;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.Optional;
+import dev.caravan.servers.forward.TlsLinkOpener;
 
 /**
- * How a switch that runs with {@code --tls DIR} dials its session links to a process: over mutual
- * TLS to the RESP-over-TLS port the process's node publishes beside its data endpoint (naming's
- * {@code process/<name>} attribute {@value #TLS_PORT_ATTRIBUTE}, {@code caravan node --resp-tls}),
- * with the switch's identity; the link's hello still carries the cluster token. A plaintext switch
- * dials plaintext, as before.
- *
- * <p>Where the forwarder wants to go (naming's entry, or the address a {@code -MOVED} names) is a
- * data endpoint's plaintext address; its TLS port is read from naming's entry for that address. When
- * naming does not show that address yet (a MOVED ahead of naming) or the entry has no TLS port, the
- * dial fails with an {@link IOException} and the forwarder tries again within its deadline: a TLS
- * switch never falls back to plaintext.
- *
- * <p>Threading: the opener is thread-safe (a naming lookup per new link).
+ * How a switch that runs with {@code --tls DIR} dials its session links to a process
+ * ({@link TlsLinkOpener}): over mutual TLS to the process's RESP-over-TLS port, with the switch's
+ * identity ({@link SwitchContext#linkSecurity}); never plaintext. A plaintext switch dials
+ * plaintext, as before.
  */
 public final class TlsSessionLinks {
-    /** Naming's attribute of a process entry that holds its RESP-over-TLS port (set by the node). */
-    public static final String TLS_PORT_ATTRIBUTE = "tls-port";
-
     private TlsSessionLinks() {
     }
 
     /** The opener for {@code process}'s forwarder: null (plaintext links) unless the switch runs TLS. */
     public static ProcessForwarder.LinkOpener opener(SwitchContext context, String process) {
-        TransportSecurity security = context.linkSecurity();
-        if (!security.isTls()) {
-            return null;
-        }
-        return at -> SessionLinkConnection.openTls(security, tlsAddress(context, process, at), context.linkToken(),
-                context.clock()::nanoTime);
-    }
-
-    private static InetSocketAddress tlsAddress(SwitchContext context, String process, InetSocketAddress at) throws IOException {
-        Optional<NamingEntry> entry;
-        try {
-            entry = context.naming().lookup("process/" + process);
-        } catch (CaravanException e) {
-            throw new IOException("naming unreachable for process " + process + "'s TLS port: " + e.getMessage(), e);
-        }
-        NamingEntry e = entry.orElseThrow(() -> new IOException("process " + process + " is not registered"));
-        if (e.port() != at.getPort() || !e.host().equals(at.getHostString())) {
-            throw new IOException("naming shows process " + process + " at " + e.host() + ":" + e.port() + ", not " + at.getHostString() + ":" + at.getPort()
-                    + " yet");
-        }
-        String port = e.attributes().get(TLS_PORT_ATTRIBUTE);
-        if (port == null || port.isEmpty()) {
-            throw new IOException("process " + process + " has no RESP-over-TLS port (start its node with --tls DIR --resp-tls)");
-        }
-        try {
-            return new InetSocketAddress(e.host(), Integer.parseInt(port));
-        } catch (IllegalArgumentException bad) {
-            throw new IOException("process " + process + " has a bad " + TLS_PORT_ATTRIBUTE + " '" + port + "'", bad);
-        }
+        return TlsLinkOpener.over(context.linkSecurity(), context.naming(), process, context.linkToken(), context.clock()::nanoTime);
     }
 }

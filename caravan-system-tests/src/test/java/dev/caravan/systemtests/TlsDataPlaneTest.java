@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
  * The data plane of a TLS cluster whose nodes run {@code --resp-tls}: the real
  * {@code redis-cli --tls} reaches a kv process on its node's JVM with the admin identity (and not
  * without a certificate), ps shows the TLS endpoint, the TLS endpoint follows the process to its
- * new node and closes when it stops, and a client of the switch's front end reaches the process
- * through the switch's session links, which hold connections to the process's TLS port.
+ * new node and closes when it stops, and a client of the switch's front end (or of the process's
+ * stable endpoint) reaches the process through session links to the process's TLS port.
  */
 class TlsDataPlaneTest {
     private static CaravanCluster cluster;
@@ -111,7 +111,7 @@ class TlsDataPlaneTest {
 
     @Test
     void theTlsEndpointFollowsTheProcessAndTheSwitchReachesItOverTls() throws Exception {
-        cluster.deployKv("tls-sw", "n1");
+        ProcessInfo deployed = cluster.deployKv("tls-sw", "n1");
         NamingEntry before = entry("tls-sw");
         int oldPort = tlsPort(before);
         NamingEntry front = await().atMost(Duration.ofSeconds(20))
@@ -136,6 +136,9 @@ class TlsDataPlaneTest {
         // The switch follows the move, still over TLS.
         assertThat(redisCli(viaSwitch, "GET", "k")).isEqualTo("via-switch");
         assertThat(establishedTo(newPort)).isPositive();
+        // The process's stable endpoint on its home node n1 forwards over TLS to n2's TLS endpoint too.
+        String[] stable = deployed.front().split(":");
+        assertThat(redisCli(List.of("-h", stable[0], "-p", stable[1]), "GET", "k")).isEqualTo("via-switch");
     }
 
     /** Established TCP connections to {@code port} on this machine ({@code ss}). */
