@@ -33,12 +33,16 @@ public final class NodeMain {
     /** One line for {@code caravan --help}. */
     public static final String SUMMARY = "Run a node daemon: hosts processes, serves their data endpoints and a control port.";
 
+    static final String RESP_TLS = "--resp-tls";
+
     static final DaemonOptions OPTIONS = new DaemonOptions("caravan node", SUMMARY)
             .value("--id", "ID", null, "node id, unique in the cluster (required)")
             .value("--naming", "SPEC", null, NamingMain.NAMING_OPTION_HELP)
             .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
             .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
+            .flag(RESP_TLS, "also serve each RESP process's data endpoint over mutual TLS (redis-cli --tls --cacert "
+                    + "--cert --key), on a port of its own shown by 'caravan ps' (TLS ENDPOINT); needs --tls DIR")
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
                     + "free one, -1 opens none")
             .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")
@@ -122,13 +126,26 @@ public final class NodeMain {
         }
         config(options);
         accessSettings(options);
-        TlsOption.parse(options);
+        respTls(options, TlsOption.parse(options));
         sandboxSettings(options);
         balanceSettings(options);
         quotaSettings(options);
         drainGraceMs(options.required("--drain-grace"));
         List<String> jvm = DaemonJvm.options(options.required("--heap"), options.values("--jvm-option"));
         return ForegroundJvm.run(jvm, NodeMain.class, withoutJvmSettings(args));
+    }
+
+    /**
+     * Whether {@code --resp-tls} is given.
+     *
+     * @throws DaemonOptions.UsageException when it is given without {@code --tls DIR}
+     */
+    static boolean respTls(DaemonOptions.Parsed options, dev.caravan.wire.security.TransportSecurity security) {
+        boolean on = options.flag(RESP_TLS);
+        if (on && !security.isTls()) {
+            throw new DaemonOptions.UsageException(RESP_TLS + " needs " + TlsOption.NAME + " DIR (the node's identity serves the TLS port)");
+        }
+        return on;
     }
 
     /** {@code args} without {@code --heap}, {@code --jvm-option} and the stdin flag (the launcher adds that). */
@@ -161,6 +178,7 @@ public final class NodeMain {
         long drainGraceMs = drainGraceMs(options.required("--drain-grace"));
         BalanceSettings balance = balanceSettings(options);
         dev.caravan.wire.security.TransportSecurity security = TlsOption.parse(options);
+        boolean respTls = respTls(options, security);
         dev.caravan.node.quota.QuotaSettings quotas = quotaSettings(options);
         dev.caravan.node.sandbox.SandboxSettings sandbox = sandboxSettings(options);
         NamingService naming = NamingConnections.connect(NamingMain.daemonSpec(options.value("--naming")), "node/" + config.nodeId(),
@@ -168,6 +186,9 @@ public final class NodeMain {
         NodeDaemon node;
         try {
             node = NodeDaemon.start(config, naming, Clock.system(), accessSettings(options), security, codePolicy(options));
+            if (respTls) {
+                node.serveRespOverTls();
+            }
             node.quotas().settings(quotas);
             // Also when off: the thresholds, metric and capacity hold when BALANCE_MODE turns it on later.
             node.startBalancer(balance);

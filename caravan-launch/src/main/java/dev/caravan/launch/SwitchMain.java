@@ -113,7 +113,7 @@ public final class SwitchMain {
                 security);
         SwitchDaemon daemon;
         try {
-            daemon = SwitchDaemon.start(config, configEpochMs(options), naming, Clock.system());
+            daemon = SwitchDaemon.start(config, configEpochMs(options), naming, Clock.system(), security);
         } catch (Exception e) {
             try {
                 naming.close();

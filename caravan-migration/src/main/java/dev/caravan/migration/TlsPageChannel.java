@@ -42,6 +42,8 @@ final class TlsPageChannel implements ScatteringByteChannel, GatheringByteChanne
     }
 
     static final int RECORDS_PER_WRITE = 8;
+    /** The suite page streams prefer (see {@link #preferAes128}). */
+    static final String PAGE_STREAM_SUITE = "TLS_AES_128_GCM_SHA256";
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SocketChannel channel;
@@ -58,7 +60,7 @@ final class TlsPageChannel implements ScatteringByteChannel, GatheringByteChanne
 
     private TlsPageChannel(SocketChannel channel, SSLEngine engine, Waiter waiter) {
         this.channel = channel;
-        this.engine = engine;
+        this.engine = preferAes128(engine);
         this.waiter = waiter;
         this.packetBytes = engine.getSession().getPacketBufferSize();
         this.netOut = ByteBuffer.allocate(packetBytes * RECORDS_PER_WRITE).flip();
@@ -87,6 +89,24 @@ final class TlsPageChannel implements ScatteringByteChannel, GatheringByteChanne
         c.handshake();
         return c;
     }
+
+    /**
+     * Puts {@value #PAGE_STREAM_SUITE} first, both ends honouring the order: a page stream is
+     * bulk data whose bandwidth is CPU-bound, and AES-128 does 10 rounds where AES-256 does 14.
+     * The other TLS 1.3 suites stay enabled after it.
+     */
+    private static SSLEngine preferAes128(SSLEngine engine) {
+        java.util.List<String> suites = new java.util.ArrayList<>(java.util.List.of(engine.getEnabledCipherSuites()));
+        if (suites.remove(PAGE_STREAM_SUITE)) {
+            suites.addFirst(PAGE_STREAM_SUITE);
+        }
+        javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+        p.setCipherSuites(suites.toArray(String[]::new));
+        p.setUseCipherSuitesOrder(true);
+        engine.setSSLParameters(p);
+        return engine;
+    }
+
 
     /** The identity the peer proved with its certificate (role {@code node}). */
     Identity peer() {

@@ -40,8 +40,14 @@ final class FrontEndpoint implements AutoCloseable {
      */
     FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, String linkToken,
                   RespLimits limits, boolean passwordRequired) {
+        this(processName, locator, bindHost, nanoClock, linkToken, limits, passwordRequired, null);
+    }
+
+    /** As above, each session link dialled by {@code opener} (over TLS: {@link dev.caravan.servers.forward.TlsLinkOpener}); null: plaintext. */
+    FrontEndpoint(String processName, Locator locator, String bindHost, LongSupplier nanoClock, String linkToken,
+                  RespLimits limits, boolean passwordRequired, ProcessForwarder.LinkOpener opener) {
         this.processName = processName;
-        this.forwarder = new ProcessForwarder(processName, locator, nanoClock, linkToken, Idempotence.NONE);
+        this.forwarder = new ProcessForwarder(processName, locator, nanoClock, linkToken, Idempotence.NONE, opener);
         this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(forwarder.handler(), limits, passwordRequired),
                 ServerOptions.defaults().withBind(new InetSocketAddress(bindHost, 0)).withName("front-" + processName));
     }

@@ -50,6 +50,8 @@ final class HostedProcess implements MovableProcess {
     private final CompletableFuture<StopReply> closed = new CompletableFuture<>();
     private volatile boolean closing;
     private volatile String abandonedDetail;
+    /** RESP over TLS for the data endpoint ({@code caravan node --resp-tls}); null when it has none. */
+    private volatile dev.caravan.wire.resp.RespTlsFront respTls;
     /** The last question put to the process thread by {@link #askStats} and when (System.nanoTime: a real-time bound); guarded by this. */
     private CompletableFuture<ProcessStats> pendingStats;
     private long pendingSinceNs;
@@ -88,6 +90,34 @@ final class HostedProcess implements MovableProcess {
 
     DataEndpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Opens RESP over TLS for the data endpoint: a {@link dev.caravan.wire.resp.RespTlsFront} on
+     * the data host, any free port, relaying to the endpoint. Once; the node publishes its port
+     * in naming ({@code tls-port}) and closes it with the process, or when the process has moved.
+     *
+     * @throws java.io.IOException when the listener cannot be opened
+     */
+    void openRespTls(dev.caravan.wire.security.TransportSecurity security) throws java.io.IOException {
+        if (respTls == null) {
+            respTls = new dev.caravan.wire.resp.RespTlsFront(security, new java.net.InetSocketAddress(dataHost, 0),
+                    new java.net.InetSocketAddress(dataHost, endpoint.port()));
+        }
+    }
+
+    /** The RESP-over-TLS port of the data endpoint; 0 when it has none. */
+    int respTlsPort() {
+        dev.caravan.wire.resp.RespTlsFront f = respTls;
+        return f == null ? 0 : f.port();
+    }
+
+    /** Closes RESP over TLS (its listener and every connection through it); never throws. */
+    void closeRespTls() {
+        dev.caravan.wire.resp.RespTlsFront f = respTls;
+        if (f != null) {
+            f.close();
+        }
     }
 
     @Override
@@ -238,6 +268,7 @@ final class HostedProcess implements MovableProcess {
         }
         CloseAll all = new CloseAll();
         try {
+            all.run(this::closeRespTls);
             all.run(endpoint::close);
             String doing = runner.busyWith();
             boolean ended = false;

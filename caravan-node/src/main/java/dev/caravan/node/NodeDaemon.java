@@ -120,6 +120,8 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
     private final dev.caravan.wire.security.TransportSecurity security;
+    /** Whether RESP processes hosted here serve their data endpoint over TLS too ({@link #serveRespOverTls}). */
+    private volatile boolean respTls;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy,
                        dev.caravan.wire.security.TransportSecurity security,
@@ -381,6 +383,34 @@ public final class NodeDaemon implements AutoCloseable {
             dev.caravan.wire.resp.RespLimits.PROTO_MAX_BULK_LEN, dev.caravan.wire.resp.RespLimits.PROTO_MAX_MULTIBULK_LEN,
             dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_BUFFER_LIMIT, dev.caravan.wire.resp.RespLimits.CLIENT_QUERY_HEAP_LIMIT);
 
+    /** The naming attribute of a process entry holding its RESP-over-TLS port on the entry's host ({@code --resp-tls}). */
+    public static final String TLS_PORT_ATTRIBUTE = dev.caravan.servers.forward.TlsLinkOpener.TLS_PORT_ATTRIBUTE;
+
+    /**
+     * {@code caravan node --resp-tls}: every RESP process hosted here from now on (deployed,
+     * arrived by migration, restored) also serves its data endpoint over mutual TLS
+     * ({@link HostedProcess#openRespTls}), its port published in naming as
+     * {@value #TLS_PORT_ATTRIBUTE}; processes already here get theirs now. Call once, after start.
+     *
+     * @throws CaravanException INVALID_ARGUMENT when the node runs plaintext (no {@code --tls DIR})
+     */
+    public void serveRespOverTls() {
+        if (!security.isTls()) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("--resp-tls needs --tls DIR (the node's identity serves the TLS port)");
+        }
+        respTls = true;
+        for (HostedProcess p : List.copyOf(processes.values())) {
+            if (!DataEndpoint.speaksHttp(p.spec())) {
+                try {
+                    p.openRespTls(security);
+                    registerProcess(lease.leaseId(), p);
+                } catch (IOException | CaravanException e) {
+                    LOG.log(System.Logger.Level.WARNING, "process " + p.spec().name() + ": no RESP over TLS: " + e.getMessage());
+                }
+            }
+        }
+    }
+
     private void registerProcess(long leaseId, HostedProcess p) {
         Map<String, String> attributes = new java.util.HashMap<>();
         attributes.put("id", p.runner().id().toString());
@@ -400,6 +430,9 @@ public final class NodeDaemon implements AutoCloseable {
         NodeAccess.publishSlice(p.spec(), attributes);
         if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
             attributes.put("auth", "password");
+        }
+        if (p.respTlsPort() > 0) {
+            attributes.put(TLS_PORT_ATTRIBUTE, Integer.toString(p.respTlsPort()));
         }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
                 p.dataPort(), p.runner().epoch(), attributes, leaseId));
@@ -698,8 +731,18 @@ public final class NodeDaemon implements AutoCloseable {
                     DataEndpoint.speaksHttp(spec));
             endpoint.quota(quotas.attach(spec.name(), runner, spec.config()));
             sliceQuotas.connectionGate(spec).ifPresent(endpoint::shareConnections);
-            return new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
+            HostedProcess hosted = new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
+            if (respTls && !DataEndpoint.speaksHttp(spec)) {
+                try {
+                    hosted.openRespTls(security);
+                } catch (IOException e) {
+                    endpoint.close();
+                    throw ErrorCode.UNAVAILABLE.exception("process " + spec.name() + ": cannot open its RESP over TLS port on "
+                            + config.bindHost() + ": " + e.getMessage());
+                }
+            }
+            return hosted;
         } catch (RuntimeException e) {
             memory.close();
             throw e;
@@ -717,8 +760,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** A stable endpoint for {@code spec}'s process, with its request limits and password requirement. */
     private FrontEndpoint newFront(ProcessSpec spec) {
+        // With --resp-tls its session links go over TLS to the process's TLS endpoint, wherever it runs (every node
+        // of a --resp-tls cluster publishes one).
         return new FrontEndpoint(spec.name(), () -> locate(spec.name()), config.bindHost(), clock::nanoTime, config.token(),
-                config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY));
+                config.respLimits().with(spec.config()), spec.config().containsKey(DataEndpoint.PASSWORD_KEY),
+                respTls ? dev.caravan.servers.forward.TlsLinkOpener.over(security, naming, spec.name(), config.token(),
+                        clock::nanoTime) : null);
     }
 
     /** Opens a stable endpoint here for a process that has none yet (clones, restores); returns host:port. */

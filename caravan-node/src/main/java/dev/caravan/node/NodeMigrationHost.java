@@ -164,7 +164,11 @@ final class NodeMigrationHost implements MigrationHost {
         node.removeHosted(hosted);
         hosted.endpoint().movedTo(newEpoch, destinationDataAddress);
         // Keep answering MOVED for a while so that connected clients learn the new place, then let go.
-        node.scheduleLater(hosted.endpoint()::close, node.config().migration().movedAnswerMs());
+        // RESP over TLS relays to this endpoint: it goes when the endpoint goes.
+        node.scheduleLater(() -> {
+            hosted.closeRespTls();
+            hosted.endpoint().close();
+        }, node.config().migration().movedAnswerMs());
     }
 
     @Override

@@ -20,6 +20,14 @@ public interface SwitchContext {
     /** The cluster token that opens session links to data endpoints ("" for none). */
     String linkToken();
 
+    /**
+     * The transport of the switch's session links to data endpoints ({@link TlsSessionLinks}):
+     * the switch's {@code --tls} identity, or plaintext.
+     */
+    default dev.caravan.wire.security.TransportSecurity linkSecurity() {
+        return dev.caravan.wire.security.TransportSecurity.plaintext();
+    }
+
     /** The switch's id (for example {@code s1}), for logs and naming entries. */
     String switchId();
 

@@ -69,12 +69,15 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, FrontendA
     private ProcessFronts processFronts;
     private FrontendConfigReplicator shared;
     private volatile boolean closed;
+    /** The switch's {@code --tls} identity: its session links to data endpoints go over TLS with it. */
+    private final dev.caravan.wire.security.TransportSecurity security;
     /** Created when the first Netty front end starts; closed after every front end. */
     private dev.caravan.switching.transport.SwitchEventLoops eventLoops;
 
     private SwitchDaemon(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
-                         RoutePool.Factory pools, long configEpochMs) {
+                         RoutePool.Factory pools, long configEpochMs, dev.caravan.wire.security.TransportSecurity security) {
         this.config = config;
+        this.security = java.util.Objects.requireNonNull(security, "security");
         this.naming = naming;
         this.clock = clock;
         this.starter = starter;
@@ -116,7 +119,23 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, FrontendA
      */
     public static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
                                      RoutePool.Factory pools, long configEpochMs) throws Exception {
-        SwitchDaemon d = new SwitchDaemon(config, naming, clock, starter, pools, configEpochMs);
+        return start(config, naming, clock, starter, pools, configEpochMs, dev.caravan.wire.security.TransportSecurity.plaintext());
+    }
+
+    /**
+     * As {@link #start(SwitchConfig, long, NamingService, Clock)}, its session links to data endpoints
+     * (RESP front ends' backends, process front ends) over {@code security} when it is TLS
+     * ({@link TlsSessionLinks}).
+     */
+    public static SwitchDaemon start(SwitchConfig config, long configEpochMs, NamingService naming, Clock clock,
+                                     dev.caravan.wire.security.TransportSecurity security) throws Exception {
+        return start(config, naming, clock, Frontends::start, Dispatchers::create, configEpochMs, security);
+    }
+
+    private static SwitchDaemon start(SwitchConfig config, NamingService naming, Clock clock, Frontends.Starter starter,
+                                      RoutePool.Factory pools, long configEpochMs, dev.caravan.wire.security.TransportSecurity security)
+            throws Exception {
+        SwitchDaemon d = new SwitchDaemon(config, naming, clock, starter, pools, configEpochMs, security);
         try {
             d.onStart();
             return d;
@@ -197,6 +216,11 @@ public final class SwitchDaemon implements SwitchContext, SwitchAdmin, FrontendA
     @Override
     public String linkToken() {
         return config.token();
+    }
+
+    @Override
+    public dev.caravan.wire.security.TransportSecurity linkSecurity() {
+        return security;
     }
 
     @Override

@@ -65,6 +65,24 @@ public final class PsCommand implements Callable<Integer> {
             description = "how long to wait for each node (default: ${DEFAULT-VALUE})")
     long nodeTimeoutMs;
 
+    /**
+     * RESP over TLS of each process that has it ({@code caravan node --resp-tls}): name → host:port,
+     * from the {@code tls-port} attribute of naming's {@code process/<name>}.
+     */
+    public static Map<String, String> tlsEndpoints(dev.caravan.naming.NamingService naming) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (dev.caravan.naming.NamingEntry e : naming.list("process/")) {
+            String port = e.attributes().get(TLS_PORT_ATTRIBUTE);
+            if (port != null && !port.isEmpty()) {
+                out.put(e.name().substring("process/".length()), e.host() + ":" + port);
+            }
+        }
+        return out;
+    }
+
+    /** Naming's attribute of a process's RESP-over-TLS port (as the node publishes it). */
+    static final String TLS_PORT_ATTRIBUTE = "tls-port";
+
     static final int FRONT_PROBE_MS = 300;
 
     /** The FRONT addresses among {@code processes} that accept a connection now (probed in parallel). */
@@ -110,7 +128,8 @@ public final class PsCommand implements Callable<Integer> {
                         : "-"),
                 Table.col("switch"), Table.colOfRow("front", r -> "".equals(r.get("front")) ? "-"
                         : Boolean.TRUE.equals(r.get("frontReachable")) ? String.valueOf(r.get("front")) : "gone"),
-                Table.col("dataEndpoint"), Table.col("allocatedPages"), Table.col("dirtyPages"),
+                Table.col("dataEndpoint"), Table.colOfRow("tlsEndpoint", r -> r.get("tlsEndpoint") instanceof String t && !t.isEmpty() ? t : "-"),
+                Table.col("allocatedPages"), Table.col("dirtyPages"),
                 Table.col("memoryBytes", Number.class, n -> Sizes.human(n.longValue())), Table.col("commandsServed"),
                 Table.col("stateDetail"));
     }
@@ -159,11 +178,13 @@ public final class PsCommand implements Callable<Integer> {
         Map<String, String> switchAddresses = new java.util.HashMap<>();
         client.naming().list("front/").forEach(e -> switchAddresses.put(e.name().substring("front/".length()),
                 e.host() + ":" + e.port()));
+        Map<String, String> tlsEndpoints = tlsEndpoints(client.naming());
         java.util.Set<String> liveFronts = reachableFronts(all);
         List<Map<String, Object>> processes = new ArrayList<>();
         for (ProcessInfo p : all) {
             Map<String, Object> row = row(p);
             row.put("switch", switchAddresses.getOrDefault(p.name(), ""));
+            row.put("tlsEndpoint", tlsEndpoints.getOrDefault(p.name(), ""));
             row.put("frontReachable", !p.front().isEmpty() && liveFronts.contains(p.front()));
             processes.add(row);
         }

@@ -73,8 +73,8 @@ public final class ProcessForwarder implements AutoCloseable {
     private final String processName;
     private final Locator locator;
     private final LongSupplier nanoClock;
-    private final String linkToken;
     private final Idempotence idempotence;
+    private final LinkOpener opener;
     private final ConcurrentLinkedDeque<SessionLinkConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -89,11 +89,28 @@ public final class ProcessForwarder implements AutoCloseable {
      */
     public ProcessForwarder(String processName, Locator locator, LongSupplier nanoClock, String linkToken,
                             Idempotence idempotence) {
+        this(processName, locator, nanoClock, linkToken, idempotence, null);
+    }
+
+    /**
+     * As the plaintext constructor, with {@code opener} dialling each new link (e.g. over TLS:
+     * {@link SessionLinkConnection#openTls}); it gets the data endpoint's address, as the locator or
+     * a {@code -MOVED} names it. Null: plaintext links to that address.
+     */
+    public ProcessForwarder(String processName, Locator locator, LongSupplier nanoClock, String linkToken,
+                            Idempotence idempotence, LinkOpener opener) {
         this.processName = processName;
         this.locator = locator;
         this.nanoClock = nanoClock;
-        this.linkToken = linkToken;
         this.idempotence = idempotence;
+        this.opener = opener != null ? opener : at -> SessionLinkConnection.open(at, linkToken, nanoClock);
+    }
+
+    /** Dials one session link to the data endpoint at an address; thread-safe. */
+    @FunctionalInterface
+    public interface LinkOpener {
+        /** @throws IOException when it cannot be reached now (the forwarder tries again, within its deadline) */
+        SessionLinkConnection open(InetSocketAddress dataEndpoint) throws IOException;
     }
 
     /** A handler for a {@link dev.caravan.servers.resp.RespProtocol} whose clients are forwarded here. */
@@ -266,7 +283,7 @@ public final class ProcessForwarder implements AutoCloseable {
     /** A new link to {@code at}; null if it cannot be reached now. */
     private SessionLinkConnection connect(InetSocketAddress at) {
         try {
-            return SessionLinkConnection.open(at, linkToken, nanoClock);
+            return opener.open(at);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "forwarder of " + processName + " cannot reach " + at + ": " + e);
             return null;

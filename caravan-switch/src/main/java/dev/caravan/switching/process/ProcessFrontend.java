@@ -74,7 +74,8 @@ public final class ProcessFrontend implements Frontend {
         boolean passwordRequired = AUTH_PASSWORD.equals(attributes.get(AUTH_ATTRIBUTE));
         this.forwarder = new ProcessForwarder(process,
                 () -> lookup(context, entryName).map(e -> new InetSocketAddress(e.host(), e.port())).orElse(null),
-                context.clock()::nanoTime, context.linkToken(), Idempotence.NONE);
+                context.clock()::nanoTime, context.linkToken(), Idempotence.NONE,
+                dev.caravan.switching.TlsSessionLinks.opener(context, process));
         try {
             this.server = ServerModel.VIRTUAL_THREADS.start(new RespProtocol(forwarder.handler(), limits, passwordRequired),
                     ServerOptions.defaults().withBind(spec.listen()).withName("switch-" + spec.name()));

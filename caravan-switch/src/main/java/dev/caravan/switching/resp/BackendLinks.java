@@ -37,7 +37,8 @@ final class BackendLinks implements AutoCloseable {
             return null;
         }
         return forwarders.computeIfAbsent(backend.id(), id -> new ProcessForwarder(id,
-                () -> where(id).orElse(backend.address()), context.clock()::nanoTime, context.linkToken(), Idempotence.NONE));
+                () -> where(id).orElse(backend.address()), context.clock()::nanoTime, context.linkToken(), Idempotence.NONE,
+                dev.caravan.switching.TlsSessionLinks.opener(context, id)));
     }
 
     /** The forwarder of the backend called {@code id}, if one was made. */

@@ -36,7 +36,10 @@ public final class SessionLinkConnection implements AutoCloseable {
     /** Idle connections younger than this are not probed: a peer close that recent is unlikely. */
     private static final long PROBE_AFTER_IDLE_NS = 200_000_000L;
 
+    /** The plaintext link's channel; null over TLS. */
     private final SocketChannel channel;
+    /** The TLS link's socket; null in plaintext. */
+    private final java.net.Socket tls;
     private final RespCommandWriter out;
     private final RespReplyReader in;
     private final InetSocketAddress target;
@@ -45,11 +48,62 @@ public final class SessionLinkConnection implements AutoCloseable {
 
     private SessionLinkConnection(SocketChannel channel, InetSocketAddress target, java.util.function.LongSupplier nanoClock) {
         this.channel = channel;
+        this.tls = null;
         this.target = target;
         this.nanoClock = nanoClock;
         this.lastUsedNs = nanoClock.getAsLong();
         this.out = new RespCommandWriter(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
         this.in = new RespReplyReader(Channels.newInputStream(channel), RespLimits.DEFAULTS);
+    }
+
+    private SessionLinkConnection(java.net.Socket tls, InetSocketAddress target, java.util.function.LongSupplier nanoClock)
+            throws IOException {
+        this.channel = null;
+        this.tls = tls;
+        this.target = target;
+        this.nanoClock = nanoClock;
+        this.lastUsedNs = nanoClock.getAsLong();
+        // One TLS record per flush of up to 16 KiB: the buffer matches the record size.
+        this.out = new RespCommandWriter(new BufferedOutputStream(tls.getOutputStream(), 16 * 1024));
+        this.in = new RespReplyReader(tls.getInputStream(), RespLimits.DEFAULTS);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, String, java.util.function.LongSupplier)} over mutual TLS:
+     * connects to a data endpoint's RESP-over-TLS port ({@link RespTlsFront}, naming's
+     * {@code tls-port}) with {@code security}'s identity, checks the server's certificate names
+     * the host dialled, then opens the link with {@code token} as in plaintext.
+     *
+     * @throws IOException              when it cannot be reached, the handshake fails, or the link is refused
+     * @throws IllegalArgumentException when {@code security} is plaintext
+     */
+    public static SessionLinkConnection openTls(dev.caravan.wire.security.TransportSecurity security, InetSocketAddress tlsTarget,
+                                                String token, java.util.function.LongSupplier nanoClock) throws IOException {
+        if (!security.isTls()) {
+            throw new IllegalArgumentException("a TLS session link needs a TLS identity");
+        }
+        java.net.Socket s = security.newClientSocket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(tlsTarget, CONNECT_TIMEOUT_MS);
+            s.setSoTimeout(CONNECT_TIMEOUT_MS);
+            ((javax.net.ssl.SSLSocket) s).startHandshake();
+            s.setSoTimeout(0);
+            SessionLinkConnection c = new SessionLinkConnection(s, tlsTarget, nanoClock);
+            Reply r = c.exchange(SessionLink.hello(token));
+            if (!Reply.OK.equals(r)) {
+                throw new IOException("data endpoint " + tlsTarget + " refused the session link: " + r);
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** Whether this link runs over TLS. */
+    public boolean isTls() {
+        return tls != null;
     }
 
     /**
@@ -128,7 +182,7 @@ public final class SessionLinkConnection implements AutoCloseable {
      * that sat idle for a while is probed with a non-blocking read, which sees a peer's close.
      */
     public boolean looksOpen() {
-        if (!channel.isOpen()) {
+        if (tls != null ? tls.isClosed() : !channel.isOpen()) {
             return false;
         }
         if (nanoClock.getAsLong() - lastUsedNs < PROBE_AFTER_IDLE_NS) {
@@ -137,12 +191,35 @@ public final class SessionLinkConnection implements AutoCloseable {
         if (in.hasBufferedInput()) {
             return false;
         }
+        if (tls != null) {
+            return tlsLooksOpen();
+        }
         try {
             channel.configureBlocking(false);
             int n = channel.read(ByteBuffer.allocate(1));
             channel.configureBlocking(true);
             // -1: the peer closed it; > 0: bytes nobody asked for, the link is out of step.
             return n == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The TLS probe: a read bounded to 1 ms. A timeout is the expected answer (nothing to read, the
+     * socket stays valid); end of stream (the peer's close_notify or FIN) or unasked bytes are not.
+     */
+    private boolean tlsLooksOpen() {
+        try {
+            tls.setSoTimeout(1);
+            try {
+                tls.getInputStream().read();
+                return false;
+            } catch (java.net.SocketTimeoutException e) {
+                return true;
+            } finally {
+                tls.setSoTimeout(0);
+            }
         } catch (IOException e) {
             return false;
         }
@@ -185,6 +262,10 @@ public final class SessionLinkConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (tls != null) {
+                tls.close();
+                return;
+            }
             channel.close();
         } catch (IOException ignored) {
             // Nothing left to release.

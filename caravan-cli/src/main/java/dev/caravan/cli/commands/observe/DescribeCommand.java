@@ -68,6 +68,7 @@ public final class DescribeCommand implements Callable<Integer> {
                 describeNode(client, node, d, draining);
             } else if (process != null) {
                 describeProcess(process, d);
+                d.put("tlsEndpoint", dev.caravan.cli.commands.PsCommand.tlsEndpoints(client.naming()).getOrDefault(name, "-"));
                 describeQuotas(listings, process, d);
             } else if (!ended) {
                 // Not listed (none, or another slice's: its node answers NOT_FOUND) and no event the caller
