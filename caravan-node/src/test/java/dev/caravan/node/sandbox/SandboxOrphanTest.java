@@ -30,7 +30,15 @@ class SandboxOrphanTest {
                     .redirectErrorStream(true).start();
             long sandboxPid;
             try {
-                sandboxPid = sandboxPid(host);
+                // Bounded: a host that hangs before its sandbox starts fails the test instead of stalling the build.
+                java.util.concurrent.CompletableFuture<Long> started = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return sandboxPid(host);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, r -> Thread.ofPlatform().daemon(true).start(r));
+                sandboxPid = started.get(90, TimeUnit.SECONDS);
                 assertThat(ProcessHandle.of(sandboxPid).map(ProcessHandle::isAlive)).contains(true);
             } finally {
                 host.destroyForcibly();
@@ -40,7 +48,7 @@ class SandboxOrphanTest {
         } finally {
             // The host died before it could remove its (now empty) cgroups.
             for (String c : SandboxCgroup.CONTROLLERS) {
-                Path g = SandboxCgroup.groupDir(SandboxSettings.DEFAULT_CGROUP_ROOT, c, id, "O");
+                Path g = SandboxCgroup.groupDir(SandboxSettings.DEFAULT_CGROUP_ROOT, c, id, "o");
                 if (Files.exists(g)) {
                     Files.delete(g);
                     Files.deleteIfExists(g.getParent());
