@@ -386,6 +386,10 @@ public final class TestNode implements MigrationHost {
 
     @Override
     public void markLost(MovableProcess process) {
+        // A halted node withdraws nothing: its process thread, failing on a page its dead links can no longer fetch,
+        // must not take the arrival's naming entry away (seen in CI: the source, asking naming who owns the process
+        // after the commit's answer was lost, found no entry and stayed frozen in doubt).
+        checkAlive();
         process.runner().markFailed();
         try {
             naming.unregister(leaseId, "process/" + process.name(), process.runner().epoch());
