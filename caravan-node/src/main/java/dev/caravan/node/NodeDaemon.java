@@ -120,7 +120,10 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
     private final dev.caravan.wire.security.TransportSecurity security;
-    /** Whether RESP processes hosted here serve their data endpoint over TLS too ({@link #serveRespOverTls}). */
+    /**
+     * Whether RESP processes hosted here serve their data endpoint over TLS too: always on a TLS node
+     * (the node-to-node session links need it), {@link #serveRespOverTls} states it explicitly.
+     */
     private volatile boolean respTls;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy,
@@ -128,6 +131,9 @@ public final class NodeDaemon implements AutoCloseable {
                        dev.caravan.node.sandbox.SandboxRole sandboxRole) throws IOException {
         this.config = config;
         this.security = java.util.Objects.requireNonNull(security, "security");
+        // --tls implies RESP over TLS: every node-to-node session link (hand-offs of moved sessions, stable
+        // endpoints, switches) goes to a process's TLS front, so a TLS node always opens one (never plaintext links).
+        this.respTls = security.isTls();
         this.sandboxRole = sandboxRole;
         this.naming = naming;
         this.clock = clock;
