@@ -437,7 +437,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
             attributes.put("auth", "password");
         }
-        if (p.respTlsPort() > 0) {
+        if (p.respTlsPort() > 0 && !DataEndpoint.speaksHttp(p.spec())) {
             attributes.put(TLS_PORT_ATTRIBUTE, Integer.toString(p.respTlsPort()));
         }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
@@ -739,7 +739,8 @@ public final class NodeDaemon implements AutoCloseable {
             sliceQuotas.connectionGate(spec).ifPresent(endpoint::shareConnections);
             HostedProcess hosted = new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
-            if (respTls && !DataEndpoint.speaksHttp(spec)) {
+            // HTTP processes get the TLS front too, unpublished: only for the session links nodes hand moved sessions off on.
+            if (respTls) {
                 try {
                     hosted.openRespTls(security);
                 } catch (IOException e) {
