@@ -41,8 +41,9 @@ public final class NodeMain {
             .value("--bind", "ADDRESS", "127.0.0.1", "address for control and data endpoints")
             .value("--port", "PORT", "0", "control port; 0 picks a free one")
             .value(TlsOption.NAME, TlsOption.LABEL, null, TlsOption.HELP)
-            .flag(RESP_TLS, "also serve each RESP process's data endpoint over mutual TLS (redis-cli --tls --cacert "
-                    + "--cert --key), on a port of its own shown by 'caravan ps' (TLS ENDPOINT); needs --tls DIR")
+            .flag(RESP_TLS, "serve each RESP process's data endpoint over mutual TLS too (redis-cli --tls --cacert "
+                    + "--cert --key), on a port of its own shown by 'caravan ps' (TLS ENDPOINT); needs --tls DIR, which "
+                    + "implies it (nodes link to each other's processes over it)")
             .value("--admin-port", "PORT", "0", "admin port (HTTP: /metrics for Prometheus, /events, /logs); 0 picks a "
                     + "free one, -1 opens none")
             .value("--data-dir", "DIR", null, "where bundles are stored (default: .caravan/nodes/ID)")

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
  * (a BLPOP waiting for a push) go on after them, each on its own, with no deadline
  * ({@link ParkedHandOff}). Runs on the session's thread.
  *
- * <p>The batches go over a {@link SessionLink} to the destination's data endpoint, each in the
+ * <p>The batches go over a {@link SessionLink} to the destination's data endpoint ({@link HandOffLink}:
+ * over TLS to its RESP-over-TLS front when this node runs TLS, never plaintext then), each in the
  * session of the client that sent it (its {@link dev.caravan.core.process.ClientRef}), so that
  * per-client state (a transaction in progress, the protocol version, authentication) applies
  * to them there as it would have here; control replies come back as such (the source's endpoint
@@ -48,10 +49,16 @@ final class HandOff {
         this.answerTimeoutMs = answerTimeoutMs;
     }
 
-    Result afterCommit(MovableProcess process, String destNode, String destHost, int destDataPort, long newEpoch)
+    /**
+     * @param destTlsPort the destination data endpoint's RESP-over-TLS port (0: none); a TLS node hands
+     *                    off only there ({@link HandOffLink})
+     */
+    Result afterCommit(MovableProcess process, String destNode, String destHost, int destDataPort, int destTlsPort, long newEpoch)
             throws InterruptedException {
         String destData = destHost + ":" + destDataPort;
-        host.removeAfterMove(process, newEpoch, destData);
+        HandOffLink link = new HandOffLink(host.transportSecurity(), host.linkToken(), new InetSocketAddress(destHost, destDataPort),
+                destTlsPort);
+        host.removeAfterMove(process, newEpoch, destData, link);
         process.runner().epoch(newEpoch);
         List<ProcessRunner.PendingBatch> handedOff = process.runner().handOff();
         List<ProcessRunner.PendingBatch> parked = handedOff.stream().filter(ProcessRunner.PendingBatch::isParked).toList();
@@ -61,8 +68,7 @@ final class HandOff {
         if (!pending.isEmpty()) {
             // Off-heap arguments are streamed (the batches hold them until completed); replies over 1 MiB are
             // read off-heap and handed to the waiting clients' endpoints, which release them.
-            try (SessionLinkConnection f = SessionLinkConnection.open(new InetSocketAddress(destHost, destDataPort),
-                    host.linkToken())) {
+            try (SessionLinkConnection f = link.open()) {
                 for (ProcessRunner.PendingBatch b : pending) {
                     if (b.isClientClosed()) {
                         forward(f, () -> new Reply[] {f.closed(b.client().sessionId())});
@@ -77,7 +83,7 @@ final class HandOff {
                 }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "forwarding " + (pending.size() - answered) + " queued batches of "
-                        + process.name() + " to " + destData + " failed: " + e);
+                        + process.name() + " to " + link + " failed: " + e);
                 for (ProcessRunner.PendingBatch b : pending.subList(answered, pending.size())) {
                     if (b.isClientClosed()) {
                         continue;
@@ -88,8 +94,7 @@ final class HandOff {
                 }
             }
         }
-        ParkedHandOff.forwardEach(parked, process.name(), new InetSocketAddress(destHost, destDataPort), host.linkToken(),
-                "MOVED " + newEpoch + " " + destData);
+        ParkedHandOff.forwardEach(parked, process.name(), link, "MOVED " + newEpoch + " " + destData);
         LOG.log(System.Logger.Level.INFO, "process " + process.name() + " moved to " + destNode + " (epoch " + newEpoch
                 + "); forwarded " + forwarded + " queued commands and " + parked.size() + " blocked batches");
         return new Result(forwarded);

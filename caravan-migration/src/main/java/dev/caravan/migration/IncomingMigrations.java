@@ -118,7 +118,7 @@ final class IncomingMigrations {
         }
         scheduleIdleCheck(a);
         engine.tell(() -> engine.listener().onArrivalBegun(name, b.sourceNode(), b.epoch()));
-        new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce()).writeTo(out);
+        new MigrationMessages.BeginReply(process.dataPort(), stream.port(), stream.nonce(), process.tlsDataPort()).writeTo(out);
     }
 
     /** The source's control endpoint, if naming knows it now (a restoring client has none). */

@@ -100,6 +100,15 @@ public interface MigrationHost {
      */
     void removeAfterMove(MovableProcess process, long newEpoch, String destinationDataAddress);
 
+    /**
+     * As {@link #removeAfterMove(MovableProcess, long, String)}, with how this node reaches the
+     * destination's data endpoint for sessions it still hands off (closed clients); by default the
+     * link is ignored.
+     */
+    default void removeAfterMove(MovableProcess process, long newEpoch, String destinationDataAddress, HandOffLink link) {
+        removeAfterMove(process, newEpoch, destinationDataAddress);
+    }
+
     /** A post-copy process whose pages were lost: marks it failed and withdraws it from naming. */
     void markLost(MovableProcess process);
 

@@ -27,6 +27,14 @@ public interface MovableProcess {
     /** Port of the data endpoint. */
     int dataPort();
 
+    /**
+     * Port of the data endpoint's RESP-over-TLS front on {@link #dataHost()}, where a TLS source
+     * node hands sessions off to it ({@link HandOffLink}); 0 when it has none (the default).
+     */
+    default int tlsDataPort() {
+        return 0;
+    }
+
     /** The replies to recent deduplicated requests; they travel with the process. */
     RecentReplies recentReplies();
 

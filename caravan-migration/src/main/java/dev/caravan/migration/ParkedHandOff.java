@@ -5,7 +5,6 @@ import dev.caravan.wire.command.Reply;
 import dev.caravan.wire.resp.SessionLinkConnection;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,18 +28,17 @@ final class ParkedHandOff {
      * A batch that cannot be sent is answered {@code moved} (the client may resend it there); one
      * whose connection is lost after sending is answered with an error saying it may have run.
      */
-    static void forwardEach(List<ProcessRunner.PendingBatch> parked, String processName, InetSocketAddress destination,
-                            String linkToken, String moved) {
+    static void forwardEach(List<ProcessRunner.PendingBatch> parked, String processName, HandOffLink destination, String moved) {
         for (ProcessRunner.PendingBatch b : parked) {
-            Thread.ofVirtual().name("hand-off-parked-" + processName).start(() -> forward(b, destination, linkToken, moved));
+            Thread.ofVirtual().name("hand-off-parked-" + processName).start(() -> forward(b, destination, moved));
         }
     }
 
     /** Over a session link, in the client's session, so that its state applies and its close drops the batch there. */
-    private static void forward(ProcessRunner.PendingBatch b, InetSocketAddress destination, String linkToken, String moved) {
+    private static void forward(ProcessRunner.PendingBatch b, HandOffLink destination, String moved) {
         SessionLinkConnection f;
         try {
-            f = SessionLinkConnection.open(destination, linkToken);
+            f = destination.open();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "a blocked batch could not be handed to " + destination + ": " + e);
             b.completion().complete(fill(b.commands().length, Reply.error(moved)));
@@ -51,7 +49,7 @@ final class ParkedHandOff {
         } catch (IOException | RuntimeException e) {
             // Answered exactly once on every path: the endpoint waiting for it releases the batch's off-heap arguments then.
             b.completion().complete(fill(b.commands().length, Reply.error("ERR connection to the process at "
-                    + destination + " lost while a blocking command waited there; it may or may not have run")));
+                    + destination.data() + " lost while a blocking command waited there; it may or may not have run")));
         }
     }
 

@@ -267,7 +267,7 @@ final class SourceSession {
             return;
         }
         handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(), begun.dataPort(),
-                newEpoch);
+                begun.tlsPort(), newEpoch);
         outcome = MigrationOutcome.COMMITTED;
         if (pusher == null) {
             link.close();
@@ -339,8 +339,10 @@ final class SourceSession {
             detail = (cancelled ? "cancelled by the operator in " : "failed in ") + state + ": " + message(cause);
             state = MigrationPhase.ROLLED_BACK;
         } else if (decided == MigrationOutcome.COMMITTED) {
+            int dataPort = host.ownerOf(process.name()).map(MigrationHost.Owner::port).orElse(begun.dataPort());
+            // The TLS port named at MIG_BEGIN belongs to that data endpoint only.
             handOff = new HandOff(host, settings.commitTimeoutMs()).afterCommit(process, request.toNode(), destControl.getHostString(),
-                    host.ownerOf(process.name()).map(MigrationHost.Owner::port).orElse(begun.dataPort()), newEpoch);
+                    dataPort, dataPort == begun.dataPort() ? begun.tlsPort() : 0, newEpoch);
             resumedNs = clock.nanoTime();
             outcome = MigrationOutcome.COMMITTED;
             detail = "committed although the answer was lost: " + message(cause);

@@ -96,7 +96,8 @@ final class DataEndpoint implements AutoCloseable {
     private volatile String movedTo;
     /** The process's quota account (request rate, connections); null until {@link #quota} (no limits). */
     private volatile dev.caravan.node.quota.QuotaAccount quota;
-    private volatile InetSocketAddress movedAddress;
+    /** How closed-client notices reach the process's new endpoint after a move (TLS on a TLS node); null before. */
+    private volatile dev.caravan.migration.HandOffLink movedLink;
 
     /**
      * @param linkToken        the cluster token forwarders open session links with ("" for none)
@@ -221,7 +222,12 @@ final class DataEndpoint implements AutoCloseable {
      * there now (a stable endpoint or a cluster-aware client resends; nothing was executed here).
      */
     void movedTo(long epoch, String hostPort) {
-        movedAddress = HostPort.parse(hostPort);
+        movedTo(epoch, hostPort, dev.caravan.migration.HandOffLink.plaintext(HostPort.parse(hostPort), linkToken));
+    }
+
+    /** As above; closed clients are then told to the new endpoint over {@code link} (TLS on a TLS node, never plaintext then). */
+    void movedTo(long epoch, String hostPort, dev.caravan.migration.HandOffLink link) {
+        movedLink = link;
         movedTo = epoch + " " + hostPort;
     }
 
@@ -391,12 +397,12 @@ final class DataEndpoint implements AutoCloseable {
 
     /** A client closed after the process left: tell it where it went, best effort, off this thread. */
     private void forwardClosed(long sessionId) {
-        InetSocketAddress to = movedAddress;
+        dev.caravan.migration.HandOffLink to = movedLink;
         if (to == null) {
             return;
         }
         Thread.ofVirtual().name("closed-session-" + processName).start(() -> {
-            try (SessionLinkConnection link = SessionLinkConnection.open(to, linkToken)) {
+            try (SessionLinkConnection link = to.open()) {
                 link.closed(sessionId);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "telling " + to + " that a client of " + processName + " closed: " + e);

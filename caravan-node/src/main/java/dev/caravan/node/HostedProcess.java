@@ -125,6 +125,12 @@ final class HostedProcess implements MovableProcess {
         return endpoint.port();
     }
 
+    /** Its RESP-over-TLS front's port, where TLS source nodes hand sessions off to it; 0 when none. */
+    @Override
+    public int tlsDataPort() {
+        return respTlsPort();
+    }
+
     @Override
     public String dataHost() {
         return dataHost;

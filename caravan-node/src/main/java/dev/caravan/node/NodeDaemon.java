@@ -120,7 +120,10 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** How this node's control port and its outgoing control links are carried (plaintext or mutual TLS). */
     private final dev.caravan.wire.security.TransportSecurity security;
-    /** Whether RESP processes hosted here serve their data endpoint over TLS too ({@link #serveRespOverTls}). */
+    /**
+     * Whether RESP processes hosted here serve their data endpoint over TLS too: always on a TLS node
+     * (the node-to-node session links need it), {@link #serveRespOverTls} states it explicitly.
+     */
     private volatile boolean respTls;
 
     private NodeDaemon(NodeConfig config, NamingService naming, Clock clock, CodePolicy codePolicy,
@@ -128,6 +131,9 @@ public final class NodeDaemon implements AutoCloseable {
                        dev.caravan.node.sandbox.SandboxRole sandboxRole) throws IOException {
         this.config = config;
         this.security = java.util.Objects.requireNonNull(security, "security");
+        // --tls implies RESP over TLS: every node-to-node session link (hand-offs of moved sessions, stable
+        // endpoints, switches) goes to a process's TLS front, so a TLS node always opens one (never plaintext links).
+        this.respTls = security.isTls();
         this.sandboxRole = sandboxRole;
         this.naming = naming;
         this.clock = clock;
@@ -431,7 +437,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (p.spec().config().containsKey(DataEndpoint.PASSWORD_KEY)) {
             attributes.put("auth", "password");
         }
-        if (p.respTlsPort() > 0) {
+        if (p.respTlsPort() > 0 && !DataEndpoint.speaksHttp(p.spec())) {
             attributes.put(TLS_PORT_ATTRIBUTE, Integer.toString(p.respTlsPort()));
         }
         naming.register(leaseId, new NamingEntry("process/" + p.spec().name(), config.nodeId(), p.dataHost(),
@@ -733,7 +739,8 @@ public final class NodeDaemon implements AutoCloseable {
             sliceQuotas.connectionGate(spec).ifPresent(endpoint::shareConnections);
             HostedProcess hosted = new HostedProcess(spec, runner, memory, endpoint, config.bindHost(), front,
                     java.time.Duration.ofMillis(config.stopDeadlineMs()));
-            if (respTls && !DataEndpoint.speaksHttp(spec)) {
+            // HTTP processes get the TLS front too, unpublished: only for the session links nodes hand moved sessions off on.
+            if (respTls) {
                 try {
                     hosted.openRespTls(security);
                 } catch (IOException e) {

@@ -160,9 +160,16 @@ final class NodeMigrationHost implements MigrationHost {
 
     @Override
     public void removeAfterMove(MovableProcess process, long newEpoch, String destinationDataAddress) {
+        removeAfterMove(process, newEpoch, destinationDataAddress, new dev.caravan.migration.HandOffLink(node.security(),
+                node.token(), dev.caravan.wire.net.HostPort.parse(destinationDataAddress), 0));
+    }
+
+    @Override
+    public void removeAfterMove(MovableProcess process, long newEpoch, String destinationDataAddress,
+                                dev.caravan.migration.HandOffLink link) {
         HostedProcess hosted = own(process);
         node.removeHosted(hosted);
-        hosted.endpoint().movedTo(newEpoch, destinationDataAddress);
+        hosted.endpoint().movedTo(newEpoch, destinationDataAddress, link);
         // Keep answering MOVED for a while so that connected clients learn the new place, then let go.
         // RESP over TLS relays to this endpoint: it goes when the endpoint goes.
         node.scheduleLater(() -> {

@@ -110,16 +110,31 @@ public final class MigrationMessages {
         }
     }
 
-    /** MIG_BEGIN's reply: {@code i32 dataPort, i32 streamPort, i64 nonce}. */
-    public record BeginReply(int dataPort, int streamPort, long nonce) {
+    /**
+     * MIG_BEGIN's reply: {@code i32 dataPort, i32 streamPort, i64 nonce[, i32 tlsPort]} — {@code tlsPort}
+     * is the RESP-over-TLS port of the arriving process's data endpoint, where the source hands off
+     * its sessions when its node runs TLS (0: none); a reply without it (an older node) decodes as 0.
+     */
+    public record BeginReply(int dataPort, int streamPort, long nonce, int tlsPort) {
+        /** A reply with no TLS port. */
+        public BeginReply(int dataPort, int streamPort, long nonce) {
+            this(dataPort, streamPort, nonce, 0);
+        }
+
         public void writeTo(BodyWriter w) {
-            w.i32(dataPort).i32(streamPort).i64(nonce);
+            w.i32(dataPort).i32(streamPort).i64(nonce).i32(tlsPort);
         }
 
         public static BeginReply decode(BodyReader in) {
-            BeginReply r = new BeginReply(in.i32(), in.i32(), in.i64());
+            int dataPort = in.i32();
+            int streamPort = in.i32();
+            long nonce = in.i64();
+            int tlsPort = in.remaining() > 0 ? in.i32() : 0;
             in.expectEnd();
-            return r;
+            if (tlsPort < 0 || tlsPort > 65535) {
+                throw dev.caravan.wire.ErrorCode.MALFORMED.exception("MIG_BEGIN reply: bad TLS port " + tlsPort);
+            }
+            return new BeginReply(dataPort, streamPort, nonce, tlsPort);
         }
     }
 

@@ -9,7 +9,8 @@ package dev.caravan.wire.node;
  *   MIG_BEGIN  spec, id, epoch+1, front,       ───▶  admit: memory (allocated per the allocation policy), runner (not
  *              sourceNode, fault, allocation,   ◀───  started), endpoint, page stream; i32 dataPort,
  *              chunk bits
- *                                                     i32 streamPort, i64 nonce
+ *                                                     i32 streamPort, i64 nonce, i32 tlsPort (the endpoint's
+ *                                                     RESP-over-TLS port, 0 none; absent from older nodes)
  *   page stream (raw TCP, see caravan-migration's PageStreamReceiver): i64 nonce, then per round batches of
  *              i32 n, n × i64 page, n × page bytes, and i32 -1 ─▶ one ack byte: pages go from the
  *              source's off-heap memory to the destination's without a heap copy
@@ -21,7 +22,8 @@ package dev.caravan.wire.node;
  *              i32 words, words × i64 missing,          point: naming refuses S from now on), start
  *              string sourceControl host:port,    ◀───  destination costs (allocation ms, fresh bytes,
  *              recent replies                           hook µs) once D takes commands
- *   S hands its queued commands to D and answers later ones with MOVED
+ *   S hands its queued commands to D and answers later ones with MOVED (session links to D's dataPort, or
+ *              over TLS to its tlsPort when S runs TLS, never plaintext then)
  *   post-copy:  D ─ MIG_FETCH name, i64 page, i32 around ─▶ S ─▶ i32 n, n × (i64 page, bytes): the page and up
  *               to {@code around} following missing pages (a fault waits for that one reply)
  *               S ─ MIG_PAGES name, i32 n, n × (i64 page, bytes) ─▶ D (background push, near recent
