@@ -61,8 +61,13 @@ public final class FourLetterWords {
      * (a quorum member without a quorum answers "This ZooKeeper instance is not currently serving requests").
      */
     public static Optional<String> mode(InetSocketAddress server, Duration timeout) {
+        return mode(server, timeout, TransportSecurity.plaintext());
+    }
+
+    /** As above over {@code security}. */
+    public static Optional<String> mode(InetSocketAddress server, Duration timeout, TransportSecurity security) {
         try {
-            for (String line : ask(server, "srvr", timeout).split("\n")) {
+            for (String line : ask(server, "srvr", timeout, security).split("\n")) {
                 if (line.startsWith("Mode: ")) {
                     return Optional.of(line.substring("Mode: ".length()).trim());
                 }

@@ -166,7 +166,9 @@ public final class ZkNamingService implements NamingService {
             client.start();
             if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw ErrorCode.UNAVAILABLE.exception("naming zk://" + connectString + chroot + ": no ZooKeeper server answered within "
-                        + timeoutMs + " ms; check --naming and that the ensemble runs");
+                        + timeoutMs + " ms; check --naming and that the ensemble runs"
+                        + (tls.isEmpty() ? " (an ensemble serving only TLS needs CARAVAN_TLS=DIR or --tls DIR)"
+                        : " with a TLS client port and a certificate from this identity's CA (or unset CARAVAN_TLS for a plaintext one)"));
             }
             for (String path : List.of(ENTRIES, LEASES, FENCES)) {
                 try {
