@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code caravan zookeeper --tls DIR} serves only a TLS client port with a client certificate
  * required; a node started with {@code --tls} registers in it over {@code zk://}, a TLS client
- * sees the node's entries, and a plaintext ZooKeeper client is refused.
+ * sees the node's entries, and a plaintext ZooKeeper client is refused; a TLS client of a
+ * plaintext server fails in one line too, and a plaintext client of it still works.
  */
 class ZooKeeperTlsTest {
     @TempDir
@@ -48,8 +49,18 @@ class ZooKeeperTlsTest {
                             names -> names.stream().anyMatch(n -> n.contains("n1")));
                 }
                 assertThatThrownBy(() -> ZkNamingService.connect(spec, Duration.ofSeconds(3)).close())
-                        .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+                        .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                        .hasMessageContaining("needs CARAVAN_TLS=DIR");
             }
+        }
+        try (ChildJvm plain = ChildJvm.start("zookeeper-plain", List.of("-Xmx128m"), ZooKeeperMain.class,
+                List.of("--port", "0", "--tick-ms", "200", "--data-dir", dir.resolve("zk-plain").toString()), logs)) {
+            NamingSpec spec = NamingSpec.parse(plain.awaitReady("spec", 60_000));
+            assertThatThrownBy(() -> ZkNamingService.connect(spec, Duration.ofSeconds(3),
+                    TransportSecurity.mutualTls(ca.identityDirectory("admin"))).close())
+                    .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                    .hasMessageContaining("unset CARAVAN_TLS");
+            ZkNamingService.connect(spec, Duration.ofSeconds(10)).close(); // plaintext as before
         }
     }
 }
