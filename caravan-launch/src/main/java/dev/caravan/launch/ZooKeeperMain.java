@@ -1,7 +1,9 @@
 package dev.caravan.launch;
 
 import dev.caravan.launch.zk.FourLetterWords;
+import dev.caravan.naming.zk.ZkTlsSettings;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.security.TransportSecurity;
 import org.apache.zookeeper.server.ServerConfig;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
 import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
@@ -30,7 +32,11 @@ import java.util.concurrent.TimeUnit;
  * launcher starts all members, then waits for {@code srvr} to say leader or follower
  * ({@link FourLetterWords#mode}).
  *
- * <p>Not for production: no authentication, the admin server (Jetty) off, four-letter words
+ * <p>With {@code --tls DIR} the client port is ZooKeeper's {@code secureClientPort} only (TLS on
+ * ZooKeeper's Netty factory, a client certificate from the CA in {@code DIR/ca.crt} required;
+ * {@link ZkTlsSettings#server}); the quorum and election links of an ensemble stay plaintext.
+ *
+ * <p>Not for production: no authentication without {@code --tls}, the admin server (Jetty) off, four-letter words
  * {@value #FOUR_LETTER_WORDS} on. ZooKeeper clamps session timeouts to 2..20 × {@code --tick-ms},
  * and Caravan's leases are ZooKeeper sessions: the default 500 ms tick admits leases of 1..10 s.
  */
@@ -53,6 +59,8 @@ public final class ZooKeeperMain {
             .value("--id", "N", null, "this member's id in --ensemble, 1..255 (only with --ensemble)")
             .value("--ensemble", "HOST:PEER:ELECTION,...", null, "the ensemble's members in id order (the first is id 1): "
                     + "each member's quorum and leader-election ports; every member gets the same list (default: standalone)")
+            .value("--tls", "DIR", null, "serve only a TLS client port (ZooKeeper's secureClientPort) with this identity "
+                    + "directory (ca.crt, identity.crt, identity.key), a client certificate from the same CA required")
             .flag(Daemon.EXIT_ON_STDIN_EOF, "exit when standard input closes (used by launchers)");
 
     private ZooKeeperMain() {
@@ -77,6 +85,9 @@ public final class ZooKeeperMain {
         // Read by ZooKeeper when its classes load: set before any of them does.
         System.setProperty("zookeeper.4lw.commands.whitelist", FOUR_LETTER_WORDS);
         System.setProperty("zookeeper.admin.enableServer", "false");
+        if (config.tls() != null) {
+            ZkTlsSettings.server(config.tls()).forEach(System::setProperty);
+        }
         QuorumPeerConfig peerConfig = config.peerConfig();
         Runnable stop;
         Thread server;
@@ -92,7 +103,7 @@ public final class ZooKeeperMain {
             server = serve(() -> main.runFromConfig(peerConfig));
         }
         InetSocketAddress client = new InetSocketAddress(config.bind(), config.port());
-        awaitServing(client, server);
+        awaitServing(client, server, config.tls() == null ? TransportSecurity.plaintext() : TransportSecurity.mutualTls(config.tls()));
         String address = config.bind() + ":" + config.port();
         System.out.println("zookeeper zk://" + address + (config.ensemble().isEmpty() ? "" : "  (member " + config.id() + " of "
                 + config.ensemble().size() + ")") + "  data " + config.dataDir().toAbsolutePath());
@@ -123,11 +134,11 @@ public final class ZooKeeperMain {
         });
     }
 
-    private static void awaitServing(InetSocketAddress client, Thread server) throws InterruptedException {
+    private static void awaitServing(InetSocketAddress client, Thread server, TransportSecurity security) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                if (FourLetterWords.ask(client, "ruok", Duration.ofSeconds(1)).startsWith("imok")) {
+                if (FourLetterWords.ask(client, "ruok", Duration.ofSeconds(1), security).startsWith("imok")) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -142,15 +153,16 @@ public final class ZooKeeperMain {
     }
 
     /** The checked command line. */
-    record Config(String bind, int port, Path dataDir, int tickMs, int id, List<String> ensemble) {
+    record Config(String bind, int port, Path dataDir, int tickMs, int id, List<String> ensemble, Path tls) {
         /** ZooKeeper's configuration, as a {@code zoo.cfg} would give it; writes the member's {@code myid}. */
         QuorumPeerConfig peerConfig() throws IOException {
             Files.createDirectories(dataDir);
             Properties p = new Properties();
             p.setProperty("tickTime", String.valueOf(tickMs));
             p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
-            p.setProperty("clientPort", String.valueOf(port));
-            p.setProperty("clientPortAddress", bind);
+            // With --tls the only client port is the secure one: a plaintext client finds nothing to talk to.
+            p.setProperty(tls == null ? "clientPort" : "secureClientPort", String.valueOf(port));
+            p.setProperty(tls == null ? "clientPortAddress" : "secureClientPortAddress", bind);
             // Every client of a loopback cluster comes from one address: no per-address connection cap.
             p.setProperty("maxClientCnxns", "0");
             p.setProperty("admin.enableServer", "false");
@@ -200,7 +212,16 @@ public final class ZooKeeperMain {
                 port = s.getLocalPort();
             }
         }
-        return new Config(bind, port, dataDir, tickMs, id, ensemble);
+        String tlsText = options.value("--tls");
+        Path tls = tlsText == null ? null : Path.of(tlsText).toAbsolutePath();
+        if (tls != null) {
+            try {
+                TransportSecurity.mutualTls(tls); // reads and checks the identity now: one line if it is unusable
+            } catch (dev.caravan.wire.CaravanException e) {
+                throw new DaemonOptions.UsageException("--tls: " + e.getMessage());
+            }
+        }
+        return new Config(bind, port, dataDir, tickMs, id, ensemble, tls);
     }
 
     private static List<String> ensemble(String text) {

@@ -35,8 +35,8 @@ public final class NamingConnections {
     }
 
     /**
-     * As above, dialling the embedded naming daemon over {@code security}. ZooKeeper connectors
-     * do not use it: ZooKeeper's own TLS is configured through its client properties, not here.
+     * As above, over {@code security}: the embedded naming daemon's TLS, or for {@code zk://}
+     * ZooKeeper's own client TLS set up from the same identity by the connector.
      */
     public static NamingService connect(NamingSpec spec, String who, String token, Duration timeout,
                                         TransportSecurity security) {
@@ -47,7 +47,7 @@ public final class NamingConnections {
         }
         for (NamingConnector c : ServiceLoader.load(NamingConnector.class, NamingConnections.class.getClassLoader())) {
             if (c.scheme().equals(spec.scheme())) {
-                return c.connect(spec, who, token, timeout);
+                return c.connect(spec, who, token, timeout, security);
             }
         }
         throw ErrorCode.UNAVAILABLE.exception("naming " + spec + ": no connector for scheme " + spec.scheme()

@@ -216,8 +216,10 @@ public final class CaravanCluster implements AutoCloseable {
             if (zooKeepers > 0) {
                 int tickMs = zooKeeperTickMs > 0 ? zooKeeperTickMs : Math.clamp(leaseMs / 4, 20, 500);
                 // ZooKeeper runs where naming is placed (or in the places given), so daemons in every host reach it.
-                zk = zooKeeperPlaces != null ? ZooKeeperEnsemble.start(tickMs, jvmOptions, dir, zooKeeperPlaces)
-                        : ZooKeeperEnsemble.start(zooKeepers, tickMs, jvmOptions, dir, placement.naming());
+                // On a TLS cluster ZooKeeper serves only TLS client ports, with certificates of the cluster's CA.
+                dev.caravan.launch.ClusterPki pki = tls ? dev.caravan.launch.ClusterPki.open(dir.resolve("pki")) : null;
+                zk = ZooKeeperEnsemble.start(tickMs, jvmOptions, dir, zooKeeperPlaces != null ? zooKeeperPlaces
+                        : java.util.Collections.nCopies(zooKeepers, placement.naming()), pki);
             }
             try {
                 LocalCluster.Builder b = LocalCluster.builder();

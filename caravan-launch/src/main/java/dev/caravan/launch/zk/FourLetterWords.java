@@ -1,5 +1,7 @@
 package dev.caravan.launch.zk;
 
+import dev.caravan.wire.security.TransportSecurity;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +31,12 @@ public final class FourLetterWords {
      * @throws IOException if the server cannot be reached or does not answer within {@code timeout}
      */
     public static String ask(InetSocketAddress server, String word, Duration timeout) throws IOException {
-        try (Socket s = new Socket()) {
+        return ask(server, word, timeout, TransportSecurity.plaintext());
+    }
+
+    /** As above over {@code security} (a secure client port takes the words over TLS, as ZooKeeper's Netty server does). */
+    public static String ask(InetSocketAddress server, String word, Duration timeout, TransportSecurity security) throws IOException {
+        try (Socket s = security.newClientSocket()) {
             s.connect(server, (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
             s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
@@ -54,8 +61,13 @@ public final class FourLetterWords {
      * (a quorum member without a quorum answers "This ZooKeeper instance is not currently serving requests").
      */
     public static Optional<String> mode(InetSocketAddress server, Duration timeout) {
+        return mode(server, timeout, TransportSecurity.plaintext());
+    }
+
+    /** As above over {@code security}. */
+    public static Optional<String> mode(InetSocketAddress server, Duration timeout, TransportSecurity security) {
         try {
-            for (String line : ask(server, "srvr", timeout).split("\n")) {
+            for (String line : ask(server, "srvr", timeout, security).split("\n")) {
                 if (line.startsWith("Mode: ")) {
                     return Optional.of(line.substring("Mode: ".length()).trim());
                 }

@@ -1,10 +1,12 @@
 package dev.caravan.launch.zk;
 
 import dev.caravan.launch.ChildJvm;
+import dev.caravan.launch.ClusterPki;
 import dev.caravan.launch.DaemonPlace;
 import dev.caravan.launch.ZooKeeperMain;
 import dev.caravan.naming.NamingSpec;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.security.TransportSecurity;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,9 +40,15 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private final String ensemble;
     private final ChildJvm[] members;
     private final List<ChildJvm> retired = new ArrayList<>();
+    /** The cluster's certificates when members serve TLS client ports ({@code --tls}), else null. */
+    private final ClusterPki pki;
+    /** How this launcher probes the members' client ports: the admin identity over TLS, or plaintext. */
+    private final TransportSecurity probe;
 
     private ZooKeeperEnsemble(List<String> jvmOptions, Path workDir, List<DaemonPlace> places, int tickMs,
-                              List<Integer> clientPorts, String ensemble) {
+                              List<Integer> clientPorts, String ensemble, ClusterPki pki) {
+        this.pki = pki;
+        this.probe = pki == null ? TransportSecurity.plaintext() : TransportSecurity.mutualTls(pki.admin());
         this.jvmOptions = List.copyOf(jvmOptions);
         this.workDir = workDir;
         this.places = List.copyOf(places);
@@ -85,6 +93,16 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      */
     public static ZooKeeperEnsemble start(int tickMs, List<String> jvmOptions, Path workDir, List<DaemonPlace> places)
             throws IOException, InterruptedException {
+        return start(tickMs, jvmOptions, workDir, places, null);
+    }
+
+    /**
+     * As {@link #start(int, List, Path, List)}; with {@code pki} each member serves only a TLS
+     * client port ({@code caravan zookeeper --tls}, identity {@code zookeeper-N} from {@code pki})
+     * and this launcher probes it with the admin identity. Quorum links stay plaintext.
+     */
+    public static ZooKeeperEnsemble start(int tickMs, List<String> jvmOptions, Path workDir, List<DaemonPlace> places,
+                                          ClusterPki pki) throws IOException, InterruptedException {
         int size = places.size();
         if (size < 1 || size > 9) {
             throw ErrorCode.INVALID_ARGUMENT.exception("a ZooKeeper ensemble has 1..9 members, got " + size);
@@ -96,7 +114,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             peers.add(places.get(i).bindAddress() + ":" + freePort() + ":" + freePort());
         }
         ZooKeeperEnsemble z = new ZooKeeperEnsemble(jvmOptions, workDir, places, tickMs, clientPorts,
-                size == 1 ? null : String.join(",", peers));
+                size == 1 ? null : String.join(",", peers), pki);
         try {
             for (int i = 0; i < size; i++) {
                 z.members[i] = z.startMember(i, "zookeeper-" + (i + 1));
@@ -119,6 +137,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 "--data-dir", workDir.resolve("zookeeper").resolve(String.valueOf(i + 1)).toString()));
         if (ensemble != null) {
             args.addAll(List.of("--id", String.valueOf(i + 1), "--ensemble", ensemble));
+        }
+        if (pki != null) {
+            args.addAll(List.of("--tls", pki.member(name, place.bindAddress()).toString()));
         }
         return ChildJvm.start(name, place.commandPrefix(), jvmOptions, ZooKeeperMain.class, args, workDir.resolve("logs"));
     }
@@ -167,7 +188,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     /** Member {@code i}'s role per {@code srvr}: leader, follower, standalone; empty when it does not serve. */
     public Optional<String> mode(int i) {
-        return members[i].isAlive() ? FourLetterWords.mode(clientAddress(i), PROBE_TIMEOUT) : Optional.empty();
+        return members[i].isAlive() ? FourLetterWords.mode(clientAddress(i), PROBE_TIMEOUT, probe) : Optional.empty();
     }
 
     /** The member that leads (or the standalone server), if one does now. */

@@ -8,6 +8,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * One lease: a plain ZooKeeper handle (not Curator, which would replace an expired session
@@ -36,14 +37,17 @@ final class LeaseSession implements Watcher {
      * @param connect          ZooKeeper connect string with the chroot ({@code h:p,h:p/caravan})
      * @param sessionTimeoutMs asked of the server, which clamps it to its 2..20 tick times
      * @param requestTimeoutMs bound of each synchronous call (zookeeper.request.timeout)
+     * @param tls              ZooKeeper client TLS properties ({@link ZkTlsSettings#client}), empty for plaintext
      */
-    LeaseSession(String connect, int sessionTimeoutMs, long requestTimeoutMs, String holder) throws IOException {
+    LeaseSession(String connect, int sessionTimeoutMs, long requestTimeoutMs, String holder, Map<String, String> tls)
+            throws IOException {
         this.holder = holder;
         this.openedAtMs = System.currentTimeMillis();
         this.renewedAtMs = openedAtMs;
         this.renewedAtNanos = System.nanoTime();
         ZKClientConfig config = new ZKClientConfig();
         config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(requestTimeoutMs));
+        tls.forEach(config::setProperty);
         this.zk = new ZooKeeper(connect, sessionTimeoutMs, this, config);
     }
 

@@ -10,6 +10,7 @@ import dev.caravan.naming.NamingSpec;
 import dev.caravan.naming.Watch;
 import dev.caravan.wire.CaravanException;
 import dev.caravan.wire.ErrorCode;
+import dev.caravan.wire.security.TransportSecurity;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryUntilElapsed;
@@ -103,6 +104,8 @@ public final class ZkNamingService implements NamingService {
     private final String connectString;
     private final String chroot;
     private final long timeoutMs;
+    /** ZooKeeper client TLS properties, empty for plaintext. */
+    private final Map<String, String> tls;
     private final CuratorFramework client;
     private final EntryEvents events;
     private final Map<Long, LeaseSession> leases = new ConcurrentHashMap<>();
@@ -111,10 +114,15 @@ public final class ZkNamingService implements NamingService {
 
     /** Connects to the ensemble {@code spec} names; see the constructor. */
     public static ZkNamingService connect(NamingSpec spec, Duration timeout) {
+        return connect(spec, timeout, TransportSecurity.plaintext());
+    }
+
+    /** Connects to the ensemble {@code spec} names over {@code security} (ZooKeeper's own TLS, {@link ZkTlsSettings}). */
+    public static ZkNamingService connect(NamingSpec spec, Duration timeout, TransportSecurity security) {
         if (!spec.isZooKeeper()) {
             throw ErrorCode.INVALID_ARGUMENT.exception("naming " + spec + " is not a zk:// address");
         }
-        return new ZkNamingService(spec.connectString(), spec.chroot(), timeout);
+        return new ZkNamingService(spec.connectString(), spec.chroot(), timeout, security);
     }
 
     /**
@@ -126,6 +134,16 @@ public final class ZkNamingService implements NamingService {
      * @throws CaravanException UNAVAILABLE when no server answers within {@code timeout}
      */
     public ZkNamingService(String connectString, String chroot, Duration timeout) {
+        this(connectString, chroot, timeout, TransportSecurity.plaintext());
+    }
+
+    /**
+     * As above, over {@code security}: plaintext is ZooKeeper's default client; mutual TLS sets
+     * ZooKeeper's client TLS properties ({@link ZkTlsSettings#client}) on the shared client and
+     * on every lease's session, so the ensemble must serve a secure client port.
+     */
+    public ZkNamingService(String connectString, String chroot, Duration timeout, TransportSecurity security) {
+        this.tls = ZkTlsSettings.client(security);
         this.connectString = Objects.requireNonNull(connectString, "connectString");
         this.chroot = Objects.requireNonNull(chroot, "chroot");
         if (!chroot.startsWith("/") || chroot.length() < 2 || chroot.endsWith("/")) {
@@ -140,6 +158,7 @@ public final class ZkNamingService implements NamingService {
         // connection and a third for the answer: the timeout in all.
         ZKClientConfig config = new ZKClientConfig();
         config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(thirdMs));
+        tls.forEach(config::setProperty);
         this.client = CuratorFrameworkFactory.builder().connectString(connectString).namespace(chroot.substring(1))
                 .sessionTimeoutMs(SHARED_SESSION_TIMEOUT_MS).connectionTimeoutMs(thirdMs).zkClientConfig(config)
                 .retryPolicy(new RetryUntilElapsed(thirdMs, 50)).ensembleTracker(false).build();
@@ -147,7 +166,9 @@ public final class ZkNamingService implements NamingService {
             client.start();
             if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw ErrorCode.UNAVAILABLE.exception("naming zk://" + connectString + chroot + ": no ZooKeeper server answered within "
-                        + timeoutMs + " ms; check --naming and that the ensemble runs");
+                        + timeoutMs + " ms; check --naming and that the ensemble runs"
+                        + (tls.isEmpty() ? " (an ensemble serving only TLS needs CARAVAN_TLS=DIR or --tls DIR)"
+                        : " with a TLS client port and a certificate from this identity's CA (or unset CARAVAN_TLS for a plaintext one)"));
             }
             for (String path : List.of(ENTRIES, LEASES, FENCES)) {
                 try {
@@ -184,7 +205,7 @@ public final class ZkNamingService implements NamingService {
         String what = "opening a lease for " + holder;
         LeaseSession s;
         try {
-            s = new LeaseSession(connectString + chroot, (int) ttlMs, requestTimeoutMs(), holder);
+            s = new LeaseSession(connectString + chroot, (int) ttlMs, requestTimeoutMs(), holder, tls);
         } catch (IOException | IllegalArgumentException e) {
             throw ErrorCode.UNAVAILABLE.exception("naming: cannot start a ZooKeeper session for " + holder + ": " + e.getMessage());
         }

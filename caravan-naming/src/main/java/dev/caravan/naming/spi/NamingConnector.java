@@ -3,6 +3,8 @@ package dev.caravan.naming.spi;
 import dev.caravan.naming.NamingService;
 import dev.caravan.naming.NamingSpec;
 
+import dev.caravan.wire.security.TransportSecurity;
+
 import java.time.Duration;
 
 /**
@@ -22,4 +24,12 @@ public interface NamingConnector {
      * @throws dev.caravan.wire.CaravanException UNAVAILABLE or TIMEOUT when the back end cannot be reached within {@code timeout}
      */
     NamingService connect(NamingSpec spec, String who, String token, Duration timeout);
+
+    /**
+     * As above, with the transport security of the caller ({@code --tls DIR} or {@code $CARAVAN_TLS}).
+     * The default ignores it and connects as above; a back end that can use it overrides this.
+     */
+    default NamingService connect(NamingSpec spec, String who, String token, Duration timeout, TransportSecurity security) {
+        return connect(spec, who, token, timeout);
+    }
 }
