@@ -37,6 +37,13 @@ import java.security.SecureRandom;
  */
 final class PageStreamReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PageStreamReceiver.class.getName());
+    /**
+     * How long a connection to a TLS page stream may take to complete its handshake (as a binary
+     * port's HELLO, {@link dev.caravan.wire.net.FrameServer#DEFAULT_HELLO_TIMEOUT}): a peer that
+     * sends a partial record, or plaintext that reads as a long SSLv2 header, is cut off then
+     * instead of holding the arrival until its idle deadline.
+     */
+    static final long TLS_HANDSHAKE_TIMEOUT_MS = dev.caravan.wire.net.FrameServer.DEFAULT_HELLO_TIMEOUT.toMillis();
     static final int MAX_BATCH = 256;
     static final int END_OF_ROUND = -1;
     static final byte ACK = 0x06;
@@ -95,11 +102,24 @@ final class PageStreamReceiver implements AutoCloseable {
             c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             TlsPageChannel t = null;
             if (security.isTls()) {
+                java.util.concurrent.atomic.AtomicBoolean handshaken = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.CompletableFuture.delayedExecutor(TLS_HANDSHAKE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(() -> {
+                            if (!handshaken.get()) {
+                                try {
+                                    c.close(); // the blocked handshake read fails with AsynchronousCloseException
+                                } catch (IOException ignored) {
+                                    // Closing is all that was wanted.
+                                }
+                            }
+                        });
                 try {
                     t = TlsPageChannel.server(security, c);
+                    handshaken.set(true);
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "page stream of " + name + " refused: "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    LOG.log(System.Logger.Level.WARNING, "page stream of " + name + " refused: " + (!c.isOpen()
+                            ? "no TLS handshake within " + TLS_HANDSHAKE_TIMEOUT_MS + " ms"
+                            : e.getMessage() == null ? e.toString() : e.getMessage()));
                     return;
                 }
             }
