@@ -97,7 +97,8 @@ public final class FrameServer implements AutoCloseable {
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final TransportSecurity security;
-    private final AtomicLong lastRefusalLogMs = new AtomicLong(Long.MIN_VALUE / 2);
+    /** System.nanoTime() of the last refusal logged (monotonic: a wall-clock step must not silence or flood the log). */
+    private final AtomicLong lastRefusalLogNs = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong refusalsNotLogged = new AtomicLong();
     private volatile boolean closed;
 
@@ -368,9 +369,9 @@ public final class FrameServer implements AutoCloseable {
     }
 
     private void logRefusal(Socket plain, String why) {
-        long now = System.currentTimeMillis();
-        long last = lastRefusalLogMs.get();
-        if (now - last >= REFUSAL_LOG_INTERVAL_MS && lastRefusalLogMs.compareAndSet(last, now)) {
+        long now = System.nanoTime();
+        long last = lastRefusalLogNs.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL_MS * 1_000_000L && lastRefusalLogNs.compareAndSet(last, now)) {
             long others = refusalsNotLogged.getAndSet(0);
             LOG.log(System.Logger.Level.INFO, name + ": refused " + plain.getRemoteSocketAddress() + ": " + why
                     + (others > 0 ? " (and " + others + " other refusals since the last line)" : ""));
