@@ -46,8 +46,10 @@ final class ControlHandler implements FrameHandler {
     @Override
     public long maxBodyBytes(int type) {
         // The hash string before the jar, and after it the signature (BundleSignature.BYTES) with its length.
-        return type == Op.NODE_PUT_BUNDLE || type == Op.NODE_PUT_SIGNED_BUNDLE
-                ? node.quotas().settings().maxBundleBytes() + 512 : Long.MAX_VALUE;
+        long max = node.quotas().settings().maxBundleBytes();
+        return type == Op.NODE_PUT_BUNDLE ? max + 256
+                : type == Op.NODE_PUT_SIGNED_BUNDLE ? max + 256 + 4 + dev.caravan.wire.security.signing.BundleSignature.BYTES
+                : Long.MAX_VALUE;
     }
 
     @Override
